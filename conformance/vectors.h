@@ -1,0 +1,25 @@
+/* vectors.h - schemas of ../shared/conformance/engine-vectors files, one
+ * handler per schema, picked by the file's base name. */
+#ifndef KP_VECTORS_H
+#define KP_VECTORS_H
+
+#include "internal.h"
+
+/* Runs one case.  Returns 1 when kpolicy agrees with `expect`, 0 when not
+ * (why[] says what kpolicy gave), -1 when the case itself is malformed. */
+typedef int (*kp_vector_fn)(const kp_value *c, char *why, size_t why_len);
+
+typedef struct kp_vector_schema {
+	const char *file;     /* base name, e.g. "validate-pattern.yaml" */
+	kp_vector_fn run;
+} kp_vector_schema;
+
+/* Handlers, defined in vectors_*.c. */
+int kp_vec_validate_pattern(const kp_value *c, char *why, size_t n);
+int kp_vec_value_pattern(const kp_value *c, char *why, size_t n);
+int kp_vec_wildcard(const kp_value *c, char *why, size_t n);
+int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
+int kp_vec_match(const kp_value *c, char *why, size_t n);
+int kp_vec_autogen(const kp_value *c, char *why, size_t n);
+
+#endif

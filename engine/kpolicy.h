@@ -1,0 +1,330 @@
+/*
+ * kpolicy.h - the one public header of libkpolicy, a native evaluator for
+ * Kyverno validate policies.
+ *
+ * Shape of the API (after jq and PCRE2: compile once, run per input):
+ *   1. read documents with a kp_reader (YAML or JSON, multi-document);
+ *   2. add policy documents to a kp_policy_set (each rule's pattern is
+ *      compiled once, pod-controller autogen rules are generated);
+ *   3. call kp_evaluate() for each resource document; results arrive through
+ *      a callback, one per (policy, rule) that selects the resource.
+ *
+ * Conventions:
+ *   - Every function that can fail takes a `kp_error *err` last; it may be
+ *     NULL.  Functions return NULL or -1 on failure and never exit.
+ *   - Every *_new / *_open / *_load has a matching *_free / *_close that
+ *     accepts NULL.
+ *   - A `const T *` result is borrowed: it stays valid while its owner lives
+ *     (the owner is named in each comment).  Nothing returned here is to be
+ *     passed to free() unless the comment says so.
+ *   - Positions are 1-based; columns count Unicode code points.  0 means
+ *     unknown.
+ */
+#ifndef KPOLICY_H
+#define KPOLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Errors
+ * ---------------------------------------------------------------------- */
+
+/* What kind of failure a kp_error describes. */
+typedef enum kp_code {
+	KP_OK = 0,
+	KP_E_IO,      /* a file or directory could not be read */
+	KP_E_YAML,    /* YAML/JSON syntax error */
+	KP_E_DOC,     /* a well-formed document that is not a usable resource
+	                 (not a mapping, no kind) */
+	KP_E_POLICY,  /* a policy document that is invalid */
+	KP_E_PATTERN, /* a pattern that cannot be compiled */
+	KP_E_LIMIT,   /* a configured limit (depth, alias expansion, size) */
+	KP_E_USAGE,   /* bad arguments to a call or the command line */
+	KP_E_NOMEM,   /* out of memory */
+	KP_W_DUPKEY,  /* warning: duplicate mapping key (last value wins) */
+	KP_W_NOTPOLICY /* warning: a document given as policy is not one */
+} kp_code;
+
+/* A caller-provided error record (no allocation on error paths, after
+ * jansson's json_error_t).  `file`, `line`, `col` locate the problem in the
+ * input; `path` is where in the document it is, as a JSON-pointer-like
+ * string ("/spec/rules/0/validate/pattern") or "" when not known. */
+typedef struct kp_error {
+	kp_code code;
+	unsigned line, col;
+	char file[512];
+	char path[512];
+	char msg[1024];
+} kp_error;
+
+/* Fill `err` (if not NULL) with code, position and a printf-style message.
+ * `file` may be NULL.  Always returns -1 so callers can `return kp_errorf(...)`. */
+int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
+	      unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Clear `err` to KP_OK with empty strings. */
+void kp_error_clear(kp_error *err);
+
+/* Format as "file:line:col: msg (at path)" (parts that are unknown are
+ * left out) into buf (size n, always NUL-terminated).  Returns buf. */
+char *kp_error_format(const kp_error *err, char *buf, size_t n);
+
+/* ------------------------------------------------------------------------
+ * Values: the document tree
+ * ---------------------------------------------------------------------- */
+
+/* A node of a document tree.  Owned by the document (or policy, pattern)
+ * that produced it; read-only for callers.  Every node knows the file, line
+ * and column it was read from (a node reached through a YAML alias carries
+ * the position of the anchored node). */
+typedef struct kp_value kp_value;
+
+typedef enum kp_type {
+	KP_NULL, KP_BOOL, KP_INT, KP_FLOAT, KP_STRING, KP_SEQ, KP_MAP
+} kp_type;
+
+kp_type kp_value_type(const kp_value *v);        /* KP_NULL for v == NULL */
+bool kp_value_bool(const kp_value *v);           /* false unless KP_BOOL true */
+int64_t kp_value_int(const kp_value *v);         /* 0 unless KP_INT */
+double kp_value_float(const kp_value *v);        /* KP_FLOAT or KP_INT as double, else 0 */
+/* String bytes (not NUL-terminated in general; a NUL follows the last byte
+ * for strings built by the loaders).  NULL unless KP_STRING.  `len` may be NULL. */
+const char *kp_value_str(const kp_value *v, size_t *len);
+size_t kp_value_len(const kp_value *v);          /* items of a seq / pairs of a map, else 0 */
+const kp_value *kp_value_at(const kp_value *seq, size_t i);      /* NULL if out of range */
+const kp_value *kp_value_key_at(const kp_value *map, size_t i);  /* a KP_STRING key */
+const kp_value *kp_value_val_at(const kp_value *map, size_t i);
+/* Lookup of a key in a map; NULL when v is not a map or has no such key
+ * (a present key with a null value gives a KP_NULL node, not NULL). */
+const kp_value *kp_value_get(const kp_value *map, const char *key);
+/* Follows a '/'-separated path of map keys and sequence indices
+ * ("metadata/name", "spec/containers/0/image"). NULL when absent. */
+const kp_value *kp_value_path(const kp_value *v, const char *path);
+/* The string at `path` below v, NUL-terminated, or NULL if absent or not a string. */
+const char *kp_value_path_str(const kp_value *v, const char *path);
+const char *kp_value_file(const kp_value *v);
+unsigned kp_value_line(const kp_value *v);
+unsigned kp_value_col(const kp_value *v);
+
+/* ------------------------------------------------------------------------
+ * Reading documents
+ * ---------------------------------------------------------------------- */
+
+typedef enum kp_yaml_parser {
+	KP_PARSER_LIBYAML = 0, /* default: measured fastest */
+	KP_PARSER_LIBFYAML
+} kp_yaml_parser;
+
+/* How plain (unquoted) scalars become typed values. */
+typedef enum kp_typing {
+	/* As Kubernetes reads YAML (sigs.k8s.io/yaml: go-yaml v2, YAML 1.1
+	 * rules, then a JSON round trip): yes/no/on/off are booleans, integral
+	 * numbers are int64, others float64, non-string keys become strings. */
+	KP_TYPING_KUBERNETES = 0,
+	/* Plain YAML 1.2 core schema: true/false, null/~, ints, floats. Used for
+	 * test-vector files, whose README asks for `8` int and `8.0` float. */
+	KP_TYPING_YAML12
+} kp_typing;
+
+/* Options for reading.  Zero-initialise and set what you need; zero fields
+ * take the documented defaults. */
+typedef struct kp_read_opts {
+	kp_yaml_parser parser;
+	kp_typing typing;
+	/* true: yield every non-empty document as it is (no kind check, no
+	 * `kind: List` expansion). Used for test files, values files, vectors. */
+	bool raw;
+	size_t max_depth;        /* nesting limit, default 1000 */
+	size_t max_alias_nodes;  /* nodes reachable through aliases per document, default 1,000,000 */
+	size_t max_doc_bytes;    /* default 256 MiB */
+	/* Called for warnings (duplicate keys, ...); NULL prints nothing. */
+	void (*warn)(void *ud, const kp_error *w);
+	void *warn_ud;
+} kp_read_opts;
+
+/* One document: its tree and the arena that holds it. */
+typedef struct kp_doc kp_doc;
+
+/* A stream of documents from one file, stdin ("-") or a memory buffer. */
+typedef struct kp_reader kp_reader;
+
+/* Open `path` ("-" reads standard input).  `opts` may be NULL (defaults).
+ * The whole input is read into memory here.  NULL on error (KP_E_IO). */
+kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
+			       kp_error *err);
+/* Read from `buf` (len bytes), reported under `name`.  The buffer is copied. */
+kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
+			      const kp_read_opts *opts, kp_error *err);
+/* Next document of the stream.
+ *   1: *out is a new document, to be released with kp_doc_free();
+ *   0: end of the stream;
+ *  -1: one document (or stretch of input) was unusable; err says where and
+ *      why.  Call again: reading resumes after a syntax error at the next
+ *      `---` line at column 0, and the documents before it are kept.
+ * Empty, null and comment-only documents are skipped silently.  Unless
+ * opts.raw, a document that is not a mapping or lacks `kind` gives -1
+ * (KP_E_DOC), and a `kind: List` yields each of its items in turn.
+ * Duplicate keys: the last value wins, a KP_W_DUPKEY warning names both. */
+int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err);
+void kp_reader_close(kp_reader *r);
+
+const kp_value *kp_doc_root(const kp_doc *d);     /* borrowed from d */
+const char *kp_doc_file(const kp_doc *d);         /* the reader's name for the input */
+/* Identity of a resource document: "" when absent (never NULL). */
+const char *kp_doc_api_version(const kp_doc *d);
+const char *kp_doc_kind(const kp_doc *d);
+const char *kp_doc_name(const kp_doc *d);
+const char *kp_doc_namespace(const kp_doc *d);
+void kp_doc_free(kp_doc *d);
+
+/* Apply the Kyverno CLI's normalisation of resources before evaluation:
+ * `metadata.namespace: default` for namespaced or unknown kinds without one,
+ * null labels/annotations/matchLabels/nodeSelector/data/stringData become {}.
+ * Mirrors kyverno cmd/cli/kubectl-kyverno/resource/resource.go. */
+void kp_doc_normalize_resource(kp_doc *d);
+
+/* True if (apiVersion's group, kind) is cluster-scoped in the Kyverno CLI's
+ * built-in discovery data. */
+bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
+
+/* Calls cb(ud, file) for `path` itself when it is a file (any name) or "-",
+ * or for every *.yaml, *.yml, *.json below it when it is a directory,
+ * recursively, in byte-sorted order, following symlinks but not loops.
+ * A nonzero return from cb stops the walk and is returned.  Unreadable
+ * entries are reported through err and the walk goes on; returns -1 if the
+ * path itself does not exist. */
+int kp_walk_inputs(const char *path, int (*cb)(void *ud, const char *file),
+		   void *ud, kp_error *err);
+
+/* ------------------------------------------------------------------------
+ * Patterns (validate.pattern), usable on their own
+ * ---------------------------------------------------------------------- */
+
+typedef enum kp_status {
+	KP_STATUS_PASS = 0, KP_STATUS_FAIL, KP_STATUS_WARN, KP_STATUS_ERROR,
+	KP_STATUS_SKIP
+} kp_status;
+
+/* "pass", "fail", "warn", "error", "skip". */
+const char *kp_status_name(kp_status s);
+
+/* A compiled pattern: anchors, operators, wildcards and alternations are
+ * resolved once.  Does not borrow from the value it was compiled from. */
+typedef struct kp_pattern kp_pattern;
+
+/* The outcome of matching one pattern against one resource tree, as
+ * Kyverno's validate.MatchPattern + validatePatterns decide it
+ * (kyverno-semantics.md sections 1-9):
+ *   PASS; FAIL with `path` ("/spec/containers/0/image/"); SKIP (conditional
+ *   or global anchor not satisfied); ERROR (failure with an empty path,
+ *   e.g. an unmet conditional anchor key) with `message`.
+ * `node` is the deepest resource node that exists along `path` (or the root). */
+typedef struct kp_match {
+	kp_status status;
+	const kp_value *node;
+	char path[1024];
+	char message[1024];
+} kp_match;
+
+kp_pattern *kp_pattern_compile(const kp_value *pattern, kp_error *err);
+void kp_pattern_match(const kp_pattern *p, const kp_value *resource,
+		      kp_match *out);
+void kp_pattern_free(kp_pattern *p);
+
+/* ------------------------------------------------------------------------
+ * Policies
+ * ---------------------------------------------------------------------- */
+
+/* A set of compiled Kyverno policies (ClusterPolicy and Policy,
+ * kyverno.io/v1 and v2beta1), with pod-controller autogen rules added
+ * exactly as Kyverno's autogen v1 does. */
+typedef struct kp_policy_set kp_policy_set;
+typedef struct kp_policy kp_policy;
+
+kp_policy_set *kp_policy_set_new(void);
+void kp_policy_set_free(kp_policy_set *ps);
+/* Compile the policy in `doc` and add it.  The set does not borrow from doc.
+ *   1: added;
+ *   0: the document is not a Kyverno policy (err carries a KP_W_NOTPOLICY
+ *      warning naming file:line:col);
+ *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col). */
+int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+size_t kp_policy_set_count(const kp_policy_set *ps);
+const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
+/* Rules counted as `kyverno apply` counts them in "Applying N policy
+ * rule(s)": every rule of every policy, autogen rules included. */
+size_t kp_policy_set_rule_count(const kp_policy_set *ps);
+
+const char *kp_policy_name(const kp_policy *p);
+/* The namespace of a namespaced Policy ("default" when it names none);
+ * NULL for a ClusterPolicy. */
+const char *kp_policy_namespace(const kp_policy *p);
+size_t kp_policy_rule_count(const kp_policy *p);       /* autogen rules included */
+const char *kp_policy_rule_name(const kp_policy *p, size_t i);
+
+/* ------------------------------------------------------------------------
+ * Evaluation
+ * ---------------------------------------------------------------------- */
+
+/* Who sends the request (match/exclude roles, clusterRoles, subjects).
+ * Built from a `kind: UserInfo` / RequestInfo document:
+ *   {roles: [...], clusterRoles: [...], userInfo: {username, groups: [...]}} */
+typedef struct kp_userinfo kp_userinfo;
+kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err);
+void kp_userinfo_free(kp_userinfo *u);
+
+/* A Kyverno CLI values file (`kind: Values`).  For now only
+ * `namespaceSelector: [{name, labels}]` is used (namespace labels for
+ * match.namespaceSelector). */
+typedef struct kp_values kp_values;
+kp_values *kp_values_from_value(const kp_value *v, kp_error *err);
+void kp_values_free(kp_values *vals);
+
+typedef struct kp_eval_opts {
+	const char *operation;          /* NULL: "CREATE", as kyverno apply */
+	const kp_userinfo *userinfo;    /* NULL: no user info at all */
+	const kp_values *values;        /* NULL: none */
+} kp_eval_opts;
+
+/* One row of the report: one (policy, rule) that selected the resource.
+ * All pointers are valid only during the callback. */
+typedef struct kp_result {
+	const char *policy;
+	const char *policy_namespace;  /* NULL for a ClusterPolicy */
+	const char *rule;              /* autogen rules keep their autogen- names */
+	kp_status status;
+	/* Kyverno's message ("validation error: ... rule R failed at path P",
+	 * "validation rule 'R' passed.", "unsupported: deny", ...). */
+	const char *message;
+	/* The failure path for fail rows and warn rows that come from a fail;
+	 * NULL otherwise.  anyPattern: the path of its first failing pattern. */
+	const char *path;
+	/* The deepest node of the resource along `path`, else the document root. */
+	const char *file;
+	unsigned line, col;
+	bool unsupported;              /* the rule uses a feature kpolicy lacks */
+} kp_result;
+
+typedef void (*kp_result_cb)(void *ud, const kp_result *r);
+
+/* Evaluate every policy of `ps` against the resource `doc` (normalise it
+ * first with kp_doc_normalize_resource to mirror the CLI).  Rules whose
+ * match/exclude do not select the resource give no result, as in Kyverno.
+ * Results come in policy order, then rule order (autogen rules after the
+ * rules of their policy).  Returns the number of results, -1 on error. */
+int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
+		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
+		kp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KPOLICY_H */
