@@ -196,12 +196,15 @@ bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
 
 /* Calls cb(ud, file) for `path` itself when it is a file (any name) or "-",
  * or for every *.yaml, *.yml, *.json below it when it is a directory,
- * recursively, in byte-sorted order, following symlinks but not loops.
- * A nonzero return from cb stops the walk and is returned.  Unreadable
- * entries are reported through err and the walk goes on; returns -1 if the
- * path itself does not exist. */
+ * recursively, in byte-sorted order of entry names, following symlinks but
+ * not loops.  A nonzero return from cb stops the walk and is returned.
+ * Entries that cannot be read (permissions, dangling links, loops) are
+ * reported through on_error(ud, e) (may be NULL) and the walk goes on.
+ * Returns 0, cb's nonzero value, or -1 (err filled, KP_E_IO) when `path`
+ * itself cannot be read. */
 int kp_walk_inputs(const char *path, int (*cb)(void *ud, const char *file),
-		   void *ud, kp_error *err);
+		   void (*on_error)(void *ud, const kp_error *e), void *ud,
+		   kp_error *err);
 
 /* ------------------------------------------------------------------------
  * Patterns (validate.pattern), usable on their own

@@ -1,0 +1,87 @@
+/* inputs.c - loading policies named on the command line. */
+#include "inputs.h"
+
+#include <string.h>
+
+void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
+{
+	char buf[2600];
+	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
+}
+
+void kp_cli_warn(void *ud, const kp_error *w)
+{
+	(void)ud;
+	kp_cli_diag(stderr, "warning", w);
+}
+
+typedef struct {
+	kp_policy_set *ps;
+	const kp_read_opts *ro;
+	FILE *diag;
+	size_t added;
+	int status;
+} load_ctx;
+
+static void walk_error(void *ud, const kp_error *e)
+{
+	load_ctx *c = ud;
+	kp_cli_diag(c->diag, "error", e);
+	c->status = 2;
+}
+
+static int load_file(void *ud, const char *file)
+{
+	load_ctx *c = ud;
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(file, c->ro, &e);
+	if (!r) {
+		kp_cli_diag(c->diag, "error", &e);
+		c->status = 2;
+		return 0;
+	}
+	kp_doc *d;
+	int rc;
+	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0) {
+			kp_cli_diag(c->diag, "error", &e);
+			c->status = 2;
+			continue;
+		}
+		kp_error_clear(&e);
+		rc = kp_policy_set_add(c->ps, d, &e);
+		if (rc > 0)
+			c->added++;
+		else if (rc == 0)
+			kp_cli_diag(c->diag, "warning", &e);
+		else {
+			kp_cli_diag(c->diag, "error", &e);
+			c->status = 2;
+		}
+		kp_doc_free(d);
+	}
+	kp_reader_close(r);
+	return 0;
+}
+
+int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
+			 const kp_read_opts *ro, FILE *diag)
+{
+	load_ctx c = {.ps = ps, .ro = ro, .diag = diag};
+	for (size_t i = 0; i < n; i++) {
+		size_t before = c.added;
+		kp_error e;
+		kp_error_clear(&e);
+		if (kp_walk_inputs(paths[i], load_file, walk_error, &c, &e) < 0) {
+			walk_error(&c, &e);
+			continue;
+		}
+		if (c.added == before) {
+			kp_error ne;
+			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, "no Kyverno policy found");
+			kp_cli_diag(diag, "error", &ne);
+			c.status = 2;
+		}
+	}
+	return c.status;
+}
