@@ -1,15 +1,41 @@
-/* kpolicy - command line (placeholder until apply lands). */
-#include "kpolicy.h"
+/* kpolicy - command-line entry point: dispatches to the commands. */
+#include "cmd_apply.h"
+#include "cmd_match.h"
 
 #include <stdio.h>
 #include <string.h>
 
+static const char usage[] =
+	"usage: kpolicy COMMAND [ARGS]\n"
+	"\n"
+	"A fast, native evaluator for Kyverno policies.\n"
+	"\n"
+	"Commands:\n"
+	"  apply     apply policies to resources and report results (like kyverno apply)\n"
+	"  match     evaluate one bare validate pattern against one resource\n"
+	"  version   print the version\n"
+	"\n"
+	"Run `kpolicy COMMAND --help` for a command's options.\n";
+
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "version")) {
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "apply"))
+		return kp_cmd_apply(argc - 1, argv + 1);
+	if (!strcmp(cmd, "match"))
+		return kp_cmd_match(argc - 1, argv + 1);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("kpolicy %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "usage: kpolicy COMMAND ...\n");
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fprintf(stderr, "kpolicy: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

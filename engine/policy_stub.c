@@ -29,3 +29,5 @@ int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc, const kp_eval_opts *
 	(void)ps; (void)doc; (void)opts; (void)cb; (void)ud;
 	return kp_errorf(err, KP_E_USAGE, NULL, 0, 0, "evaluation not implemented yet");
 }
+void kp_doc_normalize_resource(kp_doc *d) { (void)d; }
+bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind) { (void)api_version; (void)kind; return false; }

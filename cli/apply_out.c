@@ -1,0 +1,91 @@
+/* apply_out.c - text (kyverno apply style) and JSON rendering of rows. */
+#include "apply_out.h"
+
+#include <string.h>
+
+static void text_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,
+		     size_t index, int *header_done)
+{
+	/* kyverno prints failures (and, here, errors such as unsupported
+	 * features); passes, skips and scored=false warnings stay silent */
+	if (r->status != KP_STATUS_FAIL && r->status != KP_STATUS_ERROR)
+		return;
+	if (!*header_done) {
+		kp_sb_printf(out, "\npolicy %s -> resource %s/%s/%s failed: \n",
+			     r->policy, id->namespace, id->kind, id->name);
+		*header_done = 1;
+	}
+	kp_sb_printf(out, "%zu. %s: %s \n", index, r->rule, r->message);
+}
+
+static void json_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,
+		     size_t rows_before)
+{
+	if (rows_before)
+		kp_sb_puts(out, ",\n");
+	kp_sb_puts(out, "{\"policy\": ");
+	if (r->policy_namespace) {
+		kp_strbuf pn = {0};
+		kp_sb_printf(&pn, "%s/%s", r->policy_namespace, r->policy);
+		kp_sb_json_str(out, pn.data, pn.len);
+		kp_sb_free(&pn);
+	} else {
+		kp_sb_json_cstr(out, r->policy);
+	}
+	kp_sb_puts(out, ", \"rule\": ");
+	kp_sb_json_cstr(out, r->rule);
+	kp_sb_puts(out, ", \"resource\": {\"apiVersion\": ");
+	kp_sb_json_cstr(out, id->api_version);
+	kp_sb_puts(out, ", \"kind\": ");
+	kp_sb_json_cstr(out, id->kind);
+	kp_sb_puts(out, ", \"namespace\": ");
+	kp_sb_json_cstr(out, id->namespace);
+	kp_sb_puts(out, ", \"name\": ");
+	kp_sb_json_cstr(out, id->name);
+	kp_sb_printf(out, "}, \"result\": \"%s\", \"message\": ", kp_status_name(r->status));
+	kp_sb_json_cstr(out, r->message);
+	kp_sb_puts(out, ", \"path\": ");
+	kp_sb_json_cstr(out, r->path);
+	kp_sb_puts(out, ", \"source\": {\"file\": ");
+	kp_sb_json_cstr(out, r->file ? r->file : id->file);
+	kp_sb_printf(out, ", \"line\": %u, \"column\": %u}}", r->file ? r->line : id->line,
+		     r->file ? r->col : id->col);
+}
+
+void kp_out_row(kp_out_format fmt, kp_strbuf *out, const kp_res_id *id,
+		const kp_result *r, size_t index, int *header_done,
+		size_t rows_before, kp_counts *c)
+{
+	switch (r->status) {
+	case KP_STATUS_PASS: c->pass++; break;
+	case KP_STATUS_FAIL: c->fail++; break;
+	case KP_STATUS_WARN: c->warn++; break;
+	case KP_STATUS_ERROR: c->error++; break;
+	case KP_STATUS_SKIP: c->skip++; break;
+	}
+	if (fmt == KP_OUT_TEXT)
+		text_row(out, id, r, index, header_done);
+	else
+		json_row(out, id, r, rows_before);
+}
+
+void kp_out_begin(kp_out_format fmt, FILE *f)
+{
+	if (fmt == KP_OUT_JSON)
+		fputs("{\"results\": [\n", f);
+}
+
+void kp_out_end(kp_out_format fmt, FILE *f, size_t rules, size_t resources,
+		const kp_counts *c, kp_strbuf *text_rows)
+{
+	if (fmt == KP_OUT_JSON) {
+		fprintf(f, "\n], \"summary\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, "
+			   "\"error\": %zu, \"skip\": %zu}}\n",
+			c->pass, c->fail, c->warn, c->error, c->skip);
+		return;
+	}
+	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)...\n", rules, resources);
+	kp_sb_flush(text_rows, f);
+	fprintf(f, "\npass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
+		c->pass, c->fail, c->warn, c->error, c->skip);
+}
