@@ -1,6 +1,7 @@
 /* kpolicy - command-line entry point: dispatches to the commands. */
 #include "cmd_apply.h"
 #include "cmd_match.h"
+#include "cmd_test.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  apply     apply policies to resources and report results (like kyverno apply)\n"
+	"  test      run Kyverno test suites (kyverno-test.yaml), like kyverno test\n"
 	"  match     evaluate one bare validate pattern against one resource\n"
 	"  version   print the version\n"
 	"\n"
@@ -26,6 +28,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "apply"))
 		return kp_cmd_apply(argc - 1, argv + 1);
+	if (!strcmp(cmd, "test"))
+		return kp_cmd_test(argc - 1, argv + 1);
 	if (!strcmp(cmd, "match"))
 		return kp_cmd_match(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -1,0 +1,177 @@
+/* cmd_test.c - `kpolicy test`: options, finding test files, exit status. */
+#include "cmd_test.h"
+#include "inputs.h"
+#include "test_report.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: kpolicy test PATH... [-f NAME] [-t policy=P,rule=R,resource=N]\n"
+	"         [-o table|json|yaml|junit] [--fail-only] [--detailed-results]\n"
+	"         [--remove-color] [--strict-excluded] [--require-tests]\n";
+
+typedef struct found_tests {
+	const char *file_name;
+	char **paths;
+	size_t n, cap;
+	int status;
+} found_tests;
+
+static void add_path(found_tests *f, const char *path)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->paths = realloc(f->paths, f->cap * sizeof(*f->paths));
+		if (!f->paths)
+			abort();
+	}
+	f->paths[f->n++] = strdup(path);
+}
+
+static int on_file(void *ud, const char *file)
+{
+	found_tests *f = ud;
+	const char *base = strrchr(file, '/');
+	if (!strcmp(base ? base + 1 : file, f->file_name))
+		add_path(f, file);
+	return 0;
+}
+
+static void on_walk_error(void *ud, const kp_error *e)
+{
+	found_tests *f = ud;
+	kp_cli_diag(stderr, "error", e);
+	f->status = 1;
+}
+
+static void find_tests(found_tests *f, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		add_path(f, path);   /* a file named on the command line is a test file */
+		return;
+	}
+	kp_error e;
+	kp_error_clear(&e);
+	if (kp_walk_inputs(path, on_file, on_walk_error, f, &e) < 0)
+		on_walk_error(f, &e);
+}
+
+int kp_cmd_test(int argc, char **argv)
+{
+	enum { OPT_FAIL_ONLY = 256, OPT_DETAILED, OPT_NO_COLOR, OPT_STRICT_EXCLUDED,
+	       OPT_REQUIRE_TESTS };
+	static const struct option longopts[] = {
+		{"file-name", required_argument, NULL, 'f'},
+		{"test-case-selector", required_argument, NULL, 't'},
+		{"output-format", required_argument, NULL, 'o'},
+		{"fail-only", no_argument, NULL, OPT_FAIL_ONLY},
+		{"detailed-results", no_argument, NULL, OPT_DETAILED},
+		{"remove-color", no_argument, NULL, OPT_NO_COLOR},
+		{"strict-excluded", no_argument, NULL, OPT_STRICT_EXCLUDED},
+		{"require-tests", no_argument, NULL, OPT_REQUIRE_TESTS},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *file_name = "kyverno-test.yaml", *selector_spec = NULL;
+	kp_test_format format = KP_TEST_TABLE;
+	kp_test_print_opts po = {.color = isatty(STDOUT_FILENO)};
+	bool strict_excluded = false, require_tests = false;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:t:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': file_name = optarg; break;
+		case 't': selector_spec = optarg; break;
+		case 'o':
+			if (!kp_test_format_parse(optarg, &format)) {
+				fprintf(stderr, "kpolicy: error: unknown output format \"%s\"\n%s",
+					optarg, usage);
+				return 2;
+			}
+			break;
+		case OPT_FAIL_ONLY: po.fail_only = true; break;
+		case OPT_DETAILED: po.detailed = true; break;
+		case OPT_NO_COLOR: po.color = false; break;
+		case OPT_STRICT_EXCLUDED: strict_excluded = true; break;
+		case OPT_REQUIRE_TESTS: require_tests = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case ':':
+			fprintf(stderr, "kpolicy: error: option %s needs a value\n%s",
+				argv[optind - 1], usage);
+			return 2;
+		default:
+			fprintf(stderr, "kpolicy: error: unknown option %s\n%s", argv[optind - 1],
+				usage);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "kpolicy: error: test needs a PATH\n%s", usage);
+		return 2;
+	}
+	if (format != KP_TEST_TABLE)
+		po.color = false;
+	kp_test_selector sel = {0};
+	if (selector_spec) {
+		kp_error e;
+		if (kp_test_selector_parse(&sel, selector_spec, &e) < 0) {
+			kp_cli_diag(stderr, "error", &e);
+			return 2;
+		}
+	}
+
+	found_tests f = {.file_name = file_name};
+	for (int i = optind; i < argc; i++)
+		find_tests(&f, argv[i]);
+	int status = f.status;
+	if (!f.n) {
+		if (format == KP_TEST_TABLE)
+			printf("\nNo test yamls available\n");
+		if (require_tests) {
+			fprintf(stderr, "kpolicy: error: no test files named %s found\n", file_name);
+			status = 1;
+		}
+	}
+
+	kp_test_report *reports = calloc(f.n + 1, sizeof(*reports));
+	if (!reports)
+		abort();
+	kp_test_run_opts ro = {
+		.strict_excluded = strict_excluded, .selector = selector_spec ? &sel : NULL,
+		.log = format == KP_TEST_TABLE ? stdout : NULL, .diag = stderr,
+	};
+	for (size_t i = 0; i < f.n; i++) {
+		kp_test_run(f.paths[i], &ro, &reports[i]);
+		if (format == KP_TEST_TABLE)
+			kp_test_print_table(stdout, &reports[i], &po);
+	}
+	kp_test_totals t = {0};
+	for (size_t i = 0; i < f.n; i++)
+		kp_test_totals_add(&t, &reports[i]);
+	if (t.failed)
+		status = 1;
+	switch (format) {
+	case KP_TEST_TABLE:
+		if (f.n)
+			kp_test_print_summary(stdout, reports, f.n, &po);
+		break;
+	case KP_TEST_JSON: kp_test_print_json(stdout, reports, f.n); break;
+	case KP_TEST_YAML: kp_test_print_yaml(stdout, reports, f.n); break;
+	case KP_TEST_JUNIT: kp_test_print_junit(stdout, reports, f.n); break;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		kp_test_report_fini(&reports[i]);
+		free(f.paths[i]);
+	}
+	free(reports);
+	free(f.paths);
+	kp_test_selector_fini(&sel);
+	fflush(stdout);
+	return status;
+}

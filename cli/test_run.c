@@ -1,0 +1,411 @@
+/* test_run.c - one test file: load, evaluate as `kpolicy apply` does, check. */
+#include "test_run.h"
+#include "inputs.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Normalisation is written on another branch; until it is linked in, the
+ * weak reference lets the command build and resources go through as read.
+ * (cli/kpolicy also links `apply`, which references it, so once it exists
+ * it is always present.) */
+#pragma weak kp_doc_normalize_resource
+
+/* Policy kinds that kp_policy_set_add does not take (yet). */
+static const char *const foreign_policy_kinds[] = {
+	"ValidatingPolicy", "NamespacedValidatingPolicy", "MutatingPolicy",
+	"NamespacedMutatingPolicy", "GeneratingPolicy", "NamespacedGeneratingPolicy",
+	"DeletingPolicy", "NamespacedDeletingPolicy", "ImageValidatingPolicy",
+	"NamespacedImageValidatingPolicy", "ValidatingAdmissionPolicy",
+	"MutatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+	"MutatingAdmissionPolicyBinding", NULL
+};
+
+typedef struct run_ctx {
+	const kp_test_run_opts *o;
+	kp_testfile *t;
+	kp_arena *arena;           /* strings of policies, outcomes, errors */
+	kp_policy_set *ps;
+	kp_error err;              /* first load error */
+	bool failed;
+	kp_test_policy *policies;
+	size_t n_policies, cap_policies;
+	kp_doc **docs;
+	size_t n_docs, cap_docs;
+	kp_test_subject *subjects;
+	size_t n_subjects, cap_subjects;
+	kp_test_outcome *outcomes;
+	size_t n_outcomes, cap_outcomes;
+	kp_values *values;
+	const kp_value *values_root;
+	kp_userinfo *userinfo;
+	kp_doc *values_doc, *userinfo_doc;
+} run_ctx;
+
+#define GROW(v, n, cap)                                                       \
+	do {                                                                  \
+		if ((n) == (cap)) {                                           \
+			(cap) = (cap) ? (cap) * 2 : 16;                       \
+			(v) = realloc((v), (cap) * sizeof(*(v)));             \
+			if (!(v))                                             \
+				abort();                                      \
+		}                                                             \
+	} while (0)
+
+static char *xstrdup(const char *s)
+{
+	char *c = strdup(s ? s : "");
+	if (!c)
+		abort();
+	return c;
+}
+
+void kp_test_report_fini(kp_test_report *r)
+{
+	free(r->path);
+	free(r->name);
+	free(r->error);
+	kp_test_rows_fini(&r->rows);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Keep the first load error; a test stops at it. */
+static int load_failed(run_ctx *c, const kp_error *e)
+{
+	if (!c->failed) {
+		c->err = *e;
+		c->failed = true;
+	}
+	return 1;
+}
+
+static void walk_error(void *ud, const kp_error *e)
+{
+	load_failed(ud, e);
+}
+
+static bool is_foreign_kind(const char *kind)
+{
+	for (const char *const *k = foreign_policy_kinds; *k; k++)
+		if (!strcmp(*k, kind))
+			return true;
+	return false;
+}
+
+/* Rows of a policy whose rules take values kpolicy does not feed to the
+ * engine yet (kp_values carries only namespace labels): per-rule `values`
+ * / `foreachValues` mock context and variables, which would otherwise be
+ * evaluated unresolved and could give a wrong verdict. */
+static const char *values_unsupported(const kp_value *values, const char *policy)
+{
+	const kp_value *global = kp_value_get(values, "globalValues");
+	for (size_t i = 0; i < kp_value_len(global); i++)
+		if (!kp_value_str_eq(kp_value_key_at(global, i), "request.operation"))
+			return "unsupported: globalValues";
+	const kp_value *pols = kp_value_get(values, "policies");
+	for (size_t i = 0; i < kp_value_len(pols); i++) {
+		const kp_value *p = kp_value_at(pols, i);
+		const char *name = kp_value_path_str(p, "name");
+		if (!name || strcmp(name, policy))
+			continue;
+		const kp_value *rules = kp_value_get(p, "rules");
+		for (size_t j = 0; j < kp_value_len(rules); j++) {
+			const kp_value *r = kp_value_at(rules, j);
+			if (kp_value_len(kp_value_get(r, "values")) ||
+			    kp_value_len(kp_value_get(r, "foreachValues")))
+				return "unsupported: rule values";
+		}
+		const kp_value *res = kp_value_get(p, "resources");
+		for (size_t j = 0; j < kp_value_len(res); j++) {
+			const kp_value *v = kp_value_get(kp_value_at(res, j), "values");
+			for (size_t k = 0; k < kp_value_len(v); k++)
+				if (!kp_value_str_eq(kp_value_key_at(v, k), "request.operation"))
+					return "unsupported: resource values";
+		}
+	}
+	return NULL;
+}
+
+static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
+{
+	GROW(c->policies, c->n_policies, c->cap_policies);
+	kp_test_policy *p = &c->policies[c->n_policies++];
+	const char *ns = kp_doc_namespace(d);
+	p->name = kp_arena_strdup(c->arena, kp_doc_name(d));
+	p->namespace = NULL;
+	if (strcmp(kp_doc_kind(d), "ClusterPolicy"))
+		p->namespace = kp_arena_strdup(c->arena, *ns ? ns : "default");
+	if (!unsupported && c->values_root)
+		unsupported = values_unsupported(c->values_root, p->name);
+	p->unsupported = unsupported ? kp_arena_strdup(c->arena, unsupported) : NULL;
+}
+
+static int load_policy_file(void *ud, const char *file)
+{
+	run_ctx *c = ud;
+	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(file, &ro, &e);
+	if (!r)
+		return load_failed(c, &e);
+	kp_doc *d;
+	int rc;
+	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0) {
+			load_failed(c, &e);
+			break;
+		}
+		kp_error_clear(&e);
+		const char *kind = kp_doc_kind(d);
+		rc = kp_policy_set_add(c->ps, d, &e);
+		if (rc > 0)
+			note_policy(c, d, NULL);
+		else if (rc == 0 && is_foreign_kind(kind))
+			note_policy(c, d, kp_arena_printf(c->arena, "unsupported: kind %s", kind));
+		else if (rc < 0 && strstr(e.msg, "unsupported"))
+			note_policy(c, d, e.msg);   /* a feature not written yet */
+		else if (rc < 0)
+			load_failed(c, &e);
+		/* rc == 0: not a policy (Kyverno ignores such documents too) */
+		kp_doc_free(d);
+	}
+	kp_reader_close(r);
+	return c->failed;
+}
+
+static int load_resource_file(void *ud, const char *file)
+{
+	run_ctx *c = ud;
+	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(file, &ro, &e);
+	if (!r)
+		return load_failed(c, &e);
+	kp_doc *d;
+	int rc;
+	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0) {
+			load_failed(c, &e);
+			break;
+		}
+		if (kp_doc_normalize_resource)
+			kp_doc_normalize_resource(d);
+		GROW(c->docs, c->n_docs, c->cap_docs);
+		c->docs[c->n_docs++] = d;
+	}
+	kp_reader_close(r);
+	return c->failed;
+}
+
+/* The first document of a values or userinfo file. */
+static kp_doc *load_one(run_ctx *c, const char *path)
+{
+	kp_read_opts ro = {.raw = true};
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(path, &ro, &e);
+	if (!r) {
+		load_failed(c, &e);
+		return NULL;
+	}
+	kp_doc *d = NULL;
+	int rc = kp_reader_next(r, &d, &e);
+	kp_reader_close(r);
+	if (rc < 0)
+		load_failed(c, &e);
+	else if (rc == 0) {
+		kp_errorf(&e, KP_E_DOC, path, 0, 0, "empty file");
+		load_failed(c, &e);
+	}
+	return rc > 0 ? d : NULL;
+}
+
+static void load_values(run_ctx *c)
+{
+	kp_testfile *t = c->t;
+	if (!t->variables && !t->values)
+		return;
+	if (c->o->log)
+		fprintf(c->o->log, "  Loading values/variables ...\n");
+	if (t->variables) {
+		c->values_doc = load_one(c, t->variables);
+		c->values_root = c->values_doc ? kp_doc_root(c->values_doc) : NULL;
+	} else {
+		c->values_root = t->values;
+	}
+	if (!c->values_root)
+		return;
+	kp_error e;
+	kp_error_clear(&e);
+	c->values = kp_values_from_value(c->values_root, &e);
+	if (!c->values)
+		load_failed(c, &e);
+}
+
+static void load_userinfo(run_ctx *c)
+{
+	if (!c->t->userinfo)
+		return;
+	c->userinfo_doc = load_one(c, c->t->userinfo);
+	if (!c->userinfo_doc)
+		return;
+	kp_error e;
+	kp_error_clear(&e);
+	c->userinfo = kp_userinfo_from_value(kp_doc_root(c->userinfo_doc), &e);
+	if (!c->userinfo)
+		load_failed(c, &e);
+}
+
+static void on_result(void *ud, const kp_result *r)
+{
+	run_ctx *c = ud;
+	GROW(c->outcomes, c->n_outcomes, c->cap_outcomes);
+	kp_test_outcome *o = &c->outcomes[c->n_outcomes++];
+	o->policy = kp_arena_strdup(c->arena, r->policy);
+	o->policy_namespace = r->policy_namespace ? kp_arena_strdup(c->arena, r->policy_namespace)
+						  : NULL;
+	o->rule = kp_arena_strdup(c->arena, r->rule ? r->rule : "");
+	o->status = r->status;
+	o->message = kp_arena_strdup(c->arena, r->message ? r->message : "");
+	o->unsupported = r->unsupported;
+}
+
+static bool seen_op(const char **ops, size_t n, const char *op)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ops[i], op))
+			return true;
+	return false;
+}
+
+/* Evaluate every resource once per operation the rows ask for. */
+static void evaluate(run_ctx *c, const char *default_op)
+{
+	size_t n_ops = 0;
+	const char **ops = calloc(c->t->n_results + 1, sizeof(*ops));
+	if (!ops)
+		abort();
+	ops[n_ops++] = default_op;
+	for (size_t i = 0; i < c->t->n_results; i++) {
+		const char *op = c->t->results[i].operation;
+		if (op && !seen_op(ops, n_ops, op))
+			ops[n_ops++] = op;
+	}
+	for (size_t k = 0; k < n_ops; k++) {
+		kp_eval_opts eo = {.operation = ops[k], .userinfo = c->userinfo, .values = c->values};
+		for (size_t i = 0; i < c->n_docs; i++) {
+			kp_doc *d = c->docs[i];
+			GROW(c->subjects, c->n_subjects, c->cap_subjects);
+			kp_test_subject *s = &c->subjects[c->n_subjects++];
+			*s = (kp_test_subject){
+				.api_version = kp_doc_api_version(d), .kind = kp_doc_kind(d),
+				.name = kp_doc_name(d), .namespace = kp_doc_namespace(d),
+				.operation = ops[k], .first = c->n_outcomes,
+			};
+			kp_error e;
+			kp_error_clear(&e);
+			if (kp_evaluate(c->ps, d, &eo, on_result, c, &e) < 0) {
+				char buf[2600];
+				s->error = kp_arena_strdup(c->arena, kp_error_format(&e, buf, sizeof buf));
+			}
+			s->count = c->n_outcomes - s->first;
+		}
+	}
+	free(ops);
+}
+
+static const char *default_operation(const run_ctx *c)
+{
+	const char *op = kp_value_path_str(kp_value_get(c->values_root, "globalValues"),
+					   "request.operation");
+	return op && *op ? op : "CREATE";
+}
+
+static void run_loaded(run_ctx *c, kp_test_report *out)
+{
+	kp_testfile *t = c->t;
+	FILE *log = c->o->log;
+	load_values(c);
+	load_userinfo(c);
+	if (log)
+		fprintf(log, "  Loading policies ...\n");
+	kp_error e;
+	for (size_t i = 0; i < t->n_policies && !c->failed; i++) {
+		kp_error_clear(&e);
+		if (kp_walk_inputs(t->policies[i], load_policy_file, walk_error, c, &e) < 0)
+			load_failed(c, &e);
+	}
+	if (log)
+		fprintf(log, "  Loading resources ...\n");
+	for (size_t i = 0; i < t->n_resources && !c->failed; i++) {
+		kp_error_clear(&e);
+		if (kp_walk_inputs(t->resources[i], load_resource_file, walk_error, c, &e) < 0)
+			load_failed(c, &e);
+	}
+	if (c->failed)
+		return;
+	out->n_policies = kp_policy_set_count(c->ps);
+	out->n_resources = c->n_docs;
+	if (log)
+		fprintf(log, "  Applying %zu polic%s to %zu resource%s ...\n", out->n_policies,
+			out->n_policies == 1 ? "y" : "ies", c->n_docs, c->n_docs == 1 ? "" : "s");
+	const char *op = default_operation(c);
+	evaluate(c, op);
+	if (log)
+		fprintf(log, "  Checking results ...\n");
+	kp_test_evidence ev = {
+		.policies = c->policies, .n_policies = c->n_policies,
+		.subjects = c->subjects, .n_subjects = c->n_subjects,
+		.outcomes = c->outcomes, .n_outcomes = c->n_outcomes,
+	};
+	kp_test_check_opts co = {
+		.strict_excluded = c->o->strict_excluded, .default_operation = op,
+		.selector = c->o->selector,
+	};
+	kp_test_check(t, &ev, &co, &out->rows);
+}
+
+int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(path);
+	run_ctx c = {.o = o, .arena = kp_arena_new(), .ps = kp_policy_set_new()};
+	kp_error e;
+	kp_error_clear(&e);
+	c.t = kp_testfile_load(path, &e);
+	if (!c.t)
+		load_failed(&c, &e);
+	out->name = xstrdup(c.t ? c.t->name : "");
+	if (o->log)
+		fprintf(o->log, "Loading test %s ( %s ) ...\n", out->name, path);
+	if (c.t)
+		run_loaded(&c, out);
+	if (c.failed) {
+		char buf[2600];
+		out->error = xstrdup(kp_error_format(&c.err, buf, sizeof buf));
+		if (o->diag)
+			kp_cli_diag(o->diag, "error", &c.err);
+		if (c.t) {
+			/* Keep the rows so that reports and the scoreboard still see
+			 * which of them were unsupported anyway. */
+			kp_test_rows_fini(&out->rows);
+			kp_test_evidence none = {0};
+			kp_test_check_opts co = {.selector = o->selector, .load_error = out->error};
+			kp_test_check(c.t, &none, &co, &out->rows);
+		}
+	}
+	for (size_t i = 0; i < c.n_docs; i++)
+		kp_doc_free(c.docs[i]);
+	free(c.docs);
+	free(c.subjects);
+	free(c.outcomes);
+	free(c.policies);
+	kp_values_free(c.values);
+	kp_userinfo_free(c.userinfo);
+	kp_doc_free(c.values_doc);
+	kp_doc_free(c.userinfo_doc);
+	kp_policy_set_free(c.ps);
+	kp_testfile_free(c.t);
+	kp_arena_free(c.arena);
+	return c.failed ? -1 : 0;
+}

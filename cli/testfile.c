@@ -1,0 +1,359 @@
+/* testfile.c - reading kyverno-test.yaml (both schemas) into kp_testfile,
+ * and the -t test-case selector. */
+#include "testfile.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct kp_testfile_priv {
+	kp_arena *arena;
+	kp_doc *doc;
+};
+
+/* Test-level inputs that kpolicy does not use yet: a test using one of
+ * them could get a different verdict from Kyverno, so its rows are all
+ * reported unsupported rather than checked. */
+static const char *const unsupported_inputs[] = {
+	"exceptions", "targetResources", "paramResources", "clusterResources",
+	"context", "jsonPayloads", "httpPayloads", "envoyPayloads",
+	"apiCallResponses", "globalContextEntries", "checks", NULL
+};
+
+/* Row fields that ask for something other than a validate verdict. */
+static const char *const unsupported_row_fields[] = {
+	"patchedResources", "patchedResource", "generatedResource",
+	"generatedResources", "cloneSourceResource", NULL
+};
+
+/* Row flags marking policy kinds kpolicy does not evaluate. */
+static const char *const unsupported_row_flags[] = {
+	"isValidatingAdmissionPolicy", "isMutatingAdmissionPolicy",
+	"isValidatingPolicy", "isMutatingPolicy", "isMUtatingPolicy",
+	"isGeneratingPolicy", "isDeletingPolicy", "isImageValidatingPolicy", NULL
+};
+
+bool kp_status_parse(const char *s, kp_status *out)
+{
+	static const char *const names[] = {"pass", "fail", "warn", "error", "skip"};
+	static const kp_status codes[] = {KP_STATUS_PASS, KP_STATUS_FAIL, KP_STATUS_WARN,
+					  KP_STATUS_ERROR, KP_STATUS_SKIP};
+	for (size_t i = 0; s && i < 5; i++)
+		if (!strcmp(s, names[i])) {
+			*out = codes[i];
+			return true;
+		}
+	return false;
+}
+
+static bool present(const kp_value *v)
+{
+	kp_type t = kp_value_type(v);
+	if (t == KP_NULL)
+		return false;
+	if (t == KP_SEQ || t == KP_MAP)
+		return kp_value_len(v) > 0;
+	if (t == KP_STRING)
+		return kp_value_len(v) > 0 || (kp_value_str(v, NULL) && *kp_value_str(v, NULL));
+	return t != KP_BOOL || kp_value_bool(v);
+}
+
+static int bad(kp_error *err, const kp_value *at, const char *path, const char *fmt,
+	       const char *what)
+{
+	kp_errorf(err, KP_E_DOC, kp_value_file(at) ? kp_value_file(at) : path,
+		  kp_value_line(at), kp_value_col(at), fmt, what);
+	return -1;
+}
+
+static const char *str_at(const kp_value *map, const char *key)
+{
+	const kp_value *v = kp_value_get(map, key);
+	return kp_value_type(v) == KP_STRING ? kp_value_str(v, NULL) : NULL;
+}
+
+/* A path of the test file resolved against its directory. */
+static const char *resolve(kp_arena *a, const char *dir, const char *p)
+{
+	if (p[0] == '/' || !strcmp(dir, "."))
+		return kp_arena_strdup(a, p);
+	return kp_arena_printf(a, "%s/%s", dir, p);
+}
+
+/* `policies:` / `resources:`: a sequence of path strings. */
+static int path_list(kp_testfile *t, kp_arena *a, const kp_value *root, const char *key,
+		     const char ***out, size_t *n, kp_error *err)
+{
+	const kp_value *seq = kp_value_get(root, key);
+	*out = NULL;
+	*n = 0;
+	if (kp_value_type(seq) == KP_NULL)
+		return 0;
+	if (kp_value_type(seq) != KP_SEQ)
+		return bad(err, seq, t->path, "`%s` must be a list of paths", key);
+	*out = kp_arena_alloc(a, sizeof(char *) * (kp_value_len(seq) + 1));
+	for (size_t i = 0; i < kp_value_len(seq); i++) {
+		const kp_value *it = kp_value_at(seq, i);
+		const char *s = kp_value_type(it) == KP_STRING ? kp_value_str(it, NULL) : NULL;
+		if (!s || !*s)
+			return bad(err, it, t->path, "`%s` entries must be paths", key);
+		if (strstr(s, "://"))
+			return bad(err, it, t->path, "remote path not supported: %s", s);
+		(*out)[(*n)++] = resolve(a, t->dir, s);
+	}
+	return 0;
+}
+
+static void split_ref(kp_arena *a, kp_test_ref *r, const char *text)
+{
+	r->text = kp_arena_strdup(a, text);
+	const char *slash = strrchr(text, '/');
+	if (slash) {
+		r->namespace = kp_arena_strndup(a, text, (size_t)(slash - text));
+		r->name = kp_arena_strdup(a, slash + 1);
+	} else {
+		r->name = r->text;
+	}
+}
+
+static int parse_refs(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_result *res,
+		      kp_error *err)
+{
+	const kp_value *names = kp_value_get(row, "resources");
+	const kp_value *one = kp_value_get(row, "resource");       /* old schema */
+	const kp_value *specs = kp_value_get(row, "resourceSpecs");
+	const char *ns = str_at(row, "namespace");                 /* old schema */
+	if (kp_value_type(names) != KP_NULL && kp_value_type(names) != KP_SEQ)
+		return bad(err, names, t->path, "`%s` must be a list", "resources");
+	if (kp_value_type(specs) != KP_NULL && kp_value_type(specs) != KP_SEQ)
+		return bad(err, specs, t->path, "`%s` must be a list", "resourceSpecs");
+	size_t cap = kp_value_len(names) + kp_value_len(specs) + 1;
+	res->refs = kp_arena_alloc(a, sizeof(kp_test_ref) * cap);
+	/* Kyverno reads `resource` only when `resources` is absent. */
+	if (kp_value_type(names) == KP_NULL && kp_value_type(one) == KP_STRING) {
+		kp_test_ref *r = &res->refs[res->n_refs++];
+		split_ref(a, r, kp_value_str(one, NULL));
+	}
+	for (size_t i = 0; i < kp_value_len(names); i++) {
+		const kp_value *it = kp_value_at(names, i);
+		if (kp_value_type(it) != KP_STRING)
+			return bad(err, it, t->path, "%s entries must be strings", "resources");
+		split_ref(a, &res->refs[res->n_refs++], kp_value_str(it, NULL));
+	}
+	for (size_t i = 0; i < res->n_refs; i++) {
+		res->refs[i].kind = res->kind;
+		if (ns && !res->refs[i].namespace)
+			res->refs[i].namespace = kp_arena_strdup(a, ns);
+	}
+	for (size_t i = 0; i < kp_value_len(specs); i++) {
+		const kp_value *it = kp_value_at(specs, i);
+		const char *name = str_at(it, "name");
+		if (!name)
+			return bad(err, it, t->path, "%s entries need a name", "resourceSpecs");
+		kp_test_ref *r = &res->refs[res->n_refs++];
+		const char *sns = str_at(it, "namespace");
+		const char *kind = str_at(it, "kind");
+		const char *group = str_at(it, "group"), *version = str_at(it, "version");
+		r->name = kp_arena_strdup(a, name);
+		r->namespace = sns && *sns ? kp_arena_strdup(a, sns) : NULL;
+		r->kind = kind && *kind ? kp_arena_strdup(a, kind) : res->kind;
+		if (version && *version)
+			r->api_version = group && *group ? kp_arena_printf(a, "%s/%s", group, version)
+							 : kp_arena_strdup(a, version);
+		r->text = r->namespace ? kp_arena_printf(a, "%s/%s", r->namespace, r->name) : r->name;
+	}
+	return 0;
+}
+
+static int parse_result(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_result *res,
+			kp_error *err)
+{
+	if (kp_value_type(row) != KP_MAP)
+		return bad(err, row, t->path, "%s entries must be mappings", "results");
+	res->line = kp_value_line(row);
+	res->col = kp_value_col(row);
+	const char *policy = str_at(row, "policy");
+	if (!policy || !*policy)
+		return bad(err, row, t->path, "result row without `%s`", "policy");
+	res->policy = kp_arena_strdup(a, policy);
+	const char *rule = str_at(row, "rule");
+	res->rule = rule && *rule ? kp_arena_strdup(a, rule) : NULL;
+	const char *kind = str_at(row, "kind");
+	res->kind = kind && *kind ? kp_arena_strdup(a, kind) : NULL;
+	const char *op = str_at(row, "operation");
+	res->operation = op && *op ? kp_arena_strdup(a, op) : NULL;
+	const kp_value *rv = kp_value_get(row, "result");
+	if (!present(rv))
+		rv = kp_value_get(row, "status");   /* old schema */
+	const char *rs = kp_value_type(rv) == KP_STRING ? kp_value_str(rv, NULL) : NULL;
+	if (!kp_status_parse(rs, &res->expected))
+		return bad(err, rv ? rv : row, t->path,
+			   "result must be pass, fail, warn, error or skip (got %s)",
+			   rs ? rs : "nothing");
+	for (const char *const *f = unsupported_row_fields; *f && !res->unsupported; f++)
+		if (present(kp_value_get(row, *f)))
+			res->unsupported = *f;
+	for (const char *const *f = unsupported_row_flags; *f && !res->unsupported; f++)
+		if (kp_value_bool(kp_value_get(row, *f)))
+			res->unsupported = *f;
+	return parse_refs(t, a, row, res, err);
+}
+
+static int parse_root(kp_testfile *t, kp_arena *a, const kp_value *root, kp_error *err)
+{
+	if (kp_value_type(root) != KP_MAP)
+		return bad(err, root, t->path, "%s is not a mapping", "test file");
+	const char *api = str_at(root, "apiVersion"), *kind = str_at(root, "kind");
+	const char *oldname = str_at(root, "name");
+	t->old_schema = !api || !*api || !kind || !*kind || oldname;
+	const char *name = str_at(kp_value_get(root, "metadata"), "name");
+	if (!name || !*name)
+		name = oldname;
+	t->name = kp_arena_strdup(a, name ? name : "");
+	if (kp_value_type(kp_value_get(root, "policies")) != KP_SEQ)
+		return bad(err, root, t->path, "test file without a `%s` list", "policies");
+	if (path_list(t, a, root, "policies", &t->policies, &t->n_policies, err) < 0 ||
+	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0)
+		return -1;
+	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
+	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;
+	t->userinfo = user && *user ? resolve(a, t->dir, user) : NULL;
+	const kp_value *values = kp_value_get(root, "values");
+	t->values = kp_value_type(values) == KP_MAP ? values : NULL;
+	for (const char *const *f = unsupported_inputs; *f && !t->unsupported; f++)
+		if (present(kp_value_get(root, *f)))
+			t->unsupported = *f;
+	const kp_value *results = kp_value_get(root, "results");
+	if (kp_value_type(results) != KP_SEQ && kp_value_type(results) != KP_NULL)
+		return bad(err, results, t->path, "`%s` must be a list", "results");
+	t->results = kp_arena_alloc(a, sizeof(kp_test_result) * (kp_value_len(results) + 1));
+	for (size_t i = 0; i < kp_value_len(results); i++)
+		if (parse_result(t, a, kp_value_at(results, i), &t->results[t->n_results++], err) < 0)
+			return -1;
+	return 0;
+}
+
+static kp_testfile *from_reader(const char *path, kp_reader *r, kp_error *err)
+{
+	if (!r)
+		return NULL;
+	kp_doc *doc = NULL;
+	int rc = kp_reader_next(r, &doc, err);
+	kp_reader_close(r);
+	if (rc == 0)
+		kp_errorf(err, KP_E_DOC, path, 0, 0, "empty test file");
+	if (rc <= 0)
+		return NULL;
+	kp_arena *a = kp_arena_new();
+	kp_testfile *t = kp_arena_alloc(a, sizeof(*t));
+	t->priv = kp_arena_alloc(a, sizeof(*t->priv));
+	t->priv->arena = a;
+	t->priv->doc = doc;
+	t->path = kp_arena_strdup(a, path);
+	const char *slash = strrchr(path, '/');
+	t->dir = slash ? (slash == path ? "/" : kp_arena_strndup(a, path, (size_t)(slash - path)))
+		       : ".";
+	if (parse_root(t, a, kp_doc_root(doc), err) < 0) {
+		kp_testfile_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static const kp_read_opts test_read_opts = {.raw = true, .warn = NULL};
+
+kp_testfile *kp_testfile_load(const char *path, kp_error *err)
+{
+	return from_reader(path, kp_reader_open_file(path, &test_read_opts, err), err);
+}
+
+kp_testfile *kp_testfile_parse(const char *path, const char *buf, size_t len, kp_error *err)
+{
+	return from_reader(path, kp_reader_open_mem(path, buf, len, &test_read_opts, err), err);
+}
+
+void kp_testfile_free(kp_testfile *t)
+{
+	if (!t)
+		return;
+	kp_doc_free(t->priv->doc);
+	kp_arena_free(t->priv->arena);   /* t itself lives in the arena */
+}
+
+/* ---------------------------------------------------------------- selector */
+
+bool kp_wildcard_match(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*s) {
+		if (*p == '*') {
+			star = p++;
+			resume = s;
+		} else if (*p == '?' || *p == *s) {
+			p++;
+			s++;
+		} else if (star) {
+			p = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+int kp_test_selector_parse(kp_test_selector *sel, const char *spec, kp_error *err)
+{
+	memset(sel, 0, sizeof(*sel));
+	char *copy = strdup(spec), *save = NULL;
+	int rc = 0;
+	for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(part, '=');
+		char **slot = NULL;
+		if (eq) {
+			*eq = '\0';
+			if (!strcmp(part, "policy"))
+				slot = &sel->policy;
+			else if (!strcmp(part, "rule"))
+				slot = &sel->rule;
+			else if (!strcmp(part, "resource"))
+				slot = &sel->resource;
+		}
+		if (!slot) {
+			rc = kp_errorf(err, KP_E_USAGE, NULL, 0, 0,
+				       "invalid test case selector \"%s\" (want policy=,rule=,resource=)",
+				       spec);
+			break;
+		}
+		free(*slot);
+		*slot = strdup(eq + 1);
+	}
+	free(copy);
+	if (rc < 0)
+		kp_test_selector_fini(sel);
+	return rc;
+}
+
+void kp_test_selector_fini(kp_test_selector *sel)
+{
+	free(sel->policy);
+	free(sel->rule);
+	free(sel->resource);
+	memset(sel, 0, sizeof(*sel));
+}
+
+static bool part_match(const char *pattern, const char *s)
+{
+	if (!pattern)
+		return true;
+	return kp_wildcard_match(pattern, s ? s : "");
+}
+
+bool kp_test_selector_match(const kp_test_selector *sel, const char *policy, const char *rule,
+			    const char *resource)
+{
+	return part_match(sel->policy, policy) && part_match(sel->rule, rule) &&
+	       part_match(sel->resource, resource);
+}
