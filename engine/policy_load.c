@@ -333,8 +333,9 @@ static int classify(const char *api_version, const char *kind)
 		       !strcmp(api_version, "kyverno.io/v2beta1") ? 1 : 0;
 	const char *slash = strchr(api_version, '/');
 	size_t glen = slash ? (size_t)(slash - api_version) : 0;
-	bool kyverno_group = (glen == 19 && !strncmp(api_version, "policies.kyverno.io", 19));
-	bool k8s_group = (glen == 29 && !strncmp(api_version, "admissionregistration.k8s.io", 29));
+	static const char kyverno[] = "policies.kyverno.io", k8s[] = "admissionregistration.k8s.io";
+	bool kyverno_group = glen == sizeof kyverno - 1 && !strncmp(api_version, kyverno, glen);
+	bool k8s_group = glen == sizeof k8s - 1 && !strncmp(api_version, k8s, glen);
 	for (size_t i = 0; i < sizeof unsupported_kinds / sizeof *unsupported_kinds; i++)
 		if (!strcmp(kind, unsupported_kinds[i]))
 			return (kyverno_group || (k8s_group && strstr(kind, "Admission"))) ? 2 : 0;
