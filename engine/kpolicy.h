@@ -321,7 +321,12 @@ typedef void (*kp_result_cb)(void *ud, const kp_result *r);
  * first with kp_doc_normalize_resource to mirror the CLI).  Rules whose
  * match/exclude do not select the resource give no result, as in Kyverno.
  * Results come in policy order, then rule order (autogen rules after the
- * rules of their policy).  Returns the number of results, -1 on error. */
+ * rules of their policy).  Safe to call from several threads at once on the
+ * same set (once loading is over).  Returns the number of results, or -1
+ * when some policy could not be applied (err says why; as the Kyverno CLI,
+ * a policy using namespaceSelector needs the resource namespace's labels
+ * from a values file unless the namespace is "default"); the results of
+ * the other policies were still delivered. */
 int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err);
