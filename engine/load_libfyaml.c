@@ -263,22 +263,6 @@ static void push_open(fy_session *s, bool map, bool flow)
 	s->open[s->depth++] = (fy_open_coll){map, flow, 0};
 }
 
-static int fy_syntax_error(fy_session *s, kp_builder *b, kp_error *err)
-{
-	void *it = NULL;
-	struct fy_diag_error *de;
-	while ((de = fy_diag_errors_iterate(s->diag, &it)) != NULL) {
-		if (de->type != FYET_ERROR)
-			continue;
-		return kp_errorf(err, KP_E_YAML, b->file,
-				 de->line > 0 ? s->line0 + (unsigned)de->line : 0,
-				 de->column > 0 ? (unsigned)de->column : 0, "%s",
-				 de->msg ? de->msg : "syntax error");
-	}
-	return kp_errorf(err, KP_E_YAML, b->file, s->line0 + s->last.line + 1,
-			 s->last.col + 1, "syntax error");
-}
-
 /* Anchor or tag text as a NUL-terminated string (libfyaml keeps it with
  * the token), or NULL. */
 static const char *token_text0(struct fy_token *t)
@@ -342,26 +326,27 @@ static size_t decode_single_quoted(fy_session *s, size_t from, size_t to)
 	return n;
 }
 
-/* libyaml (and go-yaml) reject \u / \U escapes of surrogates or beyond
- * U+10FFFF; libfyaml takes them.  Returns -1 with err at the first hex
- * digit, as libyaml reports it. */
-static int check_double_quoted(fy_session *s, kp_builder *b, struct fy_token *val)
+/* The first \u / \U escape of a surrogate or beyond U+10FFFF in the
+ * double-quoted text from `from` up to `end` (or up to its closing quote
+ * when stop_at_quote); pos -1 when there is none.  The result points at
+ * the first hex digit, where libyaml reports the error. */
+static fy_where find_bad_escape(const fy_session *s, fy_where from, size_t end, bool stop_at_quote)
 {
-	const struct fy_mark *sm = fy_token_start_mark(val), *em = fy_token_end_mark(val);
-	if (!sm || !em || em->input_pos > s->len)
-		return 0;
-	for (size_t i = sm->input_pos; i + 1 < em->input_pos; i++) {
+	fy_where none = {(size_t)-1, -1, -1};
+	for (size_t i = from.pos; i + 1 < end; i++) {
+		if (stop_at_quote && s->buf[i] == '"')
+			break;
 		if (s->buf[i] != '\\')
 			continue;
 		char e = s->buf[i + 1];
 		int digits = e == 'u' ? 4 : e == 'U' ? 8 : 0;
 		if (!digits) {
-			i++; /* an escaped character, maybe a backslash */
+			i++; /* an escaped character, maybe a backslash or a quote */
 			continue;
 		}
 		unsigned long code = 0;
 		int k;
-		for (k = 0; k < digits && i + 2 + (size_t)k < em->input_pos; k++) {
+		for (k = 0; k < digits && i + 2 + (size_t)k < end; k++) {
 			char h = s->buf[i + 2 + (size_t)k];
 			int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
 				: h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
@@ -370,16 +355,29 @@ static int check_double_quoted(fy_session *s, kp_builder *b, struct fy_token *va
 			code = code * 16 + (unsigned long)d;
 		}
 		if (k == digits && ((code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)) {
-			fy_where w = where_of(sm);
-			while (w.pos < i + 2)
-				step(s, &w);
-			return kp_errorf(b->err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
-					 (unsigned)w.col + 1,
-					 "found invalid Unicode character escape code");
+			while (from.pos < i + 2)
+				step(s, &from);
+			return from;
 		}
 		i += 1 + (size_t)k;
 	}
-	return 0;
+	return none;
+}
+
+static const char kp_bad_escape_msg[] = "found invalid Unicode character escape code";
+
+/* libyaml (and go-yaml) reject \u / \U escapes of surrogates, even JSON
+ * surrogate pairs, which libfyaml combines.  Returns -1 with err. */
+static int check_double_quoted(fy_session *s, kp_builder *b, struct fy_token *val)
+{
+	const struct fy_mark *sm = fy_token_start_mark(val), *em = fy_token_end_mark(val);
+	if (!sm || !em || em->input_pos > s->len)
+		return 0;
+	fy_where w = find_bad_escape(s, where_of(sm), em->input_pos, false);
+	if (w.pos == (size_t)-1)
+		return 0;
+	return kp_errorf(b->err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
+			 (unsigned)w.col + 1, "%s", kp_bad_escape_msg);
 }
 
 static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
@@ -423,6 +421,35 @@ static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
 			       style == FYSS_PLAIN ? KP_STYLE_PLAIN : KP_STYLE_QUOTED,
 			       token_text0(ev->scalar.anchor), token_text0(ev->scalar.tag),
 			       s->line0 + (unsigned)at.line + 1, (unsigned)at.col + 1);
+}
+
+static int fy_syntax_error(fy_session *s, kp_builder *b, kp_error *err)
+{
+	void *it = NULL;
+	struct fy_diag_error *de;
+	while ((de = fy_diag_errors_iterate(s->diag, &it)) != NULL) {
+		if (de->type != FYET_ERROR)
+			continue;
+		/* a lone surrogate escape: libfyaml stops at the scalar, libyaml
+		 * at the escape; report it where libyaml does */
+		if (de->msg && strstr(de->msg, "invalid UTF8 escape") && de->line > 0 && de->column > 0) {
+			fy_where w = {0, 0, 0};
+			while (w.pos < s->len && (w.line < de->line - 1 ||
+						  (w.line == de->line - 1 && w.col < de->column - 1)))
+				step(s, &w);
+			fy_where bad = find_bad_escape(s, w, s->len, true);
+			if (bad.pos != (size_t)-1)
+				return kp_errorf(err, KP_E_YAML, b->file,
+						 s->line0 + (unsigned)bad.line + 1,
+						 (unsigned)bad.col + 1, "%s", kp_bad_escape_msg);
+		}
+		return kp_errorf(err, KP_E_YAML, b->file,
+				 de->line > 0 ? s->line0 + (unsigned)de->line : 0,
+				 de->column > 0 ? (unsigned)de->column : 0, "%s",
+				 de->msg ? de->msg : "syntax error");
+	}
+	return kp_errorf(err, KP_E_YAML, b->file, s->line0 + s->last.line + 1,
+			 s->last.col + 1, "syntax error");
 }
 
 static int build_start(fy_session *s, kp_builder *b, struct fy_event *ev, bool map)

@@ -668,6 +668,17 @@ Test(loaders, surrogate_escapes_are_errors)
 		cr_assert_eq(e.line, 1);
 		cr_assert_eq(e.col, 13, "%s: col %u", parser_names[p], e.col);
 		kp_reader_close(r);
+		/* a lone surrogate, and beyond U+10FFFF */
+		y = "a: \"x\\uD800y\"\n---\nb: \"\\U00110000\"\n";
+		r = open_with(p, y, strlen(y), true, NULL);
+		cr_assert_eq(kp_reader_next(r, &d, &e), -1, "%s", parser_names[p]);
+		cr_assert_eq(e.line, 1);
+		cr_assert_eq(e.col, 8, "%s: col %u", parser_names[p], e.col);
+		cr_assert_eq(kp_reader_next(r, &d, &e), -1, "%s", parser_names[p]);
+		cr_assert_eq(e.line, 3);
+		cr_assert_eq(e.col, 7, "%s: col %u", parser_names[p], e.col);
+		cr_assert_eq(kp_reader_next(r, &d, &e), 0);
+		kp_reader_close(r);
 	}
 }
 
