@@ -328,7 +328,8 @@ static int close_collection(kp_builder *b)
 	if (v->type == KP_SEQ) {
 		v->u.seq.n = n;
 		v->u.seq.items = kp_arena_alloc(b->arena, sizeof(kp_value *) * (n ? n : 1));
-		memcpy(v->u.seq.items, b->slots + f.base, sizeof(kp_value *) * n);
+		if (n) /* b->slots may still be NULL */
+			memcpy(v->u.seq.items, b->slots + f.base, sizeof(kp_value *) * n);
 	} else {
 		if (n % 2) /* key without value: cannot happen with a sane parser */
 			n--;
