@@ -12,8 +12,14 @@
  *     after the `:` / `-` / `?` indicator in block context, or at the next
  *     token in flow context (and at a `:` for an empty block key);
  *   - an alias starts at its `*` (libfyaml: after it).
+ * Values are made to agree too (libfyaml 0.7.12 bugs or differences):
+ *   - single-quoted scalars with `''` escapes are decoded from the input
+ *     (libfyaml garbles runs of them);
+ *   - a block scalar cut by the end of input gets no final line break;
+ *   - \u / \U escapes of surrogates are errors, as in libyaml and go-yaml.
  * Marks are 0-based with columns in code points (a tab counts one column), as
- * in libyaml; diagnostics are 1-based.  Nothing here recurses on the input:
+ * in libyaml; diagnostics are 1-based.  Other syntax errors keep libfyaml's
+ * own position and message, which can differ from libyaml's.  Nothing here recurses on the input:
  * open collections are tracked in a heap array. */
 #include "internal.h"
 
