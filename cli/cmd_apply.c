@@ -162,8 +162,20 @@ typedef struct file_list {
 	kp_strbuf diag;
 } file_list;
 
-static int add_file(void *ud, const char *file)
+static void walk_error(void *ud, const kp_error *e)
 {
+	file_list *fl = ud;
+	char buf[2600];
+	kp_sb_printf(&fl->diag, "kpolicy: error: %s\n", kp_error_format(e, buf, sizeof buf));
+	fl->status = 2;
+}
+
+static int add_file(void *ud, const char *file, const kp_error *problem)
+{
+	if (problem) {
+		walk_error(ud, problem);
+		return 0;
+	}
 	file_list *fl = ud;
 	if (fl->n == fl->cap) {
 		fl->cap = fl->cap ? fl->cap * 2 : 16;
@@ -172,14 +184,6 @@ static int add_file(void *ud, const char *file)
 	memset(&fl->units[fl->n], 0, sizeof(unit));
 	fl->units[fl->n++].file = strdup(file);
 	return 0;
-}
-
-static void walk_error(void *ud, const kp_error *e)
-{
-	file_list *fl = ud;
-	char buf[2600];
-	kp_sb_printf(&fl->diag, "kpolicy: error: %s\n", kp_error_format(e, buf, sizeof buf));
-	fl->status = 2;
 }
 
 /* ---- workers ---- */
@@ -327,7 +331,7 @@ int kp_cmd_apply(int argc, char **argv)
 	file_list fl = {0};
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
-		if (kp_walk_inputs(resources.v[i], add_file, walk_error, &fl, &e) < 0)
+		if (kp_walk_inputs(resources.v[i], add_file, &fl, &e) < 0)
 			walk_error(&fl, &e);
 	}
 	kp_sb_flush(&fl.diag, stderr);

@@ -32,20 +32,24 @@ static void add_path(found_tests *f, const char *path)
 	f->paths[f->n++] = strdup(path);
 }
 
-static int on_file(void *ud, const char *file)
-{
-	found_tests *f = ud;
-	const char *base = strrchr(file, '/');
-	if (!strcmp(base ? base + 1 : file, f->file_name))
-		add_path(f, file);
-	return 0;
-}
-
 static void on_walk_error(void *ud, const kp_error *e)
 {
 	found_tests *f = ud;
 	kp_cli_diag(stderr, "error", e);
 	f->status = 1;
+}
+
+static int on_file(void *ud, const char *file, const kp_error *problem)
+{
+	if (problem) {
+		on_walk_error(ud, problem);
+		return 0;
+	}
+	found_tests *f = ud;
+	const char *base = strrchr(file, '/');
+	if (!strcmp(base ? base + 1 : file, f->file_name))
+		add_path(f, file);
+	return 0;
 }
 
 static void find_tests(found_tests *f, const char *path)
@@ -57,7 +61,7 @@ static void find_tests(found_tests *f, const char *path)
 	}
 	kp_error e;
 	kp_error_clear(&e);
-	if (kp_walk_inputs(path, on_file, on_walk_error, f, &e) < 0)
+	if (kp_walk_inputs(path, on_file, f, &e) < 0)
 		on_walk_error(f, &e);
 }
 

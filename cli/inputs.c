@@ -30,8 +30,12 @@ static void walk_error(void *ud, const kp_error *e)
 	c->status = 2;
 }
 
-static int load_file(void *ud, const char *file)
+static int load_file(void *ud, const char *file, const kp_error *problem)
 {
+	if (problem) {
+		walk_error(ud, problem);
+		return 0;
+	}
 	load_ctx *c = ud;
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, c->ro, &e);
@@ -72,7 +76,7 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		size_t before = c.added;
 		kp_error e;
 		kp_error_clear(&e);
-		if (kp_walk_inputs(paths[i], load_file, walk_error, &c, &e) < 0) {
+		if (kp_walk_inputs(paths[i], load_file, &c, &e) < 0) {
 			walk_error(&c, &e);
 			continue;
 		}

@@ -141,8 +141,12 @@ static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 	p->unsupported = unsupported ? kp_arena_strdup(c->arena, unsupported) : NULL;
 }
 
-static int load_policy_file(void *ud, const char *file)
+static int load_policy_file(void *ud, const char *file, const kp_error *problem)
 {
+	if (problem) {
+		walk_error(ud, problem);
+		return 0;
+	}
 	run_ctx *c = ud;
 	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
 	kp_error e;
@@ -174,8 +178,12 @@ static int load_policy_file(void *ud, const char *file)
 	return c->failed;
 }
 
-static int load_resource_file(void *ud, const char *file)
+static int load_resource_file(void *ud, const char *file, const kp_error *problem)
 {
+	if (problem) {
+		walk_error(ud, problem);
+		return 0;
+	}
 	run_ctx *c = ud;
 	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
 	kp_error e;
@@ -332,14 +340,14 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 	kp_error e;
 	for (size_t i = 0; i < t->n_policies && !c->failed; i++) {
 		kp_error_clear(&e);
-		if (kp_walk_inputs(t->policies[i], load_policy_file, walk_error, c, &e) < 0)
+		if (kp_walk_inputs(t->policies[i], load_policy_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
 	if (log)
 		fprintf(log, "  Loading resources ...\n");
 	for (size_t i = 0; i < t->n_resources && !c->failed; i++) {
 		kp_error_clear(&e);
-		if (kp_walk_inputs(t->resources[i], load_resource_file, walk_error, c, &e) < 0)
+		if (kp_walk_inputs(t->resources[i], load_resource_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
 	if (c->failed)

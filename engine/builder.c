@@ -259,14 +259,12 @@ int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		t += 18;
 	else if (t && strncmp(t, "!!", 2) == 0)
 		t += 2;
-	bool resolve = style == KP_STYLE_PLAIN;
-	if (t) {
-		if (!strcmp(t, "str") || !strcmp(t, "!") || !strcmp(t, "binary"))
-			resolve = false;
-		else if (!strcmp(t, "int") || !strcmp(t, "float") ||
-			 !strcmp(t, "bool") || !strcmp(t, "null"))
-			resolve = true;
-	}
+	/* go-yaml v2 resolves untagged plain scalars and the standard scalar
+	 * tags; any other tag (`!`, `!!str`, `!local`, ...) leaves a string. */
+	bool resolve = style == KP_STYLE_PLAIN && !tag;
+	if (t && (!strcmp(t, "int") || !strcmp(t, "float") ||
+		  !strcmp(t, "bool") || !strcmp(t, "null")))
+		resolve = true;
 	if (resolve) {
 		kp_resolve_plain(v, s, len, b->opts.typing);
 		if (v->type == KP_STRING)
@@ -330,7 +328,8 @@ static int close_collection(kp_builder *b)
 	if (v->type == KP_SEQ) {
 		v->u.seq.n = n;
 		v->u.seq.items = kp_arena_alloc(b->arena, sizeof(kp_value *) * (n ? n : 1));
-		memcpy(v->u.seq.items, b->slots + f.base, sizeof(kp_value *) * n);
+		if (n) /* b->slots may still be NULL */
+			memcpy(v->u.seq.items, b->slots + f.base, sizeof(kp_value *) * n);
 	} else {
 		if (n % 2) /* key without value: cannot happen with a sane parser */
 			n--;

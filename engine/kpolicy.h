@@ -194,17 +194,21 @@ void kp_doc_normalize_resource(kp_doc *d);
  * built-in discovery data. */
 bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
 
-/* Calls cb(ud, file) for `path` itself when it is a file (any name) or "-",
- * or for every *.yaml, *.yml, *.json below it when it is a directory,
- * recursively, in byte-sorted order of entry names, following symlinks but
- * not loops.  A nonzero return from cb stops the walk and is returned.
- * Entries that cannot be read (permissions, dangling links, loops) are
- * reported through on_error(ud, e) (may be NULL) and the walk goes on.
- * Returns 0, cb's nonzero value, or -1 (err filled, KP_E_IO) when `path`
- * itself cannot be read. */
-int kp_walk_inputs(const char *path, int (*cb)(void *ud, const char *file),
-		   void (*on_error)(void *ud, const kp_error *e), void *ud,
-		   kp_error *err);
+/* Calls cb(ud, file, NULL) for `path` itself when it is a file (any name)
+ * or "-", or for every *.yaml, *.yml, *.json below it when it is a
+ * directory, recursively, in byte-sorted order (strcmp of entry names, a
+ * directory's entries in place of its name), following symbolic links but
+ * not loops (a directory already open on the current path).
+ * Entries that cannot be read (a directory that cannot be opened, a
+ * dangling link named like an input, a loop) do not stop the walk: they
+ * reach cb in their place in the order as cb(ud, entry_path, problem) with
+ * problem->code KP_E_IO and a message; `problem` is only valid during the
+ * call.  A nonzero return from cb stops the walk and is returned.
+ * Returns 0 when done, -1 with err (KP_E_IO) if `path` itself cannot be
+ * read. */
+int kp_walk_inputs(const char *path,
+		   int (*cb)(void *ud, const char *file, const kp_error *problem),
+		   void *ud, kp_error *err);
 
 /* ------------------------------------------------------------------------
  * Patterns (validate.pattern), usable on their own

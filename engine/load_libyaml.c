@@ -22,6 +22,10 @@ static void *ly_open(const char *buf, size_t len, unsigned line0)
 		free(s);
 		return NULL;
 	}
+	/* the encoding is fixed to UTF-8, which turns off libyaml's BOM
+	 * detection: skip a byte-order mark here (it occupies no column) */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		buf += 3, len -= 3;
 	s->buf = (const unsigned char *)buf;
 	s->len = len;
 	s->line0 = line0;
@@ -111,8 +115,9 @@ static int ly_next(void *p, kp_builder *b, kp_error *err)
 					     ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
 						     ? KP_STYLE_PLAIN : KP_STYLE_QUOTED,
 					     (const char *)ev.data.scalar.anchor,
-					     ev.data.scalar.plain_implicit ? NULL
-						     : (const char *)ev.data.scalar.tag,
+					     /* NULL unless the scalar has a tag;
+					      * a `!` tag is kept (a string) */
+					     (const char *)ev.data.scalar.tag,
 					     line, col);
 			break;
 		case YAML_SEQUENCE_START_EVENT:

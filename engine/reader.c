@@ -14,6 +14,7 @@ struct kp_reader {
 	char *buf;
 	size_t len;
 	size_t pos;               /* start of the next chunk */
+	unsigned pos_line;        /* 0-based line of buf[pos] */
 	kp_read_opts opts;
 	const kp_loader_ops *ops;
 	void *session;            /* loader session over the current chunk */
@@ -207,13 +208,16 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			if (r->pos >= r->len)
 				return 0;
 			size_t start = r->pos, end = kp_chunk_end(r->buf, r->len, start);
+			/* lines are counted as we go: counting from the top for
+			 * every chunk would make long streams quadratic */
+			unsigned line0 = r->pos_line;
 			r->pos = end;
+			r->pos_line += count_lines(r->buf + start, end - start);
 			if (end - start > r->opts.max_doc_bytes)
-				return kp_errorf(err, KP_E_LIMIT, r->name, count_lines(r->buf, start) + 1, 1,
+				return kp_errorf(err, KP_E_LIMIT, r->name, line0 + 1, 1,
 						 "document of %zu bytes exceeds the limit of %zu bytes",
 						 end - start, r->opts.max_doc_bytes);
-			r->session = r->ops->open(r->buf + start, end - start,
-						  count_lines(r->buf, start));
+			r->session = r->ops->open(r->buf + start, end - start, line0);
 			if (!r->session)
 				return kp_errorf(err, KP_E_NOMEM, r->name, 0, 0, "out of memory");
 		}

@@ -1,5 +1,7 @@
-/* walk.c - expanding input paths: files as given, directories walked
- * recursively in byte-sorted order for *.yaml, *.yml and *.json. */
+/* walk.c - the input files named by a command-line path: the path itself,
+ * or the YAML/JSON files below a directory, in a stable (byte-sorted)
+ * order.  Iterative (an explicit stack of open directories), so deep trees
+ * cost heap, not C stack. */
 #include "internal.h"
 
 #include <dirent.h>
@@ -8,31 +10,26 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct walk_dir {
+/* One directory being walked: its sorted entry names and where we are. */
+typedef struct {
+	char *path;
+	char **names;
+	size_t n, next;
 	dev_t dev;
 	ino_t ino;
-	const struct walk_dir *up;
-} walk_dir;
+} kp_walk_dir;
 
 typedef struct {
-	int (*cb)(void *, const char *);
-	void (*on_error)(void *, const kp_error *);
+	kp_walk_dir *dirs;
+	size_t depth, cap;
+	int (*cb)(void *ud, const char *file, const kp_error *problem);
 	void *ud;
-} walk_ctx;
+} kp_walker;
 
-static bool has_doc_suffix(const char *name)
+static bool has_input_ext(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 	return dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml") || !strcmp(dot, ".json"));
-}
-
-static void report(walk_ctx *w, const char *path, const char *what, int e)
-{
-	if (!w->on_error)
-		return;
-	kp_error err;
-	kp_errorf(&err, KP_E_IO, path, 0, 0, "%s%s%s", what, e ? ": " : "", e ? strerror(e) : "");
-	w->on_error(w->ud, &err);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -40,76 +37,123 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir_entries(walk_ctx *w, const char *dir, const walk_dir *up)
+static char *join(const char *dir, const char *name)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		report(w, dir, "cannot open directory", errno);
-		return 0;
-	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = realloc(names, cap * sizeof(*names));
-			if (!names)
-				abort();
-		}
-		names[n++] = strdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (rc) {
-			free(names[i]);
-			continue;
-		}
-		size_t len = strlen(dir) + strlen(names[i]) + 2;
-		char *path = malloc(len);
-		if (!path)
-			abort();
-		snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		struct stat st;
-		if (stat(path, &st) < 0) {
-			report(w, path, "cannot read", errno);
-		} else if (S_ISDIR(st.st_mode)) {
-			bool loop = false;
-			for (const walk_dir *p = up; p; p = p->up)
-				if (p->dev == st.st_dev && p->ino == st.st_ino)
-					loop = true;
-			if (loop) {
-				report(w, path, "symbolic link loop, not followed", 0);
-			} else {
-				walk_dir here = {st.st_dev, st.st_ino, up};
-				rc = walk_dir_entries(w, path, &here);
-			}
-		} else if (has_doc_suffix(names[i])) {
-			rc = w->cb(w->ud, path);
-		}
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
+	size_t dl = strlen(dir), nl = strlen(name);
+	bool slash = dl && dir[dl - 1] == '/';
+	char *p = malloc(dl + nl + 2);
+	if (!p)
+		abort();
+	memcpy(p, dir, dl);
+	if (!slash)
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
 }
 
-int kp_walk_inputs(const char *path, int (*cb)(void *ud, const char *file),
-		   void (*on_error)(void *ud, const kp_error *e), void *ud,
-		   kp_error *err)
+/* Report a problem with one entry to the callback. */
+static int report(kp_walker *w, const char *path, const char *what, int e)
+{
+	kp_error pb;
+	kp_errorf(&pb, KP_E_IO, path, 0, 0, "%s: %s", what, strerror(e));
+	return w->cb(w->ud, path, &pb);
+}
+
+static void free_dir(kp_walk_dir *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->names[i]);
+	free(d->names);
+	free(d->path);
+}
+
+/* Open directory `path` (stat'ed as st) onto the stack, unless it is already
+ * on the current path (a symlink loop).  Returns the callback's verdict. */
+static int push_dir(kp_walker *w, char *path, const struct stat *st)
+{
+	for (size_t i = 0; i < w->depth; i++) {
+		if (w->dirs[i].dev == st->st_dev && w->dirs[i].ino == st->st_ino) {
+			int rc = report(w, path, "directory loop (symbolic link back to a parent)", ELOOP);
+			free(path);
+			return rc;
+		}
+	}
+	DIR *dir = opendir(path);
+	if (!dir) {
+		int rc = report(w, path, "cannot open directory", errno);
+		free(path);
+		return rc;
+	}
+	kp_walk_dir d = {.path = path, .dev = st->st_dev, .ino = st->st_ino};
+	size_t cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (d.n == cap) {
+			cap = cap ? cap * 2 : 16;
+			d.names = realloc(d.names, cap * sizeof(*d.names));
+			if (!d.names)
+				abort();
+		}
+		d.names[d.n] = strdup(de->d_name);
+		if (!d.names[d.n])
+			abort();
+		d.n++;
+	}
+	closedir(dir);
+	if (d.n)
+		qsort(d.names, d.n, sizeof(*d.names), cmp_names);
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 8;
+		w->dirs = realloc(w->dirs, w->cap * sizeof(*w->dirs));
+		if (!w->dirs)
+			abort();
+	}
+	w->dirs[w->depth++] = d;
+	return 0;
+}
+
+int kp_walk_inputs(const char *path,
+		   int (*cb)(void *ud, const char *file, const kp_error *problem),
+		   void *ud, kp_error *err)
 {
 	if (!strcmp(path, "-"))
-		return cb(ud, path);
+		return cb(ud, path, NULL);
 	struct stat st;
-	if (stat(path, &st) < 0)
+	if (stat(path, &st) != 0)
 		return kp_errorf(err, KP_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return cb(ud, path);
-	walk_ctx w = {cb, on_error, ud};
-	walk_dir top = {st.st_dev, st.st_ino, NULL};
-	return walk_dir_entries(&w, path, &top);
+		return cb(ud, path, NULL);
+
+	kp_walker w = {.cb = cb, .ud = ud};
+	char *root = strdup(path);
+	if (!root)
+		abort();
+	int rc = push_dir(&w, root, &st);
+	while (rc == 0 && w.depth) {
+		kp_walk_dir *d = &w.dirs[w.depth - 1];
+		if (d->next == d->n) {
+			free_dir(d);
+			w.depth--;
+			continue;
+		}
+		char *full = join(d->path, d->names[d->next++]);
+		if (stat(full, &st) != 0) {
+			/* a dangling link to a non-input name is not worth a word */
+			if (has_input_ext(full) || errno != ENOENT)
+				rc = report(&w, full, "cannot read", errno);
+			free(full);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = push_dir(&w, full, &st);
+		} else {
+			if (has_input_ext(full))
+				rc = cb(ud, full, NULL);
+			free(full);
+		}
+	}
+	while (w.depth)
+		free_dir(&w.dirs[--w.depth]);
+	free(w.dirs);
+	return rc;
 }
