@@ -2,12 +2,12 @@
  * operator parser (pkg/engine/operator). */
 #include "pattern_util.h"
 
+TestSuite(operator, .fini = kp_t_cleanup);
+TestSuite(leaf, .fini = kp_t_cleanup);
+
 static kp_arena *arena(void)
 {
-	static kp_arena *a;
-	if (!a)
-		a = kp_arena_new();
-	return a;
+	return kp_t_arena();
 }
 
 /* value (YAML, Kubernetes typing) against pattern (YAML) */

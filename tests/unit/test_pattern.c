@@ -2,6 +2,9 @@
  * metadata wildcard keys, compile errors, anyPattern and rule messages. */
 #include "pattern_util.h"
 
+TestSuite(pattern, .fini = kp_t_cleanup);
+TestSuite(message, .fini = kp_t_cleanup);
+
 #define ST(r) kp_status_name((r).status)
 
 static void expect(const char *pattern, const char *resource, const char *status,
