@@ -1,0 +1,251 @@
+/* gofmt.c - Go-compatible formatting of numbers and decoded JSON values,
+ * so that string comparisons and messages read exactly as Kyverno's. */
+#include "pattern.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Shortest digits that round-trip: digits[] (no dot) and decimal exponent
+ * of the first digit (value = 0.d1d2... * 10^(dexp+1)).  Returns count. */
+static int shortest_digits(double f, char *digits, int *dexp)
+{
+	char buf[64];
+	for (int prec = 0; prec < 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*e", prec, f);
+		if (strtod(buf, NULL) == f)
+			goto found;
+	}
+	snprintf(buf, sizeof buf, "%.16e", f);
+found:;
+	const char *p = buf;
+	if (*p == '-')
+		p++;
+	int n = 0;
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	*dexp = atoi(p + 1);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = 0;
+	return n;
+}
+
+static size_t special(double f, char *buf, size_t n)
+{
+	if (isnan(f))
+		return (size_t)snprintf(buf, n, "NaN");
+	return (size_t)snprintf(buf, n, f > 0 ? "+Inf" : "-Inf");
+}
+
+size_t kp_go_float_E(double f, char *buf, size_t n)
+{
+	if (isnan(f) || isinf(f))
+		return special(f, buf, n);
+	char d[32];
+	int e;
+	int nd = shortest_digits(f, d, &e);
+	return (size_t)snprintf(buf, n, "%s%c%s%.*s%c%c%02d", signbit(f) ? "-" : "",
+				d[0], nd > 1 ? "." : "", nd - 1, d + 1, 'E',
+				e < 0 ? '-' : '+', e < 0 ? -e : e);
+}
+
+size_t kp_go_float_f(double f, char *buf, size_t n)
+{
+	if (isnan(f) || isinf(f))
+		return special(f, buf, n);
+	return (size_t)snprintf(buf, n, "%f", f);
+}
+
+size_t kp_go_float_v(double f, char *buf, size_t n)
+{
+	if (isnan(f) || isinf(f))
+		return special(f, buf, n);
+	if (f == 0)
+		return (size_t)snprintf(buf, n, signbit(f) ? "-0" : "0");
+	char d[32];
+	int e;
+	int nd = shortest_digits(f, d, &e);
+	const char *sg = signbit(f) ? "-" : "";
+	if (e < -4 || e >= 6)
+		return (size_t)snprintf(buf, n, "%s%c%s%.*se%c%02d", sg, d[0],
+					nd > 1 ? "." : "", nd - 1, d + 1,
+					e < 0 ? '-' : '+', e < 0 ? -e : e);
+	/* plain decimal notation */
+	char out[64];
+	size_t k = 0;
+	if (e < 0) {
+		out[k++] = '0';
+		out[k++] = '.';
+		for (int i = -1; i > e; i--)
+			out[k++] = '0';
+		for (int i = 0; i < nd; i++)
+			out[k++] = d[i];
+	} else {
+		for (int i = 0; i <= e; i++)
+			out[k++] = i < nd ? d[i] : '0';
+		if (nd > e + 1) {
+			out[k++] = '.';
+			for (int i = e + 1; i < nd; i++)
+				out[k++] = d[i];
+		}
+	}
+	out[k] = 0;
+	return (size_t)snprintf(buf, n, "%s%s", sg, out);
+}
+
+/* ------------------------------------------------------------------------
+ * string buffer in an arena
+ * ---------------------------------------------------------------------- */
+void kp_sb_init(kp_strbuf *sb, kp_arena *a)
+{
+	sb->arena = a;
+	sb->cap = 64;
+	sb->s = kp_arena_alloc(a, sb->cap);
+	sb->len = 0;
+}
+
+void kp_sb_add(kp_strbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap) {
+		size_t cap = sb->cap * 2;
+		while (cap < sb->len + n + 1)
+			cap *= 2;
+		char *ns = kp_arena_alloc(sb->arena, cap);
+		memcpy(ns, sb->s, sb->len);
+		sb->s = ns;
+		sb->cap = cap;
+	}
+	memcpy(sb->s + sb->len, s, n);
+	sb->len += n;
+	sb->s[sb->len] = 0;
+}
+
+void kp_sb_str(kp_strbuf *sb, const char *s)
+{
+	kp_sb_add(sb, s, strlen(s));
+}
+
+void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof buf) {
+		kp_sb_add(sb, buf, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	kp_sb_add(sb, big, (size_t)n);
+	free(big);
+}
+
+/* ------------------------------------------------------------------------
+ * %v and %T of decoded JSON values
+ * ---------------------------------------------------------------------- */
+static int pair_cmp(const void *a, const void *b)
+{
+	const kp_pair *pa = *(const kp_pair *const *)a, *pb = *(const kp_pair *const *)b;
+	return kp_bytes_cmp(pa->key->u.s.ptr, pa->key->u.s.len, pb->key->u.s.ptr,
+			    pb->key->u.s.len);
+}
+
+static void fmt_value(kp_strbuf *sb, const kp_value *v, bool pat, size_t start,
+		      size_t limit)
+{
+	if (sb->len - start > limit)
+		return;
+	char num[64];
+	switch (kp_value_type(v)) {
+	case KP_NULL:
+		kp_sb_str(sb, "<nil>");
+		break;
+	case KP_BOOL:
+		kp_sb_str(sb, v->u.b ? "true" : "false");
+		break;
+	case KP_INT:
+		if (pat) {
+			kp_go_float_v((double)v->u.i, num, sizeof num);
+			kp_sb_str(sb, num);
+		} else {
+			kp_sb_printf(sb, "%lld", (long long)v->u.i);
+		}
+		break;
+	case KP_FLOAT:
+		kp_go_float_v(v->u.f, num, sizeof num);
+		kp_sb_str(sb, num);
+		break;
+	case KP_STRING:
+		kp_sb_add(sb, v->u.s.ptr, v->u.s.len);
+		break;
+	case KP_SEQ:
+		kp_sb_str(sb, "[");
+		for (size_t i = 0; i < v->u.seq.n; i++) {
+			if (i)
+				kp_sb_str(sb, " ");
+			fmt_value(sb, v->u.seq.items[i], pat, start, limit);
+			if (sb->len - start > limit)
+				break;
+		}
+		kp_sb_str(sb, "]");
+		break;
+	case KP_MAP: {
+		size_t n = v->u.map.n;
+		const kp_pair **order = malloc((n ? n : 1) * sizeof *order);
+		if (!order)
+			return;
+		for (size_t i = 0; i < n; i++)
+			order[i] = &v->u.map.pairs[i];
+		qsort(order, n, sizeof *order, pair_cmp);
+		kp_sb_str(sb, "map[");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				kp_sb_str(sb, " ");
+			kp_sb_add(sb, order[i]->key->u.s.ptr, order[i]->key->u.s.len);
+			kp_sb_str(sb, ":");
+			fmt_value(sb, order[i]->value, pat, start, limit);
+			if (sb->len - start > limit)
+				break;
+		}
+		kp_sb_str(sb, "]");
+		free(order);
+		break;
+	}
+	}
+}
+
+void kp_go_format_value(kp_strbuf *sb, const kp_value *v, bool as_pattern,
+			size_t limit)
+{
+	size_t start = sb->len;
+	fmt_value(sb, v, as_pattern, start, limit);
+	if (sb->len - start > limit) {
+		sb->len = start + limit;
+		sb->s[sb->len] = 0;
+		kp_sb_str(sb, "...");
+	}
+}
+
+const char *kp_go_type_name(const kp_value *v, bool as_pattern)
+{
+	switch (kp_value_type(v)) {
+	case KP_NULL: return "<nil>";
+	case KP_BOOL: return "bool";
+	case KP_INT: return as_pattern ? "float64" : "int64";
+	case KP_FLOAT: return "float64";
+	case KP_STRING: return "string";
+	case KP_SEQ: return "[]interface {}";
+	case KP_MAP: return "map[string]interface {}";
+	}
+	return "<nil>";
+}

@@ -1,0 +1,323 @@
+/*
+ * pattern.h - private interface of the validate-pattern engine (not
+ * installed).  Mirrors Kyverno's pkg/engine/validate, pkg/engine/anchor,
+ * pkg/engine/pattern, pkg/engine/operator, pkg/engine/wildcards and
+ * ext/wildcard; /work/shared/docs/kyverno-semantics.md sections 1-10 give
+ * the behaviour in prose.
+ *
+ * Layout: wildcard.c, duration.c, quantity.c (scalar parsers), leaf.c
+ * (string pattern language and scalar comparison), gofmt.c (Go-compatible
+ * number and %v formatting), pattern_compile.c (kp_pat AST), pattern_match.c
+ * (the tree walk), pattern_api.c (public kp_pattern_*, anyPattern, rule
+ * messages).
+ */
+#ifndef KP_PATTERN_H
+#define KP_PATTERN_H
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------------
+ * Wildcards (ext/wildcard = IGLOU-EU/go-wildcard v1.0.3)
+ * ---------------------------------------------------------------------- */
+
+/* Whole-string glob match: `*` any run of characters (also none), `?`
+ * exactly one character, everything else literal and case-sensitive.
+ * Characters are UTF-8 code points (an invalid byte counts as one U+FFFD,
+ * as Go's []rune conversion does).  An empty pattern matches only "".
+ * Greedy star with one backtrack point: O(len(pat) * len(text)) at worst. */
+bool kp_wildcard_match(const char *pat, size_t plen, const char *text,
+		       size_t tlen);
+/* True if s contains `*` or `?` (Kyverno's wildcard.ContainsWildcard). */
+bool kp_wildcard_has(const char *s, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Go time.ParseDuration
+ * ---------------------------------------------------------------------- */
+
+/* Parse s (len bytes) as Go's time.ParseDuration does ("300ms", "1.5h",
+ * "2h45m", "-1m", "0"; units ns us µs μs ms s m h, a unit is required
+ * except for a bare 0).  Stores nanoseconds in *ns.  False if Go would
+ * return an error (syntax, unknown unit, overflow). */
+bool kp_duration_parse(const char *s, size_t len, int64_t *ns);
+
+/* ------------------------------------------------------------------------
+ * Kubernetes resource.Quantity (k8s.io/apimachinery/pkg/api/resource)
+ * ---------------------------------------------------------------------- */
+
+/* An exact decimal value coef * 10^exp with sign; coef has no trailing
+ * zeros (0 is coef 0, sign 0).  Large enough for every value
+ * resource.ParseQuantity produces, including its int64 fast path. */
+typedef struct kp_quantity {
+	int sign;                 /* -1, 0, 1 */
+	unsigned __int128 coef;
+	int64_t exp;
+} kp_quantity;
+
+/* Parse as resource.ParseQuantity: [+-] digits [. digits] then a suffix:
+ * Ki Mi Gi Ti Pi Ei, n u m "" k M G T P E, or e/E followed by a signed
+ * integer.  Values that Go rounds (more precision than nano) are rounded
+ * up to 1n, and values Go caps are capped at 2^63-1, as Go does on its
+ * slow path.  False when Go returns an error. */
+bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q);
+/* -1, 0, 1 as Quantity.Cmp. */
+int kp_quantity_cmp(const kp_quantity *a, const kp_quantity *b);
+
+/* ------------------------------------------------------------------------
+ * Go formatting (gofmt.c)
+ * ---------------------------------------------------------------------- */
+
+/* strconv.FormatFloat(f, 'E', -1, 64): shortest round-trip digits,
+ * "1E+00", "1.5E+00", "8.08E+03".  Returns the length written (buf >= 32). */
+size_t kp_go_float_E(double f, char *buf, size_t n);
+/* fmt.Sprintf("%f", f): "3.100000". */
+size_t kp_go_float_f(double f, char *buf, size_t n);
+/* fmt's %v for a float64 (%g with shortest digits): "8", "1e+06", "0.5". */
+size_t kp_go_float_v(double f, char *buf, size_t n);
+
+/* Append Go's fmt %v rendering of a decoded JSON value to *out (growing in
+ * arena a): nil "<nil>", maps "map[k:v ...]" with sorted keys, lists
+ * "[a b]", numbers as int64 / float64.  `as_pattern` renders integers as
+ * float64, as Kyverno's patterns hold only floats.  Output is cut after
+ * `limit` bytes (with "..."), as messages are for humans. */
+typedef struct kp_strbuf {
+	kp_arena *arena;
+	char *s;
+	size_t len, cap;
+} kp_strbuf;
+void kp_sb_init(kp_strbuf *sb, kp_arena *a);
+void kp_sb_add(kp_strbuf *sb, const char *s, size_t n);
+void kp_sb_str(kp_strbuf *sb, const char *s);
+void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kp_go_format_value(kp_strbuf *sb, const kp_value *v, bool as_pattern,
+			size_t limit);
+/* Go's %T of a decoded JSON value: "map[string]interface {}",
+ * "[]interface {}", "string", "int64", "float64", "bool", "<nil>". */
+const char *kp_go_type_name(const kp_value *v, bool as_pattern);
+
+/* ------------------------------------------------------------------------
+ * Leaf patterns (pkg/engine/pattern + pkg/engine/operator)
+ * ---------------------------------------------------------------------- */
+
+/* Operators found at the front of a string pattern part. */
+typedef enum kp_op {
+	KP_OP_EQUAL,       /* ""   */
+	KP_OP_MORE_EQUAL,  /* ">=" */
+	KP_OP_LESS_EQUAL,  /* "<=" */
+	KP_OP_NOT_EQUAL,   /* "!"  */
+	KP_OP_MORE,        /* ">"  */
+	KP_OP_LESS,        /* "<"  */
+	KP_OP_IN_RANGE,    /* "a-b"  */
+	KP_OP_NOT_IN_RANGE /* "a!-b" */
+} kp_op;
+
+/* The operator token as Kyverno spells it: "", ">=", ..., "-", "!-". */
+const char *kp_op_token(kp_op op);
+
+/* operator.GetOperatorFromStringPattern: shorter than 2 bytes -> Equal;
+ * prefixes >=, <=, >, <, ! in that order; then NotInRange
+ * `^N!-N$`, then InRange `^N-N$`, N = [-|+]?\d+(\.\d+)?[A-Za-z]*.
+ * For ranges, *lo / *hi (may be NULL) receive the two endpoints. */
+kp_op kp_op_parse(const char *s, size_t len, const char **lo, size_t *lo_len,
+		  const char **hi, size_t *hi_len);
+
+/* One comparison: operator and operand, the operand pre-parsed. */
+typedef struct kp_cond {
+	kp_op op;                  /* never a range: ranges are split */
+	const char *operand;       /* NUL-terminated, arena */
+	size_t operand_len;
+	bool is_duration;          /* operand parses as a Go duration */
+	int64_t duration;
+	bool is_quantity;          /* operand parses as a Quantity */
+	kp_quantity quantity;
+} kp_cond;
+
+/* A term of an alternative: a plain condition, or a range giving two
+ * conditions joined by AND (InRange) or OR (NotInRange). */
+typedef struct kp_term {
+	kp_cond a, b;
+	int kind;                  /* 0 plain (a), 1 a AND b, 2 a OR b, 3 never
+	                              (range text that fails to split) */
+} kp_term;
+
+/* An alternative: all of its terms must hold (`&`). */
+typedef struct kp_alt {
+	kp_term *terms;
+	size_t n;
+} kp_alt;
+
+typedef enum kp_leaf_kind {
+	KP_LEAF_NULL, KP_LEAF_BOOL, KP_LEAF_NUMBER, KP_LEAF_STRING,
+	KP_LEAF_MAP  /* a map pattern used as a leaf: value must be a map */
+} kp_leaf_kind;
+
+typedef struct kp_leaf {
+	kp_leaf_kind kind;
+	bool b;
+	double num;                /* pattern numbers are float64 */
+	const char *str;           /* whole string pattern */
+	size_t str_len;
+	kp_alt *alts;              /* `|` alternatives */
+	size_t n_alts;
+} kp_leaf;
+
+/* Compile a scalar pattern value (null, bool, int/float as float64,
+ * string) into *leaf, allocating in a.  Never fails: every string is a
+ * valid pattern in Kyverno. */
+void kp_leaf_compile(kp_arena *a, const kp_value *v, kp_leaf *leaf);
+/* pattern.Validate(value, pattern) for a compiled leaf.  `value` NULL
+ * means null (a missing key). */
+bool kp_leaf_match(const kp_leaf *leaf, const kp_value *value);
+
+/* ------------------------------------------------------------------------
+ * Compiled patterns
+ * ---------------------------------------------------------------------- */
+
+typedef enum kp_anchor {
+	KP_ANCHOR_NONE = 0,   /* plain key (also malformed anchors) */
+	KP_ANCHOR_COND,       /* (k)  */
+	KP_ANCHOR_GLOBAL,     /* <(k) */
+	KP_ANCHOR_EQUAL,      /* =(k) */
+	KP_ANCHOR_EXIST,      /* ^(k) */
+	KP_ANCHOR_NEG,        /* X(k) */
+	KP_ANCHOR_ADD         /* +(k): a literal key for validation */
+} kp_anchor;
+
+/* anchor.Parse: after trimming white space, `m?(key)` with m one of
+ * + < = X ^ and a non-empty key without line breaks (Go's `.`).  Returns the
+ * kind (NONE if not an anchor) and the inner key. */
+kp_anchor kp_anchor_parse(const char *s, size_t len, const char **key,
+			  size_t *key_len);
+
+typedef struct kp_pat kp_pat;
+
+typedef struct kp_pat_entry {
+	const char *raw;           /* key as written (plain-key lookups) */
+	size_t raw_len;
+	const char *key;           /* inner key of an anchor, else raw */
+	size_t key_len;
+	kp_anchor anchor;
+	bool star;                 /* value is exactly the string "*" */
+	int bk;                    /* anchor-map slot for (k) ^(k) X(k), else -1 */
+	const kp_pat *value;
+	const kp_value *src_key;
+} kp_pat_entry;
+
+typedef enum kp_pat_kind { KP_PAT_MAP, KP_PAT_LIST, KP_PAT_LEAF } kp_pat_kind;
+
+struct kp_pat {
+	kp_pat_kind kind;
+	const kp_value *src;       /* the pattern node (position, %v text) */
+	bool has_anchor;           /* this node or one below has an anchor
+	                              (for phase-2 ordering) */
+	union {
+		struct {
+			/* all entries in byte-sorted raw-key order */
+			kp_pat_entry *all;
+			size_t n_all;
+			/* phase 1: (k) ^(k) =(k) X(k), sorted */
+			const kp_pat_entry **p1;
+			size_t n1;
+			/* phase 2: global and anchor-holding keys first (reverse
+			 * sorted), then the rest sorted */
+			const kp_pat_entry **p2;
+			size_t n2;
+			/* metadata wildcard expansion may apply at this level */
+			bool meta_expand;
+		} map;
+		struct {
+			const kp_pat **items;
+			size_t n;
+		} list;
+		kp_leaf leaf;
+	} u;
+};
+
+/* Compile options. */
+enum {
+	/* Reject what Kyverno's policy validation rejects in validate
+	 * patterns: +(k) anchors, ^(k) whose value is not a non-empty list. */
+	KP_PAT_STRICT = 1
+};
+
+/* The anchor-map keys of a compiled pattern (raw keys of (k), ^(k), X(k)),
+ * shared by all its nodes: entry.bk indexes into it. */
+typedef struct kp_pat_root {
+	const kp_pat *root;
+	const char **bk_keys;
+	size_t *bk_lens;
+	bool *bk_neg;
+	size_t n_bk;
+} kp_pat_root;
+
+/* Compile `pattern` into arena a.  `where` names the pattern for errors
+ * (e.g. "validate.pattern"; may be NULL).  NULL on error with KP_E_PATTERN,
+ * the file:line:col of the offending key and err->path = where + the
+ * pattern path ("validate.pattern/spec/+(x)"). */
+kp_pat_root *kp_pat_compile(kp_arena *a, const kp_value *pattern, int flags,
+			    const char *where, kp_error *err);
+
+/* Build a map node from entries (sorted and phase-split here); used by the
+ * compiler and by metadata wildcard expansion at match time. */
+kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
+			 size_t n);
+
+/* ------------------------------------------------------------------------
+ * Matching
+ * ---------------------------------------------------------------------- */
+
+/* One pattern's outcome, as validate.MatchPattern + validatePatterns give
+ * it.  Strings live in the scratch arena passed to kp_pat_match. */
+typedef struct kp_pat_result {
+	kp_status status;          /* PASS, FAIL, SKIP or ERROR */
+	const char *path;          /* "" unless FAIL ("/spec/containers/0/") */
+	const kp_value *node;      /* deepest resource node along the failing
+	                              path, else the resource root */
+	const char *error;         /* Kyverno's error text (PatternError.Error())
+	                              for FAIL, SKIP and ERROR; "" for PASS */
+} kp_pat_result;
+
+/* Match `res` (the resource root, may be NULL) against a compiled pattern.
+ * Allocates only in `scratch` (reset it between evaluations). */
+void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
+		  kp_arena *scratch, kp_pat_result *out);
+
+/* ------------------------------------------------------------------------
+ * Rule outcome (validate_resource.go)
+ * ---------------------------------------------------------------------- */
+
+/* Kyverno's rule message for a single `pattern` rule outcome:
+ *   PASS   "validation rule '<rule>' passed."
+ *   FAIL   "validation error: rule <rule> failed at path <path>", or with
+ *          message M "validation error: <M>. rule <rule> failed at path
+ *          <path>" ('.' added to M unless it ends with one)
+ *   ERROR  "validation error: rule <rule> execution error: <error>" (or
+ *          "validation error: <M>. rule <rule> execution error: <error>")
+ *   SKIP   the error text.
+ * `message` is the rule's validate.message after variable substitution, or
+ * NULL/"" for none.  Result in arena a. */
+const char *kp_pat_rule_message(kp_arena *a, const char *rule,
+				const char *message, const kp_pat_result *r);
+
+/* The outcome of a validate.anyPattern rule. */
+typedef struct kp_any_result {
+	kp_status status;          /* PASS, FAIL or SKIP */
+	const char *message;       /* Kyverno's rule message */
+	const char *path;          /* FAIL: path of the first failing pattern
+	                              ("" for an empty-path error); else NULL */
+	const kp_value *node;      /* its resource node, else the root */
+	size_t passed_index;       /* PASS: which pattern passed */
+} kp_any_result;
+
+/* validatePatterns for anyPattern: the first pattern that passes wins
+ * ("validation rule '<rule>' anyPattern[<i>] passed."); else if some
+ * failed or errored: FAIL with "validation error: [<M>. ]rule <rule>[<i>]
+ * failed at path <p> rule <rule>[<j>] failed: <err> ..." (skipped ones left
+ * out); else all skipped: SKIP with "rule <rule>[<i>] skipped: <err> ...".
+ * No patterns: PASS with M as message.  Strings in `scratch`. */
+void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
+		      const kp_value *res, const char *rule,
+		      const char *message, kp_arena *scratch,
+		      kp_any_result *out);
+
+#endif /* KP_PATTERN_H */
