@@ -282,28 +282,6 @@ void kp_testfile_free(kp_testfile *t)
 
 /* ---------------------------------------------------------------- selector */
 
-bool kp_wildcard_match(const char *p, const char *s)
-{
-	const char *star = NULL, *resume = NULL;
-	while (*s) {
-		if (*p == '*') {
-			star = p++;
-			resume = s;
-		} else if (*p == '?' || *p == *s) {
-			p++;
-			s++;
-		} else if (star) {
-			p = star + 1;
-			s = ++resume;
-		} else {
-			return false;
-		}
-	}
-	while (*p == '*')
-		p++;
-	return !*p;
-}
-
 int kp_test_selector_parse(kp_test_selector *sel, const char *spec, kp_error *err)
 {
 	memset(sel, 0, sizeof(*sel));
@@ -348,7 +326,7 @@ static bool part_match(const char *pattern, const char *s)
 {
 	if (!pattern)
 		return true;
-	return kp_wildcard_match(pattern, s ? s : "");
+	return kp_wildcard_match(pattern, strlen(pattern), s ? s : "", s ? strlen(s) : 0);
 }
 
 bool kp_test_selector_match(const kp_test_selector *sel, const char *policy, const char *rule,

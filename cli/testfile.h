@@ -82,7 +82,4 @@ void kp_test_selector_fini(kp_test_selector *sel);
 bool kp_test_selector_match(const kp_test_selector *sel, const char *policy,
 			    const char *rule, const char *resource);
 
-/* Wildcard match of a whole string: `*` any run, `?` any one byte. */
-bool kp_wildcard_match(const char *pattern, const char *s);
-
 #endif

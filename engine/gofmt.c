@@ -98,7 +98,7 @@ size_t kp_go_float_v(double f, char *buf, size_t n)
 /* ------------------------------------------------------------------------
  * string buffer in an arena
  * ---------------------------------------------------------------------- */
-void kp_sb_init(kp_strbuf *sb, kp_arena *a)
+void kp_ab_init(kp_abuf *sb, kp_arena *a)
 {
 	sb->arena = a;
 	sb->cap = 64;
@@ -106,7 +106,7 @@ void kp_sb_init(kp_strbuf *sb, kp_arena *a)
 	sb->len = 0;
 }
 
-void kp_sb_add(kp_strbuf *sb, const char *s, size_t n)
+void kp_ab_add(kp_abuf *sb, const char *s, size_t n)
 {
 	if (sb->len + n + 1 > sb->cap) {
 		size_t cap = sb->cap * 2;
@@ -122,12 +122,12 @@ void kp_sb_add(kp_strbuf *sb, const char *s, size_t n)
 	sb->s[sb->len] = 0;
 }
 
-void kp_sb_str(kp_strbuf *sb, const char *s)
+void kp_ab_str(kp_abuf *sb, const char *s)
 {
-	kp_sb_add(sb, s, strlen(s));
+	kp_ab_add(sb, s, strlen(s));
 }
 
-void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
+void kp_ab_printf(kp_abuf *sb, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -137,7 +137,7 @@ void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n < sizeof buf) {
-		kp_sb_add(sb, buf, (size_t)n);
+		kp_ab_add(sb, buf, (size_t)n);
 		return;
 	}
 	char *big = malloc((size_t)n + 1);
@@ -146,7 +146,7 @@ void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	kp_sb_add(sb, big, (size_t)n);
+	kp_ab_add(sb, big, (size_t)n);
 	free(big);
 }
 
@@ -160,7 +160,7 @@ static int pair_cmp(const void *a, const void *b)
 			    pb->key->u.s.len);
 }
 
-static void fmt_value(kp_strbuf *sb, const kp_value *v, bool pat, size_t start,
+static void fmt_value(kp_abuf *sb, const kp_value *v, bool pat, size_t start,
 		      size_t limit)
 {
 	if (sb->len - start > limit)
@@ -168,36 +168,36 @@ static void fmt_value(kp_strbuf *sb, const kp_value *v, bool pat, size_t start,
 	char num[64];
 	switch (kp_value_type(v)) {
 	case KP_NULL:
-		kp_sb_str(sb, "<nil>");
+		kp_ab_str(sb, "<nil>");
 		break;
 	case KP_BOOL:
-		kp_sb_str(sb, v->u.b ? "true" : "false");
+		kp_ab_str(sb, v->u.b ? "true" : "false");
 		break;
 	case KP_INT:
 		if (pat) {
 			kp_go_float_v((double)v->u.i, num, sizeof num);
-			kp_sb_str(sb, num);
+			kp_ab_str(sb, num);
 		} else {
-			kp_sb_printf(sb, "%lld", (long long)v->u.i);
+			kp_ab_printf(sb, "%lld", (long long)v->u.i);
 		}
 		break;
 	case KP_FLOAT:
 		kp_go_float_v(v->u.f, num, sizeof num);
-		kp_sb_str(sb, num);
+		kp_ab_str(sb, num);
 		break;
 	case KP_STRING:
-		kp_sb_add(sb, v->u.s.ptr, v->u.s.len);
+		kp_ab_add(sb, v->u.s.ptr, v->u.s.len);
 		break;
 	case KP_SEQ:
-		kp_sb_str(sb, "[");
+		kp_ab_str(sb, "[");
 		for (size_t i = 0; i < v->u.seq.n; i++) {
 			if (i)
-				kp_sb_str(sb, " ");
+				kp_ab_str(sb, " ");
 			fmt_value(sb, v->u.seq.items[i], pat, start, limit);
 			if (sb->len - start > limit)
 				break;
 		}
-		kp_sb_str(sb, "]");
+		kp_ab_str(sb, "]");
 		break;
 	case KP_MAP: {
 		size_t n = v->u.map.n;
@@ -207,24 +207,24 @@ static void fmt_value(kp_strbuf *sb, const kp_value *v, bool pat, size_t start,
 		for (size_t i = 0; i < n; i++)
 			order[i] = &v->u.map.pairs[i];
 		qsort(order, n, sizeof *order, pair_cmp);
-		kp_sb_str(sb, "map[");
+		kp_ab_str(sb, "map[");
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				kp_sb_str(sb, " ");
-			kp_sb_add(sb, order[i]->key->u.s.ptr, order[i]->key->u.s.len);
-			kp_sb_str(sb, ":");
+				kp_ab_str(sb, " ");
+			kp_ab_add(sb, order[i]->key->u.s.ptr, order[i]->key->u.s.len);
+			kp_ab_str(sb, ":");
 			fmt_value(sb, order[i]->value, pat, start, limit);
 			if (sb->len - start > limit)
 				break;
 		}
-		kp_sb_str(sb, "]");
+		kp_ab_str(sb, "]");
 		free(order);
 		break;
 	}
 	}
 }
 
-void kp_go_format_value(kp_strbuf *sb, const kp_value *v, bool as_pattern,
+void kp_go_format_value(kp_abuf *sb, const kp_value *v, bool as_pattern,
 			size_t limit)
 {
 	size_t start = sb->len;
@@ -232,7 +232,7 @@ void kp_go_format_value(kp_strbuf *sb, const kp_value *v, bool as_pattern,
 	if (sb->len - start > limit) {
 		sb->len = start + limit;
 		sb->s[sb->len] = 0;
-		kp_sb_str(sb, "...");
+		kp_ab_str(sb, "...");
 	}
 }
 

@@ -210,6 +210,14 @@ int kp_walk_inputs(const char *path,
 		   int (*cb)(void *ud, const char *file, const kp_error *problem),
 		   void *ud, kp_error *err);
 
+/* Kyverno's wildcard match (ext/wildcard, as used for values, names,
+ * namespaces, kinds and selectors): `*` any run of characters (also none),
+ * `?` exactly one character (a UTF-8 code point; an invalid byte counts as
+ * one), everything else literal and case-sensitive, whole string.  An empty
+ * pattern matches only "".  Linear-time per star: O(plen * tlen) at worst. */
+bool kp_wildcard_match(const char *pat, size_t plen, const char *text,
+		       size_t tlen);
+
 /* ------------------------------------------------------------------------
  * Patterns (validate.pattern), usable on their own
  * ---------------------------------------------------------------------- */

@@ -20,13 +20,6 @@
  * Wildcards (ext/wildcard = IGLOU-EU/go-wildcard v1.0.3)
  * ---------------------------------------------------------------------- */
 
-/* Whole-string glob match: `*` any run of characters (also none), `?`
- * exactly one character, everything else literal and case-sensitive.
- * Characters are UTF-8 code points (an invalid byte counts as one U+FFFD,
- * as Go's []rune conversion does).  An empty pattern matches only "".
- * Greedy star with one backtrack point: O(len(pat) * len(text)) at worst. */
-bool kp_wildcard_match(const char *pat, size_t plen, const char *text,
-		       size_t tlen);
 /* True if s contains `*` or `?` (Kyverno's wildcard.ContainsWildcard). */
 bool kp_wildcard_has(const char *s, size_t len);
 
@@ -79,17 +72,17 @@ size_t kp_go_float_v(double f, char *buf, size_t n);
  * "[a b]", numbers as int64 / float64.  `as_pattern` renders integers as
  * float64, as Kyverno's patterns hold only floats.  Output is cut after
  * `limit` bytes (with "..."), as messages are for humans. */
-typedef struct kp_strbuf {
+typedef struct kp_abuf {
 	kp_arena *arena;
 	char *s;
 	size_t len, cap;
-} kp_strbuf;
-void kp_sb_init(kp_strbuf *sb, kp_arena *a);
-void kp_sb_add(kp_strbuf *sb, const char *s, size_t n);
-void kp_sb_str(kp_strbuf *sb, const char *s);
-void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
+} kp_abuf;
+void kp_ab_init(kp_abuf *sb, kp_arena *a);
+void kp_ab_add(kp_abuf *sb, const char *s, size_t n);
+void kp_ab_str(kp_abuf *sb, const char *s);
+void kp_ab_printf(kp_abuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void kp_go_format_value(kp_strbuf *sb, const kp_value *v, bool as_pattern,
+void kp_go_format_value(kp_abuf *sb, const kp_value *v, bool as_pattern,
 			size_t limit);
 /* Go's %T of a decoded JSON value: "map[string]interface {}",
  * "[]interface {}", "string", "int64", "float64", "bool", "<nil>". */
@@ -298,6 +291,10 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
  * NULL/"" for none.  Result in arena a. */
 const char *kp_pat_rule_message(kp_arena *a, const char *rule,
 				const char *message, const kp_pat_result *r);
+
+/* The compiled tree inside a public kp_pattern (borrowed from p), so the
+ * evaluator can match with its own scratch arena. */
+const kp_pat_root *kp_pattern_root(const kp_pattern *p);
 
 /* The outcome of a validate.anyPattern rule. */
 typedef struct kp_any_result {

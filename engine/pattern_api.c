@@ -46,6 +46,11 @@ void kp_pattern_match(const kp_pattern *p, const kp_value *resource,
 	kp_arena_free(scratch);
 }
 
+const kp_pat_root *kp_pattern_root(const kp_pattern *p)
+{
+	return p ? p->root : NULL;
+}
+
 void kp_pattern_free(kp_pattern *p)
 {
 	if (!p)
@@ -55,37 +60,37 @@ void kp_pattern_free(kp_pattern *p)
 }
 
 /* "<M>." unless M already ends with '.' */
-static void add_message(kp_strbuf *sb, const char *m)
+static void add_message(kp_abuf *sb, const char *m)
 {
-	kp_sb_str(sb, m);
+	kp_ab_str(sb, m);
 	size_t n = strlen(m);
 	if (n == 0 || m[n - 1] != '.')
-		kp_sb_str(sb, ".");
+		kp_ab_str(sb, ".");
 }
 
 const char *kp_pat_rule_message(kp_arena *a, const char *rule,
 				const char *message, const kp_pat_result *r)
 {
 	bool has_msg = message && message[0];
-	kp_strbuf sb;
-	kp_sb_init(&sb, a);
+	kp_abuf sb;
+	kp_ab_init(&sb, a);
 	switch (r->status) {
 	case KP_STATUS_PASS:
-		kp_sb_printf(&sb, "validation rule '%s' passed.", rule);
+		kp_ab_printf(&sb, "validation rule '%s' passed.", rule);
 		break;
 	case KP_STATUS_SKIP:
-		kp_sb_str(&sb, r->error);
+		kp_ab_str(&sb, r->error);
 		break;
 	default:
-		kp_sb_str(&sb, "validation error: ");
+		kp_ab_str(&sb, "validation error: ");
 		if (has_msg) {
 			add_message(&sb, message);
-			kp_sb_str(&sb, " ");
+			kp_ab_str(&sb, " ");
 		}
 		if (r->status == KP_STATUS_FAIL && r->path[0])
-			kp_sb_printf(&sb, "rule %s failed at path %s", rule, r->path);
+			kp_ab_printf(&sb, "rule %s failed at path %s", rule, r->path);
 		else
-			kp_sb_printf(&sb, "rule %s execution error: %s", rule, r->error);
+			kp_ab_printf(&sb, "rule %s execution error: %s", rule, r->error);
 		break;
 	}
 	return sb.s;
@@ -98,17 +103,17 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 {
 	memset(out, 0, sizeof *out);
 	out->node = res;
-	kp_strbuf failed, skipped;
-	kp_sb_init(&failed, scratch);
-	kp_sb_init(&skipped, scratch);
+	kp_abuf failed, skipped;
+	kp_ab_init(&failed, scratch);
+	kp_ab_init(&skipped, scratch);
 	bool any_failed = false, any_skipped = false;
 	for (size_t i = 0; i < n; i++) {
 		kp_pat_result r;
 		kp_pat_match(pats[i], res, scratch, &r);
 		if (r.status == KP_STATUS_PASS) {
-			kp_strbuf sb;
-			kp_sb_init(&sb, scratch);
-			kp_sb_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
+			kp_abuf sb;
+			kp_ab_init(&sb, scratch);
+			kp_ab_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
 			out->status = KP_STATUS_PASS;
 			out->message = sb.s;
 			out->path = NULL;
@@ -118,17 +123,17 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		}
 		if (r.status == KP_STATUS_SKIP) {
 			if (any_skipped)
-				kp_sb_str(&skipped, " ");
-			kp_sb_printf(&skipped, "rule %s[%zu] skipped: %s", rule, i, r.error);
+				kp_ab_str(&skipped, " ");
+			kp_ab_printf(&skipped, "rule %s[%zu] skipped: %s", rule, i, r.error);
 			any_skipped = true;
 			continue;
 		}
 		if (any_failed)
-			kp_sb_str(&failed, " ");
+			kp_ab_str(&failed, " ");
 		if (r.status == KP_STATUS_FAIL && r.path[0])
-			kp_sb_printf(&failed, "rule %s[%zu] failed at path %s", rule, i, r.path);
+			kp_ab_printf(&failed, "rule %s[%zu] failed at path %s", rule, i, r.path);
 		else
-			kp_sb_printf(&failed, "rule %s[%zu] failed: %s", rule, i, r.error);
+			kp_ab_printf(&failed, "rule %s[%zu] failed: %s", rule, i, r.error);
 		if (!any_failed) {
 			out->path = r.status == KP_STATUS_FAIL ? r.path : "";
 			out->node = r.node;
@@ -136,15 +141,15 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		any_failed = true;
 	}
 	if (any_failed) {
-		kp_strbuf sb;
-		kp_sb_init(&sb, scratch);
-		kp_sb_str(&sb, "validation error: ");
+		kp_abuf sb;
+		kp_ab_init(&sb, scratch);
+		kp_ab_str(&sb, "validation error: ");
 		if (message && message[0]) {
-			kp_sb_str(&sb, message);
+			kp_ab_str(&sb, message);
 			size_t ml = strlen(message);
-			kp_sb_str(&sb, message[ml - 1] == '.' ? " " : ". ");
+			kp_ab_str(&sb, message[ml - 1] == '.' ? " " : ". ");
 		}
-		kp_sb_add(&sb, failed.s, failed.len);
+		kp_ab_add(&sb, failed.s, failed.len);
 		out->status = KP_STATUS_FAIL;
 		out->message = sb.s;
 		return;

@@ -47,7 +47,7 @@ typedef struct mctx {
 	unsigned char *bk;         /* 0 unseen, 1 missing, 2 present */
 	bk_dyn *dyn;               /* slots for keys made by metadata expansion */
 	size_t n_dyn, cap_dyn;
-	kp_strbuf path;
+	kp_abuf path;
 } mctx;
 
 static const kp_value *lookup(const kp_value *map, const char *k, size_t n,
@@ -85,8 +85,8 @@ static const char *cur_path(mctx *c)
 static size_t push(mctx *c, const char *seg, size_t n)
 {
 	size_t mark = c->path.len;
-	kp_sb_add(&c->path, seg, n);
-	kp_sb_add(&c->path, "/", 1);
+	kp_ab_add(&c->path, seg, n);
+	kp_ab_add(&c->path, "/", 1);
 	return mark;
 }
 
@@ -547,69 +547,69 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
  * ---------------------------------------------------------------------- */
 #define KP_VALUE_TEXT_LIMIT 2048
 
-static void render(kp_strbuf *sb, const perr *e)
+static void render(kp_abuf *sb, const perr *e)
 {
 	switch (e->mk) {
 	case M_STRUCT:
-		kp_sb_printf(sb, "pattern and resource have different structures. Path: %s. "
+		kp_ab_printf(sb, "pattern and resource have different structures. Path: %s. "
 			     "Expected %s, found %s", e->tpath, kp_go_type_name(e->pat, true),
 			     kp_go_type_name(e->res, false));
 		break;
 	case M_LIST:
-		kp_sb_printf(sb, "validation rule failed at path %s, resource does not "
+		kp_ab_printf(sb, "validation rule failed at path %s, resource does not "
 			     "satisfy the expected overlay pattern", e->tpath);
 		break;
 	case M_LEAF:
-		kp_sb_str(sb, "resource value '");
+		kp_ab_str(sb, "resource value '");
 		kp_go_format_value(sb, e->res, false, KP_VALUE_TEXT_LIMIT);
-		kp_sb_str(sb, "' does not match '");
+		kp_ab_str(sb, "' does not match '");
 		kp_go_format_value(sb, e->pat, true, KP_VALUE_TEXT_LIMIT);
-		kp_sb_printf(sb, "' at path %s", e->tpath);
+		kp_ab_printf(sb, "' at path %s", e->tpath);
 		break;
 	case M_EMPTY_ARRAY:
-		kp_sb_str(sb, "pattern Array empty");
+		kp_ab_str(sb, "pattern Array empty");
 		break;
 	case M_LEN:
-		kp_sb_printf(sb, "validate Array failed, array length mismatch, resource "
+		kp_ab_printf(sb, "validate Array failed, array length mismatch, resource "
 			     "Array len is %zu and pattern Array len is %zu", e->n1, e->n2);
 		break;
 	case M_NOTFOUND:
-		kp_sb_printf(sb, "%s/%s not found", e->tpath, e->elem);
+		kp_ab_printf(sb, "%s/%s not found", e->tpath, e->elem);
 		break;
 	case M_NEG:
-		kp_sb_printf(sb, "negation anchor matched in resource: %s is not allowed", e->tpath);
+		kp_ab_printf(sb, "negation anchor matched in resource: %s is not allowed", e->tpath);
 		break;
 	case M_COND_MISSING:
-		kp_sb_str(sb, "conditional anchor mismatch: conditional anchor key "
+		kp_ab_str(sb, "conditional anchor mismatch: conditional anchor key "
 			  "doesn't exist in the resource");
 		break;
 	case M_WRAP_COND:
-		kp_sb_str(sb, "conditional anchor mismatch: ");
+		kp_ab_str(sb, "conditional anchor mismatch: ");
 		render(sb, e->inner);
 		break;
 	case M_WRAP_GLOBAL:
-		kp_sb_str(sb, "global anchor mismatch: ");
+		kp_ab_str(sb, "global anchor mismatch: ");
 		render(sb, e->inner);
 		break;
 	case M_EXIST_RTYPE:
-		kp_sb_printf(sb, "invalid resource type %s: Existence ^ () anchor can be "
+		kp_ab_printf(sb, "invalid resource type %s: Existence ^ () anchor can be "
 			     "used only on list/array type resource", kp_go_type_name(e->res, false));
 		break;
 	case M_EXIST_PTYPE:
-		kp_sb_printf(sb, "invalid pattern type %s: Pattern has to be of list to "
+		kp_ab_printf(sb, "invalid pattern type %s: Pattern has to be of list to "
 			     "compare against resource", kp_go_type_name(e->pat, true));
 		break;
 	case M_EXIST_PMAP:
-		kp_sb_str(sb, "invalid pattern type []interface {}: Pattern has to be of "
+		kp_ab_str(sb, "invalid pattern type []interface {}: Pattern has to be of "
 			  "type map to compare against items in resource");
 		break;
 	case M_EXIST_FAIL:
-		kp_sb_printf(sb, "existence anchor validation failed at path %s", e->tpath);
+		kp_ab_printf(sb, "existence anchor validation failed at path %s", e->tpath);
 		break;
 	case M_JOIN:
 		for (const perr *i = e->inner; i; i = i->next) {
 			if (i != e->inner)
-				kp_sb_str(sb, "; ");
+				kp_ab_str(sb, "; ");
 			render(sb, i);
 		}
 		break;
@@ -621,8 +621,8 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 {
 	mctx c = {.a = scratch, .root = pat};
 	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
-	kp_sb_init(&c.path, scratch);
-	kp_sb_add(&c.path, "/", 1);
+	kp_ab_init(&c.path, scratch);
+	kp_ab_add(&c.path, "/", 1);
 	const perr *err = elem(&c, res, res, pat->root);
 	out->node = res;
 	out->path = "";
@@ -631,8 +631,8 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 		out->status = KP_STATUS_PASS;
 		return;
 	}
-	kp_strbuf sb;
-	kp_sb_init(&sb, scratch);
+	kp_abuf sb;
+	kp_ab_init(&sb, scratch);
 	render(&sb, err);
 	out->error = sb.s;
 	out->node = err->node ? err->node : res;

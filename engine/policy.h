@@ -288,10 +288,6 @@ bool kp_block_matches(const kp_block *b, const kp_value *resource,
 bool kp_namespaces_match(const char **patterns, size_t n,
 			 const kp_value *resource);
 
-/* Kyverno's wildcard.Match: `*` any run, `?` one character (code point),
- * all else literal, whole string. */
-bool kp_sel_wildcard(const char *pat, size_t pn, const char *s, size_t sn);
-
 /* ------------------------------------------------------------------------
  * User info and values (userinfo.c)
  * ---------------------------------------------------------------------- */

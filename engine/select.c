@@ -9,42 +9,9 @@
  * Wildcards
  * ---------------------------------------------------------------------- */
 
-static size_t utf8_len(const char *s, size_t left)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	return n > left ? left : n;
-}
-
-bool kp_sel_wildcard(const char *p, size_t pn, const char *s, size_t sn)
-{
-	size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
-	while (si < sn) {
-		if (pi < pn && p[pi] == '*') {
-			star_p = ++pi;
-			star_s = si;
-		} else if (pi < pn && p[pi] == '?') {
-			pi++;
-			si += utf8_len(s + si, sn - si);
-		} else if (pi < pn && p[pi] == s[si]) {
-			pi++;
-			si++;
-		} else if (star_p != (size_t)-1) {
-			pi = star_p;
-			star_s += utf8_len(s + star_s, sn - star_s);
-			si = star_s;
-		} else {
-			return false;
-		}
-	}
-	while (pi < pn && p[pi] == '*')
-		pi++;
-	return pi == pn;
-}
-
 static bool wild(const char *p, const char *s, size_t sn)
 {
-	return kp_sel_wildcard(p, strlen(p), s, sn);
+	return kp_wildcard_match(p, strlen(p), s, sn);
 }
 
 static bool wild_z(const char *p, const char *s)

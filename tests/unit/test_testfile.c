@@ -155,17 +155,6 @@ Test(testfile, errors_carry_positions)
 	cr_assert_eq(e.line, 5);
 }
 
-Test(selector, wildcards)
-{
-	cr_assert(kp_wildcard_match("*", ""));
-	cr_assert(kp_wildcard_match("dis*-tag", "disallow-latest-tag"));
-	cr_assert(kp_wildcard_match("r?le", "rule"));
-	cr_assert_not(kp_wildcard_match("r?le", "rle"));
-	cr_assert_not(kp_wildcard_match("pod", "pod1"));
-	cr_assert(kp_wildcard_match("*a*b*", "xxaxxbxx"));
-	cr_assert_not(kp_wildcard_match("*a*b", "xxbxxa"));
-}
-
 Test(selector, parse_and_match)
 {
 	kp_test_selector s;
