@@ -187,7 +187,7 @@ int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 		return kp_errorf(err, KP_E_USAGE, doc ? doc->file : NULL, 0, 0,
 				 "kp_evaluate needs a policy set and a resource mapping");
 	const kp_kind_index *ix = index_get(ps);
-	const char *kind = kp_doc_kind(doc);
+	const char *kind = kp_resource_match_kind(doc->root, opts ? opts->values : NULL, NULL);
 	const kp_rule_ref *refs = ix->other;
 	size_t n = ix->n_other;
 	for (size_t i = 0; i < ix->n_kinds; i++)

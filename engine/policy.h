@@ -305,11 +305,28 @@ struct kp_userinfo {
 	bool empty;
 };
 
+/* A values-file `subresources` entry: resources of the subresource's
+ * group/version/kind are matched as the parent kind with that subresource
+ * (the Kyverno CLI's policy processor does this before matching). */
+typedef struct kp_subresource {
+	const char *group, *version, *kind;          /* e.g. autoscaling v1 Scale */
+	const char *name;                            /* "scale" of "deployments/scale" */
+	const char *parent_group, *parent_version, *parent_kind;
+} kp_subresource;
+
 struct kp_values {
 	kp_arena *arena;
 	kp_value *root;              /* the whole document, copied */
 	const kp_value *ns_selector; /* namespaceSelector list or NULL */
+	kp_subresource *subresources;
+	size_t n_subresources;
 };
+
+/* The kind a resource is matched as: the parent kind when `values` maps
+ * its group/version/kind to a subresource, else its own kind ("" when
+ * absent).  *sub (may be NULL) gets the subresource name or "". */
+const char *kp_resource_match_kind(const kp_value *resource,
+				   const kp_values *values, const char **sub);
 
 /* The labels map given for namespace `ns` in the values file's
  * namespaceSelector list, or NULL. */

@@ -28,6 +28,7 @@ static bool wild_z(const char *p, const char *s)
 typedef struct kp_res {
 	const char *group, *version, *kind;
 	size_t group_len, version_len;
+	const char *sub;             /* subresource name, "" for none */
 	const char *name, *ns;
 	const kp_value *labels, *annotations;  /* NULL: none */
 } kp_res;
@@ -68,12 +69,52 @@ static void res_init(kp_res *r, const kp_value *res)
 		r->version = slash + 1;
 		r->version_len = strlen(slash + 1);
 	}
+	r->sub = "";
 	r->name = str_or_empty(kp_value_get(meta, "name"));
 	if (!*r->name)
 		r->name = str_or_empty(kp_value_get(meta, "generateName"));
 	r->ns = str_or_empty(kp_value_get(meta, "namespace"));
 	r->labels = string_map(kp_value_get(meta, "labels"));
 	r->annotations = string_map(kp_value_get(meta, "annotations"));
+}
+
+/* The values file's subresource entry for r's group/version/kind, if any. */
+static const kp_subresource *find_subresource(const kp_res *r, const kp_values *v)
+{
+	for (size_t i = 0; v && i < v->n_subresources; i++) {
+		const kp_subresource *s = &v->subresources[i];
+		if (!strcmp(s->kind, r->kind) && strlen(s->group) == r->group_len &&
+		    !strncmp(s->group, r->group, r->group_len) &&
+		    strlen(s->version) == r->version_len &&
+		    !strncmp(s->version, r->version, r->version_len))
+			return s;
+	}
+	return NULL;
+}
+
+/* Match a subresource as its parent kind, as the CLI's processor does. */
+static void res_apply_subresource(kp_res *r, const kp_values *v)
+{
+	const kp_subresource *s = find_subresource(r, v);
+	if (!s)
+		return;
+	r->group = s->parent_group;
+	r->group_len = strlen(s->parent_group);
+	r->version = s->parent_version;
+	r->version_len = strlen(s->parent_version);
+	r->kind = s->parent_kind;
+	r->sub = s->name;
+}
+
+const char *kp_resource_match_kind(const kp_value *resource,
+				   const kp_values *values, const char **sub)
+{
+	kp_res r;
+	res_init(&r, resource);
+	res_apply_subresource(&r, values);
+	if (sub)
+		*sub = r.sub;
+	return r.kind;
 }
 
 /* ------------------------------------------------------------------------
@@ -84,10 +125,11 @@ static bool check_kind(const kp_block *b, const kp_res *r)
 {
 	for (size_t i = 0; i < b->n_kinds; i++) {
 		const kp_kind_sel *k = &b->kinds[i];
-		/* the CLI evaluates no subresource: "" */
+		/* CheckKind: group, version, kind, then the subresource ("" unless
+		 * the values file maps the resource's kind to one) */
 		if (wild(k->group, r->group, r->group_len) &&
 		    wild(k->version, r->version, r->version_len) &&
-		    wild_z(k->kind, r->kind) && (!*k->sub || wild_z(k->sub, "")))
+		    wild_z(k->kind, r->kind) && wild_z(k->sub, r->sub))
 			return true;
 	}
 	return false;
@@ -338,6 +380,8 @@ bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
 {
 	kp_sel_ctx c;
 	res_init(&c.res, resource);
+	if (opts)
+		res_apply_subresource(&c.res, opts->values);
 	c.resource = resource;
 	c.op = opts && opts->operation ? opts->operation : "CREATE";
 	c.ui = opts && opts->userinfo && !opts->userinfo->empty ? opts->userinfo : NULL;

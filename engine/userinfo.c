@@ -121,6 +121,30 @@ kp_values *kp_values_from_value(const kp_value *v, kp_error *err)
 	vals->arena = kp_arena_new();
 	vals->root = kp_value_copy(vals->arena, v);
 	vals->ns_selector = kp_value_get(vals->root, "namespaceSelector");
+	const kp_value *subs = kp_value_get(vals->root, "subresources");
+	if (kp_value_type(subs) == KP_SEQ && subs->u.seq.n) {
+		vals->subresources = kp_arena_alloc(vals->arena, subs->u.seq.n * sizeof(kp_subresource));
+		for (size_t i = 0; i < subs->u.seq.n; i++) {
+			const kp_value *e = subs->u.seq.items[i];
+			const char *name = kp_value_path_str(e, "subresource/name");
+			const char *slash = name ? strchr(name, '/') : NULL;
+			kp_subresource *sr = &vals->subresources[vals->n_subresources];
+			sr->group = kp_value_path_str(e, "subresource/group");
+			sr->version = kp_value_path_str(e, "subresource/version");
+			sr->kind = kp_value_path_str(e, "subresource/kind");
+			sr->parent_group = kp_value_path_str(e, "parentResource/group");
+			sr->parent_version = kp_value_path_str(e, "parentResource/version");
+			sr->parent_kind = kp_value_path_str(e, "parentResource/kind");
+			sr->name = slash ? slash + 1 : "";
+			if (sr->kind && sr->parent_kind) {
+				if (!sr->group) sr->group = "";
+				if (!sr->version) sr->version = "";
+				if (!sr->parent_group) sr->parent_group = "";
+				if (!sr->parent_version) sr->parent_version = "";
+				vals->n_subresources++;
+			}
+		}
+	}
 	return vals;
 }
 
