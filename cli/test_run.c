@@ -162,8 +162,13 @@ static int load_policy_file(void *ud, const char *file, const kp_error *problem)
 		}
 		kp_error_clear(&e);
 		const char *kind = kp_doc_kind(d);
+		size_t before = kp_policy_set_count(c->ps);
 		rc = kp_policy_set_add(c->ps, d, &e);
-		if (rc > 0)
+		const char *why = rc > 0 && kp_policy_set_count(c->ps) > before
+			? kp_policy_unsupported(kp_policy_set_at(c->ps, before)) : NULL;
+		if (rc > 0 && why)
+			note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
+		else if (rc > 0)
 			note_policy(c, d, NULL);
 		else if (rc == 0 && is_foreign_kind(kind))
 			note_policy(c, d, kp_arena_printf(c->arena, "unsupported: kind %s", kind));

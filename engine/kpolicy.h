@@ -282,6 +282,11 @@ const char *kp_policy_name(const kp_policy *p);
  * NULL for a ClusterPolicy. */
 const char *kp_policy_namespace(const kp_policy *p);
 size_t kp_policy_rule_count(const kp_policy *p);       /* autogen rules included */
+/* Non-NULL when p is a Kyverno policy kind kpolicy cannot evaluate yet
+ * (ValidatingPolicy and the other CEL kinds, ValidatingAdmissionPolicy,
+ * ...): the kind name.  Such a policy has no rules and gives no results;
+ * kp_policy_set_add still returns 1 for it, with a warning in err. */
+const char *kp_policy_unsupported(const kp_policy *p);
 const char *kp_policy_rule_name(const kp_policy *p, size_t i);
 
 /* ------------------------------------------------------------------------

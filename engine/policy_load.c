@@ -514,6 +514,11 @@ size_t kp_policy_set_rule_count(const kp_policy_set *ps)
 	return n;
 }
 
+const char *kp_policy_unsupported(const kp_policy *p)
+{
+	return p ? p->unsupported : NULL;
+}
+
 const char *kp_policy_name(const kp_policy *p) { return p ? p->name : NULL; }
 const char *kp_policy_namespace(const kp_policy *p) { return p ? p->namespace : NULL; }
 size_t kp_policy_rule_count(const kp_policy *p) { return p ? p->n_rules : 0; }
