@@ -64,9 +64,14 @@ typedef struct apply_ctx {
 	kp_out_format fmt;
 } apply_ctx;
 
-/* The output of one input file, produced by a worker, written in order. */
+/* A piece of work: a batch of whole documents of one input (or only a
+ * diagnostic to print at its place), evaluated by a worker thread and
+ * written by the main thread in input order. */
 typedef struct unit {
-	const char *file;
+	const char *file;     /* borrowed: the input's name */
+	char *data;           /* the batch (NULL: diagnostic only) */
+	size_t len;
+	unsigned first_line;  /* lines of the input before data[0] */
 	kp_strbuf rows;       /* rendered rows */
 	kp_strbuf diag;       /* stderr lines */
 	size_t n_rows, n_resources;
@@ -129,16 +134,14 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 
 static void process_unit(const apply_ctx *c, unit *u)
 {
+	if (!u->data)
+		return;
 	kp_read_opts ro = c->ro;
 	ro.warn = unit_warn;
 	ro.warn_ud = u;
+	ro.first_line = u->first_line;
 	kp_error e;
-	kp_reader *r = kp_reader_open_file(u->file, &ro, &e);
-	if (!r) {
-		unit_diag(u, "error", &e);
-		u->status = 2;
-		return;
-	}
+	kp_reader *r = kp_reader_open_mem(u->file, u->data, u->len, &ro, &e);
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
@@ -151,66 +154,209 @@ static void process_unit(const apply_ctx *c, unit *u)
 		kp_doc_free(d);
 	}
 	kp_reader_close(r);
+	free(u->data);
+	u->data = NULL;
 }
 
-/* ---- the list of resource files ---- */
+/* ---- the pipeline: the main thread cuts inputs into units, workers
+ * evaluate them, the main thread writes them in order ---- */
 
-typedef struct file_list {
-	unit *units;
-	size_t n, cap;
-	int status;
-	kp_strbuf diag;
-} file_list;
+#define KP_UNIT_BYTES ((size_t)256 << 10)   /* batch size handed to a worker */
 
-static void walk_error(void *ud, const kp_error *e)
-{
-	file_list *fl = ud;
-	char buf[2600];
-	kp_sb_printf(&fl->diag, "kpolicy: error: %s\n", kp_error_format(e, buf, sizeof buf));
-	fl->status = 2;
-}
-
-static int add_file(void *ud, const char *file, const kp_error *problem)
-{
-	if (problem) {
-		walk_error(ud, problem);
-		return 0;
-	}
-	file_list *fl = ud;
-	if (fl->n == fl->cap) {
-		fl->cap = fl->cap ? fl->cap * 2 : 16;
-		fl->units = realloc(fl->units, fl->cap * sizeof(*fl->units));
-	}
-	memset(&fl->units[fl->n], 0, sizeof(unit));
-	fl->units[fl->n++].file = strdup(file);
-	return 0;
-}
-
-/* ---- workers ---- */
-
-typedef struct pool {
+typedef struct pipeline {
 	const apply_ctx *c;
-	file_list *fl;
-	size_t next;
+	size_t nthreads;             /* 0: evaluate on the main thread */
+	unit **q;                    /* ring of units in input order */
+	size_t q_cap, q_head, q_tail; /* head: next to write; tail: next free */
+	size_t q_next;               /* next unit for a worker */
+	bool closing;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-} pool;
+	pthread_cond_t work, done;
+	pthread_t *threads;
+	/* totals */
+	kp_counts total;
+	size_t resources, rows;
+	int status;
+	kp_strbuf text_rows;
+	char **names;                /* input names the units point to */
+	size_t n_names;
+} pipeline;
 
 static void *worker(void *arg)
 {
-	pool *p = arg;
+	pipeline *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->q_next == p->q_tail && !p->closing)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->q_next == p->q_tail)
+			break;
+		unit *u = p->q[p->q_next++ % p->q_cap];
+		pthread_mutex_unlock(&p->mu);
+		process_unit(p->c, u);
+		pthread_mutex_lock(&p->mu);
+		u->done = 1;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Write one finished unit and release it. */
+static void write_unit(pipeline *p, unit *u)
+{
+	fflush(stdout);
+	kp_sb_flush(&u->diag, stderr);
+	if (p->c->fmt == KP_OUT_JSON) {
+		if (p->rows && u->n_rows)
+			fputs(",\n", stdout);
+		kp_sb_flush(&u->rows, stdout);
+	} else if (u->rows.len) {
+		kp_sb_append(&p->text_rows, u->rows.data, u->rows.len);
+	}
+	p->rows += u->n_rows;
+	p->resources += u->n_resources;
+	p->total.pass += u->counts.pass;
+	p->total.fail += u->counts.fail;
+	p->total.warn += u->counts.warn;
+	p->total.error += u->counts.error;
+	p->total.skip += u->counts.skip;
+	if (u->status)
+		p->status = 2;
+	kp_sb_free(&u->rows);
+	kp_sb_free(&u->diag);
+	free(u->data);
+	free(u);
+}
+
+/* Write finished units from the head of the queue, in order.  wait_all:
+ * block until every queued unit is written; else write only those done. */
+static void drain(pipeline *p, bool wait_all)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->q_head != p->q_tail) {
+		unit *u = p->q[p->q_head % p->q_cap];
+		if (!u->done) {
+			if (!wait_all)
+				break;
+			pthread_cond_wait(&p->done, &p->mu);
+			continue;
+		}
+		p->q_head++;
+		pthread_mutex_unlock(&p->mu);
+		write_unit(p, u);
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Block until the unit at the head is written (frees a queue slot). */
+static void drain_one(pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	unit *u = p->q[p->q_head % p->q_cap];
+	while (!u->done)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	drain(p, false);
+}
+
+static void submit(pipeline *p, unit *u)
+{
+	if (!p->nthreads) {
+		process_unit(p->c, u);
+		write_unit(p, u);
+		return;
+	}
+	/* keep at most q_cap units in flight: memory stays bounded */
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		size_t i = p->next++;
+		bool full = p->q_tail - p->q_head >= p->q_cap;
 		pthread_mutex_unlock(&p->mu);
-		if (i >= p->fl->n)
-			return NULL;
-		process_unit(p->c, &p->fl->units[i]);
-		pthread_mutex_lock(&p->mu);
-		p->fl->units[i].done = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		if (!full)
+			break;
+		drain_one(p);
 	}
+	pthread_mutex_lock(&p->mu);
+	p->q[p->q_tail++ % p->q_cap] = u;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	drain(p, false);
+}
+
+static unit *unit_new(const char *file)
+{
+	unit *u = calloc(1, sizeof(*u));
+	if (!u)
+		abort();
+	u->file = file;
+	return u;
+}
+
+static void submit_diag(pipeline *p, const char *file, const kp_error *e)
+{
+	unit *u = unit_new(file);
+	unit_diag(u, "error", e);
+	u->status = 2;
+	u->done = 1;
+	submit(p, u);
+}
+
+/* Cut one input into units of whole chunks. */
+static int feed_file(void *ud, const char *file, const kp_error *problem)
+{
+	pipeline *p = ud;
+	if (problem) {
+		submit_diag(p, NULL, problem);
+		return 0;
+	}
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(file, &p->c->ro, &e);
+	if (!r) {
+		submit_diag(p, NULL, &e);
+		return 0;
+	}
+	/* the unit's file name must outlive the reader: keep one copy per
+	 * input, released with the pipeline */
+	p->names = realloc(p->names, (p->n_names + 1) * sizeof(*p->names));
+	if (!p->names)
+		abort();
+	const char *name = p->names[p->n_names++] = strdup(strcmp(file, "-") ? file : "<stdin>");
+	unit *u = NULL;
+	const char *data;
+	size_t len;
+	unsigned first;
+	int rc;
+	kp_strbuf batch = {0};
+	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
+		if (rc < 0) {
+			if (u) {
+				u->data = batch.data, u->len = batch.len;
+				batch = (kp_strbuf){0};
+				submit(p, u);
+				u = NULL;
+			}
+			submit_diag(p, name, &e);
+			continue;
+		}
+		if (!u) {
+			u = unit_new(name);
+			u->first_line = first - 1;
+		}
+		kp_sb_append(&batch, data, len);
+		if (batch.len >= KP_UNIT_BYTES) {
+			u->data = batch.data, u->len = batch.len;
+			batch = (kp_strbuf){0};
+			submit(p, u);
+			u = NULL;
+		}
+	}
+	if (u) {
+		u->data = batch.data, u->len = batch.len;
+		submit(p, u);
+	}
+	kp_reader_close(r);
+	return 0;
 }
 
 static kp_values *load_values(const char *path, const char *what, const kp_read_opts *base,
@@ -328,69 +474,41 @@ int kp_cmd_apply(int argc, char **argv)
 	c.eval.values = values;
 	c.eval.userinfo = ui;
 
-	file_list fl = {0};
+	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
+		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+	if (jobs > 1) {
+		p.q_cap = (size_t)jobs * 4;
+		p.q = calloc(p.q_cap, sizeof(*p.q));
+		p.threads = calloc((size_t)jobs, sizeof(*p.threads));
+		for (; p.nthreads < (size_t)jobs; p.nthreads++)
+			if (pthread_create(&p.threads[p.nthreads], NULL, worker, &p))
+				break;
+	}
+	kp_out_begin(c.fmt, stdout);
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
-		if (kp_walk_inputs(resources.v[i], add_file, &fl, &e) < 0)
-			walk_error(&fl, &e);
+		if (kp_walk_inputs(resources.v[i], feed_file, &p, &e) < 0)
+			submit_diag(&p, NULL, &e);
 	}
-	kp_sb_flush(&fl.diag, stderr);
-	if (fl.status)
+	if (p.nthreads) {
+		pthread_mutex_lock(&p.mu);
+		p.closing = true;
+		pthread_cond_broadcast(&p.work);
+		pthread_mutex_unlock(&p.mu);
+		drain(&p, true);
+		for (size_t t = 0; t < p.nthreads; t++)
+			pthread_join(p.threads[t], NULL);
+	}
+	if (p.status)
 		status = 2;
-
-	pool p = {.c = &c, .fl = &fl, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-	size_t nthreads = (size_t)jobs > fl.n ? fl.n : (size_t)jobs;
-	pthread_t *threads = calloc(nthreads ? nthreads : 1, sizeof(*threads));
-	size_t started = 0;
-	if (nthreads > 1)
-		for (; started < nthreads; started++)
-			if (pthread_create(&threads[started], NULL, worker, &p))
-				break;
-
-	kp_counts total = {0};
-	size_t resources_n = 0, rows_n = 0;
-	kp_strbuf text_rows = {0};
-	kp_out_begin(c.fmt, stdout);
-	for (size_t i = 0; i < fl.n; i++) {
-		unit *u = &fl.units[i];
-		if (started) {
-			pthread_mutex_lock(&p.mu);
-			while (!u->done)
-				pthread_cond_wait(&p.cv, &p.mu);
-			pthread_mutex_unlock(&p.mu);
-		} else {
-			process_unit(&c, u);
-		}
-		fflush(stdout);
-		kp_sb_flush(&u->diag, stderr);
-		if (c.fmt == KP_OUT_JSON) {
-			if (rows_n && u->n_rows)
-				fputs(",\n", stdout);
-			kp_sb_flush(&u->rows, stdout);
-		} else {
-			kp_sb_append(&text_rows, u->rows.data ? u->rows.data : "", u->rows.len);
-		}
-		rows_n += u->n_rows;
-		resources_n += u->n_resources;
-		total.pass += u->counts.pass;
-		total.fail += u->counts.fail;
-		total.warn += u->counts.warn;
-		total.error += u->counts.error;
-		total.skip += u->counts.skip;
-		if (u->status)
-			status = 2;
-		kp_sb_free(&u->rows);
-		kp_sb_free(&u->diag);
-		free((char *)u->file);
-	}
-	for (size_t t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
-	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), resources_n, &total, &text_rows);
+	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total, &p.text_rows);
 	fflush(stdout);
-	kp_sb_free(&text_rows);
-	kp_sb_free(&fl.diag);
-	free(fl.units);
+	kp_sb_free(&p.text_rows);
+	for (size_t i = 0; i < p.n_names; i++)
+		free(p.names[i]);
+	free(p.names);
+	free(p.q);
+	free(p.threads);
 	kp_values_free(values);
 	kp_userinfo_free(ui);
 	kp_policy_set_free(c.ps);
@@ -398,5 +516,5 @@ int kp_cmd_apply(int argc, char **argv)
 	strlist_free(&resources);
 	if (status)
 		return 2;
-	return (total.fail || total.error) ? 1 : 0;
+	return (p.total.fail || p.total.error) ? 1 : 0;
 }

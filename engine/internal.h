@@ -172,10 +172,5 @@ typedef struct kp_loader_ops {
 extern const kp_loader_ops kp_loader_libyaml;
 extern const kp_loader_ops kp_loader_libfyaml;
 
-/* Offset just past the chunk that starts at `start`: the beginning of the
- * next line that is a document marker (`---` followed by a blank, a line
- * end or the end of input), taking `%` directive lines just above it along
- * with it; `len` when there is none. */
-size_t kp_chunk_end(const char *buf, size_t len, size_t start);
 
 #endif /* KP_INTERNAL_H */

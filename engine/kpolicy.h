@@ -144,6 +144,9 @@ typedef struct kp_read_opts {
 	size_t max_depth;        /* nesting limit, default 1000 */
 	size_t max_alias_nodes;  /* nodes reachable through aliases per document, default 1,000,000 */
 	size_t max_doc_bytes;    /* default 256 MiB */
+	/* Lines before the input (for a piece cut out of a larger file, e.g.
+	 * by kp_reader_next_chunk): added to every reported line. */
+	unsigned first_line;
 	/* Called for warnings (duplicate keys, ...); NULL prints nothing. */
 	void (*warn)(void *ud, const kp_error *w);
 	void *warn_ud;
@@ -156,7 +159,8 @@ typedef struct kp_doc kp_doc;
 typedef struct kp_reader kp_reader;
 
 /* Open `path` ("-" reads standard input).  `opts` may be NULL (defaults).
- * The whole input is read into memory here.  NULL on error (KP_E_IO). */
+ * The input is read a block at a time as documents are taken, so memory
+ * follows the largest document.  NULL on error (KP_E_IO). */
 kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 			       kp_error *err);
 /* Read from `buf` (len bytes), reported under `name`.  The buffer is copied. */
@@ -174,6 +178,17 @@ kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
  * Duplicate keys: the last value wins, a KP_W_DUPKEY warning names both. */
 int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err);
 void kp_reader_close(kp_reader *r);
+
+/* Raw access, for parsing pieces of one stream in parallel: the next chunk
+ * of the input, cut before the next `---` line at column 0 (such a line
+ * always starts a new YAML document).  *data (len bytes, not
+ * NUL-terminated) stays valid until the next call; *first_line is the
+ * 1-based line of its first byte.  Parse it with kp_reader_open_mem and
+ * opts.first_line = *first_line - 1.  1: a chunk; 0: end of input; -1: an
+ * error (read error, or a chunk over max_doc_bytes, which is skipped): call
+ * again to go on.  Do not mix with kp_reader_next on the same reader. */
+int kp_reader_next_chunk(kp_reader *r, const char **data, size_t *len,
+			 unsigned *first_line, kp_error *err);
 
 const kp_value *kp_doc_root(const kp_doc *d);     /* borrowed from d */
 const char *kp_doc_file(const kp_doc *d);         /* the reader's name for the input */

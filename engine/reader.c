@@ -1,6 +1,9 @@
 /* reader.c - a stream of documents from a file, stdin or memory.
- * Reads the input whole, cuts it into chunks at document markers, parses
- * each chunk with the chosen loader and yields one document at a time. */
+ * Reads the input a block at a time, cuts it into chunks at document
+ * markers (a `---` line at column 0), parses each chunk with the chosen
+ * loader and yields one document at a time.  Only the chunk being parsed
+ * (and what was read ahead of it) is held, so memory follows the largest
+ * document, not the size of the stream. */
 #include "internal.h"
 
 #include <errno.h>
@@ -8,13 +11,21 @@
 #include <string.h>
 
 #define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
+#define KP_READ_BLOCK ((size_t)64 << 10)
+#define KP_NONE ((size_t)-1)
 
 struct kp_reader {
 	char *name;
+	FILE *f;                  /* NULL: all input is in buf already */
+	bool close_f, eof;
 	char *buf;
-	size_t len;
-	size_t pos;               /* start of the next chunk */
-	unsigned pos_line;        /* 0-based line of buf[pos] */
+	size_t cap;
+	size_t beg, end;          /* unconsumed input: buf[beg, end) */
+	unsigned beg_line;        /* 0-based line of buf[beg] in the input */
+	size_t scan;              /* next line start to test for a marker */
+	size_t dirs;              /* start of a run of `%` directive lines */
+	bool skipping;            /* an oversized document is being dropped */
+	size_t chunk_len;         /* the chunk handed out last (at buf[beg]) */
 	kp_read_opts opts;
 	const kp_loader_ops *ops;
 	void *session;            /* loader session over the current chunk */
@@ -30,53 +41,29 @@ static bool is_marker_line(const char *p, size_t rest)
 	return rest == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\n' || p[3] == '\r';
 }
 
-size_t kp_chunk_end(const char *buf, size_t len, size_t start)
+static unsigned count_lines(const char *buf, size_t n)
 {
-	/* skip the first line: the chunk may begin with its own marker */
-	const char *nl = memchr(buf + start, '\n', len - start);
-	size_t prev_line = start;   /* start of the run of `%` lines, if any */
-	bool in_directives = false;
-	while (nl) {
-		size_t line = (size_t)(nl - buf) + 1;
-		if (line >= len)
-			break;
-		if (is_marker_line(buf + line, len - line))
-			return in_directives ? prev_line : line;
-		if (buf[line] == '%') {
-			if (!in_directives)
-				prev_line = line;
-			in_directives = true;
-		} else {
-			in_directives = false;
-		}
-		nl = memchr(buf + line, '\n', len - line);
-	}
-	return len;
+	unsigned lines = 0;
+	for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	return lines;
 }
 
-static unsigned count_lines(const char *buf, size_t upto)
-{
-	unsigned n = 0;
-	for (const char *p = buf, *end = buf + upto; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	return n;
-}
-
-static kp_reader *reader_new(const char *name, char *buf, size_t len,
-			     const kp_read_opts *opts)
+static kp_reader *reader_new(const char *name, const kp_read_opts *opts)
 {
 	kp_reader *r = calloc(1, sizeof(*r));
 	if (!r)
 		abort();
 	r->name = strdup(name);
-	r->buf = buf;
-	r->len = len;
 	if (opts)
 		r->opts = *opts;
 	if (!r->opts.max_doc_bytes)
 		r->opts.max_doc_bytes = KP_DEFAULT_MAX_DOC_BYTES;
 	r->ops = r->opts.parser == KP_PARSER_LIBFYAML ? &kp_loader_libfyaml
 						       : &kp_loader_libyaml;
+	r->beg_line = r->opts.first_line;
+	r->scan = KP_NONE;
+	r->dirs = KP_NONE;
 	return r;
 }
 
@@ -84,12 +71,16 @@ kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 			      const kp_read_opts *opts, kp_error *err)
 {
 	(void)err;
-	char *copy = malloc(len + 1);
-	if (!copy)
+	kp_reader *r = reader_new(name, opts);
+	r->buf = malloc(len + 1);
+	if (!r->buf)
 		abort();
-	memcpy(copy, buf, len);
-	copy[len] = 0;
-	return reader_new(name, copy, len, opts);
+	memcpy(r->buf, buf, len);
+	r->buf[len] = 0;
+	r->cap = len + 1;
+	r->end = len;
+	r->eof = true;
+	return r;
 }
 
 kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
@@ -101,32 +92,10 @@ kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 		kp_errorf(err, KP_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap + 1);
-	if (!buf)
-		abort();
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += n;
-		if (len == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap + 1);
-			if (!buf)
-				abort();
-		}
-	}
-	bool failed = ferror(f);
-	int saved = errno;
-	if (!is_stdin)
-		fclose(f);
-	if (failed) {
-		free(buf);
-		kp_errorf(err, KP_E_IO, is_stdin ? "<stdin>" : path, 0, 0,
-			  "cannot read: %s", strerror(saved));
-		return NULL;
-	}
-	buf[len] = 0;
-	return reader_new(is_stdin ? "<stdin>" : path, buf, len, opts);
+	kp_reader *r = reader_new(is_stdin ? "<stdin>" : path, opts);
+	r->f = f;
+	r->close_f = !is_stdin;
+	return r;
 }
 
 void kp_reader_close(kp_reader *r)
@@ -136,9 +105,154 @@ void kp_reader_close(kp_reader *r)
 	if (r->session)
 		r->ops->close(r->session);
 	kp_doc_free(r->list);
+	if (r->close_f)
+		fclose(r->f);
 	free(r->buf);
 	free(r->name);
 	free(r);
+}
+
+/* Read more input behind buf[end], moving the unconsumed part to the front
+ * first.  0, or -1 on a read error (err filled); sets eof at the end. */
+static int fill(kp_reader *r, kp_error *err)
+{
+	if (r->beg) {
+		size_t n = r->end - r->beg;
+		memmove(r->buf, r->buf + r->beg, n);
+		if (r->scan != KP_NONE)
+			r->scan -= r->beg;
+		if (r->dirs != KP_NONE)
+			r->dirs -= r->beg;
+		r->end = n;
+		r->beg = 0;
+	}
+	if (r->cap - r->end < KP_READ_BLOCK / 2) {
+		size_t cap = r->cap ? r->cap * 2 : KP_READ_BLOCK;
+		while (cap - r->end < KP_READ_BLOCK / 2)
+			cap *= 2;
+		r->buf = realloc(r->buf, cap);
+		if (!r->buf)
+			abort();
+		r->cap = cap;
+	}
+	size_t n = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->f);
+	r->end += n;
+	r->buf[r->end] = 0;
+	if (n == 0) {
+		r->eof = true;
+		if (ferror(r->f))
+			return kp_errorf(err, KP_E_IO, r->name, r->beg_line + 1, 0,
+					 "cannot read: %s", strerror(errno));
+	}
+	return 0;
+}
+
+/* Drop buf[beg, upto), counting its lines. */
+static void consume(kp_reader *r, size_t upto)
+{
+	r->beg_line += count_lines(r->buf + r->beg, upto - r->beg);
+	r->beg = upto;
+	r->scan = KP_NONE;
+	r->dirs = KP_NONE;
+}
+
+/* Find the end of the chunk starting at buf[beg]: the next marker line
+ * (with `%` directive lines just above it), reading more input as needed.
+ * Returns the end offset, or KP_NONE at the end of input with nothing left.
+ * A chunk longer than max_doc_bytes gives -1 once (err filled) and is then
+ * dropped up to the next marker. */
+static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
+{
+	for (;;) {
+		if (r->scan == KP_NONE) {
+			/* the chunk's first line may be its own marker, or `%`
+			 * directives followed by its marker: skip them */
+			size_t line = r->beg;
+			for (;;) {
+				const char *nl = memchr(r->buf + line, '\n', r->end - line);
+				if (!nl)
+					break;
+				bool directive = r->buf[line] == '%';
+				line = (size_t)(nl - r->buf) + 1;
+				if (!directive)
+					break;
+			}
+			if (line > r->beg)
+				r->scan = line;
+		}
+		while (r->scan != KP_NONE && r->scan < r->end) {
+			size_t line = r->scan, rest = r->end - line;
+			if (rest < 4 && !r->eof)
+				break;  /* cannot tell yet whether this is a marker */
+			if (is_marker_line(r->buf + line, rest)) {
+				size_t cut = r->dirs != KP_NONE ? r->dirs : line;
+				if (r->skipping) {
+					r->skipping = false;
+					consume(r, cut);
+					goto again;
+				}
+				*chunk_end = cut;
+				return 1;
+			}
+			if (r->buf[line] == '%') {
+				if (r->dirs == KP_NONE)
+					r->dirs = line;
+			} else {
+				r->dirs = KP_NONE;
+			}
+			const char *nl = memchr(r->buf + line, '\n', rest);
+			if (!nl) {
+				if (r->eof)
+					r->scan = r->end;
+				break;
+			}
+			r->scan = (size_t)(nl - r->buf) + 1;
+		}
+		if (r->eof && (r->scan == KP_NONE || r->scan >= r->end || r->end - r->scan < 4)) {
+			if (r->skipping || r->beg >= r->end) {
+				consume(r, r->end);
+				r->skipping = false;
+				return 0;
+			}
+			*chunk_end = r->end;
+			return 1;
+		}
+		if (!r->skipping && r->end - r->beg > r->opts.max_doc_bytes) {
+			r->skipping = true;
+			return kp_errorf(err, KP_E_LIMIT, r->name, r->beg_line + 1, 1,
+					 "document larger than the limit of %zu bytes; skipped to the next `---`",
+					 r->opts.max_doc_bytes);
+		}
+		if (r->skipping && r->scan != KP_NONE && r->scan > r->beg) {
+			/* drop what was scanned already, keep the partial line */
+			size_t keep = r->dirs != KP_NONE ? r->dirs : r->scan;
+			r->beg_line += count_lines(r->buf + r->beg, keep - r->beg);
+			r->beg = keep;
+			r->scan = keep;
+		}
+		if (fill(r, err) < 0)
+			return -1;
+		continue;
+again:;
+	}
+}
+
+int kp_reader_next_chunk(kp_reader *r, const char **data, size_t *len,
+			 unsigned *first_line, kp_error *err)
+{
+	if (r->chunk_len) {
+		consume(r, r->beg + r->chunk_len);
+		r->chunk_len = 0;
+	}
+	size_t end = 0;
+	int rc = find_chunk(r, &end, err);
+	if (rc <= 0)
+		return rc;
+	r->chunk_len = end - r->beg;
+	*data = r->buf + r->beg;
+	*len = r->chunk_len;
+	*first_line = r->beg_line + 1;
+	return 1;
 }
 
 /* Next item of a pending `kind: List`, or NULL when done. */
@@ -205,19 +319,13 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 				return rc;
 		}
 		if (!r->session) {
-			if (r->pos >= r->len)
-				return 0;
-			size_t start = r->pos, end = kp_chunk_end(r->buf, r->len, start);
-			/* lines are counted as we go: counting from the top for
-			 * every chunk would make long streams quadratic */
-			unsigned line0 = r->pos_line;
-			r->pos = end;
-			r->pos_line += count_lines(r->buf + start, end - start);
-			if (end - start > r->opts.max_doc_bytes)
-				return kp_errorf(err, KP_E_LIMIT, r->name, line0 + 1, 1,
-						 "document of %zu bytes exceeds the limit of %zu bytes",
-						 end - start, r->opts.max_doc_bytes);
-			r->session = r->ops->open(r->buf + start, end - start, line0);
+			const char *data;
+			size_t len;
+			unsigned first;
+			int rc = kp_reader_next_chunk(r, &data, &len, &first, err);
+			if (rc <= 0)
+				return rc;
+			r->session = r->ops->open(data, len, first - 1);
 			if (!r->session)
 				return kp_errorf(err, KP_E_NOMEM, r->name, 0, 0, "out of memory");
 		}
