@@ -889,7 +889,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--seed") && kp_parse_ulong(v, &seed)) {
 			i++;
 		} else if (!strcmp(a, "--split") && kp_parse_ulong(v, &split) && split
-			   && split <= 100) {
+			   && split <= 100000) {
 			i++;
 		} else if (!strcmp(a, "--format") && v) {
 			i++;
@@ -940,9 +940,10 @@ int main(int argc, char **argv)
 		if (new_file) {
 			part = want;
 			in_part = 0;
-			if (split)
-				snprintf(name, sizeof(name), "%s/part-%02llu.%s", path, part,
-					 kp_format_ext[format]);
+			if (split)   /* same width for all, so byte order is file order */
+				snprintf(name, sizeof(name), "%s/part-%0*llu.%s", path,
+					 split > 100 ? snprintf(NULL, 0, "%llu", split - 1) : 2,
+					 part, kp_format_ext[format]);
 			else
 				snprintf(name, sizeof(name), "%s", path ? path : "stdout");
 			out = path ? fopen(name, "w") : stdout;
