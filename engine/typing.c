@@ -171,6 +171,10 @@ static void set_k8s_float(kp_value *v, double d)
 void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 {
 	v->type = KP_STRING;
+	/* every special word is at most 5 bytes and starts with one of these:
+	 * most scalars (names, images) leave here */
+	if (n > 5 && !((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.'))
+		return;
 	if (n == 0 || is_one_of(s, n, null_words)) {
 		v->type = KP_NULL;
 		return;
