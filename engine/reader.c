@@ -24,6 +24,7 @@ struct kp_reader {
 	unsigned beg_line;        /* 0-based line of buf[beg] in the input */
 	size_t scan;              /* next line start to test for a marker */
 	size_t dirs;              /* start of a run of `%` directive lines */
+	bool ended;               /* the last content line was `...` */
 	bool skipping;            /* an oversized document is being dropped */
 	size_t chunk_len;         /* the chunk handed out last (at buf[beg]) */
 	kp_read_opts opts;
@@ -33,6 +34,23 @@ struct kp_reader {
 	kp_doc *list;
 	size_t list_next;
 };
+
+/* A comment-only or blank line (n bytes, without its line break). */
+static bool is_filler_line(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i == n || p[i] == '#' || p[i] == '\r';
+}
+
+/* A document end marker line `...` (n bytes, without its line break). */
+static bool is_end_line(const char *p, size_t n)
+{
+	if (n < 3 || p[0] != '.' || p[1] != '.' || p[2] != '.')
+		return false;
+	return n == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\r' || p[3] == '#';
+}
 
 static bool is_marker_line(const char *p, size_t rest)
 {
@@ -154,6 +172,7 @@ static void consume(kp_reader *r, size_t upto)
 	r->beg = upto;
 	r->scan = KP_NONE;
 	r->dirs = KP_NONE;
+	r->ended = false;
 }
 
 /* Find the end of the chunk starting at buf[beg]: the next marker line
@@ -166,18 +185,23 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 	for (;;) {
 		if (r->scan == KP_NONE) {
 			/* the chunk's first line may be its own marker, or `%`
-			 * directives followed by its marker: skip them */
+			 * directives (with comments or blank lines among them)
+			 * followed by its marker: skip them */
 			size_t line = r->beg;
+			bool complete = false;
 			for (;;) {
 				const char *nl = memchr(r->buf + line, '\n', r->end - line);
 				if (!nl)
 					break;
-				bool directive = r->buf[line] == '%';
+				bool directive = r->buf[line] == '%' ||
+						 is_filler_line(r->buf + line, (size_t)(nl - r->buf) - line);
 				line = (size_t)(nl - r->buf) + 1;
-				if (!directive)
+				if (!directive) {
+					complete = true;
 					break;
+				}
 			}
-			if (line > r->beg)
+			if (complete || (r->eof && line > r->beg))
 				r->scan = line;
 		}
 		while (r->scan != KP_NONE && r->scan < r->end) {
@@ -194,13 +218,18 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 				*chunk_end = cut;
 				return 1;
 			}
-			if (r->buf[line] == '%') {
-				if (r->dirs == KP_NONE)
-					r->dirs = line;
-			} else {
-				r->dirs = KP_NONE;
-			}
 			const char *nl = memchr(r->buf + line, '\n', rest);
+			size_t line_len = nl ? (size_t)(nl - r->buf) - line : rest;
+			if (r->buf[line] == '%') {
+				/* directives belong to the next document only after a
+				 * `...` (or at the start of the stream); elsewhere the
+				 * line stays where it is and the parser judges it */
+				if (r->dirs == KP_NONE && r->ended)
+					r->dirs = line;
+			} else if (!is_filler_line(r->buf + line, line_len)) {
+				r->dirs = KP_NONE;
+				r->ended = is_end_line(r->buf + line, line_len);
+			}
 			if (!nl) {
 				if (r->eof)
 					r->scan = r->end;

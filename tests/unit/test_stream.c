@@ -101,10 +101,10 @@ Test(stream, chunks_reparsed_with_a_line_base_give_the_same_positions)
 	unlink(path);
 }
 
-Test(stream, marker_split_by_a_read_boundary_and_directives)
+Test(stream, directives_after_an_end_marker_go_with_the_next_document)
 {
-	/* a %YAML directive travels with the document after it */
-	const char *s = "kind: A\n%YAML 1.1\n---\nkind: B\n---";
+	/* a %YAML directive after `...` travels with the document after it */
+	const char *s = "kind: A\n...\n%YAML 1.1\n---\nkind: B\n---";
 	kp_reader *r = kp_reader_open_mem("m.yaml", s, strlen(s), NULL, NULL);
 	kp_doc *d;
 	cr_assert_eq(kp_reader_next(r, &d, NULL), 1);
@@ -112,8 +112,31 @@ Test(stream, marker_split_by_a_read_boundary_and_directives)
 	kp_doc_free(d);
 	cr_assert_eq(kp_reader_next(r, &d, NULL), 1);
 	cr_assert_str_eq(kp_doc_kind(d), "B");
-	cr_assert_eq(kp_value_line(kp_value_get(kp_doc_root(d), "kind")), 4);
+	cr_assert_eq(kp_value_line(kp_value_get(kp_doc_root(d), "kind")), 5);
 	kp_doc_free(d);
 	cr_assert_eq(kp_reader_next(r, &d, NULL), 0);
+	kp_reader_close(r);
+}
+
+Test(stream, a_directive_without_an_end_marker_is_an_error_for_its_document)
+{
+	/* YAML forbids a directive after a document that was not ended with
+	 * `...`: that document fails, the next is still read */
+	const char *s = "kind: A\n%YAML 1.1\n---\nkind: B\n";
+	kp_reader *r = kp_reader_open_mem("m.yaml", s, strlen(s), NULL, NULL);
+	kp_doc *d;
+	kp_error e;
+	int rc = kp_reader_next(r, &d, &e);
+	if (rc == 1) {   /* the parser may yield A before it meets the directive */
+		cr_assert_str_eq(kp_doc_kind(d), "A");
+		kp_doc_free(d);
+		rc = kp_reader_next(r, &d, &e);
+	}
+	cr_assert_eq(rc, -1);
+	cr_assert_eq(e.code, KP_E_YAML);
+	cr_assert(e.line == 2 || e.line == 3); /* libfyaml: at the directive; libyaml: where it expected `---` */
+	cr_assert_eq(kp_reader_next(r, &d, &e), 1);
+	cr_assert_str_eq(kp_doc_kind(d), "B");
+	kp_doc_free(d);
 	kp_reader_close(r);
 }
