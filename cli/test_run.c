@@ -6,12 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Normalisation is written on another branch; until it is linked in, the
- * weak reference lets the command build and resources go through as read.
- * (cli/kpolicy also links `apply`, which references it, so once it exists
- * it is always present.) */
-#pragma weak kp_doc_normalize_resource
-
 /* Policy kinds that kp_policy_set_add does not take (yet). */
 static const char *const foreign_policy_kinds[] = {
 	"ValidatingPolicy", "NamespacedValidatingPolicy", "MutatingPolicy",
@@ -141,13 +135,47 @@ static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 	p->unsupported = unsupported ? kp_arena_strdup(c->arena, unsupported) : NULL;
 }
 
-static int load_policy_file(void *ud, const char *file, const kp_error *problem)
+/* Take one policy document into the set, noting unsupported kinds. */
+static void take_policy(run_ctx *c, kp_doc *d)
+{
+	kp_error e;
+	kp_error_clear(&e);
+	const char *kind = kp_doc_kind(d);
+	size_t before = kp_policy_set_count(c->ps);
+	int rc = kp_policy_set_add(c->ps, d, &e);
+	const char *why = rc > 0 && kp_policy_set_count(c->ps) > before
+		? kp_policy_unsupported(kp_policy_set_at(c->ps, before)) : NULL;
+	if (rc > 0 && why)
+		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
+	else if (rc > 0)
+		note_policy(c, d, NULL);
+	else if (rc == 0 && is_foreign_kind(kind))
+		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: kind %s", kind));
+	else if (rc < 0 && strstr(e.msg, "unsupported"))
+		note_policy(c, d, e.msg);   /* a feature not written yet */
+	else if (rc < 0)
+		load_failed(c, &e);
+	/* rc == 0: not a policy (Kyverno ignores such documents too) */
+	kp_doc_free(d);
+}
+
+/* Keep one resource document, normalised as `kpolicy apply` does. */
+static void take_resource(run_ctx *c, kp_doc *d)
+{
+	kp_doc_normalize_resource(d);
+	GROW(c->docs, c->n_docs, c->cap_docs);
+	c->docs[c->n_docs++] = d;
+}
+
+/* Read every document of one walked file into take(c, doc); the first
+ * problem fails the test. */
+static int load_file(run_ctx *c, const char *file, const kp_error *problem,
+		     void (*take)(run_ctx *c, kp_doc *d))
 {
 	if (problem) {
-		walk_error(ud, problem);
+		walk_error(c, problem);
 		return 0;
 	}
-	run_ctx *c = ud;
 	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, &ro, &e);
@@ -160,55 +188,20 @@ static int load_policy_file(void *ud, const char *file, const kp_error *problem)
 			load_failed(c, &e);
 			break;
 		}
-		kp_error_clear(&e);
-		const char *kind = kp_doc_kind(d);
-		size_t before = kp_policy_set_count(c->ps);
-		rc = kp_policy_set_add(c->ps, d, &e);
-		const char *why = rc > 0 && kp_policy_set_count(c->ps) > before
-			? kp_policy_unsupported(kp_policy_set_at(c->ps, before)) : NULL;
-		if (rc > 0 && why)
-			note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
-		else if (rc > 0)
-			note_policy(c, d, NULL);
-		else if (rc == 0 && is_foreign_kind(kind))
-			note_policy(c, d, kp_arena_printf(c->arena, "unsupported: kind %s", kind));
-		else if (rc < 0 && strstr(e.msg, "unsupported"))
-			note_policy(c, d, e.msg);   /* a feature not written yet */
-		else if (rc < 0)
-			load_failed(c, &e);
-		/* rc == 0: not a policy (Kyverno ignores such documents too) */
-		kp_doc_free(d);
+		take(c, d);
 	}
 	kp_reader_close(r);
 	return c->failed;
 }
 
+static int load_policy_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_policy);
+}
+
 static int load_resource_file(void *ud, const char *file, const kp_error *problem)
 {
-	if (problem) {
-		walk_error(ud, problem);
-		return 0;
-	}
-	run_ctx *c = ud;
-	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
-	kp_error e;
-	kp_reader *r = kp_reader_open_file(file, &ro, &e);
-	if (!r)
-		return load_failed(c, &e);
-	kp_doc *d;
-	int rc;
-	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
-		if (rc < 0) {
-			load_failed(c, &e);
-			break;
-		}
-		if (kp_doc_normalize_resource)
-			kp_doc_normalize_resource(d);
-		GROW(c->docs, c->n_docs, c->cap_docs);
-		c->docs[c->n_docs++] = d;
-	}
-	kp_reader_close(r);
-	return c->failed;
+	return load_file(ud, file, problem, take_resource);
 }
 
 /* The first document of a values or userinfo file. */

@@ -58,7 +58,7 @@ kp_value *kp_value_new(kp_arena *a, kp_type t, const char *file,
 		       unsigned line, unsigned col);
 kp_value *kp_value_new_str(kp_arena *a, const char *s, size_t len,
 			   const char *file, unsigned line, unsigned col);
-/* Deep copy of v into arena a (file strings are copied too). */
+/* Deep copy of v into arena a (file names are copied too, once each). */
 kp_value *kp_value_copy(kp_arena *a, const kp_value *v);
 /* Set key in a map (replacing an existing value, else appending). */
 void kp_map_set(kp_arena *a, kp_value *map, const char *key, kp_value *val);

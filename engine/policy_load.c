@@ -39,38 +39,6 @@ static int fail(kp_error *err, kp_code code, const kp_value *at,
 	return -1;
 }
 
-/* Deep copy into the policy arena, with one shared copy of the file name. */
-static kp_value *copy_tree(kp_arena *a, const kp_value *v, const char *file)
-{
-	if (!v)
-		return NULL;
-	kp_value *c = kp_value_new(a, v->type, file, v->line, v->col);
-	switch (v->type) {
-	case KP_STRING:
-		c->u.s.ptr = kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);
-		c->u.s.len = v->u.s.len;
-		break;
-	case KP_SEQ:
-		c->u.seq.n = v->u.seq.n;
-		c->u.seq.items = kp_arena_alloc(a, sizeof(kp_value *) * (v->u.seq.n + 1));
-		for (size_t i = 0; i < v->u.seq.n; i++)
-			c->u.seq.items[i] = copy_tree(a, v->u.seq.items[i], file);
-		break;
-	case KP_MAP:
-		c->u.map.n = v->u.map.n;
-		c->u.map.pairs = kp_arena_alloc(a, sizeof(kp_pair) * (v->u.map.n + 1));
-		for (size_t i = 0; i < v->u.map.n; i++) {
-			c->u.map.pairs[i].key = copy_tree(a, v->u.map.pairs[i].key, file);
-			c->u.map.pairs[i].value = copy_tree(a, v->u.map.pairs[i].value, file);
-		}
-		break;
-	default:
-		c->u = v->u;
-		break;
-	}
-	return c;
-}
-
 /* A value is "given" when present and not null / empty collection: Go's
  * omitempty view of an optional field. */
 static bool given(const kp_value *v)
@@ -467,7 +435,7 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 		return kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
 	p->arena = kp_arena_new();
 	const char *file = kp_arena_strdup(p->arena, kp_value_file(root) ? kp_value_file(root) : "");
-	kp_value *copy = copy_tree(p->arena, root, file);
+	kp_value *copy = kp_value_copy(p->arena, root);
 	p->file = file;
 	p->line = root->line;
 	p->col = root->col;

@@ -24,12 +24,18 @@ kp_value *kp_value_new_str(kp_arena *a, const char *s, size_t len,
 	return v;
 }
 
-kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
+/* Deep copy; consecutive nodes mostly name the same file, so one copy of
+ * each file name is kept (*last_src -> *last_dst) instead of one per node. */
+static kp_value *copy_rec(kp_arena *a, const kp_value *v, const char **last_src,
+			  const char **last_dst)
 {
 	if (!v)
 		return NULL;
-	kp_value *c = kp_value_new(a, v->type, v->file ? kp_arena_strdup(a, v->file) : NULL,
-				   v->line, v->col);
+	if (v->file != *last_src) {
+		*last_src = v->file;
+		*last_dst = v->file ? kp_arena_strdup(a, v->file) : NULL;
+	}
+	kp_value *c = kp_value_new(a, v->type, *last_dst, v->line, v->col);
 	switch (v->type) {
 	case KP_STRING:
 		c->u.s.ptr = kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);
@@ -39,14 +45,14 @@ kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
 		c->u.seq.n = v->u.seq.n;
 		c->u.seq.items = kp_arena_alloc(a, sizeof(kp_value *) * (v->u.seq.n + 1));
 		for (size_t i = 0; i < v->u.seq.n; i++)
-			c->u.seq.items[i] = kp_value_copy(a, v->u.seq.items[i]);
+			c->u.seq.items[i] = copy_rec(a, v->u.seq.items[i], last_src, last_dst);
 		break;
 	case KP_MAP:
 		c->u.map.n = v->u.map.n;
 		c->u.map.pairs = kp_arena_alloc(a, sizeof(kp_pair) * (v->u.map.n + 1));
 		for (size_t i = 0; i < v->u.map.n; i++) {
-			c->u.map.pairs[i].key = kp_value_copy(a, v->u.map.pairs[i].key);
-			c->u.map.pairs[i].value = kp_value_copy(a, v->u.map.pairs[i].value);
+			c->u.map.pairs[i].key = copy_rec(a, v->u.map.pairs[i].key, last_src, last_dst);
+			c->u.map.pairs[i].value = copy_rec(a, v->u.map.pairs[i].value, last_src, last_dst);
 		}
 		break;
 	default:
@@ -54,6 +60,12 @@ kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
 		break;
 	}
 	return c;
+}
+
+kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
+{
+	const char *last_src = NULL, *last_dst = NULL;
+	return copy_rec(a, v, &last_src, &last_dst);
 }
 
 kp_value *kp_map_get_mut(kp_value *map, const char *key)
