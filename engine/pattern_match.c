@@ -295,6 +295,19 @@ static const kp_pat *expand_metadata(mctx *c, const kp_value *r, const kp_pat *p
 	return kp_pat_map_build(c->a, p->src, pe, pn);
 }
 
+/* Append a copy of skip error err to the list (*skips ... *last). */
+static void skip_push(mctx *c, perr **skips, perr **last, const perr *err)
+{
+	perr *cp = kp_arena_alloc(c->a, sizeof *cp);
+	*cp = *err;
+	cp->next = NULL;
+	if (*last)
+		(*last)->next = cp;
+	else
+		*skips = cp;
+	*last = cp;
+}
+
 /* ------------------------------------------------------------------------
  * the walk
  * ---------------------------------------------------------------------- */
@@ -418,14 +431,7 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 		const perr *err = handle(c, r, e);
 		if (err) {
 			if (is_skip(err)) {
-				perr *cp = kp_arena_alloc(c->a, sizeof *cp);
-				*cp = *err;
-				cp->next = NULL;
-				if (last)
-					last->next = cp;
-				else
-					skips = cp;
-				last = cp;
+				skip_push(c, &skips, &last, err);
 				if (e->anchor == KP_ANCHOR_COND)
 					direct = true;
 				continue;
@@ -460,14 +466,7 @@ static const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *
 		if (err) {
 			if (!is_skip(err))
 				return err;
-			perr *cp = kp_arena_alloc(c->a, sizeof *cp);
-			*cp = *err;
-			cp->next = NULL;
-			if (last)
-				last->next = cp;
-			else
-				skips = cp;
-			last = cp;
+			skip_push(c, &skips, &last, err);
 			continue;
 		}
 		applied++;
