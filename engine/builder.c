@@ -43,6 +43,7 @@ void kp_builder_fini(kp_builder *b)
 	free(b->stack);
 	free(b->slots);
 	free(b->anchors);
+	free(b->anchor_index);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -233,6 +234,34 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes)
 	return 0;
 }
 
+/* Slot of the anchor index holding `name`, or the empty slot where it
+ * would go (the index is never full: it is rebuilt at half load). */
+static size_t anchor_slot(const kp_builder *b, const char *name)
+{
+	size_t mask = b->anchor_index_cap - 1;
+	size_t h = hash_bytes(name, strlen(name)) & mask;
+	while (b->anchor_index[h] &&
+	       strcmp(b->anchors[b->anchor_index[h] - 1].name, name) != 0)
+		h = (h + 1) & mask;
+	return h;
+}
+
+/* Rebuild the index over every definition, in order, so that a later
+ * definition of a name replaces the earlier one. */
+static void anchor_index_rebuild(kp_builder *b)
+{
+	size_t cap = 64;
+	while (cap < b->n_anchors * 4)
+		cap *= 2;
+	free(b->anchor_index);
+	b->anchor_index = calloc(cap, sizeof(size_t));
+	if (!b->anchor_index)
+		abort();
+	b->anchor_index_cap = cap;
+	for (size_t i = 0; i < b->n_anchors; i++)
+		b->anchor_index[anchor_slot(b, b->anchors[i].name)] = i + 1;
+}
+
 static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t nodes)
 {
 	if (!anchor)
@@ -246,6 +275,10 @@ static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t 
 	b->anchors[b->n_anchors].node = v;
 	b->anchors[b->n_anchors].nodes = nodes;
 	b->n_anchors++;
+	if (b->n_anchors * 2 > b->anchor_index_cap)
+		anchor_index_rebuild(b);
+	else
+		b->anchor_index[anchor_slot(b, anchor)] = b->n_anchors;
 	return 0;
 }
 
@@ -351,16 +384,15 @@ int kp_build_map_end(kp_builder *b) { return close_collection(b); }
 
 int kp_build_alias(kp_builder *b, const char *anchor, unsigned line, unsigned col)
 {
-	for (size_t i = b->n_anchors; i-- > 0;) {
-		if (strcmp(b->anchors[i].name, anchor) == 0) {
-			b->alias_nodes += b->anchors[i].nodes;
-			if (b->alias_nodes > b->opts.max_alias_nodes)
-				return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
-						 "aliases expand to more than %zu nodes",
-						 b->opts.max_alias_nodes);
-			return attach(b, b->anchors[i].node, b->anchors[i].nodes);
-		}
-	}
-	return kp_errorf(b->err, KP_E_YAML, b->file, line, col,
-			 "unknown alias \"%s\"", anchor);
+	size_t slot = b->anchor_index ? b->anchor_index[anchor_slot(b, anchor)] : 0;
+	if (!slot)
+		return kp_errorf(b->err, KP_E_YAML, b->file, line, col,
+				 "unknown alias \"%s\"", anchor);
+	const kp_anchor_def *def = &b->anchors[slot - 1];
+	b->alias_nodes += def->nodes;
+	if (b->alias_nodes > b->opts.max_alias_nodes)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "aliases expand to more than %zu nodes",
+				 b->opts.max_alias_nodes);
+	return attach(b, def->node, def->nodes);
 }

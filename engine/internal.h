@@ -120,6 +120,9 @@ typedef struct kp_builder {
 	size_t n_slots, slots_cap;
 	kp_anchor_def *anchors;
 	size_t n_anchors, anchors_cap;
+	size_t *anchor_index;      /* name hash -> anchors slot + 1 (malloc);
+	                              an alias costs O(1), not O(anchors) */
+	size_t anchor_index_cap;
 	size_t alias_nodes;        /* nodes made reachable through aliases */
 	kp_value *root;
 	kp_error *err;
