@@ -10,6 +10,10 @@
 #define KP_DEFAULT_MAX_DEPTH 1000
 #define KP_DEFAULT_MAX_ALIAS_NODES 1000000
 #define KP_HASH_MIN 32 /* maps with more keys get a hash index */
+/* Duplicate keys warned about one by one per document; past this, one last
+ * warning says so (a hostile `{a: 1, a: 1, ...}` would otherwise turn a few
+ * bytes of input into a line of output each). */
+#define KP_MAX_DUP_WARNINGS 100
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -153,12 +157,17 @@ static kp_value *key_to_string(kp_builder *b, kp_value *k)
 
 static void warn_dup(kp_builder *b, const kp_value *first, const kp_value *again)
 {
-	if (!b->opts.warn)
+	if (!b->opts.warn || b->dup_warnings > KP_MAX_DUP_WARNINGS)
 		return;
 	kp_error w;
-	kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
-		  "duplicate key \"%.*s\" (first at line %u, column %u); the last value wins",
-		  (int)again->u.s.len, again->u.s.ptr, first->line, first->col);
+	if (++b->dup_warnings > KP_MAX_DUP_WARNINGS)
+		kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
+			  "more than %d duplicate keys in this document; the last value wins "
+			  "for each, the others are not reported", KP_MAX_DUP_WARNINGS);
+	else
+		kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
+			  "duplicate key \"%.*s\" (first at line %u, column %u); the last value wins",
+			  (int)again->u.s.len, again->u.s.ptr, first->line, first->col);
 	b->opts.warn(b->opts.warn_ud, &w);
 }
 

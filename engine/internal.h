@@ -124,6 +124,7 @@ typedef struct kp_builder {
 	                              an alias costs O(1), not O(anchors) */
 	size_t anchor_index_cap;
 	size_t alias_nodes;        /* nodes made reachable through aliases */
+	size_t dup_warnings;       /* duplicate-key warnings given so far */
 	kp_value *root;
 	kp_error *err;
 } kp_builder;
