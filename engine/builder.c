@@ -9,6 +9,7 @@
 
 #define KP_DEFAULT_MAX_DEPTH 1000
 #define KP_DEFAULT_MAX_ALIAS_NODES 1000000
+#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
 #define KP_HASH_MIN 32 /* maps with more keys get a hash index */
 /* Duplicate keys warned about one by one per document; past this, one last
  * warning says so (a hostile `{a: 1, a: 1, ...}` would otherwise turn a few
@@ -37,6 +38,8 @@ void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
 		b->opts.max_depth = KP_DEFAULT_MAX_DEPTH;
 	if (!b->opts.max_alias_nodes)
 		b->opts.max_alias_nodes = KP_DEFAULT_MAX_ALIAS_NODES;
+	if (!b->opts.max_doc_bytes)
+		b->opts.max_doc_bytes = KP_DEFAULT_MAX_DOC_BYTES;
 	b->err = err;
 }
 
@@ -204,7 +207,7 @@ static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
 }
 
 /* Attach a finished node to the parent (or make it the root). */
-static int attach(kp_builder *b, kp_value *v, size_t nodes)
+static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 {
 	if (b->depth == 0) {
 		b->root = v;
@@ -212,6 +215,7 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes)
 	}
 	kp_build_frame *f = &b->stack[b->depth - 1];
 	f->nodes += nodes;
+	f->bytes += bytes;
 	if (f->node->type == KP_SEQ) {
 		push_slot(b, v);
 		return 0;
@@ -271,7 +275,8 @@ static void anchor_index_rebuild(kp_builder *b)
 		b->anchor_index[anchor_slot(b, b->anchors[i].name)] = i + 1;
 }
 
-static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t nodes)
+static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t nodes,
+			 size_t bytes)
 {
 	if (!anchor)
 		return 0;
@@ -283,6 +288,7 @@ static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t 
 	b->anchors[b->n_anchors].name = anchor;
 	b->anchors[b->n_anchors].node = v;
 	b->anchors[b->n_anchors].nodes = nodes;
+	b->anchors[b->n_anchors].bytes = bytes;
 	b->n_anchors++;
 	if (b->n_anchors * 2 > b->anchor_index_cap)
 		anchor_index_rebuild(b);
@@ -316,8 +322,8 @@ int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		v->u.s.len = len;
 	}
 	if (anchor)
-		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1);
-	if (attach(b, v, 1) < 0)
+		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1, len);
+	if (attach(b, v, 1, len) < 0)
 		return -1;
 	/* a plain `<<` key is a merge key (YAML 1.1, supported by go-yaml) */
 	if (style == KP_STYLE_PLAIN && !tag && len == 2 && s[0] == '<' && s[1] == '<' &&
@@ -384,8 +390,8 @@ static int close_collection(kp_builder *b)
 	}
 	free(f.hash);
 	b->n_slots = f.base;
-	define_anchor(b, f.anchor, v, f.nodes);
-	return attach(b, v, f.nodes);
+	define_anchor(b, f.anchor, v, f.nodes, f.bytes);
+	return attach(b, v, f.nodes, f.bytes);
 }
 
 int kp_build_seq_end(kp_builder *b) { return close_collection(b); }
@@ -399,9 +405,14 @@ int kp_build_alias(kp_builder *b, const char *anchor, unsigned line, unsigned co
 				 "unknown alias \"%s\"", anchor);
 	const kp_anchor_def *def = &b->anchors[slot - 1];
 	b->alias_nodes += def->nodes;
+	b->alias_bytes += def->bytes;
 	if (b->alias_nodes > b->opts.max_alias_nodes)
 		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
 				 "aliases expand to more than %zu nodes",
 				 b->opts.max_alias_nodes);
-	return attach(b, def->node, def->nodes);
+	if (b->alias_bytes > b->opts.max_doc_bytes)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "aliases expand to more than %zu bytes (the document size limit)",
+				 b->opts.max_doc_bytes);
+	return attach(b, def->node, def->nodes, def->bytes);
 }

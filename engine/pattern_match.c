@@ -41,14 +41,36 @@ typedef struct bk_dyn {
 	unsigned char state;
 } bk_dyn;
 
+/* One step of the current path: a key (bytes of the pattern or resource,
+ * which outlive the match) or a list index.  `end` is the path's length in
+ * bytes with this step and its '/'. */
+typedef struct path_seg {
+	const char *key;           /* NULL: an index */
+	size_t len, index, end;
+} path_seg;
+
 typedef struct mctx {
 	kp_arena *a;
 	const kp_pat_root *root;
 	unsigned char *bk;         /* 0 unseen, 1 missing, 2 present */
 	bk_dyn *dyn;               /* slots for keys made by metadata expansion */
 	size_t n_dyn, cap_dyn;
-	kp_abuf path;
+	/* the current path as steps, spelled out only when an error keeps it
+	 * (a byte buffer would hold every key along a deep path) */
+	path_seg *segs;
+	size_t n_segs, cap_segs;
+	size_t path_bytes;         /* bytes of paths copied into errors so far */
 } mctx;
+
+/* Bounds for hostile inputs (a list of a million elements that each skip,
+ * under a key of a megabyte reached through an alias, would otherwise copy
+ * its path a million times, and the skip message would join them all).
+ * Paths copied into errors share a budget per match; past it an error
+ * carries KP_PATH_OVER instead.  Joined messages stop near
+ * KP_JOIN_TEXT_LIMIT.  Real resources come nowhere near either. */
+#define KP_PATH_BUDGET ((size_t)16 << 20)
+#define KP_PATH_OVER "/(path not kept: paths over 16 MiB in this match)/"
+#define KP_JOIN_TEXT_LIMIT ((size_t)64 << 10)
 
 static const kp_value *lookup(const kp_value *map, const char *k, size_t n,
 			      bool *present)
@@ -77,30 +99,64 @@ static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
 	return e;
 }
 
+static size_t path_len(const mctx *c)
+{
+	return c->n_segs ? c->segs[c->n_segs - 1].end : 1;
+}
+
+/* The current path ("/spec/containers/0/"), arena-owned. */
 static const char *cur_path(mctx *c)
 {
-	return kp_arena_strndup(c->a, c->path.s, c->path.len);
+	size_t len = path_len(c);
+	if (len > KP_PATH_BUDGET - c->path_bytes)
+		return KP_PATH_OVER;
+	c->path_bytes += len;
+	char *p = kp_arena_alloc(c->a, len + 1), *w = p;
+	*w++ = '/';
+	for (size_t i = 0; i < c->n_segs; i++) {
+		const path_seg *sg = &c->segs[i];
+		if (sg->key) {
+			memcpy(w, sg->key, sg->len);
+			w += sg->len;
+		} else {
+			w += sprintf(w, "%zu", sg->index);
+		}
+		*w++ = '/';
+	}
+	*w = 0;
+	return p;
+}
+
+static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
+{
+	if (c->n_segs == c->cap_segs) {
+		size_t cap = c->cap_segs ? c->cap_segs * 2 : 32;
+		path_seg *n = kp_arena_alloc(c->a, cap * sizeof *n);
+		if (c->n_segs)
+			memcpy(n, c->segs, c->n_segs * sizeof *n);
+		c->segs = n;
+		c->cap_segs = cap;
+	}
+	size_t mark = c->n_segs, end = path_len(c) + len + 1;
+	c->segs[mark] = (path_seg){key, len, index, end};
+	c->n_segs = mark + 1;
+	return mark;
 }
 
 static size_t push(mctx *c, const char *seg, size_t n)
 {
-	size_t mark = c->path.len;
-	kp_ab_add(&c->path, seg, n);
-	kp_ab_add(&c->path, "/", 1);
-	return mark;
+	return push_seg(c, seg, n, 0);
 }
 
 static size_t push_index(mctx *c, size_t i)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%zu", i);
-	return push(c, buf, (size_t)n);
+	return push_seg(c, NULL, (size_t)snprintf(buf, sizeof buf, "%zu", i), i);
 }
 
 static void pop(mctx *c, size_t mark)
 {
-	c->path.len = mark;
-	c->path.s[mark] = 0;
+	c->n_segs = mark;
 }
 
 static bool is_skip(const perr *e)
@@ -610,6 +666,10 @@ static void render(kp_abuf *sb, const perr *e)
 		for (const perr *i = e->inner; i; i = i->next) {
 			if (i != e->inner)
 				kp_ab_str(sb, "; ");
+			if (sb->len > KP_JOIN_TEXT_LIMIT) {
+				kp_ab_str(sb, "...");
+				break;
+			}
 			render(sb, i);
 		}
 		break;
@@ -621,8 +681,6 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 {
 	mctx c = {.a = scratch, .root = pat};
 	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
-	kp_ab_init(&c.path, scratch);
-	kp_ab_add(&c.path, "/", 1);
 	const perr *err = elem(&c, res, res, pat->root);
 	out->node = res;
 	out->path = "";

@@ -24,12 +24,21 @@ kp_value *kp_value_new_str(kp_arena *a, const char *s, size_t len,
 	return v;
 }
 
-kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
+/* The file names of a tree are a few strings shared by many nodes: copy
+ * each once (a copy per node would cost the name's length per node). */
+typedef struct copy_files {
+	const char *src, *dst;
+} copy_files;
+
+static kp_value *copy_rec(kp_arena *a, const kp_value *v, copy_files *f)
 {
 	if (!v)
 		return NULL;
-	kp_value *c = kp_value_new(a, v->type, v->file ? kp_arena_strdup(a, v->file) : NULL,
-				   v->line, v->col);
+	if (v->file && v->file != f->src) {
+		f->src = v->file;
+		f->dst = kp_arena_strdup(a, v->file);
+	}
+	kp_value *c = kp_value_new(a, v->type, v->file ? f->dst : NULL, v->line, v->col);
 	switch (v->type) {
 	case KP_STRING:
 		c->u.s.ptr = kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);
@@ -39,14 +48,14 @@ kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
 		c->u.seq.n = v->u.seq.n;
 		c->u.seq.items = kp_arena_alloc(a, sizeof(kp_value *) * (v->u.seq.n + 1));
 		for (size_t i = 0; i < v->u.seq.n; i++)
-			c->u.seq.items[i] = kp_value_copy(a, v->u.seq.items[i]);
+			c->u.seq.items[i] = copy_rec(a, v->u.seq.items[i], f);
 		break;
 	case KP_MAP:
 		c->u.map.n = v->u.map.n;
 		c->u.map.pairs = kp_arena_alloc(a, sizeof(kp_pair) * (v->u.map.n + 1));
 		for (size_t i = 0; i < v->u.map.n; i++) {
-			c->u.map.pairs[i].key = kp_value_copy(a, v->u.map.pairs[i].key);
-			c->u.map.pairs[i].value = kp_value_copy(a, v->u.map.pairs[i].value);
+			c->u.map.pairs[i].key = copy_rec(a, v->u.map.pairs[i].key, f);
+			c->u.map.pairs[i].value = copy_rec(a, v->u.map.pairs[i].value, f);
 		}
 		break;
 	default:
@@ -54,6 +63,12 @@ kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
 		break;
 	}
 	return c;
+}
+
+kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
+{
+	copy_files f = {0};
+	return copy_rec(a, v, &f);
 }
 
 kp_value *kp_map_get_mut(kp_value *map, const char *key)
