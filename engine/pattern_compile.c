@@ -105,6 +105,10 @@ typedef struct compiler {
 	kp_error *err;
 	kp_pat_root *root;
 	size_t bk_cap;
+	size_t *bk_index;          /* key hash -> bk slot + 1 (arena): a
+	                              pattern with many anchor keys was
+	                              quadratic to compile */
+	size_t bk_index_cap;
 	/* Where we are in the pattern, for errors only: one buffer, cut at
 	 * kp_error.path's size (a path string per node would cost the square
 	 * of the depth times the key length: long keys nested deep, or one
@@ -136,12 +140,34 @@ static void path_pop(compiler *c, size_t mark)
 	c->path[mark] = 0;
 }
 
+static size_t bk_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Index position of key raw[0..len) in c->bk_index: its entry, or the
+ * empty entry where it would go. */
+static size_t bk_find(const compiler *c, const char *raw, size_t len)
+{
+	const kp_pat_root *r = c->root;
+	size_t mask = c->bk_index_cap - 1, h = bk_hash(raw, len) & mask;
+	for (size_t s; (s = c->bk_index[h]) != 0; h = (h + 1) & mask)
+		if (r->bk_lens[s - 1] == len && memcmp(r->bk_keys[s - 1], raw, len) == 0)
+			break;
+	return h;
+}
+
 static int bk_slot(compiler *c, const char *raw, size_t len, bool neg)
 {
 	kp_pat_root *r = c->root;
-	for (size_t i = 0; i < r->n_bk; i++)
-		if (r->bk_lens[i] == len && memcmp(r->bk_keys[i], raw, len) == 0)
-			return (int)i;
+	if (c->bk_index) {
+		size_t s = c->bk_index[bk_find(c, raw, len)];
+		if (s)
+			return (int)(s - 1);
+	}
 	if (r->n_bk == c->bk_cap) {
 		size_t cap = c->bk_cap ? c->bk_cap * 2 : 8;
 		const char **k = kp_arena_alloc(c->a, cap * sizeof *k);
@@ -160,7 +186,16 @@ static int bk_slot(compiler *c, const char *raw, size_t len, bool neg)
 	r->bk_keys[r->n_bk] = raw;
 	r->bk_lens[r->n_bk] = len;
 	r->bk_neg[r->n_bk] = neg;
-	return (int)r->n_bk++;
+	r->n_bk++;
+	if (r->n_bk * 2 > c->bk_index_cap) {
+		c->bk_index_cap = c->bk_index_cap ? c->bk_index_cap * 2 : 32;
+		c->bk_index = kp_arena_alloc(c->a, c->bk_index_cap * sizeof *c->bk_index);
+		for (size_t i = 0; i < r->n_bk; i++)
+			c->bk_index[bk_find(c, r->bk_keys[i], r->bk_lens[i])] = i + 1;
+	} else {
+		c->bk_index[bk_find(c, raw, len)] = r->n_bk;
+	}
+	return (int)(r->n_bk - 1);
 }
 
 static int compile_error(compiler *c, const kp_value *at,

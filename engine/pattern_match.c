@@ -60,6 +60,11 @@ typedef struct mctx {
 	path_seg *segs;
 	size_t n_segs, cap_segs;
 	size_t path_bytes;         /* bytes of paths copied into errors so far */
+	/* a key index of the resource map being matched, when it and its
+	 * pattern are both large (else every pattern key would scan it) */
+	const kp_value *ix_map;
+	size_t *ix;                /* key hash -> pair + 1 */
+	size_t ix_cap;
 } mctx;
 
 /* Bounds for hostile inputs (a list of a million elements that each skip,
@@ -72,12 +77,73 @@ typedef struct mctx {
 #define KP_PATH_OVER "/(path not kept: paths over 16 MiB in this match)/"
 #define KP_JOIN_TEXT_LIMIT ((size_t)64 << 10)
 
-static const kp_value *lookup(const kp_value *map, const char *k, size_t n,
+static size_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Entry of c->ix for key k: its pair + 1, or 0 with h at the empty entry. */
+static size_t ix_find(const mctx *c, const char *k, size_t n, size_t *h)
+{
+	size_t mask = c->ix_cap - 1, i = key_hash(k, n) & mask, s;
+	for (; (s = c->ix[i]) != 0; i = (i + 1) & mask) {
+		const kp_value *key = c->ix_map->u.map.pairs[s - 1].key;
+		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0)
+			break;
+	}
+	*h = i;
+	return s;
+}
+
+typedef struct ix_saved {
+	const kp_value *map;
+	size_t *ix, cap;
+} ix_saved;
+
+/* Index resource map r for the pattern map p when a scan per pattern key
+ * would cost their product; returns the index to put back afterwards. */
+static ix_saved ix_enter(mctx *c, const kp_value *r, const kp_pat *p)
+{
+	ix_saved sv = {c->ix_map, c->ix, c->ix_cap};
+	size_t n = r->u.map.n;
+	if (n < 32 || p->u.map.n_all < 8)
+		return sv;
+	size_t cap = 64;
+	while (cap < n * 2)
+		cap *= 2;
+	c->ix_map = r;
+	c->ix_cap = cap;
+	c->ix = kp_arena_alloc(c->a, cap * sizeof *c->ix);
+	for (size_t i = 0; i < n; i++) {
+		const kp_value *key = r->u.map.pairs[i].key;
+		size_t h;
+		if (!ix_find(c, key->u.s.ptr, key->u.s.len, &h))
+			c->ix[h] = i + 1;
+	}
+	return sv;
+}
+
+static void ix_leave(mctx *c, ix_saved sv)
+{
+	c->ix_map = sv.map;
+	c->ix = sv.ix;
+	c->ix_cap = sv.cap;
+}
+
+static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
 			      bool *present)
 {
 	*present = false;
 	if (kp_value_type(map) != KP_MAP)
 		return NULL;
+	if (map == c->ix_map) {
+		size_t h, s = ix_find(c, k, n, &h);
+		*present = s != 0;
+		return s ? map->u.map.pairs[s - 1].value : NULL;
+	}
 	for (size_t i = 0; i < map->u.map.n; i++) {
 		const kp_value *key = map->u.map.pairs[i].key;
 		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0) {
@@ -206,7 +272,7 @@ static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
 			continue;
 		*s = 1;
 		bool present;
-		lookup(r, e->key, e->key_len, &present);
+		lookup(c, r, e->key, e->key_len, &present);
 		if (present)
 			*s = 2;
 	}
@@ -317,7 +383,7 @@ static const kp_pat *expand_metadata(mctx *c, const kp_value *r, const kp_pat *p
 	if (!me || me->value->kind != KP_PAT_MAP)
 		return p;
 	bool present;
-	const kp_value *rmd = lookup(r, "metadata", 8, &present);
+	const kp_value *rmd = lookup(c, r, "metadata", 8, &present);
 	if (kp_value_type(rmd) != KP_MAP)
 		return p;
 	const kp_pat *md = me->value;
@@ -373,7 +439,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 	switch (e->anchor) {
 	case KP_ANCHOR_COND:
 	case KP_ANCHOR_GLOBAL:
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		mark = push(c, e->key, e->key_len);
 		if (!present) {
 			err = e->anchor == KP_ANCHOR_COND
@@ -393,7 +459,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return w;
 		}
 	case KP_ANCHOR_EQUAL:
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -401,7 +467,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 		pop(c, mark);
 		return err;
 	case KP_ANCHOR_NEG:
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -412,7 +478,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return n;
 		}
 	case KP_ANCHOR_EXIST: {
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -446,7 +512,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 		return f;
 	}
 	default:
-		v = lookup(r, e->raw, e->raw_len, &present);
+		v = lookup(c, r, e->raw, e->raw_len, &present);
 		if (e->star) {
 			if (kp_value_type(v) != KP_NULL)
 				return NULL;
@@ -570,8 +636,13 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 			e->pat = p->src;
 			return e;
 		}
-		check_anchors(c, p, r);
-		return match_map(c, r, p);
+		{
+			ix_saved sv = ix_enter(c, r, p);
+			check_anchors(c, p, r);
+			const perr *err = match_map(c, r, p);
+			ix_leave(c, sv);
+			return err;
+		}
 	case KP_PAT_LIST:
 		if (kp_value_type(r) != KP_SEQ) {
 			e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
