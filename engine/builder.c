@@ -9,7 +9,12 @@
 
 #define KP_DEFAULT_MAX_DEPTH 1000
 #define KP_DEFAULT_MAX_ALIAS_NODES 1000000
+#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
 #define KP_HASH_MIN 32 /* maps with more keys get a hash index */
+/* Duplicate keys warned about one by one per document; past this, one last
+ * warning says so (a hostile `{a: 1, a: 1, ...}` would otherwise turn a few
+ * bytes of input into a line of output each). */
+#define KP_MAX_DUP_WARNINGS 100
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -33,6 +38,8 @@ void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
 		b->opts.max_depth = KP_DEFAULT_MAX_DEPTH;
 	if (!b->opts.max_alias_nodes)
 		b->opts.max_alias_nodes = KP_DEFAULT_MAX_ALIAS_NODES;
+	if (!b->opts.max_doc_bytes)
+		b->opts.max_doc_bytes = KP_DEFAULT_MAX_DOC_BYTES;
 	b->err = err;
 }
 
@@ -43,6 +50,7 @@ void kp_builder_fini(kp_builder *b)
 	free(b->stack);
 	free(b->slots);
 	free(b->anchors);
+	free(b->anchor_index);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -152,12 +160,17 @@ static kp_value *key_to_string(kp_builder *b, kp_value *k)
 
 static void warn_dup(kp_builder *b, const kp_value *first, const kp_value *again)
 {
-	if (!b->opts.warn)
+	if (!b->opts.warn || b->dup_warnings > KP_MAX_DUP_WARNINGS)
 		return;
 	kp_error w;
-	kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
-		  "duplicate key \"%.*s\" (first at line %u, column %u); the last value wins",
-		  (int)again->u.s.len, again->u.s.ptr, first->line, first->col);
+	if (++b->dup_warnings > KP_MAX_DUP_WARNINGS)
+		kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
+			  "more than %d duplicate keys in this document; the last value wins "
+			  "for each, the others are not reported", KP_MAX_DUP_WARNINGS);
+	else
+		kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
+			  "duplicate key \"%.*s\" (first at line %u, column %u); the last value wins",
+			  (int)again->u.s.len, again->u.s.ptr, first->line, first->col);
 	b->opts.warn(b->opts.warn_ud, &w);
 }
 
@@ -194,7 +207,7 @@ static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
 }
 
 /* Attach a finished node to the parent (or make it the root). */
-static int attach(kp_builder *b, kp_value *v, size_t nodes)
+static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 {
 	if (b->depth == 0) {
 		b->root = v;
@@ -202,6 +215,7 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes)
 	}
 	kp_build_frame *f = &b->stack[b->depth - 1];
 	f->nodes += nodes;
+	f->bytes += bytes;
 	if (f->node->type == KP_SEQ) {
 		push_slot(b, v);
 		return 0;
@@ -233,7 +247,36 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes)
 	return 0;
 }
 
-static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t nodes)
+/* Slot of the anchor index holding `name`, or the empty slot where it
+ * would go (the index is never full: it is rebuilt at half load). */
+static size_t anchor_slot(const kp_builder *b, const char *name)
+{
+	size_t mask = b->anchor_index_cap - 1;
+	size_t h = hash_bytes(name, strlen(name)) & mask;
+	while (b->anchor_index[h] &&
+	       strcmp(b->anchors[b->anchor_index[h] - 1].name, name) != 0)
+		h = (h + 1) & mask;
+	return h;
+}
+
+/* Rebuild the index over every definition, in order, so that a later
+ * definition of a name replaces the earlier one. */
+static void anchor_index_rebuild(kp_builder *b)
+{
+	size_t cap = 64;
+	while (cap < b->n_anchors * 4)
+		cap *= 2;
+	free(b->anchor_index);
+	b->anchor_index = calloc(cap, sizeof(size_t));
+	if (!b->anchor_index)
+		abort();
+	b->anchor_index_cap = cap;
+	for (size_t i = 0; i < b->n_anchors; i++)
+		b->anchor_index[anchor_slot(b, b->anchors[i].name)] = i + 1;
+}
+
+static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t nodes,
+			 size_t bytes)
 {
 	if (!anchor)
 		return 0;
@@ -245,7 +288,12 @@ static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t 
 	b->anchors[b->n_anchors].name = anchor;
 	b->anchors[b->n_anchors].node = v;
 	b->anchors[b->n_anchors].nodes = nodes;
+	b->anchors[b->n_anchors].bytes = bytes;
 	b->n_anchors++;
+	if (b->n_anchors * 2 > b->anchor_index_cap)
+		anchor_index_rebuild(b);
+	else
+		b->anchor_index[anchor_slot(b, anchor)] = b->n_anchors;
 	return 0;
 }
 
@@ -274,8 +322,8 @@ int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		v->u.s.len = len;
 	}
 	if (anchor)
-		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1);
-	if (attach(b, v, 1) < 0)
+		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1, len);
+	if (attach(b, v, 1, len) < 0)
 		return -1;
 	/* a plain `<<` key is a merge key (YAML 1.1, supported by go-yaml) */
 	if (style == KP_STYLE_PLAIN && !tag && len == 2 && s[0] == '<' && s[1] == '<' &&
@@ -342,8 +390,8 @@ static int close_collection(kp_builder *b)
 	}
 	free(f.hash);
 	b->n_slots = f.base;
-	define_anchor(b, f.anchor, v, f.nodes);
-	return attach(b, v, f.nodes);
+	define_anchor(b, f.anchor, v, f.nodes, f.bytes);
+	return attach(b, v, f.nodes, f.bytes);
 }
 
 int kp_build_seq_end(kp_builder *b) { return close_collection(b); }
@@ -351,16 +399,20 @@ int kp_build_map_end(kp_builder *b) { return close_collection(b); }
 
 int kp_build_alias(kp_builder *b, const char *anchor, unsigned line, unsigned col)
 {
-	for (size_t i = b->n_anchors; i-- > 0;) {
-		if (strcmp(b->anchors[i].name, anchor) == 0) {
-			b->alias_nodes += b->anchors[i].nodes;
-			if (b->alias_nodes > b->opts.max_alias_nodes)
-				return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
-						 "aliases expand to more than %zu nodes",
-						 b->opts.max_alias_nodes);
-			return attach(b, b->anchors[i].node, b->anchors[i].nodes);
-		}
-	}
-	return kp_errorf(b->err, KP_E_YAML, b->file, line, col,
-			 "unknown alias \"%s\"", anchor);
+	size_t slot = b->anchor_index ? b->anchor_index[anchor_slot(b, anchor)] : 0;
+	if (!slot)
+		return kp_errorf(b->err, KP_E_YAML, b->file, line, col,
+				 "unknown alias \"%s\"", anchor);
+	const kp_anchor_def *def = &b->anchors[slot - 1];
+	b->alias_nodes += def->nodes;
+	b->alias_bytes += def->bytes;
+	if (b->alias_nodes > b->opts.max_alias_nodes)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "aliases expand to more than %zu nodes",
+				 b->opts.max_alias_nodes);
+	if (b->alias_bytes > b->opts.max_doc_bytes)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "aliases expand to more than %zu bytes (the document size limit)",
+				 b->opts.max_doc_bytes);
+	return attach(b, def->node, def->nodes, def->bytes);
 }

@@ -98,6 +98,7 @@ typedef struct kp_build_frame {
 	const char *anchor;        /* arena copy, or NULL */
 	size_t base;               /* first slot of this frame in b->slots */
 	size_t nodes;              /* nodes in this subtree so far */
+	size_t bytes;              /* scalar bytes in this subtree so far */
 	size_t *hash;              /* key index for large maps (malloc) */
 	size_t hash_cap;
 	bool merge_key;            /* the pending key is `<<` (merge) */
@@ -107,6 +108,7 @@ typedef struct kp_anchor_def {
 	const char *name;
 	kp_value *node;
 	size_t nodes;              /* size of the anchored subtree */
+	size_t bytes;              /* its scalar bytes (keys included) */
 } kp_anchor_def;
 
 typedef struct kp_builder {
@@ -120,7 +122,15 @@ typedef struct kp_builder {
 	size_t n_slots, slots_cap;
 	kp_anchor_def *anchors;
 	size_t n_anchors, anchors_cap;
+	size_t *anchor_index;      /* name hash -> anchors slot + 1 (malloc);
+	                              an alias costs O(1), not O(anchors) */
+	size_t anchor_index_cap;
 	size_t alias_nodes;        /* nodes made reachable through aliases */
+	size_t alias_bytes;        /* scalar bytes made reachable through
+	                              aliases: at most opts.max_doc_bytes, so
+	                              aliases cannot make a document bigger
+	                              than a document may be */
+	size_t dup_warnings;       /* duplicate-key warnings given so far */
 	kp_value *root;
 	kp_error *err;
 } kp_builder;

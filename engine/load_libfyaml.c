@@ -16,7 +16,12 @@
  *   - single-quoted scalars with `''` escapes are decoded from the input
  *     (libfyaml garbles runs of them);
  *   - a block scalar cut by the end of input gets no final line break;
- *   - \u / \U escapes of surrogates are errors, as in libyaml and go-yaml.
+ *   - \u / \U escapes of surrogates are errors, as in libyaml and go-yaml;
+ *   - characters YAML 1.1 does not allow in a stream (C0 controls but tab and
+ *     line breaks, DEL, C1 controls but NEL, U+FFFE, U+FFFF; a NUL byte
+ *     among them) are errors, as libyaml's and go-yaml's readers make them
+ *     (libfyaml passes them into scalars).  The chunk is checked when it is
+ *     opened, so such a chunk yields no document, as with libyaml.
  * Marks are 0-based with columns in code points (a tab counts one column), as
  * in libyaml; diagnostics are 1-based.  Other syntax errors keep libfyaml's
  * own position and message, which can differ from libyaml's.  Nothing here recurses on the input:
@@ -51,8 +56,28 @@ typedef struct {
 	size_t depth, cap;
 	char *scratch;          /* decoded single-quoted text */
 	size_t scratch_cap;
+	size_t bad_char;        /* offset of a character YAML forbids, or len */
 	bool done;
 } fy_session;
+
+/* Offset of the first character that libyaml's reader rejects with
+ * "control characters are not allowed", or len.  Invalid UTF-8 is left to
+ * libfyaml, which rejects it itself. */
+static size_t forbidden_char(const char *buf, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+		if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c == 0x7F)
+			return i;
+		if (c == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F &&
+		    u[i + 1] != 0x85)
+			return i;
+		if (c == 0xEF && i + 2 < len && u[i + 1] == 0xBF && u[i + 2] >= 0xBE)
+			return i;
+	}
+	return len;
+}
 
 static void *fy_open(const char *buf, size_t len, unsigned line0)
 {
@@ -85,6 +110,7 @@ static void *fy_open(const char *buf, size_t len, unsigned line0)
 	s->buf = buf;
 	s->len = len;
 	s->line0 = line0;
+	s->bad_char = forbidden_char(buf, len);
 	/* a byte-order mark occupies no column */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		s->last.pos = 3;
@@ -496,6 +522,14 @@ static int fy_next(void *p, kp_builder *b, kp_error *err)
 	fy_session *s = p;
 	if (s->done)
 		return 0;
+	if (s->bad_char < s->len) {
+		fy_where w = s->last;   /* the chunk start (after a BOM) */
+		while (w.pos < s->bad_char)
+			step(s, &w);
+		s->done = true;
+		return kp_errorf(err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
+				 (unsigned)w.col + 1, "control characters are not allowed");
+	}
 	bool in_doc = false;
 	for (;;) {
 		struct fy_event *ev = fy_parser_parse(s->parser);

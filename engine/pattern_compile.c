@@ -105,14 +105,69 @@ typedef struct compiler {
 	kp_error *err;
 	kp_pat_root *root;
 	size_t bk_cap;
+	size_t *bk_index;          /* key hash -> bk slot + 1 (arena): a
+	                              pattern with many anchor keys was
+	                              quadratic to compile */
+	size_t bk_index_cap;
+	/* Where we are in the pattern, for errors only: one buffer, cut at
+	 * kp_error.path's size (a path string per node would cost the square
+	 * of the depth times the key length: long keys nested deep, or one
+	 * long key aliased at every level, took gigabytes). */
+	char path[sizeof(((kp_error *)0)->path)];
+	size_t path_len;
 } compiler;
+
+/* Append "/" and s[0..n) to c->path (cut to fit); returns the length to
+ * restore with path_pop. */
+static size_t path_push(compiler *c, const char *s, size_t n)
+{
+	size_t mark = c->path_len, room = sizeof c->path - 1 - mark;
+	if (room > 0) {
+		c->path[c->path_len++] = '/';
+		room--;
+		if (n > room)
+			n = room;
+		memcpy(c->path + c->path_len, s, n);
+		c->path_len += n;
+	}
+	c->path[c->path_len] = 0;
+	return mark;
+}
+
+static void path_pop(compiler *c, size_t mark)
+{
+	c->path_len = mark;
+	c->path[mark] = 0;
+}
+
+static size_t bk_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Index position of key raw[0..len) in c->bk_index: its entry, or the
+ * empty entry where it would go. */
+static size_t bk_find(const compiler *c, const char *raw, size_t len)
+{
+	const kp_pat_root *r = c->root;
+	size_t mask = c->bk_index_cap - 1, h = bk_hash(raw, len) & mask;
+	for (size_t s; (s = c->bk_index[h]) != 0; h = (h + 1) & mask)
+		if (r->bk_lens[s - 1] == len && memcmp(r->bk_keys[s - 1], raw, len) == 0)
+			break;
+	return h;
+}
 
 static int bk_slot(compiler *c, const char *raw, size_t len, bool neg)
 {
 	kp_pat_root *r = c->root;
-	for (size_t i = 0; i < r->n_bk; i++)
-		if (r->bk_lens[i] == len && memcmp(r->bk_keys[i], raw, len) == 0)
-			return (int)i;
+	if (c->bk_index) {
+		size_t s = c->bk_index[bk_find(c, raw, len)];
+		if (s)
+			return (int)(s - 1);
+	}
 	if (r->n_bk == c->bk_cap) {
 		size_t cap = c->bk_cap ? c->bk_cap * 2 : 8;
 		const char **k = kp_arena_alloc(c->a, cap * sizeof *k);
@@ -131,17 +186,26 @@ static int bk_slot(compiler *c, const char *raw, size_t len, bool neg)
 	r->bk_keys[r->n_bk] = raw;
 	r->bk_lens[r->n_bk] = len;
 	r->bk_neg[r->n_bk] = neg;
-	return (int)r->n_bk++;
+	r->n_bk++;
+	if (r->n_bk * 2 > c->bk_index_cap) {
+		c->bk_index_cap = c->bk_index_cap ? c->bk_index_cap * 2 : 32;
+		c->bk_index = kp_arena_alloc(c->a, c->bk_index_cap * sizeof *c->bk_index);
+		for (size_t i = 0; i < r->n_bk; i++)
+			c->bk_index[bk_find(c, r->bk_keys[i], r->bk_lens[i])] = i + 1;
+	} else {
+		c->bk_index[bk_find(c, raw, len)] = r->n_bk;
+	}
+	return (int)(r->n_bk - 1);
 }
 
-static int compile_error(compiler *c, const kp_value *at, const char *path,
+static int compile_error(compiler *c, const kp_value *at,
 			 const char *fmt, const char *key, size_t key_len)
 {
 	kp_errorf(c->err, KP_E_PATTERN, kp_value_file(at), kp_value_line(at),
 		  kp_value_col(at), fmt, (int)key_len, key);
 	if (c->err)
 		snprintf(c->err->path, sizeof c->err->path, "%s%s",
-			 c->where ? c->where : "", path);
+			 c->where ? c->where : "", c->path);
 	return -1;
 }
 
@@ -188,9 +252,9 @@ static bool map_needs_meta_expand(const kp_value *m)
 	return false;
 }
 
-static const kp_pat *compile_node(compiler *c, const kp_value *v, const char *path);
+static const kp_pat *compile_node(compiler *c, const kp_value *v);
 
-static const kp_pat *compile_map(compiler *c, const kp_value *v, const char *path)
+static const kp_pat *compile_map(compiler *c, const kp_value *v)
 {
 	size_t n = v->u.map.n;
 	kp_pat_entry *e = kp_arena_alloc(c->a, (n + 1) * sizeof *e);
@@ -205,17 +269,17 @@ static const kp_pat *compile_map(compiler *c, const kp_value *v, const char *pat
 			en->key = en->raw;
 			en->key_len = en->raw_len;
 		}
-		const char *sub = kp_arena_printf(c->a, "%s/%.*s", path, (int)en->raw_len, en->raw);
+		size_t mark = path_push(c, en->raw, en->raw_len);
 		if (c->flags & KP_PAT_STRICT) {
 			if (en->anchor == KP_ANCHOR_ADD)
-				return compile_error(c, k, sub, "unsupported anchor %.*s",
+				return compile_error(c, k, "unsupported anchor %.*s",
 						     en->raw, en->raw_len), NULL;
 			if (en->anchor == KP_ANCHOR_EXIST && kp_value_type(val) != KP_SEQ)
-				return compile_error(c, k, sub,
+				return compile_error(c, k,
 						     "existence anchor %.*s should have value of type list",
 						     en->raw, en->raw_len), NULL;
 			if (en->anchor == KP_ANCHOR_EXIST && kp_value_len(val) == 0)
-				return compile_error(c, k, sub,
+				return compile_error(c, k,
 						     "existence anchor %.*s: should have at least one value",
 						     en->raw, en->raw_len), NULL;
 		}
@@ -225,21 +289,22 @@ static const kp_pat *compile_map(compiler *c, const kp_value *v, const char *pat
 		if (en->anchor == KP_ANCHOR_COND || en->anchor == KP_ANCHOR_EXIST ||
 		    en->anchor == KP_ANCHOR_NEG)
 			en->bk = bk_slot(c, en->raw, en->raw_len, en->anchor == KP_ANCHOR_NEG);
-		en->value = compile_node(c, val, sub);
+		en->value = compile_node(c, val);
 		if (!en->value)
 			return NULL;
+		path_pop(c, mark);
 	}
 	kp_pat *p = kp_pat_map_build(c->a, v, e, n);
 	p->u.map.meta_expand = map_needs_meta_expand(v);
 	return p;
 }
 
-static const kp_pat *compile_node(compiler *c, const kp_value *v, const char *path)
+static const kp_pat *compile_node(compiler *c, const kp_value *v)
 {
 	kp_pat *p;
 	switch (kp_value_type(v)) {
 	case KP_MAP:
-		return compile_map(c, v, path);
+		return compile_map(c, v);
 	case KP_SEQ:
 		p = kp_arena_alloc(c->a, sizeof *p);
 		p->kind = KP_PAT_LIST;
@@ -247,10 +312,12 @@ static const kp_pat *compile_node(compiler *c, const kp_value *v, const char *pa
 		p->u.list.n = v->u.seq.n;
 		p->u.list.items = kp_arena_alloc(c->a, (v->u.seq.n + 1) * sizeof(kp_pat *));
 		for (size_t i = 0; i < v->u.seq.n; i++) {
-			const char *sub = kp_arena_printf(c->a, "%s/%zu", path, i);
-			p->u.list.items[i] = compile_node(c, v->u.seq.items[i], sub);
+			char idx[24];
+			size_t mark = path_push(c, idx, (size_t)snprintf(idx, sizeof idx, "%zu", i));
+			p->u.list.items[i] = compile_node(c, v->u.seq.items[i]);
 			if (!p->u.list.items[i])
 				return NULL;
+			path_pop(c, mark);
 			if (p->u.list.items[i]->has_anchor)
 				p->has_anchor = true;
 		}
@@ -269,6 +336,6 @@ kp_pat_root *kp_pat_compile(kp_arena *a, const kp_value *pattern, int flags,
 {
 	compiler c = {.a = a, .flags = flags, .where = where, .err = err};
 	c.root = kp_arena_alloc(a, sizeof *c.root);
-	c.root->root = compile_node(&c, pattern, "");
+	c.root->root = compile_node(&c, pattern);
 	return c.root->root ? c.root : NULL;
 }

@@ -41,21 +41,109 @@ typedef struct bk_dyn {
 	unsigned char state;
 } bk_dyn;
 
+/* One step of the current path: a key (bytes of the pattern or resource,
+ * which outlive the match) or a list index.  `end` is the path's length in
+ * bytes with this step and its '/'. */
+typedef struct path_seg {
+	const char *key;           /* NULL: an index */
+	size_t len, index, end;
+} path_seg;
+
 typedef struct mctx {
 	kp_arena *a;
 	const kp_pat_root *root;
 	unsigned char *bk;         /* 0 unseen, 1 missing, 2 present */
 	bk_dyn *dyn;               /* slots for keys made by metadata expansion */
 	size_t n_dyn, cap_dyn;
-	kp_abuf path;
+	/* the current path as steps, spelled out only when an error keeps it
+	 * (a byte buffer would hold every key along a deep path) */
+	path_seg *segs;
+	size_t n_segs, cap_segs;
+	size_t path_bytes;         /* bytes of paths copied into errors so far */
+	/* a key index of the resource map being matched, when it and its
+	 * pattern are both large (else every pattern key would scan it) */
+	const kp_value *ix_map;
+	size_t *ix;                /* key hash -> pair + 1 */
+	size_t ix_cap;
 } mctx;
 
-static const kp_value *lookup(const kp_value *map, const char *k, size_t n,
+/* Bounds for hostile inputs (a list of a million elements that each skip,
+ * under a key of a megabyte reached through an alias, would otherwise copy
+ * its path a million times, and the skip message would join them all).
+ * Paths copied into errors share a budget per match; past it an error
+ * carries KP_PATH_OVER instead.  Joined messages stop near
+ * KP_JOIN_TEXT_LIMIT.  Real resources come nowhere near either. */
+#define KP_PATH_BUDGET ((size_t)16 << 20)
+#define KP_PATH_OVER "/(path not kept: paths over 16 MiB in this match)/"
+#define KP_JOIN_TEXT_LIMIT ((size_t)64 << 10)
+
+static size_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Entry of c->ix for key k: its pair + 1, or 0 with h at the empty entry. */
+static size_t ix_find(const mctx *c, const char *k, size_t n, size_t *h)
+{
+	size_t mask = c->ix_cap - 1, i = key_hash(k, n) & mask, s;
+	for (; (s = c->ix[i]) != 0; i = (i + 1) & mask) {
+		const kp_value *key = c->ix_map->u.map.pairs[s - 1].key;
+		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0)
+			break;
+	}
+	*h = i;
+	return s;
+}
+
+typedef struct ix_saved {
+	const kp_value *map;
+	size_t *ix, cap;
+} ix_saved;
+
+/* Index resource map r for the pattern map p when a scan per pattern key
+ * would cost their product; returns the index to put back afterwards. */
+static ix_saved ix_enter(mctx *c, const kp_value *r, const kp_pat *p)
+{
+	ix_saved sv = {c->ix_map, c->ix, c->ix_cap};
+	size_t n = r->u.map.n;
+	if (n < 32 || p->u.map.n_all < 8)
+		return sv;
+	size_t cap = 64;
+	while (cap < n * 2)
+		cap *= 2;
+	c->ix_map = r;
+	c->ix_cap = cap;
+	c->ix = kp_arena_alloc(c->a, cap * sizeof *c->ix);
+	for (size_t i = 0; i < n; i++) {
+		const kp_value *key = r->u.map.pairs[i].key;
+		size_t h;
+		if (!ix_find(c, key->u.s.ptr, key->u.s.len, &h))
+			c->ix[h] = i + 1;
+	}
+	return sv;
+}
+
+static void ix_leave(mctx *c, ix_saved sv)
+{
+	c->ix_map = sv.map;
+	c->ix = sv.ix;
+	c->ix_cap = sv.cap;
+}
+
+static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
 			      bool *present)
 {
 	*present = false;
 	if (kp_value_type(map) != KP_MAP)
 		return NULL;
+	if (map == c->ix_map) {
+		size_t h, s = ix_find(c, k, n, &h);
+		*present = s != 0;
+		return s ? map->u.map.pairs[s - 1].value : NULL;
+	}
 	for (size_t i = 0; i < map->u.map.n; i++) {
 		const kp_value *key = map->u.map.pairs[i].key;
 		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0) {
@@ -77,30 +165,64 @@ static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
 	return e;
 }
 
+static size_t path_len(const mctx *c)
+{
+	return c->n_segs ? c->segs[c->n_segs - 1].end : 1;
+}
+
+/* The current path ("/spec/containers/0/"), arena-owned. */
 static const char *cur_path(mctx *c)
 {
-	return kp_arena_strndup(c->a, c->path.s, c->path.len);
+	size_t len = path_len(c);
+	if (len > KP_PATH_BUDGET - c->path_bytes)
+		return KP_PATH_OVER;
+	c->path_bytes += len;
+	char *p = kp_arena_alloc(c->a, len + 1), *w = p;
+	*w++ = '/';
+	for (size_t i = 0; i < c->n_segs; i++) {
+		const path_seg *sg = &c->segs[i];
+		if (sg->key) {
+			memcpy(w, sg->key, sg->len);
+			w += sg->len;
+		} else {
+			w += sprintf(w, "%zu", sg->index);
+		}
+		*w++ = '/';
+	}
+	*w = 0;
+	return p;
+}
+
+static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
+{
+	if (c->n_segs == c->cap_segs) {
+		size_t cap = c->cap_segs ? c->cap_segs * 2 : 32;
+		path_seg *n = kp_arena_alloc(c->a, cap * sizeof *n);
+		if (c->n_segs)
+			memcpy(n, c->segs, c->n_segs * sizeof *n);
+		c->segs = n;
+		c->cap_segs = cap;
+	}
+	size_t mark = c->n_segs, end = path_len(c) + len + 1;
+	c->segs[mark] = (path_seg){key, len, index, end};
+	c->n_segs = mark + 1;
+	return mark;
 }
 
 static size_t push(mctx *c, const char *seg, size_t n)
 {
-	size_t mark = c->path.len;
-	kp_ab_add(&c->path, seg, n);
-	kp_ab_add(&c->path, "/", 1);
-	return mark;
+	return push_seg(c, seg, n, 0);
 }
 
 static size_t push_index(mctx *c, size_t i)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%zu", i);
-	return push(c, buf, (size_t)n);
+	return push_seg(c, NULL, (size_t)snprintf(buf, sizeof buf, "%zu", i), i);
 }
 
 static void pop(mctx *c, size_t mark)
 {
-	c->path.len = mark;
-	c->path.s[mark] = 0;
+	c->n_segs = mark;
 }
 
 static bool is_skip(const perr *e)
@@ -150,7 +272,7 @@ static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
 			continue;
 		*s = 1;
 		bool present;
-		lookup(r, e->key, e->key_len, &present);
+		lookup(c, r, e->key, e->key_len, &present);
 		if (present)
 			*s = 2;
 	}
@@ -261,7 +383,7 @@ static const kp_pat *expand_metadata(mctx *c, const kp_value *r, const kp_pat *p
 	if (!me || me->value->kind != KP_PAT_MAP)
 		return p;
 	bool present;
-	const kp_value *rmd = lookup(r, "metadata", 8, &present);
+	const kp_value *rmd = lookup(c, r, "metadata", 8, &present);
 	if (kp_value_type(rmd) != KP_MAP)
 		return p;
 	const kp_pat *md = me->value;
@@ -330,7 +452,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 	switch (e->anchor) {
 	case KP_ANCHOR_COND:
 	case KP_ANCHOR_GLOBAL:
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		mark = push(c, e->key, e->key_len);
 		if (!present) {
 			err = e->anchor == KP_ANCHOR_COND
@@ -350,7 +472,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return w;
 		}
 	case KP_ANCHOR_EQUAL:
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -358,7 +480,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 		pop(c, mark);
 		return err;
 	case KP_ANCHOR_NEG:
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -369,7 +491,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return n;
 		}
 	case KP_ANCHOR_EXIST: {
-		v = lookup(r, e->key, e->key_len, &present);
+		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -403,7 +525,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 		return f;
 	}
 	default:
-		v = lookup(r, e->raw, e->raw_len, &present);
+		v = lookup(c, r, e->raw, e->raw_len, &present);
 		if (e->star) {
 			if (kp_value_type(v) != KP_NULL)
 				return NULL;
@@ -513,8 +635,13 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 			e->pat = p->src;
 			return e;
 		}
-		check_anchors(c, p, r);
-		return match_map(c, r, p);
+		{
+			ix_saved sv = ix_enter(c, r, p);
+			check_anchors(c, p, r);
+			const perr *err = match_map(c, r, p);
+			ix_leave(c, sv);
+			return err;
+		}
 	case KP_PAT_LIST:
 		if (kp_value_type(r) != KP_SEQ) {
 			e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
@@ -609,6 +736,10 @@ static void render(kp_abuf *sb, const perr *e)
 		for (const perr *i = e->inner; i; i = i->next) {
 			if (i != e->inner)
 				kp_ab_str(sb, "; ");
+			if (sb->len > KP_JOIN_TEXT_LIMIT) {
+				kp_ab_str(sb, "...");
+				break;
+			}
 			render(sb, i);
 		}
 		break;
@@ -620,8 +751,6 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 {
 	mctx c = {.a = scratch, .root = pat};
 	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
-	kp_ab_init(&c.path, scratch);
-	kp_ab_add(&c.path, "/", 1);
 	const perr *err = elem(&c, res, res, pat->root);
 	out->node = res;
 	out->path = "";

@@ -159,7 +159,7 @@ static int fill(kp_reader *r, kp_error *err)
 	if (n == 0) {
 		r->eof = true;
 		if (ferror(r->f))
-			return kp_errorf(err, KP_E_IO, r->name, r->beg_line + 1, 0,
+			return kp_errorf(err, KP_E_IO, r->name, 0, 0,
 					 "cannot read: %s", strerror(errno));
 	}
 	return 0;
@@ -249,8 +249,8 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 		if (!r->skipping && r->end - r->beg > r->opts.max_doc_bytes) {
 			r->skipping = true;
 			return kp_errorf(err, KP_E_LIMIT, r->name, r->beg_line + 1, 1,
-					 "document larger than the limit of %zu bytes; skipped to the next `---`",
-					 r->opts.max_doc_bytes);
+					 "document of more than %zu bytes exceeds the limit of %zu bytes; skipped to the next `---`",
+					 r->opts.max_doc_bytes, r->opts.max_doc_bytes);
 		}
 		if (r->skipping && r->scan != KP_NONE && r->scan > r->beg) {
 			/* drop what was scanned already, keep the partial line */
@@ -277,6 +277,14 @@ int kp_reader_next_chunk(kp_reader *r, const char **data, size_t *len,
 	int rc = find_chunk(r, &end, err);
 	if (rc <= 0)
 		return rc;
+	if (end - r->beg > r->opts.max_doc_bytes) {
+		unsigned line = r->beg_line + 1;
+		size_t n = end - r->beg;
+		consume(r, end);
+		return kp_errorf(err, KP_E_LIMIT, r->name, line, 1,
+				 "document of %zu bytes exceeds the limit of %zu bytes", n,
+				 r->opts.max_doc_bytes);
+	}
 	r->chunk_len = end - r->beg;
 	*data = r->buf + r->beg;
 	*len = r->chunk_len;

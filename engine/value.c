@@ -24,18 +24,21 @@ kp_value *kp_value_new_str(kp_arena *a, const char *s, size_t len,
 	return v;
 }
 
-/* Deep copy; consecutive nodes mostly name the same file, so one copy of
- * each file name is kept (*last_src -> *last_dst) instead of one per node. */
-static kp_value *copy_rec(kp_arena *a, const kp_value *v, const char **last_src,
-			  const char **last_dst)
+/* The file names of a tree are a few strings shared by many nodes: copy
+ * each once (a copy per node would cost the name's length per node). */
+typedef struct copy_files {
+	const char *src, *dst;
+} copy_files;
+
+static kp_value *copy_rec(kp_arena *a, const kp_value *v, copy_files *f)
 {
 	if (!v)
 		return NULL;
-	if (v->file != *last_src) {
-		*last_src = v->file;
-		*last_dst = v->file ? kp_arena_strdup(a, v->file) : NULL;
+	if (v->file && v->file != f->src) {
+		f->src = v->file;
+		f->dst = kp_arena_strdup(a, v->file);
 	}
-	kp_value *c = kp_value_new(a, v->type, *last_dst, v->line, v->col);
+	kp_value *c = kp_value_new(a, v->type, v->file ? f->dst : NULL, v->line, v->col);
 	switch (v->type) {
 	case KP_STRING:
 		c->u.s.ptr = kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);
@@ -45,14 +48,14 @@ static kp_value *copy_rec(kp_arena *a, const kp_value *v, const char **last_src,
 		c->u.seq.n = v->u.seq.n;
 		c->u.seq.items = kp_arena_alloc(a, sizeof(kp_value *) * (v->u.seq.n + 1));
 		for (size_t i = 0; i < v->u.seq.n; i++)
-			c->u.seq.items[i] = copy_rec(a, v->u.seq.items[i], last_src, last_dst);
+			c->u.seq.items[i] = copy_rec(a, v->u.seq.items[i], f);
 		break;
 	case KP_MAP:
 		c->u.map.n = v->u.map.n;
 		c->u.map.pairs = kp_arena_alloc(a, sizeof(kp_pair) * (v->u.map.n + 1));
 		for (size_t i = 0; i < v->u.map.n; i++) {
-			c->u.map.pairs[i].key = copy_rec(a, v->u.map.pairs[i].key, last_src, last_dst);
-			c->u.map.pairs[i].value = copy_rec(a, v->u.map.pairs[i].value, last_src, last_dst);
+			c->u.map.pairs[i].key = copy_rec(a, v->u.map.pairs[i].key, f);
+			c->u.map.pairs[i].value = copy_rec(a, v->u.map.pairs[i].value, f);
 		}
 		break;
 	default:
@@ -64,8 +67,8 @@ static kp_value *copy_rec(kp_arena *a, const kp_value *v, const char **last_src,
 
 kp_value *kp_value_copy(kp_arena *a, const kp_value *v)
 {
-	const char *last_src = NULL, *last_dst = NULL;
-	return copy_rec(a, v, &last_src, &last_dst);
+	copy_files f = {0};
+	return copy_rec(a, v, &f);
 }
 
 kp_value *kp_map_get_mut(kp_value *map, const char *key)

@@ -1,11 +1,16 @@
 /* walk.c - the input files named by a command-line path: the path itself,
  * or the YAML/JSON files below a directory, in a stable (byte-sorted)
  * order.  Iterative (an explicit stack of open directories), so deep trees
- * cost heap, not C stack. */
+ * cost heap, not C stack.  Bounded on hostile trees: a directory reached
+ * through more than KP_WALK_MAX_VISITS paths (symbolic links can make the
+ * number of paths grow exponentially with depth) is not walked again, and
+ * named pipes, sockets and devices below a directory are not opened (a FIFO
+ * would block the run forever). */
 #include "internal.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,9 +24,19 @@ typedef struct {
 	ino_t ino;
 } kp_walk_dir;
 
+/* Times one directory was entered during the walk. */
+typedef struct {
+	dev_t dev;
+	ino_t ino;
+	unsigned visits;
+} kp_walk_seen;
+
+#define KP_WALK_MAX_VISITS 8
+
 typedef struct {
 	kp_walk_dir *dirs;
 	size_t depth, cap;
+	void *seen;               /* tsearch tree of kp_walk_seen */
 	int (*cb)(void *ud, const char *file, const kp_error *problem);
 	void *ud;
 } kp_walker;
@@ -67,8 +82,32 @@ static void free_dir(kp_walk_dir *d)
 	free(d->path);
 }
 
+static int cmp_seen(const void *a, const void *b)
+{
+	const kp_walk_seen *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Count one more entry into the directory st; returns the count. */
+static unsigned note_visit(kp_walker *w, const struct stat *st)
+{
+	kp_walk_seen *n = malloc(sizeof(*n));
+	if (!n)
+		abort();
+	*n = (kp_walk_seen){.dev = st->st_dev, .ino = st->st_ino};
+	kp_walk_seen **found = tsearch(n, &w->seen, cmp_seen);
+	if (!found)
+		abort();
+	if (*found != n)
+		free(n);
+	return ++(*found)->visits;
+}
+
 /* Open directory `path` (stat'ed as st) onto the stack, unless it is already
- * on the current path (a symlink loop).  Returns the callback's verdict. */
+ * on the current path (a symlink loop) or was entered too often.  Returns
+ * the callback's verdict. */
 static int push_dir(kp_walker *w, char *path, const struct stat *st)
 {
 	for (size_t i = 0; i < w->depth; i++) {
@@ -77,6 +116,20 @@ static int push_dir(kp_walker *w, char *path, const struct stat *st)
 			free(path);
 			return rc;
 		}
+	}
+	unsigned visits = note_visit(w, st);
+	if (visits > KP_WALK_MAX_VISITS) {
+		kp_error pb;
+		int rc = 0;
+		/* said once per directory: later arrivals are skipped silently */
+		if (visits == KP_WALK_MAX_VISITS + 1) {
+			kp_errorf(&pb, KP_E_IO, path, 0, 0,
+				  "directory reached through more than %d paths (symbolic links); not walked again",
+				  KP_WALK_MAX_VISITS);
+			rc = w->cb(w->ud, path, &pb);
+		}
+		free(path);
+		return rc;
 	}
 	DIR *dir = opendir(path);
 	if (!dir) {
@@ -147,13 +200,20 @@ int kp_walk_inputs(const char *path,
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = push_dir(&w, full, &st);
 		} else {
-			if (has_input_ext(full))
+			if (has_input_ext(full) && !S_ISREG(st.st_mode)) {
+				kp_error pb;
+				kp_errorf(&pb, KP_E_IO, full, 0, 0,
+					  "not a regular file (a pipe, socket or device is only read when named)");
+				rc = cb(ud, full, &pb);
+			} else if (has_input_ext(full)) {
 				rc = cb(ud, full, NULL);
+			}
 			free(full);
 		}
 	}
 	while (w.depth)
 		free_dir(&w.dirs[--w.depth]);
 	free(w.dirs);
+	tdestroy(w.seen, free);
 	return rc;
 }
