@@ -111,6 +111,10 @@ kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 		return NULL;
 	}
 	kp_reader *r = reader_new(is_stdin ? "<stdin>" : path, opts);
+	r->cap = KP_READ_BLOCK;
+	r->buf = malloc(r->cap);
+	if (!r->buf)
+		abort();
 	r->f = f;
 	r->close_f = !is_stdin;
 	return r;
