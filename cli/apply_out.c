@@ -11,11 +11,22 @@ static void text_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,
 	if (r->status != KP_STATUS_FAIL && r->status != KP_STATUS_ERROR)
 		return;
 	if (!*header_done) {
-		kp_sb_printf(out, "\npolicy %s -> resource %s/%s/%s failed: \n",
-			     r->policy, id->namespace, id->kind, id->name);
+		kp_sb_puts(out, "\npolicy ");
+		kp_sb_puts(out, r->policy);
+		kp_sb_puts(out, " -> resource ");
+		kp_sb_puts(out, id->namespace);
+		kp_sb_puts(out, "/");
+		kp_sb_puts(out, id->kind);
+		kp_sb_puts(out, "/");
+		kp_sb_puts(out, id->name);
+		kp_sb_puts(out, " failed: \n");
 		*header_done = 1;
 	}
-	kp_sb_printf(out, "%zu. %s: %s \n", index, r->rule, r->message);
+	kp_sb_printf(out, "%zu. ", index);
+	kp_sb_puts(out, r->rule);
+	kp_sb_puts(out, ": ");
+	kp_sb_puts(out, r->message);
+	kp_sb_puts(out, " \n");
 }
 
 static void json_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,

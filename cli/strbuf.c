@@ -31,16 +31,24 @@ void kp_sb_puts(kp_strbuf *sb, const char *s) { kp_sb_append(sb, s, strlen(s)); 
 
 void kp_sb_printf(kp_strbuf *sb, const char *fmt, ...)
 {
+	/* format straight into the spare room; only a long result is
+	 * formatted a second time after growing */
+	grow(sb, 64);
+	size_t room = sb->cap - sb->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(sb->data + sb->len, room, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (n <= 0) {
+		sb->data[sb->len] = 0;
 		return;
-	grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		grow(sb, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += (size_t)n;
 }
 

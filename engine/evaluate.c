@@ -148,7 +148,8 @@ static void eval_rule(const kp_policy *p, const kp_rule *r, const kp_doc *doc,
 		kp_pat_result pr;
 		kp_pat_match(kp_pattern_root(r->compiled), root, scratch, &pr);
 		res.status = pr.status;
-		res.message = kp_pat_rule_message(scratch, r->name, r->message, &pr);
+		res.message = pr.status == KP_STATUS_PASS
+			? r->pass_message : kp_pat_rule_message(scratch, r->name, r->message, &pr);
 		if (pr.status == KP_STATUS_FAIL)
 			res.path = pr.path;
 		node = pr.node;
@@ -197,13 +198,15 @@ int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 			break;
 		}
 	kp_arena *scratch = kp_arena_new();
+	kp_sel_ctx sel;
+	kp_sel_prepare(&sel, doc->root, opts);
 	int rows = 0, status = 0;
 	const kp_policy *refused = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const kp_policy *p = refs[i].p;
 		if (p == refused)
 			continue;
-		if (!kp_rule_selects(refs[i].r, p, doc->root, opts))
+		if (!kp_rule_selects_prepared(refs[i].r, p, &sel))
 			continue;
 		/* as the Kyverno CLI: a namespaceSelector needs the namespace's
 		 * labels from a values file */

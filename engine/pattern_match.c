@@ -216,8 +216,10 @@ static size_t push(mctx *c, const char *seg, size_t n)
 
 static size_t push_index(mctx *c, size_t i)
 {
-	char buf[32];
-	return push_seg(c, NULL, (size_t)snprintf(buf, sizeof buf, "%zu", i), i);
+	size_t digits = 1;  /* length of the index as text, without printing it */
+	for (size_t v = i; v >= 10; v /= 10)
+		digits++;
+	return push_seg(c, NULL, digits, i);
 }
 
 static void pop(mctx *c, size_t mark)

@@ -126,6 +126,8 @@ typedef struct kp_rule {
 	kp_selector match, exclude;
 	/* validate.message as written ({{ }} kept), NULL when absent. */
 	const char *message;
+	/* Kyverno's message for a pass of a `pattern` rule, made at compile time. */
+	const char *pass_message;
 	/* validate.failureAction (rule level), NULL when absent. */
 	const char *failure_action;
 	/* validate.pattern / anyPattern trees (policy arena) and their
@@ -250,6 +252,29 @@ size_t kp_autogen_compute(kp_arena *a, const kp_value *rules,
 /* ------------------------------------------------------------------------
  * Selection (select.c), Kyverno pkg/engine/utils/match.go.
  * ---------------------------------------------------------------------- */
+
+/* What selection needs of one resource, worked out once per resource
+ * (kinds, names, labels; operation, user info, namespace labels). */
+typedef struct kp_res {
+	const char *group, *version, *kind;
+	size_t group_len, version_len;
+	const char *sub;             /* subresource name, "" for none */
+	const char *name, *ns;
+	const kp_value *labels, *annotations;  /* NULL: none */
+} kp_res;
+
+typedef struct kp_sel_ctx {
+	kp_res res;
+	const kp_value *resource;
+	const char *op;
+	const kp_userinfo *ui;       /* NULL when there is no admission info */
+	const kp_value *ns_labels;
+} kp_sel_ctx;
+
+void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opts *opts);
+/* kp_rule_selects with a prepared resource (the evaluator prepares once
+ * and asks every rule). */
+bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel_ctx *ctx);
 
 /* Whether rule r of policy p selects `resource` (a normalised resource
  * root): the policy-namespace check (a namespaced Policy only applies to

@@ -1,5 +1,6 @@
 /* policy_load.c - Kyverno policy documents -> kp_policy (kp_policy_set_*
  * and kp_policy_* of kpolicy.h). */
+#include "pattern.h"
 #include "policy.h"
 
 #include <stdlib.h>
@@ -207,6 +208,9 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 	}
 	snprintf(sub, sizeof sub, "%s/validate/message", path);
 	out->message = opt_string(a, val, "message", sub, err, &rc);
+	/* the pass message is the same for every resource: made once here */
+	kp_pat_result passed = {.status = KP_STATUS_PASS};
+	out->pass_message = kp_pat_rule_message(a, out->name, out->message, &passed);
 	snprintf(sub, sizeof sub, "%s/validate/failureAction", path);
 	out->failure_action = opt_string(a, val, "failureAction", sub, err, &rc);
 	if (rc)

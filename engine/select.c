@@ -25,13 +25,6 @@ static bool wild_z(const char *p, const char *s)
  * non-string value reads as no map at all).
  * ---------------------------------------------------------------------- */
 
-typedef struct kp_res {
-	const char *group, *version, *kind;
-	size_t group_len, version_len;
-	const char *sub;             /* subresource name, "" for none */
-	const char *name, *ns;
-	const kp_value *labels, *annotations;  /* NULL: none */
-} kp_res;
 
 static const char *str_or_empty(const kp_value *v)
 {
@@ -349,13 +342,6 @@ bool kp_block_matches(const kp_block *b, const kp_value *resource,
  * Rules
  * ---------------------------------------------------------------------- */
 
-typedef struct kp_sel_ctx {
-	kp_res res;
-	const kp_value *resource;
-	const char *op;
-	const kp_userinfo *ui;       /* NULL when there is no admission info */
-	const kp_value *ns_labels;
-} kp_sel_ctx;
 
 /* matchesResourceDescriptionMatchHelper: without admission info the
  * block's user info is cleared; an empty block never matches. */
@@ -375,8 +361,7 @@ static bool exclude_helper(const kp_block *b, const kp_sel_ctx *c)
 	return block_matches(b, &c->res, c->op, c->ui, true, c->ns_labels, c->resource);
 }
 
-bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
-		     const kp_value *resource, const kp_eval_opts *opts)
+void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opts *opts)
 {
 	kp_sel_ctx c;
 	res_init(&c.res, resource);
@@ -386,6 +371,20 @@ bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
 	c.op = opts && opts->operation ? opts->operation : "CREATE";
 	c.ui = opts && opts->userinfo && !opts->userinfo->empty ? opts->userinfo : NULL;
 	c.ns_labels = opts ? kp_values_namespace_labels(opts->values, c.res.ns) : NULL;
+	*ctx = c;
+}
+
+bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
+		     const kp_value *resource, const kp_eval_opts *opts)
+{
+	kp_sel_ctx c;
+	kp_sel_prepare(&c, resource, opts);
+	return kp_rule_selects_prepared(r, p, &c);
+}
+
+bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel_ctx *ctx)
+{
+	const kp_sel_ctx c = *ctx;
 	if (p && p->namespace && strcmp(p->namespace, c.res.ns))
 		return false;
 

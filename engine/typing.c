@@ -11,24 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_one_of(const char *s, size_t n, const char *const *list)
+/* Word lists with their lengths, so that a scalar is compared only with
+ * words of its own length (this runs for every short plain scalar). */
+typedef struct kp_word {
+	size_t n;
+	const char *s;
+} kp_word;
+#define W(x) {sizeof(x) - 1, x}
+
+static bool is_one_of(const char *s, size_t n, const kp_word *list)
 {
-	for (; *list; list++)
-		if (strlen(*list) == n && memcmp(*list, s, n) == 0)
+	for (; list->s; list++)
+		if (list->n == n && memcmp(list->s, s, n) == 0)
 			return true;
 	return false;
 }
 
-static const char *const null_words[] = {"~", "null", "Null", "NULL", NULL};
-static const char *const true12[] = {"true", "True", "TRUE", NULL};
-static const char *const false12[] = {"false", "False", "FALSE", NULL};
-static const char *const true11[] = {"y", "Y", "yes", "Yes", "YES", "true", "True",
-				     "TRUE", "on", "On", "ON", NULL};
-static const char *const false11[] = {"n", "N", "no", "No", "NO", "false", "False",
-				      "FALSE", "off", "Off", "OFF", NULL};
-static const char *const inf_pos[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
-static const char *const inf_neg[] = {"-.inf", "-.Inf", "-.INF", NULL};
-static const char *const nan_words[] = {".nan", ".NaN", ".NAN", NULL};
+static const kp_word null_words[] = {W("~"), W("null"), W("Null"), W("NULL"), {0, NULL}};
+static const kp_word true12[] = {W("true"), W("True"), W("TRUE"), {0, NULL}};
+static const kp_word false12[] = {W("false"), W("False"), W("FALSE"), {0, NULL}};
+static const kp_word true11[] = {W("y"), W("Y"), W("yes"), W("Yes"), W("YES"), W("true"), W("True"), W("TRUE"), W("on"), W("On"), W("ON"), {0, NULL}};
+static const kp_word false11[] = {W("n"), W("N"), W("no"), W("No"), W("NO"), W("false"), W("False"), W("FALSE"), W("off"), W("Off"), W("OFF"), {0, NULL}};
+static const kp_word inf_pos[] = {W(".inf"), W(".Inf"), W(".INF"), W("+.inf"), W("+.Inf"), W("+.INF"), {0, NULL}};
+static const kp_word inf_neg[] = {W("-.inf"), W("-.Inf"), W("-.INF"), {0, NULL}};
+static const kp_word nan_words[] = {W(".nan"), W(".NaN"), W(".NAN"), {0, NULL}};
 
 /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?  (go-yaml's yamlStyleFloat,
  * also the YAML 1.2 core float form) */

@@ -2,6 +2,8 @@
  * IGLOU-EU/go-wildcard v1.0.3: whole-string, case-sensitive, per code point). */
 #include "pattern.h"
 
+#include <string.h>
+
 /* Decode one UTF-8 code point at s[*i] (len n) and advance; invalid bytes
  * decode as U+FFFD one byte at a time, as Go's []rune(string) does. */
 static uint32_t next_rune(const unsigned char *s, size_t n, size_t *i)
@@ -114,6 +116,9 @@ bool kp_wildcard_match(const char *pat, size_t plen, const char *text,
 		return tlen == 0;
 	if (plen == 1 && pat[0] == '*')
 		return true;
+	/* most patterns (kinds, names, values) hold no wildcard at all */
+	if (!memchr(pat, '*', plen) && !memchr(pat, '?', plen))
+		return plen == tlen && memcmp(pat, text, plen) == 0;
 	if (all_ascii(pat, plen) && all_ascii(text, tlen))
 		return match_bytes(pat, plen, text, tlen);
 	return match_runes(pat, plen, text, tlen);
