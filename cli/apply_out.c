@@ -87,7 +87,7 @@ void kp_out_begin(kp_out_format fmt, FILE *f)
 }
 
 void kp_out_end(kp_out_format fmt, FILE *f, size_t rules, size_t resources,
-		const kp_counts *c, kp_strbuf *text_rows)
+		const kp_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud)
 {
 	if (fmt == KP_OUT_JSON) {
 		fprintf(f, "\n], \"summary\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, "
@@ -96,7 +96,7 @@ void kp_out_end(kp_out_format fmt, FILE *f, size_t rules, size_t resources,
 		return;
 	}
 	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)...\n", rules, resources);
-	kp_sb_flush(text_rows, f);
+	write_rows(ud, f);
 	fprintf(f, "\npass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
 		c->pass, c->fail, c->warn, c->error, c->skip);
 }

@@ -35,10 +35,12 @@ void kp_out_row(kp_out_format fmt, kp_strbuf *out, const kp_res_id *id,
 		const kp_result *r, size_t index, int *header_done,
 		size_t rows_before, kp_counts *c);
 
-/* Write the whole report around the rows: for text, `rows` holds the
- * failure blocks; for JSON, the comma-separated row objects. */
+/* Write the report around the rows.  JSON: the rows were streamed between
+ * kp_out_begin and kp_out_end.  Text: kp_out_end prints the header, then
+ * calls write_rows(ud, f) to copy the failure blocks held so far, then the
+ * summary. */
 void kp_out_begin(kp_out_format fmt, FILE *f);
 void kp_out_end(kp_out_format fmt, FILE *f, size_t rules, size_t resources,
-		const kp_counts *c, kp_strbuf *text_rows);
+		const kp_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud);
 
 #endif

@@ -183,7 +183,11 @@ typedef struct pipeline {
 	kp_counts total;
 	size_t resources, rows;
 	int status;
+	/* text format: the failure blocks, held until the header is printed;
+	 * in memory up to KP_TEXT_SPILL bytes, then in a temporary file, so
+	 * memory does not grow with the number of failures */
 	kp_strbuf text_rows;
+	FILE *text_spill;
 	char **names;                /* input names the units point to */
 	size_t n_names;
 } pipeline;
@@ -208,6 +212,36 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+#define KP_TEXT_SPILL ((size_t)4 << 20)
+
+static void hold_text(pipeline *p, const char *s, size_t n)
+{
+	if (!p->text_spill && p->text_rows.len + n > KP_TEXT_SPILL)
+		p->text_spill = tmpfile();   /* NULL: stay in memory */
+	if (p->text_spill) {
+		kp_sb_flush(&p->text_rows, p->text_spill);
+		fwrite(s, 1, n, p->text_spill);
+	} else {
+		kp_sb_append(&p->text_rows, s, n);
+	}
+}
+
+/* Copy what hold_text kept to f. */
+static void write_held_text(void *ud, FILE *f)
+{
+	pipeline *p = ud;
+	if (p->text_spill) {
+		char buf[1 << 16];
+		size_t n;
+		rewind(p->text_spill);
+		while ((n = fread(buf, 1, sizeof buf, p->text_spill)) > 0)
+			fwrite(buf, 1, n, f);
+		fclose(p->text_spill);
+		p->text_spill = NULL;
+	}
+	kp_sb_flush(&p->text_rows, f);
+}
+
 /* Write one finished unit and release it. */
 static void write_unit(pipeline *p, unit *u)
 {
@@ -218,7 +252,7 @@ static void write_unit(pipeline *p, unit *u)
 			fputs(",\n", stdout);
 		kp_sb_flush(&u->rows, stdout);
 	} else if (u->rows.len) {
-		kp_sb_append(&p->text_rows, u->rows.data, u->rows.len);
+		hold_text(p, u->rows.data, u->rows.len);
 	}
 	p->rows += u->n_rows;
 	p->resources += u->n_resources;
@@ -544,7 +578,8 @@ int kp_cmd_apply(int argc, char **argv)
 	}
 	if (p.status)
 		status = 2;
-	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total, &p.text_rows);
+	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
+		   write_held_text, &p);
 	fflush(stdout);
 	kp_sb_free(&p.text_rows);
 	for (size_t i = 0; i < p.n_names; i++)
