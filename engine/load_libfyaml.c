@@ -52,6 +52,7 @@ typedef struct {
 	char *scratch;          /* decoded single-quoted text */
 	size_t scratch_cap;
 	bool done;
+	bool checked;           /* bad_directive_utf8 has run */
 } fy_session;
 
 static void *fy_open(const char *buf, size_t len, unsigned line0)
@@ -491,11 +492,64 @@ static int build_alias(fy_session *s, kp_builder *b, struct fy_event *ev)
 			      (unsigned)at.col + 1);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (no overlong forms, no
+ * surrogates, nothing above U+10FFFF, as libyaml requires), 0 if there is
+ * none. */
+static size_t utf8_len(const unsigned char *p, size_t rest)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+		 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+	if (!n || n > rest)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+	    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+		return 0;
+	return n;
+}
+
+/* libfyaml 0.7.12 never returns from a directive line (`%` at column 0)
+ * that holds invalid UTF-8 (found by tests/fuzz/fuzz_load_libfyaml).  Such
+ * a chunk is rejected before libfyaml sees it, as libyaml rejects invalid
+ * UTF-8 anywhere.  Returns the offset of the first bad byte or (size_t)-1. */
+static size_t bad_directive_utf8(const char *buf, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	for (size_t line = 0; line < len;) {
+		size_t i = line;
+		bool directive = u[i] == '%';
+		while (i < len && u[i] != '\n' && u[i] != '\r') {
+			size_t n = directive ? utf8_len(u + i, len - i) : 1;
+			if (!n)
+				return i;
+			i += n;
+		}
+		line = i + 1;
+	}
+	return (size_t)-1;
+}
+
 static int fy_next(void *p, kp_builder *b, kp_error *err)
 {
 	fy_session *s = p;
 	if (s->done)
 		return 0;
+	if (!s->checked) {
+		s->checked = true;
+		size_t bad = bad_directive_utf8(s->buf, s->len);
+		if (bad != (size_t)-1) {
+			fy_where w = {0, 0, 0};
+			while (w.pos < bad)
+				step(s, &w);
+			s->done = true;
+			return kp_errorf(err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
+					 (unsigned)w.col + 1, "invalid UTF-8 in a directive line");
+		}
+	}
 	bool in_doc = false;
 	for (;;) {
 		struct fy_event *ev = fy_parser_parse(s->parser);
