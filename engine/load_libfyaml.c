@@ -52,7 +52,7 @@ typedef struct {
 	char *scratch;          /* decoded single-quoted text */
 	size_t scratch_cap;
 	bool done;
-	bool checked;           /* bad_directive_utf8 has run */
+	bool checked;           /* fy_unsafe_input has run */
 } fy_session;
 
 static void *fy_open(const char *buf, size_t len, unsigned line0)
@@ -406,18 +406,23 @@ static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
 		}
 	}
 	size_t len = 0;
-	const char *text = val ? fy_token_get_text(val, &len) : "";
-	if (!text)
-		text = "", len = 0;
+	const char *text;
 	if (style == FYSS_DOUBLE_QUOTED && check_double_quoted(s, b, val) < 0)
 		return -1;
 	const struct fy_mark *sm = val ? fy_token_start_mark(val) : NULL;
 	const struct fy_mark *em = val ? fy_token_end_mark(val) : NULL;
+	/* decoded here without asking libfyaml for the text: besides garbling
+	 * it, its fy_token_get_text leaks on five or more `''` escapes (found
+	 * by tests/fuzz/fuzz_load_libfyaml) */
 	if (style == FYSS_SINGLE_QUOTED && sm && em && em->input_pos <= s->len &&
 	    sm->input_pos <= em->input_pos &&
 	    memmem(s->buf + sm->input_pos, em->input_pos - sm->input_pos, "''", 2)) {
 		len = decode_single_quoted(s, sm->input_pos, em->input_pos);
 		text = s->scratch;
+	} else {
+		text = val ? fy_token_get_text(val, &len) : "";
+		if (!text)
+			text = "", len = 0;
 	}
 	/* a block scalar cut by the end of the input has no final line break
 	 * to keep (libyaml); libfyaml adds one */
@@ -513,10 +518,15 @@ static size_t utf8_len(const unsigned char *p, size_t rest)
 }
 
 /* libfyaml 0.7.12 never returns from a directive line (`%` at column 0)
- * that holds invalid UTF-8 (found by tests/fuzz/fuzz_load_libfyaml).  Such
- * a chunk is rejected before libfyaml sees it, as libyaml rejects invalid
- * UTF-8 anywhere.  Returns the offset of the first bad byte or (size_t)-1. */
-static size_t bad_directive_utf8(const char *buf, size_t len)
+ * that holds invalid UTF-8, and after its error "cannot use tab for
+ * indentation of block entry" (a `-`, `?` or `:` indicator, blanks with a
+ * tab, then `?`, `:`, `|`, `>` or a `-` entry) fy_parser_destroy may crash
+ * (both found by tests/fuzz/fuzz_load_libfyaml).  Such chunks are rejected
+ * before libfyaml sees them: invalid UTF-8 as libyaml rejects it, the tab
+ * with libfyaml's own message and position.  The tab test is textual, so it
+ * also fires inside quoted scalars and comments, which a tab there rarely
+ * meets.  Returns the offset of the problem or (size_t)-1, with *msg. */
+static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 {
 	const unsigned char *u = (const unsigned char *)buf;
 	for (size_t line = 0; line < len;) {
@@ -524,8 +534,25 @@ static size_t bad_directive_utf8(const char *buf, size_t len)
 		bool directive = u[i] == '%';
 		while (i < len && u[i] != '\n' && u[i] != '\r') {
 			size_t n = directive ? utf8_len(u + i, len - i) : 1;
-			if (!n)
+			if (!n) {
+				*msg = "invalid UTF-8 in a directive line";
 				return i;
+			}
+			bool indicator = u[i] == ':' || ((u[i] == '-' || u[i] == '?') &&
+					 (i == line || u[i - 1] == ' ' || u[i - 1] == '\t'));
+			if (!directive && indicator && i + 1 < len && (u[i + 1] == ' ' || u[i + 1] == '\t')) {
+				size_t j = i + 1, tab = (size_t)-1;
+				for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
+					if (u[j] == '\t' && tab == (size_t)-1)
+						tab = j;
+				bool entry = j < len && (u[j] == '?' || u[j] == ':' || u[j] == '|' || u[j] == '>' ||
+					     (u[j] == '-' && (j + 1 == len || u[j + 1] == ' ' || u[j + 1] == '\t' ||
+							      u[j + 1] == '\n' || u[j + 1] == '\r')));
+				if (tab != (size_t)-1 && entry) {
+					*msg = "cannot use tab for indentation of block entry";
+					return tab;
+				}
+			}
 			i += n;
 		}
 		line = i + 1;
@@ -540,14 +567,15 @@ static int fy_next(void *p, kp_builder *b, kp_error *err)
 		return 0;
 	if (!s->checked) {
 		s->checked = true;
-		size_t bad = bad_directive_utf8(s->buf, s->len);
+		const char *msg = NULL;
+		size_t bad = fy_unsafe_input(s->buf, s->len, &msg);
 		if (bad != (size_t)-1) {
 			fy_where w = {0, 0, 0};
 			while (w.pos < bad)
 				step(s, &w);
 			s->done = true;
 			return kp_errorf(err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
-					 (unsigned)w.col + 1, "invalid UTF-8 in a directive line");
+					 (unsigned)w.col + 1, "%s", msg);
 		}
 	}
 	bool in_doc = false;
