@@ -517,21 +517,24 @@ static size_t utf8_len(const unsigned char *p, size_t rest)
 	return n;
 }
 
-/* libfyaml 0.7.12 never returns from a directive line (`%` at column 0)
- * that holds invalid UTF-8, and after its error "cannot use tab for
- * indentation of block entry" (a `-`, `?` or `:` indicator, blanks with a
- * tab, then `?`, `:`, `|`, `>` or a `-` entry) fy_parser_destroy may crash
- * (both found by tests/fuzz/fuzz_load_libfyaml).  Such chunks are rejected
- * before libfyaml sees them: invalid UTF-8 as libyaml rejects it, the tab
- * with libfyaml's own message and position.  The tab test is textual, so it
- * also fires inside quoted scalars and comments, which a tab there rarely
- * meets.  Returns the offset of the problem or (size_t)-1, with *msg. */
+/* libfyaml 0.7.12 never returns from a directive line (`%` at column 0,
+ * or after a byte-order mark) that holds invalid UTF-8; and after its
+ * error "cannot use tab for indentation of block entry" (a `-`, `?` or `:`
+ * indicator, blanks with a tab, then `?`, `:`, `|`, `>` or a `-` entry)
+ * fy_parser_destroy may crash (both found by tests/fuzz/fuzz_load_libfyaml).
+ * Such chunks are rejected before libfyaml sees them: invalid UTF-8 as
+ * libyaml rejects it, the tab with libfyaml's own message and position.
+ * The tab test is textual, so it also fires inside quoted scalars and
+ * comments, where such a tab is rare.  Returns the offset of the problem
+ * or (size_t)-1, with *msg. */
 static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 {
 	const unsigned char *u = (const unsigned char *)buf;
 	for (size_t line = 0; line < len;) {
 		size_t i = line;
-		bool directive = u[i] == '%';
+		if (len - i >= 3 && memcmp(u + i, "\xEF\xBB\xBF", 3) == 0)
+			i += 3; /* a byte-order mark does not hide a directive */
+		bool directive = i < len && u[i] == '%';
 		while (i < len && u[i] != '\n' && u[i] != '\r') {
 			size_t n = directive ? utf8_len(u + i, len - i) : 1;
 			if (!n) {
