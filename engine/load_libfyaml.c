@@ -58,6 +58,7 @@ typedef struct {
 	size_t scratch_cap;
 	size_t bad_char;        /* offset of a character YAML forbids, or len */
 	bool done;
+	bool checked;           /* fy_unsafe_input has run */
 } fy_session;
 
 /* Offset of the first character that libyaml's reader rejects with
@@ -431,18 +432,23 @@ static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
 		}
 	}
 	size_t len = 0;
-	const char *text = val ? fy_token_get_text(val, &len) : "";
-	if (!text)
-		text = "", len = 0;
+	const char *text;
 	if (style == FYSS_DOUBLE_QUOTED && check_double_quoted(s, b, val) < 0)
 		return -1;
 	const struct fy_mark *sm = val ? fy_token_start_mark(val) : NULL;
 	const struct fy_mark *em = val ? fy_token_end_mark(val) : NULL;
+	/* decoded here without asking libfyaml for the text: besides garbling
+	 * it, its fy_token_get_text leaks on five or more `''` escapes (found
+	 * by tests/fuzz/fuzz_load_libfyaml) */
 	if (style == FYSS_SINGLE_QUOTED && sm && em && em->input_pos <= s->len &&
 	    sm->input_pos <= em->input_pos &&
 	    memmem(s->buf + sm->input_pos, em->input_pos - sm->input_pos, "''", 2)) {
 		len = decode_single_quoted(s, sm->input_pos, em->input_pos);
 		text = s->scratch;
+	} else {
+		text = val ? fy_token_get_text(val, &len) : "";
+		if (!text)
+			text = "", len = 0;
 	}
 	/* a block scalar cut by the end of the input has no final line break
 	 * to keep (libyaml); libfyaml adds one */
@@ -517,18 +523,96 @@ static int build_alias(fy_session *s, kp_builder *b, struct fy_event *ev)
 			      (unsigned)at.col + 1);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (no overlong forms, no
+ * surrogates, nothing above U+10FFFF, as libyaml requires), 0 if there is
+ * none. */
+static size_t utf8_len(const unsigned char *p, size_t rest)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+		 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+	if (!n || n > rest)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+	    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+		return 0;
+	return n;
+}
+
+/* libfyaml 0.7.12 never returns from a directive line (`%` at column 0,
+ * or after a byte-order mark) that holds invalid UTF-8; and after its
+ * error "cannot use tab for indentation of block entry" (a `-`, `?` or `:`
+ * indicator, blanks with a tab, then `?`, `:` or a `-` entry; not a block
+ * scalar's `|` or `>`, which libfyaml reads fine: YAML suite J3BT)
+ * fy_parser_destroy may crash (both found by tests/fuzz/fuzz_load_libfyaml).
+ * Such chunks are rejected before libfyaml sees them: invalid UTF-8 as
+ * libyaml rejects it, the tab with libfyaml's own message and position.
+ * The tab test is textual, so it also fires inside quoted scalars and
+ * comments, where such a tab is rare.  Returns the offset of the problem
+ * or (size_t)-1, with *msg. */
+static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	for (size_t line = 0; line < len;) {
+		size_t i = line;
+		if (len - i >= 3 && memcmp(u + i, "\xEF\xBB\xBF", 3) == 0)
+			i += 3; /* a byte-order mark does not hide a directive */
+		bool directive = i < len && u[i] == '%';
+		while (i < len && u[i] != '\n' && u[i] != '\r') {
+			size_t n = directive ? utf8_len(u + i, len - i) : 1;
+			if (!n) {
+				*msg = "invalid UTF-8 in a directive line";
+				return i;
+			}
+			bool indicator = u[i] == ':' || ((u[i] == '-' || u[i] == '?') &&
+					 (i == line || u[i - 1] == ' ' || u[i - 1] == '\t'));
+			if (!directive && indicator && i + 1 < len && (u[i + 1] == ' ' || u[i + 1] == '\t')) {
+				size_t j = i + 1, tab = (size_t)-1;
+				for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
+					if (u[j] == '\t' && tab == (size_t)-1)
+						tab = j;
+				bool entry = j < len && (u[j] == '?' || u[j] == ':' ||
+					     (u[j] == '-' && (j + 1 == len || u[j + 1] == ' ' || u[j + 1] == '\t' ||
+							      u[j + 1] == '\n' || u[j + 1] == '\r')));
+				if (tab != (size_t)-1 && entry) {
+					*msg = "cannot use tab for indentation of block entry";
+					return tab;
+				}
+			}
+			i += n;
+		}
+		line = i + 1;
+	}
+	return (size_t)-1;
+}
+
 static int fy_next(void *p, kp_builder *b, kp_error *err)
 {
 	fy_session *s = p;
 	if (s->done)
 		return 0;
-	if (s->bad_char < s->len) {
-		fy_where w = s->last;   /* the chunk start (after a BOM) */
-		while (w.pos < s->bad_char)
-			step(s, &w);
-		s->done = true;
-		return kp_errorf(err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
-				 (unsigned)w.col + 1, "control characters are not allowed");
+	if (!s->checked) {
+		/* inputs libfyaml 0.7.12 mishandles, and characters libyaml
+		 * rejects: the earliest one is the error */
+		s->checked = true;
+		const char *msg = NULL;
+		size_t bad = fy_unsafe_input(s->buf, s->len, &msg);
+		if (s->bad_char < s->len && (bad == (size_t)-1 || s->bad_char <= bad)) {
+			bad = s->bad_char;
+			msg = "control characters are not allowed";
+		}
+		if (bad != (size_t)-1) {
+			fy_where w = s->last;   /* the chunk start (after a BOM) */
+			while (w.pos < bad)
+				step(s, &w);
+			s->done = true;
+			return kp_errorf(err, KP_E_YAML, b->file, s->line0 + (unsigned)w.line + 1,
+					 (unsigned)w.col + 1, "%s", msg);
+		}
 	}
 	bool in_doc = false;
 	for (;;) {
