@@ -184,7 +184,7 @@ typedef struct pipeline {
 	size_t resources, rows;
 	int status;
 	/* text format: the failure blocks, held until the header is printed;
-	 * in memory up to KP_TEXT_SPILL bytes, then in a temporary file, so
+	 * in memory up to KP_TEXT_SPILL bytes (256 KiB), then in a temporary file, so
 	 * memory does not grow with the number of failures */
 	kp_strbuf text_rows;
 	FILE *text_spill;
@@ -212,7 +212,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-#define KP_TEXT_SPILL ((size_t)4 << 20)
+#define KP_TEXT_SPILL ((size_t)256 << 10)
 
 static void hold_text(pipeline *p, const char *s, size_t n)
 {
