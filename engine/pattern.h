@@ -2,7 +2,7 @@
  * pattern.h - private interface of the validate-pattern engine (not
  * installed).  Mirrors Kyverno's pkg/engine/validate, pkg/engine/anchor,
  * pkg/engine/pattern, pkg/engine/operator, pkg/engine/wildcards and
- * ext/wildcard; /work/shared/docs/kyverno-semantics.md sections 1-10 give
+ * ext/wildcard; ../shared/docs/kyverno-semantics.md sections 1-10 give
  * the behaviour in prose.
  *
  * Layout: wildcard.c, duration.c, quantity.c (scalar parsers), leaf.c
