@@ -90,26 +90,6 @@ Test(reader, syntax_error_resumes_at_next_document_marker)
 	}
 }
 
-Test(reader, empty_documents_skipped_and_non_resources_rejected)
-{
-	FOR_BOTH {
-		kp_reader *r = open_str("# only a comment\n---\n---\n~\n---\n- a\n---\nfoo: bar\n---\nkind: Pod\n",
-					KP_TYPING_KUBERNETES, false);
-		kp_doc *d;
-		kp_error e;
-		cr_assert_eq(kp_reader_next(r, &d, &e), -1);
-		cr_assert_eq(e.code, KP_E_DOC);
-		cr_assert_eq(e.line, 6);
-		cr_assert_eq(kp_reader_next(r, &d, &e), -1);
-		cr_assert_eq(e.line, 8);
-		cr_assert_eq(kp_reader_next(r, &d, &e), 1);
-		cr_assert_str_eq(kp_doc_kind(d), "Pod");
-		kp_doc_free(d);
-		cr_assert_eq(kp_reader_next(r, &d, &e), 0);
-		kp_reader_close(r);
-	}
-}
-
 Test(reader, list_items_are_expanded)
 {
 	FOR_BOTH {
