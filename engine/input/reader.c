@@ -4,7 +4,7 @@
  * loader and yields one document at a time.  Only the chunk being parsed
  * (and what was read ahead of it) is held, so memory follows the largest
  * document, not the size of the stream. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * (validateResourceElement, validateMap with its two phases, validateArray,
  * the anchor handlers, metadata wildcard keys and the anchor-map
  * bookkeeping that turns some failures into empty-path errors). */
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <string.h>
 

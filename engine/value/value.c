@@ -1,5 +1,5 @@
 /* value.c - the document tree: constructors, accessors, documents. */
-#include "internal.h"
+#include "value/value.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * number of paths grow exponentially with depth) is not walked again, and
  * named pipes, sockets and devices below a directory are not opened (a FIFO
  * would block the run forever). */
-#include "internal.h"
+#include "input/input.h"
 
 #include <dirent.h>
 #include <errno.h>

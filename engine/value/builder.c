@@ -2,7 +2,7 @@
  * loaders call these functions, so their trees are identical by
  * construction.  Handles anchors/aliases (shared nodes, expansion limit),
  * `<<` merge keys, duplicate keys (last wins, with a warning), depth limit. */
-#include "internal.h"
+#include "value/value.h"
 
 #include <stdlib.h>
 #include <string.h>

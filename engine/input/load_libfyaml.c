@@ -26,7 +26,7 @@
  * in libyaml; diagnostics are 1-based.  Other syntax errors keep libfyaml's
  * own position and message, which can differ from libyaml's.  Nothing here recurses on the input:
  * open collections are tracked in a heap array. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <libfyaml.h>
 #include <stdlib.h>

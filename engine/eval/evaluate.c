@@ -2,8 +2,8 @@
  * resource, its pattern or anyPattern outcome, and the result row Kyverno
  * would report (pkg/engine/handlers/validation/validate_resource.go and the
  * CLI's result counting). */
-#include "pattern.h"
-#include "policy.h"
+#include "pattern/pattern.h"
+#include "policy/policy.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* quantity.c - Kubernetes resource.Quantity parsing and comparison
  * (k8s.io/apimachinery/pkg/api/resource: ParseQuantity, Quantity.Cmp), for
  * pattern comparisons such as "<=1Gi" or "0.5-2".  Values are kept exact. */
-#include "pattern.h"
+#include "k8s/k8s.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* normalize.c - the Kyverno CLI's normalisation of a resource before it is
  * evaluated (kyverno-semantics.md section 15): a default namespace for
  * namespaced kinds, and empty maps in place of null label-like maps. */
-#include "internal.h"
+#include "k8s/k8s.h"
 
 #include <stdlib.h>
 #include <string.h>

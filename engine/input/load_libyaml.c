@@ -1,5 +1,5 @@
 /* load_libyaml.c - libyaml (0.2.x) events -> document builder. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <stdlib.h>
 #include <string.h>

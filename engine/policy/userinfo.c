@@ -1,6 +1,6 @@
 /* userinfo.c - Kyverno CLI user-info (`kind: UserInfo`, kyverno's
  * RequestInfo) and values (`kind: Values`) documents. */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* pattern_api.c - the public kp_pattern_* functions of kpolicy.h, and the
  * rule-level outcome of `pattern` / `anyPattern` rules with Kyverno's
  * messages (pkg/engine/handlers/validation/validate_resource.go). */
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <stdlib.h>
 #include <string.h>

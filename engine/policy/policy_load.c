@@ -1,7 +1,7 @@
 /* policy_load.c - Kyverno policy documents -> kp_policy (kp_policy_set_*
  * and kp_policy_* of kpolicy.h). */
-#include "pattern.h"
-#include "policy.h"
+#include "pattern/pattern.h"
+#include "policy/policy.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* arena.c - bump allocator for per-document, per-policy and per-evaluation
  * memory: many small allocations, one release. */
-#include "internal.h"
+#include "core/core.h"
 
 #include <stdlib.h>
 #include <string.h>
