@@ -17,7 +17,7 @@ typedef struct kp_loader_ops {
 	const char *name;
 	/* Start parsing `len` bytes at `buf` (not NUL-terminated; the buffer
 	 * outlives the session).  `line0` is the 0-based line of buf[0] in the
-	 * file, added to every reported line.  NULL only on out-of-memory. */
+	 * file, added to every reported line.  Never NULL (OOM policy). */
 	void *(*open)(const char *buf, size_t len, unsigned line0);
 	/* Build the next document of the chunk into b.
 	 *   1: a document was built (kp_build_root may be NULL or KP_NULL for an

@@ -64,7 +64,7 @@ size_t kp_go_float_v(double f, char *buf, size_t n);
  * float64.  `as_pattern` renders integers as float64, as Kyverno's patterns
  * hold only floats.  Output is cut after `limit` bytes (with "..."), as
  * messages are for humans. */
-void kp_go_format_value(kp_abuf *sb, const kp_value *v, bool as_pattern,
+void kp_go_format_value(kp_buf *sb, const kp_value *v, bool as_pattern,
 			size_t limit);
 /* Go's %T of a decoded JSON value: "map[string]interface {}",
  * "[]interface {}", "string", "int64", "float64", "bool", "<nil>". */

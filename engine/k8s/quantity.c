@@ -191,9 +191,7 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 		memcpy(digits + num_len, denom, denom_len);
 		D = digits;
 	} else {
-		heap = malloc(L);
-		if (!heap)
-			return false;
+		heap = kp_xmalloc(L);
 		memcpy(heap, num, num_len);
 		memcpy(heap + num_len, denom, denom_len);
 		D = heap;
