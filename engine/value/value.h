@@ -18,6 +18,11 @@ typedef struct kp_pair {
 struct kp_value {
 	kp_type type;
 	unsigned line, col;
+	/* How a string scalar was written (kp_scalar_style) and, for a block
+	 * scalar, its content's indentation: enough to map an offset in the
+	 * text back to the file (kp_error_in_expr).  In padding: no cost. */
+	unsigned char style;
+	unsigned short block_indent;
 	const char *file;          /* owned by the document's arena */
 	union {
 		bool b;
@@ -66,7 +71,8 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root);
  * these calls, so the trees they build are identical.
  * ---------------------------------------------------------------------- */
 typedef enum kp_scalar_style {
-	KP_STYLE_PLAIN, KP_STYLE_QUOTED /* single, double, literal, folded */
+	KP_STYLE_PLAIN = 0, KP_STYLE_SINGLE, KP_STYLE_DOUBLE, KP_STYLE_LITERAL,
+	KP_STYLE_FOLDED
 } kp_scalar_style;
 
 typedef struct kp_build_frame {
@@ -117,8 +123,8 @@ void kp_builder_fini(kp_builder *b);
 /* Each returns 0, or -1 with b->err filled (limits, bad alias, ...).
  * `anchor` and `tag` may be NULL; strings are copied.  line/col 1-based. */
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
-		    kp_scalar_style style, const char *anchor, const char *tag,
-		    unsigned line, unsigned col);
+		    kp_scalar_style style, unsigned block_indent,
+		    const char *anchor, const char *tag, unsigned line, unsigned col);
 int kp_build_seq_start(kp_builder *b, const char *anchor, const char *tag,
 		       unsigned line, unsigned col);
 int kp_build_seq_end(kp_builder *b);
@@ -144,6 +150,16 @@ int kp_error_at(kp_error *err, kp_code code, const kp_value *at,
 	__attribute__((format(printf, 5, 6)));
 int kp_error_vat(kp_error *err, kp_code code, const kp_value *at,
 		 const char *path, const char *fmt, va_list ap);
+/* An error inside an expression held by the string scalar `scalar`, at
+ * byte `offset` of its text: err->line/col are that character's place in
+ * the file (a literal block scalar maps exactly through its indentation;
+ * plain, quoted and folded scalars give the scalar's start plus the
+ * offset in its decoded text, exact unless escapes or folding came
+ * before), err->expr_line / expr_col the expression's line holding it and
+ * its column there, for the caret kp_error_format draws. */
+int kp_error_in_expr(kp_error *err, kp_code code, const kp_value *scalar,
+		     size_t offset, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* KP_E_UNSUPPORTED naming `feature` ("unsupported: <feature>"). */
 int kp_error_unsupported(kp_error *err, const kp_value *at, const char *path,
 			 const char *feature);
