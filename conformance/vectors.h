@@ -21,5 +21,6 @@ int kp_vec_wildcard(const kp_value *c, char *why, size_t n);
 int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
+int kp_vec_condition(const kp_value *c, char *why, size_t n);
 
 #endif

@@ -417,4 +417,23 @@ const char *kp_resource_match_kind(const kp_value *resource,
  * namespaceSelector list, or NULL. */
 const kp_value *kp_values_namespace_labels(const kp_values *v, const char *ns);
 
+/* ------------------------------------------------------------------------
+ * Condition operators (condition_ops.c), pkg/engine/variables/operator
+ * ---------------------------------------------------------------------- */
+typedef enum kp_cond_op {
+	KP_COND_UNKNOWN = 0,
+	KP_COND_EQUALS, KP_COND_NOT_EQUALS, KP_COND_IN, KP_COND_NOT_IN,
+	KP_COND_ANY_IN, KP_COND_ALL_IN, KP_COND_ANY_NOT_IN, KP_COND_ALL_NOT_IN,
+	KP_COND_GT, KP_COND_GTE, KP_COND_LT, KP_COND_LTE,
+	KP_COND_DUR_GT, KP_COND_DUR_GTE, KP_COND_DUR_LT, KP_COND_DUR_LTE
+} kp_cond_op;
+
+/* An operator name, case-insensitive as CreateOperatorHandler takes it
+ * (Equal and NotEqual are aliases); KP_COND_UNKNOWN for any other. */
+kp_cond_op kp_cond_op_parse(const char *name);
+/* handler.Evaluate(key, value) for substituted key and value: 1 true, 0
+ * false, -1 an error (an unknown operator; an In/NotIn array key holding
+ * a non-string, where upstream panics).  Scratch in arena a. */
+int kp_cond_eval(kp_cond_op op, const kp_value *key, const kp_value *value, kp_arena *a);
+
 #endif /* KP_POLICY_H */
