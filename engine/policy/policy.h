@@ -418,6 +418,52 @@ const char *kp_resource_match_kind(const kp_value *resource,
 const kp_value *kp_values_namespace_labels(const kp_values *v, const char *ns);
 
 /* ------------------------------------------------------------------------
+ * `{{ }}` substitution (vars.c), pkg/engine/variables/vars.go
+ * ---------------------------------------------------------------------- */
+
+/* A policy string holding variables or `\{{` escapes, compiled. */
+typedef struct kp_tmpl kp_tmpl;
+
+/* What substitution reads: the JSON context of one evaluation. */
+typedef struct kp_vars {
+	const kp_value *root;        /* {request: ..., element: ..., <context entries>} */
+	bool is_delete;              /* request.object is read as request.oldObject */
+	kp_arena *scratch;
+	/* Called before each query with its text, so that context entries
+	 * named in it are loaded first (may be NULL).  0, or -1 with err. */
+	int (*load)(void *ud, const char *query, size_t len, kp_error *err);
+	void *load_ud;
+} kp_vars;
+
+/* True when s holds a variable (RegexVariables) or a `\{{` escape. */
+bool kp_has_variables(const char *s, size_t n);
+/* Compile the string node `str` (in arena a); NULL when it has nothing to
+ * substitute.  A variable whose JMESPath does not compile stays in the
+ * template (its use gives Kyverno's error); the first such problem is put
+ * in *diag (KP_E_EXPR, located inside the scalar with a caret) if diag is
+ * not NULL and still KP_OK. */
+kp_tmpl *kp_tmpl_compile(kp_arena *a, const kp_value *str, kp_error *diag);
+/* Substitute: *out is the result (a whole-string variable keeps its JSON
+ * type; otherwise a string), in vs->scratch.  `path` is the JSON pointer
+ * of the string in the document, for messages.  0, or -1 with err->msg
+ * Kyverno's text ("failed to resolve X at path P: JMESPath query failed:
+ * Unknown key \"k\" in path"). */
+int kp_tmpl_eval(const kp_tmpl *t, const kp_vars *vs, const char *path,
+		 const kp_value **out, kp_error *err);
+/* The node the template was compiled from. */
+const kp_value *kp_tmpl_node(const kp_tmpl *t);
+
+/* A tree (pattern, condition key or value, context value) whose strings
+ * and map keys may hold variables (vars_tree.c).  NULL from compile when
+ * nothing in it substitutes: use the tree as it is.  `path` is the JSON
+ * pointer of the tree's root for messages ("" for a root).  Evaluation
+ * copies only what changes, into vs->scratch; maps in sorted key order. */
+typedef struct kp_ttree kp_ttree;
+kp_ttree *kp_ttree_compile(kp_arena *a, const kp_value *tree, const char *path, kp_error *diag);
+int kp_ttree_eval(const kp_ttree *t, const kp_vars *vs, const kp_value **out, kp_error *err);
+const kp_value *kp_ttree_source(const kp_ttree *t);
+
+/* ------------------------------------------------------------------------
  * Condition operators (condition_ops.c), pkg/engine/variables/operator
  * ---------------------------------------------------------------------- */
 typedef enum kp_cond_op {
