@@ -78,8 +78,8 @@ typedef struct unit {
 	char *data;           /* the batch (NULL: diagnostic only) */
 	size_t len;
 	unsigned first_line;  /* lines of the input before data[0] */
-	kp_strbuf rows;       /* rendered rows */
-	kp_strbuf diag;       /* stderr lines */
+	kp_buf rows;       /* rendered rows */
+	kp_buf diag;       /* stderr lines */
 	size_t n_rows, n_resources;
 	kp_counts counts;
 	int status;           /* 2 when some input was unusable */
@@ -112,7 +112,7 @@ static void on_result(void *ud, const kp_result *r)
 static void unit_diag(unit *u, const char *level, const kp_error *e)
 {
 	char buf[2600];
-	kp_sb_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
+	kp_buf_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
 static void unit_warn(void *ud, const kp_error *w)
@@ -186,7 +186,7 @@ typedef struct pipeline {
 	/* text format: the failure blocks, held until the header is printed;
 	 * in memory up to KP_TEXT_SPILL bytes (256 KiB), then in a temporary file, so
 	 * memory does not grow with the number of failures */
-	kp_strbuf text_rows;
+	kp_buf text_rows;
 	FILE *text_spill;
 	char **names;                /* input names the units point to */
 	size_t n_names;
@@ -219,10 +219,10 @@ static void hold_text(pipeline *p, const char *s, size_t n)
 	if (!p->text_spill && p->text_rows.len + n > KP_TEXT_SPILL)
 		p->text_spill = tmpfile();   /* NULL: stay in memory */
 	if (p->text_spill) {
-		kp_sb_flush(&p->text_rows, p->text_spill);
+		kp_buf_flush(&p->text_rows, p->text_spill);
 		fwrite(s, 1, n, p->text_spill);
 	} else {
-		kp_sb_append(&p->text_rows, s, n);
+		kp_buf_add(&p->text_rows, s, n);
 	}
 }
 
@@ -239,18 +239,18 @@ static void write_held_text(void *ud, FILE *f)
 		fclose(p->text_spill);
 		p->text_spill = NULL;
 	}
-	kp_sb_flush(&p->text_rows, f);
+	kp_buf_flush(&p->text_rows, f);
 }
 
 /* Write one finished unit and release it. */
 static void write_unit(pipeline *p, unit *u)
 {
 	fflush(stdout);
-	kp_sb_flush(&u->diag, stderr);
+	kp_buf_flush(&u->diag, stderr);
 	if (p->c->fmt == KP_OUT_JSON) {
 		if (p->rows && u->n_rows)
 			fputs(",\n", stdout);
-		kp_sb_flush(&u->rows, stdout);
+		kp_buf_flush(&u->rows, stdout);
 	} else if (u->rows.len) {
 		hold_text(p, u->rows.data, u->rows.len);
 	}
@@ -263,8 +263,8 @@ static void write_unit(pipeline *p, unit *u)
 	p->total.skip += u->counts.skip;
 	if (u->status)
 		p->status = 2;
-	kp_sb_free(&u->rows);
-	kp_sb_free(&u->diag);
+	kp_buf_free(&u->rows);
+	kp_buf_free(&u->diag);
 	free(u->data);
 	free(u);
 }
@@ -367,12 +367,12 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	size_t len;
 	unsigned first;
 	int rc;
-	kp_strbuf batch = {0};
+	kp_buf batch = {0};
 	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
 		if (rc < 0) {
 			if (u) {
 				u->data = batch.data, u->len = batch.len;
-				batch = (kp_strbuf){0};
+				batch = (kp_buf){0};
 				submit(p, u);
 				u = NULL;
 			}
@@ -383,10 +383,10 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 			u = unit_new(name);
 			u->first_line = first - 1;
 		}
-		kp_sb_append(&batch, data, len);
+		kp_buf_add(&batch, data, len);
 		if (batch.len >= KP_UNIT_BYTES) {
 			u->data = batch.data, u->len = batch.len;
-			batch = (kp_strbuf){0};
+			batch = (kp_buf){0};
 			submit(p, u);
 			u = NULL;
 		}
@@ -581,7 +581,7 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
 		   write_held_text, &p);
 	fflush(stdout);
-	kp_sb_free(&p.text_rows);
+	kp_buf_free(&p.text_rows);
 	for (size_t i = 0; i < p.n_names; i++)
 		free(p.names[i]);
 	free(p.names);

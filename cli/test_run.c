@@ -1,7 +1,7 @@
 /* test_run.c - one test file: load, evaluate as `kpolicy apply` does, check. */
 #include "test_run.h"
 #include "inputs.h"
-#include "internal.h"
+#include "input/input.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 static kp_policy_set *ag_ps;
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 /* Adds the first document of `yaml` to ps; returns kp_policy_set_add's code. */
 static int add_yaml(kp_policy_set *ps, const char *yaml, kp_error *err)

@@ -1,7 +1,7 @@
 /* policy_load.c - Kyverno policy documents -> kp_policy (kp_policy_set_*
  * and kp_policy_* of kpolicy.h). */
-#include "pattern.h"
-#include "policy.h"
+#include "pattern/pattern.h"
+#include "policy/policy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -404,7 +404,7 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 
 kp_policy_set *kp_policy_set_new(void)
 {
-	return calloc(1, sizeof(kp_policy_set));
+	return kp_xcalloc(1, sizeof(kp_policy_set));
 }
 
 void kp_policy_set_free(kp_policy_set *ps)
@@ -434,9 +434,7 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 			  api ? api : "none", kind ? kind : "none");
 		return 0;
 	}
-	kp_policy *p = calloc(1, sizeof *p);
-	if (!p)
-		return kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
+	kp_policy *p = kp_xcalloc(1, sizeof *p);
 	p->arena = kp_arena_new();
 	const char *file = kp_arena_strdup(p->arena, kp_value_file(root) ? kp_value_file(root) : "");
 	kp_value *copy = kp_value_copy(p->arena, root);
@@ -453,11 +451,7 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 	}
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? ps->cap * 2 : 8;
-		kp_policy **items = realloc(ps->items, cap * sizeof *items);
-		if (!items) {
-			kp_policy_free(p);
-			return kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
-		}
+		kp_policy **items = kp_xrealloc(ps->items, cap * sizeof *items);
 		ps->items = items;
 		ps->cap = cap;
 	}

@@ -1,6 +1,6 @@
 /* wildcard.c - Kyverno's `*` / `?` glob (ext/wildcard, which wraps
  * IGLOU-EU/go-wildcard v1.0.3: whole-string, case-sensitive, per code point). */
-#include "pattern.h"
+#include "k8s/k8s.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* gofmt.c - Go-compatible formatting of numbers and decoded JSON values,
  * so that string comparisons and messages read exactly as Kyverno's. */
-#include "pattern.h"
+#include "k8s/k8s.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -96,61 +96,6 @@ size_t kp_go_float_v(double f, char *buf, size_t n)
 }
 
 /* ------------------------------------------------------------------------
- * string buffer in an arena
- * ---------------------------------------------------------------------- */
-void kp_ab_init(kp_abuf *sb, kp_arena *a)
-{
-	sb->arena = a;
-	sb->cap = 64;
-	sb->s = kp_arena_alloc(a, sb->cap);
-	sb->len = 0;
-}
-
-void kp_ab_add(kp_abuf *sb, const char *s, size_t n)
-{
-	if (sb->len + n + 1 > sb->cap) {
-		size_t cap = sb->cap * 2;
-		while (cap < sb->len + n + 1)
-			cap *= 2;
-		char *ns = kp_arena_alloc(sb->arena, cap);
-		memcpy(ns, sb->s, sb->len);
-		sb->s = ns;
-		sb->cap = cap;
-	}
-	memcpy(sb->s + sb->len, s, n);
-	sb->len += n;
-	sb->s[sb->len] = 0;
-}
-
-void kp_ab_str(kp_abuf *sb, const char *s)
-{
-	kp_ab_add(sb, s, strlen(s));
-}
-
-void kp_ab_printf(kp_abuf *sb, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof buf) {
-		kp_ab_add(sb, buf, (size_t)n);
-		return;
-	}
-	char *big = malloc((size_t)n + 1);
-	if (!big)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	kp_ab_add(sb, big, (size_t)n);
-	free(big);
-}
-
-/* ------------------------------------------------------------------------
  * %v and %T of decoded JSON values
  * ---------------------------------------------------------------------- */
 static int pair_cmp(const void *a, const void *b)
@@ -160,7 +105,7 @@ static int pair_cmp(const void *a, const void *b)
 			    pb->key->u.s.len);
 }
 
-static void fmt_value(kp_abuf *sb, const kp_value *v, bool pat, size_t start,
+static void fmt_value(kp_buf *sb, const kp_value *v, bool pat, size_t start,
 		      size_t limit)
 {
 	if (sb->len - start > limit)
@@ -168,71 +113,69 @@ static void fmt_value(kp_abuf *sb, const kp_value *v, bool pat, size_t start,
 	char num[64];
 	switch (kp_value_type(v)) {
 	case KP_NULL:
-		kp_ab_str(sb, "<nil>");
+		kp_buf_puts(sb, "<nil>");
 		break;
 	case KP_BOOL:
-		kp_ab_str(sb, v->u.b ? "true" : "false");
+		kp_buf_puts(sb, v->u.b ? "true" : "false");
 		break;
 	case KP_INT:
 		if (pat) {
 			kp_go_float_v((double)v->u.i, num, sizeof num);
-			kp_ab_str(sb, num);
+			kp_buf_puts(sb, num);
 		} else {
-			kp_ab_printf(sb, "%lld", (long long)v->u.i);
+			kp_buf_printf(sb, "%lld", (long long)v->u.i);
 		}
 		break;
 	case KP_FLOAT:
 		kp_go_float_v(v->u.f, num, sizeof num);
-		kp_ab_str(sb, num);
+		kp_buf_puts(sb, num);
 		break;
 	case KP_STRING:
-		kp_ab_add(sb, v->u.s.ptr, v->u.s.len);
+		kp_buf_add(sb, v->u.s.ptr, v->u.s.len);
 		break;
 	case KP_SEQ:
-		kp_ab_str(sb, "[");
+		kp_buf_puts(sb, "[");
 		for (size_t i = 0; i < v->u.seq.n; i++) {
 			if (i)
-				kp_ab_str(sb, " ");
+				kp_buf_puts(sb, " ");
 			fmt_value(sb, v->u.seq.items[i], pat, start, limit);
 			if (sb->len - start > limit)
 				break;
 		}
-		kp_ab_str(sb, "]");
+		kp_buf_puts(sb, "]");
 		break;
 	case KP_MAP: {
 		size_t n = v->u.map.n;
-		const kp_pair **order = malloc((n ? n : 1) * sizeof *order);
-		if (!order)
-			return;
+		const kp_pair **order = kp_xmalloc((n ? n : 1) * sizeof *order);
 		for (size_t i = 0; i < n; i++)
 			order[i] = &v->u.map.pairs[i];
 		qsort(order, n, sizeof *order, pair_cmp);
-		kp_ab_str(sb, "map[");
+		kp_buf_puts(sb, "map[");
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				kp_ab_str(sb, " ");
-			kp_ab_add(sb, order[i]->key->u.s.ptr, order[i]->key->u.s.len);
-			kp_ab_str(sb, ":");
+				kp_buf_puts(sb, " ");
+			kp_buf_add(sb, order[i]->key->u.s.ptr, order[i]->key->u.s.len);
+			kp_buf_puts(sb, ":");
 			fmt_value(sb, order[i]->value, pat, start, limit);
 			if (sb->len - start > limit)
 				break;
 		}
-		kp_ab_str(sb, "]");
+		kp_buf_puts(sb, "]");
 		free(order);
 		break;
 	}
 	}
 }
 
-void kp_go_format_value(kp_abuf *sb, const kp_value *v, bool as_pattern,
+void kp_go_format_value(kp_buf *sb, const kp_value *v, bool as_pattern,
 			size_t limit)
 {
 	size_t start = sb->len;
 	fmt_value(sb, v, as_pattern, start, limit);
 	if (sb->len - start > limit) {
 		sb->len = start + limit;
-		sb->s[sb->len] = 0;
-		kp_ab_str(sb, "...");
+		sb->data[sb->len] = 0;
+		kp_buf_puts(sb, "...");
 	}
 }
 

@@ -4,7 +4,7 @@
  * resolver (resolve.go) followed by a JSON round trip, after which an
  * integral number is an int64 and anything else a float64.
  * KP_TYPING_YAML12 is the YAML 1.2 core schema with no round trip. */
-#include "internal.h"
+#include "value/value.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* arena.c - bump allocator for per-document, per-policy and per-evaluation
  * memory: many small allocations, one release. */
-#include "internal.h"
+#include "core/core.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +20,7 @@ struct kp_arena {
 
 static kp_chunk *chunk_new(size_t size)
 {
-	kp_chunk *c = malloc(sizeof(*c) + size);
-	if (!c) {
-		fputs("kpolicy: out of memory\n", stderr);
-		abort();
-	}
+	kp_chunk *c = kp_xmalloc(sizeof(*c) + size);
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;
@@ -33,11 +29,7 @@ static kp_chunk *chunk_new(size_t size)
 
 kp_arena *kp_arena_new(void)
 {
-	kp_arena *a = calloc(1, sizeof(*a));
-	if (!a) {
-		fputs("kpolicy: out of memory\n", stderr);
-		abort();
-	}
+	kp_arena *a = kp_xcalloc(1, sizeof(*a));
 	return a;
 }
 

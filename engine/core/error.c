@@ -1,5 +1,5 @@
 /* error.c - filling and formatting kp_error records. */
-#include "internal.h"
+#include "core/core.h"
 
 #include <string.h>
 

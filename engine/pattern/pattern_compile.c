@@ -1,7 +1,7 @@
 /* pattern_compile.c - compile a validate pattern (kp_value tree) into the
  * kp_pat AST once: anchors parsed, map keys sorted and split into Kyverno's
  * two evaluation phases, leaves pre-parsed.  Matching then only dispatches. */
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <stdlib.h>
 #include <string.h>

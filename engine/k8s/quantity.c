@@ -1,7 +1,7 @@
 /* quantity.c - Kubernetes resource.Quantity parsing and comparison
  * (k8s.io/apimachinery/pkg/api/resource: ParseQuantity, Quantity.Cmp), for
  * pattern comparisons such as "<=1Gi" or "0.5-2".  Values are kept exact. */
-#include "pattern.h"
+#include "k8s/k8s.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +191,7 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 		memcpy(digits + num_len, denom, denom_len);
 		D = digits;
 	} else {
-		heap = malloc(L);
-		if (!heap)
-			return false;
+		heap = kp_xmalloc(L);
 		memcpy(heap, num, num_len);
 		memcpy(heap + num_len, denom, denom_len);
 		D = heap;

@@ -1,5 +1,5 @@
 /* value.c - the document tree: constructors, accessors, documents. */
-#include "internal.h"
+#include "value/value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -230,9 +230,7 @@ struct kp_doc_shared {
 
 kp_doc *kp_doc_new(kp_arena *arena, kp_value *root, const char *file)
 {
-	kp_doc *d = calloc(1, sizeof(*d));
-	if (!d)
-		abort();
+	kp_doc *d = kp_xcalloc(1, sizeof(*d));
 	d->arena = arena;
 	d->root = root;
 	d->file = file;
@@ -258,9 +256,7 @@ void kp_doc_free(kp_doc *d)
 kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root)
 {
 	if (!list->shared) {
-		list->shared = calloc(1, sizeof(*list->shared));
-		if (!list->shared)
-			abort();
+		list->shared = kp_xcalloc(1, sizeof(*list->shared));
 		list->shared->arena = list->arena;
 		list->shared->refs = 1;
 	}

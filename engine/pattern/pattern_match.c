@@ -2,7 +2,7 @@
  * (validateResourceElement, validateMap with its two phases, validateArray,
  * the anchor handlers, metadata wildcard keys and the anchor-map
  * bookkeeping that turns some failures into empty-path errors). */
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <string.h>
 
@@ -675,71 +675,71 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
  * ---------------------------------------------------------------------- */
 #define KP_VALUE_TEXT_LIMIT 2048
 
-static void render(kp_abuf *sb, const perr *e)
+static void render(kp_buf *sb, const perr *e)
 {
 	switch (e->mk) {
 	case M_STRUCT:
-		kp_ab_printf(sb, "pattern and resource have different structures. Path: %s. "
+		kp_buf_printf(sb, "pattern and resource have different structures. Path: %s. "
 			     "Expected %s, found %s", e->tpath, kp_go_type_name(e->pat, true),
 			     kp_go_type_name(e->res, false));
 		break;
 	case M_LIST:
-		kp_ab_printf(sb, "validation rule failed at path %s, resource does not "
+		kp_buf_printf(sb, "validation rule failed at path %s, resource does not "
 			     "satisfy the expected overlay pattern", e->tpath);
 		break;
 	case M_LEAF:
-		kp_ab_str(sb, "resource value '");
+		kp_buf_puts(sb, "resource value '");
 		kp_go_format_value(sb, e->res, false, KP_VALUE_TEXT_LIMIT);
-		kp_ab_str(sb, "' does not match '");
+		kp_buf_puts(sb, "' does not match '");
 		kp_go_format_value(sb, e->pat, true, KP_VALUE_TEXT_LIMIT);
-		kp_ab_printf(sb, "' at path %s", e->tpath);
+		kp_buf_printf(sb, "' at path %s", e->tpath);
 		break;
 	case M_EMPTY_ARRAY:
-		kp_ab_str(sb, "pattern Array empty");
+		kp_buf_puts(sb, "pattern Array empty");
 		break;
 	case M_LEN:
-		kp_ab_printf(sb, "validate Array failed, array length mismatch, resource "
+		kp_buf_printf(sb, "validate Array failed, array length mismatch, resource "
 			     "Array len is %zu and pattern Array len is %zu", e->n1, e->n2);
 		break;
 	case M_NOTFOUND:
-		kp_ab_printf(sb, "%s/%s not found", e->tpath, e->elem);
+		kp_buf_printf(sb, "%s/%s not found", e->tpath, e->elem);
 		break;
 	case M_NEG:
-		kp_ab_printf(sb, "negation anchor matched in resource: %s is not allowed", e->tpath);
+		kp_buf_printf(sb, "negation anchor matched in resource: %s is not allowed", e->tpath);
 		break;
 	case M_COND_MISSING:
-		kp_ab_str(sb, "conditional anchor mismatch: conditional anchor key "
+		kp_buf_puts(sb, "conditional anchor mismatch: conditional anchor key "
 			  "doesn't exist in the resource");
 		break;
 	case M_WRAP_COND:
-		kp_ab_str(sb, "conditional anchor mismatch: ");
+		kp_buf_puts(sb, "conditional anchor mismatch: ");
 		render(sb, e->inner);
 		break;
 	case M_WRAP_GLOBAL:
-		kp_ab_str(sb, "global anchor mismatch: ");
+		kp_buf_puts(sb, "global anchor mismatch: ");
 		render(sb, e->inner);
 		break;
 	case M_EXIST_RTYPE:
-		kp_ab_printf(sb, "invalid resource type %s: Existence ^ () anchor can be "
+		kp_buf_printf(sb, "invalid resource type %s: Existence ^ () anchor can be "
 			     "used only on list/array type resource", kp_go_type_name(e->res, false));
 		break;
 	case M_EXIST_PTYPE:
-		kp_ab_printf(sb, "invalid pattern type %s: Pattern has to be of list to "
+		kp_buf_printf(sb, "invalid pattern type %s: Pattern has to be of list to "
 			     "compare against resource", kp_go_type_name(e->pat, true));
 		break;
 	case M_EXIST_PMAP:
-		kp_ab_str(sb, "invalid pattern type []interface {}: Pattern has to be of "
+		kp_buf_puts(sb, "invalid pattern type []interface {}: Pattern has to be of "
 			  "type map to compare against items in resource");
 		break;
 	case M_EXIST_FAIL:
-		kp_ab_printf(sb, "existence anchor validation failed at path %s", e->tpath);
+		kp_buf_printf(sb, "existence anchor validation failed at path %s", e->tpath);
 		break;
 	case M_JOIN:
 		for (const perr *i = e->inner; i; i = i->next) {
 			if (i != e->inner)
-				kp_ab_str(sb, "; ");
+				kp_buf_puts(sb, "; ");
 			if (sb->len > KP_JOIN_TEXT_LIMIT) {
-				kp_ab_str(sb, "...");
+				kp_buf_puts(sb, "...");
 				break;
 			}
 			render(sb, i);
@@ -761,10 +761,10 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 		out->status = KP_STATUS_PASS;
 		return;
 	}
-	kp_abuf sb;
-	kp_ab_init(&sb, scratch);
+	kp_buf sb;
+	kp_buf_init(&sb, scratch);
 	render(&sb, err);
-	out->error = sb.s;
+	out->error = kp_buf_str(&sb);
 	out->node = err->node ? err->node : res;
 	if (is_skip(err)) {
 		out->status = KP_STATUS_SKIP;

@@ -1,6 +1,6 @@
 /* userinfo.c - Kyverno CLI user-info (`kind: UserInfo`, kyverno's
  * RequestInfo) and values (`kind: Values`) documents. */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +44,7 @@ kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err)
 		bad(err, v, "", "a user info document must be a mapping");
 		return NULL;
 	}
-	kp_userinfo *u = calloc(1, sizeof *u);
-	if (!u) {
-		kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	kp_userinfo *u = kp_xcalloc(1, sizeof *u);
 	u->arena = kp_arena_new();
 	bool p_roles, p_croles, p_groups;
 	const kp_value *info = kp_value_get(v, "userInfo");
@@ -113,11 +109,7 @@ kp_values *kp_values_from_value(const kp_value *v, kp_error *err)
 			return NULL;
 		}
 	}
-	kp_values *vals = calloc(1, sizeof *vals);
-	if (!vals) {
-		kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	kp_values *vals = kp_xcalloc(1, sizeof *vals);
 	vals->arena = kp_arena_new();
 	vals->root = kp_value_copy(vals->arena, v);
 	vals->ns_selector = kp_value_get(vals->root, "namespaceSelector");

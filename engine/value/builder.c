@@ -2,7 +2,7 @@
  * loaders call these functions, so their trees are identical by
  * construction.  Handles anchors/aliases (shared nodes, expansion limit),
  * `<<` merge keys, duplicate keys (last wins, with a warning), depth limit. */
-#include "internal.h"
+#include "value/value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +15,6 @@
  * warning says so (a hostile `{a: 1, a: 1, ...}` would otherwise turn a few
  * bytes of input into a line of output each). */
 #define KP_MAX_DUP_WARNINGS 100
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fputs("kpolicy: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
 		     const kp_read_opts *opts, kp_error *err)
@@ -63,7 +53,7 @@ static void push_slot(kp_builder *b, kp_value *v)
 {
 	if (b->n_slots == b->slots_cap) {
 		b->slots_cap = b->slots_cap ? b->slots_cap * 2 : 256;
-		b->slots = xrealloc(b->slots, b->slots_cap * sizeof(*b->slots));
+		b->slots = kp_xrealloc(b->slots, b->slots_cap * sizeof(*b->slots));
 	}
 	b->slots[b->n_slots++] = v;
 }
@@ -85,9 +75,7 @@ static void hash_rebuild(kp_builder *b, kp_build_frame *f)
 	while (cap < pairs * 3)
 		cap *= 2;
 	free(f->hash);
-	f->hash = calloc(cap, sizeof(size_t));
-	if (!f->hash)
-		abort();
+	f->hash = kp_xcalloc(cap, sizeof(size_t));
 	f->hash_cap = cap;
 	for (size_t i = 0; i < pairs; i++) {
 		size_t slot = f->base + 2 * i;
@@ -267,9 +255,7 @@ static void anchor_index_rebuild(kp_builder *b)
 	while (cap < b->n_anchors * 4)
 		cap *= 2;
 	free(b->anchor_index);
-	b->anchor_index = calloc(cap, sizeof(size_t));
-	if (!b->anchor_index)
-		abort();
+	b->anchor_index = kp_xcalloc(cap, sizeof(size_t));
 	b->anchor_index_cap = cap;
 	for (size_t i = 0; i < b->n_anchors; i++)
 		b->anchor_index[anchor_slot(b, b->anchors[i].name)] = i + 1;
@@ -283,7 +269,7 @@ static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t 
 	/* a later definition of the same name shadows the earlier one */
 	if (b->n_anchors == b->anchors_cap) {
 		b->anchors_cap = b->anchors_cap ? b->anchors_cap * 2 : 16;
-		b->anchors = xrealloc(b->anchors, b->anchors_cap * sizeof(*b->anchors));
+		b->anchors = kp_xrealloc(b->anchors, b->anchors_cap * sizeof(*b->anchors));
 	}
 	b->anchors[b->n_anchors].name = anchor;
 	b->anchors[b->n_anchors].node = v;
@@ -341,7 +327,7 @@ static int open_collection(kp_builder *b, kp_type t, const char *anchor,
 				 "nesting deeper than %zu levels", b->opts.max_depth);
 	if (b->depth == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 32;
-		b->stack = xrealloc(b->stack, b->cap * sizeof(*b->stack));
+		b->stack = kp_xrealloc(b->stack, b->cap * sizeof(*b->stack));
 	}
 	kp_build_frame *f = &b->stack[b->depth++];
 	memset(f, 0, sizeof(*f));

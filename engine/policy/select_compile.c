@@ -1,7 +1,7 @@
 /* select_compile.c - match / exclude values -> kp_selector (the shapes of
  * kyverno api/kyverno/v1 MatchResources, ResourceFilter,
  * ResourceDescription, UserInfo). */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <ctype.h>
 #include <string.h>

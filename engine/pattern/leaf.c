@@ -1,7 +1,7 @@
 /* leaf.c - scalar patterns: Kyverno's pkg/engine/pattern (Validate and the
  * string pattern language: `|` alternatives, `&` conjunctions, operators,
  * ranges, durations, quantities, wildcards) and pkg/engine/operator. */
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <errno.h>
 #include <math.h>

@@ -13,7 +13,7 @@
 #ifndef KP_POLICY_H
 #define KP_POLICY_H
 
-#include "internal.h"
+#include "pattern/pattern.h"
 
 /* ------------------------------------------------------------------------
  * Selectors: one match/exclude block (ResourceFilter = ResourceDescription

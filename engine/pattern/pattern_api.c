@@ -1,7 +1,7 @@
 /* pattern_api.c - the public kp_pattern_* functions of kpolicy.h, and the
  * rule-level outcome of `pattern` / `anyPattern` rules with Kyverno's
  * messages (pkg/engine/handlers/validation/validate_resource.go). */
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +13,7 @@ struct kp_pattern {
 
 kp_pattern *kp_pattern_compile(const kp_value *pattern, kp_error *err)
 {
-	kp_pattern *p = calloc(1, sizeof *p);
-	if (!p) {
-		kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	kp_pattern *p = kp_xcalloc(1, sizeof *p);
 	p->arena = kp_arena_new();
 	const kp_value *copy = pattern ? kp_value_copy(p->arena, pattern) : NULL;
 	p->root = kp_pat_compile(p->arena, copy, KP_PAT_STRICT, "", err);
@@ -60,40 +56,40 @@ void kp_pattern_free(kp_pattern *p)
 }
 
 /* "<M>." unless M already ends with '.' */
-static void add_message(kp_abuf *sb, const char *m)
+static void add_message(kp_buf *sb, const char *m)
 {
-	kp_ab_str(sb, m);
+	kp_buf_puts(sb, m);
 	size_t n = strlen(m);
 	if (n == 0 || m[n - 1] != '.')
-		kp_ab_str(sb, ".");
+		kp_buf_puts(sb, ".");
 }
 
 const char *kp_pat_rule_message(kp_arena *a, const char *rule,
 				const char *message, const kp_pat_result *r)
 {
 	bool has_msg = message && message[0];
-	kp_abuf sb;
-	kp_ab_init(&sb, a);
+	kp_buf sb;
+	kp_buf_init(&sb, a);
 	switch (r->status) {
 	case KP_STATUS_PASS:
-		kp_ab_printf(&sb, "validation rule '%s' passed.", rule);
+		kp_buf_printf(&sb, "validation rule '%s' passed.", rule);
 		break;
 	case KP_STATUS_SKIP:
-		kp_ab_str(&sb, r->error);
+		kp_buf_puts(&sb, r->error);
 		break;
 	default:
-		kp_ab_str(&sb, "validation error: ");
+		kp_buf_puts(&sb, "validation error: ");
 		if (has_msg) {
 			add_message(&sb, message);
-			kp_ab_str(&sb, " ");
+			kp_buf_puts(&sb, " ");
 		}
 		if (r->status == KP_STATUS_FAIL && r->path[0])
-			kp_ab_printf(&sb, "rule %s failed at path %s", rule, r->path);
+			kp_buf_printf(&sb, "rule %s failed at path %s", rule, r->path);
 		else
-			kp_ab_printf(&sb, "rule %s execution error: %s", rule, r->error);
+			kp_buf_printf(&sb, "rule %s execution error: %s", rule, r->error);
 		break;
 	}
-	return sb.s;
+	return kp_buf_str(&sb);
 }
 
 void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
@@ -103,19 +99,19 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 {
 	memset(out, 0, sizeof *out);
 	out->node = res;
-	kp_abuf failed, skipped;
-	kp_ab_init(&failed, scratch);
-	kp_ab_init(&skipped, scratch);
+	kp_buf failed, skipped;
+	kp_buf_init(&failed, scratch);
+	kp_buf_init(&skipped, scratch);
 	bool any_failed = false, any_skipped = false;
 	for (size_t i = 0; i < n; i++) {
 		kp_pat_result r;
 		kp_pat_match(pats[i], res, scratch, &r);
 		if (r.status == KP_STATUS_PASS) {
-			kp_abuf sb;
-			kp_ab_init(&sb, scratch);
-			kp_ab_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
+			kp_buf sb;
+			kp_buf_init(&sb, scratch);
+			kp_buf_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
 			out->status = KP_STATUS_PASS;
-			out->message = sb.s;
+			out->message = kp_buf_str(&sb);
 			out->path = NULL;
 			out->node = res;
 			out->passed_index = i;
@@ -123,17 +119,17 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		}
 		if (r.status == KP_STATUS_SKIP) {
 			if (any_skipped)
-				kp_ab_str(&skipped, " ");
-			kp_ab_printf(&skipped, "rule %s[%zu] skipped: %s", rule, i, r.error);
+				kp_buf_puts(&skipped, " ");
+			kp_buf_printf(&skipped, "rule %s[%zu] skipped: %s", rule, i, r.error);
 			any_skipped = true;
 			continue;
 		}
 		if (any_failed)
-			kp_ab_str(&failed, " ");
+			kp_buf_puts(&failed, " ");
 		if (r.status == KP_STATUS_FAIL && r.path[0])
-			kp_ab_printf(&failed, "rule %s[%zu] failed at path %s", rule, i, r.path);
+			kp_buf_printf(&failed, "rule %s[%zu] failed at path %s", rule, i, r.path);
 		else
-			kp_ab_printf(&failed, "rule %s[%zu] failed: %s", rule, i, r.error);
+			kp_buf_printf(&failed, "rule %s[%zu] failed: %s", rule, i, r.error);
 		if (!any_failed) {
 			out->path = r.status == KP_STATUS_FAIL ? r.path : "";
 			out->node = r.node;
@@ -141,22 +137,22 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		any_failed = true;
 	}
 	if (any_failed) {
-		kp_abuf sb;
-		kp_ab_init(&sb, scratch);
-		kp_ab_str(&sb, "validation error: ");
+		kp_buf sb;
+		kp_buf_init(&sb, scratch);
+		kp_buf_puts(&sb, "validation error: ");
 		if (message && message[0]) {
-			kp_ab_str(&sb, message);
+			kp_buf_puts(&sb, message);
 			size_t ml = strlen(message);
-			kp_ab_str(&sb, message[ml - 1] == '.' ? " " : ". ");
+			kp_buf_puts(&sb, message[ml - 1] == '.' ? " " : ". ");
 		}
-		kp_ab_add(&sb, failed.s, failed.len);
+		kp_buf_add(&sb, failed.data, failed.len);
 		out->status = KP_STATUS_FAIL;
-		out->message = sb.s;
+		out->message = kp_buf_str(&sb);
 		return;
 	}
 	if (any_skipped) {
 		out->status = KP_STATUS_SKIP;
-		out->message = skipped.s;
+		out->message = kp_buf_str(&skipped);
 		out->path = NULL;
 		return;
 	}

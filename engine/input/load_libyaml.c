@@ -1,5 +1,5 @@
 /* load_libyaml.c - libyaml (0.2.x) events -> document builder. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +15,9 @@ typedef struct {
 
 static void *ly_open(const char *buf, size_t len, unsigned line0)
 {
-	ly_session *s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	if (!yaml_parser_initialize(&s->parser)) {
-		free(s);
-		return NULL;
-	}
+	ly_session *s = kp_xcalloc(1, sizeof(*s));
+	if (!yaml_parser_initialize(&s->parser))
+		kp_oom(sizeof(*s));
 	/* the encoding is fixed to UTF-8, which turns off libyaml's BOM
 	 * detection: skip a byte-order mark here (it occupies no column) */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -69,7 +65,7 @@ static int ly_error(ly_session *s, kp_builder *b, kp_error *err)
 				 p->problem ? p->problem : "invalid input");
 	}
 	if (p->error == YAML_MEMORY_ERROR)
-		return kp_errorf(err, KP_E_NOMEM, b->file, 0, 0, "out of memory while parsing");
+		kp_oom(0);
 	line = s->line0 + (unsigned)p->problem_mark.line + 1;
 	col = (unsigned)p->problem_mark.column + 1;
 	if (p->context)

@@ -1,7 +1,7 @@
 /* select.c - does a rule select a resource?  Mirrors kyverno
  * pkg/engine/utils/match.go (MatchesResourceDescription and its helpers)
  * and pkg/utils/match (kinds, names, annotations, labels, subjects). */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * resource, its pattern or anyPattern outcome, and the result row Kyverno
  * would report (pkg/engine/handlers/validation/validate_resource.go and the
  * CLI's result counting). */
-#include "pattern.h"
-#include "policy.h"
+#include "pattern/pattern.h"
+#include "policy/policy.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -52,9 +52,7 @@ static bool rule_is_wild(const kp_rule *r)
 
 static void refs_push(kp_rule_ref **v, size_t *n, const kp_policy *p, const kp_rule *r)
 {
-	*v = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!*v)
-		abort();
+	*v = kp_xrealloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[(*n)++] = (kp_rule_ref){p, r};
 }
 
@@ -68,9 +66,7 @@ static bool index_has_kind(const kp_kind_index *ix, const char *kind)
 
 static kp_kind_index *index_build(const kp_policy_set *ps)
 {
-	kp_kind_index *ix = calloc(1, sizeof(*ix));
-	if (!ix)
-		abort();
+	kp_kind_index *ix = kp_xcalloc(1, sizeof(*ix));
 	/* distinct literal kinds */
 	for (size_t i = 0; i < ps->n; i++) {
 		const kp_policy *p = ps->items[i];
@@ -81,9 +77,7 @@ static kp_kind_index *index_build(const kp_policy_set *ps)
 					const char *kind = r->match.blocks[b].kinds[k].kind;
 					if (has_wild(kind) || index_has_kind(ix, kind))
 						continue;
-					ix->kinds = realloc(ix->kinds, (ix->n_kinds + 1) * sizeof(*ix->kinds));
-					if (!ix->kinds)
-						abort();
+					ix->kinds = kp_xrealloc(ix->kinds, (ix->n_kinds + 1) * sizeof(*ix->kinds));
 					ix->kinds[ix->n_kinds++] = (kp_kind_entry){kind, NULL, 0};
 				}
 		}

@@ -26,7 +26,7 @@
  * in libyaml; diagnostics are 1-based.  Other syntax errors keep libfyaml's
  * own position and message, which can differ from libyaml's.  Nothing here recurses on the input:
  * open collections are tracked in a heap array. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <libfyaml.h>
 #include <stdlib.h>
@@ -82,32 +82,24 @@ static size_t forbidden_char(const char *buf, size_t len)
 
 static void *fy_open(const char *buf, size_t len, unsigned line0)
 {
-	fy_session *s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
+	fy_session *s = kp_xcalloc(1, sizeof(*s));
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;          /* collect, print nothing */
 	dcfg.output_fn = NULL;
 	dcfg.colorize = false;
 	s->diag = fy_diag_create(&dcfg);
-	if (!s->diag) {
-		free(s);
-		return NULL;
-	}
+	if (!s->diag)
+		kp_oom(sizeof(*s));
 	fy_diag_set_collect_errors(s->diag, true);
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_JSON_NONE | FYPCF_DISABLE_DEPTH_LIMIT,
 		.diag = s->diag,
 	};
 	s->parser = fy_parser_create(&cfg);
-	if (!s->parser || fy_parser_set_string(s->parser, buf, len) != 0) {
-		if (s->parser)
-			fy_parser_destroy(s->parser);
-		fy_diag_destroy(s->diag);
-		free(s);
-		return NULL;
-	}
+	/* both fail only when memory is short */
+	if (!s->parser || fy_parser_set_string(s->parser, buf, len) != 0)
+		kp_oom(len);
 	s->buf = buf;
 	s->len = len;
 	s->line0 = line0;
@@ -288,9 +280,7 @@ static void push_open(fy_session *s, bool map, bool flow)
 {
 	if (s->depth == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 32;
-		fy_open_coll *n = realloc(s->open, s->cap * sizeof(*n));
-		if (!n)
-			abort();
+		fy_open_coll *n = kp_xrealloc(s->open, s->cap * sizeof(*n));
 		s->open = n;
 	}
 	s->open[s->depth++] = (fy_open_coll){map, flow, 0};
@@ -317,9 +307,7 @@ static size_t decode_single_quoted(fy_session *s, size_t from, size_t to)
 {
 	size_t need = to - from + 1;
 	if (need > s->scratch_cap) {
-		char *n = realloc(s->scratch, need);
-		if (!n)
-			abort();
+		char *n = kp_xrealloc(s->scratch, need);
 		s->scratch = n;
 		s->scratch_cap = need;
 	}

@@ -1,6 +1,6 @@
 /* duration.c - Go's time.ParseDuration, for duration comparisons in
  * patterns ("<1h30m", ">=300ms"). */
-#include "pattern.h"
+#include "k8s/k8s.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * number of paths grow exponentially with depth) is not walked again, and
  * named pipes, sockets and devices below a directory are not opened (a FIFO
  * would block the run forever). */
-#include "internal.h"
+#include "input/input.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,9 +56,7 @@ static char *join(const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
 	bool slash = dl && dir[dl - 1] == '/';
-	char *p = malloc(dl + nl + 2);
-	if (!p)
-		abort();
+	char *p = kp_xmalloc(dl + nl + 2);
 	memcpy(p, dir, dl);
 	if (!slash)
 		p[dl++] = '/';
@@ -93,13 +91,11 @@ static int cmp_seen(const void *a, const void *b)
 /* Count one more entry into the directory st; returns the count. */
 static unsigned note_visit(kp_walker *w, const struct stat *st)
 {
-	kp_walk_seen *n = malloc(sizeof(*n));
-	if (!n)
-		abort();
+	kp_walk_seen *n = kp_xmalloc(sizeof(*n));
 	*n = (kp_walk_seen){.dev = st->st_dev, .ino = st->st_ino};
 	kp_walk_seen **found = tsearch(n, &w->seen, cmp_seen);
 	if (!found)
-		abort();
+		kp_oom(sizeof(*n));
 	if (*found != n)
 		free(n);
 	return ++(*found)->visits;
@@ -145,13 +141,9 @@ static int push_dir(kp_walker *w, char *path, const struct stat *st)
 			continue;
 		if (d.n == cap) {
 			cap = cap ? cap * 2 : 16;
-			d.names = realloc(d.names, cap * sizeof(*d.names));
-			if (!d.names)
-				abort();
+			d.names = kp_xrealloc(d.names, cap * sizeof(*d.names));
 		}
-		d.names[d.n] = strdup(de->d_name);
-		if (!d.names[d.n])
-			abort();
+		d.names[d.n] = kp_xstrdup(de->d_name);
 		d.n++;
 	}
 	closedir(dir);
@@ -159,9 +151,7 @@ static int push_dir(kp_walker *w, char *path, const struct stat *st)
 		qsort(d.names, d.n, sizeof(*d.names), cmp_names);
 	if (w->depth == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 8;
-		w->dirs = realloc(w->dirs, w->cap * sizeof(*w->dirs));
-		if (!w->dirs)
-			abort();
+		w->dirs = kp_xrealloc(w->dirs, w->cap * sizeof(*w->dirs));
 	}
 	w->dirs[w->depth++] = d;
 	return 0;
@@ -180,9 +170,7 @@ int kp_walk_inputs(const char *path,
 		return cb(ud, path, NULL);
 
 	kp_walker w = {.cb = cb, .ud = ud};
-	char *root = strdup(path);
-	if (!root)
-		abort();
+	char *root = kp_xstrdup(path);
 	int rc = push_dir(&w, root, &st);
 	while (rc == 0 && w.depth) {
 		kp_walk_dir *d = &w.dirs[w.depth - 1];

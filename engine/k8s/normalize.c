@@ -1,7 +1,7 @@
 /* normalize.c - the Kyverno CLI's normalisation of a resource before it is
  * evaluated (kyverno-semantics.md section 15): a default namespace for
  * namespaced kinds, and empty maps in place of null label-like maps. */
-#include "internal.h"
+#include "k8s/k8s.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +80,7 @@ static bool is_nil_map_key(const kp_value *k)
 static void normalize_nil_maps(kp_arena *a, kp_value *root)
 {
 	size_t cap = 64, n = 0;
-	kp_value **stack = malloc(cap * sizeof(*stack));
-	if (!stack)
-		abort();
+	kp_value **stack = kp_xmalloc(cap * sizeof(*stack));
 	stack[n++] = root;
 	while (n) {
 		kp_value *v = stack[--n];
@@ -90,9 +88,7 @@ static void normalize_nil_maps(kp_arena *a, kp_value *root)
 		if (n + kids > cap) {
 			while (n + kids > cap)
 				cap *= 2;
-			stack = realloc(stack, cap * sizeof(*stack));
-			if (!stack)
-				abort();
+			stack = kp_xrealloc(stack, cap * sizeof(*stack));
 		}
 		if (v->type == KP_SEQ) {
 			for (size_t i = v->u.seq.n; i-- > 0;)

@@ -2,7 +2,7 @@
  * (pkg/autogen/v1/autogen.go, rule.go, internal/gvk.go) done on kp_value
  * trees: generated rules are new trees in the policy arena that share
  * nothing mutable with the rules they come from. */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * loader and yields one document at a time.  Only the chunk being parsed
  * (and what was read ahead of it) is held, so memory follows the largest
  * document, not the size of the stream. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -69,10 +69,8 @@ static unsigned count_lines(const char *buf, size_t n)
 
 static kp_reader *reader_new(const char *name, const kp_read_opts *opts)
 {
-	kp_reader *r = calloc(1, sizeof(*r));
-	if (!r)
-		abort();
-	r->name = strdup(name);
+	kp_reader *r = kp_xcalloc(1, sizeof(*r));
+	r->name = kp_xstrdup(name);
 	if (opts)
 		r->opts = *opts;
 	if (!r->opts.max_doc_bytes)
@@ -90,9 +88,7 @@ kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 {
 	(void)err;
 	kp_reader *r = reader_new(name, opts);
-	r->buf = malloc(len + 1);
-	if (!r->buf)
-		abort();
+	r->buf = kp_xmalloc(len + 1);
 	memcpy(r->buf, buf, len);
 	r->buf[len] = 0;
 	r->cap = len + 1;
@@ -112,9 +108,7 @@ kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 	}
 	kp_reader *r = reader_new(is_stdin ? "<stdin>" : path, opts);
 	r->cap = KP_READ_BLOCK;
-	r->buf = malloc(r->cap);
-	if (!r->buf)
-		abort();
+	r->buf = kp_xmalloc(r->cap);
 	r->f = f;
 	r->close_f = !is_stdin;
 	return r;
@@ -152,9 +146,7 @@ static int fill(kp_reader *r, kp_error *err)
 		size_t cap = r->cap ? r->cap * 2 : KP_READ_BLOCK;
 		while (cap - r->end < KP_READ_BLOCK / 2)
 			cap *= 2;
-		r->buf = realloc(r->buf, cap);
-		if (!r->buf)
-			abort();
+		r->buf = kp_xrealloc(r->buf, cap);
 		r->cap = cap;
 	}
 	size_t n = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->f);
@@ -367,8 +359,6 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			if (rc <= 0)
 				return rc;
 			r->session = r->ops->open(data, len, first - 1);
-			if (!r->session)
-				return kp_errorf(err, KP_E_NOMEM, r->name, 0, 0, "out of memory");
 		}
 		kp_arena *a = kp_arena_new();
 		kp_builder b;
