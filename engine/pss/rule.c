@@ -517,49 +517,22 @@ bool kp_pss_pod_of(const kp_value *res, const char *kind,
 
 /* ---- the message ---- */
 
-typedef struct sb {
-	char *p;
-	size_t n, cap;
-} sb;
-
-static void sb_add(sb *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = (b->cap ? b->cap * 2 : 256);
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		char *np = realloc(b->p, nc);
-		if (!np)
-			abort();
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
-static void sb_str(sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
 /* strings.ReplaceAll(s, from, to) */
-static void sb_replace(sb *b, const char *s, const char *from, const char *to)
+static void buf_replace(kp_buf *b, const char *s, const char *from, const char *to)
 {
 	size_t fl = strlen(from);
 	const char *hit;
 	while ((hit = strstr(s, from))) {
-		sb_add(b, s, (size_t)(hit - s));
-		sb_str(b, to);
+		kp_buf_add(b, s, (size_t)(hit - s));
+		kp_buf_puts(b, to);
 		s = hit + fl;
 	}
-	sb_str(b, s);
+	kp_buf_puts(b, s);
 }
 
 /* convertChecks: spec -> the controller's pod spec, then metadata ->
  * spec.template.metadata for every kind (plain substring replacements). */
-static void field_text(sb *b, const char *field, const char *kind)
+static void field_text(kp_buf *b, const char *field, const char *kind)
 {
 	static const char *const ctrls[] = {"DaemonSet", "Deployment", "Job", "StatefulSet",
 					    "ReplicaSet", "ReplicationController", NULL};
@@ -569,84 +542,79 @@ static void field_text(sb *b, const char *field, const char *kind)
 			spec_to = "spec.template.spec";
 	if (kind && !strcmp(kind, "CronJob"))
 		spec_to = "spec.jobTemplate.spec.template.spec";
-	sb t = {0};
+	kp_buf t = {0};
 	if (spec_to)
-		sb_replace(&t, field, "spec", spec_to);
+		buf_replace(&t, field, "spec", spec_to);
 	else
-		sb_str(&t, field);
-	sb_replace(b, t.p, "metadata", "spec.template.metadata");
-	free(t.p);
+		kp_buf_puts(&t, field);
+	buf_replace(b, kp_buf_str(&t), "metadata", "spec.template.metadata");
+	kp_buf_free(&t);
 }
 
-static void ferr_text(sb *b, const kp_pss_ferr *e, const char *kind)
+static void ferr_text(kp_buf *b, const kp_pss_ferr *e, const char *kind)
 {
 	field_text(b, e->field, kind);
 	if (e->required) {
-		sb_str(b, ": Required value");
+		kp_buf_puts(b, ": Required value");
 		return;
 	}
-	char num[32];
 	switch (e->bad) {
 	case KP_PSS_BAD_NONE:
-		sb_str(b, ": Forbidden");
+		kp_buf_puts(b, ": Forbidden");
 		return;
 	case KP_PSS_BAD_STRING:
-		sb_str(b, " is forbidden, forbidden values found: ");
-		sb_str(b, e->str);
+		kp_buf_puts(b, " is forbidden, forbidden values found: ");
+		kp_buf_puts(b, e->str);
 		return;
 	case KP_PSS_BAD_BOOL:
-		sb_str(b, " is forbidden, forbidden values found: ");
-		sb_str(b, e->b ? "true" : "false");
+		kp_buf_puts(b, " is forbidden, forbidden values found: ");
+		kp_buf_puts(b, e->b ? "true" : "false");
 		return;
 	case KP_PSS_BAD_INT:
-		snprintf(num, sizeof num, "%lld", (long long)e->i);
-		sb_str(b, " is forbidden, forbidden values found: ");
-		sb_str(b, num);
+		kp_buf_printf(b, " is forbidden, forbidden values found: %lld", (long long)e->i);
 		return;
 	case KP_PSS_BAD_LIST:
-		sb_str(b, " is forbidden, forbidden values found: [");
+		kp_buf_puts(b, " is forbidden, forbidden values found: [");
 		for (size_t i = 0; i < e->n_list; i++) {
 			if (i)
-				sb_str(b, " ");
-			sb_str(b, e->list[i]);
+				kp_buf_puts(b, " ");
+			kp_buf_puts(b, e->list[i]);
 		}
-		sb_str(b, "]");
+		kp_buf_puts(b, "]");
 		return;
 	}
 }
 
 char *kp_pss_ferr_text(kp_arena *a, const kp_pss_ferr *e, const char *kind)
 {
-	sb b = {0};
+	kp_buf b;
+	kp_buf_init(&b, a);
 	ferr_text(&b, e, kind);
-	char *s = kp_arena_strdup(a, b.p ? b.p : "");
-	free(b.p);
-	return s;
+	return (char *)kp_buf_str(&b);
 }
 
 char *kp_pss_message(kp_arena *a, const char *rule, const kp_pss_rule *r,
 		     const char *kind, const kp_pss_finding *f, size_t n)
 {
-	sb b = {0};
-	sb_str(&b, "Validation rule '");
-	sb_str(&b, rule);
-	sb_str(&b, "' failed. It violates PodSecurity \"");
-	sb_str(&b, r->level_raw);
-	sb_str(&b, ":");
-	sb_str(&b, r->version_raw);
-	sb_str(&b, "\": ");
+	kp_buf b;
+	kp_buf_init(&b, a);
+	kp_buf_puts(&b, "Validation rule '");
+	kp_buf_puts(&b, rule);
+	kp_buf_puts(&b, "' failed. It violates PodSecurity \"");
+	kp_buf_puts(&b, r->level_raw);
+	kp_buf_puts(&b, ":");
+	kp_buf_puts(&b, r->version_raw);
+	kp_buf_puts(&b, "\": ");
 	for (size_t i = 0; i < n; i++) {
-		sb_str(&b, "(Forbidden reason: ");
-		sb_str(&b, f[i].reason);
-		sb_str(&b, ", field error list: [");
+		kp_buf_puts(&b, "(Forbidden reason: ");
+		kp_buf_puts(&b, f[i].reason);
+		kp_buf_puts(&b, ", field error list: [");
 		for (size_t k = 0; k < f[i].n_errs; k++) {
 			if (k)
-				sb_str(&b, ", ");
+				kp_buf_puts(&b, ", ");
 			ferr_text(&b, &f[i].errs[k], kind);
 		}
-		sb_str(&b, "])");
+		kp_buf_puts(&b, "])");
 	}
-	char *s = kp_arena_strdup(a, b.p);
-	free(b.p);
-	return s;
+	return (char *)kp_buf_str(&b);
 }
