@@ -122,7 +122,7 @@ static void unit_warn(void *ud, const kp_error *w)
 	unit_diag(ud, "warning", w);
 }
 
-static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
+static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d)
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
@@ -134,13 +134,13 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 	row_ctx rc = {.u = u, .id = &id, .fmt = c->fmt};
 	kp_error e;
 	u->n_resources++;
-	if (kp_evaluate(c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
+	if (kp_evaluate(ctx, c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
 }
 
-static void process_unit(const apply_ctx *c, unit *u)
+static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 {
 	if (!u->data)
 		return;
@@ -158,7 +158,7 @@ static void process_unit(const apply_ctx *c, unit *u)
 			u->status = 2;
 			continue;
 		}
-		process_doc(c, u, d);
+		process_doc(c, ctx, u, d);
 		kp_doc_free(d);
 	}
 	kp_reader_close(r);
@@ -190,6 +190,7 @@ typedef struct pipeline {
 	 * memory does not grow with the number of failures */
 	kp_buf text_rows;
 	FILE *text_spill;
+	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
 } pipeline;
@@ -197,6 +198,7 @@ typedef struct pipeline {
 static void *worker(void *arg)
 {
 	pipeline *p = arg;
+	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);   /* one per thread */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->q_next == p->q_tail && !p->closing)
@@ -205,12 +207,13 @@ static void *worker(void *arg)
 			break;
 		unit *u = p->q[p->q_next++ % p->q_cap];
 		pthread_mutex_unlock(&p->mu);
-		process_unit(p->c, u);
+		process_unit(p->c, ctx, u);
 		pthread_mutex_lock(&p->mu);
 		u->done = 1;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
+	kp_eval_ctx_free(ctx);
 	return NULL;
 }
 
@@ -306,7 +309,7 @@ static void drain_one(pipeline *p)
 static void submit(pipeline *p, unit *u)
 {
 	if (!p->nthreads) {
-		process_unit(p->c, u);
+		process_unit(p->c, p->main_ctx, u);
 		write_unit(p, u);
 		return;
 	}
@@ -553,6 +556,7 @@ int kp_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		return 2;
 	}
+	kp_policy_set_seal(c.ps);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;
 	if (values_file && !(values = load_values(values_file, "values", &c.ro, NULL)))
@@ -566,7 +570,8 @@ int kp_cmd_apply(int argc, char **argv)
 	c.eval.userinfo = ui;
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
-		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
+		      .main_ctx = kp_eval_ctx_new(NULL)};
 	if (jobs > 1) {
 		p.q_cap = (size_t)jobs * 4;
 		p.q = calloc(p.q_cap, sizeof(*p.q));
@@ -600,6 +605,7 @@ int kp_cmd_apply(int argc, char **argv)
 		free(p.names[i]);
 	free(p.names);
 	free(p.q);
+	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
 	kp_values_free(values);
 	kp_userinfo_free(ui);

@@ -134,4 +134,18 @@ kp_value *kp_build_root(kp_builder *b);
  * strings keep s. */
 void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
 
+/* ------------------------------------------------------------------------
+ * Errors at a node (error_at.c): err gets the node's file:line:col (at may
+ * be NULL: unknown), `path` (a JSON pointer in the document, may be NULL)
+ * and the message.  Return -1, so callers can `return kp_error_at(...)`.
+ * ---------------------------------------------------------------------- */
+int kp_error_at(kp_error *err, kp_code code, const kp_value *at,
+		const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+int kp_error_vat(kp_error *err, kp_code code, const kp_value *at,
+		 const char *path, const char *fmt, va_list ap);
+/* KP_E_UNSUPPORTED naming `feature` ("unsupported: <feature>"). */
+int kp_error_unsupported(kp_error *err, const kp_value *at, const char *path,
+			 const char *feature);
+
 #endif /* KP_VALUE_H */
