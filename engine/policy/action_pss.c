@@ -48,6 +48,9 @@ static void pss_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	out->message = kp_pss_message(a, run->rule->name, pr, kind, f, (size_t)n);
 	for (int i = 0; i < n && !out->node; i++)
 		out->node = f[i].node;
+	/* the first field error's place in the resource (no Kyverno
+	 * counterpart: podSecurity reports no path) */
+	out->path = kp_pss_pointer(a, f[0].n_errs ? f[0].errs[0].field : NULL, kind);
 }
 
 const kp_action_ops kp_action_pod_security = {

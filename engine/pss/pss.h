@@ -140,6 +140,12 @@ bool kp_pss_pod_of(const kp_value *resource, const char *kind,
 char *kp_pss_message(kp_arena *a, const char *rule, const kp_pss_rule *r,
 		     const char *kind, const kp_pss_finding *f, size_t n);
 
+/* A field error's field ("spec.containers[0].ports[1].hostPort",
+ * "metadata.annotations[a/b]"; NULL: the pod spec) as a JSON pointer into
+ * a resource of `kind` ("/spec/template/spec/containers/0/ports/1/hostPort",
+ * "/metadata/annotations/a~1b"). */
+char *kp_pss_pointer(kp_arena *a, const char *field, const char *kind);
+
 /* One field error as FormatChecksPrint renders it (field rewritten). */
 char *kp_pss_ferr_text(kp_arena *a, const kp_pss_ferr *e, const char *kind);
 

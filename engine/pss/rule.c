@@ -593,6 +593,71 @@ char *kp_pss_ferr_text(kp_arena *a, const kp_pss_ferr *e, const char *kind)
 	return (char *)kp_buf_str(&b);
 }
 
+/* Where the pod lives in a resource of `kind`: its spec and metadata as
+ * JSON pointers (getSpec). */
+static void pod_prefixes(const char *kind, const char **spec, const char **meta)
+{
+	*spec = "/spec";
+	*meta = "/metadata";
+	if (!kind || !strcmp(kind, "Pod"))
+		return;
+	if (!strcmp(kind, "CronJob")) {
+		*spec = "/spec/jobTemplate/spec/template/spec";
+		*meta = "/spec/jobTemplate/metadata";
+		return;
+	}
+	*spec = "/spec/template/spec";
+	*meta = "/spec/template/metadata";
+}
+
+/* JSON pointer escaping of one reference token */
+static void pointer_token(kp_buf *b, const char *s, size_t n)
+{
+	kp_buf_puts(b, "/");
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '~')
+			kp_buf_puts(b, "~0");
+		else if (s[i] == '/')
+			kp_buf_puts(b, "~1");
+		else
+			kp_buf_add(b, s + i, 1);
+	}
+}
+
+char *kp_pss_pointer(kp_arena *a, const char *field, const char *kind)
+{
+	const char *spec, *meta;
+	pod_prefixes(kind, &spec, &meta);
+	kp_buf b;
+	kp_buf_init(&b, a);
+	const char *f = field ? field : "spec";
+	if (!strncmp(f, "spec", 4) && (f[4] == '.' || !f[4])) {
+		kp_buf_puts(&b, spec);
+		f += 4;
+	} else if (!strncmp(f, "metadata", 8) && (f[8] == '.' || !f[8])) {
+		kp_buf_puts(&b, meta);
+		f += 8;
+	}
+	while (*f) {
+		if (*f == '.') {
+			f++;
+			continue;
+		}
+		if (*f == '[') {
+			const char *end = strchr(f, ']');
+			if (!end)
+				end = f + strlen(f);
+			pointer_token(&b, f + 1, (size_t)(end - f - 1));
+			f = *end ? end + 1 : end;
+			continue;
+		}
+		size_t n = strcspn(f, ".[");
+		pointer_token(&b, f, n);
+		f += n;
+	}
+	return (char *)kp_buf_str(&b);
+}
+
 char *kp_pss_message(kp_arena *a, const char *rule, const kp_pss_rule *r,
 		     const char *kind, const kp_pss_finding *f, size_t n)
 {

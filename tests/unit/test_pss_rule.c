@@ -132,7 +132,7 @@ Test(pss_rule, message_controllers_rewrite_fields)
 		"(Forbidden reason: privileged, field error list: [spec.containers[0].securityContext.privileged "
 		"is forbidden, forbidden values found: true])";
 	cr_expect_str_eq(pss_msg(r, "b", "Pod", pod),
-		kp_arena_printf(pss_arena, "Validation rule 'b' failed. It violates PodSecurity \"baseline:latest\": %s", tail_pod));
+		kp_arena_printf(pss_scratch(), "Validation rule 'b' failed. It violates PodSecurity \"baseline:latest\": %s", tail_pod));
 	const char *m = pss_msg(r, "autogen-b", "Deployment", pod);
 	cr_expect(strstr(m, "[spec.template.spec.containers[0].securityContext.privileged is forbidden"), "%s", m);
 	cr_expect(strstr(m, "[spec.template.metadata.annotations[container.apparmor"), "%s", m);
@@ -247,9 +247,23 @@ Test(pss_rule, finding_points_at_the_node)
 	kp_pss_finding *f;
 	const char *dec;
 	const kp_value *p = pss_doc("spec:\n  containers:\n  - name: c\n    securityContext:\n      privileged: true\n");
-	int n = kp_pss_eval(rule("{level: baseline}"), NULL, kp_value_get(p, "spec"), pss_arena, &f, &dec);
+	int n = kp_pss_eval(rule("{level: baseline}"), NULL, kp_value_get(p, "spec"), pss_scratch(), &f, &dec);
 	cr_assert_eq(n, 1);
 	cr_expect_eq(kp_value_line(f[0].node), 5);
 	cr_expect_eq(kp_value_col(f[0].node), 19);
 	cr_expect_str_eq(f[0].errs[0].container, "c");
+}
+
+Test(pss_rule, pointers_into_resources)
+{
+	cr_expect_str_eq(kp_pss_pointer(pss_scratch(), "spec.containers[0].ports[1].hostPort", "Pod"),
+			 "/spec/containers/0/ports/1/hostPort");
+	cr_expect_str_eq(kp_pss_pointer(pss_scratch(), "spec.containers[0].securityContext.privileged", "Deployment"),
+			 "/spec/template/spec/containers/0/securityContext/privileged");
+	cr_expect_str_eq(kp_pss_pointer(pss_scratch(), "spec.hostIPC", "CronJob"),
+			 "/spec/jobTemplate/spec/template/spec/hostIPC");
+	cr_expect_str_eq(kp_pss_pointer(pss_scratch(), "metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]",
+					"CronJob"),
+			 "/spec/jobTemplate/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1c");
+	cr_expect_str_eq(kp_pss_pointer(pss_scratch(), NULL, "Job"), "/spec/template/spec");
 }

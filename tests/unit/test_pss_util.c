@@ -11,7 +11,7 @@ void pss_fini(void)
 	pss_arena = NULL;
 }
 
-static kp_arena *arena(void)
+kp_arena *pss_scratch(void)
 {
 	if (!pss_arena)
 		pss_arena = kp_arena_new();
@@ -26,7 +26,7 @@ const kp_value *pss_doc(const char *text)
 	cr_assert(r, "%s", err.msg);
 	kp_doc *d = NULL;
 	cr_assert_eq(kp_reader_next(r, &d, &err), 1, "%s", err.msg);
-	const kp_value *v = kp_value_copy(arena(), kp_doc_root(d));
+	const kp_value *v = kp_value_copy(pss_scratch(), kp_doc_root(d));
 	kp_doc_free(d);
 	kp_reader_close(r);
 	return v;
@@ -35,13 +35,13 @@ const kp_value *pss_doc(const char *text)
 kp_pss_rule *pss_rule(const char *text, kp_error *err)
 {
 	kp_error_clear(err);
-	return kp_pss_compile(arena(), pss_doc(text), "/podSecurity", err);
+	return kp_pss_compile(pss_scratch(), pss_doc(text), "/podSecurity", err);
 }
 
 static int eval(const kp_pss_rule *r, const char *pod, kp_pss_finding **f, const char **dec)
 {
 	const kp_value *p = pss_doc(pod);
-	return kp_pss_eval(r, kp_value_get(p, "metadata"), kp_value_get(p, "spec"), arena(), f, dec);
+	return kp_pss_eval(r, kp_value_get(p, "metadata"), kp_value_get(p, "spec"), pss_scratch(), f, dec);
 }
 
 const char *pss_ids(const kp_pss_rule *r, const char *pod)
@@ -50,10 +50,10 @@ const char *pss_ids(const kp_pss_rule *r, const char *pod)
 	const char *dec = NULL;
 	int n = eval(r, pod, &f, &dec);
 	if (n < 0)
-		return kp_arena_printf(arena(), "ERROR: %s", dec);
-	char *s = kp_arena_strdup(arena(), "");
+		return kp_arena_printf(pss_scratch(), "ERROR: %s", dec);
+	char *s = kp_arena_strdup(pss_scratch(), "");
 	for (int i = 0; i < n; i++)
-		s = kp_arena_printf(arena(), "%s%s%s", s, i ? "," : "", kp_pss_check_id(f[i].check));
+		s = kp_arena_printf(pss_scratch(), "%s%s%s", s, i ? "," : "", kp_pss_check_id(f[i].check));
 	return s;
 }
 
@@ -73,5 +73,5 @@ const char *pss_msg(const kp_pss_rule *r, const char *name, const char *kind, co
 	const char *dec = NULL;
 	int n = eval(r, pod, &f, &dec);
 	cr_assert_geq(n, 0, "%s", dec);
-	return n ? kp_pss_message(arena(), name, r, kind, f, (size_t)n) : "";
+	return n ? kp_pss_message(pss_scratch(), name, r, kind, f, (size_t)n) : "";
 }

@@ -11,6 +11,8 @@
 /* Everything of one test lives in this arena (freed by the suite's fini). */
 extern kp_arena *pss_arena;
 void pss_fini(void);
+/* pss_arena, made on first use */
+kp_arena *pss_scratch(void);
 
 /* The first document of `text` (raw: no kind needed), kept in pss_arena. */
 const kp_value *pss_doc(const char *text);
