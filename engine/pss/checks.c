@@ -494,14 +494,16 @@ static const kp_value *volumes(cx *c, const kp_pss_pod *p)
 	return get(c, p->spec, "volumes", KP_SEQ, "spec.volumes");
 }
 
-static const kp_value *volume_at(cx *c, const kp_value *vols, size_t i)
+/* Item i of a list of structs; anything but a mapping (or null) does not
+ * decode. */
+static const kp_value *item_at(cx *c, const kp_value *list, size_t i, const char *field)
 {
-	const kp_value *v = kp_value_at(vols, i);
+	const kp_value *v = kp_value_at(list, i);
 	if (kp_value_type(v) != KP_MAP) {
 		if (kp_value_type(v) != KP_NULL && !c->decode)
 			c->decode = kp_arena_printf(c->a,
-				"json: cannot unmarshal %s into Go struct field spec.volumes of type struct",
-				json_type(v));
+				"json: cannot unmarshal %s into Go struct field %s of type struct",
+				json_type(v), field);
 		return NULL;
 	}
 	return v;
@@ -511,7 +513,7 @@ static void chk_hostpath(cx *c, const kp_pss_pod *p)
 {
 	const kp_value *vols = volumes(c, p);
 	for (size_t i = 0; i < kp_value_len(vols); i++) {
-		const kp_value *v = volume_at(c, vols, i);
+		const kp_value *v = item_at(c, vols, i, "spec.volumes");
 		const char *field = kp_arena_printf(c->a, "spec.volumes[%zu].hostPath", i);
 		const kp_value *hp = get(c, v, "hostPath", KP_MAP, field);
 		if (!hp)
@@ -530,7 +532,8 @@ static void chk_host_ports(cx *c, const kp_pss_pod *p)
 						     cpath(c, ctr, "ports")) : NULL;
 		for (size_t j = 0; j < kp_value_len(ports); j++) {
 			const char *field = cpath(c, ctr, kp_arena_printf(c->a, "ports[%zu].hostPort", j));
-			const kp_value *hp = get(c, kp_value_at(ports, j), "hostPort", KP_INT, field);
+			const kp_value *port = item_at(c, ports, j, cpath(c, ctr, "ports"));
+			const kp_value *hp = get(c, port, "hostPort", KP_INT, field);
 			if (!kp_value_int(hp))
 				continue;
 			kp_pss_ferr *e = add(c, false, field, ctr, hp);
@@ -599,7 +602,7 @@ static void chk_restricted_volumes(cx *c, const kp_pss_pod *p)
 		"photonPersistentDisk", "portworxVolume", "scaleIO", "storageos", NULL};
 	const kp_value *vols = volumes(c, p);
 	for (size_t i = 0; i < kp_value_len(vols); i++) {
-		const kp_value *v = volume_at(c, vols, i);
+		const kp_value *v = item_at(c, vols, i, "spec.volumes");
 		if (!v)
 			continue;
 		bool ok = false;
@@ -753,7 +756,8 @@ static void chk_sysctls(cx *c, const kp_pss_pod *p)
 				  "spec.securityContext.sysctls");
 	for (size_t i = 0; i < kp_value_len(sys); i++) {
 		const char *field = kp_arena_printf(c->a, "spec.securityContext.sysctls[%zu].name", i);
-		const kp_value *n = get(c, kp_value_at(sys, i), "name", KP_STRING, field);
+		const kp_value *n = get(c, item_at(c, sys, i, "spec.securityContext.sysctls"),
+					"name", KP_STRING, field);
 		const char *name = n ? kp_value_str(n, NULL) : "";
 		bool ok = false;
 		for (unsigned s = 0; s <= c->ver && !ok; s++)

@@ -271,10 +271,13 @@ static int pod_view(kp_arena *a, const kp_value *meta, const kp_value *spec,
 				return -1;
 			}
 			const kp_value *n = kp_value_get(c, "name");
-			if (kp_value_type(n) != KP_NULL && n->type != KP_STRING) {
+			const kp_value *img = kp_value_get(c, "image");
+			if ((kp_value_type(n) != KP_NULL && n->type != KP_STRING) ||
+			    (kp_value_type(img) != KP_NULL && img->type != KP_STRING)) {
 				*decode = kp_arena_printf(a, "json: cannot unmarshal value into Go struct "
-							  "field spec.%s.name of type string",
-							  kp_pss_ctr_kinds[k]);
+							  "field spec.%s.%s of type string", kp_pss_ctr_kinds[k],
+							  kp_value_type(n) != KP_NULL && n->type != KP_STRING
+							  ? "name" : "image");
 				return -1;
 			}
 			/* a null item is a zero Container: named "", nothing set */

@@ -270,3 +270,19 @@ Test(pss_checks, check_table)
 	cr_expect(kp_pss_check_restricted(KP_PSS_RUN_AS_USER));
 	cr_expect(!kp_pss_check_restricted(KP_PSS_SYSCTLS));
 }
+
+Test(pss_checks, lists_of_structs_must_decode)
+{
+	static const char *const pods[] = {
+		"{\"spec\":{\"containers\":[{\"name\":\"c\",\"ports\":[80]}]}}",
+		"{\"spec\":{\"securityContext\":{\"sysctls\":[\"kernel.msgmax\"]},\"containers\":[]}}",
+		"{\"spec\":{\"volumes\":[\"v\"],\"containers\":[]}}",
+		"{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":5}]}}",
+		"{\"spec\":{\"containers\":{\"name\":\"c\"}}}",
+		"{\"spec\":{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"capabilities\":{\"add\":[1]}}}]}}",
+	};
+	for (size_t i = 0; i < sizeof pods / sizeof *pods; i++) {
+		const char *got = pss_ids_at("restricted", "latest", pods[i]);
+		cr_expect(!strncmp(got, "ERROR: json: cannot unmarshal", 29), "%s: %s", pods[i], got);
+	}
+}
