@@ -286,3 +286,74 @@ Test(pss_checks, lists_of_structs_must_decode)
 		cr_expect(!strncmp(got, "ERROR: json: cannot unmarshal", 29), "%s: %s", pods[i], got);
 	}
 }
+
+/* Every control's bad pod at every level and every version the schema
+ * allows: it fails exactly where upstream fails it. */
+typedef struct sweep_row {
+	const char *pod;
+	const char *want;           /* the failing checks, where it fails */
+	bool restricted_only;       /* passes at baseline */
+	unsigned fails_from, fails_to; /* minors (19..33, 33 = latest) where it fails */
+	const char *want_r;         /* at restricted / privileged, when not `want` */
+} sweep_row;
+
+#define WIN_POD "{\"spec\":{\"os\":{\"name\":\"windows\"},\"securityContext\":{\"runAsNonRoot\":true}," \
+	"\"containers\":[{\"name\":\"c\"}]}}"
+
+Test(pss_checks, every_control_at_every_level_and_version)
+{
+	static const sweep_row rows[] = {
+		{CTR_SC("\"allowPrivilegeEscalation\":true"), "allowPrivilegeEscalation", true, 19, 33, NULL},
+		/* Linux-only restricted fields: a Windows pod passes them from 1.25 */
+		{WIN_POD, "allowPrivilegeEscalation,capabilities_restricted,seccompProfile_restricted", true, 19, 24, NULL},
+		{CTR_SC("\"appArmorProfile\":{\"type\":\"Unconfined\"}"), "appArmorProfile", false, 19, 33, NULL},
+		{CTR_SC("\"capabilities\":{\"add\":[\"SYS_ADMIN\"],\"drop\":[\"ALL\"]}"), "capabilities_baseline", false, 19, 33,
+		 "capabilities_baseline,capabilities_restricted"},
+		{CTR_SC("\"capabilities\":{\"add\":[\"CHOWN\"],\"drop\":[\"ALL\"]}"), "capabilities_restricted", true, 19, 33, NULL},
+		{POD("\"hostIPC\":true"), "hostNamespaces", false, 19, 33, NULL},
+		{POD("\"volumes\":[{\"name\":\"v\",\"hostPath\":{\"path\":\"/\"}}]"), "hostPathVolumes", false, 19, 33,
+		 "hostPathVolumes,restrictedVolumes"},
+		{CTR("\"ports\":[{\"hostPort\":1}]"), "hostPorts", false, 19, 33, NULL},
+		{CTR("\"lifecycle\":{\"postStart\":{\"tcpSocket\":{\"host\":\"h\",\"port\":1}}}"),
+		 "hostProbesAndHostLifecycle", false, 19, 33, NULL},
+		{CTR_SC("\"privileged\":true"), "privileged", false, 19, 33, NULL},
+		{CTR_SC("\"procMount\":\"Unmasked\""), "procMount", false, 19, 33, NULL},
+		{POD("\"volumes\":[{\"name\":\"v\",\"gitRepo\":{\"repository\":\"r\"}}]"), "restrictedVolumes", true, 19, 33, NULL},
+		{CTR_SC("\"runAsNonRoot\":false"), "runAsNonRoot", true, 19, 33, NULL},
+		{CTR_SC("\"runAsUser\":0"), "runAsUser", true, 19, 33, NULL},
+		{CTR_SC("\"seLinuxOptions\":{\"role\":\"r\"}"), "seLinuxOptions", false, 19, 33, NULL},
+		{CTR_SC("\"seLinuxOptions\":{\"type\":\"container_engine_t\"}"), "seLinuxOptions", false, 19, 30, NULL},
+		{CTR_SC("\"seccompProfile\":{\"type\":\"Unconfined\"}"), "seccompProfile_baseline", false, 19, 33,
+		 "seccompProfile_baseline,seccompProfile_restricted"},
+		{"{\"spec\":{\"securityContext\":{\"runAsNonRoot\":true},\"containers\":[{\"name\":\"c\"," GOOD_CTR_SC "}]}}",
+		 "seccompProfile_restricted", true, 19, 33, NULL},
+		{"{\"spec\":{\"securityContext\":{\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"},"
+		 "\"sysctls\":[{\"name\":\"net.ipv4.ip_local_reserved_ports\"}]},\"containers\":[{\"name\":\"c\"," GOOD_CTR_SC "}]}}",
+		 "sysctls", false, 19, 26, NULL},
+		{"{\"spec\":{\"securityContext\":{\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"},"
+		 "\"sysctls\":[{\"name\":\"net.ipv4.tcp_keepalive_probes\"}]},\"containers\":[{\"name\":\"c\"," GOOD_CTR_SC "}]}}",
+		 "sysctls", false, 19, 28, NULL},
+		{"{\"spec\":{\"securityContext\":{\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"},"
+		 "\"sysctls\":[{\"name\":\"net.ipv4.tcp_wmem\"}]},\"containers\":[{\"name\":\"c\"," GOOD_CTR_SC "}]}}",
+		 "sysctls", false, 19, 31, NULL},
+		{CTR_SC("\"windowsOptions\":{\"hostProcess\":true}"), "windowsHostProcess", false, 19, 33, NULL},
+	};
+	static const char *const levels[] = {"baseline", "restricted", "privileged"};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const sweep_row *r = &rows[i];
+		for (unsigned minor = 19; minor <= 33; minor++) {
+			char version[16];
+			if (minor == 33)
+				snprintf(version, sizeof version, "latest");
+			else
+				snprintf(version, sizeof version, "v1.%u", minor);
+			for (size_t l = 0; l < 3; l++) {
+				bool fails = minor >= r->fails_from && minor <= r->fails_to &&
+					     !(l == 0 && r->restricted_only);
+				const char *got = pss_ids_at(levels[l], version, r->pod);
+				const char *want = l && r->want_r ? r->want_r : r->want;
+				cr_expect_str_eq(got, fails ? want : "", "row %zu (%s) at %s %s", i, r->want, levels[l], version);
+			}
+		}
+	}
+}
