@@ -605,19 +605,21 @@ static void chk_restricted_volumes(cx *c, const kp_pss_pod *p)
 		const kp_value *v = item_at(c, vols, i, "spec.volumes");
 		if (!v)
 			continue;
+		const char *vf = kp_arena_printf(c->a, "spec.volumes[%zu]", i);
 		bool ok = false;
 		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = kp_value_type(kp_value_get(v, *a)) == KP_MAP;
+			ok = get(c, v, *a, KP_MAP, vf) != NULL;
 		if (ok)
 			continue;
 		const char *src = "unknown";
-		const kp_value *node = v;
+		const kp_value *node = NULL;
 		for (const char *const *n = named; *n; n++)
-			if (kp_value_type(kp_value_get(v, *n)) == KP_MAP) {
+			if ((node = get(c, v, *n, KP_MAP, vf))) {
 				src = *n;
-				node = kp_value_get(v, *n);
 				break;
 			}
+		if (!node)
+			node = v;
 		add(c, false, kp_arena_printf(c->a, "spec.volumes[%zu].%s", i, src), NULL, node);
 	}
 }

@@ -357,3 +357,14 @@ Test(pss_checks, every_control_at_every_level_and_version)
 		}
 	}
 }
+
+Test(pss_checks, volume_sources_must_decode)
+{
+	const char *got = pss_ids_at("restricted", "latest",
+		"{\"spec\":{\"volumes\":[{\"name\":\"v\",\"emptyDir\":\"x\"}],\"containers\":[]}}");
+	cr_expect(!strncmp(got, "ERROR: json: cannot unmarshal string", 36), "%s", got);
+	/* a null source is an absent one */
+	cr_expect_str_eq(pss_ids_at("restricted", "latest",
+		"{\"spec\":{\"volumes\":[{\"name\":\"v\",\"emptyDir\":null,\"nfs\":{\"server\":\"s\"}}],\"containers\":[]}}"),
+		"restrictedVolumes");
+}
