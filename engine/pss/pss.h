@@ -109,11 +109,6 @@ typedef struct kp_pss_rule kp_pss_rule;
  * (KP_E_POLICY at the offending node) when invalid. */
 kp_pss_rule *kp_pss_compile(kp_arena *a, const kp_value *ps, const char *path,
 			    kp_error *err);
-/* Build one from parts (for `--pss`): level, version (NULL = latest). */
-kp_pss_rule *kp_pss_rule_new(kp_arena *a, kp_pss_level level, const char *version);
-
-const char *kp_pss_rule_level(const kp_pss_rule *r);    /* raw "restricted" */
-const char *kp_pss_rule_version(const kp_pss_rule *r);  /* raw, "" when absent */
 
 /* The failing checks of the pod (metadata, spec: its metadata and spec
  * mappings, either may be NULL) after the rule's excludes.  Findings are
@@ -145,9 +140,6 @@ char *kp_pss_message(kp_arena *a, const char *rule, const kp_pss_rule *r,
  * a resource of `kind` ("/spec/template/spec/containers/0/ports/1/hostPort",
  * "/metadata/annotations/a~1b"). */
 char *kp_pss_pointer(kp_arena *a, const char *field, const char *kind);
-
-/* One field error as FormatChecksPrint renders it (field rewritten). */
-char *kp_pss_ferr_text(kp_arena *a, const kp_pss_ferr *e, const char *kind);
 
 /* ---- inside pss/ only: the pod the checks see -------------------------- */
 

@@ -214,28 +214,6 @@ kp_pss_rule *kp_pss_compile(kp_arena *a, const kp_value *ps, const char *path,
 	return r;
 }
 
-kp_pss_rule *kp_pss_rule_new(kp_arena *a, kp_pss_level level, const char *version)
-{
-	kp_pss_rule *r = kp_arena_alloc(a, sizeof *r);
-	r->level = level;
-	r->level_raw = level == KP_PSS_BASELINE ? "baseline"
-		: level == KP_PSS_RESTRICTED ? "restricted" : "privileged";
-	r->version_raw = version ? kp_arena_strdup(a, version) : "latest";
-	if (parse_version(r->version_raw, &r->version))
-		return NULL;
-	return r;
-}
-
-const char *kp_pss_rule_level(const kp_pss_rule *r)
-{
-	return r->level_raw;
-}
-
-const char *kp_pss_rule_version(const kp_pss_rule *r)
-{
-	return r->version_raw;
-}
-
 /* ---- the pods the checks see ---- */
 
 static int pod_view(kp_arena *a, const kp_value *meta, const kp_value *spec,
@@ -586,14 +564,6 @@ static void ferr_text(kp_buf *b, const kp_pss_ferr *e, const char *kind)
 		kp_buf_puts(b, "]");
 		return;
 	}
-}
-
-char *kp_pss_ferr_text(kp_arena *a, const kp_pss_ferr *e, const char *kind)
-{
-	kp_buf b;
-	kp_buf_init(&b, a);
-	ferr_text(&b, e, kind);
-	return (char *)kp_buf_str(&b);
 }
 
 /* Where the pod lives in a resource of `kind`: its spec and metadata as
