@@ -418,11 +418,17 @@ typedef struct kp_userinfo kp_userinfo;
 KP_API kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err);
 KP_API void kp_userinfo_free(kp_userinfo *u);
 
-/* A Kyverno CLI values file (`kind: Values`).  For now only
- * `namespaceSelector: [{name, labels}]` is used (namespace labels for
- * match.namespaceSelector). */
+/* A Kyverno CLI values file (`kind: Values`): globalValues,
+ * policies[].resources[].values and rules[].values / foreachValues become
+ * variables as the Kyverno CLI layers them (kyverno-rules.md §7);
+ * namespaceSelector gives namespace labels for match.namespaceSelector,
+ * subresources map kinds to parent/subresource. */
 typedef struct kp_values kp_values;
 KP_API kp_values *kp_values_from_value(const kp_value *v, kp_error *err);
+/* `kyverno apply --set k=v,k2=v2`: string values split on `,`; an item
+ * without exactly one `=` or with an empty side is ignored, as are keys
+ * holding "request.object."; the first of a repeated key wins.  Never NULL. */
+KP_API kp_values *kp_values_from_set(const char *kv);
 KP_API void kp_values_free(kp_values *vals);
 
 /* Limits of one evaluation, after PCRE2's match context: zero fields take
@@ -455,6 +461,9 @@ typedef struct kp_eval_opts {
 	const char *operation;          /* NULL: "CREATE", as kyverno apply */
 	const kp_userinfo *userinfo;    /* NULL: no user info at all */
 	const kp_values *values;        /* NULL: none */
+	/* `kyverno apply --set k=v,...` (kp_values_from_set), written over
+	 * the global and resource values; NULL: none */
+	const kp_values *set;
 } kp_eval_opts;
 
 /* One row of the report: one (policy, rule) that selected the resource.
