@@ -82,11 +82,10 @@ static void yaml_result(kp_strbuf *b, const kpc_report *r, const prow *x, long l
 	kpc_yaml_scalar(b, pn.data);
 	kp_sb_free(&pn);
 	kp_sb_puts(b, "\n");
-	KEY("properties");
+	kp_sb_printf(b, "%sproperties:", dash);
 	kp_sb_printf(b, "\n    process: %s\n",
 		     kp_policy_background(pi->p) ? "background scan" : "admission review");
-	KEY("resources");
-	kp_sb_puts(b, "\n  - apiVersion: ");
+	kp_sb_puts(b, "  resources:\n  - apiVersion: ");
 	kpc_yaml_scalar(b, x->api_version);
 	kp_sb_puts(b, "\n    kind: ");
 	kpc_yaml_scalar(b, x->kind);
