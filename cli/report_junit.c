@@ -22,6 +22,7 @@ typedef struct junit_state {
 	size_t n, cap;
 	kpc_pool pool;
 	kp_strbuf b;
+	kpc_errlist errors;           /* unusable inputs: a suite of their own */
 } junit_state;
 
 static void junit_begin(kpc_report *r)
@@ -55,9 +56,12 @@ static void junit_row(kpc_report *r, const kpc_row *row)
 	kp_sb_free(&detail);
 }
 
+/* Unusable inputs become <error> cases of a last suite, "kpolicy", so a
+ * CI view of the report shows why the run failed. */
 static void junit_input_error(kpc_report *r, const kp_error *e)
 {
-	(void)r, (void)e;   /* printed on stderr, exit 2 */
+	junit_state *j = r->state;
+	kpc_errlist_add(&j->errors, e);
 }
 
 static void attr(kp_strbuf *b, const char *name, const char *val)
@@ -90,7 +94,7 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 		order[start[j->v[i].policy]++] = i;
 	kp_sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			"<testsuites name=\"kpolicy apply\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-		     j->n, all.fail, all.error);
+		     j->n + j->errors.n, all.fail, all.error + j->errors.n);
 	size_t k = 0;
 	for (size_t p = 0; p < np; p++) {
 		const kpc_policy_info *pi = &r->policies[p];
@@ -134,6 +138,25 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 		kp_sb_free(&pn);
 		kp_sb_flush(b, f);
 	}
+	if (j->errors.n)
+		kp_sb_printf(b, "  <testsuite name=\"kpolicy\" tests=\"%zu\" failures=\"0\" errors=\"%zu\" "
+				"skipped=\"0\" time=\"0\">\n", j->errors.n, j->errors.n);
+	for (size_t i = 0; i < j->errors.n; i++) {
+		const kpc_input_error *e = &j->errors.v[i];
+		kp_strbuf where = {0};
+		kp_sb_printf(&where, "%s:%u:%u", e->file, e->line, e->col);
+		kp_sb_puts(b, "    <testcase classname=\"kpolicy\"");
+		attr(b, "name", where.data);
+		attr(b, "file", e->file);
+		kp_sb_printf(b, " line=\"%u\" time=\"0\">\n      <error", e->line);
+		attr(b, "message", e->message);
+		kp_sb_puts(b, " type=\"unusable input\">");
+		kpc_xml_escape(b, e->message, false);
+		kp_sb_puts(b, "</error>\n    </testcase>\n");
+		kp_sb_free(&where);
+	}
+	if (j->errors.n)
+		kp_sb_puts(b, "  </testsuite>\n");
 	kp_sb_puts(b, "</testsuites>\n");
 	kp_sb_flush(b, f);
 	kp_sb_free(b);
@@ -142,6 +165,7 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 	free(cnt);
 	free(j->v);
 	kpc_pool_free(&j->pool);
+	kpc_errlist_free(&j->errors);
 	free(j);
 	r->state = NULL;
 }

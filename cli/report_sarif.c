@@ -29,6 +29,7 @@ typedef struct sarif_state {
 	size_t n, cap;
 	kpc_pool pool;
 	kp_strbuf b;
+	kpc_errlist errors;           /* unusable inputs: tool notifications */
 } sarif_state;
 
 static void sarif_begin(kpc_report *r)
@@ -68,9 +69,12 @@ static void sarif_row(kpc_report *r, const kpc_row *row)
 	kp_sb_free(&res);
 }
 
+/* Not a finding: a toolExecutionNotification of the invocation (GitHub
+ * ignores them; the exit status is 2). */
 static void sarif_input_error(kpc_report *r, const kp_error *e)
 {
-	(void)r, (void)e;   /* not a finding: printed on stderr, exit 2 */
+	sarif_state *s = r->state;
+	kpc_errlist_add(&s->errors, e);
 }
 
 static void rule_id(kp_strbuf *b, const kpc_report *r, size_t policy, size_t rule)
@@ -245,6 +249,23 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		}
 	}
 	kp_sb_puts(b, n_desc ? "\n      ]\n    }},\n" : "]\n    }},\n");
+	kp_sb_printf(b, "    \"invocations\": [{\"executionSuccessful\": %s, "
+			"\"toolExecutionNotifications\": [", s->errors.n ? "false" : "true");
+	for (size_t i = 0; i < s->errors.n; i++) {
+		const kpc_input_error *e = &s->errors.v[i];
+		kp_sb_puts(b, i ? ",\n      " : "\n      ");
+		kp_sb_puts(b, "{\"level\": \"error\", \"message\": {\"text\": ");
+		kp_sb_json_cstr(b, e->message);
+		kp_sb_puts(b, "}");
+		if (*e->file) {
+			kp_sb_puts(b, ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+			uri(b, e->file);
+			kp_sb_printf(b, "\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]",
+				     e->line ? e->line : 1, e->col ? e->col : 1);
+		}
+		kp_sb_puts(b, "}");
+	}
+	kp_sb_puts(b, s->errors.n ? "\n    ]}],\n" : "]}],\n");
 	kp_sb_puts(b, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
 	for (size_t i = 0; i < s->n; i++) {
 		const sres *x = &s->v[i];
@@ -308,6 +329,7 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 	free(index);
 	free(s->v);
 	kpc_pool_free(&s->pool);
+	kpc_errlist_free(&s->errors);
 	free(s);
 	r->state = NULL;
 }
