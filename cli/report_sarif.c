@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPC_SARIF_MAX_RESULTS 25000   /* GitHub: results per run */
+#define KPC_SARIF_MAX_RESULTS 25000   /* GitHub: results (and rules) per run */
 #define KPC_SARIF_MAX_TEXT 1024       /* GitHub: description lengths */
 
 typedef struct sres {
@@ -248,6 +248,9 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 			}
 		}
 	}
+	if (n_desc > KPC_SARIF_MAX_RESULTS)
+		fprintf(stderr, "kpolicy: warning: %zu SARIF rules; GitHub code scanning rejects a run "
+				"with more than %d\n", n_desc, KPC_SARIF_MAX_RESULTS);
 	kp_sb_puts(b, n_desc ? "\n      ]\n    }},\n" : "]\n    }},\n");
 	kp_sb_printf(b, "    \"invocations\": [{\"executionSuccessful\": %s, "
 			"\"toolExecutionNotifications\": [", s->errors.n ? "false" : "true");
