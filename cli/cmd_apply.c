@@ -103,7 +103,7 @@ typedef struct unit {
 
 /* Records a worker packs for the main thread: a type byte, a rec_fixed,
  * then NUL-terminated strings.
- *   'R' a resource: apiVersion, kind, namespace, name;
+ *   'R' a resource: apiVersion, kind, namespace, name, uid, resourceVersion;
  *   'r' a row of the last resource: rule, message, path (if has_path), file;
  *   'E' an unusable input: a kp_error, raw. */
 typedef struct rec_fixed {
@@ -186,6 +186,8 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 	rec_str(b, kp_doc_kind(d));
 	rec_str(b, kp_doc_namespace(d));
 	rec_str(b, kp_doc_name(d));
+	rec_str(b, kp_value_path_str(root, "metadata/uid"));
+	rec_str(b, kp_value_path_str(root, "metadata/resourceVersion"));
 	kp_error e;
 	if (kp_evaluate(c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
@@ -328,6 +330,8 @@ static void replay(pipeline *p, const kp_strbuf *recs)
 			row.kind = s, s += strlen(s) + 1;
 			row.namespace = s, s += strlen(s) + 1;
 			row.name = s, s += strlen(s) + 1;
+			row.uid = s, s += strlen(s) + 1;
+			row.resource_version = s, s += strlen(s) + 1;
 			continue;
 		}
 		rec_fixed f;

@@ -41,6 +41,7 @@ typedef struct kpc_row {
 	const char *rule;                  /* as evaluated: autogen- names kept */
 	size_t resource_seq;               /* 0-based resource number, input order */
 	const char *api_version, *kind, *namespace, *name;
+	const char *uid, *resource_version; /* metadata.uid / resourceVersion or "" */
 	kp_status status;                  /* as reported */
 	bool engine_fail;                  /* the rule failed (shown as fail or, by
 	                                      scored=false / --audit-warn, as warn) */

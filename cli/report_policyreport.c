@@ -6,7 +6,8 @@
  * sigs.k8s.io/yaml writes it; JSON (-o json) one compact line per report
  * in Go field order.  Unlike kyverno: reports and results in policy order
  * then input order (not Go map order), and --timestamp pins the time.
- * Every row is held until the end. */
+ * Result resources carry uid and resourceVersion when the manifest has
+ * them, as Kyverno's ObjectReference does.  Every row is held until the end. */
 #include "report.h"
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@ typedef struct prow {
 	size_t policy;
 	kp_status status;
 	const char *rule, *message, *api_version, *kind, *namespace, *name;
+	const char *uid, *resource_version;
 } prow;
 
 typedef struct pr_state {
@@ -44,6 +46,8 @@ static void pr_row(kpc_report *r, const kpc_row *row)
 		.rule = kpc_pool_str(pl, row->rule), .message = kpc_pool_str(pl, row->message),
 		.api_version = kpc_pool_str(pl, row->api_version), .kind = kpc_pool_str(pl, row->kind),
 		.namespace = kpc_pool_str(pl, row->namespace), .name = kpc_pool_str(pl, row->name),
+		.uid = kpc_pool_str(pl, row->uid),
+		.resource_version = kpc_pool_str(pl, row->resource_version),
 	};
 }
 
@@ -95,6 +99,14 @@ static void yaml_result(kp_strbuf *b, const kpc_report *r, const prow *x, long l
 		kp_sb_puts(b, "\n    namespace: ");
 		kpc_yaml_scalar(b, x->namespace);
 	}
+	if (*x->resource_version) {
+		kp_sb_puts(b, "\n    resourceVersion: ");
+		kpc_yaml_scalar(b, x->resource_version);
+	}
+	if (*x->uid) {
+		kp_sb_puts(b, "\n    uid: ");
+		kpc_yaml_scalar(b, x->uid);
+	}
 	kp_sb_printf(b, "\n  result: %s\n", kp_status_name(x->status));
 	if (*x->rule) {
 		kp_sb_puts(b, "  rule: ");
@@ -139,8 +151,16 @@ static void json_result(kp_strbuf *b, const kpc_report *r, const prow *x, long l
 	}
 	kp_sb_puts(b, ",\"name\":");
 	kp_sb_json_cstr(b, x->name);
+	if (*x->uid) {
+		kp_sb_puts(b, ",\"uid\":");
+		kp_sb_json_cstr(b, x->uid);
+	}
 	kp_sb_puts(b, ",\"apiVersion\":");
 	kp_sb_json_cstr(b, x->api_version);
+	if (*x->resource_version) {
+		kp_sb_puts(b, ",\"resourceVersion\":");
+		kp_sb_json_cstr(b, x->resource_version);
+	}
 	kp_sb_puts(b, "}]");
 	if (x->message && *x->message) {
 		kp_sb_puts(b, ",\"message\":");
