@@ -741,7 +741,7 @@ int kp_cmd_apply(int argc, char **argv)
 		format = "policyreport";
 	}
 	if (table) {
-		if (policy_report || strcmp(format, "text")) {
+		if (policy_report || (strcmp(format, "text") && strcmp(format, "table"))) {
 			fprintf(stderr, "kpolicy apply: -t/--table is an output format of its own\n");
 			status = 2;
 		}

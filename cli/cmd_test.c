@@ -26,7 +26,8 @@ static const char usage[] =
 	"  -o, --output-format FMT     table (default), json, yaml or junit\n"
 	"      --fail-only             print only failed cases; summary \"Y out of N\"\n"
 	"      --detailed-results      add the MESSAGE column\n"
-	"      --remove-color          no colours (also when stdout is not a terminal)\n"
+	"      --remove-color          no colours (also with NO_COLOR set, or when\n"
+	"                              stdout is not a terminal)\n"
 	"      --strict-excluded       a case whose resource the rule does not select\n"
 	"                              fails (kyverno counts it as a pass, `Excluded`)\n"
 	"      --require-tests         exit 1 when no test file is found\n"
@@ -125,7 +126,8 @@ int kp_cmd_test(int argc, char **argv)
 	};
 	const char *file_name = "kyverno-test.yaml", *selector_spec = NULL;
 	kp_test_format format = KP_TEST_TABLE;
-	kp_test_print_opts po = {.color = isatty(STDOUT_FILENO)};
+	const char *no_color = getenv("NO_COLOR");   /* https://no-color.org */
+	kp_test_print_opts po = {.color = isatty(STDOUT_FILENO) && !(no_color && *no_color)};
 	bool strict_excluded = false, require_tests = false;
 	int c;
 	optind = 1;
