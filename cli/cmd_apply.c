@@ -4,7 +4,6 @@
 
 #include "inputs.h"
 #include "report.h"
-#include "strbuf.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -95,8 +94,8 @@ typedef struct unit {
 	char *data;           /* the batch (NULL: diagnostic only) */
 	size_t len;
 	unsigned first_line;  /* lines of the input before data[0] */
-	kp_strbuf recs;       /* packed records (see below), read in order */
-	kp_strbuf diag;       /* stderr lines */
+	kp_buf recs;       /* packed records (see below), read in order */
+	kp_buf diag;       /* stderr lines */
 	int status;           /* 2 when some input was unusable */
 	int done;
 } unit;
@@ -111,9 +110,9 @@ typedef struct rec_fixed {
 	uint8_t status, unsupported, has_path;
 } rec_fixed;
 
-static void rec_str(kp_strbuf *b, const char *s)
+static void rec_str(kp_buf *b, const char *s)
 {
-	kp_sb_append(b, s ? s : "", strlen(s ? s : "") + 1);
+	kp_buf_add(b, s ? s : "", strlen(s ? s : "") + 1);
 }
 
 typedef struct row_ctx {
@@ -144,14 +143,14 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 static void on_result(void *ud, const kp_result *r)
 {
 	row_ctx *rc = ud;
-	kp_strbuf *b = &rc->u->recs;
+	kp_buf *b = &rc->u->recs;
 	rec_fixed f = {
 		.policy = (uint32_t)find_policy(rc, r), .status = (uint8_t)r->status,
-		.unsupported = r->unsupported, .has_path = r->path != NULL,
+		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
-	kp_sb_append(b, "r", 1);
-	kp_sb_append(b, (const char *)&f, sizeof f);
+	kp_buf_add(b, "r", 1);
+	kp_buf_add(b, (const char *)&f, sizeof f);
 	rec_str(b, r->rule);
 	rec_str(b, r->message);
 	if (r->path)
@@ -162,10 +161,10 @@ static void on_result(void *ud, const kp_result *r)
 static void unit_diag(unit *u, const char *level, const kp_error *e)
 {
 	char buf[2600];
-	kp_sb_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
+	kp_buf_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 	if (!strcmp(level, "error")) {
-		kp_sb_append(&u->recs, "E", 1);
-		kp_sb_append(&u->recs, (const char *)e, sizeof *e);
+		kp_buf_add(&u->recs, "E", 1);
+		kp_buf_add(&u->recs, (const char *)e, sizeof *e);
 	}
 }
 
@@ -174,14 +173,14 @@ static void unit_warn(void *ud, const kp_error *w)
 	unit_diag(ud, "warning", w);
 }
 
-static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
+static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d)
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
 	row_ctx rc = {.c = c, .u = u, .res_file = kp_doc_file(d),
 		      .res_line = kp_value_line(root), .res_col = kp_value_col(root)};
-	kp_strbuf *b = &u->recs;
-	kp_sb_append(b, "R", 1);
+	kp_buf *b = &u->recs;
+	kp_buf_add(b, "R", 1);
 	rec_str(b, kp_doc_api_version(d));
 	rec_str(b, kp_doc_kind(d));
 	rec_str(b, kp_doc_namespace(d));
@@ -189,13 +188,13 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 	rec_str(b, kp_value_path_str(root, "metadata/uid"));
 	rec_str(b, kp_value_path_str(root, "metadata/resourceVersion"));
 	kp_error e;
-	if (kp_evaluate(c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
+	if (kp_evaluate(ctx, c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
 }
 
-static void process_unit(const apply_ctx *c, unit *u)
+static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 {
 	if (!u->data)
 		return;
@@ -213,7 +212,7 @@ static void process_unit(const apply_ctx *c, unit *u)
 			u->status = 2;
 			continue;
 		}
-		process_doc(c, u, d);
+		process_doc(c, ctx, u, d);
 		kp_doc_free(d);
 	}
 	kp_reader_close(r);
@@ -243,6 +242,7 @@ typedef struct pipeline {
 	/* --unsupported=skip: the (policy, rule, message) skipped, once each */
 	char **skipped;
 	size_t n_skipped;
+	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
 } pipeline;
@@ -250,6 +250,7 @@ typedef struct pipeline {
 static void *worker(void *arg)
 {
 	pipeline *p = arg;
+	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);   /* one per thread */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->q_next == p->q_tail && !p->closing)
@@ -258,24 +259,25 @@ static void *worker(void *arg)
 			break;
 		unit *u = p->q[p->q_next++ % p->q_cap];
 		pthread_mutex_unlock(&p->mu);
-		process_unit(p->c, u);
+		process_unit(p->c, ctx, u);
 		pthread_mutex_lock(&p->mu);
 		u->done = 1;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
+	kp_eval_ctx_free(ctx);
 	return NULL;
 }
 
 /* --unsupported=skip: remember "policy/rule: message" once. */
 static void note_skipped(pipeline *p, const kpc_row *row)
 {
-	kp_strbuf k = {0};
+	kp_buf k = {0};
 	kpc_policy_display(&k, row->pol);
-	kp_sb_printf(&k, "/%s: %s", row->rule, row->message);
+	kp_buf_printf(&k, "/%s: %s", row->rule, row->message);
 	for (size_t i = 0; i < p->n_skipped; i++)
 		if (!strcmp(p->skipped[i], k.data)) {
-			kp_sb_free(&k);
+			kp_buf_free(&k);
 			return;
 		}
 	p->skipped = realloc(p->skipped, (p->n_skipped + 1) * sizeof *p->skipped);
@@ -310,7 +312,7 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 }
 
 /* Hand a unit's records to the report, in order. */
-static void replay(pipeline *p, const kp_strbuf *recs)
+static void replay(pipeline *p, const kp_buf *recs)
 {
 	kpc_report *rep = (kpc_report *)&p->c->report;
 	const char *s = recs->data, *end = recs->data + recs->len;
@@ -361,12 +363,12 @@ static void replay(pipeline *p, const kp_strbuf *recs)
 static void write_unit(pipeline *p, unit *u)
 {
 	fflush(stdout);
-	kp_sb_flush(&u->diag, stderr);
+	kp_buf_flush(&u->diag, stderr);
 	replay(p, &u->recs);
 	if (u->status)
 		p->status = 2;
-	kp_sb_free(&u->recs);
-	kp_sb_free(&u->diag);
+	kp_buf_free(&u->recs);
+	kp_buf_free(&u->diag);
 	free(u->data);
 	free(u);
 }
@@ -406,7 +408,7 @@ static void drain_one(pipeline *p)
 static void submit(pipeline *p, unit *u)
 {
 	if (!p->nthreads) {
-		process_unit(p->c, u);
+		process_unit(p->c, p->main_ctx, u);
 		write_unit(p, u);
 		return;
 	}
@@ -469,12 +471,12 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	size_t len;
 	unsigned first;
 	int rc;
-	kp_strbuf batch = {0};
+	kp_buf batch = {0};
 	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
 		if (rc < 0) {
 			if (u) {
 				u->data = batch.data, u->len = batch.len;
-				batch = (kp_strbuf){0};
+				batch = (kp_buf){0};
 				submit(p, u);
 				u = NULL;
 			}
@@ -485,10 +487,10 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 			u = unit_new(name);
 			u->first_line = first - 1;
 		}
-		kp_sb_append(&batch, data, len);
+		kp_buf_add(&batch, data, len);
 		if (batch.len >= KP_UNIT_BYTES) {
 			u->data = batch.data, u->len = batch.len;
-			batch = (kp_strbuf){0};
+			batch = (kp_buf){0};
 			submit(p, u);
 			u = NULL;
 		}
@@ -767,6 +769,7 @@ int kp_cmd_apply(int argc, char **argv)
 	early_errors early = {0};
 	kp_cli_set_error_hook(keep_error, &early);
 	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	kp_policy_set_seal(c.ps);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;
 	if (values_file && !(values = load_values(values_file, "values", &c.ro, NULL)))
@@ -783,7 +786,8 @@ int kp_cmd_apply(int argc, char **argv)
 	c.report.n_policies = kp_policy_set_count(c.ps);
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
-		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
+		      .main_ctx = kp_eval_ctx_new(NULL)};
 	if (jobs > 1) {
 		p.q_cap = (size_t)jobs * 4;
 		p.q = calloc(p.q_cap, sizeof(*p.q));
@@ -829,6 +833,7 @@ int kp_cmd_apply(int argc, char **argv)
 		free(p.names[i]);
 	free(p.names);
 	free(p.q);
+	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
 	free(c.report.policies);
 	kp_values_free(values);

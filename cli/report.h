@@ -13,7 +13,6 @@
 #define KP_CLI_REPORT_H
 
 #include "kpolicy.h"
-#include "strbuf.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -102,14 +101,14 @@ const char *kpc_report_names(void);
 /* ---- helpers shared by the formats (report_util.c) ---- */
 
 /* "ns/Kind/name" as kyverno apply prints a resource. */
-void kpc_resource_path(kp_strbuf *sb, const kpc_row *row);
+void kpc_resource_path(kp_buf *sb, const kpc_row *row);
 /* "policy" or "ns/policy". */
-void kpc_policy_display(kp_strbuf *sb, const kpc_policy_info *pi);
+void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi);
 /* Append s as XML text (attr: also quotes, tab and newlines as character
  * references); characters XML 1.0 forbids become U+FFFD. */
-void kpc_xml_escape(kp_strbuf *sb, const char *s, bool attr);
+void kpc_xml_escape(kp_buf *sb, const char *s, bool attr);
 /* Append s as a YAML double-quoted scalar when it needs quoting, else plain. */
-void kpc_yaml_scalar(kp_strbuf *sb, const char *s);
+void kpc_yaml_scalar(kp_buf *sb, const char *s);
 /* Copy s (NULL stays NULL) into a growing pool released by kpc_pool_free. */
 typedef struct kpc_pool { char **blocks; size_t n; size_t used, cap; } kpc_pool;
 const char *kpc_pool_str(kpc_pool *p, const char *s);

@@ -9,19 +9,19 @@
 
 typedef struct gh_state {
 	size_t errors, warnings;
-	kp_strbuf b;
+	kp_buf b;
 } gh_state;
 
-static void esc(kp_strbuf *b, const char *s, bool param)
+static void esc(kp_buf *b, const char *s, bool param)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '%': kp_sb_puts(b, "%25"); break;
-		case '\r': kp_sb_puts(b, "%0D"); break;
-		case '\n': kp_sb_puts(b, "%0A"); break;
-		case ':': kp_sb_puts(b, param ? "%3A" : ":"); break;
-		case ',': kp_sb_puts(b, param ? "%2C" : ","); break;
-		default: kp_sb_append(b, s, 1); break;
+		case '%': kp_buf_puts(b, "%25"); break;
+		case '\r': kp_buf_puts(b, "%0D"); break;
+		case '\n': kp_buf_puts(b, "%0A"); break;
+		case ':': kp_buf_puts(b, param ? "%3A" : ":"); break;
+		case ',': kp_buf_puts(b, param ? "%2C" : ","); break;
+		default: kp_buf_add(b, s, 1); break;
 		}
 	}
 }
@@ -30,28 +30,28 @@ static void command(kpc_report *r, const char *level, const char *file, unsigned
 		    unsigned col, const char *title, const char *message)
 {
 	gh_state *g = r->state;
-	kp_strbuf *b = &g->b;
-	kp_sb_printf(b, "::%s ", level);
+	kp_buf *b = &g->b;
+	kp_buf_printf(b, "::%s ", level);
 	const char *sep = "";
 	if (file && *file) {
-		kp_sb_puts(b, "file=");
+		kp_buf_puts(b, "file=");
 		esc(b, file, true);
 		sep = ",";
 	}
 	if (line) {
-		kp_sb_printf(b, "%sline=%u", sep, line);
+		kp_buf_printf(b, "%sline=%u", sep, line);
 		sep = ",";
 	}
 	if (line && col) {
-		kp_sb_printf(b, "%scol=%u", sep, col);
+		kp_buf_printf(b, "%scol=%u", sep, col);
 		sep = ",";
 	}
-	kp_sb_printf(b, "%stitle=", sep);
+	kp_buf_printf(b, "%stitle=", sep);
 	esc(b, title, true);
-	kp_sb_puts(b, "::");
+	kp_buf_puts(b, "::");
 	esc(b, message, false);
-	kp_sb_puts(b, "\n");
-	kp_sb_flush(b, r->out);
+	kp_buf_puts(b, "\n");
+	kp_buf_flush(b, r->out);
 }
 
 static void gh_begin(kpc_report *r)
@@ -69,26 +69,26 @@ static void gh_row(kpc_report *r, const kpc_row *row)
 		level = "warning", g->warnings++;
 	else
 		return;
-	kp_strbuf title = {0}, msg = {0};
+	kp_buf title = {0}, msg = {0};
 	kpc_policy_display(&title, row->pol);
-	kp_sb_printf(&title, "/%s", row->rule);
+	kp_buf_printf(&title, "/%s", row->rule);
 	kpc_resource_path(&msg, row);
-	kp_sb_printf(&msg, ": %s", row->message);
+	kp_buf_printf(&msg, ": %s", row->message);
 	command(r, level, row->file, row->line, row->col, title.data, msg.data);
-	kp_sb_free(&title);
-	kp_sb_free(&msg);
+	kp_buf_free(&title);
+	kp_buf_free(&msg);
 }
 
 static void gh_input_error(kpc_report *r, const kp_error *e)
 {
 	gh_state *g = r->state;
 	g->errors++;
-	kp_strbuf msg = {0};
-	kp_sb_puts(&msg, e->msg);
+	kp_buf msg = {0};
+	kp_buf_puts(&msg, e->msg);
 	if (e->path[0])
-		kp_sb_printf(&msg, " (at %s)", e->path);
+		kp_buf_printf(&msg, " (at %s)", e->path);
 	command(r, "error", e->file, e->line, e->col, "kpolicy: unusable input", msg.data);
-	kp_sb_free(&msg);
+	kp_buf_free(&msg);
 }
 
 static void gh_end(kpc_report *r, const kpc_summary *s)
@@ -102,7 +102,7 @@ static void gh_end(kpc_report *r, const kpc_summary *s)
 	const kpc_counts *c = &s->total;
 	fprintf(r->out, "pass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
 		c->pass, c->fail, c->warn, c->error, c->skip);
-	kp_sb_free(&g->b);
+	kp_buf_free(&g->b);
 	free(g);
 	r->state = NULL;
 }

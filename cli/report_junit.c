@@ -21,7 +21,7 @@ typedef struct junit_state {
 	jcase *v;
 	size_t n, cap;
 	kpc_pool pool;
-	kp_strbuf b;
+	kp_buf b;
 	kpc_errlist errors;           /* unusable inputs: a suite of their own */
 } junit_state;
 
@@ -34,26 +34,26 @@ static void junit_row(kpc_report *r, const kpc_row *row)
 {
 	junit_state *j = r->state;
 	j->v = kpc_grow(j->v, &j->cap, j->n, sizeof *j->v);
-	kp_strbuf name = {0}, detail = {0};
-	kp_sb_printf(&name, "%s ", row->rule);
+	kp_buf name = {0}, detail = {0};
+	kp_buf_printf(&name, "%s ", row->rule);
 	kpc_resource_path(&name, row);
-	kp_sb_puts(&detail, "Policy: ");
+	kp_buf_puts(&detail, "Policy: ");
 	kpc_policy_display(&detail, row->pol);
-	kp_sb_printf(&detail, "\nRule: %s\nResource: %s/%s/", row->rule, row->api_version, row->kind);
+	kp_buf_printf(&detail, "\nRule: %s\nResource: %s/%s/", row->rule, row->api_version, row->kind);
 	if (*row->namespace)
-		kp_sb_printf(&detail, "%s/", row->namespace);
-	kp_sb_printf(&detail, "%s\nResult: %s\nMessage: %s\nSource: %s:%u:%u\n", row->name,
+		kp_buf_printf(&detail, "%s/", row->namespace);
+	kp_buf_printf(&detail, "%s\nResult: %s\nMessage: %s\nSource: %s:%u:%u\n", row->name,
 		     kp_status_name(row->status), row->message, row->file, row->line, row->col);
 	if (row->path)
-		kp_sb_printf(&detail, "Path: %s\n", row->path);
+		kp_buf_printf(&detail, "Path: %s\n", row->path);
 	j->v[j->n++] = (jcase){
 		.policy = row->policy_index, .name = kpc_pool_str(&j->pool, name.data),
 		.message = kpc_pool_str(&j->pool, row->message),
 		.detail = kpc_pool_str(&j->pool, detail.data), .file = kpc_pool_str(&j->pool, row->file),
 		.line = row->line, .status = row->status,
 	};
-	kp_sb_free(&name);
-	kp_sb_free(&detail);
+	kp_buf_free(&name);
+	kp_buf_free(&detail);
 }
 
 /* Unusable inputs become <error> cases of a last suite, "kpolicy", so a
@@ -64,18 +64,18 @@ static void junit_input_error(kpc_report *r, const kp_error *e)
 	kpc_errlist_add(&j->errors, e);
 }
 
-static void attr(kp_strbuf *b, const char *name, const char *val)
+static void attr(kp_buf *b, const char *name, const char *val)
 {
-	kp_sb_printf(b, " %s=\"", name);
+	kp_buf_printf(b, " %s=\"", name);
 	kpc_xml_escape(b, val, true);
-	kp_sb_puts(b, "\"");
+	kp_buf_puts(b, "\"");
 }
 
 static void junit_end(kpc_report *r, const kpc_summary *sum)
 {
 	(void)sum;
 	junit_state *j = r->state;
-	kp_strbuf *b = &j->b;
+	kp_buf *b = &j->b;
 	FILE *f = r->out;
 	/* cases grouped by policy, input order kept (a counting sort) */
 	size_t np = r->n_policies;
@@ -92,7 +92,7 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 		start[p + 1] += start[p];
 	for (size_t i = 0; i < j->n; i++)
 		order[start[j->v[i].policy]++] = i;
-	kp_sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	kp_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			"<testsuites name=\"kpolicy apply\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
 		     j->n + j->errors.n, all.fail, all.error + j->errors.n);
 	size_t k = 0;
@@ -100,66 +100,66 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 		const kpc_policy_info *pi = &r->policies[p];
 		size_t end = start[p];   /* after the shifts: the end of policy p */
 		size_t n = end - k;
-		kp_strbuf pn = {0};
+		kp_buf pn = {0};
 		kpc_policy_display(&pn, pi);
-		kp_sb_puts(b, "  <testsuite");
+		kp_buf_puts(b, "  <testsuite");
 		attr(b, "name", pn.data);
-		kp_sb_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"0\"",
+		kp_buf_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"0\"",
 			     n, cnt[p].fail, cnt[p].error, cnt[p].skip);
 		attr(b, "file", kp_policy_file(pi->p));
-		kp_sb_puts(b, n ? ">\n" : "/>\n");
+		kp_buf_puts(b, n ? ">\n" : "/>\n");
 		for (; k < end; k++) {
 			const jcase *c = &j->v[order[k]];
-			kp_sb_puts(b, "    <testcase");
+			kp_buf_puts(b, "    <testcase");
 			attr(b, "classname", pn.data);
 			attr(b, "name", c->name);
 			attr(b, "file", c->file);
-			kp_sb_printf(b, " line=\"%u\" time=\"0\"", c->line);
+			kp_buf_printf(b, " line=\"%u\" time=\"0\"", c->line);
 			const char *el = c->status == KP_STATUS_FAIL ? "failure"
 				       : c->status == KP_STATUS_ERROR ? "error"
 				       : c->status == KP_STATUS_SKIP ? "skipped"
 				       : c->status == KP_STATUS_WARN ? "system-out" : NULL;
 			if (!el) {
-				kp_sb_puts(b, "/>\n");
+				kp_buf_puts(b, "/>\n");
 			} else {
-				kp_sb_printf(b, ">\n      <%s", el);
+				kp_buf_printf(b, ">\n      <%s", el);
 				if (c->status != KP_STATUS_WARN) {
 					attr(b, "message", c->message);
 					attr(b, "type", kp_status_name(c->status));
 				}
-				kp_sb_puts(b, ">");
+				kp_buf_puts(b, ">");
 				kpc_xml_escape(b, c->detail, false);
-				kp_sb_printf(b, "</%s>\n    </testcase>\n", el);
+				kp_buf_printf(b, "</%s>\n    </testcase>\n", el);
 			}
-			kp_sb_flush(b, f);
+			kp_buf_flush(b, f);
 		}
 		if (n)
-			kp_sb_puts(b, "  </testsuite>\n");
-		kp_sb_free(&pn);
-		kp_sb_flush(b, f);
+			kp_buf_puts(b, "  </testsuite>\n");
+		kp_buf_free(&pn);
+		kp_buf_flush(b, f);
 	}
 	if (j->errors.n)
-		kp_sb_printf(b, "  <testsuite name=\"kpolicy\" tests=\"%zu\" failures=\"0\" errors=\"%zu\" "
+		kp_buf_printf(b, "  <testsuite name=\"kpolicy\" tests=\"%zu\" failures=\"0\" errors=\"%zu\" "
 				"skipped=\"0\" time=\"0\">\n", j->errors.n, j->errors.n);
 	for (size_t i = 0; i < j->errors.n; i++) {
 		const kpc_input_error *e = &j->errors.v[i];
-		kp_strbuf where = {0};
-		kp_sb_printf(&where, "%s:%u:%u", e->file, e->line, e->col);
-		kp_sb_puts(b, "    <testcase classname=\"kpolicy\"");
+		kp_buf where = {0};
+		kp_buf_printf(&where, "%s:%u:%u", e->file, e->line, e->col);
+		kp_buf_puts(b, "    <testcase classname=\"kpolicy\"");
 		attr(b, "name", where.data);
 		attr(b, "file", e->file);
-		kp_sb_printf(b, " line=\"%u\" time=\"0\">\n      <error", e->line);
+		kp_buf_printf(b, " line=\"%u\" time=\"0\">\n      <error", e->line);
 		attr(b, "message", e->message);
-		kp_sb_puts(b, " type=\"unusable input\">");
+		kp_buf_puts(b, " type=\"unusable input\">");
 		kpc_xml_escape(b, e->message, false);
-		kp_sb_puts(b, "</error>\n    </testcase>\n");
-		kp_sb_free(&where);
+		kp_buf_puts(b, "</error>\n    </testcase>\n");
+		kp_buf_free(&where);
 	}
 	if (j->errors.n)
-		kp_sb_puts(b, "  </testsuite>\n");
-	kp_sb_puts(b, "</testsuites>\n");
-	kp_sb_flush(b, f);
-	kp_sb_free(b);
+		kp_buf_puts(b, "  </testsuite>\n");
+	kp_buf_puts(b, "</testsuites>\n");
+	kp_buf_flush(b, f);
+	kp_buf_free(b);
 	free(start);
 	free(order);
 	free(cnt);

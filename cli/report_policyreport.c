@@ -25,7 +25,7 @@ typedef struct pr_state {
 	prow *v;
 	size_t n, cap;
 	kpc_pool pool;
-	kp_strbuf b;
+	kp_buf b;
 	long long now;
 } pr_state;
 
@@ -65,108 +65,108 @@ static bool valid_severity(const char *s)
 	return false;
 }
 
-static void yaml_result(kp_strbuf *b, const kpc_report *r, const prow *x, long long now)
+static void yaml_result(kp_buf *b, const kpc_report *r, const prow *x, long long now)
 {
 	const kpc_policy_info *pi = &r->policies[x->policy];
 	const char *dash = "- ";
-#define KEY(k) (kp_sb_printf(b, "%s%s: ", dash, k), dash = "  ")
+#define KEY(k) (kp_buf_printf(b, "%s%s: ", dash, k), dash = "  ")
 	if (pi->category && *pi->category) {
 		KEY("category");
 		kpc_yaml_scalar(b, pi->category);
-		kp_sb_puts(b, "\n");
+		kp_buf_puts(b, "\n");
 	}
 	if (x->message && *x->message) {
 		KEY("message");
 		kpc_yaml_scalar(b, x->message);
-		kp_sb_puts(b, "\n");
+		kp_buf_puts(b, "\n");
 	}
 	KEY("policy");
-	kp_strbuf pn = {0};
+	kp_buf pn = {0};
 	kpc_policy_display(&pn, pi);
 	kpc_yaml_scalar(b, pn.data);
-	kp_sb_free(&pn);
-	kp_sb_puts(b, "\n");
-	kp_sb_printf(b, "%sproperties:", dash);
-	kp_sb_printf(b, "\n    process: %s\n",
+	kp_buf_free(&pn);
+	kp_buf_puts(b, "\n");
+	kp_buf_printf(b, "%sproperties:", dash);
+	kp_buf_printf(b, "\n    process: %s\n",
 		     kp_policy_background(pi->p) ? "background scan" : "admission review");
-	kp_sb_puts(b, "  resources:\n  - apiVersion: ");
+	kp_buf_puts(b, "  resources:\n  - apiVersion: ");
 	kpc_yaml_scalar(b, x->api_version);
-	kp_sb_puts(b, "\n    kind: ");
+	kp_buf_puts(b, "\n    kind: ");
 	kpc_yaml_scalar(b, x->kind);
-	kp_sb_puts(b, "\n    name: ");
+	kp_buf_puts(b, "\n    name: ");
 	kpc_yaml_scalar(b, x->name);
 	if (*x->namespace) {
-		kp_sb_puts(b, "\n    namespace: ");
+		kp_buf_puts(b, "\n    namespace: ");
 		kpc_yaml_scalar(b, x->namespace);
 	}
 	if (*x->resource_version) {
-		kp_sb_puts(b, "\n    resourceVersion: ");
+		kp_buf_puts(b, "\n    resourceVersion: ");
 		kpc_yaml_scalar(b, x->resource_version);
 	}
 	if (*x->uid) {
-		kp_sb_puts(b, "\n    uid: ");
+		kp_buf_puts(b, "\n    uid: ");
 		kpc_yaml_scalar(b, x->uid);
 	}
-	kp_sb_printf(b, "\n  result: %s\n", kp_status_name(x->status));
+	kp_buf_printf(b, "\n  result: %s\n", kp_status_name(x->status));
 	if (*x->rule) {
-		kp_sb_puts(b, "  rule: ");
+		kp_buf_puts(b, "  rule: ");
 		kpc_yaml_scalar(b, x->rule);
-		kp_sb_puts(b, "\n");
+		kp_buf_puts(b, "\n");
 	}
 	if (pi->scored)
-		kp_sb_puts(b, "  scored: true\n");
+		kp_buf_puts(b, "  scored: true\n");
 	if (valid_severity(pi->severity))
-		kp_sb_printf(b, "  severity: %s\n", pi->severity);
-	kp_sb_printf(b, "  source: kyverno\n  timestamp:\n    nanos: 0\n    seconds: %lld\n", now);
+		kp_buf_printf(b, "  severity: %s\n", pi->severity);
+	kp_buf_printf(b, "  source: kyverno\n  timestamp:\n    nanos: 0\n    seconds: %lld\n", now);
 #undef KEY
 }
 
-static void json_result(kp_strbuf *b, const kpc_report *r, const prow *x, long long now)
+static void json_result(kp_buf *b, const kpc_report *r, const prow *x, long long now)
 {
 	const kpc_policy_info *pi = &r->policies[x->policy];
-	kp_sb_puts(b, "{\"source\":\"kyverno\",\"policy\":");
-	kp_strbuf pn = {0};
+	kp_buf_puts(b, "{\"source\":\"kyverno\",\"policy\":");
+	kp_buf pn = {0};
 	kpc_policy_display(&pn, pi);
-	kp_sb_json_str(b, pn.data, pn.len);
-	kp_sb_free(&pn);
+	kp_buf_json_str(b, pn.data, pn.len);
+	kp_buf_free(&pn);
 	if (*x->rule) {
-		kp_sb_puts(b, ",\"rule\":");
-		kp_sb_json_cstr(b, x->rule);
+		kp_buf_puts(b, ",\"rule\":");
+		kp_buf_json_cstr(b, x->rule);
 	}
 	if (pi->category && *pi->category) {
-		kp_sb_puts(b, ",\"category\":");
-		kp_sb_json_cstr(b, pi->category);
+		kp_buf_puts(b, ",\"category\":");
+		kp_buf_json_cstr(b, pi->category);
 	}
 	if (valid_severity(pi->severity))
-		kp_sb_printf(b, ",\"severity\":\"%s\"", pi->severity);
-	kp_sb_printf(b, ",\"timestamp\":{\"seconds\":%lld,\"nanos\":0},\"result\":\"%s\"", now,
+		kp_buf_printf(b, ",\"severity\":\"%s\"", pi->severity);
+	kp_buf_printf(b, ",\"timestamp\":{\"seconds\":%lld,\"nanos\":0},\"result\":\"%s\"", now,
 		     kp_status_name(x->status));
 	if (pi->scored)
-		kp_sb_puts(b, ",\"scored\":true");
-	kp_sb_puts(b, ",\"resources\":[{\"kind\":");
-	kp_sb_json_cstr(b, x->kind);
+		kp_buf_puts(b, ",\"scored\":true");
+	kp_buf_puts(b, ",\"resources\":[{\"kind\":");
+	kp_buf_json_cstr(b, x->kind);
 	if (*x->namespace) {
-		kp_sb_puts(b, ",\"namespace\":");
-		kp_sb_json_cstr(b, x->namespace);
+		kp_buf_puts(b, ",\"namespace\":");
+		kp_buf_json_cstr(b, x->namespace);
 	}
-	kp_sb_puts(b, ",\"name\":");
-	kp_sb_json_cstr(b, x->name);
+	kp_buf_puts(b, ",\"name\":");
+	kp_buf_json_cstr(b, x->name);
 	if (*x->uid) {
-		kp_sb_puts(b, ",\"uid\":");
-		kp_sb_json_cstr(b, x->uid);
+		kp_buf_puts(b, ",\"uid\":");
+		kp_buf_json_cstr(b, x->uid);
 	}
-	kp_sb_puts(b, ",\"apiVersion\":");
-	kp_sb_json_cstr(b, x->api_version);
+	kp_buf_puts(b, ",\"apiVersion\":");
+	kp_buf_json_cstr(b, x->api_version);
 	if (*x->resource_version) {
-		kp_sb_puts(b, ",\"resourceVersion\":");
-		kp_sb_json_cstr(b, x->resource_version);
+		kp_buf_puts(b, ",\"resourceVersion\":");
+		kp_buf_json_cstr(b, x->resource_version);
 	}
-	kp_sb_puts(b, "}]");
+	kp_buf_puts(b, "}]");
 	if (x->message && *x->message) {
-		kp_sb_puts(b, ",\"message\":");
-		kp_sb_json_cstr(b, x->message);
+		kp_buf_puts(b, ",\"message\":");
+		kp_buf_json_cstr(b, x->message);
 	}
-	kp_sb_printf(b, ",\"properties\":{\"process\":\"%s\"}}",
+	kp_buf_printf(b, ",\"properties\":{\"process\":\"%s\"}}",
 		     kp_policy_background(pi->p) ? "background scan" : "admission review");
 }
 
@@ -175,7 +175,7 @@ static void report(kpc_report *r, const size_t *order, size_t from, size_t to,
 		   const kpc_policy_info *owner)
 {
 	pr_state *s = r->state;
-	kp_strbuf *b = &s->b;
+	kp_buf *b = &s->b;
 	bool open = r->opt.openreports;
 	const char *api = open ? "openreports.io/v1alpha1" : "wgpolicyk8s.io/v1alpha2";
 	const char *kind = owner ? "PolicyReport" : open ? "ClusterReport" : "ClusterPolicyReport";
@@ -183,45 +183,45 @@ static void report(kpc_report *r, const size_t *order, size_t from, size_t to,
 	for (size_t k = from; k < to; k++)
 		kpc_count(&c, s->v[order[k]].status);
 	if (owner)
-		kp_sb_puts(b, "---\n");
+		kp_buf_puts(b, "---\n");
 	if (r->opt.json) {
-		kp_sb_printf(b, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"name\":", kind, api);
-		kp_sb_json_cstr(b, owner ? owner->name : "merged");
+		kp_buf_printf(b, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"name\":", kind, api);
+		kp_buf_json_cstr(b, owner ? owner->name : "merged");
 		if (owner) {
-			kp_sb_puts(b, ",\"namespace\":");
-			kp_sb_json_cstr(b, owner->ns);
+			kp_buf_puts(b, ",\"namespace\":");
+			kp_buf_json_cstr(b, owner->ns);
 		}
-		kp_sb_puts(b, ",\"creationTimestamp\":null}");
+		kp_buf_puts(b, ",\"creationTimestamp\":null}");
 		if (open)
-			kp_sb_puts(b, ",\"source\":\"\"");
-		kp_sb_printf(b, ",\"summary\":{\"pass\":%zu,\"fail\":%zu,\"warn\":%zu,\"error\":%zu,"
+			kp_buf_puts(b, ",\"source\":\"\"");
+		kp_buf_printf(b, ",\"summary\":{\"pass\":%zu,\"fail\":%zu,\"warn\":%zu,\"error\":%zu,"
 				"\"skip\":%zu},\"results\":[", c.pass, c.fail, c.warn, c.error, c.skip);
 		for (size_t k = from; k < to; k++) {
 			if (k > from)
-				kp_sb_puts(b, ",");
+				kp_buf_puts(b, ",");
 			json_result(b, r, &s->v[order[k]], s->now);
-			kp_sb_flush(b, r->out);
+			kp_buf_flush(b, r->out);
 		}
-		kp_sb_puts(b, "]}\n\n");
+		kp_buf_puts(b, "]}\n\n");
 	} else {
-		kp_sb_printf(b, "apiVersion: %s\nkind: %s\nmetadata:\n  creationTimestamp: null\n  name: ",
+		kp_buf_printf(b, "apiVersion: %s\nkind: %s\nmetadata:\n  creationTimestamp: null\n  name: ",
 			     api, kind);
 		kpc_yaml_scalar(b, owner ? owner->name : "merged");
 		if (owner) {
-			kp_sb_puts(b, "\n  namespace: ");
+			kp_buf_puts(b, "\n  namespace: ");
 			kpc_yaml_scalar(b, owner->ns);
 		}
-		kp_sb_puts(b, "\nresults:\n");
+		kp_buf_puts(b, "\nresults:\n");
 		for (size_t k = from; k < to; k++) {
 			yaml_result(b, r, &s->v[order[k]], s->now);
-			kp_sb_flush(b, r->out);
+			kp_buf_flush(b, r->out);
 		}
 		if (open)
-			kp_sb_puts(b, "source: \"\"\n");
-		kp_sb_printf(b, "summary:\n  error: %zu\n  fail: %zu\n  pass: %zu\n  skip: %zu\n  warn: %zu\n\n",
+			kp_buf_puts(b, "source: \"\"\n");
+		kp_buf_printf(b, "summary:\n  error: %zu\n  fail: %zu\n  pass: %zu\n  skip: %zu\n  warn: %zu\n\n",
 			     c.error, c.fail, c.pass, c.skip, c.warn);
 	}
-	kp_sb_flush(b, r->out);
+	kp_buf_flush(b, r->out);
 }
 
 static void pr_end(kpc_report *r, const kpc_summary *sum)
@@ -260,7 +260,7 @@ static void pr_end(kpc_report *r, const kpc_summary *sum)
 			report(r, order, from, to, &r->policies[p]);
 		from = to;
 	}
-	kp_sb_free(&s->b);
+	kp_buf_free(&s->b);
 	free(key);
 	free(start);
 	free(order);

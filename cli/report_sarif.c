@@ -28,7 +28,7 @@ typedef struct sarif_state {
 	sres *v;
 	size_t n, cap;
 	kpc_pool pool;
-	kp_strbuf b;
+	kp_buf b;
 	kpc_errlist errors;           /* unusable inputs: tool notifications */
 } sarif_state;
 
@@ -55,7 +55,7 @@ static void sarif_row(kpc_report *r, const kpc_row *row)
 	sarif_state *s = r->state;
 	s->v = kpc_grow(s->v, &s->cap, s->n, sizeof *s->v);
 	kpc_pool *pl = &s->pool;
-	kp_strbuf res = {0};
+	kp_buf res = {0};
 	kpc_resource_path(&res, row);
 	s->v[s->n++] = (sres){
 		.policy = row->policy_index, .rule = base_rule(row->pol->p, row->rule_index),
@@ -66,7 +66,7 @@ static void sarif_row(kpc_report *r, const kpc_row *row)
 		.name = kpc_pool_str(pl, row->name), .line = row->line, .col = row->col,
 		.status = row->status,
 	};
-	kp_sb_free(&res);
+	kp_buf_free(&res);
 }
 
 /* Not a finding: a toolExecutionNotification of the invocation (GitHub
@@ -77,15 +77,15 @@ static void sarif_input_error(kpc_report *r, const kp_error *e)
 	kpc_errlist_add(&s->errors, e);
 }
 
-static void rule_id(kp_strbuf *b, const kpc_report *r, size_t policy, size_t rule)
+static void rule_id(kp_buf *b, const kpc_report *r, size_t policy, size_t rule)
 {
 	const kpc_policy_info *pi = &r->policies[policy];
 	kpc_policy_display(b, pi);
-	kp_sb_printf(b, "/%s", kp_policy_rule_name(pi->p, rule));
+	kp_buf_printf(b, "/%s", kp_policy_rule_name(pi->p, rule));
 }
 
 /* A JSON string of at most max bytes (cut at a UTF-8 boundary). */
-static void json_text(kp_strbuf *b, const char *s, size_t max)
+static void json_text(kp_buf *b, const char *s, size_t max)
 {
 	size_t n = strlen(s);
 	if (n > max) {
@@ -93,7 +93,7 @@ static void json_text(kp_strbuf *b, const char *s, size_t max)
 		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	kp_sb_json_str(b, s, n);
+	kp_buf_json_str(b, s, n);
 }
 
 /* Trivy's mapping of severities to GitHub's security-severity. */
@@ -117,35 +117,35 @@ static const char *fail_level(const char *sev)
 	return "note";
 }
 
-static void descriptor(kp_strbuf *b, const kpc_report *r, size_t policy, size_t rule, bool error)
+static void descriptor(kp_buf *b, const kpc_report *r, size_t policy, size_t rule, bool error)
 {
 	const kpc_policy_info *pi = &r->policies[policy];
-	kp_strbuf id = {0};
+	kp_buf id = {0};
 	rule_id(&id, r, policy, rule);
 	if (error)
-		kp_sb_puts(&id, ":error");
-	kp_sb_puts(b, "        {\"id\": ");
-	kp_sb_json_str(b, id.data, id.len);
-	kp_sb_puts(b, ", \"name\": ");
+		kp_buf_puts(&id, ":error");
+	kp_buf_puts(b, "        {\"id\": ");
+	kp_buf_json_str(b, id.data, id.len);
+	kp_buf_puts(b, ", \"name\": ");
 	json_text(b, id.data, 255);
 	const char *title = pi->title ? pi->title : id.data;
-	kp_sb_puts(b, ",\n         \"shortDescription\": {\"text\": ");
+	kp_buf_puts(b, ",\n         \"shortDescription\": {\"text\": ");
 	if (error) {
-		kp_strbuf t = {0};
-		kp_sb_printf(&t, "%s: the rule could not be evaluated", title);
+		kp_buf t = {0};
+		kp_buf_printf(&t, "%s: the rule could not be evaluated", title);
 		json_text(b, t.data, KPC_SARIF_MAX_TEXT);
-		kp_sb_free(&t);
+		kp_buf_free(&t);
 	} else {
 		json_text(b, title, KPC_SARIF_MAX_TEXT);
 	}
-	kp_sb_puts(b, "},\n         \"fullDescription\": {\"text\": ");
+	kp_buf_puts(b, "},\n         \"fullDescription\": {\"text\": ");
 	json_text(b, pi->description ? pi->description : title, KPC_SARIF_MAX_TEXT);
 	const char *msg = kp_policy_rule_message(pi->p, rule);
-	kp_sb_puts(b, "},\n         \"help\": {\"text\": ");
-	kp_sb_json_cstr(b, msg ? msg : pi->description ? pi->description : title);
-	kp_sb_printf(b, "},\n         \"defaultConfiguration\": {\"level\": \"%s\"},\n",
+	kp_buf_puts(b, "},\n         \"help\": {\"text\": ");
+	kp_buf_json_cstr(b, msg ? msg : pi->description ? pi->description : title);
+	kp_buf_printf(b, "},\n         \"defaultConfiguration\": {\"level\": \"%s\"},\n",
 		     error ? "error" : fail_level(pi->severity));
-	kp_sb_puts(b, "         \"properties\": {\"tags\": [\"kyverno\"");
+	kp_buf_puts(b, "         \"properties\": {\"tags\": [\"kyverno\"");
 	if (pi->category) {
 		/* "Pod Security Standards (Baseline), EKS Best Practices" */
 		const char *c = pi->category;
@@ -155,8 +155,8 @@ static void descriptor(kp_strbuf *b, const kpc_report *r, size_t policy, size_t 
 			while (n && c[n - 1] == ' ')
 				n--;
 			if (n) {
-				kp_sb_puts(b, ", ");
-				kp_sb_json_str(b, c, n);
+				kp_buf_puts(b, ", ");
+				kp_buf_json_str(b, c, n);
 			}
 			if (!comma)
 				break;
@@ -165,34 +165,34 @@ static void descriptor(kp_strbuf *b, const kpc_report *r, size_t policy, size_t 
 				c++;
 		}
 	}
-	kp_sb_puts(b, "]");
+	kp_buf_puts(b, "]");
 	const char *ss = security_severity(pi->severity);
 	if (ss && !error)
-		kp_sb_printf(b, ", \"security-severity\": \"%s\"", ss);
+		kp_buf_printf(b, ", \"security-severity\": \"%s\"", ss);
 	if (pi->severity) {
-		kp_sb_puts(b, ", \"severity\": ");
-		kp_sb_json_cstr(b, pi->severity);
+		kp_buf_puts(b, ", \"severity\": ");
+		kp_buf_json_cstr(b, pi->severity);
 	}
-	kp_sb_puts(b, "}}");
-	kp_sb_free(&id);
+	kp_buf_puts(b, "}}");
+	kp_buf_free(&id);
 }
 
 /* A relative URI reference: unreserved characters and '/' kept, the rest
  * percent-encoded; "./" dropped; an absolute path becomes file://. */
-static void uri(kp_strbuf *b, const char *path)
+static void uri(kp_buf *b, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	if (path[0] == '/')
-		kp_sb_puts(b, "file://");
+		kp_buf_puts(b, "file://");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    strchr("-._~/", *p)) {
-			kp_sb_append(b, (const char *)p, 1);
+			kp_buf_add(b, (const char *)p, 1);
 		} else {
 			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			kp_sb_append(b, e, 3);
+			kp_buf_add(b, e, 3);
 		}
 	}
 }
@@ -210,7 +210,7 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 {
 	(void)sum;
 	sarif_state *s = r->state;
-	kp_strbuf *b = &s->b;
+	kp_buf *b = &s->b;
 	FILE *f = r->out;
 	if (s->n > KPC_SARIF_MAX_RESULTS)
 		fprintf(stderr, "kpolicy: warning: %zu SARIF results; GitHub code scanning rejects a run "
@@ -228,7 +228,7 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		if (s->v[i].status == KP_STATUS_ERROR)
 			has_error[first[s->v[i].policy] + s->v[i].rule] = 1;
 
-	kp_sb_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	kp_buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 		      "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\n"
 		      "      \"name\": \"kpolicy\",\n      \"semanticVersion\": \"" PACKAGE_VERSION "\",\n"
 		      "      \"informationUri\": \"https://kyverno.io/policies/\",\n      \"rules\": [");
@@ -241,59 +241,59 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 			for (int err = 0; err < 2; err++) {
 				if (err && !has_error[first[pi] + k])
 					continue;
-				kp_sb_puts(b, n_desc ? ",\n" : "\n");
+				kp_buf_puts(b, n_desc ? ",\n" : "\n");
 				descriptor(b, r, pi, k, err);
 				index[2 * (first[pi] + k) + err] = n_desc++;
-				kp_sb_flush(b, f);
+				kp_buf_flush(b, f);
 			}
 		}
 	}
 	if (n_desc > KPC_SARIF_MAX_RESULTS)
 		fprintf(stderr, "kpolicy: warning: %zu SARIF rules; GitHub code scanning rejects a run "
 				"with more than %d\n", n_desc, KPC_SARIF_MAX_RESULTS);
-	kp_sb_puts(b, n_desc ? "\n      ]\n    }},\n" : "]\n    }},\n");
-	kp_sb_printf(b, "    \"invocations\": [{\"executionSuccessful\": %s, "
+	kp_buf_puts(b, n_desc ? "\n      ]\n    }},\n" : "]\n    }},\n");
+	kp_buf_printf(b, "    \"invocations\": [{\"executionSuccessful\": %s, "
 			"\"toolExecutionNotifications\": [", s->errors.n ? "false" : "true");
 	for (size_t i = 0; i < s->errors.n; i++) {
 		const kpc_input_error *e = &s->errors.v[i];
-		kp_sb_puts(b, i ? ",\n      " : "\n      ");
-		kp_sb_puts(b, "{\"level\": \"error\", \"message\": {\"text\": ");
-		kp_sb_json_cstr(b, e->message);
-		kp_sb_puts(b, "}");
+		kp_buf_puts(b, i ? ",\n      " : "\n      ");
+		kp_buf_puts(b, "{\"level\": \"error\", \"message\": {\"text\": ");
+		kp_buf_json_cstr(b, e->message);
+		kp_buf_puts(b, "}");
 		if (*e->file) {
-			kp_sb_puts(b, ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+			kp_buf_puts(b, ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
 			uri(b, e->file);
-			kp_sb_printf(b, "\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]",
+			kp_buf_printf(b, "\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]",
 				     e->line ? e->line : 1, e->col ? e->col : 1);
 		}
-		kp_sb_puts(b, "}");
+		kp_buf_puts(b, "}");
 	}
-	kp_sb_puts(b, s->errors.n ? "\n    ]}],\n" : "]}],\n");
-	kp_sb_puts(b, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
+	kp_buf_puts(b, s->errors.n ? "\n    ]}],\n" : "]}],\n");
+	kp_buf_puts(b, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
 	for (size_t i = 0; i < s->n; i++) {
 		const sres *x = &s->v[i];
 		bool err = x->status == KP_STATUS_ERROR;
 		const kpc_policy_info *pi = &r->policies[x->policy];
-		kp_strbuf id = {0};
+		kp_buf id = {0};
 		rule_id(&id, r, x->policy, x->rule);
 		if (err)
-			kp_sb_puts(&id, ":error");
+			kp_buf_puts(&id, ":error");
 		const char *level = err ? "error" : x->status == KP_STATUS_WARN ? "warning"
 			: fail_level(pi->severity);
-		kp_sb_puts(b, i ? ",\n      {\"ruleId\": " : "\n      {\"ruleId\": ");
-		kp_sb_json_str(b, id.data, id.len);
-		kp_sb_printf(b, ", \"ruleIndex\": %zu, \"level\": \"%s\",\n       \"message\": {\"text\": ",
+		kp_buf_puts(b, i ? ",\n      {\"ruleId\": " : "\n      {\"ruleId\": ");
+		kp_buf_json_str(b, id.data, id.len);
+		kp_buf_printf(b, ", \"ruleIndex\": %zu, \"level\": \"%s\",\n       \"message\": {\"text\": ",
 			     index[2 * (first[x->policy] + x->rule) + err], level);
-		kp_strbuf m = {0};
-		kp_sb_printf(&m, "%s: %s", x->res, x->message);
-		kp_sb_json_str(b, m.data, m.len);
-		kp_sb_free(&m);
-		kp_sb_puts(b, "},\n       \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
-		kp_strbuf u = {0};
+		kp_buf m = {0};
+		kp_buf_printf(&m, "%s: %s", x->res, x->message);
+		kp_buf_json_str(b, m.data, m.len);
+		kp_buf_free(&m);
+		kp_buf_puts(b, "},\n       \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+		kp_buf u = {0};
 		uri(&u, x->file);
-		kp_sb_append(b, u.data ? u.data : "", u.len);   /* percent-encoded: JSON-safe */
-		kp_sb_free(&u);
-		kp_sb_printf(b, "\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}],\n",
+		kp_buf_add(b, u.data ? u.data : "", u.len);   /* percent-encoded: JSON-safe */
+		kp_buf_free(&u);
+		kp_buf_printf(b, "\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}],\n",
 			     x->line ? x->line : 1, x->col ? x->col : 1);
 		uint64_t h = 0xcbf29ce484222325ULL;
 		h = fnv(h, pi->ns);
@@ -304,29 +304,29 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		h = fnv(h, x->namespace);
 		h = fnv(h, x->name);
 		h = fnv(h, x->path);
-		kp_sb_printf(b, "       \"partialFingerprints\": {\"kpolicy/v1\": \"%016llx\"},\n",
+		kp_buf_printf(b, "       \"partialFingerprints\": {\"kpolicy/v1\": \"%016llx\"},\n",
 			     (unsigned long long)h);
-		kp_sb_puts(b, "       \"properties\": {\"policy\": ");
-		kp_strbuf pn = {0};
+		kp_buf_puts(b, "       \"properties\": {\"policy\": ");
+		kp_buf pn = {0};
 		kpc_policy_display(&pn, pi);
-		kp_sb_json_str(b, pn.data, pn.len);
-		kp_sb_free(&pn);
-		kp_sb_puts(b, ", \"rule\": ");
-		kp_sb_json_cstr(b, x->rule_name);
-		kp_sb_puts(b, ", \"resource\": ");
-		kp_sb_json_cstr(b, x->res);
-		kp_sb_printf(b, ", \"result\": \"%s\"", kp_status_name(x->status));
+		kp_buf_json_str(b, pn.data, pn.len);
+		kp_buf_free(&pn);
+		kp_buf_puts(b, ", \"rule\": ");
+		kp_buf_json_cstr(b, x->rule_name);
+		kp_buf_puts(b, ", \"resource\": ");
+		kp_buf_json_cstr(b, x->res);
+		kp_buf_printf(b, ", \"result\": \"%s\"", kp_status_name(x->status));
 		if (x->path) {
-			kp_sb_puts(b, ", \"path\": ");
-			kp_sb_json_cstr(b, x->path);
+			kp_buf_puts(b, ", \"path\": ");
+			kp_buf_json_cstr(b, x->path);
 		}
-		kp_sb_puts(b, "}}");
-		kp_sb_free(&id);
-		kp_sb_flush(b, f);
+		kp_buf_puts(b, "}}");
+		kp_buf_free(&id);
+		kp_buf_flush(b, f);
 	}
-	kp_sb_puts(b, s->n ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
-	kp_sb_flush(b, f);
-	kp_sb_free(b);
+	kp_buf_puts(b, s->n ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
+	kp_buf_flush(b, f);
+	kp_buf_free(b);
 	free(first);
 	free(has_error);
 	free(index);

@@ -34,15 +34,15 @@ static size_t width(const char *s)
 /* s cut to KPC_TABLE_CELL_MAX code points, newlines as spaces. */
 static const char *cell(table_state *t, const char *s)
 {
-	kp_strbuf b = {0};
+	kp_buf b = {0};
 	size_t w = 0;
 	for (; *s; s++) {
 		if (((unsigned char)*s & 0xc0) != 0x80 && ++w > KPC_TABLE_CELL_MAX)
 			break;
-		kp_sb_append(&b, *s == '\n' || *s == '\r' || *s == '\t' ? " " : s, 1);
+		kp_buf_add(&b, *s == '\n' || *s == '\r' || *s == '\t' ? " " : s, 1);
 	}
 	const char *c = kpc_pool_str(&t->pool, b.data ? b.data : "");
-	kp_sb_free(&b);
+	kp_buf_free(&b);
 	return c;
 }
 
@@ -56,23 +56,23 @@ static void table_row(kpc_report *r, const kpc_row *row)
 	table_state *t = r->state;
 	t->rows = kpc_grow(t->rows, &t->cap, t->n, sizeof *t->rows);
 	trow *tr = &t->rows[t->n++];
-	kp_strbuf b = {0};
-	kp_sb_printf(&b, "%zu", t->n);
+	kp_buf b = {0};
+	kp_buf_printf(&b, "%zu", t->n);
 	tr->cell[0] = cell(t, b.data);
-	kp_sb_reset(&b);
+	kp_buf_reset(&b);
 	kpc_policy_display(&b, row->pol);
 	tr->cell[1] = cell(t, b.data);
 	tr->cell[2] = cell(t, row->rule);
-	kp_sb_reset(&b);
+	kp_buf_reset(&b);
 	if (*row->namespace)
-		kp_sb_printf(&b, "%s/", row->namespace);
-	kp_sb_printf(&b, "%s/%s", row->kind, row->name);
+		kp_buf_printf(&b, "%s/", row->namespace);
+	kp_buf_printf(&b, "%s/%s", row->kind, row->name);
 	tr->cell[3] = cell(t, b.data);
 	tr->cell[4] = kpc_status_title(row->status);
 	tr->cell[5] = "";
 	tr->cell[6] = cell(t, row->message);
 	tr->status = row->status;
-	kp_sb_free(&b);
+	kp_buf_free(&b);
 }
 
 static void table_input_error(kpc_report *r, const kp_error *e)

@@ -13,15 +13,15 @@
 #define KPC_TEXT_SPILL ((size_t)256 << 10)
 
 typedef struct text_state {
-	kp_strbuf held;               /* blocks not yet spilled */
+	kp_buf held;               /* blocks not yet spilled */
 	FILE *spill;
 	/* the (policy, resource) group being built */
 	bool in_group;
 	size_t policy, resource;
-	kp_strbuf fails, errors;
+	kp_buf fails, errors;
 	size_t n_fails, n_errors;
 	bool audit_warning;
-	kp_strbuf head;               /* "policy P -> resource R" */
+	kp_buf head;               /* "policy P -> resource R" */
 } text_state;
 
 static void hold(text_state *t, const char *s, size_t n)
@@ -29,10 +29,10 @@ static void hold(text_state *t, const char *s, size_t n)
 	if (!t->spill && t->held.len + n > KPC_TEXT_SPILL)
 		t->spill = tmpfile();   /* NULL: stay in memory */
 	if (t->spill) {
-		kp_sb_flush(&t->held, t->spill);
+		kp_buf_flush(&t->held, t->spill);
 		fwrite(s, 1, n, t->spill);
 	} else {
-		kp_sb_append(&t->held, s, n);
+		kp_buf_add(&t->held, s, n);
 	}
 }
 
@@ -40,26 +40,26 @@ static void flush_group(kpc_report *r, text_state *t)
 {
 	if (!t->in_group)
 		return;
-	kp_strbuf b = {0};
+	kp_buf b = {0};
 	if (t->n_fails) {
-		kp_sb_printf(&b, "%s %s%s%s\n", t->head.data,
+		kp_buf_printf(&b, "%s %s%s%s\n", t->head.data,
 			     kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED),
 			     t->audit_warning ? "failed as audit warning:" : "failed:",
 			     kpc_color(r, KPC_RESET));
-		kp_sb_append(&b, t->fails.data, t->fails.len);
-		kp_sb_puts(&b, "\n");
+		kp_buf_add(&b, t->fails.data, t->fails.len);
+		kp_buf_puts(&b, "\n");
 	}
 	if (t->n_errors) {
-		kp_sb_printf(&b, "%s %serror:%s\n", t->head.data, kpc_color(r, KPC_RED),
+		kp_buf_printf(&b, "%s %serror:%s\n", t->head.data, kpc_color(r, KPC_RED),
 			     kpc_color(r, KPC_RESET));
-		kp_sb_append(&b, t->errors.data, t->errors.len);
-		kp_sb_puts(&b, "\n");
+		kp_buf_add(&b, t->errors.data, t->errors.len);
+		kp_buf_puts(&b, "\n");
 	}
 	if (b.len)
 		hold(t, b.data, b.len);
-	kp_sb_free(&b);
-	kp_sb_reset(&t->fails);
-	kp_sb_reset(&t->errors);
+	kp_buf_free(&b);
+	kp_buf_reset(&t->fails);
+	kp_buf_reset(&t->errors);
 	t->n_fails = t->n_errors = 0;
 	t->in_group = false;
 }
@@ -83,15 +83,15 @@ static void text_row(kpc_report *r, const kpc_row *row)
 		t->policy = row->policy_index;
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
-		kp_sb_reset(&t->head);
-		kp_sb_printf(&t->head, "policy %s -> resource ", row->pol->name);
+		kp_buf_reset(&t->head);
+		kp_buf_printf(&t->head, "policy %s -> resource ", row->pol->name);
 		kpc_resource_path(&t->head, row);
 	}
-	kp_strbuf *b = is_fail ? &t->fails : &t->errors;
+	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
-	kp_sb_printf(b, "%zu - %s%s%s %s (%s:%u:%u)\n", n, kpc_color(r, KPC_BOLD), row->rule,
+	kp_buf_printf(b, "%zu - %s%s%s %s (%s:%u:%u)\n", n, kpc_color(r, KPC_BOLD), row->rule,
 		     kpc_color(r, KPC_RESET), row->message, row->file, row->line, row->col);
 }
 
@@ -104,9 +104,9 @@ static void text_input_error(kpc_report *r, const kp_error *e)
 static void policy_table(kpc_report *r)
 {
 	size_t w = strlen("POLICY");
-	kp_strbuf name = {0};
+	kp_buf name = {0};
 	for (size_t i = 0; i < r->n_policies; i++) {
-		kp_sb_reset(&name);
+		kp_buf_reset(&name);
 		kpc_policy_display(&name, &r->policies[i]);
 		if (name.len > w)
 			w = name.len;
@@ -115,14 +115,14 @@ static void policy_table(kpc_report *r)
 		"ERROR", "SKIP");
 	for (size_t i = 0; i < r->n_policies; i++) {
 		const kpc_counts *c = &r->policies[i].counts;
-		kp_sb_reset(&name);
+		kp_buf_reset(&name);
 		kpc_policy_display(&name, &r->policies[i]);
 		fprintf(r->out, "%-*s %6zu %s%6zu%s %6zu %s%6zu%s %6zu\n", (int)w, name.data, c->pass,
 			kpc_color(r, c->fail ? KPC_RED : ""), c->fail, kpc_color(r, c->fail ? KPC_RESET : ""),
 			c->warn, kpc_color(r, c->error ? KPC_RED : ""), c->error,
 			kpc_color(r, c->error ? KPC_RESET : ""), c->skip);
 	}
-	kp_sb_free(&name);
+	kp_buf_free(&name);
 }
 
 static void text_end(kpc_report *r, const kpc_summary *s)
@@ -134,22 +134,22 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	if (t->spill) {
 		char buf[1 << 16];
 		size_t n;
-		kp_sb_flush(&t->held, t->spill);
+		kp_buf_flush(&t->held, t->spill);
 		rewind(t->spill);
 		while ((n = fread(buf, 1, sizeof buf, t->spill)) > 0)
 			fwrite(buf, 1, n, f);
 		fclose(t->spill);
 	}
-	kp_sb_flush(&t->held, f);
+	kp_buf_flush(&t->held, f);
 	if (r->n_policies > 1)
 		policy_table(r);
 	const kpc_counts *c = &s->total;
 	fprintf(f, "\npass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
 		c->pass, c->fail, c->warn, c->error, c->skip);
-	kp_sb_free(&t->held);
-	kp_sb_free(&t->fails);
-	kp_sb_free(&t->errors);
-	kp_sb_free(&t->head);
+	kp_buf_free(&t->held);
+	kp_buf_free(&t->fails);
+	kp_buf_free(&t->errors);
+	kp_buf_free(&t->head);
 	free(t);
 	r->state = NULL;
 }

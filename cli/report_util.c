@@ -23,16 +23,16 @@ const char *kpc_report_names(void)
 	return "text, json, yaml, sarif, junit, policyreport, github, table";
 }
 
-void kpc_resource_path(kp_strbuf *sb, const kpc_row *row)
+void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 {
-	kp_sb_printf(sb, "%s/%s/%s", row->namespace, row->kind, row->name);
+	kp_buf_printf(sb, "%s/%s/%s", row->namespace, row->kind, row->name);
 }
 
-void kpc_policy_display(kp_strbuf *sb, const kpc_policy_info *pi)
+void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
 {
 	if (pi->ns)
-		kp_sb_printf(sb, "%s/", pi->ns);
-	kp_sb_puts(sb, pi->name);
+		kp_buf_printf(sb, "%s/", pi->ns);
+	kp_buf_puts(sb, pi->name);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
@@ -58,7 +58,7 @@ static size_t utf8_len(const unsigned char *s, unsigned *cp)
 	return n;
 }
 
-void kpc_xml_escape(kp_strbuf *sb, const char *s, bool attr)
+void kpc_xml_escape(kp_buf *sb, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
@@ -66,19 +66,19 @@ void kpc_xml_escape(kp_strbuf *sb, const char *s, bool attr)
 		size_t n = utf8_len(p, &cp);
 		if (!n || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
 		    cp == 0xfffe || cp == 0xffff) {
-			kp_sb_puts(sb, "\xef\xbf\xbd");   /* U+FFFD */
+			kp_buf_puts(sb, "\xef\xbf\xbd");   /* U+FFFD */
 			p += n ? n : 1;
 			continue;
 		}
 		switch (cp) {
-		case '&': kp_sb_puts(sb, "&amp;"); break;
-		case '<': kp_sb_puts(sb, "&lt;"); break;
-		case '>': kp_sb_puts(sb, "&gt;"); break;
-		case '"': kp_sb_puts(sb, attr ? "&quot;" : "\""); break;
-		case '\n': kp_sb_puts(sb, attr ? "&#10;" : "\n"); break;
-		case '\r': kp_sb_puts(sb, "&#13;"); break;
-		case '\t': kp_sb_puts(sb, attr ? "&#9;" : "\t"); break;
-		default: kp_sb_append(sb, (const char *)p, n); break;
+		case '&': kp_buf_puts(sb, "&amp;"); break;
+		case '<': kp_buf_puts(sb, "&lt;"); break;
+		case '>': kp_buf_puts(sb, "&gt;"); break;
+		case '"': kp_buf_puts(sb, attr ? "&quot;" : "\""); break;
+		case '\n': kp_buf_puts(sb, attr ? "&#10;" : "\n"); break;
+		case '\r': kp_buf_puts(sb, "&#13;"); break;
+		case '\t': kp_buf_puts(sb, attr ? "&#9;" : "\t"); break;
+		default: kp_buf_add(sb, (const char *)p, n); break;
 		}
 		p += n;
 	}
@@ -100,14 +100,14 @@ static bool yaml_plain_ok(const char *s)
 	return true;
 }
 
-void kpc_yaml_scalar(kp_strbuf *sb, const char *s)
+void kpc_yaml_scalar(kp_buf *sb, const char *s)
 {
 	if (!s)
-		kp_sb_puts(sb, "null");
+		kp_buf_puts(sb, "null");
 	else if (yaml_plain_ok(s))
-		kp_sb_puts(sb, s);
+		kp_buf_puts(sb, s);
 	else
-		kp_sb_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
+		kp_buf_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
 }
 
 #define KPC_POOL_BLOCK ((size_t)64 << 10)
@@ -159,15 +159,15 @@ void kpc_errlist_add(kpc_errlist *l, const kp_error *e)
 	if (!v)
 		abort();
 	l->v = v;
-	kp_strbuf m = {0};
-	kp_sb_puts(&m, e->msg);
+	kp_buf m = {0};
+	kp_buf_puts(&m, e->msg);
 	if (e->path[0])
-		kp_sb_printf(&m, " (at %s)", e->path);
+		kp_buf_printf(&m, " (at %s)", e->path);
 	v[l->n++] = (kpc_input_error){
 		.file = kpc_pool_str(&l->pool, e->file), .message = kpc_pool_str(&l->pool, m.data ? m.data : ""),
 		.line = e->line, .col = e->col,
 	};
-	kp_sb_free(&m);
+	kp_buf_free(&m);
 }
 
 void kpc_errlist_free(kpc_errlist *l)
