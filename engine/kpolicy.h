@@ -520,6 +520,38 @@ KP_API int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *
  * err (KP_E_USAGE) for an unknown level or version. */
 KP_API int kp_policy_set_add_pss(kp_policy_set *ps, const char *spec, kp_error *err);
 
+/* ------------------------------------------------------------------------
+ * Policy metadata for reports (branch reports; engine/policy/policy_info.c)
+ * ---------------------------------------------------------------------- */
+
+/* The string value of metadata.annotations[key] ("policies.kyverno.io/title",
+ * ".../category", ".../severity", ".../description", ".../scored"), NUL-
+ * terminated, borrowed from p; NULL when absent or not a string. */
+KP_API const char *kp_policy_annotation(const kp_policy *p, const char *key);
+/* "ClusterPolicy", "Policy" or the unsupported kind's name. */
+KP_API const char *kp_policy_kind(const kp_policy *p);
+/* The policy's file and the position of its document (borrowed from p). */
+KP_API const char *kp_policy_file(const kp_policy *p);
+KP_API unsigned kp_policy_line(const kp_policy *p);
+/* spec.background (Kyverno's default: true). */
+KP_API bool kp_policy_background(const kp_policy *p);
+/* validate.message of rule i as written ({{ }} kept), NULL when absent. */
+KP_API const char *kp_policy_rule_message(const kp_policy *p, size_t i);
+/* For an autogen rule, the name of the rule it was generated from; else
+ * the rule's own name. */
+KP_API const char *kp_policy_rule_base(const kp_policy *p, size_t i);
+/* True when Kyverno's EngineResponse.GetValidationFailureAction() for a
+ * resource in namespace `ns` is Audit (anything but "Enforce"/"enforce"):
+ * the first rule of spec.rules with an explicit action decides (a matching
+ * validate.failureActionOverrides entry, else validate.failureAction), then
+ * a matching spec.validationFailureActionOverrides entry, then
+ * spec.validationFailureAction (default Audit).  An override matches when
+ * its action is valid and one of its `namespaces` wildcards matches `ns`;
+ * entries that carry a namespaceSelector are not matched (kpolicy has no
+ * namespace labels for them).  This is what --audit-warn consults. */
+KP_API bool kp_policy_audit(const kp_policy *p, const char *ns);
+/* ---- end of report metadata ---- */
+
 #ifdef __cplusplus
 }
 #endif

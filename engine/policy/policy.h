@@ -263,6 +263,9 @@ struct kp_policy {
 	/* true when any rule (after autogen) has a namespaceSelector: the CLI
 	 * then needs namespace labels (see kp_policy_lacks_namespace_labels). */
 	bool uses_ns_selector;
+	/* the policy document as read (policy arena): annotations and spec
+	 * for the report accessors (policy_info.c) */
+	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
 };

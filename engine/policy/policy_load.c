@@ -258,6 +258,7 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 	const char *file = kp_arena_strdup(p->arena, kp_value_file(root) ? kp_value_file(root) : "");
 	kp_value *copy = kp_value_copy(p->arena, root);
 	p->file = file;
+	p->root = copy;
 	p->line = root->line;
 	p->col = root->col;
 	p->kind = kp_arena_strdup(p->arena, kind);
