@@ -102,15 +102,32 @@ enum {
 };
 
 #define MAX_REPEAT 1000  /* Go's maxRepeat */
-#define MAX_HEIGHT 1000  /* Go's maxHeight (approximated by group nesting) */
+#define MAX_HEIGHT 1000  /* Go's maxHeight: parse tree height */
+#define MAX_SIZE (128u * 1024 * 1024 / 40) /* Go's maxSize: program instructions */
 #define NO_POS ((size_t)-1)
+
+/* What Go's parser would build at one level (inside a group, or the
+ * whole pattern): its limits (size, height, repeat product) are computed
+ * on the fly, as Go computes them on its parse tree. */
+typedef struct tr_level {
+	uint64_t alt_size;     /* completed branches: summed sizes */
+	unsigned alt_height;   /* ... and largest height */
+	unsigned nbranch;
+	uint64_t br_size;      /* the current branch's committed atoms */
+	unsigned br_height;
+	unsigned br_count;
+	bool br_last_lit;      /* its last atom a literal (Go merges those) */
+	bool br_last_fold;
+	unsigned long prod;    /* largest repeat product inside */
+} tr_level;
 
 typedef struct tr_group {
 	unsigned flags;     /* Go flags to restore at ')' */
 	bool pcre_fold;     /* emitted (?i) state to restore at ')' */
+	bool capture;
 	size_t out_open;    /* output offset of the '(' */
 	size_t pat_open;    /* pattern offset of the '(' */
-	unsigned long prod; /* level_prod of the enclosing level */
+	tr_level outer;     /* the enclosing level */
 } tr_group;
 
 typedef struct tr {
@@ -127,7 +144,11 @@ typedef struct tr {
 	bool atom_assert;    /* an assertion: wrap before quantifying */
 	size_t atom_start;   /* output offset */
 	unsigned long atom_prod; /* largest product of counted repeats inside */
-	unsigned long level_prod;
+	uint64_t atom_size;      /* Go's program size of the atom */
+	unsigned atom_height;    /* Go's parse tree height of the atom */
+	bool atom_lit;           /* an unrepeated literal */
+	bool atom_fold;
+	tr_level lvl;
 
 	size_t last_repeat;  /* pattern offset of the previous token if it was
 	                        a quantifier, else NO_POS */
@@ -225,13 +246,77 @@ static void sync_fold(tr *t)
 	}
 }
 
+/* The atom can no longer be repeated: add it to the current branch. */
+static void atom_commit(tr *t)
+{
+	if (!t->have_atom)
+		return;
+	tr_level *l = &t->lvl;
+	l->br_size += t->atom_size;
+	bool fold = t->atom_fold;
+	if (!(t->atom_lit && l->br_last_lit && l->br_last_fold == fold)) {
+		if (t->atom_height > l->br_height)
+			l->br_height = t->atom_height;
+		l->br_count++;
+	}
+	l->br_last_lit = t->atom_lit;
+	l->br_last_fold = fold;
+	if (t->atom_prod > l->prod)
+		l->prod = t->atom_prod;
+	t->have_atom = false;
+}
+
+/* End of a branch (at '|', ')' and the end). */
+static void branch_end(tr *t)
+{
+	atom_commit(t);
+	tr_level *l = &t->lvl;
+	uint64_t size = l->br_count ? l->br_size : 1;
+	unsigned height = l->br_count > 1 ? l->br_height + 1 : l->br_count ? l->br_height : 1;
+	l->alt_size += size;
+	if (height > l->alt_height)
+		l->alt_height = height;
+	l->nbranch++;
+	l->br_size = l->br_height = l->br_count = 0;
+	l->br_last_lit = false;
+}
+
+/* Go's checkLimits on a node of that size and height. */
+static int check_limits(tr *t, uint64_t size, unsigned height, size_t at)
+{
+	if (size > MAX_SIZE)
+		return tr_fail_at(t, "expression too large", 0, t->len, at);
+	if (height > MAX_HEIGHT)
+		return tr_fail_at(t, E_NESTING, 0, t->len, at);
+	return 0;
+}
+
+/* The atom a level makes when it closes (size, height), checked. */
+static int level_end(tr *t, uint64_t *size, unsigned *height, size_t at)
+{
+	branch_end(t);
+	tr_level *l = &t->lvl;
+	*size = l->alt_size;
+	*height = l->alt_height;
+	if (l->nbranch > 1) {
+		*size += l->nbranch - 1;
+		*height += 1;
+	}
+	return check_limits(t, *size, *height, at);
+}
+
 static void atom_begin(tr *t, bool assertion)
 {
+	atom_commit(t);
 	t->have_atom = true;
 	t->atom_rep = false;
 	t->atom_assert = assertion;
 	t->atom_start = t->out.len;
 	t->atom_prod = 1;
+	t->atom_size = 1;
+	t->atom_height = 1;
+	t->atom_lit = false;
+	t->atom_fold = t->flags & F_FOLD;
 }
 
 static bool is_surrogate(uint32_t r)
@@ -248,10 +333,12 @@ static void emit_literal(tr *t, uint32_t r)
 	if (is_surrogate(r)) {
 		/* Go accepts \x{D800}, which no UTF-8 text contains */
 		atom_begin(t, true);
+		t->atom_lit = true;
 		out_str(t, "(?!)");
 		return;
 	}
 	atom_begin(t, false);
+	t->atom_lit = true;
 	if (r < 0x80 && ((r | 0x20) - 'a' < 26 || r - '0' < 10))
 		kp_ab_add(&t->out, (char[]){(char)r}, 1);
 	else if (r > 0x20 && r < 0x7F)
@@ -774,6 +861,19 @@ static int apply_repeat(tr *t, size_t op, size_t *pos, bool brace, long min, lon
 		return tr_fail(t, E_REPEAT_OP, t->last_repeat, p);
 	if (!t->have_atom)
 		return tr_fail(t, E_REPEAT_ARG, op, p);
+	/* Go's calcSize and calcHeight of the new node */
+	uint64_t sub = t->atom_size, size;
+	if (!brace)
+		size = (t->pat[op] == '*' ? 2 : 1) + sub;
+	else if (max < 0)
+		size = min == 0 ? 2 + sub : 1 + (uint64_t)min * sub;
+	else
+		size = (uint64_t)max * sub + (uint64_t)(max - min);
+	t->atom_size = size ? size : 1;
+	t->atom_height++;
+	t->atom_lit = false;
+	if (check_limits(t, t->atom_size, t->atom_height, op) < 0)
+		return -1;
 	if (brace) {
 		if (max == 0) {
 			t->atom_prod = 1; /* Go's repeatIsValid stops at x{0} */
@@ -784,8 +884,6 @@ static int apply_repeat(tr *t, size_t op, size_t *pos, bool brace, long min, lon
 				return tr_fail(t, E_REPEAT_SIZE, op, p);
 			t->atom_prod = prod > MAX_REPEAT ? MAX_REPEAT + 1 : prod;
 		}
-		if (t->atom_prod > t->level_prod)
-			t->level_prod = t->atom_prod;
 	}
 	if (t->atom_rep || t->atom_assert) {
 		size_t n = t->out.len - t->atom_start;
@@ -813,8 +911,10 @@ static int apply_repeat(tr *t, size_t op, size_t *pos, bool brace, long min, lon
 
 /* ---------------------------------------------------------------- groups */
 
-static void push_group(tr *t, size_t pat_open, unsigned saved_flags, const char *open)
+static void push_group(tr *t, size_t pat_open, unsigned saved_flags, bool capture,
+		       const char *open)
 {
+	atom_commit(t);
 	if (t->ngroups == t->capgroups) {
 		t->capgroups = t->capgroups ? t->capgroups * 2 : 8;
 		t->groups = realloc(t->groups, t->capgroups * sizeof *t->groups);
@@ -826,11 +926,11 @@ static void push_group(tr *t, size_t pat_open, unsigned saved_flags, const char 
 		.pcre_fold = t->pcre_fold,
 		.out_open = t->out.len,
 		.pat_open = pat_open,
-		.prod = t->level_prod,
+		.capture = capture,
+		.outer = t->lvl,
 	};
 	out_str(t, open);
-	t->have_atom = false;
-	t->level_prod = 1;
+	t->lvl = (tr_level){.prod = 1};
 }
 
 static void add_capture(tr *t, size_t name_off, size_t name_len)
@@ -851,16 +951,29 @@ static int close_group(tr *t, size_t pos)
 	if (!t->ngroups)
 		return tr_fail_at(t, E_UNEXPECTED_PAREN, 0, t->len, pos);
 	tr_group g = t->groups[--t->ngroups];
+	uint64_t size;
+	unsigned height;
+	if (level_end(t, &size, &height, pos) < 0)
+		return -1;
+	if (g.capture) {
+		size += 2;
+		height++;
+		if (check_limits(t, size, height, pos) < 0)
+			return -1;
+	}
+	unsigned long inner = t->lvl.prod;
 	out_str(t, ")");
 	t->flags = g.flags;
 	t->pcre_fold = g.pcre_fold;
-	unsigned long inner = t->level_prod;
+	t->lvl = g.outer;
 	t->have_atom = true;
 	t->atom_rep = false;
 	t->atom_assert = false;
 	t->atom_start = g.out_open;
 	t->atom_prod = inner;
-	t->level_prod = g.prod > inner ? g.prod : inner;
+	t->atom_size = size;
+	t->atom_height = height;
+	t->atom_lit = false;
 	return 0;
 }
 
@@ -894,7 +1007,7 @@ static int parse_perl_flags(tr *t, size_t *pos)
 		if (!ok)
 			return tr_fail(t, E_NAMED_CAPTURE, s, end + 1);
 		add_capture(t, name_off, end - name_off);
-		push_group(t, s, t->flags, "(");
+		push_group(t, s, t->flags, true, "(");
 		*pos = end + 1;
 		return 0;
 	}
@@ -922,7 +1035,7 @@ static int parse_perl_flags(tr *t, size_t *pos)
 			if (neg && !saw)
 				goto bad;
 			if (c == ':')
-				push_group(t, s, t->flags, "(?:");
+				push_group(t, s, t->flags, false, "(?:");
 			t->flags = flags;
 			*pos = p;
 			return 0;
@@ -952,12 +1065,12 @@ static int translate(tr *t)
 				break;
 			}
 			add_capture(t, 0, 0);
-			push_group(t, pos, t->flags, "(");
+			push_group(t, pos, t->flags, true, "(");
 			pos++;
 			break;
 		case '|':
+			branch_end(t);
 			out_str(t, "|");
-			t->have_atom = false;
 			pos++;
 			break;
 		case ')':
@@ -1065,11 +1178,13 @@ static int translate(tr *t)
 			break;
 		}
 		}
-		if (t->ngroups > MAX_HEIGHT)
-			return tr_fail_at(t, E_NESTING, 0, t->len, tok);
 	next_token:
 		t->last_repeat = repeat;
 	}
+	uint64_t size;
+	unsigned height;
+	if (level_end(t, &size, &height, t->len) < 0)
+		return -1;
 	if (t->ngroups)
 		return tr_fail_at(t, E_MISSING_PAREN, 0, t->len, t->groups[t->ngroups - 1].pat_open);
 	return 0;
@@ -1084,7 +1199,7 @@ int kp_re_translate(const char *pat, size_t len, kp_re_prog *out, kp_error *err)
 		.len = pat ? len : 0,
 		.err = err,
 		.last_repeat = NO_POS,
-		.level_prod = 1,
+		.lvl = {.prod = 1},
 	};
 	kp_ab_init(&t.out, arena);
 	int rc = translate(&t);

@@ -361,14 +361,36 @@ Test(regex, nesting_limits)
 		pat[n++] = ')';
 	pat[n] = 0;
 	cr_assert(m(pat, "a"));
-	n = 0;
-	for (int i = 0; i < 1001; i++)
-		pat[n++] = '(';
-	pat[n] = 0;
+	/* Go's height limit: 1000 nested captures are one level too many */
 	kp_error e;
-	cr_assert_null(kp_regex_compile(pat, n, &e));
-	cr_assert_eq(e.code, KP_E_PATTERN);
+	char *deep = malloc(8192);
+	for (int depth = 999; depth <= 1000; depth++) {
+		n = 0;
+		for (int i = 0; i < depth; i++)
+			deep[n++] = '(';
+		for (int i = 0; i < depth; i++)
+			deep[n++] = ')';
+		kp_regex *re = kp_regex_compile(deep, n, &e);
+		cr_assert_eq(re != NULL, depth == 999);
+		kp_regex_free(re);
+	}
 	cr_assert(!strncmp(e.msg, "error parsing regexp: expression nests too deeply: `((((", 56), "%s", e.msg);
+	/* ... and so are 1000 nested stars */
+	n = 0;
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)sprintf(deep + n, "(?:");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)sprintf(deep + n, ")*");
+	cr_assert_null(kp_regex_compile(deep, n, &e));
+	cr_assert(!strncmp(e.msg, "error parsing regexp: expression nests too deeply", 49), "%s", e.msg);
+	/* Go's program size limit (3.3M instructions) */
+	n = (size_t)sprintf(deep, "(");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)sprintf(deep + n, "(xx?)");
+	n += (size_t)sprintf(deep + n, "){1000}");
+	cr_assert_null(kp_regex_compile(deep, n, &e));
+	cr_assert(!strncmp(e.msg, "error parsing regexp: expression too large: `((xx?)", 50), "%s", e.msg);
+	free(deep);
 	/* a repeat product of exactly 1000 is allowed */
 	char *thousand = malloc(1001);
 	memset(thousand, 'a', 1000);
