@@ -48,6 +48,9 @@ typedef struct kp_re_subject {
 	size_t len;
 	const size_t *bad;
 	size_t nbad;
+	unsigned calls;      /* matches run on it (loops: FindAll, ReplaceAll) */
+	double cpu_start;    /* thread CPU seconds when the loop's budget began */
+	double wall_mark;    /* coarse wall clock at the last CPU-time check */
 } kp_re_subject;
 
 void kp_re_subject_init(kp_re_subject *sub, const char *s, size_t len,
@@ -58,8 +61,10 @@ size_t kp_re_from_orig(const kp_re_subject *sub, size_t off);
 
 /* One leftmost-first match at or after `start` (an offset in sub): 1 with
  * the offsets in kp_re_ovector(sc) (PCRE2_UNSET = SIZE_MAX for groups that
- * did not take part), 0 none, -1 with err (KP_E_LIMIT on the limits). */
-int kp_re_exec(const kp_regex *re, const kp_re_subject *sub, size_t start,
+ * did not take part), 0 none, -1 with err (KP_E_LIMIT on the limits).
+ * Each match has its own step limit; the loops over one subject also share
+ * a CPU-time budget, as each of their many matches may use its steps. */
+int kp_re_exec(const kp_regex *re, kp_re_subject *sub, size_t start,
 	       kp_regex_scratch *sc, kp_error *err);
 const size_t *kp_re_ovector(const kp_regex_scratch *sc);
 

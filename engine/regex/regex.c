@@ -9,10 +9,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define KP_RE_MATCH_LIMIT 10000000u
 #define KP_RE_HEAP_LIMIT_KIB (128u * 1024u)
 #define KP_RE_NEST_LIMIT 1100u /* Go allows 1000 levels; we add wrappers */
+#define KP_RE_LOOP_CPU_SECONDS 1.0 /* budget of one FindAll / ReplaceAll */
 
 struct kp_regex {
 	pcre2_code *code;
@@ -246,9 +248,37 @@ size_t kp_re_from_orig(const kp_re_subject *sub, size_t off)
 
 /* ---------------------------------------------------------------- matching */
 
-int kp_re_exec(const kp_regex *re, const kp_re_subject *sub, size_t start,
+static double seconds(clockid_t clock)
+{
+	struct timespec ts;
+	if (clock_gettime(clock, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int limit_error(kp_error *err)
+{
+	return kp_errorf(err, KP_E_LIMIT, NULL, 0, 0,
+			 "regexp match limit reached (pattern too costly for this input)");
+}
+
+int kp_re_exec(const kp_regex *re, kp_re_subject *sub, size_t start,
 	       kp_regex_scratch *sc, kp_error *err)
 {
+	/* The first match is bounded by its steps; loops are timed after it,
+	 * by the thread's CPU time (a system call), looked at when the coarse
+	 * wall clock (cheap) has moved on a quarter of a second. */
+	if (++sub->calls >= 2) {
+		double wall = seconds(CLOCK_MONOTONIC_COARSE);
+		if (sub->calls == 2) {
+			sub->cpu_start = seconds(CLOCK_THREAD_CPUTIME_ID);
+			sub->wall_mark = wall;
+		} else if (wall - sub->wall_mark >= 0.25) {
+			sub->wall_mark = wall;
+			if (seconds(CLOCK_THREAD_CPUTIME_ID) - sub->cpu_start > KP_RE_LOOP_CPU_SECONDS)
+				return limit_error(err);
+		}
+	}
 	uint32_t pairs = (uint32_t)re->prog.ngroups + 1;
 	if (!sc->md || sc->pairs < pairs) {
 		pcre2_match_data_free(sc->md);
@@ -271,8 +301,7 @@ int kp_re_exec(const kp_regex *re, const kp_re_subject *sub, size_t start,
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
-		return kp_errorf(err, KP_E_LIMIT, NULL, 0, 0,
-				 "regexp match limit reached (pattern too costly for this input)");
+		return limit_error(err);
 	if (rc == PCRE2_ERROR_NOMEMORY)
 		return kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory matching a regexp");
 	PCRE2_UCHAR msg[256];

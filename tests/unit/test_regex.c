@@ -581,3 +581,31 @@ Test(regex, scratch_reuse_and_threads_share_compiled)
 	kp_regex_free(big);
 	kp_regex_free(re);
 }
+
+Test(regex, loops_share_a_cpu_budget)
+{
+	/* every match costs ~2^16 backtracking steps (under the per-match
+	 * limit), and there are 5000 of them: FindAll and ReplaceAll stop */
+	size_t unit = 17, reps = 5000, n = unit * reps;
+	char *s = malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		s[i] = i % unit == unit - 1 ? 'c' : 'a';
+	s[n] = 0;
+	kp_regex *re = rx("(a+)+$|c");
+	kp_error e;
+	kp_error_clear(&e);
+	clock_t t0 = clock();
+	long found = kp_regex_find_all(re, s, n, SIZE_MAX, NULL, NULL, NULL, &e);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	cr_assert_eq(found, -1);
+	cr_assert_eq(e.code, KP_E_LIMIT);
+	cr_assert_lt(secs, 3.0, "took %.1fs", secs);
+	kp_arena *a = kp_arena_new();
+	cr_assert_null(kp_regex_replace(re, s, n, "x", 1, true, a, NULL, NULL, &e));
+	cr_assert_eq(e.code, KP_E_LIMIT);
+	/* the same on a short subject is answered */
+	cr_assert_eq(kp_regex_find_all(re, s, unit * 3, SIZE_MAX, NULL, NULL, NULL, &e), 3);
+	kp_arena_free(a);
+	kp_regex_free(re);
+	free(s);
+}
