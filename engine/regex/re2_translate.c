@@ -134,7 +134,7 @@ typedef struct tr {
 	const unsigned char *pat;
 	size_t len;
 	kp_error *err;
-	kp_abuf out;
+	kp_buf out;
 	unsigned flags;
 	bool pcre_fold;
 
@@ -233,7 +233,7 @@ static int32_t tr_next(tr *t, size_t *pos)
 
 static void out_str(tr *t, const char *s)
 {
-	kp_ab_str(&t->out, s);
+	kp_buf_puts(&t->out, s);
 }
 
 /* Emit (?i) / (?-i) so that PCRE2's caseless state is Go's FoldCase. */
@@ -340,14 +340,14 @@ static void emit_literal(tr *t, uint32_t r)
 	atom_begin(t, false);
 	t->atom_lit = true;
 	if (r < 0x80 && ((r | 0x20) - 'a' < 26 || r - '0' < 10))
-		kp_ab_add(&t->out, (char[]){(char)r}, 1);
+		kp_buf_add(&t->out, (char[]){(char)r}, 1);
 	else if (r > 0x20 && r < 0x7F)
-		kp_ab_add(&t->out, (char[]){'\\', (char)r}, 2);
+		kp_buf_add(&t->out, (char[]){'\\', (char)r}, 2);
 	else if (r < 0x80)
-		kp_ab_printf(&t->out, "\\x{%x}", (unsigned)r);
+		kp_buf_printf(&t->out, "\\x{%x}", (unsigned)r);
 	else {
 		unsigned char u[4];
-		kp_ab_add(&t->out, (const char *)u, kp_re_encode(r, u));
+		kp_buf_add(&t->out, (const char *)u, kp_re_encode(r, u));
 	}
 }
 
@@ -362,9 +362,9 @@ static void emit_range(tr *t, uint32_t lo, uint32_t hi)
 		return;
 	}
 	if (lo == hi)
-		kp_ab_printf(&t->out, "\\x{%x}", (unsigned)lo);
+		kp_buf_printf(&t->out, "\\x{%x}", (unsigned)lo);
 	else
-		kp_ab_printf(&t->out, "\\x{%x}-\\x{%x}", (unsigned)lo, (unsigned)hi);
+		kp_buf_printf(&t->out, "\\x{%x}-\\x{%x}", (unsigned)lo, (unsigned)hi);
 }
 
 /* Go's Perl and POSIX groups: ASCII range pairs. */
@@ -514,11 +514,11 @@ static void emit_prop(tr *t, const unsigned char *name, size_t n, bool neg)
 	}
 	if ((t->flags & F_FOLD) && n == 2 && name[0] == 'L' &&
 	    (name[1] == 'u' || name[1] == 'l' || name[1] == 't')) {
-		kp_ab_printf(&t->out, "%s{L&}", p);
+		kp_buf_printf(&t->out, "%s{L&}", p);
 		return;
 	}
-	kp_ab_printf(&t->out, "%s{", p);
-	kp_ab_add(&t->out, (const char *)name, n);
+	kp_buf_printf(&t->out, "%s{", p);
+	kp_buf_add(&t->out, (const char *)name, n);
 	out_str(t, "}");
 }
 
@@ -887,19 +887,19 @@ static int apply_repeat(tr *t, size_t op, size_t *pos, bool brace, long min, lon
 	}
 	if (t->atom_rep || t->atom_assert) {
 		size_t n = t->out.len - t->atom_start;
-		kp_ab_add(&t->out, "...", 3);
-		memmove(t->out.s + t->atom_start + 3, t->out.s + t->atom_start, n);
-		memcpy(t->out.s + t->atom_start, "(?:", 3);
+		kp_buf_add(&t->out, "...", 3);
+		memmove(t->out.data + t->atom_start + 3, t->out.data + t->atom_start, n);
+		memcpy(t->out.data + t->atom_start, "(?:", 3);
 		out_str(t, ")");
 	}
 	if (!brace) {
-		kp_ab_add(&t->out, (const char *)t->pat + op, 1);
+		kp_buf_add(&t->out, (const char *)t->pat + op, 1);
 	} else if (max == min) {
-		kp_ab_printf(&t->out, "{%ld}", min);
+		kp_buf_printf(&t->out, "{%ld}", min);
 	} else if (max < 0) {
-		kp_ab_printf(&t->out, "{%ld,}", min);
+		kp_buf_printf(&t->out, "{%ld,}", min);
 	} else {
-		kp_ab_printf(&t->out, "{%ld,%ld}", min, max);
+		kp_buf_printf(&t->out, "{%ld,%ld}", min, max);
 	}
 	if (lazy)
 		out_str(t, "?");
@@ -1201,11 +1201,11 @@ int kp_re_translate(const char *pat, size_t len, kp_re_prog *out, kp_error *err)
 		.last_repeat = NO_POS,
 		.lvl = {.prod = 1},
 	};
-	kp_ab_init(&t.out, arena);
+	kp_buf_init(&t.out, arena);
 	int rc = translate(&t);
 	if (rc == 0) {
 		out->arena = arena;
-		out->pcre = t.out.s;
+		out->pcre = kp_buf_str(&t.out);
 		out->pcre_len = t.out.len;
 		out->ngroups = t.ncap;
 		out->names = kp_arena_alloc(arena, (t.ncap + 1) * sizeof *out->names);
