@@ -173,7 +173,7 @@ static int lookup_name(const char **v, size_t *n, const char **names, size_t cou
 /* Go's time.Parse(layout, value).  False on any error. */
 static bool go_parse(const char *layout, size_t ln, const char *v, size_t vn, gtime *t)
 {
-	int64_t year = 1;
+	int64_t year = 0;   /* Go: an omitted year is 0 */
 	int month = -1, day = -1, yday = -1, hour = 0, min = 0, sec = 0, nsec = 0;
 	bool pm = false, am = false, utc = false;
 	int zoff = 0;
