@@ -556,6 +556,7 @@ struct kp_env {
 	bool *loaded;
 	size_t n_entries;
 	size_t loading;              /* entry being loaded, SIZE_MAX none */
+	bool images_done;            /* the `images` variable was built */
 };
 int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
 /* A foreach element's environment below parent: element, elementIndex,
