@@ -156,8 +156,8 @@ Test(vars, dotted_names_merge_into_the_context)
 
 Test(vars, references_resolve_against_the_pattern_itself)
 {
-	kp_doc *d = raw_doc("spec:\n  =(x): {limit: 2Gi, n: 3}\n  req: '<=$(./../x/limit)'\n"
-			    "  abs: '$(/spec/x/limit)'\n  num: '>$(/spec/x/n)'\n  esc: '\\$(a)'\n");
+	kp_doc *d = raw_doc("spec:\n  =(x): {limit: 2Gi, count: 3}\n  req: '<=$(./../x/limit)'\n"
+			    "  abs: '$(/spec/x/limit)'\n  num: '$(>/spec/x/count)'\n  esc: '\\$(a)'\n");
 	const char *err = NULL;
 	const kp_value *v = kp_pattern_refs(a, kp_doc_root(d), &err);
 	cr_assert_not_null(v, "%s", err);
