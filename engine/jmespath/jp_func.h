@@ -139,6 +139,10 @@ int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)
 int kp_jp_call_ref(kp_jp_call *c, const kp_jp_node *ref, const kp_value *v,
 		   const kp_value **out);
 
+/* The file name of every value JMESPath makes (kpolicy.h promises a file
+ * for every node; line and column are 0, unknown). */
+#define KP_JP_NOFILE ""
+
 /* Shared immutable values (no allocation). */
 const kp_value *kp_jp_null(void);
 const kp_value *kp_jp_bool(bool b);

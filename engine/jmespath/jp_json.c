@@ -123,7 +123,7 @@ static kp_value *string(jr *r)
 		r->p++;
 	}
 	r->p = close + 1;
-	kp_value *v = kp_value_new(r->a, KP_STRING, NULL, 0, 0);
+	kp_value *v = kp_value_new(r->a, KP_STRING, KP_JP_NOFILE, 0, 0);
 	buf[n] = 0;
 	v->u.s.ptr = buf;
 	v->u.s.len = n;
@@ -178,7 +178,7 @@ static kp_value *number(jr *r)
 		if (errno == 0)
 			return kp_jp_new_int(r->a, i);
 	}
-	kp_value *v = kp_value_new(r->a, KP_FLOAT, NULL, 0, 0);
+	kp_value *v = kp_value_new(r->a, KP_FLOAT, KP_JP_NOFILE, 0, 0);
 	v->u.f = strtod(txt, NULL);
 	return v;
 }
@@ -268,17 +268,17 @@ static kp_value *value(jr *r)
 	case '"': v = string(r); break;
 	case 't':
 		if (word(r, "true")) {
-			v = kp_value_new(r->a, KP_BOOL, NULL, 0, 0);
+			v = kp_value_new(r->a, KP_BOOL, KP_JP_NOFILE, 0, 0);
 			v->u.b = true;
 		}
 		break;
 	case 'f':
 		if (word(r, "false"))
-			v = kp_value_new(r->a, KP_BOOL, NULL, 0, 0);
+			v = kp_value_new(r->a, KP_BOOL, KP_JP_NOFILE, 0, 0);
 		break;
 	case 'n':
 		if (word(r, "null"))
-			v = kp_value_new(r->a, KP_NULL, NULL, 0, 0);
+			v = kp_value_new(r->a, KP_NULL, KP_JP_NOFILE, 0, 0);
 		break;
 	default: v = number(r); break;
 	}

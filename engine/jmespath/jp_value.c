@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const kp_value jp_null = {.type = KP_NULL};
-static const kp_value jp_true = {.type = KP_BOOL, .u.b = true};
-static const kp_value jp_false = {.type = KP_BOOL, .u.b = false};
+static const kp_value jp_null = {.type = KP_NULL, .file = KP_JP_NOFILE};
+static const kp_value jp_true = {.type = KP_BOOL, .file = KP_JP_NOFILE, .u.b = true};
+static const kp_value jp_false = {.type = KP_BOOL, .file = KP_JP_NOFILE, .u.b = false};
 
 const kp_value *kp_jp_null(void) { return &jp_null; }
 const kp_value *kp_jp_bool(bool b) { return b ? &jp_true : &jp_false; }
 
 kp_value *kp_jp_new_int(kp_arena *a, int64_t i)
 {
-	kp_value *v = kp_value_new(a, KP_INT, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_INT, KP_JP_NOFILE, 0, 0);
 	v->u.i = i;
 	return v;
 }
@@ -25,14 +25,14 @@ kp_value *kp_jp_new_number(kp_arena *a, double d)
 {
 	if (d == floor(d) && fabs(d) <= 9007199254740992.0 && !(d == 0 && signbit(d)))
 		return kp_jp_new_int(a, (int64_t)d);
-	kp_value *v = kp_value_new(a, KP_FLOAT, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_FLOAT, KP_JP_NOFILE, 0, 0);
 	v->u.f = d;
 	return v;
 }
 
 kp_value *kp_jp_new_str(kp_arena *a, const char *s, size_t len)
 {
-	return kp_value_new_str(a, s, len, NULL, 0, 0);
+	return kp_value_new_str(a, s, len, KP_JP_NOFILE, 0, 0);
 }
 
 /* Arrays and objects made here keep their capacity in a hidden slot in
@@ -48,7 +48,7 @@ static size_t round_cap(size_t cap)
 
 kp_value *kp_jp_new_array(kp_arena *a, size_t cap)
 {
-	kp_value *v = kp_value_new(a, KP_SEQ, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_SEQ, KP_JP_NOFILE, 0, 0);
 	cap = round_cap(cap);
 	kp_value **slots = kp_arena_alloc(a, (cap + 1) * sizeof(*slots));
 	slots[0] = (kp_value *)(uintptr_t)cap;
@@ -70,7 +70,7 @@ void kp_jp_array_push(kp_arena *a, kp_value *arr, const kp_value *item)
 
 kp_value *kp_jp_new_object(kp_arena *a, size_t cap)
 {
-	kp_value *v = kp_value_new(a, KP_MAP, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_MAP, KP_JP_NOFILE, 0, 0);
 	cap = round_cap(cap);
 	kp_pair *slots = kp_arena_alloc(a, (cap + 1) * sizeof(*slots));
 	slots[0].key = (kp_value *)(uintptr_t)cap;
