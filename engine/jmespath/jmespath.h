@@ -47,9 +47,11 @@ int kp_jp_eval(const kp_jp *e, const kp_value *data, kp_arena *scratch,
 const char *kp_jp_source(const kp_jp *e);
 int kp_jp_mode(const kp_jp *e);
 
-/* Append the AST of e, one node per line, indented two spaces per level
- * ("Subexpression", "Field: \"foo\"", ...; the node names of
- * go-jmespath's ASTNode.PrettyPrint), to *sb. */
+/* Append the AST of e to *sb as go-jmespath's ASTNode.PrettyPrint writes
+ * it (what `kyverno jp parse` prints): "ASTField {", "  value: \"foo\"",
+ * "  children: {" (never closed, as upstream), "}"; two spaces per level.
+ * Our tree is the reference parser's, so a few shapes differ from Go's
+ * (a slice's value prints its numbers, not Go pointers). */
 void kp_jp_dump(const kp_jp *e, kp_abuf *sb);
 
 #endif /* KP_JMESPATH_H */

@@ -73,6 +73,8 @@ struct kp_jp_node {
 	int64_t index;             /* JP_INDEX */
 	int64_t start, stop, step; /* JP_SLICE */
 	bool has_start, has_stop, has_step;
+	bool identity;             /* JP_CURRENT standing for a projection's
+	                              missing right side (Go's ASTIdentity) */
 	const kp_jp_func *fn;      /* JP_FUNCTION */
 	unsigned depth;            /* height of the subtree (bounded by the
 	                              parser, so evaluation recursion is) */

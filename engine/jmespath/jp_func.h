@@ -176,5 +176,9 @@ const char *kp_jp_type_of(const kp_value *v);
  * else keys in document order, only what JSON needs escaped.  Numbers
  * as Go's encoding/json writes float64 ("1", "1.5", "1e+21"). */
 const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len);
+/* The same, pretty-printed with `indent` spaces per level (Go's
+ * json.MarshalIndent(v, "", "  ") for indent 2); 0 is compact. */
+const char *kp_jp_to_json_indent(kp_arena *a, const kp_value *v, bool go, int indent,
+				 size_t *len);
 
 #endif /* KP_JP_FUNC_H */

@@ -306,7 +306,17 @@ static int key_cmp(const void *x, const void *y)
 	return kp_bytes_cmp(a->key->u.s.ptr, a->key->u.s.len, b->key->u.s.ptr, b->key->u.s.len);
 }
 
-static void json_value(kp_abuf *sb, const kp_value *v, bool go)
+/* Line break and indentation before an item at `level` (pretty mode). */
+static void json_newline(kp_abuf *sb, int indent, int level)
+{
+	if (indent <= 0)
+		return;
+	kp_ab_add(sb, "\n", 1);
+	for (int i = 0; i < indent * level; i++)
+		kp_ab_add(sb, " ", 1);
+}
+
+static void json_value(kp_abuf *sb, const kp_value *v, bool go, int indent, int level)
 {
 	char num[32];
 	switch (v ? v->type : KP_NULL) {
@@ -323,8 +333,11 @@ static void json_value(kp_abuf *sb, const kp_value *v, bool go)
 		for (size_t i = 0; i < v->u.seq.n; i++) {
 			if (i)
 				kp_ab_add(sb, ",", 1);
-			json_value(sb, v->u.seq.items[i], go);
+			json_newline(sb, indent, level + 1);
+			json_value(sb, v->u.seq.items[i], go, indent, level + 1);
 		}
+		if (v->u.seq.n)
+			json_newline(sb, indent, level);
 		kp_ab_add(sb, "]", 1);
 		break;
 	case KP_MAP: {
@@ -340,24 +353,33 @@ static void json_value(kp_abuf *sb, const kp_value *v, bool go)
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				kp_ab_add(sb, ",", 1);
+			json_newline(sb, indent, level + 1);
 			json_string(sb, pairs[i].key->u.s.ptr, pairs[i].key->u.s.len, go);
-			kp_ab_add(sb, ":", 1);
-			json_value(sb, pairs[i].value, go);
+			kp_ab_add(sb, indent > 0 ? ": " : ":", indent > 0 ? 2 : 1);
+			json_value(sb, pairs[i].value, go, indent, level + 1);
 		}
+		if (n)
+			json_newline(sb, indent, level);
 		kp_ab_add(sb, "}", 1);
 		break;
 	}
 	}
 }
 
-const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len)
+const char *kp_jp_to_json_indent(kp_arena *a, const kp_value *v, bool go, int indent,
+				 size_t *len)
 {
 	kp_abuf sb;
 	kp_ab_init(&sb, a);
-	json_value(&sb, v, go);
+	json_value(&sb, v, go, indent, 0);
 	if (len)
 		*len = sb.len;
 	return sb.s;
+}
+
+const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len)
+{
+	return kp_jp_to_json_indent(a, v, go, 0, len);
 }
 
 /* ------------------------------------------------------------------------

@@ -2,6 +2,8 @@
  * interpreter (engine/jmespath), in plain and Kyverno mode. */
 #include "jmespath_util.h"
 
+#include <stdlib.h>
+
 static jp_token *lex(const char *src, size_t *n)
 {
 	jp_token *t = NULL;
@@ -343,4 +345,53 @@ Test(jp_kyverno, to_string_is_go_json)
 	cr_assert_str_eq(jp_json("to_string(o)", d), "\"{\\\"b\\\":1,\\\"a\\\":\\\"<&>\\\"}\"");
 	cr_assert_str_eq(ky("to_string(f)", d).json, "\"1.5\"");
 	cr_assert_str_eq(ky("to_string(big)", d).json, "\"1e+21\"");
+}
+
+/* ---- the public handle (kpolicy.h) */
+
+Test(jp_public, compile_eval_json_ast)
+{
+	kp_error err;
+	cr_assert_null(kp_jmespath_compile("a[", KP_JMESPATH_PLAIN, &err));
+	cr_assert_eq(err.col, 3);
+	kp_jmespath *e = kp_jmespath_compile("b[?x > `1`] | [0]", KP_JMESPATH_KYVERNO, &err);
+	cr_assert_not_null(e);
+	const char *src = "{\"b\": [{\"x\": 1}, {\"x\": 2, \"z\": [1, {}], \"a\": \"<\"}]}";
+	const kp_value *d = kp_jp_parse_json(jp_test_arena(), src, strlen(src), NULL);
+	const kp_value *v = kp_jmespath_eval(e, d, &err);
+	cr_assert_not_null(v);
+	char *j = kp_jmespath_json(v, 2, true);
+	cr_assert_str_eq(j, "{\n  \"a\": \"\\u003c\",\n  \"x\": 2,\n  \"z\": [\n    1,\n    {}\n  ]\n}");
+	free(j);
+	j = kp_jmespath_json(v, 0, false);
+	cr_assert_str_eq(j, "{\"x\":2,\"z\":[1,{}],\"a\":\"<\"}");
+	free(j);
+	char *ast = kp_jmespath_ast(e);
+	cr_assert(strstr(ast, "ASTPipe {\n  children: {\n    ASTFilterProjection {\n"), "%s", ast);
+	cr_assert(strstr(ast, "value: tGT\n"), "%s", ast);
+	cr_assert(strstr(ast, "ASTIndex {\n          value: 0\n"), "%s", ast);
+	free(ast);
+	kp_jmespath_free(e);
+	e = kp_jmespath_compile("c.d", KP_JMESPATH_KYVERNO, &err);
+	cr_assert_null(kp_jmespath_eval(e, d, &err));
+	cr_assert_str_eq(err.msg, "Unknown key \"c\" in path");
+	kp_jmespath_free(e);
+	kp_jmespath_free(NULL);
+}
+
+static void collect_fn(void *ud, const char *name, const char *sig, const char *note)
+{
+	char *buf = ud;
+	if (!strcmp(name, "merge") || !strcmp(name, "abs") || !strcmp(name, "not_null")) {
+		strcat(buf, sig);
+		strcat(buf, ";");
+	}
+	cr_assert_not_null(note);
+}
+
+Test(jp_public, function_listing_sorted_with_signatures)
+{
+	char buf[512] = "";
+	kp_jmespath_functions(KP_JMESPATH_KYVERNO, collect_fn, buf);
+	cr_assert_str_eq(buf, "abs(number) number;merge(object...) object;not_null(any...) any;");
 }
