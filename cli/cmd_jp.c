@@ -81,9 +81,11 @@ static void free_exprs(exprs *x)
 
 static void expr_error(const char *expr, const kp_error *e)
 {
-	fprintf(stderr, "kpolicy: error: %s\n  %s\n", e->msg, expr);
-	if (e->col > 0 && strchr(expr, '\n') == NULL)
-		fprintf(stderr, "  %*s^\n", (int)e->col - 1, "");
+	fprintf(stderr, "kpolicy: error: %s\n", e->msg);
+	if (e->expr_col > 0)
+		fprintf(stderr, "  %s\n  %*s^\n", e->expr_line, (int)e->expr_col - 1, "");
+	else
+		fprintf(stderr, "  %s\n", expr);
 }
 
 static int query(int mode, const char *input, exprs *x, bool compact, bool unquoted)

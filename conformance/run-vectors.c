@@ -20,6 +20,8 @@ static const kp_vector_schema schemas[] = {
 	{"operator-parse.yaml", kp_vec_operator_parse},
 	{"match.yaml", kp_vec_match},
 	{"autogen.yaml", kp_vec_autogen},
+	{"conditions.yaml", kp_vec_condition},
+	{"operators.yaml", kp_vec_condition},
 };
 
 /* known failures: lines "case name :: why"; '#' starts a comment line */
@@ -100,19 +102,27 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 		return 2;
 	}
 	kp_doc *d = NULL;
-	if (kp_reader_next(r, &d, &err) != 1 || kp_value_type(kp_doc_root(d)) != KP_SEQ) {
+	const char *cases_key = NULL;
+	/* a list of cases, or a mapping holding them under `cases:` */
+	if (kp_reader_next(r, &d, &err) == 1 && kp_value_type(kp_value_get(kp_doc_root(d), "cases")) == KP_SEQ)
+		cases_key = "cases";
+	if (!d || (!cases_key && kp_value_type(kp_doc_root(d)) != KP_SEQ)) {
 		fprintf(stderr, "run-vectors: %s: expected a YAML list of cases\n", path);
 		kp_doc_free(d);
 		kp_reader_close(r);
 		return 2;
 	}
-	const kp_value *cases = kp_doc_root(d);
+	const kp_value *cases = cases_key ? kp_value_get(kp_doc_root(d), cases_key) : kp_doc_root(d);
 	kp_vec_tally t = {.verbose = verbose};
 	for (size_t i = 0; i < kp_value_len(cases); i++) {
 		const kp_value *c = kp_value_at(cases, i);
 		const char *name = kp_value_path_str(c, "name");
-		if (!name)
-			name = "(unnamed)";
+		char unnamed[600];
+		if (!name) {
+			/* FILE:SECTION:INDEX */
+			snprintf(unnamed, sizeof unnamed, "%s:%s:%zu", base, cases_key ? cases_key : "", i);
+			name = unnamed;
+		}
 		char why[2048] = "";
 		kp_vec_count(&t, name, schema->run(c, why, sizeof why), why);
 	}

@@ -3,7 +3,7 @@
 #ifndef KP_VECTORS_H
 #define KP_VECTORS_H
 
-#include "internal.h"
+#include "input/input.h"
 
 /* Runs one case.  Returns 1 when kpolicy agrees with `expect`, 0 when not
  * (why[] says what kpolicy gave), -1 when the case itself is malformed. */
@@ -21,6 +21,7 @@ int kp_vec_wildcard(const kp_value *c, char *why, size_t n);
 int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
+int kp_vec_condition(const kp_value *c, char *why, size_t n);
 
 /* Outcomes of one file's cases (run-vectors.c): kp_vec_count prints a
  * case's line (rc as kp_vector_fn returns it; known failures are looked up

@@ -70,10 +70,10 @@ char *kp_jmespath_json(const kp_value *v, int indent, bool go)
 char *kp_jmespath_ast(const kp_jmespath *h)
 {
 	kp_arena *a = kp_arena_new();
-	kp_abuf sb;
-	kp_ab_init(&sb, a);
+	kp_buf sb;
+	kp_buf_init(&sb, a);
 	kp_jp_dump(h->e, &sb);
-	char *r = dup_text(sb.s, sb.len);
+	char *r = dup_text(kp_buf_str(&sb), sb.len);
 	kp_arena_free(a);
 	return r;
 }

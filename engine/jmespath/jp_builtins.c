@@ -94,15 +94,15 @@ static int fn_ends_with(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp
 static int fn_join(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp_value **out)
 {
 	const kp_value *glue = ARG(0), *arr = ARG(1);
-	kp_abuf sb;
-	kp_ab_init(&sb, c->arena);
+	kp_buf sb;
+	kp_buf_init(&sb, c->arena);
 	for (size_t i = 0; i < arr->u.seq.n; i++) {
 		if (i)
-			kp_ab_add(&sb, glue->u.s.ptr, glue->u.s.len);
-		kp_ab_add(&sb, arr->u.seq.items[i]->u.s.ptr, arr->u.seq.items[i]->u.s.len);
+			kp_buf_add(&sb, glue->u.s.ptr, glue->u.s.len);
+		kp_buf_add(&sb, arr->u.seq.items[i]->u.s.ptr, arr->u.seq.items[i]->u.s.len);
 	}
 	kp_value *v = kp_value_new(c->arena, KP_STRING, KP_JP_NOFILE, 0, 0);
-	v->u.s.ptr = sb.s;
+	v->u.s.ptr = kp_buf_str(&sb);
 	v->u.s.len = sb.len;
 	*out = v;
 	return 0;

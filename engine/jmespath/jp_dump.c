@@ -43,21 +43,21 @@ static const char *cmp_name(jp_tok t)
 	}
 }
 
-static void spaces(kp_abuf *sb, int n)
+static void spaces(kp_buf *sb, int n)
 {
 	for (int i = 0; i < n; i++)
-		kp_ab_add(sb, " ", 1);
+		kp_buf_add(sb, " ", 1);
 }
 
-static void slice_part(kp_abuf *sb, bool has, int64_t v, const char *sep)
+static void slice_part(kp_buf *sb, bool has, int64_t v, const char *sep)
 {
 	if (has)
-		kp_ab_printf(sb, "%lld%s", (long long)v, sep);
+		kp_buf_printf(sb, "%lld%s", (long long)v, sep);
 	else
-		kp_ab_printf(sb, "nil%s", sep);
+		kp_buf_printf(sb, "nil%s", sep);
 }
 
-static void value_line(kp_abuf *sb, const kp_jp_node *n, int indent)
+static void value_line(kp_buf *sb, const kp_jp_node *n, int indent)
 {
 	switch (n->op) {
 	case JP_FIELD:
@@ -68,41 +68,41 @@ static void value_line(kp_abuf *sb, const kp_jp_node *n, int indent)
 		const kp_value *v = n->op == JP_FUNCTION ? kp_jp_new_str(sb->arena, n->name, n->len) : n->lit;
 		const char *j = kp_jp_to_json(sb->arena, v, false, &len);
 		spaces(sb, indent);
-		kp_ab_str(sb, "value: ");
-		kp_ab_add(sb, j, len);
-		kp_ab_add(sb, "\n", 1);
+		kp_buf_puts(sb, "value: ");
+		kp_buf_add(sb, j, len);
+		kp_buf_add(sb, "\n", 1);
 		break;
 	}
 	case JP_INDEX:
 		spaces(sb, indent);
-		kp_ab_printf(sb, "value: %lld\n", (long long)n->index);
+		kp_buf_printf(sb, "value: %lld\n", (long long)n->index);
 		break;
 	case JP_SLICE:
 		spaces(sb, indent);
-		kp_ab_str(sb, "value: []*int{");
+		kp_buf_puts(sb, "value: []*int{");
 		slice_part(sb, n->has_start, n->start, ", ");
 		slice_part(sb, n->has_stop, n->stop, ", ");
 		slice_part(sb, n->has_step, n->step, "}\n");
 		break;
 	case JP_CMP:
 		spaces(sb, indent);
-		kp_ab_printf(sb, "value: %s\n", cmp_name(n->cmp));
+		kp_buf_printf(sb, "value: %s\n", cmp_name(n->cmp));
 		break;
 	default:
 		break;
 	}
 }
 
-static void dump(kp_abuf *sb, const kp_jp_node *n, int indent);
+static void dump(kp_buf *sb, const kp_jp_node *n, int indent);
 
-static void dump_kids(kp_abuf *sb, const kp_jp_node *n, int indent)
+static void dump_kids(kp_buf *sb, const kp_jp_node *n, int indent)
 {
 	const kp_jp_node *kids[3] = {n->l, n->r, n->cond};
 	bool any = n->l || n->n;
 	if (!any)
 		return;
 	spaces(sb, indent);
-	kp_ab_str(sb, "children: {\n");
+	kp_buf_puts(sb, "children: {\n");
 	for (size_t i = 0; i < 3; i++)
 		if (kids[i])
 			dump(sb, kids[i], indent + 2);
@@ -115,30 +115,30 @@ static void dump_kids(kp_abuf *sb, const kp_jp_node *n, int indent)
 		size_t len;
 		const char *key = kp_jp_to_json(sb->arena, n->keys[i], false, &len);
 		spaces(sb, indent + 2);
-		kp_ab_str(sb, "ASTKeyValPair {\n");
+		kp_buf_puts(sb, "ASTKeyValPair {\n");
 		spaces(sb, indent + 4);
-		kp_ab_str(sb, "value: ");
-		kp_ab_add(sb, key, len);
-		kp_ab_add(sb, "\n", 1);
+		kp_buf_puts(sb, "value: ");
+		kp_buf_add(sb, key, len);
+		kp_buf_add(sb, "\n", 1);
 		spaces(sb, indent + 4);
-		kp_ab_str(sb, "children: {\n");
+		kp_buf_puts(sb, "children: {\n");
 		dump(sb, n->kids[i], indent + 6);
 		spaces(sb, indent + 2);
-		kp_ab_str(sb, "}\n");
+		kp_buf_puts(sb, "}\n");
 	}
 }
 
-static void dump(kp_abuf *sb, const kp_jp_node *n, int indent)
+static void dump(kp_buf *sb, const kp_jp_node *n, int indent)
 {
 	spaces(sb, indent);
-	kp_ab_printf(sb, "%s {\n", node_name(n));
+	kp_buf_printf(sb, "%s {\n", node_name(n));
 	value_line(sb, n, indent + 2);
 	dump_kids(sb, n, indent + 2);
 	spaces(sb, indent);
-	kp_ab_str(sb, "}\n");
+	kp_buf_puts(sb, "}\n");
 }
 
-void kp_jp_dump(const kp_jp *e, kp_abuf *sb)
+void kp_jp_dump(const kp_jp *e, kp_buf *sb)
 {
 	dump(sb, e->root, 0);
 }

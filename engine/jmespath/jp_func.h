@@ -33,7 +33,7 @@
 #ifndef KP_JP_FUNC_H
 #define KP_JP_FUNC_H
 
-#include "value/value.h"
+#include "k8s/k8s.h"
 
 #include <stdint.h>
 
@@ -128,7 +128,7 @@ char *kp_jp_type_names(unsigned mask, char *buf, size_t n);
  * Helpers for callbacks
  * ---------------------------------------------------------------------- */
 
-/* Fill c->err (code KP_E_PATTERN, message "<kind>: <fn name>: <text>",
+/* Fill c->err (code KP_E_EXPR, message "<kind>: <fn name>: <text>",
  * or for KP_JP_E_FUNCTION "JMESPath function '<name>': <text>" as
  * Kyverno words it) and return -kind. */
 int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)
@@ -166,7 +166,11 @@ void kp_jp_object_set(kp_arena *a, kp_value *obj, const kp_value *key,
 bool kp_jp_is_number(const kp_value *v);
 double kp_jp_num(const kp_value *v);      /* KP_INT/KP_FLOAT as double */
 bool kp_jp_truthy(const kp_value *v);     /* false: null, false, "", [], {} */
-bool kp_jp_equal(const kp_value *a, const kp_value *b); /* deep, 1 == 1.0 */
+/* Deep equality, numbers by value (1 == 1.0): kp_value_equal. */
+static inline bool kp_jp_equal(const kp_value *a, const kp_value *b)
+{
+	return kp_value_equal(a, b);
+}
 /* Map lookup by bytes; NULL if absent or not a map. */
 const kp_value *kp_jp_get(const kp_value *map, const char *key, size_t len);
 /* "number", "string", "boolean", "array", "object", "null". */

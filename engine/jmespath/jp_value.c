@@ -137,43 +137,6 @@ const kp_value *kp_jp_get(const kp_value *map, const char *key, size_t len)
 	return NULL;
 }
 
-bool kp_jp_equal(const kp_value *a, const kp_value *b)
-{
-	kp_type ta = a ? a->type : KP_NULL, tb = b ? b->type : KP_NULL;
-	if (kp_jp_is_number(a) && kp_jp_is_number(b)) {
-		if (ta == KP_INT && tb == KP_INT)
-			return a->u.i == b->u.i;
-		return kp_jp_num(a) == kp_jp_num(b);
-	}
-	if (ta != tb)
-		return false;
-	switch (ta) {
-	case KP_NULL: return true;
-	case KP_BOOL: return a->u.b == b->u.b;
-	case KP_STRING:
-		return a->u.s.len == b->u.s.len && memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len) == 0;
-	case KP_SEQ:
-		if (a->u.seq.n != b->u.seq.n)
-			return false;
-		for (size_t i = 0; i < a->u.seq.n; i++)
-			if (!kp_jp_equal(a->u.seq.items[i], b->u.seq.items[i]))
-				return false;
-		return true;
-	case KP_MAP:
-		if (a->u.map.n != b->u.map.n)
-			return false;
-		for (size_t i = 0; i < a->u.map.n; i++) {
-			const kp_value *k = a->u.map.pairs[i].key;
-			const kp_value *o = kp_jp_get(b, k->u.s.ptr, k->u.s.len);
-			if (!o || !kp_jp_equal(a->u.map.pairs[i].value, o))
-				return false;
-		}
-		return true;
-	default:
-		return false;
-	}
-}
-
 const char *kp_jp_type_of(const kp_value *v)
 {
 	switch (v ? v->type : KP_NULL) {
@@ -203,14 +166,14 @@ size_t kp_jp_utf8_len(const char *s, size_t n)
 /* Go's encoding/json for a float64: shortest digits, plain notation for
  * 1e-6 <= |f| < 1e21, else exponent form with at least one exponent digit
  * ("1e+21", "1e-7"). */
-static void json_float(kp_abuf *sb, double f)
+static void json_float(kp_buf *sb, double f)
 {
 	if (isnan(f) || isinf(f)) {
-		kp_ab_str(sb, "null");
+		kp_buf_puts(sb, "null");
 		return;
 	}
 	if (f == 0) {
-		kp_ab_str(sb, "0");
+		kp_buf_puts(sb, "0");
 		return;
 	}
 	char e[64];
@@ -253,13 +216,13 @@ static void json_float(kp_abuf *sb, double f)
 			out[k++] = i < nd ? digits[i] : '0';
 		}
 	}
-	kp_ab_add(sb, out, k);
+	kp_buf_add(sb, out, k);
 }
 
-static void json_string(kp_abuf *sb, const char *s, size_t n, bool go)
+static void json_string(kp_buf *sb, const char *s, size_t n, bool go)
 {
 	static const char hex[] = "0123456789abcdef";
-	kp_ab_add(sb, "\"", 1);
+	kp_buf_add(sb, "\"", 1);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -282,22 +245,22 @@ static void json_string(kp_abuf *sb, const char *s, size_t n, bool go)
 		} else if (go && c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
 			esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-			kp_ab_add(sb, s + i - run, run);
+			kp_buf_add(sb, s + i - run, run);
 			run = 0;
-			kp_ab_str(sb, esc);
+			kp_buf_puts(sb, esc);
 			i += 2;
 			continue;
 		}
 		if (esc) {
-			kp_ab_add(sb, s + i - run, run);
+			kp_buf_add(sb, s + i - run, run);
 			run = 0;
-			kp_ab_str(sb, esc);
+			kp_buf_puts(sb, esc);
 		} else {
 			run++;
 		}
 	}
-	kp_ab_add(sb, s + n - run, run);
-	kp_ab_add(sb, "\"", 1);
+	kp_buf_add(sb, s + n - run, run);
+	kp_buf_add(sb, "\"", 1);
 }
 
 static int key_cmp(const void *x, const void *y)
@@ -307,38 +270,38 @@ static int key_cmp(const void *x, const void *y)
 }
 
 /* Line break and indentation before an item at `level` (pretty mode). */
-static void json_newline(kp_abuf *sb, int indent, int level)
+static void json_newline(kp_buf *sb, int indent, int level)
 {
 	if (indent <= 0)
 		return;
-	kp_ab_add(sb, "\n", 1);
+	kp_buf_add(sb, "\n", 1);
 	for (int i = 0; i < indent * level; i++)
-		kp_ab_add(sb, " ", 1);
+		kp_buf_add(sb, " ", 1);
 }
 
-static void json_value(kp_abuf *sb, const kp_value *v, bool go, int indent, int level)
+static void json_value(kp_buf *sb, const kp_value *v, bool go, int indent, int level)
 {
 	char num[32];
 	switch (v ? v->type : KP_NULL) {
-	case KP_NULL: kp_ab_str(sb, "null"); break;
-	case KP_BOOL: kp_ab_str(sb, v->u.b ? "true" : "false"); break;
+	case KP_NULL: kp_buf_puts(sb, "null"); break;
+	case KP_BOOL: kp_buf_puts(sb, v->u.b ? "true" : "false"); break;
 	case KP_INT:
 		snprintf(num, sizeof num, "%lld", (long long)v->u.i);
-		kp_ab_str(sb, num);
+		kp_buf_puts(sb, num);
 		break;
 	case KP_FLOAT: json_float(sb, v->u.f); break;
 	case KP_STRING: json_string(sb, v->u.s.ptr, v->u.s.len, go); break;
 	case KP_SEQ:
-		kp_ab_add(sb, "[", 1);
+		kp_buf_add(sb, "[", 1);
 		for (size_t i = 0; i < v->u.seq.n; i++) {
 			if (i)
-				kp_ab_add(sb, ",", 1);
+				kp_buf_add(sb, ",", 1);
 			json_newline(sb, indent, level + 1);
 			json_value(sb, v->u.seq.items[i], go, indent, level + 1);
 		}
 		if (v->u.seq.n)
 			json_newline(sb, indent, level);
-		kp_ab_add(sb, "]", 1);
+		kp_buf_add(sb, "]", 1);
 		break;
 	case KP_MAP: {
 		const kp_pair *pairs = v->u.map.pairs;
@@ -349,18 +312,18 @@ static void json_value(kp_abuf *sb, const kp_value *v, bool go, int indent, int 
 			qsort(sorted, n, sizeof(*sorted), key_cmp);
 			pairs = sorted;
 		}
-		kp_ab_add(sb, "{", 1);
+		kp_buf_add(sb, "{", 1);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				kp_ab_add(sb, ",", 1);
+				kp_buf_add(sb, ",", 1);
 			json_newline(sb, indent, level + 1);
 			json_string(sb, pairs[i].key->u.s.ptr, pairs[i].key->u.s.len, go);
-			kp_ab_add(sb, indent > 0 ? ": " : ":", indent > 0 ? 2 : 1);
+			kp_buf_add(sb, indent > 0 ? ": " : ":", indent > 0 ? 2 : 1);
 			json_value(sb, pairs[i].value, go, indent, level + 1);
 		}
 		if (n)
 			json_newline(sb, indent, level);
-		kp_ab_add(sb, "}", 1);
+		kp_buf_add(sb, "}", 1);
 		break;
 	}
 	}
@@ -369,12 +332,12 @@ static void json_value(kp_abuf *sb, const kp_value *v, bool go, int indent, int 
 const char *kp_jp_to_json_indent(kp_arena *a, const kp_value *v, bool go, int indent,
 				 size_t *len)
 {
-	kp_abuf sb;
-	kp_ab_init(&sb, a);
+	kp_buf sb;
+	kp_buf_init(&sb, a);
 	json_value(&sb, v, go, indent, 0);
 	if (len)
 		*len = sb.len;
-	return sb.s;
+	return kp_buf_str(&sb);
 }
 
 const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len)
@@ -407,7 +370,7 @@ int kp_jp_syntax_errorf(kp_error *err, kp_jp_kind kind, unsigned col, const char
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	kp_errorf(err, KP_E_PATTERN, NULL, 0, col, "%s error at column %u: %s",
+	kp_errorf(err, KP_E_EXPR, NULL, 0, col, "%s error at column %u: %s",
 		  kp_jp_kind_name(kind), col, msg);
 	return -(int)kind;
 }

@@ -90,7 +90,7 @@ static void compile_fails(const char *src, kp_jp_kind kind, unsigned col)
 	cr_assert_null(e, "%s compiled", src);
 	cr_assert_eq(k, kind, "%s: kind %s", src, kp_jp_kind_name(k));
 	cr_assert_eq(err.col, col, "%s: col %u (%s)", src, err.col, err.msg);
-	cr_assert_eq(err.code, KP_E_PATTERN);
+	cr_assert_eq(err.code, KP_E_EXPR);
 }
 
 Test(jp_parse, syntax_errors_carry_the_column)
@@ -110,6 +110,25 @@ Test(jp_parse, syntax_errors_carry_the_column)
 	compile_fails("a.(c)", KP_JP_E_SYNTAX, 3);
 	compile_fails("a[*.b]", KP_JP_E_SYNTAX, 4);
 	compile_fails("", KP_JP_E_SYNTAX, 1);
+}
+
+Test(jp_parse, multi_line_expressions_locate_the_line)
+{
+	kp_error err;
+	const char *src = "a ||\n  b[?\"\xc3\xa9\" == `1`] ||\n  c[";
+	cr_assert_null(kp_jp_compile(src, strlen(src), KP_JP_KYVERNO, jp_test_arena(), NULL, &err));
+	cr_assert_eq(err.col, 30);
+	cr_assert_str_eq(err.expr_line, "  c[");
+	cr_assert_eq(err.expr_col, 5);
+	src = "a ||\n  b[?\xc3\xa9 == `1`] \n # c";
+	cr_assert_null(kp_jp_compile(src, strlen(src), KP_JP_KYVERNO, jp_test_arena(), NULL, &err));
+	cr_assert_str_eq(err.expr_line, "  b[?\xc3\xa9 == `1`] ");
+	cr_assert_eq(err.expr_col, 6); /* the \xc3\xa9 identifier: not ASCII */
+	/* runtime errors too */
+	jp_run r = jp_mode(KP_JP_PLAIN, "length(\n  `1`)", NULL);
+	cr_assert_eq(r.kind, KP_JP_E_INVALID_TYPE);
+	cr_assert_str_eq(r.err.expr_line, "  `1`)");
+	cr_assert_eq(r.err.expr_col, 3);
 }
 
 Test(jp_parse, functions_are_resolved_at_compile_time)
@@ -284,7 +303,7 @@ Test(jp_eval, results_do_not_copy_the_document)
 {
 	kp_arena *a = jp_test_arena();
 	const char *src = "{\"a\": {\"b\": [1, 2]}}";
-	kp_value *d = kp_jp_parse_json(a, src, strlen(src), NULL);
+	kp_value *d = kp_json_parse(a, src, strlen(src));
 	kp_jp *e = kp_jp_compile("a.b", 3, KP_JP_PLAIN, a, NULL, NULL);
 	const kp_value *out;
 	kp_arena *scratch = kp_arena_new();
@@ -357,7 +376,7 @@ Test(jp_public, compile_eval_json_ast)
 	kp_jmespath *e = kp_jmespath_compile("b[?x > `1`] | [0]", KP_JMESPATH_KYVERNO, &err);
 	cr_assert_not_null(e);
 	const char *src = "{\"b\": [{\"x\": 1}, {\"x\": 2, \"z\": [1, {}], \"a\": \"<\"}]}";
-	const kp_value *d = kp_jp_parse_json(jp_test_arena(), src, strlen(src), NULL);
+	const kp_value *d = kp_json_parse(jp_test_arena(), src, strlen(src));
 	const kp_value *v = kp_jmespath_eval(e, d, &err);
 	cr_assert_not_null(v);
 	char *j = kp_jmespath_json(v, 2, true);
