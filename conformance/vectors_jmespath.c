@@ -1,7 +1,8 @@
 /* vectors_jmespath.c - the JMESPath compliance format (any .json file):
  *   [ {"given": JSON, "cases": [ {"expression": str,
  *        "result": JSON | "error": kind | "bench": str}, ... ]}, ... ]
- * evaluated in plain JMESPath mode.  A `result` case passes when the value
+ * evaluated in plain JMESPath mode; and Kyverno's custom-function cases
+ * (kyverno-jmespath/functions.yaml), in Kyverno mode.  A `result` case passes when the value
  * is equal as JSON (1 == 1.0, object key order ignored); an `error` case
  * when compiling or evaluating fails with that kind; a `bench` case when it
  * evaluates without error.  Cases are named FILE:SECTION:INDEX (0-based). */
@@ -35,14 +36,13 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* 1 pass, 0 fail (why filled), -1 malformed. */
-static int run_case(const kp_value *given, const kp_value *c, kp_arena *scratch, char *why,
-		    size_t wn)
+/* Runs expr on data in `mode` and checks it against one of result, error
+ * (a kind name; "error" is any failure) or bench (no error).  1 pass,
+ * 0 fail (why filled), -1 malformed. */
+static int check(const kp_value *expr, int mode, const kp_value *data, const kp_value *result,
+		 const kp_value *error, const kp_value *bench, kp_arena *scratch, char *why,
+		 size_t wn)
 {
-	const kp_value *expr = kp_jp_get(c, "expression", 10);
-	const kp_value *result = kp_jp_get(c, "result", 6);
-	const kp_value *error = kp_jp_get(c, "error", 5);
-	const kp_value *bench = kp_jp_get(c, "bench", 5);
 	if (!expr || expr->type != KP_STRING || (!result && !error && !bench)) {
 		snprintf(why, wn, "a case needs expression and result, error or bench");
 		return -1;
@@ -51,14 +51,15 @@ static int run_case(const kp_value *given, const kp_value *c, kp_arena *scratch,
 	kp_error_clear(&err);
 	kp_jp_kind kind = KP_JP_OK;
 	const kp_value *out = NULL;
-	kp_jp *e = kp_jp_compile(expr->u.s.ptr, expr->u.s.len, KP_JP_PLAIN, scratch, &kind, &err);
+	kp_jp *e = kp_jp_compile(expr->u.s.ptr, expr->u.s.len, mode, scratch, &kind, &err);
 	if (e) {
-		int rc = kp_jp_eval(e, given, scratch, &out, &err);
+		int rc = kp_jp_eval(e, data, scratch, &out, &err);
 		kind = rc < 0 ? (kp_jp_kind)-rc : KP_JP_OK;
 	}
 	if (error) {
 		const char *want = error->type == KP_STRING ? error->u.s.ptr : "?";
-		if (kind != KP_JP_OK && strcmp(kp_jp_kind_name(kind), want) == 0)
+		if (kind != KP_JP_OK &&
+		    (!strcmp(want, "error") || !strcmp(kp_jp_kind_name(kind), want)))
 			return 1;
 		if (kind == KP_JP_OK)
 			snprintf(why, wn, "%s: expected a %s error, got %s", expr->u.s.ptr, want,
@@ -79,6 +80,56 @@ static int run_case(const kp_value *given, const kp_value *c, kp_arena *scratch,
 	return 0;
 }
 
+/* ../shared/conformance/kyverno-jmespath/functions.yaml: a mapping whose
+ * `cases` are {function, expression, input, result | error}, in Kyverno
+ * mode; named functions.yaml:INDEX:FUNCTION. */
+static int kyverno_functions(const char *path, const char *base, bool verbose,
+			     size_t *unexpected)
+{
+	kp_read_opts ro = {.typing = KP_TYPING_YAML12, .raw = true};
+	kp_error err;
+	char eb[2048];
+	kp_reader *r = kp_reader_open_file(path, &ro, &err);
+	kp_doc *d = NULL;
+	if (!r || kp_reader_next(r, &d, &err) != 1) {
+		fprintf(stderr, "run-vectors: %s\n", kp_error_format(&err, eb, sizeof eb));
+		kp_reader_close(r);
+		return 2;
+	}
+	const kp_value *cases = kp_value_get(kp_doc_root(d), "cases");
+	kp_arena *scratch = kp_arena_new();
+	kp_vec_tally t = {.verbose = verbose};
+	for (size_t i = 0; i < kp_value_len(cases); i++) {
+		const kp_value *c = kp_value_at(cases, i);
+		const char *fn = kp_value_path_str(c, "function");
+		char name[512], why[2048] = "";
+		snprintf(name, sizeof name, "%s:%zu:%s", base, i, fn ? fn : "?");
+		kp_arena_reset(scratch);
+		int rc;
+		if (fn && !kp_jp_func_find(fn, strlen(fn), KP_JP_KYVERNO)) {
+			/* an error case must not pass for want of the function */
+			snprintf(why, sizeof why, "unsupported: JMESPath function %s", fn);
+			rc = 0;
+		} else {
+			rc = check(kp_value_get(c, "expression"), KP_JP_KYVERNO,
+				   kp_value_get(c, "input"), kp_value_get(c, "result"),
+				   kp_value_get(c, "error"), NULL, scratch, why, sizeof why);
+		}
+		kp_vec_count(&t, name, rc, why);
+	}
+	kp_vec_summary(base, &t, unexpected);
+	kp_arena_free(scratch);
+	kp_doc_free(d);
+	kp_reader_close(r);
+	return 0;
+}
+
+bool kp_vec_jmespath_owns(const char *base)
+{
+	size_t n = strlen(base);
+	return (n > 5 && !strcmp(base + n - 5, ".json")) || !strcmp(base, "functions.yaml");
+}
+
 int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 			 size_t *unexpected)
 {
@@ -87,6 +138,10 @@ int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 	if (!text) {
 		fprintf(stderr, "run-vectors: %s: cannot read\n", path);
 		return 2;
+	}
+	if (!strcmp(base, "functions.yaml")) {
+		free(text);
+		return kyverno_functions(path, base, verbose, unexpected);
 	}
 	kp_arena *a = kp_arena_new(), *scratch = kp_arena_new();
 	kp_value *doc = kp_json_parse(a, text, len);
@@ -106,7 +161,10 @@ int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 			char name[512], why[2048] = "";
 			snprintf(name, sizeof name, "%s:%zu:%zu", base, s, i);
 			kp_arena_reset(scratch);
-			int rc = run_case(given, cases->u.seq.items[i], scratch, why, sizeof why);
+			const kp_value *c = cases->u.seq.items[i];
+			int rc = check(kp_jp_get(c, "expression", 10), KP_JP_PLAIN, given,
+				       kp_jp_get(c, "result", 6), kp_jp_get(c, "error", 5),
+				       kp_jp_get(c, "bench", 5), scratch, why, sizeof why);
 			kp_vec_count(&t, name, rc, why);
 		}
 	}
