@@ -286,6 +286,12 @@ static void json_value(kp_buf *sb, const kp_value *v, bool go, int indent, int l
 	case KP_NULL: kp_buf_puts(sb, "null"); break;
 	case KP_BOOL: kp_buf_puts(sb, v->u.b ? "true" : "false"); break;
 	case KP_INT:
+		/* Go holds every JSON number as a float64: past 2^53 an
+		 * integer prints as that float64 does */
+		if (go && (v->u.i > 9007199254740992LL || v->u.i < -9007199254740992LL)) {
+			json_float(sb, (double)v->u.i);
+			break;
+		}
 		snprintf(num, sizeof num, "%lld", (long long)v->u.i);
 		kp_buf_puts(sb, num);
 		break;

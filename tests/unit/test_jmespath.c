@@ -364,6 +364,9 @@ Test(jp_kyverno, to_string_is_go_json)
 	cr_assert_str_eq(jp_json("to_string(o)", d), "\"{\\\"b\\\":1,\\\"a\\\":\\\"<&>\\\"}\"");
 	cr_assert_str_eq(ky("to_string(f)", d).json, "\"1.5\"");
 	cr_assert_str_eq(ky("to_string(big)", d).json, "\"1e+21\"");
+	/* integers past 2^53 print as the float64 Go holds */
+	cr_assert_str_eq(ky("to_string(`123456789012345678`)", d).json, "\"123456789012345680\"");
+	cr_assert_str_eq(jp_json("to_string(`123456789012345678`)", d), "\"123456789012345678\"");
 }
 
 /* ---- the public handle (kpolicy.h) */
