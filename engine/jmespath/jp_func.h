@@ -128,7 +128,7 @@ char *kp_jp_type_names(unsigned mask, char *buf, size_t n);
  * Helpers for callbacks
  * ---------------------------------------------------------------------- */
 
-/* Fill c->err (code KP_E_EXPR, message "<kind>: <fn name>: <text>",
+/* Fill c->err (code KP_E_EXPR, message "<kind> error: <fn name>(): <text>",
  * or for KP_JP_E_FUNCTION "JMESPath function '<name>': <text>" as
  * Kyverno words it) and return -kind. */
 int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)

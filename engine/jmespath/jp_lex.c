@@ -30,11 +30,21 @@ typedef struct lexer {
 	kp_error *err;
 	jp_token *toks;
 	size_t n, cap;
+	const char *col_at;        /* columns are counted incrementally: */
+	unsigned col;              /* col_at is at 1-based column col */
 } lexer;
 
-static unsigned col_of(const lexer *lx, const char *at)
+/* Tokens come in source order, so counting on from the last position
+ * keeps the lexer linear. */
+static unsigned col_of(lexer *lx, const char *at)
 {
-	return (unsigned)kp_jp_utf8_len(lx->src, (size_t)(at - lx->src)) + 1;
+	if (!lx->col_at || at < lx->col_at) {
+		lx->col_at = lx->src;
+		lx->col = 1;
+	}
+	lx->col += (unsigned)kp_jp_utf8_len(lx->col_at, (size_t)(at - lx->col_at));
+	lx->col_at = at;
+	return lx->col;
 }
 
 static jp_token *push(lexer *lx, jp_tok t, const char *at)

@@ -417,3 +417,27 @@ Test(jp_public, function_listing_sorted_with_signatures)
 	kp_jmespath_functions(KP_JMESPATH_KYVERNO, collect_fn, buf);
 	cr_assert_str_eq(buf, "abs(number) number;merge(object...) object;not_null(any...) any;");
 }
+
+Test(jp_parse, long_expressions_compile_in_linear_time, .timeout = 10)
+{
+	/* a 300 KB multiselect list: column counting once made lexing
+	 * quadratic (about 10^10 steps here) */
+	size_t n = 100000;
+	char *src = malloc(3 * n + 2);
+	size_t k = 0;
+	src[k++] = '[';
+	for (size_t i = 0; i < n; i++) {
+		src[k++] = 'a';
+		src[k++] = i + 1 < n ? ',' : ']';
+		src[k++] = ' ';
+	}
+	src[k] = 0;
+	kp_arena *a = kp_arena_new();
+	kp_jp *e = kp_jp_compile(src, k, KP_JP_PLAIN, a, NULL, NULL);
+	cr_assert_not_null(e);
+	const kp_value *out;
+	cr_assert_eq(kp_jp_eval(e, NULL, a, &out, NULL), 0);
+	cr_assert_eq(out->type, KP_NULL); /* a multiselect of null is null */
+	kp_arena_free(a);
+	free(src);
+}
