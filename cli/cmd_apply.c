@@ -21,6 +21,8 @@ static const char apply_usage[] =
 	"\n"
 	"  -p, --policy PATH         policy file or directory (repeatable, comma lists)\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
+	"      --exclude GLOB        leave out files and folders matching GLOB\n"
+	"                            (repeatable; see kpolicy(1))\n"
 	"  -o, --output-format FMT   text (default) or json\n"
 	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
@@ -56,6 +58,14 @@ static void strlist_add_csv(strlist *l, const char *arg)
 	}
 }
 
+static bool strlist_has(const strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
 static void strlist_free(strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -67,6 +77,7 @@ typedef struct apply_ctx {
 	kp_policy_set *ps;
 	kp_eval_opts eval;
 	kp_read_opts ro;
+	kp_walk_opts wo;
 	kp_out_format fmt;
 } apply_ctx;
 
@@ -151,6 +162,12 @@ static void process_unit(const apply_ctx *c, unit *u)
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
+			char buf[2600];
+			kp_sb_printf(&u->diag, "kpolicy: note: %s; skipped\n",
+				     kp_error_format(&e, buf, sizeof buf));
+			continue;
+		}
 		if (rc < 0) {
 			unit_diag(u, "error", &e);
 			u->status = 2;
@@ -470,10 +487,11 @@ int kp_cmd_apply(int argc, char **argv)
 		{"max-depth", required_argument, NULL, 'D'},
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
+		{"exclude", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0};
+	strlist policies = {0}, resources = {0}, exclude = {0};
 	const char *values_file = NULL, *userinfo_file = NULL;
 	apply_ctx c = {.fmt = KP_OUT_TEXT};
 	long jobs = 1;
@@ -492,6 +510,10 @@ int kp_cmd_apply(int argc, char **argv)
 			}
 			break;
 		case 'f': values_file = optarg; break;
+		case 'X':
+			exclude.v = realloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
+			exclude.v[exclude.n++] = strdup(optarg);
+			break;
 		case 'u': userinfo_file = optarg; break;
 		case 'Y':
 			if (!strcmp(optarg, "libyaml")) c.ro.parser = KP_PARSER_LIBYAML;
@@ -518,6 +540,7 @@ int kp_cmd_apply(int argc, char **argv)
 			fputs(apply_usage, stdout);
 			strlist_free(&policies);
 			strlist_free(&resources);
+			strlist_free(&exclude);
 			return 0;
 		default:
 			status = 2;
@@ -530,15 +553,25 @@ int kp_cmd_apply(int argc, char **argv)
 		fprintf(stderr, "kpolicy apply: %s\n", !policies.n ? "no policy given" : "no resource given (-r)");
 		status = 2;
 	}
+	if (!status && strlist_has(&policies, "-") && strlist_has(&resources, "-")) {
+		/* as kyverno apply: one standard input cannot feed both */
+		fprintf(stderr, "kpolicy apply: a stdin pipe can be used for either policies or resources, not both\n");
+		status = 2;
+	}
 	if (status) {
 		fputs(apply_usage, stderr);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exclude);
 		return 2;
 	}
+	/* kyverno reads neither hidden files nor hidden folders of a policy
+	 * directory; resources are walked the same way */
+	c.wo = (kp_walk_opts){.skip_hidden = true, .exclude = (const char *const *)exclude.v,
+			      .n_exclude = exclude.n};
 	c.ro.warn = kp_cli_warn;
 	c.ps = kp_policy_set_new();
-	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;
 	if (values_file && !(values = load_values(values_file, "values", &c.ro, NULL)))
@@ -564,7 +597,7 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_out_begin(c.fmt, stdout);
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
-		if (kp_walk_inputs(resources.v[i], feed_file, &p, &e) < 0)
+		if (kp_walk_inputs_opts(resources.v[i], &c.wo, feed_file, &p, &e) < 0)
 			submit_diag(&p, NULL, &e);
 	}
 	if (p.nthreads) {
@@ -592,6 +625,7 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);
 	strlist_free(&resources);
+	strlist_free(&exclude);
 	if (status)
 		return 2;
 	return (p.total.fail || p.total.error) ? 1 : 0;

@@ -9,6 +9,12 @@ void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
+void kp_cli_note_skipped(FILE *out, const kp_error *e)
+{
+	char buf[2600];
+	fprintf(out, "kpolicy: note: %s; skipped\n", kp_error_format(e, buf, sizeof buf));
+}
+
 void kp_cli_warn(void *ud, const kp_error *w)
 {
 	(void)ud;
@@ -18,6 +24,7 @@ void kp_cli_warn(void *ud, const kp_error *w)
 typedef struct {
 	kp_policy_set *ps;
 	const kp_read_opts *ro;
+	const kp_walk_opts *wo;
 	FILE *diag;
 	size_t added;
 	int status;
@@ -47,6 +54,10 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
+			kp_cli_note_skipped(c->diag, &e);
+			continue;
+		}
 		if (rc < 0) {
 			kp_cli_diag(c->diag, "error", &e);
 			c->status = 2;
@@ -57,7 +68,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		if (rc > 0)
 			c->added++;
 		else if (rc == 0)
-			kp_cli_diag(c->diag, "warning", &e);
+			kp_cli_note_skipped(c->diag, &e);
 		else {
 			kp_cli_diag(c->diag, "error", &e);
 			c->status = 2;
@@ -69,14 +80,14 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 }
 
 int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-			 const kp_read_opts *ro, FILE *diag)
+			 const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
-	load_ctx c = {.ps = ps, .ro = ro, .diag = diag};
+	load_ctx c = {.ps = ps, .ro = ro, .wo = wo, .diag = diag};
 	for (size_t i = 0; i < n; i++) {
 		size_t before = c.added;
 		kp_error e;
 		kp_error_clear(&e);
-		if (kp_walk_inputs(paths[i], load_file, &c, &e) < 0) {
+		if (kp_walk_inputs_opts(paths[i], wo, load_file, &c, &e) < 0) {
 			walk_error(&c, &e);
 			continue;
 		}

@@ -48,7 +48,10 @@ typedef enum kp_code {
 	KP_E_USAGE,   /* bad arguments to a call or the command line */
 	KP_E_NOMEM,   /* out of memory */
 	KP_W_DUPKEY,  /* warning: duplicate mapping key (last value wins) */
-	KP_W_NOTPOLICY /* warning: a document given as policy is not one */
+	KP_W_NOTPOLICY, /* warning: a document given as policy is not one */
+	KP_W_NOTRESOURCE /* a mapping document without `kind` (a CI workflow,
+	                    a chart's metadata...): not a Kubernetes resource;
+	                    `kpolicy apply` skips it with a note */
 } kp_code;
 
 /* A caller-provided error record (no allocation on error paths, after
@@ -224,6 +227,27 @@ bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
 int kp_walk_inputs(const char *path,
 		   int (*cb)(void *ud, const char *file, const kp_error *problem),
 		   void *ud, kp_error *err);
+
+/* How `kpolicy apply` walks its inputs (kp_walk_inputs_opts). */
+typedef struct kp_walk_opts {
+	/* Entries found below a directory whose name starts with '.' (files
+	 * and whole folders: .git/, .github/, .kyverno-test/, .chainsaw-test/)
+	 * are not read, as Kyverno's policy loader (fsLoad) skips them.  A
+	 * path named by the caller is read whatever its name. */
+	bool skip_hidden;
+	/* fnmatch(3) globs (flags 0: `*` also matches '/').  An entry is left
+	 * out (a directory is not entered) when a glob matches its name, or,
+	 * for a glob holding a '/', its path relative to the named directory;
+	 * a named path is left out when a glob matches its base name or the
+	 * path as given.  Borrowed for the call. */
+	const char *const *exclude;
+	size_t n_exclude;
+} kp_walk_opts;
+
+/* kp_walk_inputs with options; `o` NULL is kp_walk_inputs. */
+int kp_walk_inputs_opts(const char *path, const kp_walk_opts *o,
+			int (*cb)(void *ud, const char *file, const kp_error *problem),
+			void *ud, kp_error *err);
 
 /* Kyverno's wildcard match (ext/wildcard, as used for values, names,
  * namespaces, kinds and selectors): `*` any run of characters (also none),
