@@ -65,9 +65,11 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		}
 		kp_error_clear(&e);
 		rc = kp_policy_set_add(c->ps, d, &e);
-		if (rc > 0)
+		if (rc > 0) {
 			c->added++;
-		else if (rc == 0)
+			if (e.code == KP_W_SUSPECT)
+				kp_cli_diag(c->diag, "warning", &e);
+		} else if (rc == 0)
 			kp_cli_note_skipped(c->diag, &e);
 		else {
 			kp_cli_diag(c->diag, "error", &e);

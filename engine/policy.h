@@ -183,6 +183,7 @@ struct kp_policy_set {
 	size_t n, cap;
 	kp_kind_index *index;        /* built by the first kp_evaluate after
 	                                the last add; NULL = to build */
+	bool lenient;                /* kp_policy_set_strict(ps, false) */
 };
 
 /* The effective failure action of rule r of p: the rule's
@@ -208,6 +209,9 @@ bool kp_label_value_valid(const char *s);
 
 /* Release a policy: its compiled patterns, its arena and itself. */
 void kp_policy_free(kp_policy *p);
+
+/* kp_policy_check on a document tree (policy_check.c). */
+kp_check_level kp_policy_check_value(const kp_value *root, kp_check_cb cb, void *ud);
 
 /* ------------------------------------------------------------------------
  * Autogen (autogen.c), Kyverno pkg/autogen/v1 on kp_value trees.
