@@ -23,6 +23,8 @@ static const char apply_usage[] =
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
 	"      --exclude GLOB        leave out files and folders matching GLOB\n"
 	"                            (repeatable; see kpolicy(1))\n"
+	"      --files-are-resources the positional arguments are resources, not\n"
+	"                            policies (for pre-commit, which appends files)\n"
 	"  -o, --output-format FMT   text (default) or json\n"
 	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
@@ -488,6 +490,7 @@ int kp_cmd_apply(int argc, char **argv)
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
 		{"exclude", required_argument, NULL, 'X'},
+		{"files-are-resources", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -495,6 +498,7 @@ int kp_cmd_apply(int argc, char **argv)
 	const char *values_file = NULL, *userinfo_file = NULL;
 	apply_ctx c = {.fmt = KP_OUT_TEXT};
 	long jobs = 1;
+	bool files_are_resources = false;
 	int opt, status = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "p:r:o:f:u:j:h", longopts, NULL)) != -1) {
@@ -510,6 +514,7 @@ int kp_cmd_apply(int argc, char **argv)
 			}
 			break;
 		case 'f': values_file = optarg; break;
+		case 'F': files_are_resources = true; break;
 		case 'X':
 			exclude.v = realloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
 			exclude.v[exclude.n++] = strdup(optarg);
@@ -547,8 +552,15 @@ int kp_cmd_apply(int argc, char **argv)
 			break;
 		}
 	}
-	for (int i = optind; i < argc; i++)
-		strlist_add_csv(&policies, argv[i]);
+	for (int i = optind; i < argc; i++) {
+		if (!files_are_resources) {
+			strlist_add_csv(&policies, argv[i]);
+			continue;
+		}
+		/* file names as pre-commit passes them: no comma splitting */
+		resources.v = realloc(resources.v, (resources.n + 1) * sizeof(*resources.v));
+		resources.v[resources.n++] = strdup(argv[i]);
+	}
 	if (!status && (!policies.n || !resources.n)) {
 		fprintf(stderr, "kpolicy apply: %s\n", !policies.n ? "no policy given" : "no resource given (-r)");
 		status = 2;
