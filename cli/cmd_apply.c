@@ -20,6 +20,8 @@ static const char apply_usage[] =
 	"pass/fail/warn/error/skip per rule per resource, like `kyverno apply`.\n"
 	"\n"
 	"  -p, --policy PATH         policy file or directory (repeatable, comma lists)\n"
+	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
+	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
 	"      --exclude GLOB        leave out files and folders matching GLOB\n"
 	"                            (repeatable; see kpolicy(1))\n"
@@ -494,11 +496,12 @@ int kp_cmd_apply(int argc, char **argv)
 		{"max-doc-bytes", required_argument, NULL, 'B'},
 		{"exclude", required_argument, NULL, 'X'},
 		{"files-are-resources", no_argument, NULL, 'F'},
+		{"pss", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	strlist policies = {0}, resources = {0}, exclude = {0};
-	const char *values_file = NULL, *userinfo_file = NULL;
+	const char *values_file = NULL, *userinfo_file = NULL, *pss = NULL;
 	apply_ctx c = {.fmt = KP_OUT_TEXT};
 	long jobs = 1;
 	bool files_are_resources = false;
@@ -523,6 +526,7 @@ int kp_cmd_apply(int argc, char **argv)
 			exclude.v[exclude.n++] = strdup(optarg);
 			break;
 		case 'u': userinfo_file = optarg; break;
+		case 'S': pss = optarg; break;
 		case 'Y':
 			if (!strcmp(optarg, "libyaml")) c.ro.parser = KP_PARSER_LIBYAML;
 			else if (!strcmp(optarg, "libfyaml")) c.ro.parser = KP_PARSER_LIBFYAML;
@@ -564,8 +568,9 @@ int kp_cmd_apply(int argc, char **argv)
 		resources.v = realloc(resources.v, (resources.n + 1) * sizeof(*resources.v));
 		resources.v[resources.n++] = strdup(argv[i]);
 	}
-	if (!status && (!policies.n || !resources.n)) {
-		fprintf(stderr, "kpolicy apply: %s\n", !policies.n ? "no policy given" : "no resource given (-r)");
+	if (!status && ((!policies.n && !pss) || !resources.n)) {
+		fprintf(stderr, "kpolicy apply: %s\n",
+			!policies.n && !pss ? "no policy given" : "no resource given (-r)");
 		status = 2;
 	}
 	if (!status && strlist_has(&policies, "-") && strlist_has(&resources, "-")) {
@@ -587,6 +592,16 @@ int kp_cmd_apply(int argc, char **argv)
 	c.ro.warn = kp_cli_warn;
 	c.ps = kp_policy_set_new();
 	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
+	kp_error pss_err;
+	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
+		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
+		fputs(apply_usage, stderr);
+		kp_policy_set_free(c.ps);
+		strlist_free(&policies);
+		strlist_free(&resources);
+		strlist_free(&exclude);
+		return 2;
+	}
 	kp_policy_set_seal(c.ps);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;

@@ -569,6 +569,20 @@ KP_API int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err);
 
+/* ------------------------------------------------------------------------
+ * Pod Security Standards without a policy file (branch pss)
+ * ---------------------------------------------------------------------- */
+
+/* Add to ps the policy `kpolicy apply --pss LEVEL[:VERSION]` stands for:
+ * a ClusterPolicy `pod-security-LEVEL` (Audit, background) with one rule
+ * `pod-security-LEVEL` matching Pods whose `validate.podSecurity` is
+ * {level: LEVEL, version: VERSION}, plus its autogen rules, so that the
+ * rows are those Kyverno gives for that policy.  `spec` is "baseline" or
+ * "restricted", optionally followed by ":v1.19" ... ":v1.32" or ":latest"
+ * (the versions Kyverno's schema allows; none = latest).  0, or -1 with
+ * err (KP_E_USAGE) for an unknown level or version. */
+KP_API int kp_policy_set_add_pss(kp_policy_set *ps, const char *spec, kp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

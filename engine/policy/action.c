@@ -28,7 +28,7 @@ static const struct {
 	{"deny", "validate.deny", NULL},
 	{"foreach", "validate.foreach", NULL},
 	{"cel", "validate.cel", NULL},
-	{"podSecurity", "validate.podSecurity", NULL},
+	{"podSecurity", "validate.podSecurity", &kp_action_pod_security},
 	{"manifests", "validate.manifests", NULL},
 	{"assert", "validate.assert", NULL},
 };

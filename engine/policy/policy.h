@@ -166,6 +166,7 @@ const kp_action_ops *kp_action_find(const kp_value *rule, const char **unsupport
 /* The actions kpolicy runs (action_pattern.c). */
 extern const kp_action_ops kp_action_pattern;      /* validate.pattern */
 extern const kp_action_ops kp_action_any_pattern;  /* validate.anyPattern */
+extern const kp_action_ops kp_action_pod_security; /* validate.podSecurity (action_pss.c) */
 
 /* action_data of both: the trees (policy arena) and their compiled forms. */
 typedef struct kp_pattern_rule {

@@ -248,9 +248,6 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {cel: {expressions: [{expression: 'true'}]}}\n", "validate.cel"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
-		 "    validate: {podSecurity: {level: baseline, version: latest}}\n",
-		 "validate.podSecurity"},
-		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {manifests: {attestors: []}, message: m, pattern: {a: 1}}\n",
 		 "validate.manifests"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
