@@ -3,6 +3,7 @@
  * validation that holds offline (pkg/validation/policy/validate.go and the
  * API types' Validate methods, as the CLI runs them with a mock client). */
 #include "policy/policy.h"
+#include "pss/pss.h"
 #include "schema/schema.h"
 
 #include <string.h>
@@ -12,6 +13,9 @@ typedef struct {
 	kp_check_cb cb;
 	void *ud;
 	kp_check_level worst;
+	kp_arena *arena;
+	const char **schema_paths;   /* paths of the schema problems so far */
+	size_t n_schema, cap_schema;
 } check_ctx;
 
 const char *kp_check_level_name(kp_check_level l)
@@ -50,7 +54,27 @@ static void problem(check_ctx *c, kp_check_level l, const kp_value *at, const ch
 
 static void on_schema(void *ud, kp_schema_severity sev, const kp_error *e)
 {
-	emit(ud, sev == KP_SCHEMA_ABORT ? KP_CHECK_ABORT : KP_CHECK_DROP, e);
+	check_ctx *c = ud;
+	if (c->n_schema == c->cap_schema) {
+		c->cap_schema = c->cap_schema ? c->cap_schema * 2 : 8;
+		const char **grown = kp_arena_alloc(c->arena, c->cap_schema * sizeof *grown);
+		if (c->n_schema)
+			memcpy(grown, c->schema_paths, c->n_schema * sizeof *grown);
+		c->schema_paths = grown;
+	}
+	c->schema_paths[c->n_schema++] = kp_arena_strdup(c->arena, e->path);
+	emit(c, sev == KP_SCHEMA_ABORT ? KP_CHECK_ABORT : KP_CHECK_DROP, e);
+}
+
+/* True if the schema already reported a problem at or below `path`. */
+static bool schema_problem_below(const check_ctx *c, const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < c->n_schema; i++)
+		if (!strncmp(c->schema_paths[i], path, n) &&
+		    (c->schema_paths[i][n] == 0 || c->schema_paths[i][n] == '/'))
+			return true;
+	return false;
 }
 
 /* Levenshtein distance of two short strings, capped at 3. */
@@ -144,53 +168,19 @@ static void check_selector_kinds(check_ctx *c, const kp_value *sel, const char *
 	}
 }
 
-static bool is_one_of(const char *s, const char *const *names)
+/* Kyverno's PodSecurityStandard.Validate / ValidatePSaControlNames, as the
+ * podSecurity action compiles them (pss/): a violation makes the policy
+ * invalid.  Left to the schema when it already found a problem there (an
+ * unknown control name, level or version). */
+static void check_pod_security(check_ctx *c, const kp_value *ps, const char *path)
 {
-	for (; *names; names++)
-		if (!strcmp(s, *names))
-			return true;
-	return false;
-}
-
-/* Kyverno's PodSecurityStandard.Validate / ValidatePSaControlNames
- * (api/kyverno/v1/common_types.go, rule_types.go): a violation makes the
- * policy invalid. */
-static void check_pod_security(check_ctx *c, const kp_value *ps, const char *base)
-{
-	static const char *const container_level[] = {"Capabilities", "Privileged Containers",
-		"Host Ports", "/proc Mount Type", "Privilege Escalation", NULL};
-	static const char *const pod_level[] = {"Host Namespaces", "HostPath Volumes", "Sysctls",
-		"Volume Types", NULL};
-	static const char *const restricted_only[] = {"Volume Types", "Privilege Escalation",
-		"Running as Non-root", "Running as Non-root user", NULL};
-	bool baseline = kp_value_str_eq(kp_value_get(ps, "level"), "baseline");
-	const kp_value *ex = kp_value_get(ps, "exclude");
-	char path[256];
-	for (size_t i = 0; i < kp_value_len(ex); i++) {
-		const kp_value *e = kp_value_at(ex, i);
-		const char *name = kp_value_path_str(e, "controlName");
-		if (!name)
-			continue;
-		const kp_value *at = kp_value_get(e, "controlName");
-		bool images = kp_value_len(kp_value_get(e, "images")) > 0;
-		snprintf(path, sizeof path, "%s/exclude/%zu/controlName", base, i);
-		if (baseline && is_one_of(name, restricted_only))
-			problem(c, KP_CHECK_INVALID, at, path,
-				"Invalid control name defined at the given level: \"%s\" is a restricted control, the level is baseline",
-				name);
-		if (!images && is_one_of(name, container_level))
-			problem(c, KP_CHECK_INVALID, at, path,
-				"exclude.images must be given for the container-level control \"%s\"", name);
-		if (images && is_one_of(name, pod_level))
-			problem(c, KP_CHECK_INVALID, kp_value_get(e, "images"), path,
-				"exclude.images is not allowed for the pod-level control \"%s\"", name);
-		bool field = kp_value_type(kp_value_get(e, "restrictedField")) != KP_NULL;
-		bool values = kp_value_len(kp_value_get(e, "values")) > 0;
-		if (field != values)
-			problem(c, KP_CHECK_INVALID, e, path, "%s",
-				field ? "exclude.restrictedField needs values"
-				      : "exclude.values needs a restrictedField");
-	}
+	if (schema_problem_below(c, path))
+		return;
+	kp_arena *a = kp_arena_new();
+	kp_error e;
+	if (!kp_pss_compile(a, ps, path, &e))
+		emit(c, KP_CHECK_INVALID, &e);
+	kp_arena_free(a);
 }
 
 static void check_failure_action(check_ctx *c, const kp_value *v, const char *path)
@@ -234,16 +224,17 @@ static void check_kyverno_policy(check_ctx *c, const kp_value *root)
 
 kp_check_level kp_policy_check_value(const kp_value *root, kp_check_cb cb, void *ud)
 {
-	check_ctx c = {.cb = cb, .ud = ud};
 	const char *api = kp_value_path_str(root, "apiVersion");
 	const char *kind = kp_value_path_str(root, "kind");
 	const kp_schema_root *sr = kp_schema_find(api, kind);
 	if (!sr)
 		return KP_CHECK_CLEAN;
+	check_ctx c = {.cb = cb, .ud = ud, .arena = kp_arena_new()};
 	kp_schema_validate(sr, root, on_schema, &c);
 	if (!strcmp(sr->group, "kyverno.io") &&
 	    (!strcmp(kind, "ClusterPolicy") || !strcmp(kind, "Policy")))
 		check_kyverno_policy(&c, root);
+	kp_arena_free(c.arena);
 	return c.worst;
 }
 
