@@ -77,7 +77,10 @@ static void lint_doc(lint_ctx *c, const kp_doc *d)
 			kp_cli_note_skipped(stderr, &e);
 	} else {
 		c->policies++;
-		if (rc < 0 && c->errors == before) {
+		if (rc < 0 && c->errors == before && e.code == KP_E_UNSUPPORTED) {
+			c->warnings++;   /* kpolicy's gap, not the policy's */
+			print_problem(c, "warning", &e, "kpolicy does not support this yet");
+		} else if (rc < 0 && c->errors == before) {
 			c->errors++;
 			print_problem(c, "error", &e, "kpolicy cannot load this policy");
 		}
