@@ -286,6 +286,10 @@ static int load_entry(kp_env *env, size_t i, kp_error *err);
 static int load_for_query(void *ud, const char *q, size_t n, kp_error *err)
 {
 	kp_env *env = ud;
+	/* the `images` variable is not built yet: say so rather than answer
+	 * from an incomplete context (values may still give it) */
+	if (names(q, n, "images") && !kp_value_get(env->root, "images"))
+		return kp_error_unsupported(err, NULL, NULL, "images variable");
 	size_t limit = env->loading < env->n_entries ? env->loading : env->n_entries;
 	for (size_t i = 0; i < limit; i++) {
 		if (env->loaded[i] || !names(q, n, env->entries[i]->name))
@@ -305,6 +309,8 @@ static int variable_value(kp_env *env, const kp_ctx_entry *e, const kp_value **o
 	if (e->dflt_t && kp_ttree_eval(e->dflt_t, &env->vars, &dflt, err) < 0)
 		return -1;
 	const kp_jp *jp = e->jp;
+	if (e->compile_error)
+		return kp_errorf(err, KP_E_EXPR, NULL, 0, 0, "%s", e->compile_error);
 	if (e->jmespath_t) {
 		const kp_value *q;
 		if (kp_tmpl_eval(e->jmespath_t, &env->vars, "", &q, err) < 0)
@@ -359,7 +365,7 @@ static int load_entry(kp_env *env, size_t i, kp_error *err)
 	int rc = 0;
 	if (e->unsupported) {
 		/* a source kpolicy cannot reach: values may have given the name */
-		if (!kp_value_get(env->root, e->name))
+		if (!kp_value_get(env->root, e->name) || !strncmp(e->unsupported, "function ", 9))
 			rc = kp_error_unsupported(err, NULL, NULL, e->unsupported);
 	} else {
 		const kp_value *v;
@@ -490,10 +496,16 @@ int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
 					kp_error ce;
 					c->jp = kp_jp_compile(jp->u.s.ptr, jp->u.s.len, KP_JP_KYVERNO, a, NULL, &ce);
 					if (!c->jp) {
-						kp_error_in_expr(err, KP_E_EXPR, jp, ce.col ? ce.col - 1 : 0,
-								 kp_arena_printf(a, "%s/variable/jmesPath", sub),
-								 "%s", ce.msg);
-						return -1;
+						/* Kyverno fails at first use, not at load */
+						const char *fn = kp_missing_function(ce.msg);
+						if (fn)
+							c->unsupported = kp_arena_printf(a, "function %s", fn);
+						c->compile_error = kp_arena_printf(a, "incorrect query %s: %s",
+										   jp->u.s.ptr, ce.msg);
+						if (!fn && diag && diag->code == KP_OK)
+							kp_error_in_expr(diag, KP_E_EXPR, jp, ce.col ? ce.col - 1 : 0,
+									 kp_arena_printf(a, "%s/variable/jmesPath", sub),
+									 "%s", ce.msg);
 					}
 				}
 			}

@@ -496,6 +496,9 @@ kp_tmpl *kp_tmpl_compile(kp_arena *a, const kp_value *str, kp_error *diag);
  * Unknown key \"k\" in path"). */
 int kp_tmpl_eval(const kp_tmpl *t, const kp_vars *vs, const char *path,
 		 const kp_value **out, kp_error *err);
+/* For a JMESPath compile error, the Kyverno custom function it names
+ * that kpolicy does not offer yet (so: unsupported), or NULL. */
+const char *kp_missing_function(const char *compile_error_msg);
 /* The node the template was compiled from. */
 const kp_value *kp_tmpl_node(const kp_tmpl *t);
 
@@ -542,6 +545,7 @@ struct kp_ctx_entry {
 	kp_ttree *value_t, *dflt_t;
 	kp_tmpl *jmespath_t;         /* jmesPath with variables */
 	const struct kp_jp *jp;      /* jmesPath without */
+	const char *compile_error;   /* jmesPath did not compile */
 };
 /* Compile rule.context (or foreach[].context) into entries in arena a. */
 int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,

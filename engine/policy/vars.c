@@ -122,7 +122,7 @@ static const char *const kyverno_functions[] = {
 	"time_to_cron", "time_truncate", "time_utc",
 };
 
-static const char *missing_function(const char *msg)
+const char *kp_missing_function(const char *msg)
 {
 	const char *p = strstr(msg, "unknown function ");
 	if (!p)
@@ -173,7 +173,7 @@ static void compile_var(kp_arena *a, const char *s, const var_match *m, tvar *v,
 	kp_error_clear(&e);
 	v->jp = v->len ? compile_jp(a, v->text, v->len, &e) : NULL;
 	if (!v->jp) {
-		const char *fn = missing_function(e.msg);
+		const char *fn = kp_missing_function(e.msg);
 		if (fn) {
 			v->unsupported = kp_arena_printf(a, "function %s", fn);
 			return;
