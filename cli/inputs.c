@@ -37,7 +37,7 @@ typedef struct {
 	const kp_read_opts *ro;
 	const kp_walk_opts *wo;
 	FILE *diag;
-	size_t added;
+	size_t added, rejected;
 	int status;
 } load_ctx;
 
@@ -84,6 +84,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 			kp_cli_note_skipped(c->diag, &e);
 		else {
 			kp_cli_diag(c->diag, "error", &e);
+			c->rejected++;
 			c->status = 2;
 		}
 		kp_doc_free(d);
@@ -97,14 +98,15 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 {
 	load_ctx c = {.ps = ps, .ro = ro, .wo = wo, .diag = diag};
 	for (size_t i = 0; i < n; i++) {
-		size_t before = c.added;
+		size_t before = c.added, rejected_before = c.rejected;
 		kp_error e;
 		kp_error_clear(&e);
 		if (kp_walk_inputs_opts(paths[i], wo, load_file, &c, &e) < 0) {
 			walk_error(&c, &e);
 			continue;
 		}
-		if (c.added == before) {
+		/* said once: a path whose policies were all rejected has its errors */
+		if (c.added == before && c.rejected == rejected_before) {
 			kp_error ne;
 			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, "no Kyverno policy found");
 			kp_cli_diag(diag, "error", &ne);
