@@ -189,7 +189,12 @@ typedef struct kp_pattern_rule {
 	/* patterns with variables: substituted and compiled per resource */
 	bool dynamic;
 	kp_ttree *pattern_t, *any_t;
+	const char *ref_error;       /* a `$(...)` reference did not resolve */
 } kp_pattern_rule;
+
+/* `$(...)` references of a pattern resolved against the pattern itself
+ * (pattern_refs.c): a new tree in a, or NULL with *err Kyverno's text. */
+const kp_value *kp_pattern_refs(kp_arena *a, const kp_value *pattern, const char **err);
 
 /* A pattern/anyPattern body of a rule or foreach entry (action_pattern.c).
  * NULL with *unsupported set, or NULL with err. */
@@ -560,6 +565,7 @@ struct kp_env {
 	bool *loaded;
 	size_t n_entries;
 	size_t loading;              /* entry being loaded, SIZE_MAX none */
+	bool images_done;            /* the `images` variable was built */
 };
 int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
 /* A foreach element's environment below parent: element, elementIndex,

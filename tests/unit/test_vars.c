@@ -153,3 +153,25 @@ Test(vars, dotted_names_merge_into_the_context)
 	cr_assert_str_eq(kp_value_str(kp_value_get(ann, "a.b/c"), NULL), "true");
 	cr_assert_eq(kp_ctx_set(a, root, "bad\"quote", 9, one, &err), -1);
 }
+
+Test(vars, references_resolve_against_the_pattern_itself)
+{
+	kp_doc *d = raw_doc("spec:\n  =(x): {limit: 2Gi, count: 3}\n  req: '<=$(./../x/limit)'\n"
+			    "  abs: '$(/spec/x/limit)'\n  num: '$(>/spec/x/count)'\n  esc: '\\$(a)'\n");
+	const char *err = NULL;
+	const kp_value *v = kp_pattern_refs(a, kp_doc_root(d), &err);
+	cr_assert_not_null(v, "%s", err);
+	cr_assert_str_eq(kp_value_path_str(v, "spec/req"), "<=2Gi", "relative, anchors ignored");
+	cr_assert_str_eq(kp_value_path_str(v, "spec/abs"), "2Gi");
+	cr_assert_str_eq(kp_value_path_str(v, "spec/num"), ">3", "an int with an operator");
+	cr_assert_str_eq(kp_value_path_str(v, "spec/esc"), "$(a)", "an escape loses its backslash");
+	kp_doc_free(d);
+	d = raw_doc("a: '$(./missing)'\n");
+	cr_assert_null(kp_pattern_refs(a, kp_doc_root(d), &err));
+	cr_assert(strstr(err, "got nil resolved variable"), "%s", err);
+	kp_doc_free(d);
+	d = raw_doc("b: 1\na: '$(/b)'\n");
+	cr_assert_null(kp_pattern_refs(a, kp_doc_root(d), &err));
+	cr_assert(strstr(err, "NotResolvedReferenceErr"), "a number needs an operator: %s", err);
+	kp_doc_free(d);
+}
