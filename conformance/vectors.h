@@ -22,4 +22,9 @@ int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
 
+/* cel-spec files (top-level `sections:`), vectors_cel.c: prints
+ * "FILE: N passed, N failed"; failures not is_known() add to *unexpected. */
+int kp_vec_cel_file(const kp_value *root, const char *base, bool verbose,
+		    bool (*is_known)(const char *), size_t *unexpected);
+
 #endif

@@ -1,0 +1,70 @@
+/*
+ * cel/cel.h - the CEL evaluator (private to the engine).
+ *
+ * Common Expression Language as cel-go evaluates it with the options
+ * Kubernetes and Kyverno enable (../shared/docs/kyverno-cel.md): optional
+ * types, cross-type numeric comparison, UTC default time zone, the
+ * strings/lists/math/encoders/bindings extensions.  Compile once per
+ * policy, evaluate per resource: evaluation parses nothing and allocates
+ * only from the scratch arena it is given.
+ *
+ * Thread-safety: an environment and a compiled program are read-only after
+ * creation and may be shared by threads; each evaluation needs its own
+ * scratch arena.
+ */
+#ifndef KP_CEL_H
+#define KP_CEL_H
+
+#include "core/core.h"
+#include "value/value.h"
+
+typedef struct kp_cel_env kp_cel_env;
+typedef struct kp_cel_prog kp_cel_prog;
+
+/* A new environment living in arena `a` (freed with it). */
+kp_cel_env *kp_cel_env_new(kp_arena *a);
+/* Declare a variable (`object`, `request`, `variables`, or qualified
+ * `x.y`); returns its activation index.  Declaring twice returns the first
+ * index. */
+int kp_cel_env_declare(kp_cel_env *env, const char *name);
+/* Namespace for name resolution (cel-go `cel.Container`). */
+void kp_cel_env_container(kp_cel_env *env, const char *container);
+/* Read document numbers as double, as the Kyverno CLI does to resources
+ * (kyverno-cel.md section 2, "Input mapping"). Default: false. */
+void kp_cel_env_numbers_as_double(kp_cel_env *env, bool on);
+/* Reject undeclared names and functions at compile time (cel-go's
+ * checker).  Default: true. */
+void kp_cel_env_check(kp_cel_env *env, bool on);
+
+/* Compile `expr` (len bytes) into arena `a`.  NULL on a syntax or
+ * resolution error: err->code KP_E_POLICY, err->line/col inside the
+ * expression (1-based, code points), err->msg cel-go's wording where
+ * known. */
+kp_cel_prog *kp_cel_compile(const kp_cel_env *env, const char *expr,
+			    size_t len, kp_arena *a, kp_error *err);
+
+/* Variable bindings: vals[i] is the value of the env's variable i (NULL:
+ * unbound; referencing it is an evaluation error). */
+typedef struct kp_cel_activation {
+	const kp_value *const *vals;
+	size_t n;
+} kp_cel_activation;
+
+/* The result of an evaluation. */
+typedef struct kp_cel_result {
+	/* The value as a document tree (in the scratch arena, or a node of an
+	 * input document): null, bool, int (uint too), float, string (bytes,
+	 * timestamps, durations and types in their string form), seq, map. */
+	const kp_value *value;
+	/* CEL's type name of the result ("bool", "int", "list", ...). */
+	const char *type;
+	/* A printable rendering ("true", "\"a\"", "[1, 2u]"), scratch arena. */
+	const char *repr;
+} kp_cel_result;
+
+/* Evaluate.  0 and *out on success; -1 when the expression evaluated to
+ * an error (err->msg is the CEL error, e.g. "no such key: spec"). */
+int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
+		kp_arena *scratch, kp_cel_result *out, kp_error *err);
+
+#endif /* KP_CEL_H */

@@ -1,0 +1,103 @@
+/* cel/cel_macros.c - macro expansion at parse time (cel-go parser/macro.go,
+ * ext/comprehensions.go, ext/bindings.go, optional library).  A macro call
+ * becomes an N_COMP node: args[0] the range (or init / optional), args[1]
+ * and args[2] the bodies, v1/v2 the variable names. */
+#include "cel/cel_int.h"
+
+#include <stdio.h>
+
+typedef struct macro {
+	const char *name;
+	bool member;
+	size_t nargs;        /* excluding the receiver */
+	int vars;            /* leading simple-name arguments */
+	cel_comp_kind kind;
+} macro;
+
+static const macro macros[] = {
+	{"all", true, 2, 1, COMP_ALL},
+	{"exists", true, 2, 1, COMP_EXISTS},
+	{"exists_one", true, 2, 1, COMP_EXISTS_ONE},
+	{"map", true, 2, 1, COMP_MAP},
+	{"map", true, 3, 1, COMP_MAP_FILTER},
+	{"filter", true, 2, 1, COMP_FILTER},
+	{"all", true, 3, 2, COMP_ALL},
+	{"exists", true, 3, 2, COMP_EXISTS},
+	{"existsOne", true, 3, 2, COMP_EXISTS_ONE},
+	{"exists_one", true, 3, 2, COMP_EXISTS_ONE},
+	{"transformList", true, 3, 2, COMP_TRANSFORM_LIST},
+	{"transformList", true, 4, 2, COMP_TRANSFORM_LIST_FILTER},
+	{"transformMap", true, 3, 2, COMP_TRANSFORM_MAP},
+	{"transformMap", true, 4, 2, COMP_TRANSFORM_MAP_FILTER},
+	{"transformMapEntry", true, 3, 2, COMP_TRANSFORM_MAP_ENTRY},
+	{"transformMapEntry", true, 4, 2, COMP_TRANSFORM_MAP_ENTRY_FILTER},
+	{"optMap", true, 2, 1, COMP_OPT_MAP},
+	{"optFlatMap", true, 2, 1, COMP_OPT_FLAT_MAP},
+	{"sortBy", true, 2, 1, COMP_SORT_BY},
+	{NULL, false, 0, 0, 0}
+};
+
+static cel_node *macro_error(kp_error *err, const cel_node *at, const char *msg)
+{
+	/* the column is filled in by cel_parse's caller from pos; keep the
+	 * byte offset in err->col for now (fixed by the parser) */
+	kp_errorf(err, KP_E_POLICY, NULL, 0, at->pos + 1, "%s", msg);
+	return NULL;
+}
+
+static bool simple_name(const cel_node *n)
+{
+	return n->kind == N_IDENT && !(n->flags & NF_ROOT);
+}
+
+cel_node *cel_expand_macro(kp_arena *a, cel_node *c, kp_error *err)
+{
+	bool member = c->flags & NF_MEMBER;
+	size_t nargs = c->nargs - (member ? 1 : 0);
+	cel_node **args = c->args + (member ? 1 : 0);
+	if (!member && c->nargs == 1 && !strcmp(c->name, "has")) {
+		cel_node *s = args[0];
+		if (s->kind != N_SELECT || (s->flags & NF_OPTIONAL))
+			return macro_error(err, c, "invalid argument to has() macro");
+		s->flags |= NF_TEST_ONLY;
+		return s;
+	}
+	if (member && nargs == 3 && !strcmp(c->name, "bind") &&
+	    c->args[0]->kind == N_IDENT && !strcmp(c->args[0]->name, "cel") &&
+	    !(c->args[0]->flags & NF_ROOT)) {
+		if (!simple_name(args[0]))
+			return macro_error(err, args[0], "cel.bind() variable name must be a simple identifier");
+		cel_node *n = cel_node_new(a, N_COMP, c->pos);
+		n->comp = COMP_BIND;
+		n->v1 = args[0]->name;
+		n->args = kp_arena_alloc(a, 2 * sizeof(cel_node *));
+		n->args[0] = args[1];
+		n->args[1] = args[2];
+		n->nargs = 2;
+		return n;
+	}
+	if (!member)
+		return c;
+	for (const macro *m = macros; m->name; m++) {
+		if (m->nargs != nargs || strcmp(m->name, c->name))
+			continue;
+		for (int v = 0; v < m->vars; v++)
+			if (!simple_name(args[v]))
+				return macro_error(err, args[v], "argument must be a simple name");
+		if (m->vars == 2 && !strcmp(args[0]->name, args[1]->name))
+			return macro_error(err, args[1], kp_arena_printf(a,
+				"duplicate variable name: %s", args[0]->name));
+		cel_node *n = cel_node_new(a, N_COMP, c->pos);
+		n->comp = (uint8_t)m->kind;
+		n->v1 = args[0]->name;
+		n->v2 = m->vars == 2 ? args[1]->name : NULL;
+		size_t bodies = nargs - (size_t)m->vars;
+		n->nargs = 1 + bodies;
+		n->args = kp_arena_alloc(a, n->nargs * sizeof(cel_node *));
+		n->args[0] = c->args[0];
+		for (size_t b = 0; b < bodies; b++)
+			n->args[1 + b] = args[m->vars + (int)b];
+		return n;
+	}
+	return c;
+}
