@@ -68,8 +68,13 @@ static int typed(cel_ctx *c, const kp_value *tv, cel_val *out)
 	} else if (!strcmp(k, "int64")) {
 		*out = cel_int(kp_value_type(v) == KP_INT ? kp_value_int(v) : strtoll(t, NULL, 10));
 	} else if (!strcmp(k, "uint64")) {
-		*out = cel_uint(kp_value_type(v) == KP_INT ? (uint64_t)kp_value_int(v)
-							 : strtoull(t, NULL, 10));
+		if (kp_value_type(v) == KP_INT)
+			*out = cel_uint((uint64_t)kp_value_int(v));
+		else if (kp_value_type(v) == KP_FLOAT)   /* beyond int64: read as a float */
+			*out = cel_uint(kp_value_float(v) >= 18446744073709551615.0 ? UINT64_MAX
+					: (uint64_t)kp_value_float(v));
+		else
+			*out = cel_uint(strtoull(t, NULL, 10));
 	} else if (!strcmp(k, "double")) {
 		if (kp_value_type(v) == KP_INT || kp_value_type(v) == KP_FLOAT)
 			*out = cel_double(kp_value_float(v));
@@ -172,7 +177,22 @@ static int run_test(const kp_value *t, char *why, size_t wn)
 	kp_arena *a = kp_arena_new();
 	cel_ctx c = {.a = a};
 	int rc = -1;
-	const char *expr = kp_value_path_str(t, "expr");
+	/* the expression's text; a plain scalar the YAML reader typed as a
+	 * float (`0e+0`) is written back as a float literal */
+	const kp_value *ex = kp_value_get(t, "expr");
+	size_t expr_len = 0;
+	const char *expr = kp_value_str(ex, &expr_len);
+	char numbuf[64];
+	if (!expr && kp_value_type(ex) == KP_FLOAT) {
+		snprintf(numbuf, sizeof numbuf, "%.17g", kp_value_float(ex));
+		if (!strpbrk(numbuf, ".e"))
+			strcat(numbuf, ".0");
+		expr = numbuf;
+		expr_len = strlen(expr);
+	} else if (!expr && kp_value_type(ex) == KP_INT) {
+		expr = scalar_text(ex, numbuf, sizeof numbuf);
+		expr_len = strlen(expr);
+	}
 	if (!expr) {
 		snprintf(why, wn, "no expr");
 		goto out;
@@ -214,7 +234,7 @@ static int run_test(const kp_value *t, char *why, size_t wn)
 	bool macros = !(dm && kp_value_bool(dm));
 	kp_error err;
 	kp_error_clear(&err);
-	kp_cel_prog *p = cel_compile_opts(env, expr, strlen(expr), a, macros, &err);
+	kp_cel_prog *p = cel_compile_opts(env, expr, expr_len, a, macros, &err);
 	bool want_err = kp_value_get(t, "eval_error") || kp_value_get(t, "any_eval_errors");
 	cel_val got;
 	if (!p) {
@@ -235,6 +255,14 @@ static int run_test(const kp_value *t, char *why, size_t wn)
 		goto out;
 	}
 	rc = same(got, want);
+	/* an unquoted expected string the YAML reader typed as a number
+	 * (`6279746520737472696e67`): compare as that number */
+	const kp_value *es = kp_value_get(ev, "string");
+	if (!rc && es && kp_value_type(es) == KP_FLOAT && got.kind == CEL_STRING) {
+		char tmp[128];
+		snprintf(tmp, sizeof tmp, "%.*s", (int)got.u.s.n, got.u.s.p);
+		rc = strtod(tmp, NULL) == kp_value_float(es);
+	}
 	if (!rc)
 		snprintf(why, wn, "got %s, want %s", cel_val_repr(a, got), cel_val_repr(a, want));
 out:

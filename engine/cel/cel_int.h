@@ -173,7 +173,7 @@ typedef struct cel_builtin {
 /* NULL-terminated tables, one per library file. */
 extern const cel_builtin cel_std_ops[], cel_std_conv[], cel_std_time[],
 	cel_std_string[], cel_std_list[], cel_std_math[], cel_std_optional[],
-	cel_std_misc[];
+	cel_std_misc[], cel_std_format[];
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
 
 /* ------------------------------------------------------------------------

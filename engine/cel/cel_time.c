@@ -308,7 +308,7 @@ static cel_val get(cel_ctx *c, cel_val *a, size_t n, getter g, const char *fn)
 		case G_HOURS: return cel_int(ns / (3600 * NS_PER_S));
 		case G_MINUTES: return cel_int(ns / (60 * NS_PER_S));
 		case G_SECONDS: return cel_int(ns / NS_PER_S);
-		case G_MILLIS: return cel_int(ns / 1000000);
+		case G_MILLIS: return cel_int(ns % NS_PER_S / 1000000);
 		default: return cel_no_overload(c, fn);
 		}
 	}

@@ -180,34 +180,20 @@ static int num_cmp(cel_val a, cel_val b)
 			int sign = a.kind == CEL_DOUBLE ? 1 : -1;
 			if (isnan(d))
 				return 2;
+			/* cel-go compare.go: range checks, then a (lossy) double
+			 * comparison: dyn(9223372036854775807) >= 9223372036854775808.0 */
 			int r;
-			if (o.kind == CEL_INT) {
-				if (d < -9223372036854775808.0)
-					r = 1;
-				else if (d >= 9223372036854775808.0)
-					r = -1;
-				else {
-					double t = trunc(d);
-					int64_t di = (int64_t)t;
-					if (di != o.u.i)
-						r = di > o.u.i ? 1 : -1;
-					else
-						r = d > t ? 1 : d < t ? -1 : 0;
-				}
-			} else {
-				if (d < 0)
-					r = -1;
-				else if (d >= 18446744073709551616.0)
-					r = 1;
-				else {
-					double t = trunc(d);
-					uint64_t du = (uint64_t)t;
-					if (du != o.u.u)
-						r = du > o.u.u ? 1 : -1;
-					else
-						r = d > t ? 1 : 0;
-				}
-			}
+			double od = o.kind == CEL_INT ? (double)o.u.i : (double)o.u.u;
+			if (o.kind == CEL_INT && d < -9223372036854775808.0)
+				r = -1;
+			else if (o.kind == CEL_INT && d > 9223372036854775807.0)
+				r = 1;
+			else if (o.kind == CEL_UINT && d < 0)
+				r = -1;
+			else if (o.kind == CEL_UINT && d > 18446744073709551615.0)
+				r = 1;
+			else
+				r = d < od ? -1 : d > od ? 1 : 0;
 			return r * sign;
 		}
 		if (isnan(x) || isnan(y))
