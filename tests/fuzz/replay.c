@@ -20,6 +20,7 @@ static const struct {
 	{"loaders_diff", kp_fuzz_loaders_diff},
 	{"pattern", kp_fuzz_pattern},
 	{"policy", kp_fuzz_policy},
+	{"cel", kp_fuzz_cel},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)

@@ -1,0 +1,209 @@
+/* Unit tests: CEL values, operators, error absorption, functions and
+ * document views (engine/cel). */
+#include <criterion/criterion.h>
+
+#include "cel_util.h"
+
+Test(cel_int, arithmetic_and_overflow)
+{
+	CEL_EQ("7 / 2", "3");
+	CEL_EQ("-7 / 2", "-3");
+	CEL_EQ("-7 % 2", "-1");
+	CEL_ERR("9223372036854775807 + 1", "error: integer overflow");
+	CEL_ERR("-9223372036854775808 - 1", "error: integer overflow");
+	CEL_ERR("-9223372036854775808 / -1", "error: integer overflow");
+	CEL_ERR("1 / 0", "error: division by zero");
+	CEL_ERR("1 % 0", "error: modulus by zero");
+	CEL_ERR("-(-9223372036854775808)", "error: integer overflow");
+	CEL_ERR("1 + 1u", "error: no such overload");
+}
+
+Test(cel_uint, arithmetic_and_overflow)
+{
+	CEL_EQ("3u * 2u", "6u");
+	CEL_ERR("1u - 2u", "error: unsigned integer overflow");
+	CEL_ERR("18446744073709551615u + 1u", "error: unsigned integer overflow");
+	CEL_ERR("1u / 0u", "error: division by zero");
+	CEL_ERR("-1u", "error: no such overload");
+}
+
+Test(cel_double, arithmetic)
+{
+	CEL_EQ("1.0 / 0.0", "+Inf");
+	CEL_EQ("0.0 / 0.0 == 0.0 / 0.0", "false");
+	CEL_EQ("string(-4.5e-3)", "\"-0.0045\"");
+	CEL_EQ("string(1e6)", "\"1e+06\"");
+	CEL_EQ("string(123456.0)", "\"123456\"");
+	CEL_ERR("5.0 % 2.0", "error: no such overload");
+}
+
+Test(cel_compare, cross_type_numbers)
+{
+	CEL_EQ("1 == 1.0", "true");
+	CEL_EQ("1u == 1", "true");
+	CEL_EQ("1u < 2", "true");
+	CEL_EQ("-1 < 0u", "true");
+	CEL_EQ("2 > 1.5", "true");
+	CEL_EQ("[1, 2] == [1.0, 2u]", "true");
+	CEL_EQ("{1: 'a'} == {1u: 'a'}", "true");
+	CEL_EQ("'a' == 1", "false");
+	CEL_EQ("null == null", "true");
+	CEL_EQ("'abc' < 'abd'", "true");
+	CEL_EQ("b'a' < b'b'", "true");
+	CEL_EQ("false < true", "true");
+	CEL_ERR("'a' < 1", "error: no such overload");
+}
+
+Test(cel_logic, commutative_error_absorption)
+{
+	CEL_EQ("(1 / 0 > 0) && false", "false");
+	CEL_EQ("false && (1 / 0 > 0)", "false");
+	CEL_EQ("(1 / 0 > 0) || true", "true");
+	CEL_EQ("true || (1 / 0 > 0)", "true");
+	CEL_ERR("(1 / 0 > 0) && true", "error: division by zero");
+	CEL_ERR("true && (1 / 0 > 0)", "error: division by zero");
+	CEL_ERR("(1 / 0 > 0) || false", "error: division by zero");
+	CEL_ERR("!(1 / 0 > 0)", "error: division by zero");
+	CEL_EQ("'a' && false", "false");
+	CEL_ERR("'a' && true", "error: no such overload");
+	CEL_EQ("true ? 1 : 1 / 0", "1");
+	CEL_ERR("1 ? 1 : 2", "error: no such overload");
+	CEL_EQ("[1, 0].exists(x, 1 / x > 0)", "true");
+	CEL_EQ("[0, 1].all(x, 1 / x > 5)", "false");
+	CEL_ERR("[0, 1].all(x, 1 / x > 0)", "error: division by zero");
+	CEL_ERR("[0, 1].exists_one(x, 1 / x > 0)", "error: division by zero");
+	CEL_ERR("[0].map(x, 1 / x)", "error: division by zero");
+}
+
+Test(cel_collections, lists_and_maps)
+{
+	CEL_EQ("[1, 2] + [3]", "[1, 2, 3]");
+	CEL_EQ("[1, 2, 3][1]", "2");
+	CEL_ERR("[1][5]", "error: index out of range");
+	CEL_EQ("{'a': {'b': 1}}.a.b", "1");
+	CEL_ERR("{'a': 1}.b", "error: no such key: b");
+	CEL_ERR("{'a': 1}['b']", "error: no such key: b");
+	CEL_ERR("{'a': 1, 'a': 2}", "error: Failed with repeated key");
+	CEL_EQ("'a' in {'a': 1}", "true");
+	CEL_EQ("size([1, 2]) + size({'a': 1}) + size('héllo') + size(b'ab')", "10");
+	CEL_EQ("{1: 'x'}[1.0]", "\"x\"");
+	CEL_ERR("1.a", "error: type 'int' does not support field selection");
+}
+
+Test(cel_strings, functions)
+{
+	CEL_EQ("'hello'.contains('ell')", "true");
+	CEL_EQ("'hello'.startsWith('he') && 'hello'.endsWith('lo')", "true");
+	CEL_EQ("'ab' + 'cd'", "\"abcd\"");
+	CEL_EQ("'abc'.matches('^a.c$')", "true");
+	CEL_EQ("matches('xabcx', 'b')", "true");
+	CEL_EQ("'a,b,c'.split(',')", "[\"a\", \"b\", \"c\"]");
+	CEL_EQ("['a', 'b'].join('-')", "\"a-b\"");
+	CEL_EQ("'  x '.trim()", "\"x\"");
+	CEL_EQ("'héllo'.charAt(1)", "\"é\"");
+	CEL_EQ("'héllo'.indexOf('l')", "2");
+	CEL_EQ("'héllo'.lastIndexOf('l')", "3");
+	CEL_EQ("'héllo'.substring(1, 3)", "\"él\"");
+	CEL_EQ("'AbC'.lowerAscii() + 'AbC'.upperAscii()", "\"abcABC\"");
+	CEL_EQ("'aaa'.replace('a', 'b', 2)", "\"bba\"");
+	CEL_EQ("'%s is %d'.format(['x', 3])", "\"x is 3\"");
+	CEL_EQ("strings.quote('a\"b')", "\"\\\"a\\\\\\\"b\\\"\"");
+	CEL_ERR("'abc'.substring(2, 1)", "error: invalid substring range");
+}
+
+Test(cel_conversions, all)
+{
+	CEL_EQ("int('42') + int(3.9) + int(2u)", "47");
+	CEL_ERR("int('4.2')", "error: type conversion error");
+	CEL_ERR("int(1e19)", "error: range error");
+	CEL_ERR("uint(-1)", "error: range error");
+	CEL_EQ("double('1.5') + double(1)", "2.5");
+	CEL_EQ("string(true) + string(1u) + string(b'z')", "\"true1z\"");
+	CEL_EQ("bytes('a')", "b\"a\"");
+	CEL_EQ("bool('True') && !bool('f')", "true");
+	CEL_ERR("bool('yes')", "error: type conversion error");
+	CEL_EQ("dyn(1) + 1", "2");
+	CEL_ERR("string(b'\\xff')", "error: invalid UTF-8");
+}
+
+Test(cel_time, timestamps_and_durations)
+{
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z') + duration('1h')",
+	       "timestamp(\"2009-02-14T00:31:30Z\")");
+	CEL_EQ("timestamp('2009-02-13T23:31:30.5+01:00')",
+	       "timestamp(\"2009-02-13T22:31:30.5Z\")");
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z') - timestamp('2009-02-13T23:31:00Z')",
+	       "duration(\"30s\")");
+	CEL_EQ("int(timestamp('2009-02-13T23:31:30Z'))", "1234567890");
+	CEL_EQ("duration('1h30m').getMinutes()", "90");
+	CEL_EQ("duration('-1.5s')", "duration(\"-1.5s\")");
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z').getFullYear()", "2009");
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z').getMonth()", "1");
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z').getDayOfWeek()", "5");
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z').getHours('+02:00')", "1");
+	CEL_EQ("timestamp('2009-02-13T23:31:30Z').getHours('America/St_Johns')", "20");
+	CEL_ERR("timestamp('2009-02-13T23:31:30Z').getHours('Mars/Base')", "error: unknown time zone");
+	CEL_ERR("timestamp('10000-01-01T00:00:00Z')", "error: timestamp conversion error");
+	CEL_ERR("timestamp('9999-12-31T23:59:59Z') + duration('1s')", "error: timestamp overflow");
+	CEL_ERR("duration('1x')", "error: time: invalid duration");
+}
+
+Test(cel_optional, values)
+{
+	CEL_EQ("{'a': 1}.?a", "optional.of(1)");
+	CEL_EQ("{'a': 1}.?b", "optional.none()");
+	CEL_EQ("{'a': 1}.?b.orValue(5)", "5");
+	CEL_EQ("{'a': {'b': 2}}.?a.b.value()", "2");
+	CEL_EQ("[1, 2][?5].hasValue()", "false");
+	CEL_EQ("[1, ?optional.none(), ?optional.of(3)]", "[1, 3]");
+	CEL_EQ("{?'a': optional.none(), 'b': 1}", "{\"b\": 1}");
+	CEL_EQ("optional.of(1).or(optional.of(1 / 0)).value()", "1");
+	CEL_EQ("optional.of(2).optMap(x, x * 2)", "optional.of(4)");
+	CEL_ERR("optional.none().value()", "error: optional.none() dereference");
+}
+
+Test(cel_libs, math_lists_sets_base64)
+{
+	CEL_EQ("math.greatest(1, 2.5, 2u)", "2.5");
+	CEL_EQ("math.least([3, 1, 2])", "1");
+	CEL_EQ("math.abs(-3) + math.bitShiftLeft(1, 3)", "11");
+	CEL_EQ("[3, 1, 2].sort()", "[1, 2, 3]");
+	CEL_EQ("[1, [2, [3]]].flatten()", "[1, 2, [3]]");
+	CEL_EQ("lists.range(3)", "[0, 1, 2]");
+	CEL_EQ("[1, 2, 1].distinct()", "[1, 2]");
+	CEL_EQ("[1, 2, 3].slice(1, 3)", "[2, 3]");
+	CEL_EQ("[1, 2, 3].sum() + [1, 5].max() + [4, 2].min()", "13");
+	CEL_EQ("['a', 'b'].indexOf('b')", "1");
+	CEL_EQ("[1, 2].isSorted()", "true");
+	CEL_EQ("sets.contains([1, 2, 3], [3, 1]) && sets.intersects([1], [1, 2])", "true");
+	CEL_EQ("base64.encode(b'hello')", "\"aGVsbG8=\"");
+	CEL_EQ("base64.decode('aGVsbG8')", "b\"hello\"");
+}
+
+static const char pod[] =
+	"kind: Pod\nmetadata:\n  name: web\n  labels: {app: web}\n"
+	"spec:\n  replicas: 3\n  containers:\n  - name: a\n    image: nginx\n  - name: b\n    image: redis\n";
+
+Test(cel_doc, views_of_documents)
+{
+	cr_assert_str_eq(cel_run_with("object.metadata.name", pod, false, true), "\"web\"");
+	cr_assert_str_eq(cel_run_with("object.spec.containers.map(c, c.image)", pod, false, true),
+			 "[\"nginx\", \"redis\"]");
+	cr_assert_str_eq(cel_run_with("object.spec.containers.all(c, has(c.image))", pod, false, true),
+			 "true");
+	cr_assert_str_eq(cel_run_with("object.?spec.?missing.orValue('none')", pod, false, true),
+			 "\"none\"");
+	cr_assert_str_eq(cel_run_with("object.metadata.labels['app']", pod, false, true), "\"web\"");
+	cr_assert_str_eq(cel_run_with("object.spec.replicas", pod, false, true), "3");
+	cr_assert_str_eq(cel_run_with("type(object.spec.replicas) == int", pod, false, true), "true");
+	cr_assert_str_eq(cel_run_with("object.missing", pod, false, true), "error: no such key: missing");
+}
+
+Test(cel_doc, numbers_as_double_like_the_kyverno_cli)
+{
+	cr_assert_str_eq(cel_run_with("object.spec.replicas", pod, true, true), "3.0");
+	cr_assert_str_eq(cel_run_with("object.spec.replicas == 3", pod, true, true), "true");
+	cr_assert_str_eq(cel_run_with("string(object.spec.replicas)", pod, true, true), "\"3\"");
+	cr_assert(!strncmp(cel_run_with("object.spec.replicas % 2", pod, true, true),
+			   "error: no such overload", 23));
+}
