@@ -3,7 +3,7 @@
 #ifndef KP_VECTORS_H
 #define KP_VECTORS_H
 
-#include "internal.h"
+#include "input/input.h"
 
 /* Runs one case.  Returns 1 when kpolicy agrees with `expect`, 0 when not
  * (why[] says what kpolicy gave), -1 when the case itself is malformed. */
