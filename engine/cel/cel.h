@@ -36,12 +36,28 @@ void kp_cel_env_numbers_as_double(kp_cel_env *env, bool on);
  * checker).  Default: true. */
 void kp_cel_env_check(kp_cel_env *env, bool on);
 
+/* With checking: `[1, 'a']` and `{'a': 1, 'b': 'x'}` are compile errors
+ * (cel.HomogeneousAggregateLiterals, on in Kubernetes and Kyverno);
+ * false gives plain CEL, where such literals have element type dyn.
+ * Default: true. */
+void kp_cel_env_homogeneous_literals(kp_cel_env *env, bool on);
+
+/* Kyverno's `orValue` shim (kyverno-cel.md section 6): `x.orValue(y)` on a
+ * non-optional x gives x instead of "no such overload".  Kyverno installs
+ * it for ValidatingPolicy, validate.cel and VAP.  Default: false. */
+void kp_cel_env_orvalue_compat(kp_cel_env *env, bool on);
+
 /* Compile `expr` (len bytes) into arena `a`.  NULL on a syntax or
  * resolution error: err->code KP_E_POLICY, err->line/col inside the
  * expression (1-based, code points), err->msg cel-go's wording where
  * known. */
 kp_cel_prog *kp_cel_compile(const kp_cel_env *env, const char *expr,
 			    size_t len, kp_arena *a, kp_error *err);
+
+/* The static type of the result when the environment checks ("bool",
+ * "string", "dyn", "list(int)", ...; "dyn" when not checked).  Kubernetes
+ * requires exactly "bool" for validations and "string" for messages. */
+const char *kp_cel_prog_type(const kp_cel_prog *prog);
 
 /* Variable bindings: vals[i] is the value of the env's variable i (NULL:
  * unbound; referencing it is an evaluation error). */

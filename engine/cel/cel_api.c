@@ -57,6 +57,10 @@ void kp_cel_env_container(kp_cel_env *env, const char *container)
 
 void kp_cel_env_numbers_as_double(kp_cel_env *env, bool on) { env->dfloat = on; }
 void kp_cel_env_check(kp_cel_env *env, bool on) { env->check = on; }
+void kp_cel_env_homogeneous_literals(kp_cel_env *env, bool on) { env->mixed_literals = !on; }
+void kp_cel_env_orvalue_compat(kp_cel_env *env, bool on) { env->orvalue_compat = on; }
+
+const char *kp_cel_prog_type(const kp_cel_prog *p) { return p->type; }
 
 /* Resolution errors carry a byte offset in col; make it line:col. */
 static void fix_position(const char *src, size_t len, kp_error *err)
@@ -91,6 +95,15 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 	if (cel_resolve(env, a, root, &p->nlocals, err)) {
 		fix_position(expr, len, err);
 		return NULL;
+	}
+	p->type = "dyn";
+	if (env->check) {
+		const cel_ty *t = cel_check(a, root, !env->mixed_literals, err);
+		if (!t) {
+			fix_position(expr, len, err);
+			return NULL;
+		}
+		p->type = cel_ty_name(a, t);
 	}
 	return p;
 }

@@ -158,6 +158,8 @@ static int resolve_call(resolver *r, cel_node *n)
 	if (name[0] == '.')
 		name++;
 	const cel_builtin *b = cel_lookup_fn(name, member, n->nargs);
+	if (b && member && r->env->orvalue_compat && !strcmp(name, "orValue"))
+		b = cel_lookup_fn("__orValueCompat__", true, n->nargs);
 	if (!b) {
 		if (r->env->check)
 			return fail(r, n, "undeclared reference to '%s'", name);

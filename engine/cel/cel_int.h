@@ -208,7 +208,8 @@ struct kp_cel_env {
 	char container[256];
 	bool dfloat;
 	bool check;          /* reject undeclared names at compile time */
-	bool homogeneous;    /* reject mixed list/map literals */
+	bool orvalue_compat; /* Kyverno's orValue shim on non-optionals */
+	bool mixed_literals; /* checker: mixed list/map literals are dyn */
 };
 
 struct kp_cel_prog {
@@ -217,7 +218,14 @@ struct kp_cel_prog {
 	int nlocals;
 	const char *src;
 	size_t len;
+	const char *type;    /* static result type ("bool", "dyn", ...) */
 };
+
+/* Static types (cel_check.c): NULL with err on what the checker rejects. */
+typedef struct cel_ty cel_ty;
+const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
+			 kp_error *err);
+char *cel_ty_name(kp_arena *a, const cel_ty *t);
 
 /* Resolution and light checking (cel_compile.c). */
 int cel_resolve(const kp_cel_env *env, kp_arena *a, cel_node *root,

@@ -72,6 +72,13 @@ static cel_val opt_or_value(cel_ctx *c, cel_val *a, size_t n)
 	return a[1];
 }
 
+/* Kyverno's __orValueCompat__: a non-optional receiver is the result. */
+static cel_val opt_or_value_compat(cel_ctx *c, cel_val *a, size_t n)
+{
+	(void)c; (void)n;
+	return a[0].kind == CEL_OPTIONAL ? a[1] : a[0];
+}
+
 static cel_val opt_unwrap(cel_ctx *c, cel_val *a, size_t n)
 {
 	(void)n;
@@ -101,5 +108,6 @@ const cel_builtin cel_std_optional[] = {
 	{"value", 2, 1, 1, opt_value},
 	{"or", 2, 2, 2, opt_or},
 	{"orValue", 2, 2, 2, opt_or_value},
+	{"__orValueCompat__", 2, 2, 2, opt_or_value_compat},
 	{NULL, 0, 0, 0, NULL}
 };

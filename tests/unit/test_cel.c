@@ -110,3 +110,80 @@ Test(cel_resolve, type_names)
 	CEL_EQ("type(null) == null_type", "true");
 	CEL_EQ("type(duration('1s')) == google.protobuf.Duration", "true");
 }
+
+static char *checked(const char *expr, const char **type)
+{
+	static char out[2048];
+	static char ty[256];
+	kp_arena *a = kp_arena_new();
+	kp_cel_env *env = kp_cel_env_new(a);
+	kp_cel_env_declare(env, "object");
+	kp_error err;
+	kp_error_clear(&err);
+	kp_cel_prog *p = kp_cel_compile(env, expr, strlen(expr), a, &err);
+	if (p) {
+		snprintf(out, sizeof out, "ok");
+		snprintf(ty, sizeof ty, "%s", kp_cel_prog_type(p));
+	} else {
+		snprintf(out, sizeof out, "%u:%u: %s", err.line, err.col, err.msg);
+		ty[0] = 0;
+	}
+	*type = ty;
+	kp_arena_free(a);
+	return out;
+}
+
+Test(cel_check, result_types)
+{
+	const char *t;
+	cr_assert_str_eq(checked("object.spec.enabled", &t), "ok");
+	cr_assert_str_eq(t, "dyn");   /* Kubernetes: "must evaluate to bool but got dyn" */
+	cr_assert_str_eq(checked("object.spec.enabled == true", &t), "ok");
+	cr_assert_str_eq(t, "bool");
+	checked("object.metadata.name + '!'", &t);
+	cr_assert_str_eq(t, "dyn");
+	checked("'a' + 'b'", &t);
+	cr_assert_str_eq(t, "string");
+	checked("[1, 2].map(x, x * 2)", &t);
+	cr_assert_str_eq(t, "list(int)");
+	checked("object.spec.containers.all(c, c.name != '')", &t);
+	cr_assert_str_eq(t, "bool");
+	checked("{'a': 1}.?a", &t);
+	cr_assert_str_eq(t, "optional_type(int)");
+}
+
+Test(cel_check, kubernetes_rejects)
+{
+	const char *t;
+	cr_assert_str_eq(checked("[1, 'a']", &t), "1:5: expected type 'int' but found 'string'");
+	cr_assert_str_eq(checked("{'a': 1, 'b': 'x'}", &t), "1:15: expected type 'int' but found 'string'");
+	cr_assert_str_eq(checked("[dyn(1), 'a']", &t), "ok");
+	cr_assert_str_eq(checked("1 + 'a'", &t),
+			 "1:3: found no matching overload for '_+_' applied to '(int, string)'");
+	cr_assert_str_eq(checked("1 == 'a'", &t),
+			 "1:3: found no matching overload for '_==_' applied to '(int, string)'");
+	cr_assert_str_eq(checked("1 < 1.5 && 2u > 1", &t), "ok");
+	cr_assert_str_eq(checked("duration('1x')", &t), "1:10: time: invalid duration \"1x\"");
+	cr_assert_str_eq(checked("timestamp('yesterday')", &t),
+			 "1:11: timestamp conversion error: parsing time \"yesterday\" as RFC 3339");
+	cr_assert(strstr(checked("'a'.matches('(')", &t), "1:13: error parsing regexp"));
+	cr_assert_str_eq(checked("undeclared.x", &t), "1:1: undeclared reference to 'undeclared'");
+	cr_assert_str_eq(checked("object.x.exists(y, y)", &t), "ok");
+	cr_assert_str_eq(checked("[1].all(x, x)", &t),
+			 "1:12: found no matching overload for '_&&_': the predicate is not a bool");
+}
+
+Test(cel_check, orvalue_compat)
+{
+	CEL_ERR("1.orValue(2)", "error: no such overload");
+	kp_arena *a = kp_arena_new();
+	kp_cel_env *env = kp_cel_env_new(a);
+	kp_cel_env_orvalue_compat(env, true);
+	kp_error err;
+	kp_cel_prog *p = kp_cel_compile(env, "1.orValue(2) + {'a': 5}.?b.orValue(3)", 37, a, &err);
+	cr_assert(p);
+	kp_cel_result res;
+	cr_assert_eq(kp_cel_eval(p, NULL, a, &res, &err), 0);
+	cr_assert_str_eq(res.repr, "4");
+	kp_arena_free(a);
+}
