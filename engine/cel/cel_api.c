@@ -121,6 +121,9 @@ cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars, kp_arena *scrat
 	return cel_eval_node(&c, p->root);
 }
 
+/* The file name of nodes made from CEL values. */
+#define CEL_FILE "<cel>"
+
 /* CEL value to a document tree (copies only what is not a document). */
 static kp_value *to_doc(kp_arena *a, cel_val v)
 {
@@ -129,26 +132,26 @@ static kp_value *to_doc(kp_arena *a, cel_val v)
 	cel_ctx c = {.a = a};
 	kp_value *d;
 	switch (v.kind) {
-	case CEL_NULL: return kp_value_new(a, KP_NULL, NULL, 0, 0);
+	case CEL_NULL: return kp_value_new(a, KP_NULL, CEL_FILE, 0, 0);
 	case CEL_BOOL:
-		d = kp_value_new(a, KP_BOOL, NULL, 0, 0);
+		d = kp_value_new(a, KP_BOOL, CEL_FILE, 0, 0);
 		d->u.b = v.u.b;
 		return d;
 	case CEL_INT: case CEL_UINT:
-		d = kp_value_new(a, KP_INT, NULL, 0, 0);
+		d = kp_value_new(a, KP_INT, CEL_FILE, 0, 0);
 		d->u.i = v.u.i;
 		return d;
 	case CEL_DOUBLE:
-		d = kp_value_new(a, KP_FLOAT, NULL, 0, 0);
+		d = kp_value_new(a, KP_FLOAT, CEL_FILE, 0, 0);
 		d->u.f = v.u.d;
 		return d;
 	case CEL_LIST:
-		d = kp_value_new(a, KP_SEQ, NULL, 0, 0);
+		d = kp_value_new(a, KP_SEQ, CEL_FILE, 0, 0);
 		for (size_t i = 0; i < cel_list_len(v); i++)
 			kp_seq_push(a, d, to_doc(a, cel_list_at(v, i)));
 		return d;
 	case CEL_MAP:
-		d = kp_value_new(a, KP_MAP, NULL, 0, 0);
+		d = kp_value_new(a, KP_MAP, CEL_FILE, 0, 0);
 		for (size_t i = 0; i < cel_map_len(v); i++) {
 			cel_val k = cel_to_string(&c, cel_map_key_at(v, i));
 			char *ks = kp_arena_strndup(a, k.u.s.p, k.u.s.n);
@@ -156,12 +159,12 @@ static kp_value *to_doc(kp_arena *a, cel_val v)
 		}
 		return d;
 	case CEL_OPTIONAL:
-		return v.u.opt ? to_doc(a, *v.u.opt) : kp_value_new(a, KP_NULL, NULL, 0, 0);
+		return v.u.opt ? to_doc(a, *v.u.opt) : kp_value_new(a, KP_NULL, CEL_FILE, 0, 0);
 	default: {
 		cel_val s = cel_to_string(&c, v);
 		if (s.kind != CEL_STRING)
 			s = cel_str("", 0);
-		return kp_value_new_str(a, s.u.s.p, s.u.s.n, NULL, 0, 0);
+		return kp_value_new_str(a, s.u.s.p, s.u.s.n, CEL_FILE, 0, 0);
 	}
 	}
 }
