@@ -1,5 +1,6 @@
 /* kpolicy - command-line entry point: dispatches to the commands. */
 #include "cmd_apply.h"
+#include "cmd_cel.h"
 #include "cmd_match.h"
 #include "cmd_test.h"
 
@@ -15,6 +16,7 @@ static const char usage[] =
 	"  apply     apply policies to resources and report results (like kyverno apply)\n"
 	"  test      run Kyverno test suites (kyverno-test.yaml), like kyverno test\n"
 	"  match     evaluate one bare validate pattern against one resource\n"
+	"  cel       evaluate one CEL expression (cel eval EXPR [-i FILE])\n"
 	"  version   print the version\n"
 	"\n"
 	"Run `kpolicy COMMAND --help` for a command's options.\n";
@@ -30,6 +32,8 @@ int main(int argc, char **argv)
 		return kp_cmd_apply(argc - 1, argv + 1);
 	if (!strcmp(cmd, "test"))
 		return kp_cmd_test(argc - 1, argv + 1);
+	if (!strcmp(cmd, "cel"))
+		return kp_cmd_cel(argc - 1, argv + 1);
 	if (!strcmp(cmd, "match"))
 		return kp_cmd_match(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -66,17 +66,7 @@ typedef struct kp_cel_activation {
 	size_t n;
 } kp_cel_activation;
 
-/* The result of an evaluation. */
-typedef struct kp_cel_result {
-	/* The value as a document tree (in the scratch arena, or a node of an
-	 * input document): null, bool, int (uint too), float, string (bytes,
-	 * timestamps, durations and types in their string form), seq, map. */
-	const kp_value *value;
-	/* CEL's type name of the result ("bool", "int", "list", ...). */
-	const char *type;
-	/* A printable rendering ("true", "\"a\"", "[1, 2u]"), scratch arena. */
-	const char *repr;
-} kp_cel_result;
+/* kp_cel_result is declared in kpolicy.h (public). */
 
 /* Evaluate.  0 and *out on success; -1 when the expression evaluated to
  * an error (err->msg is the CEL error, e.g. "no such key: spec"). */

@@ -80,27 +80,53 @@ static void fix_position(const char *src, size_t len, kp_error *err)
 	err->col = col;
 }
 
+/* A compile error: KP_E_EXPR with the expression's line and column
+ * (KP_E_UNSUPPORTED for a feature kpolicy lacks). */
+static void finish_error(const char *src, size_t len, kp_error *err)
+{
+	if (!err)
+		return;
+	fix_position(src, len, err);
+	bool unsupported = !strncmp(err->msg, "unsupported: ", 13);
+	err->code = unsupported ? KP_E_UNSUPPORTED : KP_E_EXPR;
+	if (unsupported)
+		snprintf(err->feature, sizeof err->feature, "cel.message-construction");
+	size_t start = 0, line = 1;
+	for (size_t i = 0; i < len && line < err->line; i++)
+		if (src[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	size_t end = start;
+	while (end < len && src[end] != '\n')
+		end++;
+	snprintf(err->expr_line, sizeof err->expr_line, "%.*s", (int)(end - start), src + start);
+	err->expr_col = err->col;
+}
+
 kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 			      size_t len, kp_arena *a, bool macros,
 			      kp_error *err)
 {
 	cel_node *root = cel_parse(a, expr, len, macros, err);
-	if (!root)
+	if (!root) {
+		finish_error(expr, len, err);
 		return NULL;
+	}
 	kp_cel_prog *p = kp_arena_alloc(a, sizeof *p);
 	p->env = env;
 	p->root = root;
 	p->src = expr;
 	p->len = len;
 	if (cel_resolve(env, a, root, &p->nlocals, err)) {
-		fix_position(expr, len, err);
+		finish_error(expr, len, err);
 		return NULL;
 	}
 	p->type = "dyn";
 	if (env->check) {
 		const cel_ty *t = cel_check(a, root, !env->mixed_literals, err);
 		if (!t) {
-			fix_position(expr, len, err);
+			finish_error(expr, len, err);
 			return NULL;
 		}
 		p->type = cel_ty_name(a, t);
@@ -194,4 +220,21 @@ int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
 	out->type = cel_type_name(r);
 	out->repr = cel_val_repr(scratch, r);
 	return 0;
+}
+
+int kp_cel_eval_once(const char *expr, size_t len, const char *const *names,
+		     const kp_value *const *vals, size_t n, bool numbers_as_double,
+		     kp_arena *a, kp_cel_result *out, kp_error *err)
+{
+	kp_cel_env *env = kp_cel_env_new(a);
+	kp_cel_env_numbers_as_double(env, numbers_as_double);
+	kp_cel_env_orvalue_compat(env, true);
+	const kp_value **bound = kp_arena_alloc(a, (n + 1) * sizeof *bound);
+	for (size_t i = 0; i < n; i++)
+		bound[kp_cel_env_declare(env, names[i])] = vals[i];
+	kp_cel_prog *p = kp_cel_compile(env, expr, len, a, err);
+	if (!p)
+		return -1;
+	kp_cel_activation act = {bound, env->n};
+	return kp_cel_eval(p, &act, a, out, err);
 }
