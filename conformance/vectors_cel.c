@@ -244,6 +244,7 @@ static int run_test(const kp_value *t, char *why, size_t wn)
 		got = cel_err(&c, "compile: %d:%d: %s", err.line, err.col, err.msg);
 	} else {
 		got = cel_eval_vals(p, vars, a);
+		kp_cel_prog_free(p);
 	}
 	if (want_err) {
 		rc = got.kind == CEL_ERROR;

@@ -54,6 +54,11 @@ void kp_cel_env_orvalue_compat(kp_cel_env *env, bool on);
 kp_cel_prog *kp_cel_compile(const kp_cel_env *env, const char *expr,
 			    size_t len, kp_arena *a, kp_error *err);
 
+/* Release what the program holds outside its arena (compiled regular
+ * expressions of literal patterns).  Call before freeing the arena;
+ * accepts NULL. */
+void kp_cel_prog_free(kp_cel_prog *prog);
+
 /* The static type of the result when the environment checks ("bool",
  * "string", "dyn", "list(int)", ...; "dyn" when not checked).  Kubernetes
  * requires exactly "bool" for validations and "string" for messages. */

@@ -2,12 +2,13 @@
  * the builtin function lookup. */
 #include "cel/cel_int.h"
 #include "cel/cel_api_int.h"
+#include "regex/regex.h"
 
 #include <stdio.h>
 
 static const cel_builtin *const tables[] = {
 	cel_std_ops, cel_std_conv, cel_std_time, cel_std_string, cel_std_list,
-	cel_std_math, cel_std_optional, cel_std_misc, cel_std_format, NULL
+	cel_std_math, cel_std_optional, cel_std_misc, cel_std_format, cel_std_regex, NULL
 };
 
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs)
@@ -122,6 +123,10 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 		finish_error(expr, len, err);
 		return NULL;
 	}
+	if (cel_regex_precompile(p, a, err)) {
+		finish_error(expr, len, err);
+		return NULL;
+	}
 	p->type = "dyn";
 	if (env->check) {
 		const cel_ty *t = cel_check(a, root, !env->mixed_literals, err);
@@ -140,9 +145,18 @@ kp_cel_prog *kp_cel_compile(const kp_cel_env *env, const char *expr,
 	return cel_compile_opts(env, expr, len, a, true, err);
 }
 
+void kp_cel_prog_free(kp_cel_prog *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nrx; i++)
+		kp_regex_free(p->rx[i].re);
+	p->nrx = 0;
+}
+
 cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars, kp_arena *scratch)
 {
-	cel_ctx c = {.a = scratch, .vars = vars};
+	cel_ctx c = {.a = scratch, .vars = vars, .prog = p};
 	c.locals = p->nlocals ? kp_arena_alloc(scratch, (size_t)p->nlocals * sizeof(cel_val)) : NULL;
 	return cel_eval_node(&c, p->root);
 }
@@ -236,5 +250,7 @@ int kp_cel_eval_once(const char *expr, size_t len, const char *const *names,
 	if (!p)
 		return -1;
 	kp_cel_activation act = {bound, env->n};
-	return kp_cel_eval(p, &act, a, out, err);
+	int rc = kp_cel_eval(p, &act, a, out, err);
+	kp_cel_prog_free(p);
+	return rc;
 }

@@ -173,7 +173,7 @@ typedef struct cel_builtin {
 /* NULL-terminated tables, one per library file. */
 extern const cel_builtin cel_std_ops[], cel_std_conv[], cel_std_time[],
 	cel_std_string[], cel_std_list[], cel_std_math[], cel_std_optional[],
-	cel_std_misc[], cel_std_format[];
+	cel_std_misc[], cel_std_format[], cel_std_regex[];
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
 
 /* ------------------------------------------------------------------------
@@ -181,6 +181,7 @@ const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
  * ---------------------------------------------------------------------- */
 struct cel_ctx {
 	kp_arena *a;
+	const struct kp_cel_prog *prog;   /* for its compiled literal regexes */
 	const cel_val *vars;     /* activation, by env variable index */
 	cel_val *locals;         /* comprehension variables, by slot */
 	int depth;
@@ -194,8 +195,14 @@ cel_val cel_list_index_of(cel_ctx *c, cel_val *a, bool last);
 cel_val cel_list_reverse(cel_ctx *c, cel_val l);
 cel_val cel_sort_by(cel_ctx *c, cel_val list, cel_val keys);
 
-/* Regex cache helper for matches/find/... (cel_std_string.c). */
-cel_val cel_regex_matches(cel_ctx *c, cel_val s, cel_val re);
+/* A regex literal compiled with the program (cel_regex.c). */
+typedef struct cel_rx { const char *pat; struct kp_regex *re; } cel_rx;
+/* The compiled regex for pattern value `re`: the program's when `re` is
+ * one of its literals (*owned false), else compiled now (*owned true: the
+ * caller frees it).  NULL with *err_out an error value. */
+struct kp_regex *cel_regex_get(cel_ctx *c, cel_val re, bool *owned, cel_val *err_out);
+/* Compile the literal patterns of regex functions in the AST. */
+int cel_regex_precompile(struct kp_cel_prog *p, kp_arena *a, kp_error *err);
 
 /* Arithmetic helpers with CEL's overflow rules (cel_std_ops.c). */
 bool cel_add_overflow_i(int64_t a, int64_t b, int64_t *r);
@@ -219,6 +226,8 @@ struct kp_cel_prog {
 	const char *src;
 	size_t len;
 	const char *type;    /* static result type ("bool", "dyn", ...) */
+	cel_rx *rx;          /* literal regexes (kp_cel_prog_free frees them) */
+	size_t nrx;
 };
 
 /* Static types (cel_check.c): NULL with err on what the checker rejects. */

@@ -67,25 +67,23 @@ static cel_val fn_ends(cel_ctx *c, cel_val *a, size_t n)
 			!memcmp(a[0].u.s.p + a[0].u.s.n - a[1].u.s.n, a[1].u.s.p, a[1].u.s.n));
 }
 
-cel_val cel_regex_matches(cel_ctx *c, cel_val s, cel_val re)
-{
-	kp_error err;
-	kp_regex *rx = kp_regex_compile(re.u.s.p, re.u.s.n, &err);
-	if (!rx)
-		return cel_err(c, "%s", err.msg);
-	int r = kp_regex_search(rx, s.u.s.p, s.u.s.n, c->rx, &err);
-	kp_regex_free(rx);
-	if (r < 0)
-		return cel_err(c, "%s", err.msg);
-	return cel_bool(r == 1);
-}
-
 static cel_val fn_matches(cel_ctx *c, cel_val *a, size_t n)
 {
 	(void)n;
 	if (!ISSTR(a[0]) || !ISSTR(a[1]))
 		return cel_no_overload(c, "matches");
-	return cel_regex_matches(c, a[0], a[1]);
+	bool owned;
+	cel_val e;
+	kp_regex *rx = cel_regex_get(c, a[1], &owned, &e);
+	if (!rx)
+		return e;
+	kp_error err;
+	int r = kp_regex_search(rx, a[0].u.s.p, a[0].u.s.n, c->rx, &err);
+	if (owned)
+		kp_regex_free(rx);
+	if (r < 0)
+		return cel_err(c, "%s", err.msg);
+	return cel_bool(r == 1);
 }
 
 static cel_val fn_char_at(cel_ctx *c, cel_val *a, size_t n)

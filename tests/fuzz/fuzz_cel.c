@@ -49,6 +49,7 @@ int kp_fuzz_cel(const uint8_t *data, size_t size)
 			KP_FUZZ_CHECK(err.msg[0]);
 		}
 		kp_arena_free(scratch);
+		kp_cel_prog_free(p);
 	}
 	kp_arena_free(a);
 	kp_doc_free(d);

@@ -39,6 +39,7 @@ static inline char *cel_run_with(const char *expr, const char *object_yaml,
 			snprintf(out, sizeof out, "%s", res.repr);
 		else
 			snprintf(out, sizeof out, "error: %s", err.msg);
+		kp_cel_prog_free(p);
 	}
 	kp_doc_free(d);
 	kp_reader_close(r);

@@ -124,6 +124,7 @@ static char *checked(const char *expr, const char **type)
 	if (p) {
 		snprintf(out, sizeof out, "ok");
 		snprintf(ty, sizeof ty, "%s", kp_cel_prog_type(p));
+		kp_cel_prog_free(p);
 	} else {
 		snprintf(out, sizeof out, "%u:%u: %s", err.line, err.col, err.msg);
 		ty[0] = 0;
@@ -185,5 +186,6 @@ Test(cel_check, orvalue_compat)
 	kp_cel_result res;
 	cr_assert_eq(kp_cel_eval(p, NULL, a, &res, &err), 0);
 	cr_assert_str_eq(res.repr, "4");
+	kp_cel_prog_free(p);
 	kp_arena_free(a);
 }

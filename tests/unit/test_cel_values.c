@@ -207,3 +207,18 @@ Test(cel_doc, numbers_as_double_like_the_kyverno_cli)
 	cr_assert(!strncmp(cel_run_with("object.spec.replicas % 2", pod, true, true),
 			   "error: no such overload", 23));
 }
+
+Test(cel_regex, find_and_extension)
+{
+	CEL_EQ("'abc 123 def 456'.find('[0-9]+')", "\"123\"");
+	CEL_EQ("'abc'.find('[0-9]+')", "\"\"");
+	CEL_EQ("'abc 123 def 456'.findAll('[0-9]+')", "[\"123\", \"456\"]");
+	CEL_EQ("'a1b2c3'.findAll('[0-9]', 2)", "[\"1\", \"2\"]");
+	CEL_EQ("'banana'.findAll('a*')", "[\"\", \"a\", \"a\", \"a\"]");   /* Go: no empty match right after a match */
+	CEL_EQ("regex.extract('hello world', 'w(o)rld')", "optional.of(\"o\")");
+	CEL_EQ("regex.extract('hello', 'x')", "optional.none()");
+	CEL_EQ("regex.extractAll('id:1 id:22', 'id:([0-9]+)')", "[\"1\", \"22\"]");
+	CEL_ERR("'a'.matches('(')", "compile: 1:13: error parsing regexp");
+	CEL_ERR("'a'.matches(dyn('('))", "error: error parsing regexp");
+	CEL_EQ("['^a', 'b$'].all(p, 'ab'.matches(p))", "true");
+}
