@@ -53,6 +53,30 @@ static bool is_known(const char *name)
 	return false;
 }
 
+void kp_vec_record(kp_vec_tally *t, const char *name, int rc, const char *why)
+{
+	if (rc == 1) {
+		t->passed++;
+		if (t->verbose)
+			printf("ok      %s\n", name);
+	} else if (is_known(name)) {
+		t->known++;
+		printf("known   %s: %s\n", name, why);
+	} else {
+		t->failed++;
+		printf("FAIL    %s: %s%s\n", name, rc < 0 ? "malformed case: " : "", why);
+	}
+}
+
+void kp_vec_summary(const kp_vec_tally *t, const char *base, size_t *unexpected)
+{
+	printf("%s: %zu passed, %zu failed", base, t->passed, t->failed);
+	if (t->known)
+		printf(" (%zu known, see vectors-known.txt)", t->known);
+	printf("\n");
+	*unexpected += t->failed;
+}
+
 static int run_file(const char *path, bool verbose, size_t *unexpected)
 {
 	const char *base = strrchr(path, '/');
@@ -72,7 +96,7 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 	kp_doc *d = NULL;
 	int got = kp_reader_next(r, &d, &err);
 	if (got == 1 && kp_value_get(kp_doc_root(d), "sections")) {  /* cel-spec */
-		kp_vec_cel_file(kp_doc_root(d), base, verbose, is_known, unexpected);
+		kp_vec_cel_file(kp_doc_root(d), base, verbose, unexpected);
 		kp_doc_free(d);
 		kp_reader_close(r);
 		return 0;
@@ -90,31 +114,16 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 		return 2;
 	}
 	const kp_value *cases = kp_doc_root(d);
-	size_t passed = 0, failed = 0, known_failed = 0;
+	kp_vec_tally tally = {.verbose = verbose};
 	for (size_t i = 0; i < kp_value_len(cases); i++) {
 		const kp_value *c = kp_value_at(cases, i);
 		const char *name = kp_value_path_str(c, "name");
 		if (!name)
 			name = "(unnamed)";
 		char why[2048] = "";
-		int rc = schema->run(c, why, sizeof why);
-		if (rc == 1) {
-			passed++;
-			if (verbose)
-				printf("ok      %s\n", name);
-		} else if (is_known(name)) {
-			known_failed++;
-			printf("known   %s: %s\n", name, why);
-		} else {
-			failed++;
-			printf("FAIL    %s: %s%s\n", name, rc < 0 ? "malformed case: " : "", why);
-		}
+		kp_vec_record(&tally, name, schema->run(c, why, sizeof why), why);
 	}
-	printf("%s: %zu passed, %zu failed", base, passed, failed);
-	if (known_failed)
-		printf(" (%zu known, see vectors-known.txt)", known_failed);
-	printf("\n");
-	*unexpected += failed;
+	kp_vec_summary(&tally, base, unexpected);
 	kp_doc_free(d);
 	kp_reader_close(r);
 	return 0;

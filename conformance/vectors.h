@@ -22,9 +22,15 @@ int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
 
-/* cel-spec files (top-level `sections:`), vectors_cel.c: prints
- * "FILE: N passed, N failed"; failures not is_known() add to *unexpected. */
+/* Counting and printing results (run-vectors.c): "ok"/"known"/"FAIL"
+ * lines, then "FILE: N passed, N failed"; failures not listed as known add
+ * to *unexpected. */
+typedef struct kp_vec_tally { size_t passed, failed, known; bool verbose; } kp_vec_tally;
+void kp_vec_record(kp_vec_tally *t, const char *name, int rc, const char *why);
+void kp_vec_summary(const kp_vec_tally *t, const char *base, size_t *unexpected);
+
+/* cel-spec files (top-level `sections:`), vectors_cel.c. */
 int kp_vec_cel_file(const kp_value *root, const char *base, bool verbose,
-		    bool (*is_known)(const char *), size_t *unexpected);
+		    size_t *unexpected);
 
 #endif

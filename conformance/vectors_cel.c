@@ -275,14 +275,14 @@ out:
 }
 
 int kp_vec_cel_file(const kp_value *root, const char *base, bool verbose,
-		    bool (*is_known)(const char *), size_t *unexpected)
+		    size_t *unexpected)
 {
 	char stem[256];
 	snprintf(stem, sizeof stem, "%s", base);
 	char *dot = strrchr(stem, '.');
 	if (dot)
 		*dot = 0;
-	size_t passed = 0, failed = 0, known_failed = 0;
+	kp_vec_tally tally = {.verbose = verbose};
 	const kp_value *sections = kp_value_get(root, "sections");
 	for (size_t s = 0; s < kp_value_len(sections); s++) {
 		const kp_value *sec = kp_value_at(sections, s);
@@ -290,28 +290,14 @@ int kp_vec_cel_file(const kp_value *root, const char *base, bool verbose,
 		const kp_value *tests = kp_value_get(sec, "tests");
 		for (size_t i = 0; i < kp_value_len(tests); i++) {
 			const kp_value *t = kp_value_at(tests, i);
+			const char *tname = kp_value_path_str(t, "name");
 			char name[1024];
 			snprintf(name, sizeof name, "%s:%s:%s", stem, sname ? sname : "",
-				 kp_value_path_str(t, "name") ? kp_value_path_str(t, "name") : "");
+				 tname ? tname : "");
 			char why[2048] = "";
-			int rc = run_test(t, why, sizeof why);
-			if (rc == 1) {
-				passed++;
-				if (verbose)
-					printf("ok      %s\n", name);
-			} else if (is_known(name)) {
-				known_failed++;
-				printf("known   %s: %s\n", name, why);
-			} else {
-				failed++;
-				printf("FAIL    %s: %s%s\n", name, rc < 0 ? "malformed case: " : "", why);
-			}
+			kp_vec_record(&tally, name, run_test(t, why, sizeof why), why);
 		}
 	}
-	printf("%s: %zu passed, %zu failed", base, passed, failed);
-	if (known_failed)
-		printf(" (%zu known, see vectors-known.txt)", known_failed);
-	printf("\n");
-	*unexpected += failed;
+	kp_vec_summary(&tally, base, unexpected);
 	return 0;
 }

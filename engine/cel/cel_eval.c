@@ -8,32 +8,6 @@
 
 #define MAX_EVAL_DEPTH 512
 
-/* A growable list built during evaluation (arena, doubling). */
-typedef struct vec { cel_val *v; size_t n, cap; } vec;
-
-static void vec_push(cel_ctx *c, vec *b, cel_val x)
-{
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 8;
-		cel_val *nv = kp_arena_alloc(c->a, nc * sizeof *nv);
-		if (b->n)
-			memcpy(nv, b->v, b->n * sizeof *nv);
-		b->v = nv;
-		b->cap = nc;
-	}
-	b->v[b->n++] = x;
-}
-
-static cel_val vec_list(cel_ctx *c, vec *b)
-{
-	cel_list *l = kp_arena_alloc(c->a, sizeof *l);
-	l->n = b->n;
-	l->items = b->v;
-	cel_val v = {.kind = CEL_LIST};
-	v.u.l = l;
-	return v;
-}
-
 static bool valid_key(cel_val k)
 {
 	return k.kind == CEL_INT || k.kind == CEL_UINT || k.kind == CEL_BOOL ||
@@ -101,7 +75,7 @@ static cel_val eval_logic(cel_ctx *c, const cel_node *n)
 
 static cel_val eval_list(cel_ctx *c, const cel_node *n)
 {
-	vec b = {0};
+	cel_vec b = {0};
 	if (n->nargs) {
 		b.v = kp_arena_alloc(c->a, n->nargs * sizeof(cel_val));
 		b.cap = n->nargs;
@@ -120,7 +94,7 @@ static cel_val eval_list(cel_ctx *c, const cel_node *n)
 		}
 		b.v[b.n++] = e;
 	}
-	return vec_list(c, &b);
+	return cel_vec_list(c, &b);
 }
 
 static cel_val eval_map(cel_ctx *c, const cel_node *n)
@@ -216,7 +190,7 @@ static cel_val eval_comp(cel_ctx *c, const cel_node *n)
 		return cel_err(c, "expression of type '%s' cannot be range of a comprehension (must be list, map, or dynamic)",
 			       cel_type_name(r));
 	size_t len = range_len(r);
-	vec out = {0};
+	cel_vec out = {0};
 	cel_val err = {.kind = CEL_NULL};
 	bool have_err = false;
 	int64_t count = 0;
@@ -247,13 +221,13 @@ static cel_val eval_comp(cel_ctx *c, const cel_node *n)
 		case COMP_MAP: case COMP_TRANSFORM_LIST:
 			if (cel_is_err(p))
 				return p;
-			vec_push(c, &out, p);
+			cel_vec_push(c, &out, p);
 			break;
 		case COMP_FILTER:
 			if (p.kind != CEL_BOOL)
 				return not_bool(c, p);
 			if (p.u.b)
-				vec_push(c, &out, c->locals[n->v2 ? n->s2 : n->s1]);
+				cel_vec_push(c, &out, c->locals[n->v2 ? n->s2 : n->s1]);
 			break;
 		case COMP_MAP_FILTER: case COMP_TRANSFORM_LIST_FILTER: {
 			if (p.kind != CEL_BOOL)
@@ -263,7 +237,7 @@ static cel_val eval_comp(cel_ctx *c, const cel_node *n)
 			cel_val t = cel_eval_node(c, n->args[2]);
 			if (cel_is_err(t))
 				return t;
-			vec_push(c, &out, t);
+			cel_vec_push(c, &out, t);
 			break;
 		}
 		case COMP_TRANSFORM_MAP: case COMP_TRANSFORM_MAP_FILTER:
@@ -312,7 +286,7 @@ static cel_val eval_comp(cel_ctx *c, const cel_node *n)
 		case COMP_SORT_BY:
 			if (cel_is_err(p))
 				return p;
-			vec_push(c, &out, p);
+			cel_vec_push(c, &out, p);
 			break;
 		default:
 			return cel_err(c, "internal: bad comprehension");
@@ -324,12 +298,12 @@ static cel_val eval_comp(cel_ctx *c, const cel_node *n)
 	case COMP_EXISTS_ONE:
 		return cel_bool(count == 1);
 	case COMP_SORT_BY:
-		return cel_sort_by(c, r, vec_list(c, &out));
+		return cel_sort_by(c, r, cel_vec_list(c, &out));
 	case COMP_TRANSFORM_MAP: case COMP_TRANSFORM_MAP_FILTER:
 	case COMP_TRANSFORM_MAP_ENTRY: case COMP_TRANSFORM_MAP_ENTRY_FILTER:
 		return m;
 	default:
-		return vec_list(c, &out);
+		return cel_vec_list(c, &out);
 	}
 }
 

@@ -70,6 +70,10 @@ typedef struct cel_ctx cel_ctx;
 cel_val cel_err(cel_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 cel_val cel_no_overload(cel_ctx *c, const char *fn);
 cel_val cel_list_new(cel_ctx *c, size_t n);   /* items zeroed */
+/* A list built element by element (arena, doubling). */
+typedef struct cel_vec { cel_val *v; size_t n, cap; } cel_vec;
+void cel_vec_push(cel_ctx *c, cel_vec *b, cel_val x);
+cel_val cel_vec_list(cel_ctx *c, const cel_vec *b);
 cel_val cel_map_new(cel_ctx *c, size_t n);
 cel_val cel_optional(cel_ctx *c, const cel_val *v); /* NULL: none */
 cel_val cel_timestamp(cel_ctx *c, int64_t sec, int32_t nsec); /* range checked */

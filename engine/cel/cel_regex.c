@@ -112,7 +112,7 @@ static cel_val each_match(cel_ctx *c, kp_regex *rx, cel_val s, int64_t limit,
 	return cel_null();
 }
 
-typedef struct collect { cel_val s; cel_val *items; size_t n, cap; bool group; } collect;
+typedef struct collect { cel_val s; cel_vec out; bool group; } collect;
 
 static cel_val collect_one(cel_ctx *c, void *ud, const size_t *caps, size_t ncaps)
 {
@@ -125,15 +125,7 @@ static cel_val collect_one(cel_ctx *c, void *ud, const size_t *caps, size_t ncap
 		if (b == SIZE_MAX)
 			b = e = 0;
 	}
-	if (col->n == col->cap) {
-		size_t nc = col->cap ? col->cap * 2 : 8;
-		cel_val *ni = kp_arena_alloc(c->a, nc * sizeof *ni);
-		if (col->n)
-			memcpy(ni, col->items, col->n * sizeof *ni);
-		col->items = ni;
-		col->cap = nc;
-	}
-	col->items[col->n++] = cel_str(col->s.u.s.p + b, e - b);
+	cel_vec_push(c, &col->out, cel_str(col->s.u.s.p + b, e - b));
 	return cel_null();
 }
 
@@ -158,12 +150,7 @@ static cel_val find_all(cel_ctx *c, cel_val s, cel_val re, int64_t limit,
 		kp_regex_free(rx);
 	if (cel_is_err(r))
 		return r;
-	cel_list *l = kp_arena_alloc(c->a, sizeof *l);
-	l->n = col.n;
-	l->items = col.items;
-	cel_val v = {.kind = CEL_LIST};
-	v.u.l = l;
-	return v;
+	return cel_vec_list(c, &col.out);
 }
 
 /* Kubernetes: s.find(re) -> first match or ''; s.findAll(re[, n]). */
@@ -249,7 +236,27 @@ static cel_val fn_replace(cel_ctx *c, cel_val *a, size_t n)
 	return cel_str(r, len);
 }
 
+static cel_val fn_matches(cel_ctx *c, cel_val *a, size_t n)
+{
+	(void)n;
+	if (a[0].kind != CEL_STRING || a[1].kind != CEL_STRING)
+		return cel_no_overload(c, "matches");
+	bool owned;
+	cel_val e;
+	kp_regex *rx = cel_regex_get(c, a[1], &owned, &e);
+	if (!rx)
+		return e;
+	kp_error err;
+	int r = kp_regex_search(rx, a[0].u.s.p, a[0].u.s.n, c->rx, &err);
+	if (owned)
+		kp_regex_free(rx);
+	if (r < 0)
+		return cel_err(c, "%s", err.msg);
+	return cel_bool(r == 1);
+}
+
 const cel_builtin cel_std_regex[] = {
+	{"matches", 3, 2, 2, fn_matches},
 	{"find", 2, 2, 2, fn_find},
 	{"findAll", 2, 2, 3, fn_find_all},
 	{"regex.extract", 1, 2, 2, fn_extract},

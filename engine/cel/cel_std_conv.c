@@ -7,48 +7,41 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Go strconv.ParseInt(s, 10, 64) / ParseUint: optional sign, digits,
- * underscores not allowed. */
-static bool parse_i64(const char *s, size_t n, int64_t *out)
+/* Go strconv.ParseInt(s, 10, 64) (sign allowed) or ParseUint (no '-'):
+ * decimal digits only, no underscores.  The text in buf (NUL-terminated)
+ * is then handed to strtoll/strtoull by the caller. */
+static bool decimal_text(const char *s, size_t n, bool sign_ok, char *buf, size_t bn)
 {
-	char buf[32];
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0 || n >= bn)
 		return false;
 	memcpy(buf, s, n);
 	buf[n] = 0;
-	size_t p = (buf[0] == '-' || buf[0] == '+') ? 1 : 0;
+	size_t p = (buf[0] == '+' || (sign_ok && buf[0] == '-')) ? 1 : 0;
 	if (!buf[p])
 		return false;
 	for (size_t i = p; i < n; i++)
 		if (buf[i] < '0' || buf[i] > '9')
 			return false;
 	errno = 0;
-	long long v = strtoll(buf, NULL, 10);
-	if (errno)
-		return false;
-	*out = v;
 	return true;
+}
+
+static bool parse_i64(const char *s, size_t n, int64_t *out)
+{
+	char buf[32];
+	if (!decimal_text(s, n, true, buf, sizeof buf))
+		return false;
+	*out = strtoll(buf, NULL, 10);
+	return errno == 0;
 }
 
 static bool parse_u64(const char *s, size_t n, uint64_t *out)
 {
 	char buf[32];
-	if (n == 0 || n >= sizeof buf)
+	if (!decimal_text(s, n, false, buf, sizeof buf))
 		return false;
-	memcpy(buf, s, n);
-	buf[n] = 0;
-	size_t p = buf[0] == '+' ? 1 : 0;
-	if (!buf[p])
-		return false;
-	for (size_t i = p; i < n; i++)
-		if (buf[i] < '0' || buf[i] > '9')
-			return false;
-	errno = 0;
-	unsigned long long v = strtoull(buf, NULL, 10);
-	if (errno)
-		return false;
-	*out = v;
-	return true;
+	*out = strtoull(buf, NULL, 10);
+	return errno == 0;
 }
 
 static cel_val to_int(cel_ctx *c, cel_val *a, size_t n)

@@ -8,24 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef struct fbuf { cel_ctx *c; char *p; size_t n, cap; } fbuf;
+/* Output goes to a kp_buf in the evaluation's arena. */
+typedef struct fbuf { cel_ctx *c; kp_buf kb; } fbuf;
 
-static void put(fbuf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = (b->cap + n + 32) * 2;
-		char *np = kp_arena_alloc(b->c->a, nc);
-		if (b->n)
-			memcpy(np, b->p, b->n);
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
-static void puts_(fbuf *b, const char *s) { put(b, s, strlen(s)); }
+static void put(fbuf *b, const char *s, size_t n) { kp_buf_add(&b->kb, s, n); }
+static void puts_(fbuf *b, const char *s) { kp_buf_puts(&b->kb, s); }
 
 static bool special_double(fbuf *b, double d)
 {
@@ -74,12 +61,12 @@ static cel_val fmt_string(fbuf *b, cel_val v, int depth)
 		entry *e = kp_arena_alloc(b->c->a, (n + 1) * sizeof *e);
 		for (size_t i = 0; i < n; i++) {
 			fbuf kb = {.c = b->c};
-			puts_(&kb, "");
+			kp_buf_init(&kb.kb, b->c->a);
 			cel_val r = fmt_string(&kb, cel_map_key_at(v, i), depth + 1);
 			if (cel_is_err(r))
 				return r;
-			e[i].k = kb.p;
-			e[i].kn = kb.n;
+			e[i].k = (char *)kp_buf_str(&kb.kb);
+			e[i].kn = kb.kb.len;
 			e[i].v = cel_map_val_at(v, i);
 		}
 		qsort(e, n, sizeof *e, entry_cmp);
@@ -226,7 +213,7 @@ static cel_val fn_format(cel_ctx *c, cel_val *a, size_t n)
 	const char *s = a[0].u.s.p;
 	size_t sn = a[0].u.s.n, argi = 0, nargs = cel_list_len(a[1]);
 	fbuf b = {.c = c};
-	puts_(&b, "");
+	kp_buf_init(&b.kb, c->a);
 	for (size_t i = 0; i < sn; i++) {
 		if (s[i] != '%') {
 			put(&b, s + i, 1);
@@ -258,7 +245,7 @@ static cel_val fn_format(cel_ctx *c, cel_val *a, size_t n)
 		if (cel_is_err(r))
 			return r;
 	}
-	return cel_str(b.p, b.n);
+	return cel_str(kp_buf_str(&b.kb), b.kb.len);
 }
 
 const cel_builtin cel_std_format[] = {

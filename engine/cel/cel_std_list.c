@@ -33,39 +33,14 @@ static cel_val fn_slice(cel_ctx *c, cel_val *a, size_t n)
 	return sublist(c, a[0], (size_t)s, (size_t)e);
 }
 
-typedef struct vec { cel_val *v; size_t n, cap; } vec;
-
-static void push(cel_ctx *c, vec *b, cel_val x)
-{
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 8;
-		cel_val *nv = kp_arena_alloc(c->a, nc * sizeof *nv);
-		if (b->n)
-			memcpy(nv, b->v, b->n * sizeof *nv);
-		b->v = nv;
-		b->cap = nc;
-	}
-	b->v[b->n++] = x;
-}
-
-static cel_val as_list(cel_ctx *c, vec *b)
-{
-	cel_list *l = kp_arena_alloc(c->a, sizeof *l);
-	l->n = b->n;
-	l->items = b->v;
-	cel_val v = {.kind = CEL_LIST};
-	v.u.l = l;
-	return v;
-}
-
-static void flatten(cel_ctx *c, vec *out, cel_val l, int64_t depth)
+static void flatten(cel_ctx *c, cel_vec *out, cel_val l, int64_t depth)
 {
 	for (size_t i = 0; i < cel_list_len(l); i++) {
 		cel_val e = cel_list_at(l, i);
 		if (e.kind == CEL_LIST && depth > 0)
 			flatten(c, out, e, depth - 1);
 		else
-			push(c, out, e);
+			cel_vec_push(c, out, e);
 	}
 }
 
@@ -76,9 +51,9 @@ static cel_val fn_flatten(cel_ctx *c, cel_val *a, size_t n)
 	int64_t depth = n == 2 ? a[1].u.i : 1;
 	if (depth < 0)
 		return cel_err(c, "level must be non-negative");
-	vec out = {0};
+	cel_vec out = {0};
 	flatten(c, &out, a[0], depth > 64 ? 64 : depth);
-	return as_list(c, &out);
+	return cel_vec_list(c, &out);
 }
 
 static cel_val fn_range(cel_ctx *c, cel_val *a, size_t n)
@@ -100,16 +75,16 @@ static cel_val fn_distinct(cel_ctx *c, cel_val *a, size_t n)
 	(void)n;
 	if (a[0].kind != CEL_LIST)
 		return cel_no_overload(c, "distinct");
-	vec out = {0};
+	cel_vec out = {0};
 	for (size_t i = 0; i < cel_list_len(a[0]); i++) {
 		cel_val e = cel_list_at(a[0], i);
 		bool seen = false;
 		for (size_t k = 0; k < out.n && !seen; k++)
 			seen = cel_equal(out.v[k], e);
 		if (!seen)
-			push(c, &out, e);
+			cel_vec_push(c, &out, e);
 	}
-	return as_list(c, &out);
+	return cel_vec_list(c, &out);
 }
 
 cel_val cel_list_reverse(cel_ctx *c, cel_val l)

@@ -4,7 +4,6 @@
  * replace split substring trim join reverse strings.quote).  Indexes count
  * code points. */
 #include "cel/cel_int.h"
-#include "regex/regex.h"
 
 #include <stdio.h>
 
@@ -65,25 +64,6 @@ static cel_val fn_ends(cel_ctx *c, cel_val *a, size_t n)
 		return cel_no_overload(c, "endsWith");
 	return cel_bool(a[1].u.s.n <= a[0].u.s.n &&
 			!memcmp(a[0].u.s.p + a[0].u.s.n - a[1].u.s.n, a[1].u.s.p, a[1].u.s.n));
-}
-
-static cel_val fn_matches(cel_ctx *c, cel_val *a, size_t n)
-{
-	(void)n;
-	if (!ISSTR(a[0]) || !ISSTR(a[1]))
-		return cel_no_overload(c, "matches");
-	bool owned;
-	cel_val e;
-	kp_regex *rx = cel_regex_get(c, a[1], &owned, &e);
-	if (!rx)
-		return e;
-	kp_error err;
-	int r = kp_regex_search(rx, a[0].u.s.p, a[0].u.s.n, c->rx, &err);
-	if (owned)
-		kp_regex_free(rx);
-	if (r < 0)
-		return cel_err(c, "%s", err.msg);
-	return cel_bool(r == 1);
 }
 
 static cel_val fn_char_at(cel_ctx *c, cel_val *a, size_t n)
@@ -168,24 +148,6 @@ static cel_val ascii_case(cel_ctx *c, cel_val *a, bool upper, const char *fn)
 static cel_val fn_lower(cel_ctx *c, cel_val *a, size_t n) { (void)n; return ascii_case(c, a, false, "lowerAscii"); }
 static cel_val fn_upper(cel_ctx *c, cel_val *a, size_t n) { (void)n; return ascii_case(c, a, true, "upperAscii"); }
 
-/* Growable byte buffer in the arena. */
-typedef struct buf { cel_ctx *c; char *p; size_t n, cap; } buf;
-
-static void bput(buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = (b->cap + n + 16) * 2;
-		char *np = kp_arena_alloc(b->c->a, nc);
-		if (b->n)
-			memcpy(np, b->p, b->n);
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
 static size_t cp_len_at(const char *s, size_t n, size_t i)
 {
 	size_t j = i + 1;
@@ -202,32 +164,32 @@ static cel_val fn_replace(cel_ctx *c, cel_val *a, size_t n)
 	int64_t limit = n == 4 ? a[3].u.i : -1;
 	const char *s = a[0].u.s.p;
 	size_t sn = a[0].u.s.n, on = a[1].u.s.n;
-	buf b = {.c = c};
-	bput(&b, "", 0);
+	kp_buf b;
+	kp_buf_init(&b, c->a);
 	size_t i = 0;
 	int64_t done = 0;
 	while (i <= sn && (limit < 0 || done < limit)) {
 		if (on == 0) {
-			bput(&b, a[2].u.s.p, a[2].u.s.n);
+			kp_buf_add(&b, a[2].u.s.p, a[2].u.s.n);
 			done++;
 			if (i == sn)
-				return cel_str(b.p, b.n);
+				return cel_str(kp_buf_str(&b), b.len);
 			size_t l = cp_len_at(s, sn, i);
-			bput(&b, s + i, l);
+			kp_buf_add(&b, s + i, l);
 			i += l;
 			continue;
 		}
 		const char *f = find_bytes(s + i, sn - i, a[1].u.s.p, on);
 		if (!f)
 			break;
-		bput(&b, s + i, (size_t)(f - (s + i)));
-		bput(&b, a[2].u.s.p, a[2].u.s.n);
+		kp_buf_add(&b, s + i, (size_t)(f - (s + i)));
+		kp_buf_add(&b, a[2].u.s.p, a[2].u.s.n);
 		i = (size_t)(f - s) + on;
 		done++;
 	}
 	if (i < sn)
-		bput(&b, s + i, sn - i);
-	return cel_str(b.p, b.n);
+		kp_buf_add(&b, s + i, sn - i);
+	return cel_str(kp_buf_str(&b), b.len);
 }
 
 /* Go strings.SplitN(s, sep, n). */
@@ -342,18 +304,18 @@ static cel_val fn_join(cel_ctx *c, cel_val *a, size_t n)
 {
 	if (a[0].kind != CEL_LIST || (n == 2 && !ISSTR(a[1])))
 		return cel_no_overload(c, "join");
-	buf b = {.c = c};
-	bput(&b, "", 0);
+	kp_buf b;
+	kp_buf_init(&b, c->a);
 	size_t len = cel_list_len(a[0]);
 	for (size_t i = 0; i < len; i++) {
 		cel_val e = cel_list_at(a[0], i);
 		if (!ISSTR(e))
 			return cel_no_overload(c, "join");
 		if (i && n == 2)
-			bput(&b, a[1].u.s.p, a[1].u.s.n);
-		bput(&b, e.u.s.p, e.u.s.n);
+			kp_buf_add(&b, a[1].u.s.p, a[1].u.s.n);
+		kp_buf_add(&b, e.u.s.p, e.u.s.n);
 	}
-	return cel_str(b.p, b.n);
+	return cel_str(kp_buf_str(&b), b.len);
 }
 
 static cel_val fn_reverse(cel_ctx *c, cel_val *a, size_t n)
@@ -380,8 +342,9 @@ static cel_val fn_quote(cel_ctx *c, cel_val *a, size_t n)
 	(void)n;
 	if (!ISSTR(a[0]))
 		return cel_no_overload(c, "strings.quote");
-	buf b = {.c = c};
-	bput(&b, "\"", 1);
+	kp_buf b;
+	kp_buf_init(&b, c->a);
+	kp_buf_add(&b, "\"", 1);
 	const char *s = a[0].u.s.p;
 	size_t sn = a[0].u.s.n;
 	for (size_t i = 0; i < sn; ) {
@@ -399,28 +362,27 @@ static cel_val fn_quote(cel_ctx *c, cel_val *a, size_t n)
 		case '"': esc = "\\\""; break;
 		}
 		if (esc) {
-			bput(&b, esc, 2);
+			kp_buf_add(&b, esc, 2);
 			i++;
 			continue;
 		}
 		size_t l = cp_len_at(s, sn, i);
 		if (ch < 0x80 || cel_utf8_valid(s + i, l)) {
-			bput(&b, s + i, l);
+			kp_buf_add(&b, s + i, l);
 		} else {
-			bput(&b, "\xef\xbf\xbd", 3);
+			kp_buf_add(&b, "\xef\xbf\xbd", 3);
 			l = 1;
 		}
 		i += l;
 	}
-	bput(&b, "\"", 1);
-	return cel_str(b.p, b.n);
+	kp_buf_add(&b, "\"", 1);
+	return cel_str(kp_buf_str(&b), b.len);
 }
 
 const cel_builtin cel_std_string[] = {
 	{"contains", 2, 2, 2, fn_contains},
 	{"startsWith", 2, 2, 2, fn_starts},
 	{"endsWith", 2, 2, 2, fn_ends},
-	{"matches", 3, 2, 2, fn_matches},
 	{"charAt", 2, 2, 2, fn_char_at},
 	{"indexOf", 2, 2, 3, fn_index_of},
 	{"lastIndexOf", 2, 2, 3, fn_last_index_of},

@@ -47,6 +47,29 @@ cel_val cel_map_new(cel_ctx *c, size_t n)
 	return v;
 }
 
+void cel_vec_push(cel_ctx *c, cel_vec *b, cel_val x)
+{
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 8;
+		cel_val *nv = kp_arena_alloc(c->a, nc * sizeof *nv);
+		if (b->n)
+			memcpy(nv, b->v, b->n * sizeof *nv);
+		b->v = nv;
+		b->cap = nc;
+	}
+	b->v[b->n++] = x;
+}
+
+cel_val cel_vec_list(cel_ctx *c, const cel_vec *b)
+{
+	cel_list *l = kp_arena_alloc(c->a, sizeof *l);
+	l->n = b->n;
+	l->items = b->v;
+	cel_val v = {.kind = CEL_LIST};
+	v.u.l = l;
+	return v;
+}
+
 cel_val cel_optional(cel_ctx *c, const cel_val *x)
 {
 	cel_val v = {.kind = CEL_OPTIONAL};
@@ -437,24 +460,10 @@ cel_val cel_to_string(cel_ctx *c, cel_val v)
 
 /* ---- printing (CLI and vector reports) ---- */
 
-typedef struct sbuf { kp_arena *a; char *p; size_t n, cap; } sbuf;
+typedef kp_buf sbuf;
 
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = (b->cap + n + 1) * 2;
-		char *np = kp_arena_alloc(b->a, nc);
-		if (b->n)
-			memcpy(np, b->p, b->n);
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+static void sb_put(sbuf *b, const char *s, size_t n) { kp_buf_add(b, s, n); }
+static void sb_puts(sbuf *b, const char *s) { kp_buf_puts(b, s); }
 
 static void sb_quoted(sbuf *b, const char *s, size_t n, char pre)
 {
@@ -480,7 +489,7 @@ static void sb_quoted(sbuf *b, const char *s, size_t n, char pre)
 static void repr(sbuf *b, cel_val v, int depth)
 {
 	char buf[64];
-	cel_ctx c = {.a = b->a};
+	cel_ctx c = {.a = b->arena};
 	if (depth > 64) {
 		sb_puts(b, "...");
 		return;
@@ -548,8 +557,8 @@ static void repr(sbuf *b, cel_val v, int depth)
 
 char *cel_val_repr(kp_arena *a, cel_val v)
 {
-	sbuf b = {.a = a};
-	sb_puts(&b, "");
+	sbuf b;
+	kp_buf_init(&b, a);
 	repr(&b, v, 0);
-	return b.p;
+	return (char *)kp_buf_str(&b);
 }
