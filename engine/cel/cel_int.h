@@ -19,12 +19,13 @@
 typedef enum cel_kind {
 	CEL_NULL, CEL_BOOL, CEL_INT, CEL_UINT, CEL_DOUBLE, CEL_STRING,
 	CEL_BYTES, CEL_LIST, CEL_MAP, CEL_TIMESTAMP, CEL_DURATION, CEL_TYPE,
-	CEL_OPTIONAL, CEL_ERROR
+	CEL_OPTIONAL, CEL_ERROR, CEL_OPAQUE
 } cel_kind;
 
 typedef struct cel_list cel_list;
 typedef struct cel_map cel_map;
 typedef struct cel_val cel_val;
+typedef struct cel_ctx cel_ctx;
 
 struct cel_val {
 	uint8_t kind;
@@ -42,8 +43,34 @@ struct cel_val {
 		const cel_map *m;
 		const kp_value *dv;
 		const cel_val *opt; /* optional: NULL = none */
+		const struct cel_opaque *op; /* library types (Quantity, IP, ...) */
 	} u;
 };
+
+/* Library types (Kubernetes quantity, ip, cidr, url, semver): a header
+ * naming the type, the type's data after it. */
+typedef struct cel_opaque_type {
+	const char *name;                 /* CEL type name ("kubernetes.Quantity") */
+	bool (*equal)(const struct cel_opaque *a, const struct cel_opaque *b);
+	/* string(v); NULL: no conversion */
+	cel_val (*str)(cel_ctx *c, const struct cel_opaque *v);
+	/* -1 0 1 for isLessThan/isGreaterThan/compareTo; NULL: unordered */
+	int (*compare)(const struct cel_opaque *a, const struct cel_opaque *b);
+} cel_opaque_type;
+
+typedef struct cel_opaque { const cel_opaque_type *t; } cel_opaque;
+
+static inline cel_val cel_opaque_val(const cel_opaque *op)
+{
+	cel_val v = {.kind = CEL_OPAQUE};
+	v.u.op = op;
+	return v;
+}
+
+static inline bool cel_is_opaque(cel_val v, const cel_opaque_type *t)
+{
+	return v.kind == CEL_OPAQUE && v.u.op->t == t;
+}
 
 struct cel_list { size_t n; cel_val *items; };
 struct cel_map { size_t n; cel_val *keys; cel_val *vals; };
@@ -64,8 +91,6 @@ static inline cel_val cel_strn(cel_kind k, const char *p, size_t n)
 static inline cel_val cel_str(const char *p, size_t n) { return cel_strn(CEL_STRING, p, n); }
 static inline cel_val cel_type(const char *name) { return cel_strn(CEL_TYPE, name, strlen(name)); }
 static inline bool cel_is_err(cel_val v) { return v.kind == CEL_ERROR; }
-
-typedef struct cel_ctx cel_ctx;
 
 cel_val cel_err(cel_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 cel_val cel_no_overload(cel_ctx *c, const char *fn);
@@ -177,7 +202,8 @@ typedef struct cel_builtin {
 /* NULL-terminated tables, one per library file. */
 extern const cel_builtin cel_std_ops[], cel_std_conv[], cel_std_time[],
 	cel_std_string[], cel_std_list[], cel_std_math[], cel_std_optional[],
-	cel_std_misc[], cel_std_format[], cel_std_regex[];
+	cel_std_misc[], cel_std_format[], cel_std_regex[],
+	cel_lib_quantity[], cel_lib_ip[], cel_lib_semver[], cel_lib_url[];
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
 
 /* ------------------------------------------------------------------------

@@ -258,6 +258,8 @@ bool cel_equal(cel_val a, cel_val b)
 		return a.u.s.n == b.u.s.n && memcmp(a.u.s.p, b.u.s.p, a.u.s.n) == 0;
 	case CEL_TIMESTAMP: return a.u.i == b.u.i && a.nsec == b.nsec;
 	case CEL_DURATION: return a.u.i == b.u.i;
+	case CEL_OPAQUE:
+		return a.u.op->t == b.u.op->t && a.u.op->t->equal(a.u.op, b.u.op);
 	case CEL_OPTIONAL:
 		if (!a.u.opt || !b.u.opt)
 			return !a.u.opt && !b.u.opt;
@@ -324,6 +326,7 @@ const char *cel_type_name(cel_val v)
 	case CEL_DURATION: return "google.protobuf.Duration";
 	case CEL_TYPE: return "type";
 	case CEL_OPTIONAL: return "optional_type";
+	case CEL_OPAQUE: return v.u.op->t->name;
 	default: return "error";
 	}
 }
@@ -451,6 +454,10 @@ cel_val cel_to_string(cel_ctx *c, cel_val v)
 	case CEL_DURATION: return cel_fmt_duration(c, v);
 	case CEL_TYPE: return cel_str(v.u.s.p, v.u.s.n);
 	case CEL_NULL: return cel_str("null", 4);
+	case CEL_OPAQUE:
+		if (v.u.op->t->str)
+			return v.u.op->t->str(c, v.u.op);
+		/* fall through */
 	default:
 		return cel_err(c, "type conversion error from '%s' to 'string'",
 			       cel_type_name(v));
