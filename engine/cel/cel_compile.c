@@ -23,7 +23,8 @@ typedef struct resolver {
 static const char *const type_names[] = {
 	"int", "uint", "double", "bool", "string", "bytes", "list", "map",
 	"null_type", "type", "google.protobuf.Timestamp",
-	"google.protobuf.Duration", "optional_type", "dyn", NULL
+	"google.protobuf.Duration", "optional_type", "dyn", "net.IP", "net.CIDR",
+	"kubernetes.Quantity", "kubernetes.URL", "kubernetes.Semver", NULL
 };
 
 static int fail(resolver *r, const cel_node *n, const char *fmt, const char *a1)
