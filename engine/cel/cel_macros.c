@@ -50,6 +50,52 @@ static bool simple_name(const cel_node *n)
 	return n->kind == N_IDENT && !(n->flags & NF_ROOT);
 }
 
+static bool int_lit(const cel_node *n)
+{
+	return n->kind == N_LIT && n->lit.kind == CEL_INT && n->lit.u.i >= 0;
+}
+
+/* cel-go's block extension (an optimizer's output, outside Kyverno's
+ * environment): cel.index(N), cel.iterVar(I, J) and cel.accuVar(I, J)
+ * name variables; cel.block([e0, e1, ...], body) binds @index0 = e0, ...
+ * in order around body. */
+static cel_node *cel_block_macro(kp_arena *a, cel_node *c, cel_node **args,
+				 size_t nargs, kp_error *err)
+{
+	const char *f = c->name;
+	if (!strcmp(f, "index") && nargs == 1 && int_lit(args[0])) {
+		cel_node *id = cel_node_new(a, N_IDENT, c->pos);
+		id->name = kp_arena_printf(a, "@index%lld", (long long)args[0]->lit.u.i);
+		id->name_len = strlen(id->name);
+		return id;
+	}
+	if ((!strcmp(f, "iterVar") || !strcmp(f, "accuVar")) && nargs == 2 &&
+	    int_lit(args[0]) && int_lit(args[1])) {
+		cel_node *id = cel_node_new(a, N_IDENT, c->pos);
+		id->name = kp_arena_printf(a, "@%s:%lld:%lld", f[0] == 'i' ? "it" : "ac",
+					   (long long)args[0]->lit.u.i, (long long)args[1]->lit.u.i);
+		id->name_len = strlen(id->name);
+		return id;
+	}
+	if (!strcmp(f, "block") && nargs == 2) {
+		if (args[0]->kind != N_LIST)
+			return macro_error(err, args[0], "cel.block requires the list of bindings as its first argument");
+		cel_node *body = args[1];
+		for (size_t i = args[0]->nargs; i-- > 0;) {
+			cel_node *b = cel_node_new(a, N_COMP, c->pos);
+			b->comp = COMP_BIND;
+			b->v1 = kp_arena_printf(a, "@index%zu", i);
+			b->args = kp_arena_alloc(a, 2 * sizeof(cel_node *));
+			b->args[0] = args[0]->args[i];
+			b->args[1] = body;
+			b->nargs = 2;
+			body = b;
+		}
+		return body;
+	}
+	return c;
+}
+
 cel_node *cel_expand_macro(kp_arena *a, cel_node *c, kp_error *err)
 {
 	bool member = c->flags & NF_MEMBER;
@@ -75,6 +121,12 @@ cel_node *cel_expand_macro(kp_arena *a, cel_node *c, kp_error *err)
 		n->args[1] = args[2];
 		n->nargs = 2;
 		return n;
+	}
+	if (member && c->args[0]->kind == N_IDENT && !strcmp(c->args[0]->name, "cel") &&
+	    !(c->args[0]->flags & NF_ROOT)) {
+		cel_node *n = cel_block_macro(a, c, args, nargs, err);
+		if (n != c)
+			return n;
 	}
 	if (!member)
 		return c;
