@@ -197,11 +197,6 @@ static int run_test(const kp_value *t, char *why, size_t wn)
 		snprintf(why, wn, "no expr");
 		goto out;
 	}
-	if (kp_value_get(t, "check_only") || kp_value_get(t, "deduced_type")) {
-		snprintf(why, wn, "unsupported: deduced types (type checker)");
-		rc = 0;
-		goto out;
-	}
 	kp_cel_env *env = kp_cel_env_new(a);
 	/* tests upstream type-checks must pass kpolicy's checker too */
 	const kp_value *dc = kp_value_get(t, "disable_check");
@@ -240,6 +235,18 @@ static int run_test(const kp_value *t, char *why, size_t wn)
 	kp_cel_prog *p = cel_compile_opts(env, expr, expr_len, a, macros, &err);
 	bool want_err = kp_value_get(t, "eval_error") || kp_value_get(t, "any_eval_errors");
 	cel_val got;
+	const char *want_type = kp_value_path_str(t, "deduced_type");
+	if (p && want_type && strcmp(kp_cel_prog_type(p), want_type)) {
+		snprintf(why, wn, "deduced type %s, want %s", kp_cel_prog_type(p), want_type);
+		kp_cel_prog_free(p);
+		rc = 0;
+		goto out;
+	}
+	if (p && kp_value_get(t, "check_only")) {
+		kp_cel_prog_free(p);
+		rc = 1;
+		goto out;
+	}
 	if (!p) {
 		got = cel_err(&c, "compile: %d:%d: %s", err.line, err.col, err.msg);
 	} else {

@@ -16,13 +16,23 @@ typedef enum ty_kind {
 	TY_BYTES, TY_LIST, TY_MAP, TY_TIMESTAMP, TY_DURATION, TY_TYPE, TY_OPT
 } ty_kind;
 
-struct cel_ty { ty_kind k; const cel_ty *p[2]; };
+/* `free`: a type parameter not bound yet (the element type of `[]`, the
+ * value type of optional.none()); it takes the type it meets. */
+struct cel_ty { ty_kind k; const cel_ty *p[2]; bool free; };
 
-static const cel_ty T_DYN_ = {TY_DYN, {0}}, T_NULL_ = {TY_NULL, {0}},
-	T_BOOL_ = {TY_BOOL, {0}}, T_INT_ = {TY_INT, {0}}, T_UINT_ = {TY_UINT, {0}},
-	T_DOUBLE_ = {TY_DOUBLE, {0}}, T_STRING_ = {TY_STRING, {0}},
-	T_BYTES_ = {TY_BYTES, {0}}, T_TS_ = {TY_TIMESTAMP, {0}},
-	T_DUR_ = {TY_DURATION, {0}}, T_TYPE_ = {TY_TYPE, {0}};
+#define TY(name, kind, fr) static const cel_ty name = {.k = kind, .free = fr}
+TY(T_FREE_, TY_DYN, true);
+TY(T_DYN_, TY_DYN, false);
+TY(T_NULL_, TY_NULL, false);
+TY(T_BOOL_, TY_BOOL, false);
+TY(T_INT_, TY_INT, false);
+TY(T_UINT_, TY_UINT, false);
+TY(T_DOUBLE_, TY_DOUBLE, false);
+TY(T_STRING_, TY_STRING, false);
+TY(T_BYTES_, TY_BYTES, false);
+TY(T_TS_, TY_TIMESTAMP, false);
+TY(T_DUR_, TY_DURATION, false);
+TY(T_TYPE_, TY_TYPE, false);
 #define DYN (&T_DYN_)
 
 typedef struct checker {
@@ -79,6 +89,8 @@ static bool assignable(const cel_ty *a, const cel_ty *b)
 {
 	if (a->k == TY_DYN || b->k == TY_DYN)
 		return true;
+	if ((a->k == TY_NULL && b->k == TY_OPT) || (a->k == TY_OPT && b->k == TY_NULL))
+		return true;
 	if (a->k != b->k)
 		return false;
 	if (a->k == TY_LIST || a->k == TY_OPT)
@@ -88,11 +100,27 @@ static bool assignable(const cel_ty *a, const cel_ty *b)
 	return true;
 }
 
-static const cel_ty *join(const cel_ty *a, const cel_ty *b)
+/* cel-go's mostGeneral over assignable types: explicit dyn wins, free
+ * parameters take the other side, parameters join recursively. */
+static const cel_ty *join(checker *c, const cel_ty *a, const cel_ty *b)
 {
 	if (!a)
 		return b;
-	return a->k == TY_DYN ? a : b->k == TY_DYN ? b : a;
+	if (a->k == TY_DYN && a->free)
+		return b;
+	if (b->k == TY_DYN && b->free)
+		return a;
+	if (a->k == TY_DYN || b->k == TY_DYN)
+		return a->k == TY_DYN ? a : b;
+	if (a->k == TY_NULL || b->k == TY_NULL)
+		return a->k == TY_NULL ? b : a;
+	if (a->k != b->k)
+		return a;
+	if (a->k == TY_LIST || a->k == TY_OPT)
+		return mk(c, a->k, join(c, a->p[0], b->p[0]), NULL);
+	if (a->k == TY_MAP)
+		return mk(c, TY_MAP, join(c, a->p[0], b->p[0]), join(c, a->p[1], b->p[1]));
+	return a;
 }
 
 static const cel_ty *check(checker *c, const cel_node *n);
@@ -166,7 +194,7 @@ static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, cons
 		if (add && (a->k == TY_STRING || a->k == TY_BYTES))
 			return a;
 		if (add && a->k == TY_LIST)
-			return assignable(a, b) ? join(a, b) : no_overload(c, n, a, b);
+			return assignable(a, b) ? join(c, a, b) : no_overload(c, n, a, b);
 		if ((add || sub) && a->k == TY_DURATION)
 			return a;
 		if (sub && a->k == TY_TIMESTAMP)
@@ -254,12 +282,14 @@ static const cel_ty *check_call(checker *c, const cel_node *n)
 		return &T_INT_;
 	if (!strcmp(n->name, "split"))
 		return mk(c, TY_LIST, &T_STRING_, NULL);
+	if (!strcmp(n->name, "optional.none"))
+		return mk(c, TY_OPT, &T_FREE_, NULL);
 	if (!strcmp(n->name, "optional.of") || !strcmp(n->name, "optional.ofNonZeroValue"))
 		return mk(c, TY_OPT, at[0], NULL);
 	if (!strcmp(n->name, "value") && n->nargs == 1 && at[0]->k == TY_OPT)
 		return at[0]->p[0];
 	if (!strcmp(n->name, "orValue") && n->nargs == 2 && at[0]->k == TY_OPT)
-		return assignable(at[0]->p[0], at[1]) ? join(at[0]->p[0], at[1]) : DYN;
+		return assignable(at[0]->p[0], at[1]) ? join(c, at[0]->p[0], at[1]) : DYN;
 	const cel_ty *r = known_result(n->name);
 	return r ? r : DYN;
 }
@@ -361,7 +391,7 @@ static const cel_ty *check(checker *c, const cel_node *n)
 			return fail(c, n->args[0], "found no matching overload for '_?_:_': the condition is not a bool");
 		if (!assignable(a, b) && a->k != TY_NULL && b->k != TY_NULL)
 			return no_overload(c, n, a, b);
-		return a->k == TY_NULL ? b : join(a, b);
+		return join(c, a, b);
 	}
 	case N_LIST: {
 		const cel_ty *et = NULL;
@@ -382,9 +412,9 @@ static const cel_ty *check(checker *c, const cel_node *n)
 				snprintf(m, sizeof m, "expected type '%s' but found '%s'", x, y);
 				return fail(c, n->args[i], m);
 			}
-			et = join(et, t);
+			et = join(c, et, t);
 		}
-		return mk(c, TY_LIST, et ? et : DYN, NULL);
+		return mk(c, TY_LIST, et ? et : &T_FREE_, NULL);
 	}
 	case N_MAP: {
 		const cel_ty *kt = NULL, *vt = NULL;
@@ -411,10 +441,10 @@ static const cel_ty *check(checker *c, const cel_node *n)
 					snprintf(m, sizeof m, "expected type '%s' but found '%s'", x, y);
 					return fail(c, n->args[i + (size_t)p], m);
 				}
-			kt = join(kt, k);
-			vt = join(vt, v);
+			kt = join(c, kt, k);
+			vt = join(c, vt, v);
 		}
-		return mk(c, TY_MAP, kt ? kt : DYN, vt ? vt : DYN);
+		return mk(c, TY_MAP, kt ? kt : &T_FREE_, vt ? vt : &T_FREE_);
 	}
 	case N_COMP: return check_comp(c, n);
 	default: return DYN;
