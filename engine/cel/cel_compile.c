@@ -232,6 +232,11 @@ static int resolve(resolver *r, cel_node *n)
 		for (size_t i = 1; i < n->nargs; i += 2)
 			if (resolve(r, n->args[i]))
 				return -1;
+		/* Kubernetes' mutation types (MutatingAdmissionPolicy,
+		 * Kyverno MutatingPolicy) are untyped objects: built as maps */
+		if (!strcmp(n->name, "Object") || !strncmp(n->name, "Object.", 7) ||
+		    !strcmp(n->name, "JSONPatch"))
+			return 0;
 		return fail(r, n, "unsupported: message construction %s{...}", n->name);
 	default:
 		for (size_t i = 0; i < n->nargs; i++)

@@ -128,6 +128,29 @@ static cel_val eval_map(cel_ctx *c, const cel_node *n)
 	return m;
 }
 
+/* Object{f: v, ?g: opt} / JSONPatch{...}: a map of the fields set. */
+static cel_val eval_struct(cel_ctx *c, const cel_node *n)
+{
+	size_t fields = n->nargs / 2;
+	cel_val m = cel_map_new(c, fields);
+	cel_map *mm = (cel_map *)m.u.m;
+	for (size_t i = 0; i < fields; i++) {
+		cel_val v = cel_eval_node(c, n->args[2 * i + 1]);
+		if (cel_is_err(v))
+			return v;
+		if (n->opt && n->opt[i]) {
+			if (v.kind != CEL_OPTIONAL)
+				return cel_no_overload(c, "optional field");
+			if (!v.u.opt)
+				continue;
+			v = *v.u.opt;
+		}
+		mm->keys[mm->n] = n->args[2 * i]->lit;
+		mm->vals[mm->n++] = v;
+	}
+	return m;
+}
+
 /* Range of a comprehension: count and the i-th (v1, v2) pair. */
 static bool range_ok(cel_val r)
 {
@@ -363,7 +386,7 @@ cel_val cel_eval_node(cel_ctx *c, const cel_node *n)
 	case N_LIST: v = eval_list(c, n); break;
 	case N_MAP: v = eval_map(c, n); break;
 	case N_COMP: v = eval_comp(c, n); break;
-	case N_STRUCT:
+	case N_STRUCT: v = eval_struct(c, n); break;
 	default:
 		v = cel_err(c, "unsupported: message construction %s{...}", n->name);
 		break;

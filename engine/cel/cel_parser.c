@@ -263,7 +263,10 @@ static cel_node *message(parser *p, cel_node *type, uint32_t pos)
 	char *name = chain_name(p, type);
 	if (!name)
 		return fail(p, pos, "mismatched input '{' expecting <EOF>", NULL);
-	cel_node *m = cel_node_new(p->a, N_STRUCT, type->pos);
+	const cel_node *first = type;
+	while (first->kind == N_SELECT)
+		first = first->args[0];
+	cel_node *m = cel_node_new(p->a, N_STRUCT, first->pos);
 	m->name = name;
 	m->name_len = strlen(name);
 	size_t cap = 0, ocap = 0;

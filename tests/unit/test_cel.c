@@ -189,3 +189,13 @@ Test(cel_check, orvalue_compat)
 	kp_cel_prog_free(p);
 	kp_arena_free(a);
 }
+
+Test(cel_parse, message_construction)
+{
+	CEL_EQ("JSONPatch{op: 'remove', path: '/a'}", "{\"op\": \"remove\", \"path\": \"/a\"}");
+	CEL_EQ("Object{spec: Object.spec{replicas: 1, ?paused: optional.none()}}",
+	       "{\"spec\": {\"replicas\": 1}}");
+	CEL_ERR("google.protobuf.Int32Value{value: 1}",
+		"compile: 1:1: unsupported: message construction google.protobuf.Int32Value{...}");
+	CEL_ERR("a.b(){x: 1}", "compile: 1:6: Syntax error");
+}
