@@ -9,7 +9,7 @@
 static const cel_builtin *const tables[] = {
 	cel_std_ops, cel_std_conv, cel_std_time, cel_std_string, cel_std_list,
 	cel_std_math, cel_std_optional, cel_std_misc, cel_std_format, cel_std_regex, cel_lib_quantity, cel_lib_ip,
-	cel_lib_semver, cel_lib_url, NULL
+	cel_lib_semver, cel_lib_url, cel_lib_format, NULL
 };
 
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs)

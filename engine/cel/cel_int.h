@@ -129,6 +129,10 @@ bool cel_utf8_valid(const char *s, size_t n);
 /* Debug/print form of a value (CLI, vectors). */
 char *cel_val_repr(kp_arena *a, cel_val v);
 
+/* Go url.ParseRequestURI's verdict: NULL when s parses, else why
+ * (cel_lib_url.c). */
+const char *cel_url_check(const char *s, size_t n);
+
 /* Timestamps and durations (cel_time.c). */
 cel_val cel_parse_timestamp(cel_ctx *c, const char *s, size_t n);
 cel_val cel_parse_duration(cel_ctx *c, const char *s, size_t n);
@@ -203,7 +207,8 @@ typedef struct cel_builtin {
 extern const cel_builtin cel_std_ops[], cel_std_conv[], cel_std_time[],
 	cel_std_string[], cel_std_list[], cel_std_math[], cel_std_optional[],
 	cel_std_misc[], cel_std_format[], cel_std_regex[],
-	cel_lib_quantity[], cel_lib_ip[], cel_lib_semver[], cel_lib_url[];
+	cel_lib_quantity[], cel_lib_ip[], cel_lib_semver[], cel_lib_url[],
+	cel_lib_format[];
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
 
 /* ------------------------------------------------------------------------

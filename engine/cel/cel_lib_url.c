@@ -104,6 +104,12 @@ static cel_val fn_url(cel_ctx *c, cel_val *a, size_t n)
 	return cel_opaque_val(&u->h);
 }
 
+const char *cel_url_check(const char *s, size_t n)
+{
+	urlval u;
+	return parse(s, n, &u);
+}
+
 static cel_val fn_is_url(cel_ctx *c, cel_val *a, size_t n)
 {
 	(void)n;

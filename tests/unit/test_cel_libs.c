@@ -79,3 +79,22 @@ Test(cel_jsonpatch, escape_key)
 {
 	CEL_EQ("jsonpatch.escapeKey('a/b~c')", "\"a~1b~0c\"");
 }
+
+Test(cel_format, named_formats)
+{
+	CEL_EQ("format.dns1123Label().validate('my-name')", "optional.none()");
+	CEL_EQ("format.dns1123Label().validate('a.b')", "optional.of([\"must not contain dots\"])");
+	CEL_EQ("format.dns1123Label().validate('Ab').value()[0].startsWith("
+	       "\"a lowercase RFC 1123 label must consist of\")", "true");
+	CEL_EQ("format.dns1123Subdomain().validate('example.com').hasValue()", "false");
+	CEL_EQ("format.dns1035Label().validate('1abc').hasValue()", "true");
+	CEL_EQ("format.dns1123LabelPrefix().validate('my-prefix-').hasValue()", "false");
+	CEL_EQ("format.qualifiedName().validate('example.com/MyName').hasValue()", "false");
+	CEL_EQ("format.qualifiedName().validate('/x')", "optional.of([\"prefix part must be non-empty\"])");
+	CEL_EQ("format.labelValue().validate('').hasValue()", "false");
+	CEL_EQ("format.named('uuid').value().validate('123e4567-e89b-12d3-a456-426614174000')", "optional.none()");
+	CEL_EQ("format.named('nope')", "optional.none()");
+	CEL_EQ("format.date().validate('2021-02-30')", "optional.of([\"invalid date\"])");
+	CEL_EQ("format.byte().validate('aGVsbG8')", "optional.of([\"invalid base64\"])");
+	CEL_EQ("format.uri().validate('http://example.com').hasValue()", "false");
+}
