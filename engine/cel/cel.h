@@ -78,4 +78,10 @@ typedef struct kp_cel_activation {
 int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
 		kp_arena *scratch, kp_cel_result *out, kp_error *err);
 
+/* The hot path for validations and conditions: 0 with *out when the
+ * result is a bool; -1 on an error or another type (err->msg says which,
+ * "expression must evaluate to bool but got int"). */
+int kp_cel_eval_bool(const kp_cel_prog *prog, const kp_cel_activation *act,
+		     kp_arena *scratch, bool *out, kp_error *err);
+
 #endif /* KP_CEL_H */

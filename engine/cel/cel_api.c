@@ -210,23 +210,28 @@ static kp_value *to_doc(kp_arena *a, cel_val v)
 	}
 }
 
-int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
-		kp_arena *scratch, kp_cel_result *out, kp_error *err)
+/* Bind the activation and evaluate; the result may be an error value. */
+static cel_val eval_act(const kp_cel_prog *prog, const kp_cel_activation *act,
+			kp_arena *scratch)
 {
 	const kp_cel_env *env = prog->env;
 	cel_val *vars = env->n ? kp_arena_alloc(scratch, env->n * sizeof(cel_val)) : NULL;
 	for (size_t i = 0; i < env->n; i++) {
 		const kp_value *v = act && i < act->n ? act->vals[i] : NULL;
-		if (v)
+		if (v) {
 			vars[i] = cel_from_doc(v, env->dfloat);
-		else
-			vars[i] = cel_strn(CEL_ERROR, kp_arena_printf(scratch,
-				"no such attribute: %s", env->names[i]), 0);
+		} else {
+			const char *m = kp_arena_printf(scratch, "no such attribute: %s", env->names[i]);
+			vars[i] = cel_strn(CEL_ERROR, m, strlen(m));
+		}
 	}
-	for (size_t i = 0; i < env->n; i++)
-		if (vars[i].kind == CEL_ERROR)
-			vars[i].u.s.n = strlen(vars[i].u.s.p);
-	cel_val r = cel_eval_vals(prog, vars, scratch);
+	return cel_eval_vals(prog, vars, scratch);
+}
+
+int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
+		kp_arena *scratch, kp_cel_result *out, kp_error *err)
+{
+	cel_val r = eval_act(prog, act, scratch);
 	if (r.kind == CEL_ERROR) {
 		kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
 		return -1;
@@ -234,6 +239,19 @@ int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
 	out->value = to_doc(scratch, r);
 	out->type = cel_type_name(r);
 	out->repr = cel_val_repr(scratch, r);
+	return 0;
+}
+
+int kp_cel_eval_bool(const kp_cel_prog *prog, const kp_cel_activation *act,
+		     kp_arena *scratch, bool *out, kp_error *err)
+{
+	cel_val r = eval_act(prog, act, scratch);
+	if (r.kind == CEL_ERROR)
+		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
+	if (r.kind != CEL_BOOL)
+		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0,
+				 "expression must evaluate to bool but got %s", cel_type_name(r));
+	*out = r.u.b;
 	return 0;
 }
 

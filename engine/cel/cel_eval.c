@@ -73,7 +73,7 @@ static cel_val eval_logic(cel_ctx *c, const cel_node *n)
 	return cel_no_overload(c, is_and ? "_&&_" : "_||_");
 }
 
-static cel_val eval_list(cel_ctx *c, const cel_node *n)
+__attribute__((noinline)) static cel_val eval_list(cel_ctx *c, const cel_node *n)
 {
 	cel_vec b = {0};
 	if (n->nargs) {
@@ -97,7 +97,7 @@ static cel_val eval_list(cel_ctx *c, const cel_node *n)
 	return cel_vec_list(c, &b);
 }
 
-static cel_val eval_map(cel_ctx *c, const cel_node *n)
+__attribute__((noinline)) static cel_val eval_map(cel_ctx *c, const cel_node *n)
 {
 	size_t entries = n->nargs / 2;
 	cel_val m = cel_map_new(c, entries);
@@ -129,7 +129,7 @@ static cel_val eval_map(cel_ctx *c, const cel_node *n)
 }
 
 /* Object{f: v, ?g: opt} / JSONPatch{...}: a map of the fields set. */
-static cel_val eval_struct(cel_ctx *c, const cel_node *n)
+__attribute__((noinline)) static cel_val eval_struct(cel_ctx *c, const cel_node *n)
 {
 	size_t fields = n->nargs / 2;
 	cel_val m = cel_map_new(c, fields);
@@ -184,7 +184,7 @@ static cel_val not_bool(cel_ctx *c, cel_val v)
 
 
 
-static cel_val eval_comp(cel_ctx *c, const cel_node *n)
+__attribute__((noinline)) static cel_val eval_comp(cel_ctx *c, const cel_node *n)
 {
 	cel_comp_kind k = (cel_comp_kind)n->comp;
 	if (k == COMP_BIND) {

@@ -222,3 +222,39 @@ Test(cel_regex, find_and_extension)
 	CEL_ERR("'a'.matches(dyn('('))", "error: error parsing regexp");
 	CEL_EQ("['^a', 'b$'].all(p, 'ab'.matches(p))", "true");
 }
+
+Test(cel_api, eval_bool_hot_path)
+{
+	kp_arena *a = kp_arena_new();
+	kp_cel_env *env = kp_cel_env_new(a);
+	int obj = kp_cel_env_declare(env, "object");
+	cr_assert_eq(obj, 0);
+	kp_error err;
+	kp_read_opts ro = {.raw = true};
+	kp_reader *r = kp_reader_open_mem("pod", pod, strlen(pod), &ro, &err);
+	kp_doc *d = NULL;
+	cr_assert_eq(kp_reader_next(r, &d, &err), 1);
+	const kp_value *vals[1] = {kp_doc_root(d)};
+	kp_cel_activation act = {vals, 1};
+	const char *ok = "object.spec.containers.all(c, c.image != '')";
+	kp_cel_prog *p = kp_cel_compile(env, ok, strlen(ok), a, &err);
+	cr_assert(p);
+	cr_assert_str_eq(kp_cel_prog_type(p), "bool");
+	kp_arena *scratch = kp_arena_new();
+	bool out = false;
+	for (int i = 0; i < 100; i++) {
+		kp_arena_reset(scratch);
+		cr_assert_eq(kp_cel_eval_bool(p, &act, scratch, &out, &err), 0);
+		cr_assert(out);
+	}
+	kp_cel_prog *q = kp_cel_compile(env, "object.spec.replicas", 20, a, &err);
+	cr_assert(q);
+	cr_assert_eq(kp_cel_eval_bool(q, &act, scratch, &out, &err), -1);
+	cr_assert_str_eq(err.msg, "expression must evaluate to bool but got int");
+	kp_cel_prog_free(p);
+	kp_cel_prog_free(q);
+	kp_arena_free(scratch);
+	kp_doc_free(d);
+	kp_reader_close(r);
+	kp_arena_free(a);
+}
