@@ -27,6 +27,15 @@ kp_cel_env *kp_cel_env_new(kp_arena *a);
  * `x.y`); returns its activation index.  Declaring twice returns the first
  * index. */
 int kp_cel_env_declare(kp_cel_env *env, const char *name);
+/* A composited variable (ValidatingPolicy/VAP `spec.variables`): after
+ * this, `variables.<name>` in programs compiled later in `env` evaluates
+ * `prog` (compiled earlier in the same env, so it may use the variables
+ * declared before it) once per evaluation, on first use, as Kubernetes'
+ * composition library does.  Returns its index, -1 if prog belongs to
+ * another env.  Programs compiled before a variable is added do not see
+ * it. */
+int kp_cel_env_variable(kp_cel_env *env, const char *name, const kp_cel_prog *prog);
+
 /* Namespace for name resolution (cel-go `cel.Container`). */
 void kp_cel_env_container(kp_cel_env *env, const char *container);
 /* Read document numbers as double, as the Kyverno CLI does to resources

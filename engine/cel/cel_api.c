@@ -52,6 +52,27 @@ int kp_cel_env_declare(kp_cel_env *env, const char *name)
 	return (int)env->n++;
 }
 
+int kp_cel_env_variable(kp_cel_env *env, const char *name, const kp_cel_prog *prog)
+{
+	if (prog->env != env)
+		return -1;
+	if (env->nlazy == env->lazy_cap) {
+		size_t nc = env->lazy_cap ? env->lazy_cap * 2 : 8;
+		const char **nn = kp_arena_alloc(env->a, nc * sizeof *nn);
+		const kp_cel_prog **np = kp_arena_alloc(env->a, nc * sizeof *np);
+		if (env->nlazy) {
+			memcpy(nn, env->lazy_names, env->nlazy * sizeof *nn);
+			memcpy(np, env->lazy_progs, env->nlazy * sizeof *np);
+		}
+		env->lazy_names = nn;
+		env->lazy_progs = np;
+		env->lazy_cap = nc;
+	}
+	env->lazy_names[env->nlazy] = kp_arena_strdup(env->a, name);
+	env->lazy_progs[env->nlazy] = prog;
+	return (int)env->nlazy++;
+}
+
 void kp_cel_env_container(kp_cel_env *env, const char *container)
 {
 	snprintf(env->container, sizeof env->container, "%s", container ? container : "");
@@ -158,6 +179,8 @@ void kp_cel_prog_free(kp_cel_prog *p)
 cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars, kp_arena *scratch)
 {
 	cel_ctx c = {.a = scratch, .vars = vars, .prog = p};
+	if (p->env->nlazy)
+		c.lazy = kp_arena_alloc(scratch, p->env->nlazy * sizeof(cel_lazy));
 	c.locals = p->nlocals ? kp_arena_alloc(scratch, (size_t)p->nlocals * sizeof(cel_val)) : NULL;
 	return cel_eval_node(&c, p->root);
 }

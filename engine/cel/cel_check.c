@@ -354,7 +354,7 @@ static const cel_ty *check(checker *c, const cel_node *n)
 		return NULL;
 	switch (n->kind) {
 	case N_LIT: return lit_type(n->lit);
-	case N_VAR: case N_IDENT: return DYN;
+	case N_VAR: case N_IDENT: case N_LAZY: return DYN;
 	case N_LOCAL: return c->locals[n->slot] ? c->locals[n->slot] : DYN;
 	case N_SELECT: {
 		const cel_ty *t = check(c, n->args[0]);

@@ -187,7 +187,7 @@ static int push_var(resolver *r, const cel_node *n, const char *name)
 static int resolve(resolver *r, cel_node *n)
 {
 	switch (n->kind) {
-	case N_LIT: case N_VAR: case N_LOCAL:
+	case N_LIT: case N_VAR: case N_LOCAL: case N_LAZY:
 		return 0;
 	case N_IDENT: {
 		if (!(n->flags & NF_ROOT)) {
@@ -205,6 +205,18 @@ static int resolve(resolver *r, cel_node *n)
 		return 0;
 	}
 	case N_SELECT:
+		if (!(n->flags & (NF_TEST_ONLY | NF_OPTIONAL)) && n->args[0]->kind == N_IDENT &&
+		    !(n->args[0]->flags & NF_ROOT) && !strcmp(n->args[0]->name, "variables") &&
+		    local_slot(r, "variables") < 0) {
+			for (size_t i = 0; i < r->env->nlazy; i++)
+				if (!strcmp(r->env->lazy_names[i], n->name)) {
+					n->kind = N_LAZY;
+					n->slot = (int)i;
+					return 0;
+				}
+			if (r->env->nlazy && var_index(r->env, "variables") < 0)
+				return fail(r, n, "undeclared reference to 'variables.%s'", n->name);
+		}
 		if (!(n->flags & NF_TEST_ONLY) && resolve_chain(r, n))
 			return 0;
 		return resolve(r, n->args[0]);

@@ -128,6 +128,26 @@ __attribute__((noinline)) static cel_val eval_map(cel_ctx *c, const cel_node *n)
 	return m;
 }
 
+/* A composited variable: evaluated on first use with the same activation
+ * and its own comprehension slots, then remembered (errors too). */
+__attribute__((noinline)) static cel_val eval_lazy(cel_ctx *c, int i)
+{
+	const kp_cel_env *env = c->prog->env;
+	cel_lazy *l = &c->lazy[i];
+	if (l->state == 2)
+		return l->v;
+	if (l->state == 1)
+		return cel_err(c, "variable %s refers to itself", env->lazy_names[i]);
+	l->state = 1;
+	const kp_cel_prog *p = env->lazy_progs[i];
+	cel_ctx sub = *c;
+	sub.prog = p;
+	sub.locals = p->nlocals ? kp_arena_alloc(c->a, (size_t)p->nlocals * sizeof(cel_val)) : NULL;
+	l->v = cel_eval_node(&sub, p->root);
+	l->state = 2;
+	return l->v;
+}
+
 /* Object{f: v, ?g: opt} / JSONPatch{...}: a map of the fields set. */
 __attribute__((noinline)) static cel_val eval_struct(cel_ctx *c, const cel_node *n)
 {
@@ -368,6 +388,7 @@ cel_val cel_eval_node(cel_ctx *c, const cel_node *n)
 	switch (n->kind) {
 	case N_LIT: v = n->lit; break;
 	case N_VAR: v = c->vars[n->slot]; break;
+	case N_LAZY: v = eval_lazy(c, n->slot); break;
 	case N_LOCAL: v = c->locals[n->slot]; break;
 	case N_IDENT:
 		v = cel_err(c, "no such attribute: %s", n->name);

@@ -144,7 +144,8 @@ cel_val cel_fmt_duration(cel_ctx *c, cel_val d);
  * ---------------------------------------------------------------------- */
 typedef enum cel_node_kind {
 	N_LIT, N_IDENT, N_SELECT, N_CALL, N_LIST, N_MAP, N_STRUCT, N_COMP,
-	N_AND, N_OR, N_COND, N_LOCAL, N_VAR
+	N_AND, N_OR, N_COND, N_LOCAL, N_VAR,
+	N_LAZY      /* variables.<name>: a composited variable, computed once */
 } cel_node_kind;
 
 /* Comprehension kinds (macros, expanded at parse time). */
@@ -179,7 +180,7 @@ struct cel_node {
 	uint8_t *opt;        /* list/map/struct entries marked `?` */
 	cel_val lit;
 	cel_fn fn;           /* resolved builtin */
-	int slot;            /* N_LOCAL / N_VAR index */
+	int slot;            /* N_LOCAL / N_VAR / N_LAZY index */
 	/* comprehensions: args = {range, init/arg, body, filter} per kind */
 	const char *v1, *v2; /* iteration variable names (NUL-terminated) */
 	int s1, s2;          /* their slots */
@@ -214,8 +215,12 @@ const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
 /* ------------------------------------------------------------------------
  * Evaluation context
  * ---------------------------------------------------------------------- */
+/* Per-evaluation state of composited variables (N_LAZY). */
+typedef struct cel_lazy { cel_val v; uint8_t state; /* 0 new, 1 busy, 2 done */ } cel_lazy;
+
 struct cel_ctx {
 	kp_arena *a;
+	cel_lazy *lazy;          /* env->nlazy entries, or NULL */
 	const struct kp_cel_prog *prog;   /* for its compiled literal regexes */
 	const cel_val *vars;     /* activation, by env variable index */
 	cel_val *locals;         /* comprehension variables, by slot */
@@ -247,6 +252,10 @@ struct kp_cel_env {
 	kp_arena *a;
 	const char **names;
 	size_t n, cap;
+	/* composited variables (`variables.<name>`), in declaration order */
+	const char **lazy_names;
+	const struct kp_cel_prog **lazy_progs;
+	size_t nlazy, lazy_cap;
 	char container[256];
 	bool dfloat;
 	bool check;          /* reject undeclared names at compile time */

@@ -258,3 +258,44 @@ Test(cel_api, eval_bool_hot_path)
 	kp_reader_close(r);
 	kp_arena_free(a);
 }
+
+Test(cel_api, composited_variables)
+{
+	kp_arena *a = kp_arena_new();
+	kp_cel_env *env = kp_cel_env_new(a);
+	kp_cel_env_declare(env, "object");
+	kp_error err;
+	kp_read_opts ro = {.raw = true};
+	kp_reader *r = kp_reader_open_mem("pod", pod, strlen(pod), &ro, &err);
+	kp_doc *d = NULL;
+	cr_assert_eq(kp_reader_next(r, &d, &err), 1);
+	const char *v1 = "object.spec.containers.map(c, c.image)";
+	kp_cel_prog *p1 = kp_cel_compile(env, v1, strlen(v1), a, &err);
+	cr_assert(p1);
+	cr_assert_eq(kp_cel_env_variable(env, "images", p1), 0);
+	const char *v2 = "variables.images.filter(i, i.startsWith('nginx'))";
+	kp_cel_prog *p2 = kp_cel_compile(env, v2, strlen(v2), a, &err);
+	cr_assert(p2);
+	cr_assert_eq(kp_cel_env_variable(env, "nginx", p2), 1);
+	const char *v3 = "object.missing";
+	kp_cel_prog *p3 = kp_cel_compile(env, v3, strlen(v3), a, &err);
+	kp_cel_env_variable(env, "broken", p3);
+	const char *e = "size(variables.nginx) == 1 && variables.images.size() == 2 && "
+			"(variables.broken == 1 || true)";
+	kp_cel_prog *p = kp_cel_compile(env, e, strlen(e), a, &err);
+	cr_assert(p, "%s", err.msg);
+	const kp_value *vals[1] = {kp_doc_root(d)};
+	kp_cel_activation act = {vals, 1};
+	bool out = false;
+	cr_assert_eq(kp_cel_eval_bool(p, &act, a, &out, &err), 0, "%s", err.msg);
+	cr_assert(out);
+	kp_cel_prog *bad = kp_cel_compile(env, "variables.nope", 14, a, &err);
+	cr_assert_null(bad);
+	cr_assert_str_eq(err.msg, "undeclared reference to 'variables.nope'");
+	kp_cel_prog *b2 = kp_cel_compile(env, "variables.broken", 16, a, &err);
+	cr_assert_eq(kp_cel_eval_bool(b2, &act, a, &out, &err), -1);
+	cr_assert_str_eq(err.msg, "no such key: missing");
+	kp_doc_free(d);
+	kp_reader_close(r);
+	kp_arena_free(a);
+}
