@@ -100,7 +100,7 @@ cel_node *cel_expand_macro(kp_arena *a, cel_node *c, kp_error *err)
 {
 	bool member = c->flags & NF_MEMBER;
 	size_t nargs = c->nargs - (member ? 1 : 0);
-	cel_node **args = c->args + (member ? 1 : 0);
+	cel_node **args = c->args ? c->args + (member ? 1 : 0) : NULL;  /* f(): none */
 	if (!member && c->nargs == 1 && !strcmp(c->name, "has")) {
 		cel_node *s = args[0];
 		if (s->kind != N_SELECT || (s->flags & NF_OPTIONAL))
