@@ -242,6 +242,8 @@ __attribute__((noinline)) static cel_val eval_comp(cel_ctx *c, const cel_node *n
 	    k == COMP_TRANSFORM_MAP_ENTRY || k == COMP_TRANSFORM_MAP_ENTRY_FILTER)
 		m = cel_map_new(c, len);
 	for (size_t i = 0; i < len; i++) {
+		if (++c->steps > CEL_MAX_STEPS)
+			return cel_err(c, "operation cancelled: actual cost limit exceeded");
 		range_at(c, n, r, i);
 		cel_val p = cel_eval_node(c, n->args[1]);
 		switch (k) {

@@ -218,8 +218,15 @@ const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
 /* Per-evaluation state of composited variables (N_LAZY). */
 typedef struct cel_lazy { cel_val v; uint8_t state; /* 0 new, 1 busy, 2 done */ } cel_lazy;
 
+/* Hostile-input bounds (Kubernetes bounds CEL by cost instead): steps of
+ * comprehensions per evaluation, and the size of one built string, bytes
+ * or list. */
+#define CEL_MAX_STEPS 10000000
+#define CEL_MAX_SIZE (16u << 20)
+
 struct cel_ctx {
 	kp_arena *a;
+	uint64_t steps;          /* comprehension iterations so far */
 	cel_lazy *lazy;          /* env->nlazy entries, or NULL */
 	const struct kp_cel_prog *prog;   /* for its compiled literal regexes */
 	const cel_val *vars;     /* activation, by env variable index */

@@ -244,6 +244,8 @@ static cel_val fn_format(cel_ctx *c, cel_val *a, size_t n)
 		cel_val r = clause(&b, s[i], prec, cel_list_at(a[1], argi++));
 		if (cel_is_err(r))
 			return r;
+		if (b.kb.len > CEL_MAX_SIZE)
+			return cel_err(c, "string of %zu bytes exceeds the size limit", b.kb.len);
 	}
 	return cel_str(kp_buf_str(&b.kb), b.kb.len);
 }

@@ -62,7 +62,7 @@ static cel_val fn_range(cel_ctx *c, cel_val *a, size_t n)
 	if (a[0].kind != CEL_INT)
 		return cel_no_overload(c, "lists.range");
 	int64_t len = a[0].u.i < 0 ? 0 : a[0].u.i;
-	if (len > 10000000)
+	if ((uint64_t)len > CEL_MAX_SIZE / sizeof(cel_val))
 		return cel_err(c, "lists.range(%lld) too large", (long long)len);
 	cel_val r = cel_list_new(c, (size_t)len);
 	for (int64_t i = 0; i < len; i++)

@@ -30,6 +30,8 @@ static cel_val ts_add(cel_ctx *c, cel_val ts, int64_t ns)
 static cel_val concat_list(cel_ctx *c, cel_val a, cel_val b)
 {
 	size_t na = cel_list_len(a), nb = cel_list_len(b);
+	if (na + nb > CEL_MAX_SIZE / sizeof(cel_val))
+		return cel_err(c, "list of %zu elements exceeds the size limit", na + nb);
 	if (!na)
 		return b;
 	if (!nb)
@@ -64,6 +66,9 @@ static cel_val op_add(cel_ctx *c, cel_val *a, size_t n)
 		case CEL_DOUBLE: return cel_double(x.u.d + y.u.d);
 		case CEL_STRING: case CEL_BYTES: {
 			size_t len = x.u.s.n + y.u.s.n;
+			if (len > CEL_MAX_SIZE)
+				return cel_err(c, "%s of %zu bytes exceeds the size limit",
+					       cel_type_name(x), len);
 			char *p = kp_arena_alloc(c->a, len + 1);
 			memcpy(p, x.u.s.p, x.u.s.n);
 			memcpy(p + x.u.s.n, y.u.s.p, y.u.s.n);

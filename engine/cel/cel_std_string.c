@@ -169,6 +169,8 @@ static cel_val fn_replace(cel_ctx *c, cel_val *a, size_t n)
 	size_t i = 0;
 	int64_t done = 0;
 	while (i <= sn && (limit < 0 || done < limit)) {
+		if (b.len > CEL_MAX_SIZE)
+			return cel_err(c, "string of %zu bytes exceeds the size limit", b.len);
 		if (on == 0) {
 			kp_buf_add(&b, a[2].u.s.p, a[2].u.s.n);
 			done++;
@@ -314,6 +316,8 @@ static cel_val fn_join(cel_ctx *c, cel_val *a, size_t n)
 		if (i && n == 2)
 			kp_buf_add(&b, a[1].u.s.p, a[1].u.s.n);
 		kp_buf_add(&b, e.u.s.p, e.u.s.n);
+		if (b.len > CEL_MAX_SIZE)
+			return cel_err(c, "string of %zu bytes exceeds the size limit", b.len);
 	}
 	return cel_str(kp_buf_str(&b), b.len);
 }

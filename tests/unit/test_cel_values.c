@@ -299,3 +299,16 @@ Test(cel_api, composited_variables)
 	kp_reader_close(r);
 	kp_arena_free(a);
 }
+
+Test(cel_limits, hostile_expressions)
+{
+	CEL_ERR("lists.range(3000).all(i, lists.range(3000).all(j, lists.range(3000).all(k, true)))",
+		"error: operation cancelled: actual cost limit exceeded");
+	CEL_ERR("cel.bind(a, 'xxxxxxxxxxxxxxxx', cel.bind(b, a + a + a + a + a + a + a + a, "
+		"cel.bind(c, b + b + b + b + b + b + b + b, cel.bind(d, c + c + c + c + c + c + c + c, "
+		"cel.bind(e, d + d + d + d + d + d + d + d, cel.bind(f, e + e + e + e + e + e + e + e, "
+		"cel.bind(g, f + f + f + f + f + f + f + f, cel.bind(h, g + g + g + g + g + g + g + g, "
+		"h + h))))))))",
+		"error: string of");
+	CEL_ERR("lists.range(100000000)", "error: lists.range(100000000) too large");
+}
