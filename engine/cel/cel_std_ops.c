@@ -45,24 +45,40 @@ static cel_val concat_list(cel_ctx *c, cel_val a, cel_val b)
 	return r;
 }
 
+typedef enum arith { A_ADD, A_SUB, A_MUL } arith;
+
+/* +, -, * on two ints, uints or durations (int64 nanoseconds), with
+ * CEL's overflow errors. */
+static cel_val int_arith(cel_ctx *c, cel_val x, cel_val y, arith op)
+{
+	bool ovf;
+	cel_val r = x;
+	if (x.kind == CEL_UINT) {
+		ovf = op == A_ADD ? __builtin_add_overflow(x.u.u, y.u.u, &r.u.u)
+		    : op == A_SUB ? __builtin_sub_overflow(x.u.u, y.u.u, &r.u.u)
+				  : __builtin_mul_overflow(x.u.u, y.u.u, &r.u.u);
+		return ovf ? cel_err(c, "unsigned integer overflow") : r;
+	}
+	ovf = op == A_ADD ? __builtin_add_overflow(x.u.i, y.u.i, &r.u.i)
+	    : op == A_SUB ? __builtin_sub_overflow(x.u.i, y.u.i, &r.u.i)
+			  : __builtin_mul_overflow(x.u.i, y.u.i, &r.u.i);
+	return ovf ? cel_err(c, "integer overflow") : r;
+}
+
+static bool integral(cel_val x, cel_val y, bool durations)
+{
+	return x.kind == y.kind && (x.kind == CEL_INT || x.kind == CEL_UINT ||
+				    (durations && x.kind == CEL_DURATION));
+}
+
 static cel_val op_add(cel_ctx *c, cel_val *a, size_t n)
 {
 	(void)n;
 	cel_val x = a[0], y = a[1];
+	if (integral(x, y, true))
+		return int_arith(c, x, y, A_ADD);
 	if (x.kind == y.kind) {
 		switch (x.kind) {
-		case CEL_INT: {
-			int64_t r;
-			if (__builtin_add_overflow(x.u.i, y.u.i, &r))
-				return cel_err(c, "integer overflow");
-			return cel_int(r);
-		}
-		case CEL_UINT: {
-			uint64_t r;
-			if (__builtin_add_overflow(x.u.u, y.u.u, &r))
-				return cel_err(c, "unsigned integer overflow");
-			return cel_uint(r);
-		}
 		case CEL_DOUBLE: return cel_double(x.u.d + y.u.d);
 		case CEL_STRING: case CEL_BYTES: {
 			size_t len = x.u.s.n + y.u.s.n;
@@ -75,12 +91,6 @@ static cel_val op_add(cel_ctx *c, cel_val *a, size_t n)
 			return cel_strn((cel_kind)x.kind, p, len);
 		}
 		case CEL_LIST: return concat_list(c, x, y);
-		case CEL_DURATION: {
-			int64_t r;
-			if (__builtin_add_overflow(x.u.i, y.u.i, &r))
-				return cel_err(c, "integer overflow");
-			return cel_duration(c, r);
-		}
 		default: break;
 		}
 	}
@@ -95,37 +105,17 @@ static cel_val op_sub(cel_ctx *c, cel_val *a, size_t n)
 {
 	(void)n;
 	cel_val x = a[0], y = a[1];
-	if (x.kind == y.kind) {
-		switch (x.kind) {
-		case CEL_INT: {
-			int64_t r;
-			if (__builtin_sub_overflow(x.u.i, y.u.i, &r))
-				return cel_err(c, "integer overflow");
-			return cel_int(r);
-		}
-		case CEL_UINT: {
-			uint64_t r;
-			if (__builtin_sub_overflow(x.u.u, y.u.u, &r))
-				return cel_err(c, "unsigned integer overflow");
-			return cel_uint(r);
-		}
-		case CEL_DOUBLE: return cel_double(x.u.d - y.u.d);
-		case CEL_DURATION: {
-			int64_t r;
-			if (__builtin_sub_overflow(x.u.i, y.u.i, &r))
-				return cel_err(c, "integer overflow");
-			return cel_duration(c, r);
-		}
-		case CEL_TIMESTAMP: {
-			/* the difference must fit a Go time.Duration */
-			int64_t ds = x.u.i - y.u.i, r;
-			if (__builtin_mul_overflow(ds, NS_PER_S, &r) ||
-			    __builtin_add_overflow(r, (int64_t)x.nsec - y.nsec, &r))
-				return cel_err(c, "integer overflow");
-			return cel_duration(c, r);
-		}
-		default: break;
-		}
+	if (integral(x, y, true))
+		return int_arith(c, x, y, A_SUB);
+	if (x.kind == y.kind && x.kind == CEL_DOUBLE)
+		return cel_double(x.u.d - y.u.d);
+	if (x.kind == y.kind && x.kind == CEL_TIMESTAMP) {
+		/* the difference must fit a Go time.Duration */
+		int64_t ds = x.u.i - y.u.i, r;
+		if (__builtin_mul_overflow(ds, NS_PER_S, &r) ||
+		    __builtin_add_overflow(r, (int64_t)x.nsec - y.nsec, &r))
+			return cel_err(c, "integer overflow");
+		return cel_duration(c, r);
 	}
 	if (x.kind == CEL_TIMESTAMP && y.kind == CEL_DURATION) {
 		if (y.u.i == INT64_MIN)
@@ -139,22 +129,10 @@ static cel_val op_mul(cel_ctx *c, cel_val *a, size_t n)
 {
 	(void)n;
 	cel_val x = a[0], y = a[1];
-	if (x.kind == y.kind) {
-		if (x.kind == CEL_INT) {
-			int64_t r;
-			if (__builtin_mul_overflow(x.u.i, y.u.i, &r))
-				return cel_err(c, "integer overflow");
-			return cel_int(r);
-		}
-		if (x.kind == CEL_UINT) {
-			uint64_t r;
-			if (__builtin_mul_overflow(x.u.u, y.u.u, &r))
-				return cel_err(c, "unsigned integer overflow");
-			return cel_uint(r);
-		}
-		if (x.kind == CEL_DOUBLE)
-			return cel_double(x.u.d * y.u.d);
-	}
+	if (integral(x, y, false))
+		return int_arith(c, x, y, A_MUL);
+	if (x.kind == y.kind && x.kind == CEL_DOUBLE)
+		return cel_double(x.u.d * y.u.d);
 	return cel_no_overload(c, "_*_");
 }
 
