@@ -3,6 +3,7 @@
  * getters with time zones (cel-go common/types/timestamp.go).  IANA zones
  * are read from the system tzdata through glibc, under a lock. */
 #include "cel/cel_int.h"
+#include "k8s/k8s.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -125,72 +126,13 @@ cel_val cel_fmt_timestamp(cel_ctx *c, cel_val ts)
 	return cel_str(kp_arena_strndup(c->a, buf, (size_t)n), (size_t)n);
 }
 
-/* Go time.ParseDuration. */
+/* Go time.ParseDuration (k8s/k8s.h). */
 cel_val cel_parse_duration(cel_ctx *c, const char *s, size_t n)
 {
-	size_t p = 0;
-	bool neg = false;
-	if (p < n && (s[p] == '-' || s[p] == '+'))
-		neg = s[p++] == '-';
-	if (p == n)
-		goto bad;
-	if (n - p == 1 && s[p] == '0')
-		return cel_duration(c, 0);
-	unsigned __int128 total = 0;
-	while (p < n) {
-		uint64_t whole = 0;
-		size_t start = p;
-		while (p < n && isdigit((unsigned char)s[p])) {
-			if (whole > (UINT64_MAX - 9) / 10)
-				goto range;
-			whole = whole * 10 + (uint64_t)(s[p++] - '0');
-		}
-		bool had_int = p > start;
-		uint64_t frac = 0, scale = 1;
-		bool had_frac = false;
-		if (p < n && s[p] == '.') {
-			p++;
-			size_t fs = p;
-			while (p < n && isdigit((unsigned char)s[p])) {
-				if (scale < 1000000000000000000ULL) {
-					frac = frac * 10 + (uint64_t)(s[p] - '0');
-					scale *= 10;
-				}
-				p++;
-			}
-			had_frac = p > fs;
-		}
-		if (!had_int && !had_frac)
-			goto bad;
-		size_t us = p;
-		while (p < n && !isdigit((unsigned char)s[p]) && s[p] != '.')
-			p++;
-		size_t ul = p - us;
-		const char *u = s + us;
-		uint64_t unit;
-		if (ul == 2 && !memcmp(u, "ns", 2)) unit = 1;
-		else if (ul == 2 && !memcmp(u, "us", 2)) unit = 1000;
-		else if (ul == 3 && !memcmp(u, "\xc2\xb5s", 3)) unit = 1000;
-		else if (ul == 3 && !memcmp(u, "\xce\xbcs", 3)) unit = 1000;
-		else if (ul == 2 && !memcmp(u, "ms", 2)) unit = 1000000;
-		else if (ul == 1 && u[0] == 's') unit = NS_PER_S;
-		else if (ul == 1 && u[0] == 'm') unit = 60 * NS_PER_S;
-		else if (ul == 1 && u[0] == 'h') unit = 3600 * NS_PER_S;
-		else
-			goto bad;
-		total += (unsigned __int128)whole * unit;
-		if (frac)
-			total += (unsigned __int128)((long double)frac * unit / scale);
-		if (total > ((unsigned __int128)1 << 63))
-			goto range;
-	}
-	if (!neg && total > (unsigned __int128)INT64_MAX)
-		goto range;
-	return cel_duration(c, neg ? (int64_t)(-(__int128)total) : (int64_t)total);
-range:
-	return cel_err(c, "duration out of range");
-bad:
-	return cel_err(c, "time: invalid duration \"%.*s\"", (int)(n > 64 ? 64 : n), s);
+	int64_t ns;
+	if (!kp_duration_parse(s, n, &ns))
+		return cel_err(c, "time: invalid duration \"%.*s\"", (int)(n > 64 ? 64 : n), s);
+	return cel_duration(c, ns);
 }
 
 cel_val cel_fmt_duration(cel_ctx *c, cel_val d)

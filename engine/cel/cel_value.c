@@ -1,6 +1,7 @@
 /* cel/cel_value.c - CEL run-time values: constructors, document views,
  * equality and ordering (cel-go common/types), printing. */
 #include "cel/cel_int.h"
+#include "k8s/k8s.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -333,60 +334,7 @@ const char *cel_type_name(cel_val v)
 
 size_t cel_fmt_double(char *buf, double d)
 {
-	if (isnan(d))
-		return (size_t)sprintf(buf, "NaN");
-	if (isinf(d))
-		return (size_t)sprintf(buf, d > 0 ? "+Inf" : "-Inf");
-	/* shortest digits that round-trip */
-	char e[40];
-	int prec;
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(e, sizeof e, "%.*e", prec - 1, d);
-		if (strtod(e, NULL) == d)
-			break;
-	}
-	/* e = [-]D.DDDDe[+-]XX */
-	char digits[32];
-	size_t nd = 0;
-	const char *p = e;
-	bool neg = *p == '-';
-	if (neg)
-		p++;
-	for (; *p && *p != 'e'; p++)
-		if (*p != '.')
-			digits[nd++] = *p;
-	int exp = atoi(p + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	size_t o = 0;
-	if (neg)
-		buf[o++] = '-';
-	if (exp < -4 || exp >= 6) {  /* Go: shortest %g uses precision 6 here */
-		buf[o++] = digits[0];
-		if (nd > 1) {
-			buf[o++] = '.';
-			memcpy(buf + o, digits + 1, nd - 1);
-			o += nd - 1;
-		}
-		o += (size_t)sprintf(buf + o, "e%c%02d", exp < 0 ? '-' : '+', abs(exp));
-		return o;
-	}
-	if (exp < 0) {
-		buf[o++] = '0';
-		buf[o++] = '.';
-		for (int k = -1; k > exp; k--)
-			buf[o++] = '0';
-		memcpy(buf + o, digits, nd);
-		o += nd;
-	} else {
-		for (int k = 0; k <= exp || (size_t)k < nd; k++) {
-			if (k == exp + 1)
-				buf[o++] = '.';
-			buf[o++] = (size_t)k < nd ? digits[k] : '0';
-		}
-	}
-	buf[o] = 0;
-	return o;
+	return kp_go_float_v(d, buf, 32);
 }
 
 size_t cel_utf8_len(const char *s, size_t n)
