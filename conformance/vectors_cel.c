@@ -302,9 +302,9 @@ int kp_vec_cel_file(const kp_value *root, const char *base, bool verbose,
 			snprintf(name, sizeof name, "%s:%s:%s", stem, sname ? sname : "",
 				 tname ? tname : "");
 			char why[2048] = "";
-			kp_vec_record(&tally, name, run_test(t, why, sizeof why), why);
+			kp_vec_count(&tally, name, run_test(t, why, sizeof why), why);
 		}
 	}
-	kp_vec_summary(&tally, base, unexpected);
+	kp_vec_summary(base, &tally, unexpected);
 	return 0;
 }

@@ -47,6 +47,9 @@ void kp_map_set(kp_arena *a, kp_value *map, const char *key, kp_value *val);
 kp_value *kp_map_get_mut(kp_value *map, const char *key);
 /* Append an item to a sequence. */
 void kp_seq_push(kp_arena *a, kp_value *seq, kp_value *item);
+/* Deep equality as Go's reflect.DeepEqual after json.Unmarshal: numbers
+ * compare as float64 (1 equals 1.0), maps as key sets, null equals null. */
+bool kp_value_equal(const kp_value *a, const kp_value *b);
 /* True if v is a string equal to s. */
 bool kp_value_str_eq(const kp_value *v, const char *s);
 /* Byte comparison of two strings (memcmp order, shorter first). */
@@ -139,6 +142,13 @@ kp_value *kp_build_root(kp_builder *b);
 /* Resolve a plain scalar's type under `typing` into v (v->type and v->u);
  * strings keep s. */
 void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
+
+/* Strict JSON text (RFC 8259, as Go's json.Unmarshal takes it) into a
+ * tree in arena a: integral numbers in int64 range are KP_INT, other
+ * numbers KP_FLOAT; duplicate keys keep the last value (at the first
+ * key's place); nesting up to 10000.  NULL when s is not JSON.  Nodes
+ * carry no file position.  Thread-safe (one arena per thread). */
+kp_value *kp_json_parse(kp_arena *a, const char *s, size_t len);
 
 /* ------------------------------------------------------------------------
  * Errors at a node (error_at.c): err gets the node's file:line:col (at may
