@@ -196,44 +196,92 @@ static cel_val fn_extract_all(cel_ctx *c, cel_val *a, size_t n)
 	return find_all(c, a[0], a[1], -1, true, "regex.extractAll");
 }
 
+/* Append the replacement with cel-go's group references: \\N (N a digit)
+ * is group N ("" when it did not take part), \\\\ a backslash; any other
+ * escape is an error. */
+static bool expand(kp_buf *b, cel_val repl, cel_val s, const size_t *caps, size_t ngroups)
+{
+	const char *r = repl.u.s.p;
+	for (size_t i = 0; i < repl.u.s.n; i++) {
+		if (r[i] != '\\') {
+			kp_buf_add(b, r + i, 1);
+			continue;
+		}
+		if (++i >= repl.u.s.n)
+			return false;
+		if (r[i] == '\\') {
+			kp_buf_add(b, "\\", 1);
+		} else if (r[i] >= '0' && r[i] <= '9') {
+			size_t g = (size_t)(r[i] - '0');
+			if (g > ngroups)
+				return false;
+			if (caps[2 * g] != SIZE_MAX)
+				kp_buf_add(b, s.u.s.p + caps[2 * g], caps[2 * g + 1] - caps[2 * g]);
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* regex.replace(s, re, repl[, count]): count < 0 all matches, else the
+ * first `count` (cel-go ext/regex.go). */
 static cel_val fn_replace(cel_ctx *c, cel_val *a, size_t n)
 {
 	if (a[0].kind != CEL_STRING || a[1].kind != CEL_STRING || a[2].kind != CEL_STRING ||
 	    (n == 4 && a[3].kind != CEL_INT))
 		return cel_no_overload(c, "regex.replace");
-	if (n == 4 && a[3].u.i >= 0)
-		return cel_err(c, "unsupported: regex.replace with a count");
+	int64_t limit = n == 4 ? a[3].u.i : -1;
 	bool owned;
 	cel_val e;
 	kp_regex *rx = cel_regex_get(c, a[1], &owned, &e);
 	if (!rx)
 		return e;
+	size_t ngroups = kp_regex_groups(rx);
+	size_t ncaps = 2 * (ngroups + 1);
+	size_t *caps = kp_arena_alloc(c->a, ncaps * sizeof *caps);
+	cel_val s = a[0];
+	kp_buf b;
+	kp_buf_init(&b, c->a);
+	size_t start = 0, copied = 0, prev_end = SIZE_MAX;
+	int64_t done = 0;
+	cel_val result = {.kind = CEL_NULL};
 	kp_error err;
-	size_t len;
-	/* cel-go takes \1 for groups; Go's Expand takes $1 */
-	char *repl = kp_arena_alloc(c->a, a[2].u.s.n * 2 + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < a[2].u.s.n; i++) {
-		char ch = a[2].u.s.p[i];
-		if (ch == '\\' && i + 1 < a[2].u.s.n && a[2].u.s.p[i + 1] >= '0' &&
-		    a[2].u.s.p[i + 1] <= '9') {
-			repl[o++] = '$';
-			repl[o++] = '{';
-			repl[o++] = a[2].u.s.p[++i];
-			repl[o++] = '}';
-			continue;
+	while (start <= s.u.s.n && (limit < 0 || done < limit)) {
+		int r = kp_regex_find(rx, s.u.s.p, s.u.s.n, start, caps, ncaps, c->rx, &err);
+		if (r < 0) {
+			result = cel_err(c, "%s", err.msg);
+			goto out;
 		}
-		if (ch == '$')
-			repl[o++] = '$';
-		repl[o++] = ch;
+		if (r == 0)
+			break;
+		bool empty_after = caps[0] == caps[1] && caps[0] == prev_end;
+		if (!empty_after) {
+			kp_buf_add(&b, s.u.s.p + copied, caps[0] - copied);
+			if (!expand(&b, a[2], s, caps, ngroups)) {
+				result = cel_err(c, "invalid replacement string: '%.*s'",
+						 (int)a[2].u.s.n, a[2].u.s.p);
+				goto out;
+			}
+			copied = caps[1];
+			done++;
+			if (b.len > CEL_MAX_SIZE) {
+				result = cel_err(c, "string of %zu bytes exceeds the size limit", b.len);
+				goto out;
+			}
+		}
+		prev_end = caps[1];
+		start = caps[1] > caps[0] ? caps[1] : caps[1] + 1;
+		while (start < s.u.s.n && ((unsigned char)s.u.s.p[start] & 0xC0) == 0x80)
+			start++;
 	}
-	char *r = kp_regex_replace(rx, a[0].u.s.p, a[0].u.s.n, repl, o, false, c->a,
-				   &len, c->rx, &err);
+	if (copied < s.u.s.n)
+		kp_buf_add(&b, s.u.s.p + copied, s.u.s.n - copied);
+	result = cel_str(kp_buf_str(&b), b.len);
+out:
 	if (owned)
 		kp_regex_free(rx);
-	if (!r)
-		return cel_err(c, "%s", err.msg);
-	return cel_str(r, len);
+	return result;
 }
 
 static cel_val fn_matches(cel_ctx *c, cel_val *a, size_t n)

@@ -312,3 +312,13 @@ Test(cel_limits, hostile_expressions)
 		"error: string of");
 	CEL_ERR("lists.range(100000000)", "error: lists.range(100000000) too large");
 }
+
+Test(cel_regex, replace)
+{
+	CEL_EQ("regex.replace('abc abc', 'b(c)', 'X\\\\1')", "\"aXc aXc\"");
+	CEL_EQ("regex.replace('abc abc', 'b', 'x', 1)", "\"axc abc\"");
+	CEL_EQ("regex.replace('abc', 'b', 'x', 0)", "\"abc\"");
+	CEL_EQ("regex.replace('banana', 'a*', '-')", "\"-b-n-n-\"");
+	CEL_ERR("regex.replace('abc', '(b)', '\\\\2')", "error: invalid replacement string");
+	CEL_ERR("'abc'.matches('(?=a)')", "compile: 1:15: error parsing regexp: invalid or unsupported Perl syntax");
+}
