@@ -138,6 +138,12 @@ cel_val cel_parse_timestamp(cel_ctx *c, const char *s, size_t n);
 cel_val cel_parse_duration(cel_ctx *c, const char *s, size_t n);
 cel_val cel_fmt_timestamp(cel_ctx *c, cel_val ts);
 cel_val cel_fmt_duration(cel_ctx *c, cel_val d);
+/* UTC offset (seconds east) of IANA zone `tz` at Unix time t; false when
+ * the zone is unknown (cel_tz.c). */
+bool cel_tz_offset_named(const char *tz, size_t n, int64_t t, int64_t *off);
+/* Proleptic Gregorian calendar <-> days since 1970-01-01 (cel_time.c). */
+int64_t cel_days_from_civil(int64_t y, unsigned m, unsigned d);
+void cel_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
 /* ------------------------------------------------------------------------
  * AST

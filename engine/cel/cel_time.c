@@ -1,21 +1,18 @@
 /* cel/cel_time.c - timestamps and durations: RFC 3339 parsing and
  * printing (Go time.RFC3339 / RFC3339Nano), Go time.ParseDuration, the
  * getters with time zones (cel-go common/types/timestamp.go).  IANA zones
- * are read from the system tzdata through glibc, under a lock. */
+ * come from the system tzdata (cel_tz.c). */
 #include "cel/cel_int.h"
 #include "k8s/k8s.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
 
 #define NS_PER_S 1000000000LL
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t cel_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -25,7 +22,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void cel_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -95,7 +92,7 @@ cel_val cel_parse_timestamp(cel_ctx *c, const char *s, size_t n)
 		goto bad;
 	if (p != n)
 		goto bad;
-	int64_t sec = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 +
+	int64_t sec = cel_days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 +
 		      h * 3600 + mi * 60 + se - off;
 	return cel_timestamp(c, sec, ns);
 bad:
@@ -109,7 +106,7 @@ cel_val cel_fmt_timestamp(cel_ctx *c, cel_val ts)
 	int64_t rem = ts.u.i - days * 86400;
 	int64_t y;
 	unsigned m, d;
-	civil_from_days(days, &y, &m, &d);
+	cel_civil_from_days(days, &y, &m, &d);
 	char buf[64];
 	int n = snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d",
 			 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
@@ -158,8 +155,6 @@ cel_val cel_fmt_duration(cel_ctx *c, cel_val d)
 
 /* ---- time zones ---- */
 
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* Offset in seconds east of UTC of zone `tz` at Unix time t; false when
  * the zone is unknown. */
 static bool tz_offset(const char *tz, size_t n, int64_t t, int64_t *off)
@@ -182,40 +177,7 @@ static bool tz_offset(const char *tz, size_t n, int64_t t, int64_t *off)
 		*off = sign * (h * 3600 + m * 60);
 		return true;
 	}
-	if (n == 0 || n > 200)
-		return false;
-	char name[256];
-	memcpy(name, tz, n);
-	name[n] = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(isalnum((unsigned char)name[i]) || strchr("/_+-", name[i])) ||
-		    (name[i] == '.'))
-			return false;
-	if (strstr(name, "..") || name[0] == '/')
-		return false;
-	char path[512];
-	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
-	if (access(path, R_OK) != 0)
-		return false;
-	pthread_mutex_lock(&tz_lock);
-	char *old = getenv("TZ");
-	char *saved = old ? strdup(old) : NULL;
-	setenv("TZ", name, 1);
-	tzset();
-	time_t tt = (time_t)t;
-	struct tm tm;
-	bool ok = localtime_r(&tt, &tm) != NULL;
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else
-		unsetenv("TZ");
-	tzset();
-	pthread_mutex_unlock(&tz_lock);
-	if (!ok)
-		return false;
-	*off = tm.tm_gmtoff;
-	return true;
+	return cel_tz_offset_named(tz, n, t, off);
 }
 
 typedef struct civil {
@@ -229,12 +191,12 @@ static void to_civil(int64_t t, civil *cv)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t rem = t - days * 86400;
-	civil_from_days(days, &cv->year, &cv->month, &cv->day);
+	cel_civil_from_days(days, &cv->year, &cv->month, &cv->day);
 	cv->hour = (int)(rem / 3600);
 	cv->min = (int)(rem / 60 % 60);
 	cv->sec = (int)(rem % 60);
 	cv->wday = (int)(((days % 7) + 11) % 7);   /* 1970-01-01 was a Thursday */
-	cv->yday = (int)(days - days_from_civil(cv->year, 1, 1));
+	cv->yday = (int)(days - cel_days_from_civil(cv->year, 1, 1));
 }
 
 typedef enum getter {

@@ -322,3 +322,12 @@ Test(cel_regex, replace)
 	CEL_ERR("regex.replace('abc', '(b)', '\\\\2')", "error: invalid replacement string");
 	CEL_ERR("'abc'.matches('(?=a)')", "compile: 1:15: error parsing regexp: invalid or unsupported Perl syntax");
 }
+
+Test(cel_time, zones_beyond_2037_follow_the_footer_rule)
+{
+	/* the tz files list transitions up to 2037, their POSIX rule after */
+	CEL_EQ("timestamp('2040-07-01T12:00:00Z').getHours('Europe/Paris')", "14");
+	CEL_EQ("timestamp('2040-01-01T12:00:00Z').getHours('Europe/Paris')", "13");
+	CEL_EQ("timestamp('2045-01-15T03:00:00Z').getHours('America/Sao_Paulo')", "0");
+	CEL_EQ("timestamp('2040-07-01T12:00:00Z').getMinutes('America/St_Johns')", "30");
+}
