@@ -6,7 +6,7 @@
  * leftmost-first matching, UTF-8 text.  We translate to PCRE2 (8-bit, UTF)
  * and reject what RE2 rejects (backreferences, lookaround, atomic and
  * possessive forms, \Z, conditionals, recursion, ...), with the byte offset
- * of the offending character.  Matching runs under match and depth limits,
+ * of the offending character.  Matching runs under step and memory limits,
  * so a hostile pattern cannot take unbounded time.
  *
  * Thread-safety: a compiled kp_regex is read-only and may be shared by
@@ -15,9 +15,10 @@
  *
  * Subjects: invalid UTF-8 is matched as Go does, each bad byte as U+FFFD
  * (offsets stay those of the original bytes).  Every call checks the
- * subject's UTF-8 once (linear).  Limits: match limit 10,000,000
- * backtracking steps and 128 MiB of backtracking memory per call; past
- * them a call fails with KP_E_LIMIT, where Go (linear time) would answer.
+ * subject's UTF-8 once (linear).  Limits: 10,000,000 backtracking steps
+ * and 128 MiB of backtracking memory per match, and 1 s of CPU time for
+ * the many matches of one kp_regex_find_all / kp_regex_replace; past them
+ * a call fails with KP_E_LIMIT, where Go (linear time) would answer.
  *
  * Known differences from Go, all on exotic input: \p{...} uses PCRE2
  * 10.42's Unicode 14 tables (Go: 15; \p{Kawi} and \p{Nag_Mundari} are
@@ -57,10 +58,12 @@ void kp_regex_scratch_free(kp_regex_scratch *s);
 int kp_regex_search(const kp_regex *re, const char *s, size_t len,
 		    kp_regex_scratch *scratch, kp_error *err);
 
-/* Leftmost-first match at or after byte `start`: 1 found, with caps[2k],
- * caps[2k+1] the byte offsets of group k (k = 0 the whole match, SIZE_MAX
- * both for a group that did not take part), for k < ncaps/2; 0 none; -1
- * limit (err). */
+/* Leftmost-first match at or after byte `start` (as in Go, the text
+ * before it still counts for \b and (?m)^, and ^ matches only at 0):
+ * 1 found, with caps[2k], caps[2k+1] the byte offsets of group k (k = 0
+ * the whole match, SIZE_MAX both for a group that did not take part), for
+ * k < ncaps/2; 0 none (also for start > len); -1 limit (err).  A `start`
+ * inside a UTF-8 character is moved to the next character. */
 int kp_regex_find(const kp_regex *re, const char *s, size_t len, size_t start,
 		  size_t *caps, size_t ncaps, kp_regex_scratch *scratch,
 		  kp_error *err);
@@ -71,16 +74,17 @@ int kp_regex_find(const kp_regex *re, const char *s, size_t len, size_t start,
  * after a previous match; the search moves on one character).  cb returns
  * nonzero to stop.  Returns the number of matches delivered, or -1 (limit,
  * err).  Prefer this to a loop of kp_regex_find: the subject's UTF-8 is
- * checked once.  Offsets in `start` of kp_regex_find that fall inside a
- * character are moved to the next character. */
+ * checked once.  cb may be NULL (count only). */
 long kp_regex_find_all(const kp_regex *re, const char *s, size_t len, size_t n,
 		       int (*cb)(void *ud, const size_t *caps, size_t ncaps),
 		       void *ud, kp_regex_scratch *scratch, kp_error *err);
 
 /* Go's ReplaceAllString (literal = false: `$1`, `${1}`, `$name`, `${name}`
  * expanded as regexp.Expand does, `$$` a dollar) or ReplaceAllLiteralString
- * (literal = true).  The result is arena-allocated, NUL-terminated, its
- * length in *out_len.  NULL with err on the match limit. */
+ * (literal = true), with Go's rules for empty matches ("abc" with `x*`
+ * and "-" gives "-a-b-c-").  The result is arena-allocated (only it: the
+ * work buffer is not), NUL-terminated, its length in *out_len (may be
+ * NULL).  NULL with err (KP_E_LIMIT) on the limits. */
 char *kp_regex_replace(const kp_regex *re, const char *s, size_t len,
 		       const char *repl, size_t rlen, bool literal,
 		       kp_arena *a, size_t *out_len, kp_regex_scratch *scratch,
