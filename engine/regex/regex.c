@@ -19,6 +19,7 @@
 struct kp_regex {
 	pcre2_code *code;
 	pcre2_match_context *mctx;
+	bool jit;
 	kp_re_prog prog;
 };
 
@@ -80,6 +81,9 @@ kp_regex *kp_regex_compile(const char *pat, size_t len, kp_error *err)
 	}
 	pcre2_set_match_limit(re->mctx, KP_RE_MATCH_LIMIT);
 	pcre2_set_heap_limit(re->mctx, KP_RE_HEAP_LIMIT_KIB);
+	/* machine code when the library has a JIT (several times faster); the
+	 * interpreter stays the fallback */
+	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	return re;
 }
 
@@ -296,6 +300,12 @@ int kp_re_exec(const kp_regex *re, kp_re_subject *sub, size_t start,
 		start++;
 	int rc = pcre2_match(re->code, (PCRE2_SPTR)sub->s, sub->len, start,
 			     PCRE2_NO_UTF_CHECK, sc->md, re->mctx);
+	/* The JIT's stack (32 KiB) is small, and it skips some of the
+	 * interpreter's shortcuts (a required character looked for first): on
+	 * its limits the interpreter decides, under its own. */
+	if (re->jit && (rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_MATCHLIMIT))
+		rc = pcre2_match(re->code, (PCRE2_SPTR)sub->s, sub->len, start,
+				 PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, sc->md, re->mctx);
 	if (rc > 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)

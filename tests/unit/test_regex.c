@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "regex/regex.h"
@@ -608,4 +609,38 @@ Test(regex, loops_share_a_cpu_budget)
 	kp_arena_free(a);
 	kp_regex_free(re);
 	free(s);
+}
+
+typedef struct {
+	const kp_regex *re;
+	long found;
+} thread_job;
+
+static void *thread_run(void *arg)
+{
+	thread_job *j = arg;
+	kp_regex_scratch *sc = kp_regex_scratch_new();
+	const char *text = "a=1 bb=22 ccc=333 \xFF dddd=4444";
+	kp_error e;
+	j->found = 0;
+	for (int i = 0; i < 500; i++)
+		j->found += kp_regex_find_all(j->re, text, strlen(text), SIZE_MAX, NULL, NULL, sc, &e);
+	kp_regex_scratch_free(sc);
+	return NULL;
+}
+
+Test(regex, threads_share_one_compiled_regex)
+{
+	kp_regex *re = rx("(\\w+)=(\\d+)");
+	pthread_t th[4];
+	thread_job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i].re = re;
+		cr_assert_eq(pthread_create(&th[i], NULL, thread_run, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(jobs[i].found, 500 * 4);
+	}
+	kp_regex_free(re);
 }
