@@ -644,3 +644,34 @@ Test(regex, threads_share_one_compiled_regex)
 	}
 	kp_regex_free(re);
 }
+
+Test(regex, unicode_case_folding)
+{
+	cr_assert(m("(?i)^\xCF\x83+$", "\xCE\xA3\xCF\x82\xCF\x83"));  /* σ: Σ ς σ */
+	cr_assert(m("(?i)^s$", "\xC5\xBF"));                       /* ſ folds to s */
+	cr_assert(m("(?i)^\\x{212A}$", "k"));                      /* Kelvin sign */
+	cr_assert(m("(?i)^[\\x{1C4}]$", "\xC7\x85"));             /* Ǆ ǅ ǆ */
+	cr_assert_not(m("^\xCF\x83$", "\xCE\xA3"));
+	cr_assert(m("(?i)^\\Q\xC3\xA9t\xC3\xA9\\E$", "\xC3\x89T\xC3\x89"));
+}
+
+Test(regex, find_start_offsets)
+{
+	kp_regex *re = rx("\\b\\w");
+	size_t caps[2];
+	kp_error e;
+	/* \b sees the text before start: "ab" from 1 has no word start */
+	cr_assert_eq(kp_regex_find(re, "ab cd", 5, 1, caps, 2, NULL, &e), 1);
+	cr_assert_eq(caps[0], 3);
+	cr_assert_eq(kp_regex_find(re, "ab cd", 5, 6, caps, 2, NULL, &e), 0);
+	kp_regex_free(re);
+	re = rx(".");
+	/* a start inside é moves to the next character */
+	cr_assert_eq(kp_regex_find(re, "\xC3\xA9x", 3, 1, caps, 2, NULL, &e), 1);
+	cr_assert_eq(caps[0], 2);
+	kp_regex_free(re);
+	re = rx("(?m)^x");
+	cr_assert_eq(kp_regex_find(re, "ax\nx", 4, 1, caps, 2, NULL, &e), 1);
+	cr_assert_eq(caps[0], 3);
+	kp_regex_free(re);
+}
