@@ -15,6 +15,9 @@
 #define KP_RE_HEAP_LIMIT_KIB (128u * 1024u)
 #define KP_RE_NEST_LIMIT 1100u /* Go allows 1000 levels; we add wrappers */
 #define KP_RE_LOOP_CPU_SECONDS 1.0 /* budget of one FindAll / ReplaceAll */
+#ifndef CLOCK_MONOTONIC_COARSE /* Linux's cheap clock */
+#define CLOCK_MONOTONIC_COARSE CLOCK_MONOTONIC
+#endif
 
 struct kp_regex {
 	pcre2_code *code;
