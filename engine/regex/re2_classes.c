@@ -19,9 +19,9 @@ static void emit_range(kp_re2_parser *t, uint32_t lo, uint32_t hi)
 		return;
 	}
 	if (lo == hi)
-		kp_ab_printf(&t->out, "\\x{%x}", (unsigned)lo);
+		kp_buf_printf(&t->out, "\\x{%x}", (unsigned)lo);
 	else
-		kp_ab_printf(&t->out, "\\x{%x}-\\x{%x}", (unsigned)lo, (unsigned)hi);
+		kp_buf_printf(&t->out, "\\x{%x}-\\x{%x}", (unsigned)lo, (unsigned)hi);
 }
 
 /* Go's Perl and POSIX groups: ASCII range pairs. */
@@ -171,11 +171,11 @@ static void emit_prop(kp_re2_parser *t, const unsigned char *name, size_t n, boo
 	}
 	if ((t->flags & F_FOLD) && n == 2 && name[0] == 'L' &&
 	    (name[1] == 'u' || name[1] == 'l' || name[1] == 't')) {
-		kp_ab_printf(&t->out, "%s{L&}", p);
+		kp_buf_printf(&t->out, "%s{L&}", p);
 		return;
 	}
-	kp_ab_printf(&t->out, "%s{", p);
-	kp_ab_add(&t->out, (const char *)name, n);
+	kp_buf_printf(&t->out, "%s{", p);
+	kp_buf_add(&t->out, (const char *)name, n);
 	kp_re2_out(t, "}");
 }
 

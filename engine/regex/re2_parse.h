@@ -48,7 +48,7 @@ typedef struct kp_re2_parser {
 	const unsigned char *pat;
 	size_t len;
 	kp_error *err;
-	kp_abuf out;
+	kp_buf out;
 	unsigned flags;
 	bool pcre_fold;
 

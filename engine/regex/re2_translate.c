@@ -150,7 +150,7 @@ int32_t kp_re2_next(kp_re2_parser *t, size_t *pos)
 
 void kp_re2_out(kp_re2_parser *t, const char *s)
 {
-	kp_ab_str(&t->out, s);
+	kp_buf_puts(&t->out, s);
 }
 
 /* Emit (?i) / (?-i) so that PCRE2's caseless state is Go's FoldCase. */
@@ -257,14 +257,14 @@ static void emit_literal(kp_re2_parser *t, uint32_t r)
 	kp_re2_atom_begin(t, false);
 	t->atom_lit = true;
 	if (r < 0x80 && ((r | 0x20) - 'a' < 26 || r - '0' < 10))
-		kp_ab_add(&t->out, (char[]){(char)r}, 1);
+		kp_buf_add(&t->out, (char[]){(char)r}, 1);
 	else if (r > 0x20 && r < 0x7F)
-		kp_ab_add(&t->out, (char[]){'\\', (char)r}, 2);
+		kp_buf_add(&t->out, (char[]){'\\', (char)r}, 2);
 	else if (r < 0x80)
-		kp_ab_printf(&t->out, "\\x{%x}", (unsigned)r);
+		kp_buf_printf(&t->out, "\\x{%x}", (unsigned)r);
 	else {
 		unsigned char u[4];
-		kp_ab_add(&t->out, (const char *)u, kp_re_encode(r, u));
+		kp_buf_add(&t->out, (const char *)u, kp_re_encode(r, u));
 	}
 }
 
@@ -450,19 +450,19 @@ static int apply_repeat(kp_re2_parser *t, size_t op, size_t *pos, bool brace, lo
 	}
 	if (t->atom_rep || t->atom_assert) {
 		size_t n = t->out.len - t->atom_start;
-		kp_ab_add(&t->out, "...", 3);
-		memmove(t->out.s + t->atom_start + 3, t->out.s + t->atom_start, n);
-		memcpy(t->out.s + t->atom_start, "(?:", 3);
+		kp_buf_add(&t->out, "...", 3);
+		memmove(t->out.data + t->atom_start + 3, t->out.data + t->atom_start, n);
+		memcpy(t->out.data + t->atom_start, "(?:", 3);
 		kp_re2_out(t, ")");
 	}
 	if (!brace) {
-		kp_ab_add(&t->out, (const char *)t->pat + op, 1);
+		kp_buf_add(&t->out, (const char *)t->pat + op, 1);
 	} else if (max == min) {
-		kp_ab_printf(&t->out, "{%ld}", min);
+		kp_buf_printf(&t->out, "{%ld}", min);
 	} else if (max < 0) {
-		kp_ab_printf(&t->out, "{%ld,}", min);
+		kp_buf_printf(&t->out, "{%ld,}", min);
 	} else {
-		kp_ab_printf(&t->out, "{%ld,%ld}", min, max);
+		kp_buf_printf(&t->out, "{%ld,%ld}", min, max);
 	}
 	if (lazy)
 		kp_re2_out(t, "?");
@@ -764,11 +764,12 @@ int kp_re_translate(const char *pat, size_t len, kp_re_prog *out, kp_error *err)
 		.last_repeat = NO_POS,
 		.lvl = {.prod = 1},
 	};
-	kp_ab_init(&t.out, arena);
+	kp_buf_init(&t.out, arena);
 	int rc = translate(&t);
 	if (rc == 0) {
 		out->arena = arena;
-		out->pcre = t.out.s;
+		kp_buf_str(&t.out);   /* NUL-terminates, also when empty */
+		out->pcre = t.out.data;
 		out->pcre_len = t.out.len;
 		out->ngroups = t.ncap;
 		out->names = kp_arena_alloc(arena, (t.ncap + 1) * sizeof *out->names);

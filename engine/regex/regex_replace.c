@@ -108,14 +108,14 @@ static tpl_part *tpl_parse(const char *t, size_t len, size_t *nparts)
 /* Go's expand() for one match (ov: subject offsets). */
 static void tpl_expand(const kp_regex *re, const tpl_part *parts, size_t nparts,
 		       const kp_re_subject *sub, const char *orig, const size_t *ov,
-		       kp_abuf *out)
+		       kp_buf *out)
 {
 	size_t groups = kp_regex_groups(re);
 	for (size_t i = 0; i < nparts; i++) {
 		const tpl_part *p = &parts[i];
 		size_t g = SIZE_MAX;
 		if (p->kind == TPL_TEXT) {
-			kp_ab_add(out, p->s, p->n);
+			kp_buf_add(out, p->s, p->n);
 			continue;
 		}
 		if (p->kind == TPL_NUM) {
@@ -132,7 +132,7 @@ static void tpl_expand(const kp_regex *re, const tpl_part *parts, size_t nparts,
 		}
 		if (g != SIZE_MAX) {
 			size_t a = kp_re_to_orig(sub, ov[2 * g]), b = kp_re_to_orig(sub, ov[2 * g + 1]);
-			kp_ab_add(out, orig + a, b - a);
+			kp_buf_add(out, orig + a, b - a);
 		}
 	}
 }
@@ -153,8 +153,8 @@ char *kp_regex_replace(const kp_regex *re, const char *s, size_t len,
 	tpl_part *parts = literal ? NULL : tpl_parse(repl, rlen, &nparts);
 	/* built in a scratch arena: only the result goes to the caller's */
 	kp_arena *tmp = kp_arena_new();
-	kp_abuf out;
-	kp_ab_init(&out, tmp);
+	kp_buf out;
+	kp_buf_init(&out, tmp);
 	bool failed = false;
 	/* Go's replaceAll, in subject offsets */
 	size_t last_end = 0, search = 0;
@@ -169,11 +169,11 @@ char *kp_regex_replace(const kp_regex *re, const char *s, size_t len,
 		const size_t *ov = kp_re_ovector(sc);
 		size_t m0 = ov[0], m1 = ov[1];
 		size_t o_last = kp_re_to_orig(&sub, last_end), o0 = kp_re_to_orig(&sub, m0);
-		kp_ab_add(&out, s + o_last, o0 - o_last);
+		kp_buf_add(&out, s + o_last, o0 - o_last);
 		/* no replacement for an empty match right after a match */
 		if (m1 > last_end || m0 == 0) {
 			if (literal)
-				kp_ab_add(&out, repl, rlen);
+				kp_buf_add(&out, repl, rlen);
 			else
 				tpl_expand(re, parts, nparts, &sub, s, ov, &out);
 		}
@@ -190,8 +190,8 @@ char *kp_regex_replace(const kp_regex *re, const char *s, size_t len,
 	char *res = NULL;
 	if (!failed) {
 		size_t o_last = kp_re_to_orig(&sub, last_end);
-		kp_ab_add(&out, s + o_last, len - o_last);
-		res = kp_arena_strndup(a, out.s, out.len);
+		kp_buf_add(&out, s + o_last, len - o_last);
+		res = kp_arena_strndup(a, kp_buf_str(&out), out.len);
 		if (out_len)
 			*out_len = out.len;
 	}
