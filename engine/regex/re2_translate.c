@@ -478,12 +478,7 @@ static void push_group(kp_re2_parser *t, size_t pat_open, unsigned saved_flags, 
 		       const char *open)
 {
 	atom_commit(t);
-	if (t->ngroups == t->capgroups) {
-		t->capgroups = t->capgroups ? t->capgroups * 2 : 8;
-		t->groups = realloc(t->groups, t->capgroups * sizeof *t->groups);
-		if (!t->groups)
-			abort();
-	}
+	t->groups = kp_xgrow(t->groups, &t->capgroups, t->ngroups + 1, sizeof *t->groups);
 	t->groups[t->ngroups++] = (kp_re2_group){
 		.flags = saved_flags,
 		.pcre_fold = t->pcre_fold,
@@ -498,12 +493,7 @@ static void push_group(kp_re2_parser *t, size_t pat_open, unsigned saved_flags, 
 
 static void add_capture(kp_re2_parser *t, size_t name_off, size_t name_len)
 {
-	if (t->ncap == t->capnames) {
-		t->capnames = t->capnames ? 2 * t->capnames : 8;
-		t->names = realloc(t->names, t->capnames * sizeof *t->names);
-		if (!t->names)
-			abort();
-	}
+	t->names = kp_xgrow(t->names, &t->capnames, t->ncap + 1, sizeof *t->names);
 	t->names[t->ncap][0] = name_len ? name_off + 1 : 0;
 	t->names[t->ncap][1] = name_len;
 	t->ncap++;

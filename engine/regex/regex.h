@@ -52,6 +52,17 @@ const char *kp_regex_pcre_source(const kp_regex *re);
 /* Scratch memory for matching (PCRE2 match data), one per thread. */
 kp_regex_scratch *kp_regex_scratch_new(void);
 void kp_regex_scratch_free(kp_regex_scratch *s);
+/* PCRE2 match and depth limits for every match made with this scratch
+ * (0: the defaults, 10,000,000 steps and no depth limit; the 128 MiB of
+ * backtracking memory stays).  The JIT, when used, obeys the match limit;
+ * where it stops, the interpreter decides under both. */
+void kp_regex_scratch_set_limits(kp_regex_scratch *s, uint32_t match_limit,
+				 uint32_t depth_limit);
+/* The scratch of an evaluation context (kp_eval_ctx->re): made on first
+ * use, under the context's regex_match_limit and regex_depth_limit, and
+ * freed with the context.  NULL for a NULL ctx (callers then pass NULL on:
+ * a scratch per call). */
+kp_regex_scratch *kp_regex_ctx_scratch(kp_eval_ctx *ctx);
 
 /* Go's MatchString: 1 a match anywhere in s, 0 none, -1 the match limit
  * was reached (err KP_E_LIMIT).  `scratch` may be NULL. */

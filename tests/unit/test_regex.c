@@ -675,3 +675,24 @@ Test(regex, find_start_offsets)
 	cr_assert_eq(caps[0], 3);
 	kp_regex_free(re);
 }
+
+Test(regex, eval_context_scratch_and_limits)
+{
+	kp_eval_limits lim = {.regex_match_limit = 1000};
+	kp_eval_ctx *ctx = kp_eval_ctx_new(&lim);
+	kp_regex_scratch *sc = kp_regex_ctx_scratch(ctx);
+	cr_assert_not_null(sc);
+	cr_assert_eq(kp_regex_ctx_scratch(ctx), sc);   /* made once */
+	cr_assert_null(kp_regex_ctx_scratch(NULL));
+	kp_regex *re = rx("(a+)+$");
+	const char *s = "aaaaaaaaaaaaaaaab";
+	kp_error e;
+	kp_error_clear(&e);
+	/* the context's small limit stops what the default answers */
+	cr_assert_eq(kp_regex_search(re, s, strlen(s), sc, &e), -1);
+	cr_assert_eq(e.code, KP_E_LIMIT);
+	cr_assert_eq(kp_regex_search(re, s, strlen(s), NULL, &e), 0);
+	cr_assert_eq(kp_regex_search(re, "xaa", 3, sc, &e), 1);
+	kp_regex_free(re);
+	kp_eval_ctx_free(ctx);   /* frees the scratch */
+}
