@@ -22,8 +22,13 @@
  *
  * Known differences from Go, all on exotic input: \p{...} uses PCRE2
  * 10.42's Unicode 14 tables (Go: 15; \p{Kawi} and \p{Nag_Mundari} are
- * rejected as unsupported), and under (?i) \p{Lu}, \p{Ll} and \p{Lt}
- * match every cased letter (\p{L&}), where Go adds only case variants.
+ * rejected as unsupported); under (?i) \p{Lu}, \p{Ll} and \p{Lt} match
+ * every cased letter (\p{L&}), where Go adds only case variants, and
+ * \p{Greek} etc. do not gain Go's few fold-only extras (U+00B5, U+0345);
+ * Go's limit on runes in classes (about 26,000 \pL) is not checked (PCRE2's
+ * own size limit answers "expression too large" earlier or later), and
+ * non-capturing groups nested past ~1,100 levels (Go: unlimited, they add
+ * no tree height) are too large for PCRE2.
  */
 #ifndef KP_REGEX_H
 #define KP_REGEX_H
