@@ -100,3 +100,21 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 	}
 	return c.status;
 }
+
+kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro)
+{
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(path, ro, &e);
+	if (!r) {
+		kp_cli_diag(stderr, "error", &e);
+		return NULL;
+	}
+	kp_doc *d = NULL;
+	int rc = kp_reader_next(r, &d, &e);
+	if (rc < 0)
+		kp_cli_diag(stderr, "error", &e);
+	else if (rc == 0)
+		fprintf(stderr, "kpolicy: error: %s: no document\n", path);
+	kp_reader_close(r);
+	return rc == 1 ? d : NULL;
+}

@@ -28,4 +28,9 @@ void kp_cli_warn(void *ud, const kp_error *w);
 int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, FILE *diag);
 
+/* The first document of `path` ("-" for stdin), or NULL after printing why
+ * (unreadable, syntax error, no document) to stderr.  Free with
+ * kp_doc_free. */
+kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro);
+
 #endif

@@ -552,6 +552,54 @@ KP_API const char *kp_policy_rule_base(const kp_policy *p, size_t i);
 KP_API bool kp_policy_audit(const kp_policy *p, const char *ns);
 /* ---- end of report metadata ---- */
 
+/* ------------------------------------------------------------------------
+ * JMESPath (engine/jmespath; section of branch jmespath)
+ *
+ * Kyverno's expression language, compiled once and evaluated many times
+ * (`kpolicy jp`).  Two dialects:
+ *   KP_JMESPATH_PLAIN    the JMESPath specification;
+ *   KP_JMESPATH_KYVERNO  as Kyverno runs it (kyverno/go-jmespath): a key
+ *                        missing from an object is an error ("Unknown key
+ *                        \"x\" in path") unless ||, &&, !, a comparison, a
+ *                        function argument, a pipe, a projection or a
+ *                        multiselect turns it into null; to_string writes
+ *                        Go's encoding/json; Kyverno's functions are known.
+ * ---------------------------------------------------------------------- */
+typedef struct kp_jmespath kp_jmespath;
+
+enum { KP_JMESPATH_PLAIN = 1, KP_JMESPATH_KYVERNO = 2 };
+
+/* Compile `expr` (NUL-terminated).  NULL on error: err->code KP_E_EXPR,
+ * err->col and err->expr_col the 1-based column in expr, err->msg
+ * "syntax error at column N: ..." (or unknown-function, invalid-arity).
+ * Free with kp_jmespath_free. */
+KP_API kp_jmespath *kp_jmespath_compile(const char *expr, int mode, kp_error *err);
+KP_API void kp_jmespath_free(kp_jmespath *e);
+
+/* Evaluate e against `data` (NULL means null).  The result is owned by e and
+ * valid until the next kp_jmespath_eval on e or kp_jmespath_free (it may
+ * also point into data); NULL on an error (err->msg begins with the
+ * spec's kind: "invalid-type error ...", or Kyverno's wording).  One
+ * thread at a time per handle. */
+KP_API const kp_value *kp_jmespath_eval(kp_jmespath *e, const kp_value *data, kp_error *err);
+
+/* JSON text of v: `indent` spaces per level (0: compact); `go`: as Go's
+ * encoding/json (sorted keys, <, >, & escaped), as Kyverno prints.
+ * Returns a malloc'd string for free(). */
+KP_API char *kp_jmespath_json(const kp_value *v, int indent, bool go);
+
+/* The syntax tree of e as go-jmespath's PrettyPrint (`kyverno jp parse`).
+ * malloc'd, for free(). */
+KP_API char *kp_jmespath_ast(const kp_jmespath *e);
+
+/* Calls fn for every function known in `mode`, sorted by signature:
+ * name, signature ("join(string, array[string]) string") and a one-line
+ * note (may be ""). */
+KP_API void kp_jmespath_functions(int mode,
+				  void (*fn)(void *ud, const char *name, const char *signature,
+					     const char *note),
+				  void *ud);
+
 #ifdef __cplusplus
 }
 #endif
