@@ -543,24 +543,66 @@ static size_t utf8_len(const unsigned char *p, size_t rest)
 	return n;
 }
 
-/* libfyaml 0.7.12 never returns from a directive line (`%` at column 0,
- * or after a byte-order mark) that holds invalid UTF-8; and after its
- * error "cannot use tab for indentation of block entry" (a `-`, `?` or `:`
- * indicator, blanks with a tab, then `?`, `:` or a `-` entry; not a block
- * scalar's `|` or `>`, which libfyaml reads fine: YAML suite J3BT)
- * fy_parser_destroy may crash (both found by tests/fuzz/fuzz_load_libfyaml).
- * Such chunks are rejected before libfyaml sees them: invalid UTF-8 as
- * libyaml rejects it, the tab with libfyaml's own message and position.
- * The tab test is textual, so it also fires inside quoted scalars and
- * comments, where such a tab is rare.  Returns the offset of the problem
- * or (size_t)-1, with *msg. */
+/* A blank, a line break or the end of the chunk at u[i], as libfyaml's
+ * fy_is_blankz_at_offset sees it (NEL, LS and PS break lines in YAML 1.1). */
+static bool blankz_at(const unsigned char *u, size_t len, size_t i)
+{
+	if (i >= len)
+		return true;
+	unsigned char c = u[i];
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0 ||
+	       (c == 0xC2 && i + 1 < len && u[i + 1] == 0x85) ||
+	       (c == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9));
+}
+
+/* If u[i] is a `:` followed by blanks that hold a tab and then `?`, `:`,
+ * `|`, `>` or a `-` entry, the offset of that first tab, else (size_t)-1. */
+static size_t tab_before_block_indicator(const unsigned char *u, size_t len, size_t i)
+{
+	if (u[i] != ':')
+		return (size_t)-1;
+	size_t j = i + 1, tab = (size_t)-1;
+	for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
+		if (u[j] == '\t' && tab == (size_t)-1)
+			tab = j;
+	if (tab == (size_t)-1 || j >= len)
+		return (size_t)-1;
+	bool indicator = u[j] == '?' || u[j] == ':' || u[j] == '|' || u[j] == '>' ||
+			 (u[j] == '-' && blankz_at(u, len, j + 1));
+	return indicator ? tab : (size_t)-1;
+}
+
+/* Two libfyaml 0.7.12 bugs end the whole run, so the chunks that reach
+ * them are rejected before libfyaml sees them (both first found by
+ * tests/fuzz/fuzz_load_libfyaml):
+ *   - it never returns from a directive line (`%` at column 0, or after a
+ *     byte-order mark) that holds invalid UTF-8: rejected as libyaml
+ *     rejects it;
+ *   - fy_fetch_value frees a simple-key record twice, and fy_parser_destroy
+ *     then crashes (fixed in libfyaml 0.8, "Fix double free in case of a bad
+ *     key"), when at a block `:` value indicator, a `?` complex key being
+ *     open and a simple key having started on the `:`'s line, the blanks
+ *     after the `:` hold a tab and end at `?`, `:`, `|`, `>` or a `-` entry
+ *     (its check "cannot use tab for indentation of block entry").
+ *     Rejected with that message, at that tab.
+ * The second test is textual and a superset: any `?` followed by a blank
+ * earlier in the chunk counts as an open complex key and any non-blank
+ * byte before the `:` on its line as a key; quoted and block scalars and
+ * comments are not told apart.  A tab after a `:` without any `?` before
+ * it passes, as libfyaml reads it fine (YAML suite J3BT), and so does
+ * `?`/`-` followed by a tab: libfyaml's own error there is safe.
+ * Returns the offset of the problem or (size_t)-1, with *msg. */
 static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 {
 	const unsigned char *u = (const unsigned char *)buf;
+	bool complex_key = false;
 	for (size_t line = 0; line < len;) {
 		size_t i = line;
-		if (len - i >= 3 && memcmp(u + i, "\xEF\xBB\xBF", 3) == 0)
+		bool key = false; /* a non-blank before u[i] on this line */
+		if (len - i >= 3 && memcmp(u + i, "\xEF\xBB\xBF", 3) == 0) {
 			i += 3; /* a byte-order mark does not hide a directive */
+			key = true; /* nor, mid-chunk, a key (the superset side) */
+		}
 		bool directive = i < len && u[i] == '%';
 		while (i < len && u[i] != '\n' && u[i] != '\r') {
 			size_t n = directive ? utf8_len(u + i, len - i) : 1;
@@ -568,21 +610,14 @@ static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 				*msg = "invalid UTF-8 in a directive line";
 				return i;
 			}
-			bool indicator = u[i] == ':' || ((u[i] == '-' || u[i] == '?') &&
-					 (i == line || u[i - 1] == ' ' || u[i - 1] == '\t'));
-			if (!directive && indicator && i + 1 < len && (u[i + 1] == ' ' || u[i + 1] == '\t')) {
-				size_t j = i + 1, tab = (size_t)-1;
-				for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
-					if (u[j] == '\t' && tab == (size_t)-1)
-						tab = j;
-				bool entry = j < len && (u[j] == '?' || u[j] == ':' ||
-					     (u[j] == '-' && (j + 1 == len || u[j + 1] == ' ' || u[j + 1] == '\t' ||
-							      u[j + 1] == '\n' || u[j + 1] == '\r')));
-				if (tab != (size_t)-1 && entry) {
-					*msg = "cannot use tab for indentation of block entry";
-					return tab;
-				}
+			if (u[i] == '?' && blankz_at(u, len, i + 1))
+				complex_key = true;
+			size_t tab = complex_key && key ? tab_before_block_indicator(u, len, i) : (size_t)-1;
+			if (tab != (size_t)-1) {
+				*msg = "cannot use tab for indentation of block entry";
+				return tab;
 			}
+			key = key || (u[i] != ' ' && u[i] != '\t');
 			i += n;
 		}
 		line = i + 1;
