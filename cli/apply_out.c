@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static void text_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,
+static void text_row(kp_buf *out, const kp_res_id *id, const kp_result *r,
 		     size_t index, int *header_done)
 {
 	/* kyverno prints failures (and, here, errors such as unsupported
@@ -11,59 +11,59 @@ static void text_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,
 	if (r->status != KP_STATUS_FAIL && r->status != KP_STATUS_ERROR)
 		return;
 	if (!*header_done) {
-		kp_sb_puts(out, "\npolicy ");
-		kp_sb_puts(out, r->policy);
-		kp_sb_puts(out, " -> resource ");
-		kp_sb_puts(out, id->namespace);
-		kp_sb_puts(out, "/");
-		kp_sb_puts(out, id->kind);
-		kp_sb_puts(out, "/");
-		kp_sb_puts(out, id->name);
-		kp_sb_puts(out, " failed: \n");
+		kp_buf_puts(out, "\npolicy ");
+		kp_buf_puts(out, r->policy);
+		kp_buf_puts(out, " -> resource ");
+		kp_buf_puts(out, id->namespace);
+		kp_buf_puts(out, "/");
+		kp_buf_puts(out, id->kind);
+		kp_buf_puts(out, "/");
+		kp_buf_puts(out, id->name);
+		kp_buf_puts(out, " failed: \n");
 		*header_done = 1;
 	}
-	kp_sb_printf(out, "%zu. ", index);
-	kp_sb_puts(out, r->rule);
-	kp_sb_puts(out, ": ");
-	kp_sb_puts(out, r->message);
-	kp_sb_puts(out, " \n");
+	kp_buf_printf(out, "%zu. ", index);
+	kp_buf_puts(out, r->rule);
+	kp_buf_puts(out, ": ");
+	kp_buf_puts(out, r->message);
+	kp_buf_puts(out, " \n");
 }
 
-static void json_row(kp_strbuf *out, const kp_res_id *id, const kp_result *r,
+static void json_row(kp_buf *out, const kp_res_id *id, const kp_result *r,
 		     size_t rows_before)
 {
 	if (rows_before)
-		kp_sb_puts(out, ",\n");
-	kp_sb_puts(out, "{\"policy\": ");
+		kp_buf_puts(out, ",\n");
+	kp_buf_puts(out, "{\"policy\": ");
 	if (r->policy_namespace) {
-		kp_strbuf pn = {0};
-		kp_sb_printf(&pn, "%s/%s", r->policy_namespace, r->policy);
-		kp_sb_json_str(out, pn.data, pn.len);
-		kp_sb_free(&pn);
+		kp_buf pn = {0};
+		kp_buf_printf(&pn, "%s/%s", r->policy_namespace, r->policy);
+		kp_buf_json_str(out, pn.data, pn.len);
+		kp_buf_free(&pn);
 	} else {
-		kp_sb_json_cstr(out, r->policy);
+		kp_buf_json_cstr(out, r->policy);
 	}
-	kp_sb_puts(out, ", \"rule\": ");
-	kp_sb_json_cstr(out, r->rule);
-	kp_sb_puts(out, ", \"resource\": {\"apiVersion\": ");
-	kp_sb_json_cstr(out, id->api_version);
-	kp_sb_puts(out, ", \"kind\": ");
-	kp_sb_json_cstr(out, id->kind);
-	kp_sb_puts(out, ", \"namespace\": ");
-	kp_sb_json_cstr(out, id->namespace);
-	kp_sb_puts(out, ", \"name\": ");
-	kp_sb_json_cstr(out, id->name);
-	kp_sb_printf(out, "}, \"result\": \"%s\", \"message\": ", kp_status_name(r->status));
-	kp_sb_json_cstr(out, r->message);
-	kp_sb_puts(out, ", \"path\": ");
-	kp_sb_json_cstr(out, r->path);
-	kp_sb_puts(out, ", \"source\": {\"file\": ");
-	kp_sb_json_cstr(out, r->file ? r->file : id->file);
-	kp_sb_printf(out, ", \"line\": %u, \"column\": %u}}", r->file ? r->line : id->line,
+	kp_buf_puts(out, ", \"rule\": ");
+	kp_buf_json_cstr(out, r->rule);
+	kp_buf_puts(out, ", \"resource\": {\"apiVersion\": ");
+	kp_buf_json_cstr(out, id->api_version);
+	kp_buf_puts(out, ", \"kind\": ");
+	kp_buf_json_cstr(out, id->kind);
+	kp_buf_puts(out, ", \"namespace\": ");
+	kp_buf_json_cstr(out, id->namespace);
+	kp_buf_puts(out, ", \"name\": ");
+	kp_buf_json_cstr(out, id->name);
+	kp_buf_printf(out, "}, \"result\": \"%s\", \"message\": ", kp_status_name(r->status));
+	kp_buf_json_cstr(out, r->message);
+	kp_buf_puts(out, ", \"path\": ");
+	kp_buf_json_cstr(out, r->path);
+	kp_buf_puts(out, ", \"source\": {\"file\": ");
+	kp_buf_json_cstr(out, r->file ? r->file : id->file);
+	kp_buf_printf(out, ", \"line\": %u, \"column\": %u}}", r->file ? r->line : id->line,
 		     r->file ? r->col : id->col);
 }
 
-void kp_out_row(kp_out_format fmt, kp_strbuf *out, const kp_res_id *id,
+void kp_out_row(kp_out_format fmt, kp_buf *out, const kp_res_id *id,
 		const kp_result *r, size_t index, int *header_done,
 		size_t rows_before, kp_counts *c)
 {

@@ -9,7 +9,6 @@
 #define KP_CLI_APPLY_OUT_H
 
 #include "kpolicy.h"
-#include "strbuf.h"
 
 #include <stdio.h>
 
@@ -31,7 +30,7 @@ typedef struct kp_res_id {
  * (policy, resource), which kyverno apply prints as the rule number;
  * `first_of_policy` says whether a failure header is still due for this
  * (policy, resource) (text only; updated).  Counts are tallied in c. */
-void kp_out_row(kp_out_format fmt, kp_strbuf *out, const kp_res_id *id,
+void kp_out_row(kp_out_format fmt, kp_buf *out, const kp_res_id *id,
 		const kp_result *r, size_t index, int *header_done,
 		size_t rows_before, kp_counts *c);
 

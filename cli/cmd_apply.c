@@ -20,6 +20,8 @@ static const char apply_usage[] =
 	"pass/fail/warn/error/skip per rule per resource, like `kyverno apply`.\n"
 	"\n"
 	"  -p, --policy PATH         policy file or directory (repeatable, comma lists)\n"
+	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
+	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
 	"  -o, --output-format FMT   text (default) or json\n"
 	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
@@ -78,8 +80,8 @@ typedef struct unit {
 	char *data;           /* the batch (NULL: diagnostic only) */
 	size_t len;
 	unsigned first_line;  /* lines of the input before data[0] */
-	kp_strbuf rows;       /* rendered rows */
-	kp_strbuf diag;       /* stderr lines */
+	kp_buf rows;       /* rendered rows */
+	kp_buf diag;       /* stderr lines */
 	size_t n_rows, n_resources;
 	kp_counts counts;
 	int status;           /* 2 when some input was unusable */
@@ -112,7 +114,7 @@ static void on_result(void *ud, const kp_result *r)
 static void unit_diag(unit *u, const char *level, const kp_error *e)
 {
 	char buf[2600];
-	kp_sb_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
+	kp_buf_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
 static void unit_warn(void *ud, const kp_error *w)
@@ -120,7 +122,7 @@ static void unit_warn(void *ud, const kp_error *w)
 	unit_diag(ud, "warning", w);
 }
 
-static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
+static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d)
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
@@ -132,13 +134,13 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 	row_ctx rc = {.u = u, .id = &id, .fmt = c->fmt};
 	kp_error e;
 	u->n_resources++;
-	if (kp_evaluate(c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
+	if (kp_evaluate(ctx, c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
 }
 
-static void process_unit(const apply_ctx *c, unit *u)
+static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 {
 	if (!u->data)
 		return;
@@ -156,7 +158,7 @@ static void process_unit(const apply_ctx *c, unit *u)
 			u->status = 2;
 			continue;
 		}
-		process_doc(c, u, d);
+		process_doc(c, ctx, u, d);
 		kp_doc_free(d);
 	}
 	kp_reader_close(r);
@@ -186,8 +188,9 @@ typedef struct pipeline {
 	/* text format: the failure blocks, held until the header is printed;
 	 * in memory up to KP_TEXT_SPILL bytes (256 KiB), then in a temporary file, so
 	 * memory does not grow with the number of failures */
-	kp_strbuf text_rows;
+	kp_buf text_rows;
 	FILE *text_spill;
+	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
 } pipeline;
@@ -195,6 +198,7 @@ typedef struct pipeline {
 static void *worker(void *arg)
 {
 	pipeline *p = arg;
+	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);   /* one per thread */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->q_next == p->q_tail && !p->closing)
@@ -203,12 +207,13 @@ static void *worker(void *arg)
 			break;
 		unit *u = p->q[p->q_next++ % p->q_cap];
 		pthread_mutex_unlock(&p->mu);
-		process_unit(p->c, u);
+		process_unit(p->c, ctx, u);
 		pthread_mutex_lock(&p->mu);
 		u->done = 1;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
+	kp_eval_ctx_free(ctx);
 	return NULL;
 }
 
@@ -219,10 +224,10 @@ static void hold_text(pipeline *p, const char *s, size_t n)
 	if (!p->text_spill && p->text_rows.len + n > KP_TEXT_SPILL)
 		p->text_spill = tmpfile();   /* NULL: stay in memory */
 	if (p->text_spill) {
-		kp_sb_flush(&p->text_rows, p->text_spill);
+		kp_buf_flush(&p->text_rows, p->text_spill);
 		fwrite(s, 1, n, p->text_spill);
 	} else {
-		kp_sb_append(&p->text_rows, s, n);
+		kp_buf_add(&p->text_rows, s, n);
 	}
 }
 
@@ -239,18 +244,18 @@ static void write_held_text(void *ud, FILE *f)
 		fclose(p->text_spill);
 		p->text_spill = NULL;
 	}
-	kp_sb_flush(&p->text_rows, f);
+	kp_buf_flush(&p->text_rows, f);
 }
 
 /* Write one finished unit and release it. */
 static void write_unit(pipeline *p, unit *u)
 {
 	fflush(stdout);
-	kp_sb_flush(&u->diag, stderr);
+	kp_buf_flush(&u->diag, stderr);
 	if (p->c->fmt == KP_OUT_JSON) {
 		if (p->rows && u->n_rows)
 			fputs(",\n", stdout);
-		kp_sb_flush(&u->rows, stdout);
+		kp_buf_flush(&u->rows, stdout);
 	} else if (u->rows.len) {
 		hold_text(p, u->rows.data, u->rows.len);
 	}
@@ -263,8 +268,8 @@ static void write_unit(pipeline *p, unit *u)
 	p->total.skip += u->counts.skip;
 	if (u->status)
 		p->status = 2;
-	kp_sb_free(&u->rows);
-	kp_sb_free(&u->diag);
+	kp_buf_free(&u->rows);
+	kp_buf_free(&u->diag);
 	free(u->data);
 	free(u);
 }
@@ -304,7 +309,7 @@ static void drain_one(pipeline *p)
 static void submit(pipeline *p, unit *u)
 {
 	if (!p->nthreads) {
-		process_unit(p->c, u);
+		process_unit(p->c, p->main_ctx, u);
 		write_unit(p, u);
 		return;
 	}
@@ -367,12 +372,12 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	size_t len;
 	unsigned first;
 	int rc;
-	kp_strbuf batch = {0};
+	kp_buf batch = {0};
 	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
 		if (rc < 0) {
 			if (u) {
 				u->data = batch.data, u->len = batch.len;
-				batch = (kp_strbuf){0};
+				batch = (kp_buf){0};
 				submit(p, u);
 				u = NULL;
 			}
@@ -383,10 +388,10 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 			u = unit_new(name);
 			u->first_line = first - 1;
 		}
-		kp_sb_append(&batch, data, len);
+		kp_buf_add(&batch, data, len);
 		if (batch.len >= KP_UNIT_BYTES) {
 			u->data = batch.data, u->len = batch.len;
-			batch = (kp_strbuf){0};
+			batch = (kp_buf){0};
 			submit(p, u);
 			u = NULL;
 		}
@@ -470,11 +475,12 @@ int kp_cmd_apply(int argc, char **argv)
 		{"max-depth", required_argument, NULL, 'D'},
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
+		{"pss", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	strlist policies = {0}, resources = {0};
-	const char *values_file = NULL, *userinfo_file = NULL;
+	const char *values_file = NULL, *userinfo_file = NULL, *pss = NULL;
 	apply_ctx c = {.fmt = KP_OUT_TEXT};
 	long jobs = 1;
 	int opt, status = 0;
@@ -493,6 +499,7 @@ int kp_cmd_apply(int argc, char **argv)
 			break;
 		case 'f': values_file = optarg; break;
 		case 'u': userinfo_file = optarg; break;
+		case 'S': pss = optarg; break;
 		case 'Y':
 			if (!strcmp(optarg, "libyaml")) c.ro.parser = KP_PARSER_LIBYAML;
 			else if (!strcmp(optarg, "libfyaml")) c.ro.parser = KP_PARSER_LIBFYAML;
@@ -526,8 +533,9 @@ int kp_cmd_apply(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		strlist_add_csv(&policies, argv[i]);
-	if (!status && (!policies.n || !resources.n)) {
-		fprintf(stderr, "kpolicy apply: %s\n", !policies.n ? "no policy given" : "no resource given (-r)");
+	if (!status && ((!policies.n && !pss) || !resources.n)) {
+		fprintf(stderr, "kpolicy apply: %s\n",
+			!policies.n && !pss ? "no policy given" : "no resource given (-r)");
 		status = 2;
 	}
 	if (status) {
@@ -539,6 +547,16 @@ int kp_cmd_apply(int argc, char **argv)
 	c.ro.warn = kp_cli_warn;
 	c.ps = kp_policy_set_new();
 	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	kp_error pss_err;
+	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
+		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
+		fputs(apply_usage, stderr);
+		kp_policy_set_free(c.ps);
+		strlist_free(&policies);
+		strlist_free(&resources);
+		return 2;
+	}
+	kp_policy_set_seal(c.ps);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;
 	if (values_file && !(values = load_values(values_file, "values", &c.ro, NULL)))
@@ -552,7 +570,8 @@ int kp_cmd_apply(int argc, char **argv)
 	c.eval.userinfo = ui;
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
-		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
+		      .main_ctx = kp_eval_ctx_new(NULL)};
 	if (jobs > 1) {
 		p.q_cap = (size_t)jobs * 4;
 		p.q = calloc(p.q_cap, sizeof(*p.q));
@@ -581,11 +600,12 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
 		   write_held_text, &p);
 	fflush(stdout);
-	kp_sb_free(&p.text_rows);
+	kp_buf_free(&p.text_rows);
 	for (size_t i = 0; i < p.n_names; i++)
 		free(p.names[i]);
 	free(p.names);
 	free(p.q);
+	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
 	kp_values_free(values);
 	kp_userinfo_free(ui);

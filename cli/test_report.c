@@ -152,26 +152,10 @@ void kp_test_print_summary(FILE *out, const kp_test_report *reports, size_t n,
 
 void kp_json_string(FILE *out, const char *s)
 {
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
+	kp_buf b = {0};
+	kp_buf_json_cstr(&b, s);
+	kp_buf_flush(&b, out);
+	kp_buf_free(&b);
 }
 
 static void json_row(FILE *out, const kp_test_row *r)

@@ -1,7 +1,7 @@
 /* vectors_pattern.c - pattern-engine vector schemas: validate-pattern,
  * value-pattern, wildcard, operator-parse (see the engine-vectors README). */
 #include "vectors.h"
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* vectors_policy.c - match.yaml and autogen.yaml vector schemas. */
 #include "vectors.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <string.h>
 

@@ -23,13 +23,84 @@
 #ifndef KPOLICY_H
 #define KPOLICY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Marks the library's exported interface: the shared library exports these
+ * symbols and no others (the engine is built with -fvisibility=hidden). */
+#if defined(__GNUC__) && !defined(KP_STATIC_INTERNAL)
+#define KP_API __attribute__((visibility("default")))
+#else
+#define KP_API
+#endif
+
+/* ------------------------------------------------------------------------
+ * Memory
+ *
+ * Out-of-memory policy (one for the whole library): an allocation that
+ * fails is fatal.  libkpolicy then calls the handler set with
+ * kp_set_oom_handler (default: print "kpolicy: out of memory" to stderr
+ * and abort()).  A handler must not return (it may longjmp out of the
+ * library, leaving every object it was working on unusable, or exit);
+ * if it returns, abort() is called.  No function of this header reports
+ * out-of-memory through its return value, so no verdict ever depends on
+ * how much memory was free.
+ * ---------------------------------------------------------------------- */
+typedef void (*kp_oom_handler)(size_t bytes_wanted);
+/* Set the handler (NULL restores the default).  Process-wide; set it
+ * before any other call. */
+KP_API void kp_set_oom_handler(kp_oom_handler h);
+
+/* An arena: a bump allocator whose memory is all released at once.  The
+ * library keeps documents, compiled policies and evaluation scratch in
+ * arenas; it is public so that embedders can keep what they derive from
+ * results next to them.  Not thread-safe: one arena, one thread at a time. */
+typedef struct kp_arena kp_arena;
+
+KP_API kp_arena *kp_arena_new(void);
+KP_API void kp_arena_free(kp_arena *a);             /* accepts NULL */
+/* Release everything but keep the first chunk for reuse. */
+KP_API void kp_arena_reset(kp_arena *a);
+/* Zeroed, 16-byte aligned memory (never NULL: see the OOM policy). */
+KP_API void *kp_arena_alloc(kp_arena *a, size_t n);
+KP_API char *kp_arena_strndup(kp_arena *a, const char *s, size_t n);
+KP_API char *kp_arena_strdup(kp_arena *a, const char *s);
+KP_API char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Bytes handed out so far (for limits and benchmarks). */
+KP_API size_t kp_arena_used(const kp_arena *a);
+
+/* A growable text buffer, on the heap (arena NULL) or in an arena.  A
+ * zeroed kp_buf is an empty heap buffer.  `data` is NUL-terminated once
+ * anything was added (kp_buf_str always gives a string).  Not thread-safe. */
+typedef struct kp_buf {
+	char *data;
+	size_t len, cap;
+	kp_arena *arena;          /* NULL: heap memory, released by kp_buf_free */
+} kp_buf;
+
+KP_API void kp_buf_init(kp_buf *b, kp_arena *arena);
+KP_API void kp_buf_add(kp_buf *b, const char *s, size_t n);
+KP_API void kp_buf_puts(kp_buf *b, const char *s);
+KP_API void kp_buf_printf(kp_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+KP_API void kp_buf_vprintf(kp_buf *b, const char *fmt, va_list ap);
+/* s (n bytes) as a JSON string literal, quotes included; NULL gives null.
+ * Escapes `"`, `\` and bytes below 0x20 (NUL too); copies the rest. */
+KP_API void kp_buf_json_str(kp_buf *b, const char *s, size_t n);
+KP_API void kp_buf_json_cstr(kp_buf *b, const char *s);
+KP_API const char *kp_buf_str(kp_buf *b);
+KP_API void kp_buf_reset(kp_buf *b);       /* empty, capacity kept */
+KP_API void kp_buf_free(kp_buf *b);        /* heap memory released */
+/* Write the contents to f and empty the buffer. */
+KP_API void kp_buf_flush(kp_buf *b, FILE *f);
 
 /* ------------------------------------------------------------------------
  * Errors
@@ -46,9 +117,14 @@ typedef enum kp_code {
 	KP_E_PATTERN, /* a pattern that cannot be compiled */
 	KP_E_LIMIT,   /* a configured limit (depth, alias expansion, size) */
 	KP_E_USAGE,   /* bad arguments to a call or the command line */
-	KP_E_NOMEM,   /* out of memory */
+	KP_E_NOMEM,   /* unused: out-of-memory is fatal (see "Memory") */
+	KP_E_UNSUPPORTED, /* a feature kpolicy does not implement yet:
+	                     `feature` names it ("validate.deny", ...) */
+	KP_E_EXPR,    /* an expression (JMESPath, CEL) that does not compile:
+	                 expr_line / expr_col locate it inside the expression */
 	KP_W_DUPKEY,  /* warning: duplicate mapping key (last value wins) */
-	KP_W_NOTPOLICY /* warning: a document given as policy is not one */
+	KP_W_NOTPOLICY, /* warning: a document given as policy is not one */
+	KP_W_POLICY   /* warning about a policy (a kind kpolicy cannot run, ...) */
 } kp_code;
 
 /* A caller-provided error record (no allocation on error paths, after
@@ -61,20 +137,35 @@ typedef struct kp_error {
 	char file[512];
 	char path[512];
 	char msg[1024];
+	/* KP_E_UNSUPPORTED: the feature's name; else "". */
+	char feature[64];
+	/* An error inside an expression (KP_E_EXPR and runtime errors of one):
+	 * the line of the expression holding the offending character and its
+	 * 1-based column in that line (code points); "" and 0 otherwise.
+	 * line/col above then give the same character's place in the file,
+	 * mapped through a block scalar's indentation. */
+	char expr_line[256];
+	unsigned expr_col;
 } kp_error;
 
 /* Fill `err` (if not NULL) with code, position and a printf-style message.
  * `file` may be NULL.  Always returns -1 so callers can `return kp_errorf(...)`. */
-int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
+KP_API int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
 	      unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
 /* Clear `err` to KP_OK with empty strings. */
-void kp_error_clear(kp_error *err);
+KP_API void kp_error_clear(kp_error *err);
 
 /* Format as "file:line:col: msg (at path)" (parts that are unknown are
- * left out) into buf (size n, always NUL-terminated).  Returns buf. */
-char *kp_error_format(const kp_error *err, char *buf, size_t n);
+ * left out) into buf (size n, always NUL-terminated), followed, for an
+ * error inside an expression, by the expression line and a caret under the
+ * column, as jq shows compile errors:
+ *     file:3:14: unknown function: foo() (at /spec/rules/0/...)
+ *         foo(request.object)
+ *         ^
+ * Returns buf. */
+KP_API char *kp_error_format(const kp_error *err, char *buf, size_t n);
 
 /* ------------------------------------------------------------------------
  * Values: the document tree
@@ -90,28 +181,28 @@ typedef enum kp_type {
 	KP_NULL, KP_BOOL, KP_INT, KP_FLOAT, KP_STRING, KP_SEQ, KP_MAP
 } kp_type;
 
-kp_type kp_value_type(const kp_value *v);        /* KP_NULL for v == NULL */
-bool kp_value_bool(const kp_value *v);           /* false unless KP_BOOL true */
-int64_t kp_value_int(const kp_value *v);         /* 0 unless KP_INT */
-double kp_value_float(const kp_value *v);        /* KP_FLOAT or KP_INT as double, else 0 */
+KP_API kp_type kp_value_type(const kp_value *v);        /* KP_NULL for v == NULL */
+KP_API bool kp_value_bool(const kp_value *v);           /* false unless KP_BOOL true */
+KP_API int64_t kp_value_int(const kp_value *v);         /* 0 unless KP_INT */
+KP_API double kp_value_float(const kp_value *v);        /* KP_FLOAT or KP_INT as double, else 0 */
 /* String bytes (not NUL-terminated in general; a NUL follows the last byte
  * for strings built by the loaders).  NULL unless KP_STRING.  `len` may be NULL. */
-const char *kp_value_str(const kp_value *v, size_t *len);
-size_t kp_value_len(const kp_value *v);          /* items of a seq / pairs of a map, else 0 */
-const kp_value *kp_value_at(const kp_value *seq, size_t i);      /* NULL if out of range */
-const kp_value *kp_value_key_at(const kp_value *map, size_t i);  /* a KP_STRING key */
-const kp_value *kp_value_val_at(const kp_value *map, size_t i);
+KP_API const char *kp_value_str(const kp_value *v, size_t *len);
+KP_API size_t kp_value_len(const kp_value *v);          /* items of a seq / pairs of a map, else 0 */
+KP_API const kp_value *kp_value_at(const kp_value *seq, size_t i);      /* NULL if out of range */
+KP_API const kp_value *kp_value_key_at(const kp_value *map, size_t i);  /* a KP_STRING key */
+KP_API const kp_value *kp_value_val_at(const kp_value *map, size_t i);
 /* Lookup of a key in a map; NULL when v is not a map or has no such key
  * (a present key with a null value gives a KP_NULL node, not NULL). */
-const kp_value *kp_value_get(const kp_value *map, const char *key);
+KP_API const kp_value *kp_value_get(const kp_value *map, const char *key);
 /* Follows a '/'-separated path of map keys and sequence indices
  * ("metadata/name", "spec/containers/0/image"). NULL when absent. */
-const kp_value *kp_value_path(const kp_value *v, const char *path);
+KP_API const kp_value *kp_value_path(const kp_value *v, const char *path);
 /* The string at `path` below v, NUL-terminated, or NULL if absent or not a string. */
-const char *kp_value_path_str(const kp_value *v, const char *path);
-const char *kp_value_file(const kp_value *v);
-unsigned kp_value_line(const kp_value *v);
-unsigned kp_value_col(const kp_value *v);
+KP_API const char *kp_value_path_str(const kp_value *v, const char *path);
+KP_API const char *kp_value_file(const kp_value *v);
+KP_API unsigned kp_value_line(const kp_value *v);
+KP_API unsigned kp_value_col(const kp_value *v);
 
 /* ------------------------------------------------------------------------
  * Reading documents
@@ -135,6 +226,10 @@ typedef enum kp_typing {
 
 /* Options for reading.  Zero-initialise and set what you need; zero fields
  * take the documented defaults. */
+/* The one warning channel: called with a KP_W_* record, valid only
+ * during the call. */
+typedef void (*kp_warn_cb)(void *ud, const kp_error *w);
+
 typedef struct kp_read_opts {
 	kp_yaml_parser parser;
 	kp_typing typing;
@@ -148,7 +243,7 @@ typedef struct kp_read_opts {
 	 * by kp_reader_next_chunk): added to every reported line. */
 	unsigned first_line;
 	/* Called for warnings (duplicate keys, ...); NULL prints nothing. */
-	void (*warn)(void *ud, const kp_error *w);
+	kp_warn_cb warn;
 	void *warn_ud;
 } kp_read_opts;
 
@@ -161,10 +256,10 @@ typedef struct kp_reader kp_reader;
 /* Open `path` ("-" reads standard input).  `opts` may be NULL (defaults).
  * The input is read a block at a time as documents are taken, so memory
  * follows the largest document.  NULL on error (KP_E_IO). */
-kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
+KP_API kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 			       kp_error *err);
 /* Read from `buf` (len bytes), reported under `name`.  The buffer is copied. */
-kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
+KP_API kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 			      const kp_read_opts *opts, kp_error *err);
 /* Next document of the stream.
  *   1: *out is a new document, to be released with kp_doc_free();
@@ -176,8 +271,8 @@ kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
  * opts.raw, a document that is not a mapping or lacks `kind` gives -1
  * (KP_E_DOC), and a `kind: List` yields each of its items in turn.
  * Duplicate keys: the last value wins, a KP_W_DUPKEY warning names both. */
-int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err);
-void kp_reader_close(kp_reader *r);
+KP_API int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err);
+KP_API void kp_reader_close(kp_reader *r);
 
 /* Raw access, for parsing pieces of one stream in parallel: the next chunk
  * of the input, cut before the next `---` line at column 0 (such a line
@@ -187,27 +282,27 @@ void kp_reader_close(kp_reader *r);
  * opts.first_line = *first_line - 1.  1: a chunk; 0: end of input; -1: an
  * error (read error, or a chunk over max_doc_bytes, which is skipped): call
  * again to go on.  Do not mix with kp_reader_next on the same reader. */
-int kp_reader_next_chunk(kp_reader *r, const char **data, size_t *len,
+KP_API int kp_reader_next_chunk(kp_reader *r, const char **data, size_t *len,
 			 unsigned *first_line, kp_error *err);
 
-const kp_value *kp_doc_root(const kp_doc *d);     /* borrowed from d */
-const char *kp_doc_file(const kp_doc *d);         /* the reader's name for the input */
+KP_API const kp_value *kp_doc_root(const kp_doc *d);     /* borrowed from d */
+KP_API const char *kp_doc_file(const kp_doc *d);         /* the reader's name for the input */
 /* Identity of a resource document: "" when absent (never NULL). */
-const char *kp_doc_api_version(const kp_doc *d);
-const char *kp_doc_kind(const kp_doc *d);
-const char *kp_doc_name(const kp_doc *d);
-const char *kp_doc_namespace(const kp_doc *d);
-void kp_doc_free(kp_doc *d);
+KP_API const char *kp_doc_api_version(const kp_doc *d);
+KP_API const char *kp_doc_kind(const kp_doc *d);
+KP_API const char *kp_doc_name(const kp_doc *d);
+KP_API const char *kp_doc_namespace(const kp_doc *d);
+KP_API void kp_doc_free(kp_doc *d);
 
 /* Apply the Kyverno CLI's normalisation of resources before evaluation:
  * `metadata.namespace: default` for namespaced or unknown kinds without one,
  * null labels/annotations/matchLabels/nodeSelector/data/stringData become {}.
  * Mirrors kyverno cmd/cli/kubectl-kyverno/resource/resource.go. */
-void kp_doc_normalize_resource(kp_doc *d);
+KP_API void kp_doc_normalize_resource(kp_doc *d);
 
 /* True if (apiVersion's group, kind) is cluster-scoped in the Kyverno CLI's
  * built-in discovery data. */
-bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
+KP_API bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
 
 /* Calls cb(ud, file, NULL) for `path` itself when it is a file (any name)
  * or "-", or for every *.yaml, *.yml, *.json below it when it is a
@@ -221,7 +316,7 @@ bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind);
  * call.  A nonzero return from cb stops the walk and is returned.
  * Returns 0 when done, -1 with err (KP_E_IO) if `path` itself cannot be
  * read. */
-int kp_walk_inputs(const char *path,
+KP_API int kp_walk_inputs(const char *path,
 		   int (*cb)(void *ud, const char *file, const kp_error *problem),
 		   void *ud, kp_error *err);
 
@@ -230,7 +325,7 @@ int kp_walk_inputs(const char *path,
  * `?` exactly one character (a UTF-8 code point; an invalid byte counts as
  * one), everything else literal and case-sensitive, whole string.  An empty
  * pattern matches only "".  Linear-time per star: O(plen * tlen) at worst. */
-bool kp_wildcard_match(const char *pat, size_t plen, const char *text,
+KP_API bool kp_wildcard_match(const char *pat, size_t plen, const char *text,
 		       size_t tlen);
 
 /* ------------------------------------------------------------------------
@@ -243,7 +338,7 @@ typedef enum kp_status {
 } kp_status;
 
 /* "pass", "fail", "warn", "error", "skip". */
-const char *kp_status_name(kp_status s);
+KP_API const char *kp_status_name(kp_status s);
 
 /* A compiled pattern: anchors, operators, wildcards and alternations are
  * resolved once.  Does not borrow from the value it was compiled from. */
@@ -263,10 +358,10 @@ typedef struct kp_match {
 	char message[1024];
 } kp_match;
 
-kp_pattern *kp_pattern_compile(const kp_value *pattern, kp_error *err);
-void kp_pattern_match(const kp_pattern *p, const kp_value *resource,
+KP_API kp_pattern *kp_pattern_compile(const kp_value *pattern, kp_error *err);
+KP_API void kp_pattern_match(const kp_pattern *p, const kp_value *resource,
 		      kp_match *out);
-void kp_pattern_free(kp_pattern *p);
+KP_API void kp_pattern_free(kp_pattern *p);
 
 /* ------------------------------------------------------------------------
  * Policies
@@ -278,31 +373,39 @@ void kp_pattern_free(kp_pattern *p);
 typedef struct kp_policy_set kp_policy_set;
 typedef struct kp_policy kp_policy;
 
-kp_policy_set *kp_policy_set_new(void);
-void kp_policy_set_free(kp_policy_set *ps);
+KP_API kp_policy_set *kp_policy_set_new(void);
+KP_API void kp_policy_set_free(kp_policy_set *ps);
 /* Compile the policy in `doc` and add it.  The set does not borrow from doc.
  *   1: added;
  *   0: the document is not a Kyverno policy (err carries a KP_W_NOTPOLICY
  *      warning naming file:line:col);
  *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col). */
-int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
-size_t kp_policy_set_count(const kp_policy_set *ps);
-const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
+KP_API int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+/* Ends loading: builds the rule index (rules by the kinds they can select)
+ * so that kp_evaluate takes no lock.  Idempotent.  After it,
+ * kp_policy_set_add gives -1 (KP_E_USAGE). */
+KP_API void kp_policy_set_seal(kp_policy_set *ps);
+/* Where warnings about policies go (a kind kpolicy cannot run, ...): cb is
+ * called during kp_policy_set_add with a KP_W_* record valid for the call.
+ * Without a callback the warning is left in kp_policy_set_add's err. */
+KP_API void kp_policy_set_on_warning(kp_policy_set *ps, kp_warn_cb cb, void *ud);
+KP_API size_t kp_policy_set_count(const kp_policy_set *ps);
+KP_API const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
 /* Rules counted as `kyverno apply` counts them in "Applying N policy
  * rule(s)": every rule of every policy, autogen rules included. */
-size_t kp_policy_set_rule_count(const kp_policy_set *ps);
+KP_API size_t kp_policy_set_rule_count(const kp_policy_set *ps);
 
-const char *kp_policy_name(const kp_policy *p);
+KP_API const char *kp_policy_name(const kp_policy *p);
 /* The namespace of a namespaced Policy ("default" when it names none);
  * NULL for a ClusterPolicy. */
-const char *kp_policy_namespace(const kp_policy *p);
-size_t kp_policy_rule_count(const kp_policy *p);       /* autogen rules included */
+KP_API const char *kp_policy_namespace(const kp_policy *p);
+KP_API size_t kp_policy_rule_count(const kp_policy *p);       /* autogen rules included */
 /* Non-NULL when p is a Kyverno policy kind kpolicy cannot evaluate yet
  * (ValidatingPolicy and the other CEL kinds, ValidatingAdmissionPolicy,
  * ...): the kind name.  Such a policy has no rules and gives no results;
  * kp_policy_set_add still returns 1 for it, with a warning in err. */
-const char *kp_policy_unsupported(const kp_policy *p);
-const char *kp_policy_rule_name(const kp_policy *p, size_t i);
+KP_API const char *kp_policy_unsupported(const kp_policy *p);
+KP_API const char *kp_policy_rule_name(const kp_policy *p, size_t i);
 
 /* ------------------------------------------------------------------------
  * Evaluation
@@ -312,20 +415,55 @@ const char *kp_policy_rule_name(const kp_policy *p, size_t i);
  * Built from a `kind: UserInfo` / RequestInfo document:
  *   {roles: [...], clusterRoles: [...], userInfo: {username, groups: [...]}} */
 typedef struct kp_userinfo kp_userinfo;
-kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err);
-void kp_userinfo_free(kp_userinfo *u);
+KP_API kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err);
+KP_API void kp_userinfo_free(kp_userinfo *u);
 
-/* A Kyverno CLI values file (`kind: Values`).  For now only
- * `namespaceSelector: [{name, labels}]` is used (namespace labels for
- * match.namespaceSelector). */
+/* A Kyverno CLI values file (`kind: Values`): globalValues,
+ * policies[].resources[].values and rules[].values / foreachValues become
+ * variables as the Kyverno CLI layers them (kyverno-rules.md §7);
+ * namespaceSelector gives namespace labels for match.namespaceSelector,
+ * subresources map kinds to parent/subresource. */
 typedef struct kp_values kp_values;
-kp_values *kp_values_from_value(const kp_value *v, kp_error *err);
-void kp_values_free(kp_values *vals);
+KP_API kp_values *kp_values_from_value(const kp_value *v, kp_error *err);
+/* `kyverno apply --set k=v,k2=v2`: string values split on `,`; an item
+ * without exactly one `=` or with an empty side is ignored, as are keys
+ * holding "request.object."; the first of a repeated key wins.  Never NULL. */
+KP_API kp_values *kp_values_from_set(const char *kv);
+KP_API void kp_values_free(kp_values *vals);
+
+/* Limits of one evaluation, after PCRE2's match context: zero fields take
+ * the defaults. */
+typedef struct kp_eval_limits {
+	/* Nesting of patterns and expressions evaluated (the evaluators
+	 * recurse on the C stack); default and maximum 4000.  A deeper
+	 * pattern gives an `error` row. */
+	size_t max_depth;
+	/* Steps of expression evaluation (JMESPath, CEL) per rule; default
+	 * 10,000,000. */
+	uint64_t max_steps;
+	/* PCRE2 match and depth limits for regular expressions; defaults
+	 * 10,000,000 and 10,000. */
+	uint32_t regex_match_limit, regex_depth_limit;
+} kp_eval_limits;
+
+/* Per-thread evaluation state: reusable scratch memory, the limits and,
+ * later, variable bindings.  Create one per thread and pass it to every
+ * kp_evaluate of that thread; never share one between threads at once. */
+typedef struct kp_eval_ctx kp_eval_ctx;
+
+/* `limits` may be NULL (defaults).  Never NULL (OOM policy). */
+KP_API kp_eval_ctx *kp_eval_ctx_new(const kp_eval_limits *limits);
+KP_API void kp_eval_ctx_free(kp_eval_ctx *ctx);          /* accepts NULL */
+/* The limits in force, defaults filled in. */
+KP_API const kp_eval_limits *kp_eval_ctx_limits(const kp_eval_ctx *ctx);
 
 typedef struct kp_eval_opts {
 	const char *operation;          /* NULL: "CREATE", as kyverno apply */
 	const kp_userinfo *userinfo;    /* NULL: no user info at all */
 	const kp_values *values;        /* NULL: none */
+	/* `kyverno apply --set k=v,...` (kp_values_from_set), written over
+	 * the global and resource values; NULL: none */
+	const kp_values *set;
 } kp_eval_opts;
 
 /* One row of the report: one (policy, rule) that selected the resource.
@@ -344,24 +482,43 @@ typedef struct kp_result {
 	/* The deepest node of the resource along `path`, else the document root. */
 	const char *file;
 	unsigned line, col;
-	bool unsupported;              /* the rule uses a feature kpolicy lacks */
+	/* Non-NULL when the rule uses a feature kpolicy lacks: its name
+	 * ("validate.deny"); the row is then `error` with message
+	 * "unsupported: <feature>". */
+	const char *unsupported;
 } kp_result;
 
 typedef void (*kp_result_cb)(void *ud, const kp_result *r);
 
-/* Evaluate every policy of `ps` against the resource `doc` (normalise it
- * first with kp_doc_normalize_resource to mirror the CLI).  Rules whose
+/* Evaluate every policy of the sealed set `ps` against the resource `doc`
+ * (normalise it first with kp_doc_normalize_resource to mirror the CLI),
+ * using the per-thread context `ctx` (NULL: a temporary one, slower).  Rules whose
  * match/exclude do not select the resource give no result, as in Kyverno.
  * Results come in policy order, then rule order (autogen rules after the
- * rules of their policy).  Safe to call from several threads at once on the
- * same set (once loading is over).  Returns the number of results, or -1
+ * rules of their policy).  Takes no lock: several threads may evaluate one
+ * sealed set at once, each with its own ctx.  An unsealed set gives -1
+ * (KP_E_USAGE).  Returns the number of results, or -1
  * when some policy could not be applied (err says why; as the Kyverno CLI,
  * a policy using namespaceSelector needs the resource namespace's labels
  * from a values file unless the namespace is "default"); the results of
  * the other policies were still delivered. */
-int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
+KP_API int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err);
+
+/* ------------------------------------------------------------------------
+ * Pod Security Standards without a policy file (branch pss)
+ * ---------------------------------------------------------------------- */
+
+/* Add to ps the policy `kpolicy apply --pss LEVEL[:VERSION]` stands for:
+ * a ClusterPolicy `pod-security-LEVEL` (Audit, background) with one rule
+ * `pod-security-LEVEL` matching Pods whose `validate.podSecurity` is
+ * {level: LEVEL, version: VERSION}, plus its autogen rules, so that the
+ * rows are those Kyverno gives for that policy.  `spec` is "baseline" or
+ * "restricted", optionally followed by ":v1.19" ... ":v1.32" or ":latest"
+ * (the versions Kyverno's schema allows; none = latest).  0, or -1 with
+ * err (KP_E_USAGE) for an unknown level or version. */
+KP_API int kp_policy_set_add_pss(kp_policy_set *ps, const char *spec, kp_error *err);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
  * fails (so the list gets trimmed) when they agree.
  * Prints each mismatch, then exactly one line `N passed, N failed`
  * (counting files).  Exit status 0 when none failed. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -24,7 +24,7 @@
  * Prints each unexpected result, then per loader
  * `yaml-suite LOADER: N passed, N failed (N known deviations)`.
  * Exit status 0 when nothing failed. */
-#include "internal.h"
+#include "input/input.h"
 
 #include <dirent.h>
 #include <math.h>

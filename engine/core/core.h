@@ -1,8 +1,54 @@
-/* core/core.h - arena, errors, string builders, hashing (private).
- * Transitional: the engine is being split into subsystem folders; until
- * then this header forwards to the old flat headers. */
+/*
+ * core/core.h - the lowest layer of libkpolicy (private): arena allocation
+ * and the arena-backed string builder.  Everything else builds on it.
+ */
 #ifndef KP_CORE_H
 #define KP_CORE_H
-#include "../internal.h"
-#include "../pattern.h"
-#endif
+
+#include "kpolicy.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* ------------------------------------------------------------------------
+ * Allocation (oom.c): the out-of-memory policy of kpolicy.h in one place.
+ * These never return NULL; on failure they call kp_oom, which does not
+ * return.  All heap memory of the library comes from them (or an arena).
+ * ---------------------------------------------------------------------- */
+_Noreturn void kp_oom(size_t bytes_wanted);
+void *kp_xmalloc(size_t n);
+void *kp_xcalloc(size_t n, size_t size);
+void *kp_xrealloc(void *p, size_t n);
+char *kp_xstrdup(const char *s);
+/* Grow an array of `size`-byte items so that it holds `want` (capacity in
+ * *cap, doubled as needed); returns the (maybe moved) array. */
+void *kp_xgrow(void *p, size_t *cap, size_t want, size_t size);
+
+/* ------------------------------------------------------------------------
+ * Evaluation context (kpolicy.h): per thread, shared by every evaluator
+ * (patterns, JMESPath, CEL), so it lives at the bottom.
+ * ---------------------------------------------------------------------- */
+/* The evaluators recurse on the C stack: nothing nests deeper than this. */
+#define KP_MAX_EVAL_DEPTH 4000
+#define KP_DEFAULT_MAX_STEPS ((uint64_t)10000000)
+#define KP_DEFAULT_REGEX_MATCH_LIMIT 10000000u
+#define KP_DEFAULT_REGEX_DEPTH_LIMIT 10000u
+
+struct kp_regex_scratch;
+
+struct kp_eval_ctx {
+	kp_eval_limits limits;     /* defaults filled in */
+	kp_arena *scratch;         /* per rule: reset after each rule */
+	kp_arena *policy_scratch;  /* per policy and resource (the context
+	                              every rule of the policy starts from) */
+	uint64_t steps;            /* expression steps taken in this rule */
+	/* regular-expression match data, made on first use by regex/ (which
+	 * also sets the function that frees it) */
+	struct kp_regex_scratch *re;
+	void (*re_free)(struct kp_regex_scratch *);
+};
+
+/* Back to a clean state between rules (scratch memory, step count). */
+void kp_eval_ctx_rule_done(kp_eval_ctx *ctx);
+
+#endif /* KP_CORE_H */

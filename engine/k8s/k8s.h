@@ -1,6 +1,86 @@
-/* k8s/k8s.h - quantities, durations, Go formatting, wildcards (private).
- * Transitional: forwards to the old flat header until the layout move. */
+/*
+ * k8s/k8s.h - Kubernetes and Go knowledge shared by the evaluators
+ * (private): wildcards, durations, quantities, Go number and value
+ * formatting.
+ */
 #ifndef KP_K8S_H
 #define KP_K8S_H
-#include "core/core.h"
-#endif
+
+#include "value/value.h"
+
+/* ------------------------------------------------------------------------
+ * Wildcards (ext/wildcard = IGLOU-EU/go-wildcard v1.0.3)
+ * ---------------------------------------------------------------------- */
+
+/* True if s contains `*` or `?` (Kyverno's wildcard.ContainsWildcard). */
+bool kp_wildcard_has(const char *s, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Go time.ParseDuration
+ * ---------------------------------------------------------------------- */
+
+/* Parse s (len bytes) as Go's time.ParseDuration does ("300ms", "1.5h",
+ * "2h45m", "-1m", "0"; units ns us µs μs ms s m h, a unit is required
+ * except for a bare 0).  Stores nanoseconds in *ns.  False if Go would
+ * return an error (syntax, unknown unit, overflow). */
+bool kp_duration_parse(const char *s, size_t len, int64_t *ns);
+
+/* ------------------------------------------------------------------------
+ * Kubernetes resource.Quantity (k8s.io/apimachinery/pkg/api/resource)
+ * ---------------------------------------------------------------------- */
+
+/* An exact decimal value coef * 10^exp with sign; coef has no trailing
+ * zeros (0 is coef 0, sign 0).  Large enough for every value
+ * resource.ParseQuantity produces, including its int64 fast path. */
+typedef struct kp_quantity {
+	int sign;                 /* -1, 0, 1 */
+	unsigned __int128 coef;
+	int64_t exp;
+} kp_quantity;
+
+/* Parse as resource.ParseQuantity: [+-] digits [. digits] then a suffix:
+ * Ki Mi Gi Ti Pi Ei, n u m "" k M G T P E, or e/E followed by a signed
+ * integer.  Values that Go rounds (more precision than nano) are rounded
+ * up to 1n, and values Go caps are capped at 2^63-1, as Go does on its
+ * slow path.  False when Go returns an error. */
+bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q);
+/* -1, 0, 1 as Quantity.Cmp. */
+int kp_quantity_cmp(const kp_quantity *a, const kp_quantity *b);
+
+/* ------------------------------------------------------------------------
+ * Go formatting (gofmt.c)
+ * ---------------------------------------------------------------------- */
+
+/* strconv.FormatFloat(f, 'E', -1, 64): shortest round-trip digits,
+ * "1E+00", "1.5E+00", "8.08E+03".  Returns the length written (buf >= 32). */
+size_t kp_go_float_E(double f, char *buf, size_t n);
+/* fmt.Sprintf("%f", f): "3.100000". */
+size_t kp_go_float_f(double f, char *buf, size_t n);
+/* fmt's %v for a float64 (%g with shortest digits): "8", "1e+06", "0.5". */
+size_t kp_go_float_v(double f, char *buf, size_t n);
+
+/* Append Go's fmt %v rendering of a decoded JSON value to *sb: nil "<nil>",
+ * maps "map[k:v ...]" with sorted keys, lists "[a b]", numbers as int64 /
+ * float64.  `as_pattern` renders integers as float64, as Kyverno's patterns
+ * hold only floats.  Output is cut after `limit` bytes (with "..."), as
+ * messages are for humans. */
+void kp_go_format_value(kp_buf *sb, const kp_value *v, bool as_pattern,
+			size_t limit);
+/* Go's %T of a decoded JSON value: "map[string]interface {}",
+ * "[]interface {}", "string", "int64", "float64", "bool", "<nil>". */
+const char *kp_go_type_name(const kp_value *v, bool as_pattern);
+
+/* ------------------------------------------------------------------------
+ * Semantic versions (semver.c), strict as blang/semver's Parse
+ * ---------------------------------------------------------------------- */
+typedef struct kp_semver {
+	uint64_t major, minor, patch;
+	const char *pre;             /* pre-release (borrowed), or NULL */
+	size_t pre_len;
+} kp_semver;
+/* False for anything Parse rejects ("v1.2.3", "1.2", "01.2.3", ...). */
+bool kp_semver_parse(const char *s, size_t n, kp_semver *v);
+/* -1, 0, 1 by SemVer precedence (build metadata ignored). */
+int kp_semver_cmp(const kp_semver *a, const kp_semver *b);
+
+#endif /* KP_K8S_H */

@@ -14,7 +14,7 @@
 #ifndef KP_FUZZ_H
 #define KP_FUZZ_H
 
-#include "internal.h"
+#include "input/input.h"
 
 #include <stdint.h>
 #include <stdio.h>

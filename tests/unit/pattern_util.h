@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 /* Documents and the scratch arena live until the suite's .fini
  * (kp_t_cleanup), so ASan sees no leaks. */

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 static bool dur(const char *s, int64_t *ns)
 {

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "internal.h"
+#include "input/input.h"
 
 static const kp_yaml_parser parsers[] = {KP_PARSER_LIBYAML, KP_PARSER_LIBFYAML};
 static const char *const parser_names[] = {"libyaml", "libfyaml"};

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "internal.h"
+#include "input/input.h"
 
 static kp_doc *read_one(const char *s)
 {

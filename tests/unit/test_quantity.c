@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 static kp_quantity q(const char *s)
 {

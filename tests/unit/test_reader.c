@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "internal.h"
+#include "input/input.h"
 
 static kp_yaml_parser parser; /* set by FOR_BOTH */
 #define FOR_BOTH for (int p_ = 0; p_ < 2 && ((parser = (kp_yaml_parser)p_), 1); p_++)

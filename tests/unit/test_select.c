@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 typedef struct sel_fixture {
 	kp_policy_set *ps;

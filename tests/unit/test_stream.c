@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "input/input.h"
 
 /* Write n small Pods (each about 60 bytes) to a temporary file. */
 static char *write_pods(size_t n, const char *extra_after)

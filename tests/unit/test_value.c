@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "internal.h"
+#include "input/input.h"
 
 Test(arena, allocations_are_zeroed_aligned_and_counted)
 {

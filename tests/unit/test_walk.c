@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "input/input.h"
 
 typedef struct {
 	char seen[64][512];

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pattern.h"
+#include "pattern/pattern.h"
 
 static bool wm(const char *p, const char *t)
 {

@@ -1,0 +1,127 @@
+/* arena.c - bump allocator for per-document, per-policy and per-evaluation
+ * memory: many small allocations, one release. */
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KP_ARENA_CHUNK (64 * 1024)
+
+typedef struct kp_chunk {
+	struct kp_chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+} kp_chunk;
+
+struct kp_arena {
+	kp_chunk *head;   /* current chunk (most recent first) */
+	size_t total;     /* bytes handed out */
+};
+
+static kp_chunk *chunk_new(size_t size)
+{
+	kp_chunk *c = kp_xmalloc(sizeof(*c) + size);
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+kp_arena *kp_arena_new(void)
+{
+	kp_arena *a = kp_xcalloc(1, sizeof(*a));
+	return a;
+}
+
+void kp_arena_free(kp_arena *a)
+{
+	if (!a)
+		return;
+	for (kp_chunk *c = a->head, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void kp_arena_reset(kp_arena *a)
+{
+	if (!a || !a->head)
+		return;
+	kp_chunk *keep = a->head;
+	/* keep the last (oldest) chunk: it has the default size */
+	while (keep->next)
+		keep = keep->next;
+	for (kp_chunk *c = a->head, *n; c && c != keep; c = n) {
+		n = c->next;
+		free(c);
+	}
+	keep->used = 0;
+	a->head = keep;
+	a->total = 0;
+}
+
+void *kp_arena_alloc(kp_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	kp_chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		if (n > KP_ARENA_CHUNK / 4) {
+			/* big block: its own chunk, placed behind the current one
+			 * so the current chunk's free space is not wasted */
+			kp_chunk *big = chunk_new(n);
+			big->used = n;
+			if (c) {
+				big->next = c->next;
+				c->next = big;
+			} else {
+				a->head = big;
+			}
+			a->total += n;
+			memset(big->data, 0, n);
+			return big->data;
+		}
+		c = chunk_new(KP_ARENA_CHUNK);
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	a->total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *kp_arena_strndup(kp_arena *a, const char *s, size_t n)
+{
+	char *p = kp_arena_alloc(a, n + 1);
+	if (n)
+		memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *kp_arena_strdup(kp_arena *a, const char *s)
+{
+	return kp_arena_strndup(a, s, strlen(s));
+}
+
+char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	char *p = kp_arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+size_t kp_arena_used(const kp_arena *a)
+{
+	return a ? a->total : 0;
+}

@@ -1,0 +1,285 @@
+/* evaluate.c - kp_evaluate: every rule of every policy that selects a
+ * resource, its pattern or anyPattern outcome, and the result row Kyverno
+ * would report (pkg/engine/handlers/validation/validate_resource.go and the
+ * CLI's result counting). */
+#include "pattern/pattern.h"
+#include "policy/policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- kind index: a resource visits only rules that can select its kind ---- */
+
+typedef struct kp_rule_ref {
+	const kp_policy *p;
+	const kp_rule *r;
+} kp_rule_ref;
+
+typedef struct kp_kind_entry {
+	const char *kind;
+	kp_rule_ref *refs;
+	size_t n;
+} kp_kind_entry;
+
+struct kp_kind_index {
+	kp_kind_entry *kinds;         /* kinds named literally by some rule */
+	size_t n_kinds;
+	kp_rule_ref *other;           /* rules with wildcard kinds or none */
+	size_t n_other;
+};
+
+static bool has_wild(const char *s)
+{
+	return !s || strpbrk(s, "*?") != NULL;
+}
+
+/* Whether a rule can select kinds it does not name literally. */
+static bool rule_is_wild(const kp_rule *r)
+{
+	if (r->match.mode == KP_SEL_NONE || !r->match.n_blocks)
+		return true;
+	for (size_t b = 0; b < r->match.n_blocks; b++) {
+		const kp_block *blk = &r->match.blocks[b];
+		if (!blk->n_kinds)
+			return true;
+		for (size_t k = 0; k < blk->n_kinds; k++)
+			if (has_wild(blk->kinds[k].kind))
+				return true;
+	}
+	return false;
+}
+
+static void refs_push(kp_rule_ref **v, size_t *n, const kp_policy *p, const kp_rule *r)
+{
+	*v = kp_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = (kp_rule_ref){p, r};
+}
+
+static bool index_has_kind(const kp_kind_index *ix, const char *kind)
+{
+	for (size_t i = 0; i < ix->n_kinds; i++)
+		if (!strcmp(ix->kinds[i].kind, kind))
+			return true;
+	return false;
+}
+
+kp_kind_index *kp_kind_index_build(const kp_policy_set *ps)
+{
+	kp_kind_index *ix = kp_xcalloc(1, sizeof(*ix));
+	/* distinct literal kinds */
+	for (size_t i = 0; i < ps->n; i++) {
+		const kp_policy *p = ps->items[i];
+		for (size_t j = 0; j < p->n_rules; j++) {
+			const kp_rule *r = &p->rules[j];
+			for (size_t b = 0; b < r->match.n_blocks; b++)
+				for (size_t k = 0; k < r->match.blocks[b].n_kinds; k++) {
+					const char *kind = r->match.blocks[b].kinds[k].kind;
+					if (has_wild(kind) || index_has_kind(ix, kind))
+						continue;
+					ix->kinds = kp_xrealloc(ix->kinds, (ix->n_kinds + 1) * sizeof(*ix->kinds));
+					ix->kinds[ix->n_kinds++] = (kp_kind_entry){kind, NULL, 0};
+				}
+		}
+	}
+	/* per kind, the rules that may select it, in policy and rule order */
+	for (size_t i = 0; i < ps->n; i++) {
+		const kp_policy *p = ps->items[i];
+		for (size_t j = 0; j < p->n_rules; j++) {
+			const kp_rule *r = &p->rules[j];
+			if (rule_is_wild(r))
+				refs_push(&ix->other, &ix->n_other, p, r);
+			for (size_t k = 0; k < ix->n_kinds; k++)
+				if (kp_rule_may_match_kind(r, ix->kinds[k].kind))
+					refs_push(&ix->kinds[k].refs, &ix->kinds[k].n, p, r);
+		}
+	}
+	return ix;
+}
+
+void kp_kind_index_free(kp_kind_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->n_kinds; i++)
+		free(ix->kinds[i].refs);
+	free(ix->kinds);
+	free(ix->other);
+	free(ix);
+}
+
+/* ---- one rule ---- */
+
+/* The rule's variables and preconditions (kyverno-rules.md §0 steps 5-6):
+ * false when they decided the row (*out filled). */
+static bool before_action(kp_rule_run *run, kp_env *env, kp_rule_outcome *out)
+{
+	const kp_rule *r = run->rule;
+	kp_arena *a = run->ctx->scratch;
+	kp_error err;
+	if (kp_env_init(env, run, &err) < 0) {
+		out->status = KP_STATUS_ERROR;
+		out->message = kp_arena_printf(a, "failed to load context: %s", err.msg);
+		return false;
+	}
+	run->env = env;
+	if (!r->preconditions)
+		return true;
+	const char *false_msgs;
+	int rc = kp_conds_eval(r->preconditions, &env->vars, NULL, &false_msgs, &err);
+	if (rc < 0) {
+		out->status = KP_STATUS_ERROR;
+		if (err.code == KP_E_UNSUPPORTED) {
+			out->unsupported = kp_arena_strdup(a, err.feature);
+			out->message = kp_arena_printf(a, "unsupported: %s", err.feature);
+		} else {
+			out->message = kp_arena_printf(a, "failed to evaluate preconditions: %s", err.msg);
+		}
+		return false;
+	}
+	if (!rc) {
+		out->status = KP_STATUS_SKIP;
+		out->message = *false_msgs ? kp_arena_printf(a, "preconditions not met; %s", false_msgs)
+					   : "preconditions not met";
+		return false;
+	}
+	return true;
+}
+
+/* One rule's row; false when Kyverno gives none. */
+static bool eval_rule(kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void *ud)
+{
+	const kp_policy *p = run->policy;
+	const kp_rule *r = run->rule;
+	const kp_value *root = doc->root;
+	kp_result res = {
+		.policy = p->name, .policy_namespace = p->namespace, .rule = r->name,
+		.file = root->file, .line = root->line, .col = root->col,
+	};
+	kp_rule_outcome out = {0};
+	kp_env env;
+	const char *unsupported = p->unsupported ? p->unsupported : r->unsupported;
+	if (unsupported) {
+		out.status = KP_STATUS_ERROR;
+		out.unsupported = unsupported;
+		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", unsupported);
+	} else if (!r->uses_vars || before_action(run, &env, &out)) {
+		r->action->eval(run, &out);
+	}
+	if (out.no_response)
+		return false;
+	if (out.unsupported && out.status == KP_STATUS_ERROR)
+		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", out.unsupported);
+	res.status = out.status;
+	res.message = out.message;
+	res.path = out.path;
+	res.unsupported = out.unsupported;
+	/* policies.kyverno.io/scored: "false" turns a fail into a warn */
+	if (res.status == KP_STATUS_FAIL && p->scored_false)
+		res.status = KP_STATUS_WARN;
+	if (out.node && out.node->file) {
+		res.file = out.node->file;
+		res.line = out.node->line;
+		res.col = out.node->col;
+	}
+	cb(ud, &res);
+	return true;
+}
+
+/* What one policy sees of the resource: built when the policy has rules
+ * with variables or values are given (they may rewrite the resource). */
+typedef struct policy_view {
+	const kp_policy *p;
+	bool built;
+	kp_base_ctx base;
+	kp_sel_ctx sel;              /* selection of the rewritten resource */
+	bool own_sel;
+	kp_eval_opts opts;
+	int error;                   /* the values could not be applied */
+	kp_error err;
+} policy_view;
+
+static void view_build(policy_view *v, kp_eval_ctx *ctx, const kp_doc *doc,
+		       const kp_eval_opts *opts, const kp_sel_ctx *sel)
+{
+	v->built = true;
+	kp_arena_reset(ctx->policy_scratch);
+	v->error = kp_base_ctx_build(&v->base, ctx->policy_scratch, doc->root, opts, v->p->name, &v->err);
+	if (v->error)
+		return;
+	v->opts = *opts;
+	v->opts.operation = v->base.engine_op;
+	v->own_sel = v->base.changed || strcmp(v->base.engine_op, sel->op);
+	if (v->own_sel)
+		kp_sel_prepare(&v->sel, v->base.object ? v->base.object : doc->root, &v->opts);
+}
+
+int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
+		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
+		kp_error *err)
+{
+	if (!ps || !doc || !doc->root || doc->root->type != KP_MAP)
+		return kp_errorf(err, KP_E_USAGE, doc ? doc->file : NULL, 0, 0,
+				 "kp_evaluate needs a policy set and a resource mapping");
+	const kp_kind_index *ix = ps->index;
+	if (!ix)
+		return kp_errorf(err, KP_E_USAGE, doc->file, 0, 0,
+				 "kp_evaluate: the policy set is not sealed (kp_policy_set_seal)");
+	static const kp_eval_opts no_opts;
+	if (!opts)
+		opts = &no_opts;
+	kp_eval_ctx *own = ctx ? NULL : (ctx = kp_eval_ctx_new(NULL));
+	const char *kind = kp_resource_match_kind(doc->root, opts->values, NULL);
+	const kp_rule_ref *refs = ix->other;
+	size_t n = ix->n_other;
+	for (size_t i = 0; i < ix->n_kinds; i++)
+		if (!strcmp(ix->kinds[i].kind, kind)) {
+			refs = ix->kinds[i].refs;
+			n = ix->kinds[i].n;
+			break;
+		}
+	kp_sel_ctx sel;
+	kp_sel_prepare(&sel, doc->root, opts);
+	/* values may rewrite the resource; DELETE changes what rules see */
+	bool values = opts->values || opts->set ||
+		      (opts->operation && !strcmp(opts->operation, "DELETE"));
+	int rows = 0, status = 0;
+	const kp_policy *refused = NULL;
+	policy_view view = {0};
+	for (size_t i = 0; i < n; i++) {
+		const kp_policy *p = refs[i].p;
+		const kp_rule *r = refs[i].r;
+		if (p == refused)
+			continue;
+		if (p != view.p)
+			view = (policy_view){.p = p};
+		if ((values || r->uses_vars) && !view.built)
+			view_build(&view, ctx, doc, opts, &sel);
+		if (view.built && view.error) {
+			refused = p;
+			status = kp_errorf(err, KP_E_USAGE, doc->file, doc->root->line, doc->root->col,
+					   "policy %s, resource %s: %s", p->name, kp_doc_name(doc), view.err.msg);
+			continue;
+		}
+		const kp_sel_ctx *s = view.built && view.own_sel ? &view.sel : &sel;
+		if (!kp_rule_selects_prepared(r, p, s))
+			continue;
+		/* as the Kyverno CLI: a namespaceSelector needs the namespace's
+		 * labels from a values file */
+		if (p->uses_ns_selector &&
+		    kp_policy_lacks_namespace_labels(p, doc->root, opts->values)) {
+			refused = p;
+			status = kp_errorf(err, KP_E_USAGE, doc->file, doc->root->line, doc->root->col,
+					   "failed to get namespace labels for resource %s/%s/%s (policy %s); "
+					   "use --values-file to pass the namespace labels",
+					   kp_doc_namespace(doc), kind, kp_doc_name(doc), p->name);
+			continue;
+		}
+		kp_rule_run run = {.policy = p, .rule = r, .opts = view.built ? &view.opts : opts,
+				   .ctx = ctx, .base = view.built ? &view.base : NULL,
+				   .resource = view.built && view.base.object ? view.base.object : doc->root};
+		rows += eval_rule(&run, doc, cb, ud);
+		kp_eval_ctx_rule_done(ctx);
+	}
+	kp_eval_ctx_free(own);
+	return status < 0 ? -1 : rows;
+}

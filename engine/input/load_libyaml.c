@@ -1,0 +1,160 @@
+/* load_libyaml.c - libyaml (0.2.x) events -> document builder. */
+#include "input/input.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct {
+	yaml_parser_t parser;
+	unsigned line0;
+	const unsigned char *buf;
+	size_t len;
+	bool done;
+} ly_session;
+
+static void *ly_open(const char *buf, size_t len, unsigned line0)
+{
+	ly_session *s = kp_xcalloc(1, sizeof(*s));
+	if (!yaml_parser_initialize(&s->parser))
+		kp_oom(sizeof(*s));
+	/* the encoding is fixed to UTF-8, which turns off libyaml's BOM
+	 * detection: skip a byte-order mark here (it occupies no column) */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		buf += 3, len -= 3;
+	s->buf = (const unsigned char *)buf;
+	s->len = len;
+	s->line0 = line0;
+	yaml_parser_set_input_string(&s->parser, s->buf, len);
+	yaml_parser_set_encoding(&s->parser, YAML_UTF8_ENCODING);
+	return s;
+}
+
+static void ly_close(void *p)
+{
+	ly_session *s = p;
+	if (!s)
+		return;
+	yaml_parser_delete(&s->parser);
+	free(s);
+}
+
+/* Line and column (1-based, code points) of byte offset `off` in the chunk. */
+static void offset_pos(const ly_session *s, size_t off, unsigned *line, unsigned *col)
+{
+	unsigned l = 0, c = 0;
+	if (off > s->len)
+		off = s->len;
+	for (size_t i = 0; i < off; i++) {
+		if (s->buf[i] == '\n')
+			l++, c = 0;
+		else if ((s->buf[i] & 0xC0) != 0x80)
+			c++;
+	}
+	*line = s->line0 + l + 1;
+	*col = c + 1;
+}
+
+static int ly_error(ly_session *s, kp_builder *b, kp_error *err)
+{
+	yaml_parser_t *p = &s->parser;
+	unsigned line, col;
+	if (p->error == YAML_READER_ERROR) {
+		offset_pos(s, p->problem_offset, &line, &col);
+		return kp_errorf(err, KP_E_YAML, b->file, line, col, "%s",
+				 p->problem ? p->problem : "invalid input");
+	}
+	if (p->error == YAML_MEMORY_ERROR)
+		kp_oom(0);
+	line = s->line0 + (unsigned)p->problem_mark.line + 1;
+	col = (unsigned)p->problem_mark.column + 1;
+	if (p->context)
+		return kp_errorf(err, KP_E_YAML, b->file, line, col, "%s %s (line %u, column %u)",
+				 p->problem ? p->problem : "syntax error", p->context,
+				 s->line0 + (unsigned)p->context_mark.line + 1,
+				 (unsigned)p->context_mark.column + 1);
+	return kp_errorf(err, KP_E_YAML, b->file, line, col, "%s",
+			 p->problem ? p->problem : "syntax error");
+}
+
+static kp_scalar_style style_of(yaml_scalar_style_t st)
+{
+	switch (st) {
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE: return KP_STYLE_SINGLE;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return KP_STYLE_DOUBLE;
+	case YAML_LITERAL_SCALAR_STYLE: return KP_STYLE_LITERAL;
+	case YAML_FOLDED_SCALAR_STYLE: return KP_STYLE_FOLDED;
+	default: return KP_STYLE_PLAIN;
+	}
+}
+
+static int ly_next(void *p, kp_builder *b, kp_error *err)
+{
+	ly_session *s = p;
+	if (s->done)
+		return 0;
+	bool in_doc = false;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&s->parser, &ev)) {
+			s->done = true;
+			return ly_error(s, b, err);
+		}
+		unsigned line = s->line0 + (unsigned)ev.start_mark.line + 1;
+		unsigned col = (unsigned)ev.start_mark.column + 1;
+		int rc = 0;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			s->done = true;
+			yaml_event_delete(&ev);
+			return 0;
+		case YAML_DOCUMENT_START_EVENT:
+			in_doc = true;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			yaml_event_delete(&ev);
+			if (in_doc)
+				return 1;
+			continue;
+		case YAML_SCALAR_EVENT: {
+			kp_scalar_style st = style_of(ev.data.scalar.style);
+			unsigned indent = st == KP_STYLE_LITERAL || st == KP_STYLE_FOLDED
+				? kp_block_indent((const char *)s->buf, s->len, ev.start_mark.index) : 0;
+			rc = kp_build_scalar(b, (const char *)ev.data.scalar.value,
+					     ev.data.scalar.length, st, indent,
+					     (const char *)ev.data.scalar.anchor,
+					     /* NULL unless the scalar has a tag;
+					      * a `!` tag is kept (a string) */
+					     (const char *)ev.data.scalar.tag,
+					     line, col);
+			break;
+		}
+		case YAML_SEQUENCE_START_EVENT:
+			rc = kp_build_seq_start(b, (const char *)ev.data.sequence_start.anchor,
+						(const char *)ev.data.sequence_start.tag, line, col);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+			rc = kp_build_seq_end(b);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			rc = kp_build_map_start(b, (const char *)ev.data.mapping_start.anchor,
+						(const char *)ev.data.mapping_start.tag, line, col);
+			break;
+		case YAML_MAPPING_END_EVENT:
+			rc = kp_build_map_end(b);
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = kp_build_alias(b, (const char *)ev.data.alias.anchor, line, col);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (rc < 0) {
+			s->done = true;
+			return -1;
+		}
+	}
+}
+
+const kp_loader_ops kp_loader_libyaml = {"libyaml", ly_open, ly_next, ly_close};

@@ -1,0 +1,282 @@
+/* quantity.c - Kubernetes resource.Quantity parsing and comparison
+ * (k8s.io/apimachinery/pkg/api/resource: ParseQuantity, Quantity.Cmp), for
+ * pattern comparisons such as "<=1Gi" or "0.5-2".  Values are kept exact. */
+#include "k8s/k8s.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+#define KP_Q_FRAC_MAX 400   /* fraction digits doubled exactly; beyond: sticky */
+
+static const u128 NANO_CAP = (u128)9223372036854775807ULL * 1000000000ULL;
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static void normalize(kp_quantity *q)
+{
+	if (q->coef == 0) {
+		q->sign = 0;
+		q->exp = 0;
+		return;
+	}
+	while (q->coef % 10 == 0) {
+		q->coef /= 10;
+		q->exp++;
+	}
+}
+
+/* suffixer.interpret: base (10 or 2) and exponent, false for ErrSuffix. */
+static bool interpret_suffix(const char *s, size_t n, int *base, int32_t *exp)
+{
+	static const struct { const char *sfx; int base; int exp; } tab[] = {
+		{"n", 10, -9}, {"u", 10, -6}, {"m", 10, -3}, {"", 10, 0},
+		{"k", 10, 3}, {"M", 10, 6}, {"G", 10, 9}, {"T", 10, 12},
+		{"P", 10, 15}, {"E", 10, 18},
+		{"Ki", 2, 10}, {"Mi", 2, 20}, {"Gi", 2, 30}, {"Ti", 2, 40},
+		{"Pi", 2, 50}, {"Ei", 2, 60},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+		if (strlen(tab[i].sfx) == n && memcmp(tab[i].sfx, s, n) == 0) {
+			*base = tab[i].base;
+			*exp = tab[i].exp;
+			return true;
+		}
+	if (n > 1 && (s[0] == 'e' || s[0] == 'E')) {
+		/* strconv.ParseInt(s[1:], 10, 64), then int32() truncation */
+		size_t i = 1;
+		bool neg = false;
+		if (s[i] == '+' || s[i] == '-') {
+			neg = s[i] == '-';
+			i++;
+		}
+		if (i == n)
+			return false;
+		uint64_t v = 0;
+		for (; i < n; i++) {
+			if (!is_digit(s[i]))
+				return false;
+			if (v > (UINT64_MAX - 9) / 10)
+				return false;
+			v = v * 10 + (uint64_t)(s[i] - '0');
+		}
+		if ((!neg && v > (uint64_t)INT64_MAX) || (neg && v > (uint64_t)INT64_MAX + 1))
+			return false;
+		uint64_t bits = neg ? (uint64_t)0 - v : v;
+		*base = 10;
+		*exp = (int32_t)(uint32_t)bits;
+		return true;
+	}
+	return false;
+}
+
+/* Go's slow path: exact D * 10^e10 * 2^b, magnitude rounded up to 1e-9 and
+ * capped at 2^63-1.  D: significant digits without leading zeros. */
+static void slow_value(const char *D, size_t L, int64_t e10, int b, kp_quantity *q)
+{
+	q->exp = -9;
+	int64_t m = (int64_t)L + e10;
+	if (m - 1 >= 19) {
+		q->coef = NANO_CAP;
+		return;
+	}
+	if (m < -40) {
+		q->coef = 1;
+		return;
+	}
+	int64_t shift = e10 + 9;
+	u128 k = 0;
+	unsigned char frac[KP_Q_FRAC_MAX];
+	size_t nf = 0;
+	bool sticky = false;
+	if (shift >= 0) {
+		for (size_t i = 0; i < L; i++)
+			k = k * 10 + (u128)(D[i] - '0');
+		for (int64_t i = 0; i < shift; i++)
+			k *= 10;
+	} else {
+		int64_t ki = (int64_t)L + shift;   /* integer digits */
+		for (int64_t i = 0; i < ki; i++)
+			k = k * 10 + (u128)(D[i] - '0');
+		for (int64_t i = ki; i < 0 && nf < KP_Q_FRAC_MAX; i++)
+			frac[nf++] = 0;
+		for (size_t i = ki > 0 ? (size_t)ki : 0; i < L; i++) {
+			if (nf < KP_Q_FRAC_MAX)
+				frac[nf++] = (unsigned char)(D[i] - '0');
+			else if (D[i] != '0')
+				sticky = true;
+		}
+	}
+	if (k > NANO_CAP) {
+		q->coef = NANO_CAP;
+		return;
+	}
+	for (int step = 0; step < b; step++) {
+		unsigned carry = 0;
+		for (size_t i = nf; i-- > 0;) {
+			unsigned d = frac[i] * 2u + carry;
+			frac[i] = (unsigned char)(d % 10);
+			carry = d / 10;
+		}
+		k = k * 2 + carry;
+		if (k > NANO_CAP) {
+			q->coef = NANO_CAP;
+			return;
+		}
+	}
+	for (size_t i = 0; i < nf && !sticky; i++)
+		if (frac[i])
+			sticky = true;
+	if (sticky)
+		k++;
+	q->coef = k > NANO_CAP ? NANO_CAP : k;
+}
+
+bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
+{
+	memset(q, 0, sizeof *q);
+	if (len == 0)
+		return false;
+	bool positive = true;
+	size_t pos = 0, end = len;
+	if (s[0] == '-') {
+		positive = false;
+		pos++;
+	} else if (s[0] == '+') {
+		pos++;
+	}
+	while (pos < end && s[pos] == '0')
+		pos++;
+	if (pos >= end)
+		return true;              /* only zeros (or a bare sign): 0 */
+	const char *num = s + pos;
+	size_t num_len = 0;
+	while (pos < end && is_digit(s[pos])) {
+		pos++;
+		num_len++;
+	}
+	const char *denom = "";
+	size_t denom_len = 0;
+	if (pos < end && s[pos] == '.') {
+		pos++;
+		denom = s + pos;
+		while (pos < end && is_digit(s[pos])) {
+			pos++;
+			denom_len++;
+		}
+	}
+	size_t sfx = pos;
+	while (pos < end && strchr("eEinumkKMGTP", s[pos]))
+		pos++;
+	if (pos < end && (s[pos] == '-' || s[pos] == '+'))
+		pos++;
+	while (pos < end && is_digit(s[pos]))
+		pos++;
+	if (pos < end)
+		return false;             /* ErrFormatWrong */
+	int base;
+	int32_t exponent;
+	if (!interpret_suffix(s + sfx, end - sfx, &base, &exponent))
+		return false;             /* ErrSuffix */
+
+	/* significant digits of num+denom */
+	size_t nlen_go = num_len ? num_len : 1;   /* Go sets num = "0" if empty */
+	char digits[64];
+	const char *D;
+	size_t L = num_len + denom_len;
+	char *heap = NULL;
+	if (L <= sizeof digits) {
+		memcpy(digits, num, num_len);
+		memcpy(digits + num_len, denom, denom_len);
+		D = digits;
+	} else {
+		heap = kp_xmalloc(L);
+		memcpy(heap, num, num_len);
+		memcpy(heap + num_len, denom, denom_len);
+		D = heap;
+	}
+	while (L > 0 && D[0] == '0') {
+		D++;
+		L--;
+	}
+	q->sign = positive ? 1 : -1;
+
+	/* Go's int64 fast path: exact, neither rounded nor capped */
+	int32_t precision;
+	int64_t scale = 0;
+	uint64_t mantissa = 1;
+	if (base == 10) {
+		scale = exponent;
+		precision = 18 - (int32_t)(nlen_go + denom_len);
+	} else if (denom_len == 0) {
+		mantissa = (uint64_t)1 << exponent;
+		precision = 15 - (int32_t)nlen_go - (int32_t)((float)exponent * 3 / 10) - 1;
+	} else {
+		precision = -1;
+	}
+	if (precision >= 0) {
+		scale -= (int64_t)denom_len;
+		if (scale >= -9) {
+			uint64_t v = 0;
+			for (size_t i = 0; i < L; i++)
+				v = v * 10 + (uint64_t)(D[i] - '0');
+			if (v == 0 || mantissa == 1 || v <= (uint64_t)INT64_MAX / mantissa) {
+				q->coef = (u128)v * mantissa;
+				q->exp = scale;
+				normalize(q);
+				free(heap);
+				return true;
+			}
+		}
+	}
+	if (L == 0) {
+		q->coef = 0;
+	} else {
+		int64_t e10 = base == 10 ? (int64_t)exponent - (int64_t)denom_len
+					 : -(int64_t)denom_len;
+		slow_value(D, L, e10, base == 2 ? exponent : 0, q);
+	}
+	normalize(q);
+	free(heap);
+	return true;
+}
+
+static size_t u128_digits(u128 v, char *buf)
+{
+	char tmp[48];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static int cmp_mag(const kp_quantity *a, const kp_quantity *b)
+{
+	char da[48], db[48];
+	size_t na = u128_digits(a->coef, da), nb = u128_digits(b->coef, db);
+	int64_t oa = (int64_t)na + a->exp, ob = (int64_t)nb + b->exp;
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	size_t n = na > nb ? na : nb;
+	for (size_t i = 0; i < n; i++) {
+		char ca = i < na ? da[i] : '0', cb = i < nb ? db[i] : '0';
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+	}
+	return 0;
+}
+
+int kp_quantity_cmp(const kp_quantity *a, const kp_quantity *b)
+{
+	if (a->sign != b->sign)
+		return a->sign < b->sign ? -1 : 1;
+	if (a->sign == 0)
+		return 0;
+	int m = cmp_mag(a, b);
+	return a->sign > 0 ? m : -m;
+}

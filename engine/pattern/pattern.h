@@ -1,0 +1,249 @@
+/*
+ * pattern.h - private interface of the validate-pattern engine (not
+ * installed).  Mirrors Kyverno's pkg/engine/validate, pkg/engine/anchor,
+ * pkg/engine/pattern, pkg/engine/operator, pkg/engine/wildcards and
+ * ext/wildcard; ../shared/docs/kyverno-semantics.md sections 1-10 give
+ * the behaviour in prose.
+ *
+ * Layout: wildcard.c, duration.c, quantity.c (scalar parsers), leaf.c
+ * (string pattern language and scalar comparison), gofmt.c (Go-compatible
+ * number and %v formatting), pattern_compile.c (kp_pat AST), pattern_match.c
+ * (the tree walk), pattern_api.c (public kp_pattern_*, anyPattern, rule
+ * messages).
+ */
+#ifndef KP_PATTERN_H
+#define KP_PATTERN_H
+
+#include "k8s/k8s.h"
+
+/* ------------------------------------------------------------------------
+ * Leaf patterns (pkg/engine/pattern + pkg/engine/operator)
+ * ---------------------------------------------------------------------- */
+
+/* Operators found at the front of a string pattern part. */
+typedef enum kp_op {
+	KP_OP_EQUAL,       /* ""   */
+	KP_OP_MORE_EQUAL,  /* ">=" */
+	KP_OP_LESS_EQUAL,  /* "<=" */
+	KP_OP_NOT_EQUAL,   /* "!"  */
+	KP_OP_MORE,        /* ">"  */
+	KP_OP_LESS,        /* "<"  */
+	KP_OP_IN_RANGE,    /* "a-b"  */
+	KP_OP_NOT_IN_RANGE /* "a!-b" */
+} kp_op;
+
+/* The operator token as Kyverno spells it: "", ">=", ..., "-", "!-". */
+const char *kp_op_token(kp_op op);
+
+/* operator.GetOperatorFromStringPattern: shorter than 2 bytes -> Equal;
+ * prefixes >=, <=, >, <, ! in that order; then NotInRange
+ * `^N!-N$`, then InRange `^N-N$`, N = [-|+]?\d+(\.\d+)?[A-Za-z]*.
+ * For ranges, *lo / *hi (may be NULL) receive the two endpoints. */
+kp_op kp_op_parse(const char *s, size_t len, const char **lo, size_t *lo_len,
+		  const char **hi, size_t *hi_len);
+
+/* One comparison: operator and operand, the operand pre-parsed. */
+typedef struct kp_cond {
+	kp_op op;                  /* never a range: ranges are split */
+	const char *operand;       /* NUL-terminated, arena */
+	size_t operand_len;
+	bool is_duration;          /* operand parses as a Go duration */
+	int64_t duration;
+	bool is_quantity;          /* operand parses as a Quantity */
+	kp_quantity quantity;
+} kp_cond;
+
+/* A term of an alternative: a plain condition, or a range giving two
+ * conditions joined by AND (InRange) or OR (NotInRange). */
+typedef struct kp_term {
+	kp_cond a, b;
+	int kind;                  /* 0 plain (a), 1 a AND b, 2 a OR b, 3 never
+	                              (range text that fails to split) */
+} kp_term;
+
+/* An alternative: all of its terms must hold (`&`). */
+typedef struct kp_alt {
+	kp_term *terms;
+	size_t n;
+} kp_alt;
+
+typedef enum kp_leaf_kind {
+	KP_LEAF_NULL, KP_LEAF_BOOL, KP_LEAF_NUMBER, KP_LEAF_STRING,
+	KP_LEAF_MAP  /* a map pattern used as a leaf: value must be a map */
+} kp_leaf_kind;
+
+typedef struct kp_leaf {
+	kp_leaf_kind kind;
+	bool b;
+	double num;                /* pattern numbers are float64 */
+	const char *str;           /* whole string pattern */
+	size_t str_len;
+	kp_alt *alts;              /* `|` alternatives */
+	size_t n_alts;
+} kp_leaf;
+
+/* Compile a scalar pattern value (null, bool, int/float as float64,
+ * string) into *leaf, allocating in a.  Never fails: every string is a
+ * valid pattern in Kyverno. */
+void kp_leaf_compile(kp_arena *a, const kp_value *v, kp_leaf *leaf);
+/* pattern.Validate(value, pattern) for a compiled leaf.  `value` NULL
+ * means null (a missing key). */
+bool kp_leaf_match(const kp_leaf *leaf, const kp_value *value);
+
+/* ------------------------------------------------------------------------
+ * Compiled patterns
+ * ---------------------------------------------------------------------- */
+
+typedef enum kp_anchor {
+	KP_ANCHOR_NONE = 0,   /* plain key (also malformed anchors) */
+	KP_ANCHOR_COND,       /* (k)  */
+	KP_ANCHOR_GLOBAL,     /* <(k) */
+	KP_ANCHOR_EQUAL,      /* =(k) */
+	KP_ANCHOR_EXIST,      /* ^(k) */
+	KP_ANCHOR_NEG,        /* X(k) */
+	KP_ANCHOR_ADD         /* +(k): a literal key for validation */
+} kp_anchor;
+
+/* anchor.Parse: after trimming white space, `m?(key)` with m one of
+ * + < = X ^ and a non-empty key without line breaks (Go's `.`).  Returns the
+ * kind (NONE if not an anchor) and the inner key. */
+kp_anchor kp_anchor_parse(const char *s, size_t len, const char **key,
+			  size_t *key_len);
+
+typedef struct kp_pat kp_pat;
+
+typedef struct kp_pat_entry {
+	const char *raw;           /* key as written (plain-key lookups) */
+	size_t raw_len;
+	const char *key;           /* inner key of an anchor, else raw */
+	size_t key_len;
+	kp_anchor anchor;
+	bool star;                 /* value is exactly the string "*" */
+	int bk;                    /* anchor-map slot for (k) ^(k) X(k), else -1 */
+	const kp_pat *value;
+	const kp_value *src_key;
+} kp_pat_entry;
+
+typedef enum kp_pat_kind { KP_PAT_MAP, KP_PAT_LIST, KP_PAT_LEAF } kp_pat_kind;
+
+struct kp_pat {
+	kp_pat_kind kind;
+	const kp_value *src;       /* the pattern node (position, %v text) */
+	bool has_anchor;           /* this node or one below has an anchor
+	                              (for phase-2 ordering) */
+	union {
+		struct {
+			/* all entries in byte-sorted raw-key order */
+			kp_pat_entry *all;
+			size_t n_all;
+			/* phase 1: (k) ^(k) =(k) X(k), sorted */
+			const kp_pat_entry **p1;
+			size_t n1;
+			/* phase 2: global and anchor-holding keys first (reverse
+			 * sorted), then the rest sorted */
+			const kp_pat_entry **p2;
+			size_t n2;
+			/* metadata wildcard expansion may apply at this level */
+			bool meta_expand;
+		} map;
+		struct {
+			const kp_pat **items;
+			size_t n;
+		} list;
+		kp_leaf leaf;
+	} u;
+};
+
+/* Compile options. */
+enum {
+	/* Reject what Kyverno's policy validation rejects in validate
+	 * patterns: +(k) anchors, ^(k) whose value is not a non-empty list. */
+	KP_PAT_STRICT = 1
+};
+
+/* The anchor-map keys of a compiled pattern (raw keys of (k), ^(k), X(k)),
+ * shared by all its nodes: entry.bk indexes into it. */
+typedef struct kp_pat_root {
+	const kp_pat *root;
+	const char **bk_keys;
+	size_t *bk_lens;
+	bool *bk_neg;
+	size_t n_bk;
+	size_t depth;              /* deepest nesting (1: a scalar pattern) */
+} kp_pat_root;
+
+/* Compile `pattern` into arena a.  `where` names the pattern for errors
+ * (e.g. "validate.pattern"; may be NULL).  NULL on error with KP_E_PATTERN,
+ * the file:line:col of the offending key and err->path = where + the
+ * pattern path ("validate.pattern/spec/+(x)"). */
+kp_pat_root *kp_pat_compile(kp_arena *a, const kp_value *pattern, int flags,
+			    const char *where, kp_error *err);
+
+/* Build a map node from entries (sorted and phase-split here); used by the
+ * compiler and by metadata wildcard expansion at match time. */
+kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
+			 size_t n);
+
+/* ------------------------------------------------------------------------
+ * Matching
+ * ---------------------------------------------------------------------- */
+
+/* One pattern's outcome, as validate.MatchPattern + validatePatterns give
+ * it.  Strings live in the scratch arena passed to kp_pat_match. */
+typedef struct kp_pat_result {
+	kp_status status;          /* PASS, FAIL, SKIP or ERROR */
+	const char *path;          /* "" unless FAIL ("/spec/containers/0/") */
+	const kp_value *node;      /* deepest resource node along the failing
+	                              path, else the resource root */
+	const char *error;         /* Kyverno's error text (PatternError.Error())
+	                              for FAIL, SKIP and ERROR; "" for PASS */
+} kp_pat_result;
+
+/* Match `res` (the resource root, may be NULL) against a compiled pattern.
+ * Allocates only in `scratch` (reset it between evaluations). */
+void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
+		  kp_arena *scratch, kp_pat_result *out);
+
+/* ------------------------------------------------------------------------
+ * Rule outcome (validate_resource.go)
+ * ---------------------------------------------------------------------- */
+
+/* Kyverno's rule message for a single `pattern` rule outcome:
+ *   PASS   "validation rule '<rule>' passed."
+ *   FAIL   "validation error: rule <rule> failed at path <path>", or with
+ *          message M "validation error: <M>. rule <rule> failed at path
+ *          <path>" ('.' added to M unless it ends with one)
+ *   ERROR  "validation error: rule <rule> execution error: <error>" (or
+ *          "validation error: <M>. rule <rule> execution error: <error>")
+ *   SKIP   the error text.
+ * `message` is the rule's validate.message after variable substitution, or
+ * NULL/"" for none.  Result in arena a. */
+const char *kp_pat_rule_message(kp_arena *a, const char *rule,
+				const char *message, const kp_pat_result *r);
+
+/* The compiled tree inside a public kp_pattern (borrowed from p), so the
+ * evaluator can match with its own scratch arena. */
+const kp_pat_root *kp_pattern_root(const kp_pattern *p);
+
+/* The outcome of a validate.anyPattern rule. */
+typedef struct kp_any_result {
+	kp_status status;          /* PASS, FAIL or SKIP */
+	const char *message;       /* Kyverno's rule message */
+	const char *path;          /* FAIL: path of the first failing pattern
+	                              ("" for an empty-path error); else NULL */
+	const kp_value *node;      /* its resource node, else the root */
+	size_t passed_index;       /* PASS: which pattern passed */
+} kp_any_result;
+
+/* validatePatterns for anyPattern: the first pattern that passes wins
+ * ("validation rule '<rule>' anyPattern[<i>] passed."); else if some
+ * failed or errored: FAIL with "validation error: [<M>. ]rule <rule>[<i>]
+ * failed at path <p> rule <rule>[<j>] failed: <err> ..." (skipped ones left
+ * out); else all skipped: SKIP with "rule <rule>[<i>] skipped: <err> ...".
+ * No patterns: PASS with M as message.  Strings in `scratch`. */
+void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
+		      const kp_value *res, const char *rule,
+		      const char *message, kp_arena *scratch,
+		      kp_any_result *out);
+
+#endif /* KP_PATTERN_H */

@@ -1,0 +1,161 @@
+/* pattern_api.c - the public kp_pattern_* functions of kpolicy.h, and the
+ * rule-level outcome of `pattern` / `anyPattern` rules with Kyverno's
+ * messages (pkg/engine/handlers/validation/validate_resource.go). */
+#include "pattern/pattern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct kp_pattern {
+	kp_arena *arena;           /* owns the copied source tree and the AST */
+	kp_pat_root *root;
+};
+
+kp_pattern *kp_pattern_compile(const kp_value *pattern, kp_error *err)
+{
+	kp_pattern *p = kp_xcalloc(1, sizeof *p);
+	p->arena = kp_arena_new();
+	const kp_value *copy = pattern ? kp_value_copy(p->arena, pattern) : NULL;
+	p->root = kp_pat_compile(p->arena, copy, KP_PAT_STRICT, "", err);
+	if (!p->root) {
+		kp_pattern_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+void kp_pattern_match(const kp_pattern *p, const kp_value *resource,
+		      kp_match *out)
+{
+	kp_arena *scratch = kp_arena_new();
+	kp_pat_result r;
+	kp_pat_match(p->root, resource, scratch, &r);
+	out->status = r.status;
+	out->node = r.node;
+	copy_str(out->path, sizeof out->path, r.path);
+	copy_str(out->message, sizeof out->message, r.error);
+	kp_arena_free(scratch);
+}
+
+const kp_pat_root *kp_pattern_root(const kp_pattern *p)
+{
+	return p ? p->root : NULL;
+}
+
+void kp_pattern_free(kp_pattern *p)
+{
+	if (!p)
+		return;
+	kp_arena_free(p->arena);
+	free(p);
+}
+
+/* "<M>." unless M already ends with '.' */
+static void add_message(kp_buf *sb, const char *m)
+{
+	kp_buf_puts(sb, m);
+	size_t n = strlen(m);
+	if (n == 0 || m[n - 1] != '.')
+		kp_buf_puts(sb, ".");
+}
+
+const char *kp_pat_rule_message(kp_arena *a, const char *rule,
+				const char *message, const kp_pat_result *r)
+{
+	bool has_msg = message && message[0];
+	kp_buf sb;
+	kp_buf_init(&sb, a);
+	switch (r->status) {
+	case KP_STATUS_PASS:
+		kp_buf_printf(&sb, "validation rule '%s' passed.", rule);
+		break;
+	case KP_STATUS_SKIP:
+		kp_buf_puts(&sb, r->error);
+		break;
+	default:
+		kp_buf_puts(&sb, "validation error: ");
+		if (has_msg) {
+			add_message(&sb, message);
+			kp_buf_puts(&sb, " ");
+		}
+		if (r->status == KP_STATUS_FAIL && r->path[0])
+			kp_buf_printf(&sb, "rule %s failed at path %s", rule, r->path);
+		else
+			kp_buf_printf(&sb, "rule %s execution error: %s", rule, r->error);
+		break;
+	}
+	return kp_buf_str(&sb);
+}
+
+void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
+		      const kp_value *res, const char *rule,
+		      const char *message, kp_arena *scratch,
+		      kp_any_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->node = res;
+	kp_buf failed, skipped;
+	kp_buf_init(&failed, scratch);
+	kp_buf_init(&skipped, scratch);
+	bool any_failed = false, any_skipped = false;
+	for (size_t i = 0; i < n; i++) {
+		kp_pat_result r;
+		kp_pat_match(pats[i], res, scratch, &r);
+		if (r.status == KP_STATUS_PASS) {
+			kp_buf sb;
+			kp_buf_init(&sb, scratch);
+			kp_buf_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
+			out->status = KP_STATUS_PASS;
+			out->message = kp_buf_str(&sb);
+			out->path = NULL;
+			out->node = res;
+			out->passed_index = i;
+			return;
+		}
+		if (r.status == KP_STATUS_SKIP) {
+			if (any_skipped)
+				kp_buf_puts(&skipped, " ");
+			kp_buf_printf(&skipped, "rule %s[%zu] skipped: %s", rule, i, r.error);
+			any_skipped = true;
+			continue;
+		}
+		if (any_failed)
+			kp_buf_puts(&failed, " ");
+		if (r.status == KP_STATUS_FAIL && r.path[0])
+			kp_buf_printf(&failed, "rule %s[%zu] failed at path %s", rule, i, r.path);
+		else
+			kp_buf_printf(&failed, "rule %s[%zu] failed: %s", rule, i, r.error);
+		if (!any_failed) {
+			out->path = r.status == KP_STATUS_FAIL ? r.path : "";
+			out->node = r.node;
+		}
+		any_failed = true;
+	}
+	if (any_failed) {
+		kp_buf sb;
+		kp_buf_init(&sb, scratch);
+		kp_buf_puts(&sb, "validation error: ");
+		if (message && message[0]) {
+			kp_buf_puts(&sb, message);
+			size_t ml = strlen(message);
+			kp_buf_puts(&sb, message[ml - 1] == '.' ? " " : ". ");
+		}
+		kp_buf_add(&sb, failed.data, failed.len);
+		out->status = KP_STATUS_FAIL;
+		out->message = kp_buf_str(&sb);
+		return;
+	}
+	if (any_skipped) {
+		out->status = KP_STATUS_SKIP;
+		out->message = kp_buf_str(&skipped);
+		out->path = NULL;
+		return;
+	}
+	out->status = KP_STATUS_PASS;
+	out->message = kp_arena_strdup(scratch, message ? message : "");
+}

@@ -1,0 +1,781 @@
+/* pattern_match.c - the tree walk of Kyverno's validate.MatchPattern
+ * (validateResourceElement, validateMap with its two phases, validateArray,
+ * the anchor handlers, metadata wildcard keys and the anchor-map
+ * bookkeeping that turns some failures into empty-path errors). */
+#include "pattern/pattern.h"
+
+#include <string.h>
+
+/* Error classes as Kyverno's errors.Is checks see them. */
+typedef enum ekind {
+	E_PLAIN, E_COND, E_GLOBAL, E_NEG,
+	E_SKIPAGG            /* skip errors aggregated by a list or map */
+} ekind;
+
+/* How to render the error text (only done for the final error). */
+typedef enum mkind {
+	M_STRUCT, M_LIST, M_LEAF, M_EMPTY_ARRAY, M_LEN, M_NOTFOUND, M_NEG,
+	M_COND_MISSING, M_WRAP_COND, M_WRAP_GLOBAL, M_EXIST_RTYPE,
+	M_EXIST_PTYPE, M_EXIST_PMAP, M_EXIST_FAIL, M_JOIN
+} mkind;
+
+typedef struct perr perr;
+struct perr {
+	ekind kind;
+	mkind mk;
+	const char *path;          /* the path Kyverno returns with the error */
+	const kp_value *node;      /* deepest existing resource node */
+	const kp_value *res;       /* for the text */
+	const kp_value *pat;       /* for the text */
+	const char *tpath;         /* path inside the text */
+	const char *elem;          /* key of a "not found" */
+	size_t n1, n2;
+	const perr *inner;         /* wrapped error / first of a join */
+	const perr *next;          /* next in a join */
+};
+
+typedef struct bk_dyn {
+	const char *key;
+	size_t len;
+	bool neg;
+	unsigned char state;
+} bk_dyn;
+
+/* One step of the current path: a key (bytes of the pattern or resource,
+ * which outlive the match) or a list index.  `end` is the path's length in
+ * bytes with this step and its '/'. */
+typedef struct path_seg {
+	const char *key;           /* NULL: an index */
+	size_t len, index, end;
+} path_seg;
+
+typedef struct mctx {
+	kp_arena *a;
+	const kp_pat_root *root;
+	unsigned char *bk;         /* 0 unseen, 1 missing, 2 present */
+	bk_dyn *dyn;               /* slots for keys made by metadata expansion */
+	size_t n_dyn, cap_dyn;
+	/* the current path as steps, spelled out only when an error keeps it
+	 * (a byte buffer would hold every key along a deep path) */
+	path_seg *segs;
+	size_t n_segs, cap_segs;
+	size_t path_bytes;         /* bytes of paths copied into errors so far */
+	/* a key index of the resource map being matched, when it and its
+	 * pattern are both large (else every pattern key would scan it) */
+	const kp_value *ix_map;
+	size_t *ix;                /* key hash -> pair + 1 */
+	size_t ix_cap;
+} mctx;
+
+/* Bounds for hostile inputs (a list of a million elements that each skip,
+ * under a key of a megabyte reached through an alias, would otherwise copy
+ * its path a million times, and the skip message would join them all).
+ * Paths copied into errors share a budget per match; past it an error
+ * carries KP_PATH_OVER instead.  Joined messages stop near
+ * KP_JOIN_TEXT_LIMIT.  Real resources come nowhere near either. */
+#define KP_PATH_BUDGET ((size_t)16 << 20)
+#define KP_PATH_OVER "/(path not kept: paths over 16 MiB in this match)/"
+#define KP_JOIN_TEXT_LIMIT ((size_t)64 << 10)
+
+static size_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Entry of c->ix for key k: its pair + 1, or 0 with h at the empty entry. */
+static size_t ix_find(const mctx *c, const char *k, size_t n, size_t *h)
+{
+	size_t mask = c->ix_cap - 1, i = key_hash(k, n) & mask, s;
+	for (; (s = c->ix[i]) != 0; i = (i + 1) & mask) {
+		const kp_value *key = c->ix_map->u.map.pairs[s - 1].key;
+		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0)
+			break;
+	}
+	*h = i;
+	return s;
+}
+
+typedef struct ix_saved {
+	const kp_value *map;
+	size_t *ix, cap;
+} ix_saved;
+
+/* Index resource map r for the pattern map p when a scan per pattern key
+ * would cost their product; returns the index to put back afterwards. */
+static ix_saved ix_enter(mctx *c, const kp_value *r, const kp_pat *p)
+{
+	ix_saved sv = {c->ix_map, c->ix, c->ix_cap};
+	size_t n = r->u.map.n;
+	if (n < 32 || p->u.map.n_all < 8)
+		return sv;
+	size_t cap = 64;
+	while (cap < n * 2)
+		cap *= 2;
+	c->ix_map = r;
+	c->ix_cap = cap;
+	c->ix = kp_arena_alloc(c->a, cap * sizeof *c->ix);
+	for (size_t i = 0; i < n; i++) {
+		const kp_value *key = r->u.map.pairs[i].key;
+		size_t h;
+		if (!ix_find(c, key->u.s.ptr, key->u.s.len, &h))
+			c->ix[h] = i + 1;
+	}
+	return sv;
+}
+
+static void ix_leave(mctx *c, ix_saved sv)
+{
+	c->ix_map = sv.map;
+	c->ix = sv.ix;
+	c->ix_cap = sv.cap;
+}
+
+static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
+			      bool *present)
+{
+	*present = false;
+	if (kp_value_type(map) != KP_MAP)
+		return NULL;
+	if (map == c->ix_map) {
+		size_t h, s = ix_find(c, k, n, &h);
+		*present = s != 0;
+		return s ? map->u.map.pairs[s - 1].value : NULL;
+	}
+	for (size_t i = 0; i < map->u.map.n; i++) {
+		const kp_value *key = map->u.map.pairs[i].key;
+		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0) {
+			*present = true;
+			return map->u.map.pairs[i].value;
+		}
+	}
+	return NULL;
+}
+
+static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
+		     const kp_value *node)
+{
+	perr *e = kp_arena_alloc(c->a, sizeof *e);
+	e->kind = kind;
+	e->mk = mk;
+	e->path = path;
+	e->node = node;
+	return e;
+}
+
+static size_t path_len(const mctx *c)
+{
+	return c->n_segs ? c->segs[c->n_segs - 1].end : 1;
+}
+
+/* The current path ("/spec/containers/0/"), arena-owned. */
+static const char *cur_path(mctx *c)
+{
+	size_t len = path_len(c);
+	if (len > KP_PATH_BUDGET - c->path_bytes)
+		return KP_PATH_OVER;
+	c->path_bytes += len;
+	char *p = kp_arena_alloc(c->a, len + 1), *w = p;
+	*w++ = '/';
+	for (size_t i = 0; i < c->n_segs; i++) {
+		const path_seg *sg = &c->segs[i];
+		if (sg->key) {
+			memcpy(w, sg->key, sg->len);
+			w += sg->len;
+		} else {
+			w += sprintf(w, "%zu", sg->index);
+		}
+		*w++ = '/';
+	}
+	*w = 0;
+	return p;
+}
+
+static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
+{
+	if (c->n_segs == c->cap_segs) {
+		size_t cap = c->cap_segs ? c->cap_segs * 2 : 32;
+		path_seg *n = kp_arena_alloc(c->a, cap * sizeof *n);
+		if (c->n_segs)
+			memcpy(n, c->segs, c->n_segs * sizeof *n);
+		c->segs = n;
+		c->cap_segs = cap;
+	}
+	size_t mark = c->n_segs, end = path_len(c) + len + 1;
+	c->segs[mark] = (path_seg){key, len, index, end};
+	c->n_segs = mark + 1;
+	return mark;
+}
+
+static size_t push(mctx *c, const char *seg, size_t n)
+{
+	return push_seg(c, seg, n, 0);
+}
+
+static size_t push_index(mctx *c, size_t i)
+{
+	size_t digits = 1;  /* length of the index as text, without printing it */
+	for (size_t v = i; v >= 10; v /= 10)
+		digits++;
+	return push_seg(c, NULL, digits, i);
+}
+
+static void pop(mctx *c, size_t mark)
+{
+	c->n_segs = mark;
+}
+
+static bool is_skip(const perr *e)
+{
+	return e->kind == E_COND || e->kind == E_GLOBAL || e->kind == E_SKIPAGG;
+}
+
+/* ------------------------------------------------------------------------
+ * anchor map (anchor/anchormap.go)
+ * ---------------------------------------------------------------------- */
+static unsigned char *slot(mctx *c, const kp_pat_entry *e)
+{
+	if (e->bk >= 0)
+		return &c->bk[e->bk];
+	for (size_t i = 0; i < c->root->n_bk; i++)
+		if (c->root->bk_lens[i] == e->raw_len &&
+		    memcmp(c->root->bk_keys[i], e->raw, e->raw_len) == 0)
+			return &c->bk[i];
+	for (size_t i = 0; i < c->n_dyn; i++)
+		if (c->dyn[i].len == e->raw_len && memcmp(c->dyn[i].key, e->raw, e->raw_len) == 0)
+			return &c->dyn[i].state;
+	if (c->n_dyn == c->cap_dyn) {
+		size_t cap = c->cap_dyn ? c->cap_dyn * 2 : 8;
+		bk_dyn *d = kp_arena_alloc(c->a, cap * sizeof *d);
+		if (c->n_dyn)
+			memcpy(d, c->dyn, c->n_dyn * sizeof *d);
+		c->dyn = d;
+		c->cap_dyn = cap;
+	}
+	bk_dyn *d = &c->dyn[c->n_dyn++];
+	d->key = e->raw;
+	d->len = e->raw_len;
+	d->neg = e->anchor == KP_ANCHOR_NEG;
+	d->state = 0;
+	return &d->state;
+}
+
+static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
+{
+	for (size_t i = 0; i < p->u.map.n_all; i++) {
+		const kp_pat_entry *e = &p->u.map.all[i];
+		if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
+		    e->anchor != KP_ANCHOR_NEG)
+			continue;
+		unsigned char *s = slot(c, e);
+		if (*s == 2)
+			continue;
+		*s = 1;
+		bool present;
+		lookup(c, r, e->key, e->key_len, &present);
+		if (present)
+			*s = 2;
+	}
+}
+
+static bool keys_missing(const mctx *c)
+{
+	for (size_t i = 0; i < c->root->n_bk; i++)
+		if (c->bk[i] == 1 && !c->root->bk_neg[i])
+			return true;
+	for (size_t i = 0; i < c->n_dyn; i++)
+		if (c->dyn[i].state == 1 && !c->dyn[i].neg)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * metadata wildcard keys (wildcards.ExpandInMetadata)
+ * ---------------------------------------------------------------------- */
+static bool name_is(const char *raw, size_t raw_len, kp_anchor a, const char *key,
+		    size_t key_len, const char *name)
+{
+	size_t n = strlen(name);
+	if (raw_len == n && memcmp(raw, name, n) == 0)
+		return true;
+	return a != KP_ANCHOR_NONE && key_len == n && memcmp(key, name, n) == 0;
+}
+
+static const kp_pat_entry *find_tag(const kp_pat *m, const char *name)
+{
+	for (size_t i = 0; i < m->u.map.n_all; i++) {
+		const kp_pat_entry *e = &m->u.map.all[i];
+		if (name_is(e->raw, e->raw_len, e->anchor, e->key, e->key_len, name))
+			return e;
+	}
+	return NULL;
+}
+
+static const kp_value *find_res_tag(const kp_value *m, const char *name)
+{
+	for (size_t i = 0; i < m->u.map.n; i++) {
+		const kp_value *k = m->u.map.pairs[i].key;
+		const char *ik = NULL;
+		size_t il = 0;
+		kp_anchor a = kp_anchor_parse(k->u.s.ptr, k->u.s.len, &ik, &il);
+		if (name_is(k->u.s.ptr, k->u.s.len, a, ik, il, name))
+			return m->u.map.pairs[i].value;
+	}
+	return NULL;
+}
+
+static const char *anchor_prefix(kp_anchor a)
+{
+	switch (a) {
+	case KP_ANCHOR_GLOBAL: return "<";
+	case KP_ANCHOR_EQUAL: return "=";
+	case KP_ANCHOR_EXIST: return "^";
+	case KP_ANCHOR_NEG: return "X";
+	case KP_ANCHOR_ADD: return "+";
+	default: return "";
+	}
+}
+
+/* The labels/annotations pattern map after expansion against resource map
+ * `rm` (only string entries kept), or NULL when nothing would change. */
+static const kp_pat *expand_tag(mctx *c, const kp_pat *pm, const kp_value *rm)
+{
+	size_t n = pm->u.map.n_all;
+	kp_pat_entry *e = kp_arena_alloc(c->a, (n + 1) * sizeof *e);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const kp_pat_entry *src = &pm->u.map.all[i];
+		if (kp_value_type(src->value->src) != KP_STRING)
+			continue;   /* dropped, as Kyverno keeps only strings */
+		kp_pat_entry ne = *src;
+		if (kp_wildcard_has(src->raw, src->raw_len)) {
+			bool anch = src->anchor != KP_ANCHOR_NONE;
+			const char *pat = anch ? src->key : src->raw;
+			size_t pl = anch ? src->key_len : src->raw_len;
+			for (size_t j = 0; j < rm->u.map.n; j++) {
+				const kp_value *rk = rm->u.map.pairs[j].key;
+				if (kp_value_type(rm->u.map.pairs[j].value) != KP_STRING)
+					continue;
+				if (!kp_wildcard_match(pat, pl, rk->u.s.ptr, rk->u.s.len))
+					continue;
+				char *raw = anch ? kp_arena_printf(c->a, "%s(%.*s)",
+						anchor_prefix(src->anchor), (int)rk->u.s.len, rk->u.s.ptr)
+						 : kp_arena_strndup(c->a, rk->u.s.ptr, rk->u.s.len);
+				ne.raw = raw;
+				ne.raw_len = strlen(raw);
+				ne.anchor = kp_anchor_parse(ne.raw, ne.raw_len, &ne.key, &ne.key_len);
+				if (ne.anchor == KP_ANCHOR_NONE || ne.anchor == KP_ANCHOR_ADD) {
+					ne.key = ne.raw;
+					ne.key_len = ne.raw_len;
+				}
+				ne.bk = -2;
+				break;
+			}
+		}
+		e[k++] = ne;
+	}
+	return kp_pat_map_build(c->a, pm->src, e, k);
+}
+
+static const kp_pat *expand_metadata(mctx *c, const kp_value *r, const kp_pat *p)
+{
+	const kp_pat_entry *me = find_tag(p, "metadata");
+	if (!me || me->value->kind != KP_PAT_MAP)
+		return p;
+	bool present;
+	const kp_value *rmd = lookup(c, r, "metadata", 8, &present);
+	if (kp_value_type(rmd) != KP_MAP)
+		return p;
+	const kp_pat *md = me->value;
+	size_t n = md->u.map.n_all;
+	kp_pat_entry *mde = kp_arena_alloc(c->a, (n + 1) * sizeof *mde);
+	memcpy(mde, md->u.map.all, n * sizeof *mde);
+	bool changed = false;
+	static const char *const tags[] = {"labels", "annotations"};
+	for (int t = 0; t < 2; t++) {
+		const kp_pat_entry *te = find_tag(md, tags[t]);
+		if (!te || te->value->kind != KP_PAT_MAP)
+			continue;
+		const kp_value *rt = find_res_tag(rmd, tags[t]);
+		if (kp_value_type(rt) != KP_MAP)
+			continue;
+		const kp_pat *np = expand_tag(c, te->value, rt);
+		for (size_t i = 0; i < n; i++)
+			if (&md->u.map.all[i] == te)
+				mde[i].value = np;
+		changed = true;
+	}
+	if (!changed)
+		return p;
+	const kp_pat *nmd = kp_pat_map_build(c->a, md->src, mde, n);
+	size_t pn = p->u.map.n_all;
+	kp_pat_entry *pe = kp_arena_alloc(c->a, (pn + 1) * sizeof *pe);
+	memcpy(pe, p->u.map.all, pn * sizeof *pe);
+	for (size_t i = 0; i < pn; i++)
+		if (&p->u.map.all[i] == me)
+			pe[i].value = nmd;
+	return kp_pat_map_build(c->a, p->src, pe, pn);
+}
+
+/* Append a copy of skip error err to the list (*skips ... *last). */
+static void skip_push(mctx *c, perr **skips, perr **last, const perr *err)
+{
+	perr *cp = kp_arena_alloc(c->a, sizeof *cp);
+	*cp = *err;
+	cp->next = NULL;
+	if (*last)
+		(*last)->next = cp;
+	else
+		*skips = cp;
+	*last = cp;
+}
+
+/* ------------------------------------------------------------------------
+ * the walk
+ * ---------------------------------------------------------------------- */
+static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
+			const kp_pat *p);
+
+static const perr *join_skips(mctx *c, const perr *head, const kp_value *node)
+{
+	perr *e = new_err(c, E_SKIPAGG, M_JOIN, cur_path(c), node);
+	e->inner = head;
+	return e;
+}
+
+static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
+{
+	bool present;
+	const kp_value *v;
+	const perr *err;
+	size_t mark;
+	switch (e->anchor) {
+	case KP_ANCHOR_COND:
+	case KP_ANCHOR_GLOBAL:
+		v = lookup(c, r, e->key, e->key_len, &present);
+		mark = push(c, e->key, e->key_len);
+		if (!present) {
+			err = e->anchor == KP_ANCHOR_COND
+				? new_err(c, E_COND, M_COND_MISSING, cur_path(c), r) : NULL;
+			pop(c, mark);
+			return err;
+		}
+		err = elem(c, v, r, e->value);
+		pop(c, mark);
+		if (!err)
+			return NULL;
+		{
+			bool cond = e->anchor == KP_ANCHOR_COND;
+			perr *w = new_err(c, cond ? E_COND : E_GLOBAL,
+					  cond ? M_WRAP_COND : M_WRAP_GLOBAL, err->path, err->node);
+			w->inner = err;
+			return w;
+		}
+	case KP_ANCHOR_EQUAL:
+		v = lookup(c, r, e->key, e->key_len, &present);
+		if (!present)
+			return NULL;
+		mark = push(c, e->key, e->key_len);
+		err = elem(c, v, r, e->value);
+		pop(c, mark);
+		return err;
+	case KP_ANCHOR_NEG:
+		v = lookup(c, r, e->key, e->key_len, &present);
+		if (!present)
+			return NULL;
+		mark = push(c, e->key, e->key_len);
+		{
+			perr *n = new_err(c, E_NEG, M_NEG, cur_path(c), v ? v : r);
+			n->tpath = n->path;
+			pop(c, mark);
+			return n;
+		}
+	case KP_ANCHOR_EXIST: {
+		v = lookup(c, r, e->key, e->key_len, &present);
+		if (!present)
+			return NULL;
+		mark = push(c, e->key, e->key_len);
+		perr *f = NULL;
+		if (kp_value_type(v) != KP_SEQ) {
+			f = new_err(c, E_PLAIN, M_EXIST_RTYPE, cur_path(c), v ? v : r);
+			f->res = v;
+		} else if (e->value->kind != KP_PAT_LIST) {
+			f = new_err(c, E_PLAIN, M_EXIST_PTYPE, cur_path(c), v);
+			f->pat = e->value->src;
+		} else {
+			const kp_pat *pl = e->value;
+			for (size_t j = 0; j < pl->u.list.n && !f; j++) {
+				if (pl->u.list.items[j]->kind != KP_PAT_MAP) {
+					f = new_err(c, E_PLAIN, M_EXIST_PMAP, cur_path(c), v);
+					break;
+				}
+				bool found = false;
+				for (size_t i = 0; i < v->u.seq.n && !found; i++) {
+					size_t m2 = push_index(c, i);
+					found = elem(c, v->u.seq.items[i], v, pl->u.list.items[j]) == NULL;
+					pop(c, m2);
+				}
+				if (!found) {
+					f = new_err(c, E_PLAIN, M_EXIST_FAIL, cur_path(c), v);
+					f->tpath = f->path;
+				}
+			}
+		}
+		pop(c, mark);
+		return f;
+	}
+	default:
+		v = lookup(c, r, e->raw, e->raw_len, &present);
+		if (e->star) {
+			if (kp_value_type(v) != KP_NULL)
+				return NULL;
+			perr *n = new_err(c, E_PLAIN, M_NOTFOUND, cur_path(c), r);
+			n->tpath = n->path;
+			n->elem = kp_arena_strndup(c->a, e->raw, e->raw_len);
+			return n;
+		}
+		mark = push(c, e->raw, e->raw_len);
+		err = elem(c, v, r, e->value);
+		pop(c, mark);
+		return err;
+	}
+}
+
+static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
+{
+	if (p->u.map.meta_expand)
+		p = expand_metadata(c, r, p);
+	perr *skips = NULL, *last = NULL;
+	bool direct = false;
+	size_t applied = 0;
+	for (size_t i = 0; i < p->u.map.n1; i++) {
+		const kp_pat_entry *e = p->u.map.p1[i];
+		const perr *err = handle(c, r, e);
+		if (err) {
+			if (is_skip(err)) {
+				skip_push(c, &skips, &last, err);
+				if (e->anchor == KP_ANCHOR_COND)
+					direct = true;
+				continue;
+			}
+			if (direct)
+				continue;
+			return err;
+		}
+		applied++;
+	}
+	if (skips && (applied == 0 || direct))
+		return skips->next ? join_skips(c, skips, r) : skips;
+	for (size_t i = 0; i < p->u.map.n2; i++) {
+		const perr *err = handle(c, r, p->u.map.p2[i]);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+/* elements of a list against one pattern each; skips collected */
+static const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *pats,
+			       size_t n_pats, bool same)
+{
+	perr *skips = NULL, *last = NULL;
+	size_t applied = 0;
+	size_t n = same ? r->u.seq.n : n_pats;
+	for (size_t i = 0; i < n; i++) {
+		size_t mark = push_index(c, i);
+		const perr *err = elem(c, r->u.seq.items[i], r, same ? pats[0] : pats[i]);
+		pop(c, mark);
+		if (err) {
+			if (!is_skip(err))
+				return err;
+			skip_push(c, &skips, &last, err);
+			continue;
+		}
+		applied++;
+	}
+	if (applied == 0 && skips)
+		return join_skips(c, skips, r);
+	return NULL;
+}
+
+static const perr *match_list(mctx *c, const kp_value *r, const kp_value *anc,
+			      const kp_pat *p)
+{
+	if (p->u.list.n == 0)
+		return new_err(c, E_PLAIN, M_EMPTY_ARRAY, cur_path(c), r);
+	const kp_pat *first = p->u.list.items[0];
+	switch (first->kind) {
+	case KP_PAT_MAP:
+		return match_items(c, r, p->u.list.items, 1, true);
+	case KP_PAT_LEAF:
+		return elem(c, r, anc, first);
+	case KP_PAT_LIST:
+	default:
+		if (r->u.seq.n < p->u.list.n) {
+			perr *e = new_err(c, E_PLAIN, M_LEN, "", r);
+			e->n1 = r->u.seq.n;
+			e->n2 = p->u.list.n;
+			return e;
+		}
+		return match_items(c, r, p->u.list.items, p->u.list.n, false);
+	}
+}
+
+static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
+			const kp_pat *p)
+{
+	const kp_value *node = r ? r : anc;
+	perr *e;
+	switch (p->kind) {
+	case KP_PAT_MAP:
+		if (kp_value_type(r) != KP_MAP) {
+			e = new_err(c, E_PLAIN, M_STRUCT, cur_path(c), node);
+			e->tpath = e->path;
+			e->res = r;
+			e->pat = p->src;
+			return e;
+		}
+		{
+			ix_saved sv = ix_enter(c, r, p);
+			check_anchors(c, p, r);
+			const perr *err = match_map(c, r, p);
+			ix_leave(c, sv);
+			return err;
+		}
+	case KP_PAT_LIST:
+		if (kp_value_type(r) != KP_SEQ) {
+			e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
+			e->tpath = e->path;
+			return e;
+		}
+		return match_list(c, r, anc, p);
+	case KP_PAT_LEAF:
+	default:
+		if (kp_value_type(r) == KP_SEQ) {
+			for (size_t i = 0; i < r->u.seq.n; i++)
+				if (!kp_leaf_match(&p->u.leaf, r->u.seq.items[i]))
+					goto leaf_fail;
+			return NULL;
+		}
+		if (kp_leaf_match(&p->u.leaf, r))
+			return NULL;
+	leaf_fail:
+		e = new_err(c, E_PLAIN, M_LEAF, cur_path(c), node);
+		e->tpath = e->path;
+		e->res = r;
+		e->pat = p->src;
+		return e;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * error text
+ * ---------------------------------------------------------------------- */
+#define KP_VALUE_TEXT_LIMIT 2048
+
+static void render(kp_buf *sb, const perr *e)
+{
+	switch (e->mk) {
+	case M_STRUCT:
+		kp_buf_printf(sb, "pattern and resource have different structures. Path: %s. "
+			     "Expected %s, found %s", e->tpath, kp_go_type_name(e->pat, true),
+			     kp_go_type_name(e->res, false));
+		break;
+	case M_LIST:
+		kp_buf_printf(sb, "validation rule failed at path %s, resource does not "
+			     "satisfy the expected overlay pattern", e->tpath);
+		break;
+	case M_LEAF:
+		kp_buf_puts(sb, "resource value '");
+		kp_go_format_value(sb, e->res, false, KP_VALUE_TEXT_LIMIT);
+		kp_buf_puts(sb, "' does not match '");
+		kp_go_format_value(sb, e->pat, true, KP_VALUE_TEXT_LIMIT);
+		kp_buf_printf(sb, "' at path %s", e->tpath);
+		break;
+	case M_EMPTY_ARRAY:
+		kp_buf_puts(sb, "pattern Array empty");
+		break;
+	case M_LEN:
+		kp_buf_printf(sb, "validate Array failed, array length mismatch, resource "
+			     "Array len is %zu and pattern Array len is %zu", e->n1, e->n2);
+		break;
+	case M_NOTFOUND:
+		kp_buf_printf(sb, "%s/%s not found", e->tpath, e->elem);
+		break;
+	case M_NEG:
+		kp_buf_printf(sb, "negation anchor matched in resource: %s is not allowed", e->tpath);
+		break;
+	case M_COND_MISSING:
+		kp_buf_puts(sb, "conditional anchor mismatch: conditional anchor key "
+			  "doesn't exist in the resource");
+		break;
+	case M_WRAP_COND:
+		kp_buf_puts(sb, "conditional anchor mismatch: ");
+		render(sb, e->inner);
+		break;
+	case M_WRAP_GLOBAL:
+		kp_buf_puts(sb, "global anchor mismatch: ");
+		render(sb, e->inner);
+		break;
+	case M_EXIST_RTYPE:
+		kp_buf_printf(sb, "invalid resource type %s: Existence ^ () anchor can be "
+			     "used only on list/array type resource", kp_go_type_name(e->res, false));
+		break;
+	case M_EXIST_PTYPE:
+		kp_buf_printf(sb, "invalid pattern type %s: Pattern has to be of list to "
+			     "compare against resource", kp_go_type_name(e->pat, true));
+		break;
+	case M_EXIST_PMAP:
+		kp_buf_puts(sb, "invalid pattern type []interface {}: Pattern has to be of "
+			  "type map to compare against items in resource");
+		break;
+	case M_EXIST_FAIL:
+		kp_buf_printf(sb, "existence anchor validation failed at path %s", e->tpath);
+		break;
+	case M_JOIN:
+		for (const perr *i = e->inner; i; i = i->next) {
+			if (i != e->inner)
+				kp_buf_puts(sb, "; ");
+			if (sb->len > KP_JOIN_TEXT_LIMIT) {
+				kp_buf_puts(sb, "...");
+				break;
+			}
+			render(sb, i);
+		}
+		break;
+	}
+}
+
+void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
+		  kp_arena *scratch, kp_pat_result *out)
+{
+	mctx c = {.a = scratch, .root = pat};
+	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
+	const perr *err = elem(&c, res, res, pat->root);
+	out->node = res;
+	out->path = "";
+	out->error = "";
+	if (!err) {
+		out->status = KP_STATUS_PASS;
+		return;
+	}
+	kp_buf sb;
+	kp_buf_init(&sb, scratch);
+	render(&sb, err);
+	out->error = kp_buf_str(&sb);
+	out->node = err->node ? err->node : res;
+	if (is_skip(err)) {
+		out->status = KP_STATUS_SKIP;
+		out->node = res;
+	} else if (err->kind == E_NEG) {
+		out->status = KP_STATUS_FAIL;
+		out->path = err->path;
+	} else if (keys_missing(&c) || err->path[0] == 0) {
+		out->status = KP_STATUS_ERROR;
+	} else {
+		out->status = KP_STATUS_FAIL;
+		out->path = err->path;
+	}
+}

@@ -1,0 +1,406 @@
+/* builder.c - builds one document tree from parser events.  Both YAML
+ * loaders call these functions, so their trees are identical by
+ * construction.  Handles anchors/aliases (shared nodes, expansion limit),
+ * `<<` merge keys, duplicate keys (last wins, with a warning), depth limit. */
+#include "value/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KP_DEFAULT_MAX_DEPTH 1000
+#define KP_DEFAULT_MAX_ALIAS_NODES 1000000
+#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
+#define KP_HASH_MIN 32 /* maps with more keys get a hash index */
+/* Duplicate keys warned about one by one per document; past this, one last
+ * warning says so (a hostile `{a: 1, a: 1, ...}` would otherwise turn a few
+ * bytes of input into a line of output each). */
+#define KP_MAX_DUP_WARNINGS 100
+
+void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
+		     const kp_read_opts *opts, kp_error *err)
+{
+	memset(b, 0, sizeof(*b));
+	b->arena = a;
+	b->file = kp_arena_strdup(a, file ? file : "");
+	if (opts)
+		b->opts = *opts;
+	if (!b->opts.max_depth)
+		b->opts.max_depth = KP_DEFAULT_MAX_DEPTH;
+	if (!b->opts.max_alias_nodes)
+		b->opts.max_alias_nodes = KP_DEFAULT_MAX_ALIAS_NODES;
+	if (!b->opts.max_doc_bytes)
+		b->opts.max_doc_bytes = KP_DEFAULT_MAX_DOC_BYTES;
+	b->err = err;
+}
+
+void kp_builder_fini(kp_builder *b)
+{
+	for (size_t i = 0; i < b->depth; i++)
+		free(b->stack[i].hash);
+	free(b->stack);
+	free(b->slots);
+	free(b->anchors);
+	free(b->anchor_index);
+	memset(b, 0, sizeof(*b));
+}
+
+kp_value *kp_build_root(kp_builder *b)
+{
+	return b->root;
+}
+
+static void push_slot(kp_builder *b, kp_value *v)
+{
+	if (b->n_slots == b->slots_cap) {
+		b->slots_cap = b->slots_cap ? b->slots_cap * 2 : 256;
+		b->slots = kp_xrealloc(b->slots, b->slots_cap * sizeof(*b->slots));
+	}
+	b->slots[b->n_slots++] = v;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Rebuild the key index of a large map frame (slots hold key, value pairs;
+ * the index stores slot offsets + 1, 0 = empty). */
+static void hash_rebuild(kp_builder *b, kp_build_frame *f)
+{
+	size_t pairs = (b->n_slots - f->base) / 2;
+	size_t cap = 64;
+	while (cap < pairs * 3)
+		cap *= 2;
+	free(f->hash);
+	f->hash = kp_xcalloc(cap, sizeof(size_t));
+	f->hash_cap = cap;
+	for (size_t i = 0; i < pairs; i++) {
+		size_t slot = f->base + 2 * i;
+		const kp_value *k = b->slots[slot];
+		size_t h = hash_bytes(k->u.s.ptr, k->u.s.len) & (cap - 1);
+		while (f->hash[h])
+			h = (h + 1) & (cap - 1);
+		f->hash[h] = slot + 1;
+	}
+}
+
+/* Slot of an existing key equal to k in frame f, or (size_t)-1. */
+static size_t find_key(kp_builder *b, kp_build_frame *f, const kp_value *k)
+{
+	size_t pairs = (b->n_slots - f->base) / 2;
+	if (pairs < KP_HASH_MIN) {
+		for (size_t s = f->base; s + 1 < b->n_slots; s += 2) {
+			const kp_value *o = b->slots[s];
+			if (o->u.s.len == k->u.s.len &&
+			    memcmp(o->u.s.ptr, k->u.s.ptr, k->u.s.len) == 0)
+				return s;
+		}
+		return (size_t)-1;
+	}
+	if (!f->hash || pairs * 2 >= f->hash_cap)
+		hash_rebuild(b, f);
+	size_t h = hash_bytes(k->u.s.ptr, k->u.s.len) & (f->hash_cap - 1);
+	while (f->hash[h]) {
+		const kp_value *o = b->slots[f->hash[h] - 1];
+		if (o->u.s.len == k->u.s.len &&
+		    memcmp(o->u.s.ptr, k->u.s.ptr, k->u.s.len) == 0)
+			return f->hash[h] - 1;
+		h = (h + 1) & (f->hash_cap - 1);
+	}
+	return (size_t)-1;
+}
+
+static void hash_note(kp_builder *b, kp_build_frame *f, size_t slot)
+{
+	if (!f->hash)
+		return;
+	if ((b->n_slots - f->base) >= f->hash_cap) {
+		hash_rebuild(b, f);
+		return;
+	}
+	const kp_value *k = b->slots[slot];
+	size_t h = hash_bytes(k->u.s.ptr, k->u.s.len) & (f->hash_cap - 1);
+	while (f->hash[h])
+		h = (h + 1) & (f->hash_cap - 1);
+	f->hash[h] = slot + 1;
+}
+
+/* The string form of a key, as sigs.k8s.io/yaml turns non-string map keys
+ * into JSON object keys. */
+static kp_value *key_to_string(kp_builder *b, kp_value *k)
+{
+	char buf[64];
+	const char *s = NULL;
+	switch (k->type) {
+	case KP_STRING:
+		return k;
+	case KP_NULL: s = "null"; break;
+	case KP_BOOL: s = k->u.b ? "true" : "false"; break;
+	case KP_INT: snprintf(buf, sizeof buf, "%lld", (long long)k->u.i); s = buf; break;
+	case KP_FLOAT: snprintf(buf, sizeof buf, "%.17g", k->u.f); s = buf; break;
+	default: return NULL; /* collections as keys: rejected by caller */
+	}
+	return kp_value_new_str(b->arena, s, strlen(s), k->file, k->line, k->col);
+}
+
+static void warn_dup(kp_builder *b, const kp_value *first, const kp_value *again)
+{
+	if (!b->opts.warn || b->dup_warnings > KP_MAX_DUP_WARNINGS)
+		return;
+	kp_error w;
+	if (++b->dup_warnings > KP_MAX_DUP_WARNINGS)
+		kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
+			  "more than %d duplicate keys in this document; the last value wins "
+			  "for each, the others are not reported", KP_MAX_DUP_WARNINGS);
+	else
+		kp_errorf(&w, KP_W_DUPKEY, b->file, again->line, again->col,
+			  "duplicate key \"%.*s\" (first at line %u, column %u); the last value wins",
+			  (int)again->u.s.len, again->u.s.ptr, first->line, first->col);
+	b->opts.warn(b->opts.warn_ud, &w);
+}
+
+/* Add a map entry in frame f: key k (string), value v. */
+static void map_put(kp_builder *b, kp_build_frame *f, kp_value *k, kp_value *v,
+		    bool warn)
+{
+	size_t s = find_key(b, f, k);
+	if (s != (size_t)-1) {
+		if (warn)
+			warn_dup(b, b->slots[s], k);
+		b->slots[s + 1] = v;
+		return;
+	}
+	push_slot(b, k);
+	push_slot(b, v);
+	hash_note(b, f, b->n_slots - 2);
+}
+
+static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
+{
+	if (src->type == KP_MAP) {
+		for (size_t i = 0; i < src->u.map.n; i++) {
+			kp_value *k = src->u.map.pairs[i].key;
+			if (find_key(b, f, k) == (size_t)-1)
+				map_put(b, f, k, src->u.map.pairs[i].value, false);
+		}
+	} else if (src->type == KP_SEQ) {
+		/* earlier maps win, as in go-yaml */
+		for (size_t i = 0; i < src->u.seq.n; i++)
+			if (src->u.seq.items[i]->type == KP_MAP)
+				merge_into(b, f, src->u.seq.items[i]);
+	}
+}
+
+/* Attach a finished node to the parent (or make it the root). */
+static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
+{
+	if (b->depth == 0) {
+		b->root = v;
+		return 0;
+	}
+	kp_build_frame *f = &b->stack[b->depth - 1];
+	f->nodes += nodes;
+	f->bytes += bytes;
+	if (f->node->type == KP_SEQ) {
+		push_slot(b, v);
+		return 0;
+	}
+	/* map: is this a key or a value? a key is parked in a slot with a NULL
+	 * value slot after it */
+	bool have_key = b->n_slots > f->base && b->slots[b->n_slots - 1] == NULL;
+	if (!have_key) {
+		kp_value *k = key_to_string(b, v);
+		if (!k)
+			return kp_errorf(b->err, KP_E_YAML, b->file, v->line, v->col,
+					 "a mapping or sequence cannot be a mapping key");
+		f->merge_key = false;
+		push_slot(b, k);
+		push_slot(b, NULL);
+		return 0;
+	}
+	/* value for the parked key */
+	kp_value *k = b->slots[b->n_slots - 2];
+	b->n_slots -= 2;
+	if (f->merge_key) {
+		f->merge_key = false;
+		if (v->type == KP_MAP || v->type == KP_SEQ) {
+			merge_into(b, f, v);
+			return 0;
+		}
+	}
+	map_put(b, f, k, v, true);
+	return 0;
+}
+
+/* Slot of the anchor index holding `name`, or the empty slot where it
+ * would go (the index is never full: it is rebuilt at half load). */
+static size_t anchor_slot(const kp_builder *b, const char *name)
+{
+	size_t mask = b->anchor_index_cap - 1;
+	size_t h = hash_bytes(name, strlen(name)) & mask;
+	while (b->anchor_index[h] &&
+	       strcmp(b->anchors[b->anchor_index[h] - 1].name, name) != 0)
+		h = (h + 1) & mask;
+	return h;
+}
+
+/* Rebuild the index over every definition, in order, so that a later
+ * definition of a name replaces the earlier one. */
+static void anchor_index_rebuild(kp_builder *b)
+{
+	size_t cap = 64;
+	while (cap < b->n_anchors * 4)
+		cap *= 2;
+	free(b->anchor_index);
+	b->anchor_index = kp_xcalloc(cap, sizeof(size_t));
+	b->anchor_index_cap = cap;
+	for (size_t i = 0; i < b->n_anchors; i++)
+		b->anchor_index[anchor_slot(b, b->anchors[i].name)] = i + 1;
+}
+
+static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t nodes,
+			 size_t bytes)
+{
+	if (!anchor)
+		return 0;
+	/* a later definition of the same name shadows the earlier one */
+	if (b->n_anchors == b->anchors_cap) {
+		b->anchors_cap = b->anchors_cap ? b->anchors_cap * 2 : 16;
+		b->anchors = kp_xrealloc(b->anchors, b->anchors_cap * sizeof(*b->anchors));
+	}
+	b->anchors[b->n_anchors].name = anchor;
+	b->anchors[b->n_anchors].node = v;
+	b->anchors[b->n_anchors].nodes = nodes;
+	b->anchors[b->n_anchors].bytes = bytes;
+	b->n_anchors++;
+	if (b->n_anchors * 2 > b->anchor_index_cap)
+		anchor_index_rebuild(b);
+	else
+		b->anchor_index[anchor_slot(b, anchor)] = b->n_anchors;
+	return 0;
+}
+
+int kp_build_scalar(kp_builder *b, const char *s, size_t len,
+		    kp_scalar_style style, unsigned block_indent,
+		    const char *anchor, const char *tag, unsigned line, unsigned col)
+{
+	kp_value *v = kp_value_new(b->arena, KP_STRING, b->file, line, col);
+	v->style = (unsigned char)style;
+	v->block_indent = (unsigned short)(block_indent > 0xffff ? 0xffff : block_indent);
+	const char *t = tag;
+	if (t && strncmp(t, "tag:yaml.org,2002:", 18) == 0)
+		t += 18;
+	else if (t && strncmp(t, "!!", 2) == 0)
+		t += 2;
+	/* go-yaml v2 resolves untagged plain scalars and the standard scalar
+	 * tags; any other tag (`!`, `!!str`, `!local`, ...) leaves a string. */
+	bool resolve = style == KP_STYLE_PLAIN && !tag;
+	if (t && (!strcmp(t, "int") || !strcmp(t, "float") ||
+		  !strcmp(t, "bool") || !strcmp(t, "null")))
+		resolve = true;
+	if (resolve) {
+		kp_resolve_plain(v, s, len, b->opts.typing);
+		if (v->type == KP_STRING)
+			v->u.s.ptr = kp_arena_strndup(b->arena, s, len), v->u.s.len = len;
+	} else {
+		v->u.s.ptr = kp_arena_strndup(b->arena, s, len);
+		v->u.s.len = len;
+	}
+	if (anchor)
+		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1, len);
+	if (attach(b, v, 1, len) < 0)
+		return -1;
+	/* a plain `<<` key is a merge key (YAML 1.1, supported by go-yaml) */
+	if (style == KP_STYLE_PLAIN && !tag && len == 2 && s[0] == '<' && s[1] == '<' &&
+	    b->depth && b->stack[b->depth - 1].node->type == KP_MAP &&
+	    b->n_slots > b->stack[b->depth - 1].base && b->slots[b->n_slots - 1] == NULL)
+		b->stack[b->depth - 1].merge_key = true;
+	return 0;
+}
+
+static int open_collection(kp_builder *b, kp_type t, const char *anchor,
+			   unsigned line, unsigned col)
+{
+	if (b->depth >= b->opts.max_depth)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "nesting deeper than %zu levels", b->opts.max_depth);
+	if (b->depth == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 32;
+		b->stack = kp_xrealloc(b->stack, b->cap * sizeof(*b->stack));
+	}
+	kp_build_frame *f = &b->stack[b->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = kp_value_new(b->arena, t, b->file, line, col);
+	f->anchor = anchor ? kp_arena_strdup(b->arena, anchor) : NULL;
+	f->base = b->n_slots;
+	f->nodes = 1;
+	return 0;
+}
+
+int kp_build_seq_start(kp_builder *b, const char *anchor, const char *tag,
+		       unsigned line, unsigned col)
+{
+	(void)tag;
+	return open_collection(b, KP_SEQ, anchor, line, col);
+}
+
+int kp_build_map_start(kp_builder *b, const char *anchor, const char *tag,
+		       unsigned line, unsigned col)
+{
+	(void)tag;
+	return open_collection(b, KP_MAP, anchor, line, col);
+}
+
+static int close_collection(kp_builder *b)
+{
+	if (!b->depth)
+		return kp_errorf(b->err, KP_E_YAML, b->file, 0, 0, "unbalanced collection end");
+	kp_build_frame f = b->stack[--b->depth];
+	size_t n = b->n_slots - f.base;
+	kp_value *v = f.node;
+	if (v->type == KP_SEQ) {
+		v->u.seq.n = n;
+		v->u.seq.items = kp_arena_alloc(b->arena, sizeof(kp_value *) * (n ? n : 1));
+		if (n) /* b->slots may still be NULL */
+			memcpy(v->u.seq.items, b->slots + f.base, sizeof(kp_value *) * n);
+	} else {
+		if (n % 2) /* key without value: cannot happen with a sane parser */
+			n--;
+		v->u.map.n = n / 2;
+		v->u.map.pairs = kp_arena_alloc(b->arena, sizeof(kp_pair) * (n / 2 + 1));
+		for (size_t i = 0; i < n / 2; i++) {
+			v->u.map.pairs[i].key = b->slots[f.base + 2 * i];
+			v->u.map.pairs[i].value = b->slots[f.base + 2 * i + 1];
+		}
+	}
+	free(f.hash);
+	b->n_slots = f.base;
+	define_anchor(b, f.anchor, v, f.nodes, f.bytes);
+	return attach(b, v, f.nodes, f.bytes);
+}
+
+int kp_build_seq_end(kp_builder *b) { return close_collection(b); }
+int kp_build_map_end(kp_builder *b) { return close_collection(b); }
+
+int kp_build_alias(kp_builder *b, const char *anchor, unsigned line, unsigned col)
+{
+	size_t slot = b->anchor_index ? b->anchor_index[anchor_slot(b, anchor)] : 0;
+	if (!slot)
+		return kp_errorf(b->err, KP_E_YAML, b->file, line, col,
+				 "unknown alias \"%s\"", anchor);
+	const kp_anchor_def *def = &b->anchors[slot - 1];
+	b->alias_nodes += def->nodes;
+	b->alias_bytes += def->bytes;
+	if (b->alias_nodes > b->opts.max_alias_nodes)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "aliases expand to more than %zu nodes",
+				 b->opts.max_alias_nodes);
+	if (b->alias_bytes > b->opts.max_doc_bytes)
+		return kp_errorf(b->err, KP_E_LIMIT, b->file, line, col,
+				 "aliases expand to more than %zu bytes (the document size limit)",
+				 b->opts.max_doc_bytes);
+	return attach(b, def->node, def->nodes, def->bytes);
+}
