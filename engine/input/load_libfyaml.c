@@ -565,9 +565,35 @@ static size_t tab_before_block_indicator(const unsigned char *u, size_t len, siz
 	return indicator ? tab : (size_t)-1;
 }
 
-/* Two libfyaml 0.7.12 bugs end the whole run, so the chunks that reach
- * them are rejected before libfyaml sees them (both first found by
- * tests/fuzz/fuzz_load_libfyaml):
+/* If u[i] starts a `%YAML` directive whose major or minor version number
+ * has more than 9 digits, the offset of the 10th digit (where libyaml
+ * reports "found extremely long version number"), else (size_t)-1. */
+static size_t long_version_number(const unsigned char *u, size_t len, size_t i)
+{
+	if (len - i < 6 || memcmp(u + i, "%YAML", 5) != 0 || (u[i + 5] != ' ' && u[i + 5] != '\t'))
+		return (size_t)-1;
+	size_t j = i + 5;
+	while (j < len && (u[j] == ' ' || u[j] == '\t'))
+		j++;
+	for (int part = 0; part < 2; part++) {
+		size_t start = j;
+		while (j < len && u[j] >= '0' && u[j] <= '9')
+			if (++j - start > 9)
+				return j - 1;
+		if (part == 0 && (j >= len || u[j] != '.'))
+			break;
+		j++;
+	}
+	return (size_t)-1;
+}
+
+/* Three libfyaml 0.7.12 bugs end the whole run or are undefined behaviour
+ * (a sanitizer build reports it), so the chunks that reach them are rejected before libfyaml sees them
+ * (all first found by tests/fuzz/fuzz_load_libfyaml):
+ *   - a `%YAML` directive's version number overflows an int (signed
+ *     overflow in fy_scan_yaml_version, found with libfyaml built with
+ *     UBSan): more than 9 digits are rejected, as libyaml rejects them,
+ *     wherever `%YAML` and a blank stand (a superset of directives);
  *   - it never returns from a directive line (`%` at column 0, or after a
  *     byte-order mark) that holds invalid UTF-8: rejected as libyaml
  *     rejects it;
@@ -578,7 +604,7 @@ static size_t tab_before_block_indicator(const unsigned char *u, size_t len, siz
  *     after the `:` hold a tab and end at `?`, `:`, `|`, `>` or a `-` entry
  *     (its check "cannot use tab for indentation of block entry").
  *     Rejected with that message, at that tab.
- * The second test is textual and a superset: any `?` followed by a blank
+ * The double-free test is textual and a superset: any `?` followed by a blank
  * earlier in the chunk counts as an open complex key and any non-blank
  * byte before the `:` on its line as a key; quoted and block scalars and
  * comments are not told apart.  A tab after a `:` without any `?` before
@@ -602,6 +628,11 @@ static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 			if (!n) {
 				*msg = "invalid UTF-8 in a directive line";
 				return i;
+			}
+			size_t at = u[i] == '%' ? long_version_number(u, len, i) : (size_t)-1;
+			if (at != (size_t)-1) {
+				*msg = "found extremely long version number";
+				return at;
 			}
 			if (u[i] == '?' && blankz_at(u, len, i + 1))
 				complex_key = true;
