@@ -298,6 +298,41 @@ static bool is_break(char c)
 	return c == '\n' || c == '\r';
 }
 
+/* Make s->scratch hold at least `need` bytes. */
+static void scratch_reserve(fy_session *s, size_t need)
+{
+	if (need <= s->scratch_cap)
+		return;
+	size_t cap = s->scratch_cap ? s->scratch_cap : 64;
+	while (cap < need)
+		cap *= 2;
+	s->scratch = kp_xrealloc(s->scratch, cap);
+	s->scratch_cap = cap;
+}
+
+/* A literal or folded scalar's text, gathered from libfyaml's chunk
+ * iterator into s->scratch; returns its length.  fy_token_get_text sizes
+ * its buffer first and, for some folded scalars, formats more text than
+ * it sized: it then returns NULL (the text was lost) and leaks its chunk
+ * array (found by tests/fuzz/fuzz_load_libfyaml against an instrumented
+ * libfyaml). */
+static size_t block_scalar_text(fy_session *s, struct fy_token *val)
+{
+	struct fy_token_iter *it = fy_token_iter_create(val);
+	if (!it)
+		kp_oom(0);
+	const struct fy_iter_chunk *ic = NULL;
+	size_t n = 0;
+	int rc = 0;
+	while ((ic = fy_token_iter_chunk_next(it, ic, &rc)) != NULL) {
+		scratch_reserve(s, n + ic->len + 1);
+		memcpy(s->scratch + n, ic->str, ic->len);
+		n += ic->len;
+	}
+	fy_token_iter_destroy(it);
+	return n;
+}
+
 /* Decode the single-quoted scalar whose text (between the quotes) is
  * buf[from, to): a doubled quote is a quote, line breaks fold (YAML 1.2
  * section 7.3.2).  libfyaml 0.7.12 garbles runs of escaped quotes (four
@@ -305,12 +340,7 @@ static bool is_break(char c)
  * here from the input.  Returns the length of s->scratch. */
 static size_t decode_single_quoted(fy_session *s, size_t from, size_t to)
 {
-	size_t need = to - from + 1;
-	if (need > s->scratch_cap) {
-		char *n = kp_xrealloc(s->scratch, need);
-		s->scratch = n;
-		s->scratch_cap = need;
-	}
+	scratch_reserve(s, to - from + 1);
 	char *out = s->scratch;
 	size_t n = 0;
 	const char *b = s->buf;
@@ -433,6 +463,9 @@ static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
 	    memmem(s->buf + sm->input_pos, em->input_pos - sm->input_pos, "''", 2)) {
 		len = decode_single_quoted(s, sm->input_pos, em->input_pos);
 		text = s->scratch;
+	} else if (val && (style == FYSS_LITERAL || style == FYSS_FOLDED)) {
+		len = block_scalar_text(s, val);
+		text = len ? s->scratch : "";
 	} else {
 		text = val ? fy_token_get_text(val, &len) : "";
 		if (!text)
