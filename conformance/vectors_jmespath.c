@@ -1,8 +1,7 @@
 /* vectors_jmespath.c - the JMESPath compliance format (any .json file):
  *   [ {"given": JSON, "cases": [ {"expression": str,
  *        "result": JSON | "error": kind | "bench": str}, ... ]}, ... ]
- * evaluated in plain JMESPath mode; and Kyverno's custom-function cases
- * (kyverno-jmespath/functions.yaml), in Kyverno mode.  A `result` case passes when the value
+ * evaluated in plain JMESPath mode.  A `result` case passes when the value
  * is equal as JSON (1 == 1.0, object key order ignored); an `error` case
  * when compiling or evaluating fails with that kind; a `bench` case when it
  * evaluates without error.  Cases are named FILE:SECTION:INDEX (0-based). */
@@ -37,8 +36,8 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Runs expr on data in `mode` and checks it against one of result, error
- * (a kind name; "error" is any failure) or bench (no error).  1 pass,
- * 0 fail (why filled), -1 malformed. */
+ * (a kind name) or bench (no error).  1 pass, 0 fail (why filled),
+ * -1 malformed. */
 static int check(const kp_value *expr, int mode, const kp_value *data, const kp_value *result,
 		 const kp_value *error, const kp_value *bench, kp_arena *scratch, char *why,
 		 size_t wn)
@@ -58,8 +57,7 @@ static int check(const kp_value *expr, int mode, const kp_value *data, const kp_
 	}
 	if (error) {
 		const char *want = error->type == KP_STRING ? error->u.s.ptr : "?";
-		if (kind != KP_JP_OK &&
-		    (!strcmp(want, "error") || !strcmp(kp_jp_kind_name(kind), want)))
+		if (kind != KP_JP_OK && !strcmp(kp_jp_kind_name(kind), want))
 			return 1;
 		if (kind == KP_JP_OK)
 			snprintf(why, wn, "%s: expected a %s error, got %s", expr->u.s.ptr, want,
@@ -80,56 +78,6 @@ static int check(const kp_value *expr, int mode, const kp_value *data, const kp_
 	return 0;
 }
 
-/* ../shared/conformance/kyverno-jmespath/functions.yaml: a mapping whose
- * `cases` are {function, expression, input, result | error}, in Kyverno
- * mode; named functions.yaml:INDEX:FUNCTION. */
-static int kyverno_functions(const char *path, const char *base, bool verbose,
-			     size_t *unexpected)
-{
-	kp_read_opts ro = {.typing = KP_TYPING_YAML12, .raw = true};
-	kp_error err;
-	char eb[2048];
-	kp_reader *r = kp_reader_open_file(path, &ro, &err);
-	kp_doc *d = NULL;
-	if (!r || kp_reader_next(r, &d, &err) != 1) {
-		fprintf(stderr, "run-vectors: %s\n", kp_error_format(&err, eb, sizeof eb));
-		kp_reader_close(r);
-		return 2;
-	}
-	const kp_value *cases = kp_value_get(kp_doc_root(d), "cases");
-	kp_arena *scratch = kp_arena_new();
-	kp_vec_tally t = {.verbose = verbose};
-	for (size_t i = 0; i < kp_value_len(cases); i++) {
-		const kp_value *c = kp_value_at(cases, i);
-		const char *fn = kp_value_path_str(c, "function");
-		char name[512], why[2048] = "";
-		snprintf(name, sizeof name, "%s:%zu:%s", base, i, fn ? fn : "?");
-		kp_arena_reset(scratch);
-		int rc;
-		if (fn && !kp_jp_func_find(fn, strlen(fn), KP_JP_KYVERNO)) {
-			/* an error case must not pass for want of the function */
-			snprintf(why, sizeof why, "unsupported: JMESPath function %s", fn);
-			rc = 0;
-		} else {
-			rc = check(kp_value_get(c, "expression"), KP_JP_KYVERNO,
-				   kp_value_get(c, "input"), kp_value_get(c, "result"),
-				   kp_value_get(c, "error"), NULL, scratch, why, sizeof why);
-		}
-		kp_vec_count(&t, name, rc, why);
-	}
-	kp_vec_summary(base, &t, unexpected);
-	kp_arena_free(scratch);
-	kp_doc_free(d);
-	kp_reader_close(r);
-	return 0;
-}
-
-bool kp_vec_jmespath_owns(const char *base)
-{
-	size_t n = strlen(base);
-	return (n > 5 && !strcmp(base + n - 5, ".json")) || !strcmp(base, "functions.yaml");
-}
-
 int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 			 size_t *unexpected)
 {
@@ -138,10 +86,6 @@ int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 	if (!text) {
 		fprintf(stderr, "run-vectors: %s: cannot read\n", path);
 		return 2;
-	}
-	if (!strcmp(base, "functions.yaml")) {
-		free(text);
-		return kyverno_functions(path, base, verbose, unexpected);
 	}
 	kp_arena *a = kp_arena_new(), *scratch = kp_arena_new();
 	kp_value *doc = kp_json_parse(a, text, len);
