@@ -21,6 +21,7 @@ static const struct {
 	{"pattern", kp_fuzz_pattern},
 	{"policy", kp_fuzz_policy},
 	{"regex", kp_fuzz_regex},
+	{"jp_kyverno", kp_fuzz_jp_kyverno},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)
