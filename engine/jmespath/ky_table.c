@@ -62,7 +62,7 @@ const kp_jp_func kp_jp_kyverno_funcs[] = {
 	{"md5", 1, 1, {S}, S, ky_md5, NULL},
 	{"parse_json", 1, 1, {S}, ANY, ky_parse_json, NULL},
 	{"parse_yaml", 1, 1, {S}, ANY, ky_parse_yaml, NULL},
-	{"x509_decode", 1, 1, {S}, O, ky_x509_decode, "unsupported so far"},
+	{"x509_decode", 1, 1, {S}, O, ky_x509_decode, "PEM certificate as Go's x509.Certificate (RSA)"},
 	/* collections */
 	{"lookup", 2, 2, {O | A, SN}, ANY, ky_lookup, NULL},
 	{"items", 3, 3, {O | A, S, S}, A, ky_items, NULL},

@@ -259,7 +259,7 @@ Test(jp_kyverno, encoding_and_hashes)
 	KY_ON("parse_yaml(y)", "{\"y\": \"a: 1\\n---\\nb: 2\\n\"}", "{\"a\":1}");
 	jp_run r = jp_mode(KP_JP_KYVERNO, "parse_yaml('a: [')", NULL);
 	cr_assert_eq(r.kind, KP_JP_E_FUNCTION);
-	KY_FAIL("x509_decode('-----BEGIN CERTIFICATE-----')", "unsupported: x509_decode");
+	KY_FAIL("x509_decode('-----BEGIN CERTIFICATE-----')", "invalid certificate");
 }
 
 Test(jp_kyverno, collections)
@@ -327,4 +327,25 @@ Test(jp_kyverno, is_external_url)
 	KY_FAIL("is_external_url('http://example.com')", "unsupported: is_external_url");
 	KY_FAIL("is_external_url('not a url')", "host");
 	KY_TYPE("is_external_url(`1`)");
+}
+
+/* Cases of upstream's arithmetic_test.go not in functions.yaml. */
+Test(jp_kyverno, arithmetic_upstream_cases)
+{
+	KY("add('12s', '13s')", "\"25s\"");
+	KY("sum(`[12, 13, 1, 4]`)", "30");
+	KY("sum(`[\"12Ki\"]`)", "\"12Ki\"");
+	KY("sum(`[\"12Ki\", \"13\"]`)", "\"12301\"");
+	KY("subtract('12Ki', '13')", "\"12275\"");
+	KY("subtract('12s', '13s')", "\"-1s\"");
+	KY_FAIL("multiply('12Ki', '12')", "Types mismatch");
+	KY("multiply(`2.5`, `2.5`)", "6.25");
+	KY("multiply(`2.5`, '40s')", "\"1m40s\"");
+	KY("divide('8', '3')", "2.6666666666666665");
+	KY("divide('12Ki', '2Ki')", "6");
+	KY("divide('12s', `3`)", "\"4s\"");
+	KY_FAIL("divide(`14`, '5Ki')", "Types mismatch");
+	KY("modulo('12Ki', '5Ki')", "\"2Ki\"");
+	KY("modulo('13s', '2s')", "\"1s\"");
+	KY_FAIL("modulo(`14`, `1.5`)", "Non-integer");
 }
