@@ -1205,7 +1205,8 @@ int kp_re_translate(const char *pat, size_t len, kp_re_prog *out, kp_error *err)
 	int rc = translate(&t);
 	if (rc == 0) {
 		out->arena = arena;
-		out->pcre = kp_buf_str(&t.out);
+		kp_buf_str(&t.out);   /* NUL-terminates, also when empty */
+		out->pcre = t.out.data;
 		out->pcre_len = t.out.len;
 		out->ngroups = t.ncap;
 		out->names = kp_arena_alloc(arena, (t.ncap + 1) * sizeof *out->names);

@@ -349,3 +349,19 @@ Test(jp_kyverno, arithmetic_upstream_cases)
 	KY("modulo('13s', '2s')", "\"1s\"");
 	KY_FAIL("modulo(`14`, `1.5`)", "Non-integer");
 }
+
+/* Cases of upstream's time_test.go not in functions.yaml. */
+Test(jp_kyverno, time_upstream_cases)
+{
+	KY("time_since('Mon Jan _2 15:04:05 MST 2006', 'Mon Jan 02 15:04:05 MST 2021', "
+	   "'Mon Jan 10 03:14:16 MST 2021')", "\"180h10m11s\"");
+	KY("time_add('2021-01-02T15:04:05-07:00', '3h')", "\"2021-01-02T18:04:05-07:00\"");
+	KY("time_parse('Mon Jan 02 15:04:05 -0700 2006', 'Sat Jan 02 15:04:05 -0700 2021')",
+	   "\"2021-01-02T15:04:05-07:00\"");
+	KY("time_utc('2023-02-02T15:04:05-07:00')", "\"2023-02-02T22:04:05Z\"");
+	KY("time_between('2021-01-02T17:04:05-07:00', '2021-01-02T15:04:05-07:00', "
+	   "'2021-01-02T18:04:05-07:00')", "true");
+	KY("time_after('2021-01-02T16:04:05-07:00', '2021-01-02T15:04:05-07:00')", "true");
+	KY_FAIL("time_utc('')", "cannot parse");
+	KY_FAIL("time_add('2021-01-02T15:04:05-07:00', '')", "invalid duration");
+}
