@@ -203,7 +203,8 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 	}
 	q->sign = positive ? 1 : -1;
 	q->format = base == 2 ? KP_QF_BINARY_SI
-		    : (sfx < end && (s[sfx] == 'e' || s[sfx] == 'E')) ? KP_QF_DECIMAL_EXPONENT : KP_QF_DECIMAL_SI;
+		    : (end - sfx > 1 && (s[sfx] == 'e' || s[sfx] == 'E')) ? KP_QF_DECIMAL_EXPONENT
+									  : KP_QF_DECIMAL_SI;
 
 	/* Go's int64 fast path: exact, neither rounded nor capped */
 	int32_t precision;
