@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- semver ranges ---------------------------------------------------- */
 
@@ -266,6 +267,11 @@ KY_FN(ky_is_external_url)
 		bool internal = !memcmp(a, mapped, 12) ? v4_internal(a + 12)
 				: !memcmp(a, loop6, 16) || (a[0] & 0xFE) == 0xFC;
 		*out = kp_jp_bool(!internal);
+		return 0;
+	}
+	/* Go's resolver answers "localhost" from /etc/hosts: loopback */
+	if (strcasecmp(host, "localhost") == 0) {
+		*out = kp_jp_bool(false);
 		return 0;
 	}
 	return ky_unsupported(c, "a host name needs a DNS lookup");

@@ -212,6 +212,8 @@ Test(jp_kyverno, time_functions)
 	KY("time_add('2021-01-01T00:00:00Z', '-1s')", "\"2020-12-31T23:59:59Z\"");
 	KY("time_utc('2021-01-01T01:30:00+02:00')", "\"2020-12-31T23:30:00Z\"");
 	KY("time_parse('1', '0')", "\"1970-01-01T00:00:00Z\"");
+	KY("time_parse('-5', '-1')", "\"1969-12-31T23:59:59Z\"");
+	KY_FAIL("time_parse('1', ' 1')", "invalid syntax");
 	KY("time_parse('2006-01-02', '2024-02-29')", "\"2024-02-29T00:00:00Z\"");
 	KY("time_parse('Jan _2 15:04:05.000 2006', 'Feb  3 04:05:06.789 2020')", "\"2020-02-03T04:05:06Z\"");
 	KY("time_parse('02 Jan 06 15:04 -0700', '05 Mar 21 10:00 +0130')", "\"2021-03-05T10:00:00+01:30\"");
@@ -325,6 +327,7 @@ Test(jp_kyverno, is_external_url)
 	KY("is_external_url('http://[::ffff:127.0.0.1]')", "false");
 	KY("is_external_url('http://8.8.8.8')", "true");
 	KY_FAIL("is_external_url('http://example.com')", "unsupported: is_external_url");
+	KY("is_external_url('http://localhost:8080/x')", "false");
 	KY_FAIL("is_external_url('not a url')", "host");
 	KY_TYPE("is_external_url(`1`)");
 }
