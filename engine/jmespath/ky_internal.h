@@ -33,7 +33,9 @@ bool ky_unbase64(kp_jp_call *c, const char *str, size_t len, char **out, size_t 
 		 size_t *bad_at);
 /* Kyverno's "argument #N is not of type T" (an invalid-type error). */
 int ky_type_error(kp_jp_call *c, int argno, const char *type);
-/* A function that cannot work offline: "unsupported: <name>". */
+/* A function (or a case of one) we do not reproduce, e.g. one that needs
+ * the network: a KP_JP_E_FUNCTION error "unsupported: <name> (why)" with
+ * err->code KP_E_UNSUPPORTED and err->feature the function's name. */
 int ky_unsupported(kp_jp_call *c, const char *why);
 
 /* strings (ky_strings.c) */

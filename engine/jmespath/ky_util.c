@@ -96,7 +96,11 @@ int ky_type_error(kp_jp_call *c, int argno, const char *type)
 
 int ky_unsupported(kp_jp_call *c, const char *why)
 {
-	return kp_jp_fail(c, KP_JP_E_FUNCTION, "unsupported: %s (%s)", c->fn->name, why);
+	int rc = kp_jp_fail(c, KP_JP_E_FUNCTION, "unsupported: %s (%s)", c->fn->name, why);
+	/* so that callers can report the rule as unsupported, not failed */
+	c->err->code = KP_E_UNSUPPORTED;
+	snprintf(c->err->feature, sizeof c->err->feature, "%s", c->fn->name);
+	return rc;
 }
 
 const kp_value *ky_base64(kp_jp_call *c, const unsigned char *s, size_t len)

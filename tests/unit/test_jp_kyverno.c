@@ -122,6 +122,9 @@ Test(jp_kyverno, regex_functions)
 	KY_TYPE("regex_match(`1`, 'a')");
 	KY_TYPE("regex_match('a', `[]`)");
 	KY_FAIL("random('[a-z]{4}')", "unsupported: random");
+	jp_run r = jp_mode(KP_JP_KYVERNO, "random('a')", NULL);
+	cr_assert_eq(r.err.code, KP_E_UNSUPPORTED);
+	cr_assert_str_eq(r.err.feature, "random");
 }
 
 Test(jp_kyverno, arithmetic_scalars)
