@@ -300,6 +300,12 @@ Test(jp_kyverno, semver_compare)
 	KY("semver_compare('3.1.0', '<2.0.0 || >=3.0.0')", "true");
 	KY("semver_compare('v1.2.3', '=0.0.0')", "true");   /* unparsable: 0.0.0 */
 	KY_FAIL("semver_compare('1.2.3', 'abc')", "Range");
+	KY("semver_compare('1.0.5', '1.x.x')", "true");     /* blang: 1.x.x acts as 1.0.x */
+	KY("semver_compare('1.1.0', '1.x.x')", "false");
+	KY("semver_compare('1.1.0', '!=1.0.x')", "false");  /* blang ANDs <1.0.0 and >=1.1.0 */
+	KY("semver_compare('1.2.3-x', '>=1.2.3-x')", "true");
+	KY_FAIL("semver_compare('1.2.3', 'x')", "version");
+	KY_FAIL("semver_compare('1.2.3', '~1.2.3')", "Range");
 	KY_FAIL("semver_compare('1.2.3', '|| >1.0.0')", "");
 }
 
