@@ -3,9 +3,20 @@
 
 #include <string.h>
 
+static void (*error_hook)(void *ud, const kp_error *e);
+static void *error_hook_ud;
+
+void kp_cli_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud)
+{
+	error_hook = fn;
+	error_hook_ud = ud;
+}
+
 void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
 {
 	char buf[2600];
+	if (error_hook && !strcmp(level, "error"))
+		error_hook(error_hook_ud, e);
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
@@ -88,4 +99,22 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		}
 	}
 	return c.status;
+}
+
+kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro)
+{
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(path, ro, &e);
+	if (!r) {
+		kp_cli_diag(stderr, "error", &e);
+		return NULL;
+	}
+	kp_doc *d = NULL;
+	int rc = kp_reader_next(r, &d, &e);
+	if (rc < 0)
+		kp_cli_diag(stderr, "error", &e);
+	else if (rc == 0)
+		fprintf(stderr, "kpolicy: error: %s: no document\n", path);
+	kp_reader_close(r);
+	return rc == 1 ? d : NULL;
 }

@@ -10,6 +10,11 @@
 /* Print "kpolicy: <level>: file:line:col: msg (at path)" to `out`. */
 void kp_cli_diag(FILE *out, const char *level, const kp_error *e);
 
+/* Also pass every "error" that kp_cli_diag prints to fn(ud, e) (NULL: stop),
+ * for reports that list unusable inputs.  Not thread-safe: set it on the
+ * main thread, before loading. */
+void kp_cli_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud);
+
 /* A kp_read_opts.warn callback printing warnings to stderr. */
 void kp_cli_warn(void *ud, const kp_error *w);
 
@@ -22,5 +27,10 @@ void kp_cli_warn(void *ud, const kp_error *w);
  * `diag` with file:line:col; the good policies are still added. */
 int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, FILE *diag);
+
+/* The first document of `path` ("-" for stdin), or NULL after printing why
+ * (unreadable, syntax error, no document) to stderr.  Free with
+ * kp_doc_free. */
+kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro);
 
 #endif

@@ -1,5 +1,6 @@
 /* kpolicy - command-line entry point: dispatches to the commands. */
 #include "cmd_apply.h"
+#include "cmd_jp.h"
 #include "cmd_match.h"
 #include "cmd_test.h"
 
@@ -15,6 +16,7 @@ static const char usage[] =
 	"  apply     apply policies to resources and report results (like kyverno apply)\n"
 	"  test      run Kyverno test suites (kyverno-test.yaml), like kyverno test\n"
 	"  match     evaluate one bare validate pattern against one resource\n"
+	"  jp        JMESPath: query a document, list functions, parse (like kyverno jp)\n"
 	"  version   print the version\n"
 	"\n"
 	"Run `kpolicy COMMAND --help` for a command's options.\n";
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 		return kp_cmd_test(argc - 1, argv + 1);
 	if (!strcmp(cmd, "match"))
 		return kp_cmd_match(argc - 1, argv + 1);
+	if (!strcmp(cmd, "jp"))
+		return kp_cmd_jp(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("kpolicy %s\n", PACKAGE_VERSION);
 		return 0;

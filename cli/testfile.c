@@ -282,21 +282,35 @@ void kp_testfile_free(kp_testfile *t)
 
 /* ---------------------------------------------------------------- selector */
 
+/* s without leading and trailing white space (Go's strings.TrimSpace), in place. */
+static char *trim_space(char *s)
+{
+	while (*s && strchr(" \t\n\r\v\f", *s))
+		s++;
+	size_t n = strlen(s);
+	while (n && strchr(" \t\n\r\v\f", s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* As Kyverno's filter.ParseFilter: split at ',', each part exactly one
+ * '=', key and value trimmed of white space. */
 int kp_test_selector_parse(kp_test_selector *sel, const char *spec, kp_error *err)
 {
 	memset(sel, 0, sizeof(*sel));
-	char *copy = strdup(spec), *save = NULL;
+	char *copy = strdup(spec), *rest = copy;
 	int rc = 0;
-	for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+	for (char *part; (part = strsep(&rest, ",")) != NULL;) {
 		char *eq = strchr(part, '=');
 		char **slot = NULL;
-		if (eq) {
+		if (eq && !strchr(eq + 1, '=')) {
 			*eq = '\0';
-			if (!strcmp(part, "policy"))
+			const char *key = trim_space(part);
+			if (!strcmp(key, "policy"))
 				slot = &sel->policy;
-			else if (!strcmp(part, "rule"))
+			else if (!strcmp(key, "rule"))
 				slot = &sel->rule;
-			else if (!strcmp(part, "resource"))
+			else if (!strcmp(key, "resource"))
 				slot = &sel->resource;
 		}
 		if (!slot) {
@@ -306,7 +320,7 @@ int kp_test_selector_parse(kp_test_selector *sel, const char *spec, kp_error *er
 			break;
 		}
 		free(*slot);
-		*slot = strdup(eq + 1);
+		*slot = strdup(trim_space(eq + 1));
 	}
 	free(copy);
 	if (rc < 0)
