@@ -1,11 +1,11 @@
 /* ky_x509.c - x509_decode: the first PEM block of the argument, a
- * CERTIFICATE, as Kyverno returns it: Go's x509.Certificate marshalled to
- * JSON and read back (byte slices base64, times RFC 3339 in UTC, big
- * numbers as float64), with PublicKey replaced by {N: "<decimal>", E: e}.
- * RSA keys only, as Kyverno.  The certificate is checked by OpenSSL's
- * parser; the fields come from its DER, read here.  Not reproduced (an
- * `unsupported` error): CERTIFICATE REQUEST blocks, URI names (Go's
- * url.URL struct) and name constraints. */
+ * CERTIFICATE or CERTIFICATE REQUEST, as Kyverno returns it: Go's
+ * x509.Certificate (CertificateRequest) marshalled to JSON and read back
+ * (byte slices base64, times RFC 3339 in UTC, big numbers as float64), with
+ * PublicKey replaced by {N: "<decimal>", E: e}; the fields of Go 1.21's
+ * structs.  RSA keys only, as Kyverno.  OpenSSL's parser checks the DER;
+ * the fields are read from the DER here.  Not reproduced (an `unsupported`
+ * error): URI names (Go's url.URL struct) and name constraints. */
 #include "jmespath/ky_internal.h"
 
 #include <arpa/inet.h>
@@ -244,26 +244,32 @@ static void push_str(x5 *x, kp_value **arr, const kp_value *s)
 	kp_jp_array_push(x->c->arena, *arr, s);
 }
 
-/* Go's x509.SignatureAlgorithm for an OpenSSL NID. */
-static int sig_alg(int nid)
+/* Go's x509.SignatureAlgorithm from the AlgorithmIdentifier's content. */
+static int sig_alg(der alg)
 {
-	switch (nid) {
-	case NID_md2WithRSAEncryption: return 1;
-	case NID_md5WithRSAEncryption: return 2;
-	case NID_sha1WithRSAEncryption: return 3;
-	case NID_sha256WithRSAEncryption: return 4;
-	case NID_sha384WithRSAEncryption: return 5;
-	case NID_sha512WithRSAEncryption: return 6;
-	case NID_dsaWithSHA1: return 7;
-	case NID_dsa_with_SHA256: return 8;
-	case NID_ecdsa_with_SHA1: return 9;
-	case NID_ecdsa_with_SHA256: return 10;
-	case NID_ecdsa_with_SHA384: return 11;
-	case NID_ecdsa_with_SHA512: return 12;
-	case NID_rsassaPss: return 13;   /* refined by the hash below */
-	case NID_ED25519: return 16;
-	default: return 0;
-	}
+	static const struct { const char *oid; int go; } tab[] = {
+		{"1.2.840.113549.1.1.2", 1}, {"1.2.840.113549.1.1.4", 2}, {"1.2.840.113549.1.1.5", 3},
+		{"1.2.840.113549.1.1.11", 4}, {"1.2.840.113549.1.1.12", 5}, {"1.2.840.113549.1.1.13", 6},
+		{"1.2.840.10040.4.3", 7}, {"2.16.840.1.101.3.4.3.2", 8}, {"1.2.840.10045.4.1", 9},
+		{"1.2.840.10045.4.3.2", 10}, {"1.2.840.10045.4.3.3", 11}, {"1.2.840.10045.4.3.4", 12},
+		{"1.3.101.112", 16},
+	};
+	der oid;
+	if (!der_expect(&alg, 0x06, &oid, NULL))
+		return 0;
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+		if (oid_is(oid, tab[i].oid))
+			return tab[i].go;
+	if (!oid_is(oid, "1.2.840.113549.1.1.10"))
+		return 0;
+	/* RSASSA-PSS: SHA256/384/512 by the parameters' hash */
+	der params, h0, hseq, hoid;
+	if (der_expect(&alg, 0x30, &params, NULL) && der_expect(&params, 0xA0, &h0, NULL) &&
+	    der_expect(&h0, 0x30, &hseq, NULL) && der_expect(&hseq, 0x06, &hoid, NULL))
+		return oid_is(hoid, "2.16.840.1.101.3.4.2.1")   ? 13
+		       : oid_is(hoid, "2.16.840.1.101.3.4.2.2") ? 14
+		       : oid_is(hoid, "2.16.840.1.101.3.4.2.3") ? 15 : 0;
+	return 0;
 }
 
 static int ext_key_usage(der oid)
@@ -410,6 +416,262 @@ static void parse_ext(x5 *x, der oid, bool critical, der val, exts *e)
 		push_str(x, &e->unhandled, oid_array(x, oid));
 }
 
+static int malformed(kp_jp_call *c) { return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate"); }
+
+/* The RSA key of a SubjectPublicKeyInfo's content as Kyverno's
+ * {N: "<decimal>", E: e}; NULL after failing. */
+static const kp_value *rsa_key(x5 *x, der spki)
+{
+	der alg, algoid, keybits, rsa, n_int, e_int;
+	if (!der_expect(&spki, 0x30, &alg, NULL) || !der_expect(&alg, 0x06, &algoid, NULL) ||
+	    !oid_is(algoid, "1.2.840.113549.1.1.1")) {
+		kp_jp_fail(x->c, KP_JP_E_FUNCTION, "%s", "certificate should use rsa algorithm");
+		return NULL;
+	}
+	if (!der_expect(&spki, 0x03, &keybits, NULL) || keybits.n < 1)
+		goto bad;
+	keybits.p++;
+	keybits.n--;
+	if (!der_expect(&keybits, 0x30, &rsa, NULL) || !der_expect(&rsa, 0x02, &n_int, NULL) ||
+	    !der_expect(&rsa, 0x02, &e_int, NULL) || e_int.n > 4)
+		goto bad;
+	long e_val = 0;
+	for (size_t i = 0; i < e_int.n; i++)
+		e_val = e_val << 8 | e_int.p[i];
+	const kp_value *n_v = bn_text(x, n_int, false);
+	if (!n_v)
+		goto bad;
+	kp_value *pk = kp_jp_new_object(x->c->arena, 2);
+	set(x, pk, "N", n_v);
+	set(x, pk, "E", kp_jp_new_int(x->c->arena, e_val));
+	return pk;
+bad:
+	kp_jp_fail(x->c, KP_JP_E_FUNCTION, "%s", "failed to parse subject public key info");
+	return NULL;
+}
+
+/* One extension SEQUENCE's content into the list and the parsed fields. */
+static void one_ext(x5 *x, der one, exts *e)
+{
+	der oid, crit, val;
+	bool critical = false;
+	if (!der_expect(&one, 0x06, &oid, NULL))
+		return;
+	if (der_expect(&one, 0x01, &crit, NULL))
+		critical = crit.n == 1 && crit.p[0] != 0;
+	if (!der_expect(&one, 0x04, &val, NULL))
+		return;
+	kp_value *eo = kp_jp_new_object(x->c->arena, 3);
+	set(x, eo, "Id", oid_array(x, oid));
+	set(x, eo, "Critical", kp_jp_bool(critical));
+	set(x, eo, "Value", b64(x, val));
+	push_str(x, &e->ext_list, eo);
+	parse_ext(x, oid, critical, val, e);
+}
+
+static void set_san(x5 *x, kp_value *o, const exts *e)
+{
+	set(x, o, "DNSNames", e->dns);
+	set(x, o, "EmailAddresses", e->email);
+	set(x, o, "IPAddresses", e->ips);
+	set(x, o, "URIs", NULL);
+}
+
+static int decode_cert(x5 *x, const unsigned char *raw, size_t rn, const kp_value **out)
+{
+	kp_jp_call *c = x->c;
+	const unsigned char *dp = raw;
+	X509 *cert = d2i_X509(NULL, &dp, (long)rn);   /* Go's ParseCertificate checks */
+	if (!cert)
+		return malformed(c);
+	int version = (int)X509_get_version(cert) + 1;
+	X509_free(cert);
+	der all = {raw, rn}, certseq, tbs, tbs_whole, sigalg, sig;
+	if (!der_expect(&all, 0x30, &certseq, NULL) || !der_expect(&certseq, 0x30, &tbs, &tbs_whole) ||
+	    !der_expect(&certseq, 0x30, &sigalg, NULL) || !der_expect(&certseq, 0x03, &sig, NULL) ||
+	    sig.n < 1)
+		return malformed(c);
+	der t = tbs, item, serial, issuer_w, subject_w, spki_w, spki, issuer, subject;
+	der_expect(&t, 0xA0, &item, NULL);
+	if (!der_expect(&t, 0x02, &serial, NULL) || !der_expect(&t, 0x30, &item, NULL) ||
+	    !der_expect(&t, 0x30, &issuer, &issuer_w) || !der_expect(&t, 0x30, &item, NULL))
+		return malformed(c);
+	der validity = item;
+	const kp_value *not_before = asn1_time(x, &validity), *not_after = asn1_time(x, &validity);
+	if (!not_before || !not_after || !der_expect(&t, 0x30, &subject, &subject_w) ||
+	    !der_expect(&t, 0x30, &spki, &spki_w))
+		return malformed(c);
+	const kp_value *pk = rsa_key(x, spki);
+	if (!pk)
+		return -KP_JP_E_FUNCTION;
+	exts e = {0};
+	der ext_outer, ext_seq, one;
+	int tag;
+	while (der_next(&t, &tag, &ext_outer, NULL)) {
+		if (tag != 0xA3 || !der_expect(&ext_outer, 0x30, &ext_seq, NULL))
+			continue;
+		while (der_expect(&ext_seq, 0x30, &one, NULL))
+			one_ext(x, one, &e);
+	}
+	if (x->unsupported)
+		return ky_unsupported(c, x->unsupported);
+	const kp_value *iss = name(x, issuer), *sub = name(x, subject);
+	const kp_value *serial_v = bn_text(x, serial, true);
+	if (!iss || !sub || !serial_v)
+		return malformed(c);
+
+	kp_value *o = kp_jp_new_object(c->arena, 48);
+	set(x, o, "Raw", b64(x, (der){raw, rn}));
+	set(x, o, "RawTBSCertificate", b64(x, tbs_whole));
+	set(x, o, "RawSubjectPublicKeyInfo", b64(x, spki_w));
+	set(x, o, "RawSubject", b64(x, subject_w));
+	set(x, o, "RawIssuer", b64(x, issuer_w));
+	set(x, o, "Signature", b64(x, (der){sig.p + 1, sig.n - 1}));
+	set(x, o, "SignatureAlgorithm", num(x, sig_alg(sigalg)));
+	set(x, o, "PublicKeyAlgorithm", num(x, 1));
+	set(x, o, "PublicKey", pk);
+	set(x, o, "Version", num(x, version));
+	set(x, o, "SerialNumber", serial_v);
+	set(x, o, "Issuer", iss);
+	set(x, o, "Subject", sub);
+	set(x, o, "NotBefore", not_before);
+	set(x, o, "NotAfter", not_after);
+	set(x, o, "KeyUsage", num(x, e.key_usage));
+	set(x, o, "Extensions", e.ext_list);
+	set(x, o, "ExtraExtensions", NULL);
+	set(x, o, "UnhandledCriticalExtensions", e.unhandled);
+	set(x, o, "ExtKeyUsage", e.eku);
+	set(x, o, "UnknownExtKeyUsage", e.unknown_eku);
+	set(x, o, "BasicConstraintsValid", kp_jp_bool(e.bc_valid));
+	set(x, o, "IsCA", kp_jp_bool(e.is_ca));
+	set(x, o, "MaxPathLen", num(x, (double)e.max_path));
+	set(x, o, "MaxPathLenZero", kp_jp_bool(e.path_zero));
+	set(x, o, "SubjectKeyId", e.ski);
+	set(x, o, "AuthorityKeyId", e.aki);
+	set(x, o, "OCSPServer", e.ocsp);
+	set(x, o, "IssuingCertificateURL", e.issuing);
+	set_san(x, o, &e);
+	set(x, o, "PermittedDNSDomainsCritical", kp_jp_bool(false));
+	static const char *nc[] = {"PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges",
+				   "ExcludedIPRanges", "PermittedEmailAddresses", "ExcludedEmailAddresses",
+				   "PermittedURIDomains", "ExcludedURIDomains"};
+	for (size_t i = 0; i < sizeof nc / sizeof *nc; i++)
+		set(x, o, nc[i], NULL);
+	set(x, o, "CRLDistributionPoints", e.crl);
+	set(x, o, "PolicyIdentifiers", e.policies);
+	*out = o;
+	return 0;
+}
+
+/* A value of an attribute as Go's asn1.Unmarshal into interface{} gives
+ * it, for the types that occur in requests; NULL for others. */
+static const kp_value *asn1_any(x5 *x, int tag, der v)
+{
+	if (tag == 0x01)
+		return kp_jp_bool(v.n == 1 && v.p[0] != 0);
+	if (tag == 0x04)
+		return b64(x, v);
+	if (tag == 0x06)
+		return oid_array(x, v);
+	if (tag == 0x02)
+		return bn_text(x, v, true);
+	if (is_string_tag(tag) && tag != 0x1E)
+		return asn1_string(x, tag, v);
+	return NULL;
+}
+
+/* x509.CertificateRequest: attributes that parse as AttributeTypeAndValueSET
+ * (others, e.g. challengePassword, are skipped as Go skips them);
+ * extensions from the extensionRequest attribute(s). */
+static int decode_csr(x5 *x, const unsigned char *raw, size_t rn, const kp_value **out)
+{
+	kp_jp_call *c = x->c;
+	const unsigned char *dp = raw;
+	X509_REQ *req = d2i_X509_REQ(NULL, &dp, (long)rn);
+	if (!req)
+		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate request");
+	X509_REQ_free(req);
+	der all = {raw, rn}, seq, info, info_w, sigalg, sig, ver, subject, subject_w, spki, spki_w, attrs;
+	if (!der_expect(&all, 0x30, &seq, NULL) || !der_expect(&seq, 0x30, &info, &info_w) ||
+	    !der_expect(&seq, 0x30, &sigalg, NULL) || !der_expect(&seq, 0x03, &sig, NULL) || sig.n < 1 ||
+	    !der_expect(&info, 0x02, &ver, NULL) || !der_expect(&info, 0x30, &subject, &subject_w) ||
+	    !der_expect(&info, 0x30, &spki, &spki_w))
+		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate request");
+	const kp_value *pk = rsa_key(x, spki);
+	if (!pk)
+		return -KP_JP_E_FUNCTION;
+	exts e = {0};
+	kp_value *attributes = NULL;
+	if (der_expect(&info, 0xA0, &attrs, NULL)) {
+		der attr, type, values;
+		while (der_expect(&attrs, 0x30, &attr, NULL)) {
+			if (!der_expect(&attr, 0x06, &type, NULL) || !der_expect(&attr, 0x31, &values, NULL))
+				continue;
+			bool ext_req = oid_is(type, "1.2.840.113549.1.9.14") ||
+				       oid_is(type, "1.3.6.1.4.1.311.2.1.14");
+			/* Value [][]AttributeTypeAndValue: every value a SEQUENCE of
+			 * SEQUENCEs {OID, value, ...}; else Go skips the attribute */
+			kp_value *outer = kp_jp_new_array(c->arena, 1);
+			bool ok = true;
+			der vals = values, one_val;
+			int tag;
+			while (ok && der_next(&vals, &tag, &one_val, NULL)) {
+				der items = one_val, item;
+				kp_value *inner = kp_jp_new_array(c->arena, 2);
+				ok = tag == 0x30;
+				while (ok && der_expect(&items, 0x30, &item, NULL)) {
+					der item_c = item, aoid, av;
+					int atag;
+					const kp_value *value;
+					ok = der_expect(&item_c, 0x06, &aoid, NULL) && der_next(&item_c, &atag, &av, NULL) &&
+					     (value = asn1_any(x, atag, av));
+					if (!ok)
+						break;
+					kp_value *atv = kp_jp_new_object(c->arena, 2);
+					set(x, atv, "Type", oid_array(x, aoid));
+					set(x, atv, "Value", value);
+					kp_jp_array_push(c->arena, inner, atv);
+					if (ext_req)
+						one_ext(x, item, &e);
+				}
+				ok = ok && items.n == 0;
+				kp_jp_array_push(c->arena, outer, inner);
+			}
+			if (ok) {
+				kp_value *a = kp_jp_new_object(c->arena, 2);
+				set(x, a, "Type", oid_array(x, type));
+				set(x, a, "Value", outer);
+				push_str(x, &attributes, a);
+			}
+		}
+	}
+	if (x->unsupported)
+		return ky_unsupported(c, x->unsupported);
+	const kp_value *sub = name(x, subject);
+	if (!sub)
+		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate request");
+	long version = 0;
+	for (size_t i = 0; i < ver.n && i < 4; i++)
+		version = version << 8 | ver.p[i];
+	kp_value *o = kp_jp_new_object(c->arena, 20);
+	set(x, o, "Raw", b64(x, (der){raw, rn}));
+	set(x, o, "RawTBSCertificateRequest", b64(x, info_w));
+	set(x, o, "RawSubjectPublicKeyInfo", b64(x, spki_w));
+	set(x, o, "RawSubject", b64(x, subject_w));
+	set(x, o, "Version", num(x, (double)version));
+	set(x, o, "Signature", b64(x, (der){sig.p + 1, sig.n - 1}));
+	set(x, o, "SignatureAlgorithm", num(x, sig_alg(sigalg)));
+	set(x, o, "PublicKeyAlgorithm", num(x, 1));
+	set(x, o, "PublicKey", pk);
+	set(x, o, "Subject", sub);
+	set(x, o, "Attributes", attributes);
+	set(x, o, "Extensions", e.ext_list);
+	set(x, o, "ExtraExtensions", NULL);
+	set_san(x, o, &e);
+	*out = o;
+	return 0;
+}
+
 KY_FN(ky_x509_decode)
 {
 	const kp_value *arg = ARG(0);
@@ -430,141 +692,15 @@ KY_FN(ky_x509_decode)
 	const char *body = te + 5, *be = memmem(body, (size_t)(end - body), endmark, (size_t)ml);
 	if (!be)
 		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "invalid certificate");
-	if (tl == 19 && !memcmp(type, "CERTIFICATE REQUEST", 19))
-		return ky_unsupported(c, "CERTIFICATE REQUEST blocks");
-	if (tl != 11 || memcmp(type, "CERTIFICATE", 11))
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "invalid certificate");
+	bool csr = tl == 19 && !memcmp(type, "CERTIFICATE REQUEST", 19);
+	if (!csr && (tl != 11 || memcmp(type, "CERTIFICATE", 11)))
+		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s",
+				  "PEM block neither contains a CERTIFICATE or CERTIFICATE REQUEST");
 	/* the body: base64 over lines */
 	char *der_bytes;
 	size_t rn, bad;
 	if (!ky_unbase64(c, body, (size_t)(be - body), &der_bytes, &rn, &bad))
 		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "invalid certificate");
 	const unsigned char *raw = (const unsigned char *)der_bytes;
-	const unsigned char *dp = raw;
-	X509 *cert = d2i_X509(NULL, &dp, (long)rn);
-	if (!cert)
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate");
-	int nid = X509_get_signature_nid(cert);
-	int version = (int)X509_get_version(cert) + 1;
-	X509_free(cert);
-
-	der all = {raw, rn}, certseq, tbs, tbs_whole, sigalg, sig;
-	int tag;
-	if (!der_expect(&all, 0x30, &certseq, NULL) || !der_expect(&certseq, 0x30, &tbs, &tbs_whole) ||
-	    !der_expect(&certseq, 0x30, &sigalg, NULL) || !der_expect(&certseq, 0x03, &sig, NULL) ||
-	    sig.n < 1)
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate");
-	der t = tbs, item, serial, issuer_w, subject_w, spki_w, spki, issuer, subject;
-	der_expect(&t, 0xA0, &item, NULL);
-	if (!der_expect(&t, 0x02, &serial, NULL) || !der_expect(&t, 0x30, &item, NULL) ||
-	    !der_expect(&t, 0x30, &issuer, &issuer_w) || !der_expect(&t, 0x30, &item, NULL))
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate");
-	der validity = item;
-	const kp_value *not_before = asn1_time(&x, &validity), *not_after = asn1_time(&x, &validity);
-	if (!not_before || !not_after || !der_expect(&t, 0x30, &subject, &subject_w) ||
-	    !der_expect(&t, 0x30, &spki, &spki_w))
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate");
-	/* the public key: RSA only */
-	der alg, algoid, keybits, rsa, n_int, e_int;
-	if (!der_expect(&spki, 0x30, &alg, NULL) || !der_expect(&alg, 0x06, &algoid, NULL) ||
-	    !oid_is(algoid, "1.2.840.113549.1.1.1"))
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "certificate should use rsa algorithm");
-	if (!der_expect(&spki, 0x03, &keybits, NULL) || keybits.n < 1)
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed public key");
-	keybits.p++;
-	keybits.n--;
-	if (!der_expect(&keybits, 0x30, &rsa, NULL) || !der_expect(&rsa, 0x02, &n_int, NULL) ||
-	    !der_expect(&rsa, 0x02, &e_int, NULL) || e_int.n > 4)
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed public key");
-	long e_val = 0;
-	for (size_t i = 0; i < e_int.n; i++)
-		e_val = e_val << 8 | e_int.p[i];
-	/* extensions */
-	exts e = {0};
-	der ext_outer, ext_seq, one;
-	while (der_next(&t, &tag, &ext_outer, NULL)) {
-		if (tag != 0xA3 || !der_expect(&ext_outer, 0x30, &ext_seq, NULL))
-			continue;
-		while (der_expect(&ext_seq, 0x30, &one, NULL)) {
-			der oid, crit, val;
-			bool critical = false;
-			if (!der_expect(&one, 0x06, &oid, NULL))
-				continue;
-			if (der_expect(&one, 0x01, &crit, NULL))
-				critical = crit.n == 1 && crit.p[0] != 0;
-			if (!der_expect(&one, 0x04, &val, NULL))
-				continue;
-			kp_value *eo = kp_jp_new_object(c->arena, 3);
-			set(&x, eo, "Id", oid_array(&x, oid));
-			set(&x, eo, "Critical", kp_jp_bool(critical));
-			set(&x, eo, "Value", b64(&x, val));
-			push_str(&x, &e.ext_list, eo);
-			parse_ext(&x, oid, critical, val, &e);
-		}
-	}
-	if (x.unsupported)
-		return ky_unsupported(c, x.unsupported);
-	const kp_value *iss = name(&x, issuer), *sub = name(&x, subject);
-	const kp_value *serial_v = bn_text(&x, serial, true), *n_v = bn_text(&x, n_int, false);
-	if (!iss || !sub || !serial_v || !n_v)
-		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", "x509: malformed certificate");
-	int salg = sig_alg(nid);
-	if (salg == 13) {   /* RSASSA-PSS: SHA256/384/512 by the parameters' hash */
-		der sa = sigalg, soid, params, h0, hseq, hoid;
-		salg = 0;
-		if (der_expect(&sa, 0x06, &soid, NULL) && der_expect(&sa, 0x30, &params, NULL) &&
-		    der_expect(&params, 0xA0, &h0, NULL) && der_expect(&h0, 0x30, &hseq, NULL) &&
-		    der_expect(&hseq, 0x06, &hoid, NULL))
-			salg = oid_is(hoid, "2.16.840.1.101.3.4.2.1")   ? 13
-			       : oid_is(hoid, "2.16.840.1.101.3.4.2.2") ? 14
-			       : oid_is(hoid, "2.16.840.1.101.3.4.2.3") ? 15 : 0;
-	}
-
-	kp_value *o = kp_jp_new_object(c->arena, 48);
-	set(&x, o, "Raw", b64(&x, (der){raw, rn}));
-	set(&x, o, "RawTBSCertificate", b64(&x, tbs_whole));
-	set(&x, o, "RawSubjectPublicKeyInfo", b64(&x, spki_w));
-	set(&x, o, "RawSubject", b64(&x, subject_w));
-	set(&x, o, "RawIssuer", b64(&x, issuer_w));
-	set(&x, o, "Signature", b64(&x, (der){sig.p + 1, sig.n - 1}));
-	set(&x, o, "SignatureAlgorithm", num(&x, salg));
-	set(&x, o, "PublicKeyAlgorithm", num(&x, 1));
-	kp_value *pk = kp_jp_new_object(c->arena, 2);
-	set(&x, pk, "N", n_v);
-	set(&x, pk, "E", kp_jp_new_int(c->arena, e_val));
-	set(&x, o, "PublicKey", pk);
-	set(&x, o, "Version", num(&x, version));
-	set(&x, o, "SerialNumber", serial_v);
-	set(&x, o, "Issuer", iss);
-	set(&x, o, "Subject", sub);
-	set(&x, o, "NotBefore", not_before);
-	set(&x, o, "NotAfter", not_after);
-	set(&x, o, "KeyUsage", num(&x, e.key_usage));
-	set(&x, o, "Extensions", e.ext_list);
-	set(&x, o, "ExtraExtensions", NULL);
-	set(&x, o, "UnhandledCriticalExtensions", e.unhandled);
-	set(&x, o, "ExtKeyUsage", e.eku);
-	set(&x, o, "UnknownExtKeyUsage", e.unknown_eku);
-	set(&x, o, "BasicConstraintsValid", kp_jp_bool(e.bc_valid));
-	set(&x, o, "IsCA", kp_jp_bool(e.is_ca));
-	set(&x, o, "MaxPathLen", num(&x, (double)e.max_path));
-	set(&x, o, "MaxPathLenZero", kp_jp_bool(e.path_zero));
-	set(&x, o, "SubjectKeyId", e.ski);
-	set(&x, o, "AuthorityKeyId", e.aki);
-	set(&x, o, "OCSPServer", e.ocsp);
-	set(&x, o, "IssuingCertificateURL", e.issuing);
-	set(&x, o, "DNSNames", e.dns);
-	set(&x, o, "EmailAddresses", e.email);
-	set(&x, o, "IPAddresses", e.ips);
-	set(&x, o, "URIs", NULL);
-	set(&x, o, "PermittedDNSDomainsCritical", kp_jp_bool(false));
-	static const char *nc[] = {"PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges",
-				   "ExcludedIPRanges", "PermittedEmailAddresses", "ExcludedEmailAddresses",
-				   "PermittedURIDomains", "ExcludedURIDomains"};
-	for (size_t i = 0; i < sizeof nc / sizeof *nc; i++)
-		set(&x, o, nc[i], NULL);
-	set(&x, o, "CRLDistributionPoints", e.crl);
-	set(&x, o, "PolicyIdentifiers", e.policies);
-	*out = o;
-	return 0;
+	return csr ? decode_csr(&x, raw, rn, out) : decode_cert(&x, raw, rn, out);
 }

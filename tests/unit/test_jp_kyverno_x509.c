@@ -131,6 +131,72 @@ Test(jp_kyverno_x509, errors)
 	r = jp_mode(KP_JP_KYVERNO, "x509_decode('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')", NULL);
 	cr_assert_eq(r.kind, KP_JP_E_FUNCTION);
 	r = jp_mode(KP_JP_KYVERNO, "x509_decode('-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----')", NULL);
-	cr_assert(strstr(r.err.msg, "unsupported: x509_decode"), "%s", r.err.msg);
+	cr_assert(strstr(r.err.msg, "malformed certificate request"), "%s", r.err.msg);
+	r = jp_mode(KP_JP_KYVERNO, "x509_decode('-----BEGIN PRIVATE KEY-----\\n-----END PRIVATE KEY-----')", NULL);
+	cr_assert(strstr(r.err.msg, "neither contains"), "%s", r.err.msg);
 	cr_assert_eq(jp_mode(KP_JP_KYVERNO, "x509_decode(`1`)", NULL).kind, KP_JP_E_INVALID_TYPE);
+}
+
+/* A leaf made by `openssl req -x509` with SANs, key usages, CRL, AIA and
+ * policy extensions. */
+static const char leaf[] =
+	"{\"pem\": \"-----BEGIN CERTIFICATE-----\\nMIIEGDCCAwCgAwIBAgIUfHOgsXDhyC0Slqwi58ZT0t62DU8wDQYJ"
+	"KoZIhvcNAQEL\\nBQAwLzEVMBMGA1UEAwwMbGVhZi5leGFtcGxlMQowCAYDVQQLDAFhMQowCAYDVQQL\\nDAFiMB4XDT"
+	"I2MTIwMTIyMTk0NFoXDTI2MTIzMTIyMTk0NFowLzEVMBMGA1UEAwwM\\nbGVhZi5leGFtcGxlMQowCAYDVQQLDAFhMQ"
+	"owCAYDVQQLDAFiMIIBIjANBgkqhkiG\\n9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwvPEqctPmfRIwCtDbx3Vi8LA3lUKin"
+	"epKnvv\\nKNfOSEThY9iWsezdyre1sKOa8PuobUZemNL0Bui7A3lgX3obZpgr7xrukGEJ5LhZ\\nMCbAlEXJ0g5g79Hp"
+	"19uEOucqgwNEMUmsvrc33M9FTJhqHlNWClIs9Tcey2Ic8u7G\\nFOyvjtzunCbIOqiVloXhHeaEYr14Dz1mnzL5+PoI"
+	"Ey7F6Z9chB8iuX3ObbgpBuFf\\nOJJ7sjyqtxwEDpy53EeATiHcz5fslgEksXCorWhNeCCY/663ThD0VCAsolDlt9Y5"
+	"\\nZVCbj5lAR/k11/rRVRyVsy57QwUP/CHGvniY+Pf8gEbPzKuxHwIDAQABo4IBKjCC\\nASYwHQYDVR0OBBYEFGoCc7"
+	"q9R1PnVkYN6IjQ4Q5hmngfMC8GA1UdEQQoMCaCDGxl\\nYWYuZXhhbXBsZYcQAAAAAAAAAAAAAAAAAAAAAYcEwKgBAT"
+	"AiBgNVHSUEGzAZBggr\\nBgEFBQcDAQYIKwYBBQUHAwIGAyoDBDAOBgNVHQ8BAf8EBAMCBaAwDAYDVR0TAQH/\\nBAIw"
+	"ADApBgNVHR8EIjAgMB6gHKAahhhodHRwOi8vY3JsLmV4YW1wbGUveC5jcmww\\nVQYIKwYBBQUHAQEESTBHMB8GCCsG"
+	"AQUFBzABhhNodHRwOi8vb2NzcC5leGFtcGxl\\nMCQGCCsGAQUFBzAChhhodHRwOi8vY2EuZXhhbXBsZS9jYS5jcnQw"
+	"EAYDVR0gBAkw\\nBzAFBgMqAwUwDQYJKoZIhvcNAQELBQADggEBAKaimSQnolNf9r1b2WXQ2cQULKvA\\nDnO8FyARgY"
+	"5plxWeSgkImEoSiKvlzO8pkT0RjiC2WCrGJ2333cJxVGuMSTf+5E2Z\\neJDT12kHcY9hph7NcjLvSm9ghWQQh6OuuJ"
+	"DKIupjIV7xGcAxU0ZDaIMSh76KttTz\\n0/S4jNsKY/oVacf9KsV4FrPwVEKFYLMZqX6VdZ6fq00UDmjCGWxOGrLpRp"
+	"ypYmBN\\ns+t7oWI4XxMBhed7PN9UJLq+MKcwGqwTITAQzBPHr2Z/O1sibUb0MmZTYxL5o2wY\\nGQzN/EQ0Bgu4M0ir"
+	"VxfoCrLIvQXQkonFwELdGKGIPwLwhCYupk7gdJyrBGA=\\n-----END CERTIFICATE-----\\n\"}";
+
+Test(jp_kyverno_x509, extensions_of_a_leaf)
+{
+	jp_run r = jp_mode(KP_JP_KYVERNO,
+			   "x509_decode(pem) | [Subject.OrganizationalUnit, DNSNames, IPAddresses, ExtKeyUsage, "
+			   "UnknownExtKeyUsage, KeyUsage, BasicConstraintsValid, IsCA, MaxPathLen, MaxPathLenZero, "
+			   "AuthorityKeyId, SubjectKeyId, CRLDistributionPoints, OCSPServer, IssuingCertificateURL, "
+			   "PolicyIdentifiers, UnhandledCriticalExtensions, length(Extensions), Version]", leaf);
+	cr_assert_eq(r.kind, KP_JP_OK, "%s", r.err.msg);
+	cr_assert_str_eq(r.json,
+			 "[[\"a\",\"b\"],[\"leaf.example\"],[\"::1\",\"192.168.1.1\"],[1,2],[[1,2,3,4]],5,true,false,-1,false,"
+			 "null,\"agJzur1HU+dWRg3oiNDhDmGaeB8=\",[\"http://crl.example/x.crl\"],[\"http://ocsp.example\"],"
+			 "[\"http://ca.example/ca.crt\"],[[1,2,3,5]],null,8,3]", "%s", r.json);
+}
+
+/* A request made by `openssl req -new` with a subjectAltName extension. */
+static const char csr[] =
+	"{\"pem\": \"-----BEGIN CERTIFICATE REQUEST-----\\nMIICrjCCAZYCAQAwMTELMAkGA1UEBhMCeHgxDDAKBgNV"
+	"BAoMA29yZzEUMBIGA1UE\\nAwwLZXhhbXBsZS5jb20wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDC\\n88"
+	"Spy0+Z9EjAK0NvHdWLwsDeVQqKd6kqe+8o185IROFj2Jax7N3Kt7Wwo5rw+6ht\\nRl6Y0vQG6LsDeWBfehtmmCvvGu"
+	"6QYQnkuFkwJsCURcnSDmDv0enX24Q65yqDA0Qx\\nSay+tzfcz0VMmGoeU1YKUiz1Nx7LYhzy7sYU7K+O3O6cJsg6qJ"
+	"WWheEd5oRivXgP\\nPWafMvn4+ggTLsXpn1yEHyK5fc5tuCkG4V84knuyPKq3HAQOnLncR4BOIdzPl+yW\\nASSxcKit"
+	"aE14IJj/rrdOEPRUICyiUOW31jllUJuPmUBH+TXX+tFVHJWzLntDBQ/8\\nIca+eJj49/yARs/Mq7EfAgMBAAGgODA2"
+	"BgkqhkiG9w0BCQ4xKTAnMCUGA1UdEQQe\\nMByCDWEuZXhhbXBsZS5jb22HBAoAAAGBBXhAeS56MA0GCSqGSIb3DQEB"
+	"CwUAA4IB\\nAQAlp6eLxuv4acwrocB9w5xwnVzLTQ1je0ptvL5w587Hl0JZw7Msht50qZDWbDHU\\nPc24VjA4M+Oo71"
+	"47gW2ZUcf96GXvFSs+6qmPxg6dMydl+k+b/1f7Nn4S4nKRcw3S\\n8HiPgNFvmaMLO3x20e8Oj8JSNR6hDs1E4e33bT"
+	"mGluT44dNU9n4YLfNvpHUUh2vQ\\nNrI5kVJiLXrF7E08JARDquYIOglYXrk9Uw5BnYOCiC57Ls+Fo5KQ4gUZGEK6SJ"
+	"aC\\nog1dXxlW44BXNe7VwsotUSynmWXXGFu+dUREmovi365IdsZsz6nX49ZaWmr53k2W\\nCbwmQr/gQe7wyP3syXu3"
+	"0OnD\\n-----END CERTIFICATE REQUEST-----\\n\"}";
+
+Test(jp_kyverno_x509, certificate_request)
+{
+	jp_run r = jp_mode(KP_JP_KYVERNO,
+			   "x509_decode(pem) | [Version, Subject.CommonName, Subject.Country, Attributes, Extensions, "
+			   "DNSNames, IPAddresses, EmailAddresses, SignatureAlgorithm, PublicKeyAlgorithm, PublicKey.E, "
+			   "ExtraExtensions, URIs]", csr);
+	cr_assert_eq(r.kind, KP_JP_OK, "%s", r.err.msg);
+	cr_assert_str_eq(r.json,
+			 "[0,\"example.com\",[\"xx\"],[{\"Type\":[1,2,840,113549,1,9,14],\"Value\":[[{\"Type\":[2,5,29,17],"
+			 "\"Value\":\"MByCDWEuZXhhbXBsZS5jb22HBAoAAAGBBXhAeS56\"}]]}],[{\"Id\":[2,5,29,17],\"Critical\":false,"
+			 "\"Value\":\"MByCDWEuZXhhbXBsZS5jb22HBAoAAAGBBXhAeS56\"}],[\"a.example.com\"],[\"10.0.0.1\"],"
+			 "[\"x@y.z\"],4,1,65537,null,null]", "%s", r.json);
 }
