@@ -93,3 +93,32 @@ Test(k8s_duration, go_strings)
 		cr_assert_str_eq(buf, cases[i].s);
 	}
 }
+
+static kp_quantity q_of(const char *s)
+{
+	kp_quantity q;
+	cr_assert(kp_quantity_parse(s, strlen(s), &q), "%s", s);
+	return q;
+}
+
+/* apimachinery caps only BinarySI values at 2^63-1; decimal ones stay exact
+ * (Kyverno's custom-functions test compares two RSA moduli as quantities). */
+Test(k8s_quantity, only_binary_values_are_capped)
+{
+	kp_quantity max = q_of("9223372036854775807");
+	kp_quantity a = q_of("10000000000000000000"), b = q_of("99999999999999999999");
+	cr_assert_gt(kp_quantity_cmp(&a, &max), 0);
+	cr_assert_gt(kp_quantity_cmp(&b, &a), 0);
+	kp_quantity big = q_of("100000000Ei");
+	cr_assert_eq(kp_quantity_cmp(&big, &max), 0);
+	/* past 38 digits: equal texts equal, different ones differ */
+	const char *n1 = "2649656209477949107655321180942209802194995248351570328151081380849095312666";
+	const char *n2 = "2649656209477949107655321180942209802194995248351570328151081380849095312667";
+	kp_quantity x = q_of(n1), y = q_of(n1), z = q_of(n2);
+	cr_assert_eq(kp_quantity_cmp(&x, &y), 0);
+	cr_assert_neq(kp_quantity_cmp(&x, &z), 0);
+	cr_assert_eq(kp_quantity_cmp(&x, &z), -kp_quantity_cmp(&z, &x));
+	kp_quantity f = q_of("12345678901234567890.0000000001");   /* rounded up to 1n */
+	kp_quantity g = q_of("12345678901234567890.000000001");
+	cr_assert_eq(kp_quantity_cmp(&f, &g), 0);
+}
