@@ -181,6 +181,8 @@ Test(jp_kyverno, arithmetic_quantities)
 	KY_FAIL("multiply('1Ki', '1Ki')", "Types mismatch");
 	KY_FAIL("divide(`1`, '1Ki')", "Types mismatch");
 	KY("sum(`[\"1Ki\", \"1Ki\", \"2Ki\"]`)", "\"4Ki\"");
+	KY("add('99999999999999999999', '1')", "\"100E\"");   /* decimal: not capped */
+	KY_FAIL("add('1234567890123456789012345678901234567890', '1')", "unsupported: add");
 }
 
 Test(jp_kyverno, arithmetic_durations)
