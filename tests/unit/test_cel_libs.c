@@ -58,6 +58,9 @@ Test(cel_semver, versions)
 	CEL_EQ("isSemver('1.2')", "false");
 	CEL_EQ("isSemver('v1.2', true)", "true");
 	CEL_EQ("semver('v01.2', true).major()", "1");
+	CEL_EQ("semver('v1.02.3-rc.1', true) == semver('1.2.3-rc.1')", "true");
+	CEL_EQ("isSemver('1.2.3.4', true)", "false");
+	CEL_EQ("isSemver('1.2.3', true) && isSemver('v1', true)", "true");
 	CEL_EQ("isSemver('01.2.3')", "false");
 	CEL_ERR("semver('x')", "error: string 'x' cannot be converted to Semver");
 }
