@@ -24,6 +24,8 @@ static const char apply_usage[] =
 	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
 	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
+	"  -e, --exception PATH      PolicyException file or directory (repeatable,\n"
+	"                            comma lists)\n"
 	"  -o, --output-format FMT   text (default), json, yaml, sarif, junit,\n"
 	"                            policyreport, github or table\n"
 	"  -t, --table               a table of every row (as -o table)\n"
@@ -622,6 +624,8 @@ int kp_cmd_apply(int argc, char **argv)
 		{"policy", required_argument, NULL, 'p'},
 		{"resource", required_argument, NULL, 'r'},
 		{"resources", required_argument, NULL, 'r'},
+		{"exception", required_argument, NULL, 'e'},
+		{"exceptions", required_argument, NULL, 'e'},
 		{"output-format", required_argument, NULL, 'o'},
 		{"values-file", required_argument, NULL, 'f'},
 		{"userinfo", required_argument, NULL, 'u'},
@@ -644,7 +648,7 @@ int kp_cmd_apply(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0};
+	strlist policies = {0}, resources = {0}, exceptions = {0};
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
 	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
@@ -652,10 +656,11 @@ int kp_cmd_apply(int argc, char **argv)
 	long jobs = 1;
 	int opt, status = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:r:o:f:u:j:th", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:r:e:o:f:u:j:th", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': strlist_add_csv(&policies, optarg); break;
 		case 'r': strlist_add_csv(&resources, optarg); break;
+		case 'e': strlist_add_csv(&exceptions, optarg); break;
 		case 'o':
 			if (!kpc_report_find(optarg)) {
 				fprintf(stderr, "kpolicy apply: unknown output format '%s' (%s)\n", optarg,
@@ -774,6 +779,8 @@ int kp_cmd_apply(int argc, char **argv)
 	early_errors early = {0};
 	kp_cli_set_error_hook(keep_error, &early);
 	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	if (kp_cli_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, stderr))
+		status = 2;
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
 		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
@@ -831,6 +838,7 @@ int kp_cmd_apply(int argc, char **argv)
 	if (p.status)
 		status = 2;
 	kpc_summary sum = {.rules = kp_policy_set_rule_count(c.ps), .resources = p.resources,
+			   .exceptions = kp_policy_set_exception_count(c.ps),
 			   .total = p.total};
 	c.report.ops->end(&c.report, &sum);
 	fflush(stdout);
@@ -855,6 +863,7 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);
 	strlist_free(&resources);
+	strlist_free(&exceptions);
 	if (status)
 		return 2;
 	/* kyverno apply's exit(): fail, then error, then warnings, then no pass */

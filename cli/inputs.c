@@ -32,6 +32,7 @@ typedef struct {
 	FILE *diag;
 	size_t added;
 	int status;
+	bool exceptions;        /* PolicyException files (-e) */
 } load_ctx;
 
 static void walk_error(void *ud, const kp_error *e)
@@ -64,10 +65,11 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 			continue;
 		}
 		kp_error_clear(&e);
-		rc = kp_policy_set_add(c->ps, d, &e);
+		rc = c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
+				   : kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0)
 			c->added++;
-		else if (rc == 0)
+		else if (rc == 0 && !c->exceptions)
 			kp_cli_diag(c->diag, "warning", &e);
 		else {
 			kp_cli_diag(c->diag, "error", &e);
@@ -79,10 +81,9 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	return 0;
 }
 
-int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-			 const kp_read_opts *ro, FILE *diag)
+static int load_all(load_ctx c, char *const *paths, size_t n)
 {
-	load_ctx c = {.ps = ps, .ro = ro, .diag = diag};
+	FILE *diag = c.diag;
 	for (size_t i = 0; i < n; i++) {
 		size_t before = c.added;
 		kp_error e;
@@ -93,10 +94,23 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		}
 		if (c.added == before) {
 			kp_error ne;
-			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, "no Kyverno policy found");
+			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.exceptions
+				  ? "no PolicyException found" : "no Kyverno policy found");
 			kp_cli_diag(diag, "error", &ne);
 			c.status = 2;
 		}
 	}
 	return c.status;
+}
+
+int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
+			 const kp_read_opts *ro, FILE *diag)
+{
+	return load_all((load_ctx){.ps = ps, .ro = ro, .diag = diag}, paths, n);
+}
+
+int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
+			   const kp_read_opts *ro, FILE *diag)
+{
+	return load_all((load_ctx){.ps = ps, .ro = ro, .diag = diag, .exceptions = true}, paths, n);
 }

@@ -28,4 +28,10 @@ void kp_cli_warn(void *ud, const kp_error *w);
 int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, FILE *diag);
 
+/* The same for PolicyException files (`kpolicy apply -e`): every document
+ * must be a kyverno.io/v2 or v2beta1 PolicyException (anything else is an
+ * error, "policy exception type not supported", as in Kyverno). */
+int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
+			   const kp_read_opts *ro, FILE *diag);
+
 #endif

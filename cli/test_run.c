@@ -123,6 +123,25 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	kp_doc_free(d);
 }
 
+/* Take one PolicyException document (the test file's `exceptions`): the
+ * CEL kind (policies.kyverno.io) belongs to the CEL policy kinds kpolicy
+ * lacks, so the test's rows become unsupported; any other kind fails the
+ * test, as Kyverno's "policy exception type not supported". */
+static void take_exception(run_ctx *c, kp_doc *d)
+{
+	kp_error e;
+	kp_error_clear(&e);
+	const char *api = kp_doc_api_version(d);
+	if (api && !strncmp(api, "policies.kyverno.io/", 20) &&
+	    !strcmp(kp_doc_kind(d), "PolicyException")) {
+		if (!c->t->unsupported)
+			c->t->unsupported = "exceptions (policies.kyverno.io PolicyException)";
+	} else if (kp_policy_set_add_exception(c->ps, d, &e) <= 0) {
+		load_failed(c, &e);
+	}
+	kp_doc_free(d);
+}
+
 /* Keep one resource document, normalised as `kpolicy apply` does. */
 static void take_resource(run_ctx *c, kp_doc *d)
 {
@@ -166,6 +185,11 @@ static int load_policy_file(void *ud, const char *file, const kp_error *problem)
 static int load_resource_file(void *ud, const char *file, const kp_error *problem)
 {
 	return load_file(ud, file, problem, take_resource);
+}
+
+static int load_exception_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_exception);
 }
 
 /* The first document of a values or userinfo file. */
@@ -308,6 +332,13 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 		if (kp_walk_inputs(t->policies[i], load_policy_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
+	if (log && t->n_exceptions)
+		fprintf(log, "  Loading exceptions ...\n");
+	for (size_t i = 0; i < t->n_exceptions && !c->failed; i++) {
+		kp_error_clear(&e);
+		if (kp_walk_inputs(t->exceptions[i], load_exception_file, c, &e) < 0)
+			load_failed(c, &e);
+	}
 	if (log)
 		fprintf(log, "  Loading resources ...\n");
 	for (size_t i = 0; i < t->n_resources && !c->failed; i++) {
@@ -319,7 +350,12 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 		return;
 	out->n_policies = kp_policy_set_count(c->ps);
 	out->n_resources = c->n_docs;
-	if (log)
+	size_t n_exc = kp_policy_set_exception_count(c->ps);
+	if (log && n_exc)
+		fprintf(log, "  Applying %zu polic%s to %zu resource%s with %zu exception%s ...\n",
+			out->n_policies, out->n_policies == 1 ? "y" : "ies", c->n_docs,
+			c->n_docs == 1 ? "" : "s", n_exc, n_exc == 1 ? "" : "s");
+	else if (log)
 		fprintf(log, "  Applying %zu polic%s to %zu resource%s ...\n", out->n_policies,
 			out->n_policies == 1 ? "y" : "ies", c->n_docs, c->n_docs == 1 ? "" : "s");
 	const char *op = default_operation(c);

@@ -15,7 +15,7 @@ struct kp_testfile_priv {
  * them could get a different verdict from Kyverno, so its rows are all
  * reported unsupported rather than checked. */
 static const char *const unsupported_inputs[] = {
-	"exceptions", "targetResources", "paramResources", "clusterResources",
+	"targetResources", "paramResources", "clusterResources",
 	"context", "jsonPayloads", "httpPayloads", "envoyPayloads",
 	"apiCallResponses", "globalContextEntries", "checks", NULL
 };
@@ -213,7 +213,8 @@ static int parse_root(kp_testfile *t, kp_arena *a, const kp_value *root, kp_erro
 	if (kp_value_type(kp_value_get(root, "policies")) != KP_SEQ)
 		return bad(err, root, t->path, "test file without a `%s` list", "policies");
 	if (path_list(t, a, root, "policies", &t->policies, &t->n_policies, err) < 0 ||
-	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0)
+	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0 ||
+	    path_list(t, a, root, "exceptions", &t->exceptions, &t->n_exceptions, err) < 0)
 		return -1;
 	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
 	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;

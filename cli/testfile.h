@@ -42,6 +42,8 @@ typedef struct kp_testfile {
 	size_t n_policies;
 	const char **resources;
 	size_t n_resources;
+	const char **exceptions; /* PolicyException files (`exceptions`) */
+	size_t n_exceptions;
 	const char *variables;   /* values file path, NULL when none */
 	const char *userinfo;    /* userinfo file path, NULL when none */
 	const kp_value *values;  /* inline `values` mapping, NULL when none */

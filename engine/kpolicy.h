@@ -552,6 +552,34 @@ KP_API const char *kp_policy_rule_base(const kp_policy *p, size_t i);
 KP_API bool kp_policy_audit(const kp_policy *p, const char *ns);
 /* ---- end of report metadata ---- */
 
+/* ------------------------------------------------------------------------
+ * PolicyExceptions (branch exceptions; engine/policy/exception.c)
+ * ---------------------------------------------------------------------- */
+
+/* Compile the kyverno.io/v2 or kyverno.io/v2beta1 PolicyException in `doc`
+ * and add it to ps (before kp_policy_set_seal; policies may come before or
+ * after it).  The set does not borrow from doc.  At seal, each rule gets
+ * the exceptions whose spec.exceptions[] item names its policy (`name` of
+ * a ClusterPolicy, `<namespace>/<name>` of a Policy) and whose ruleNames
+ * wildcards match the rule's actual name (autogen rules need their
+ * autogen- names listed).  During kp_evaluate, after the rule's
+ * preconditions, an exception matches when one of its spec.match any (or
+ * all of its all) resource filters selects the resource and its
+ * spec.conditions hold in the rule's context; the row is then Kyverno's
+ * skip "rule is skipped due to policy exceptions<key>, <key>..."
+ * (podSecurity rules: see kyverno-rules.md section 6).  The exception's own
+ * namespace only forms its key, as in the Kyverno CLI.
+ *   1: added;
+ *   0: not a PolicyException (err: KP_W_NOTPOLICY "policy exception type
+ *      not supported", file:line:col);
+ *  -1: invalid (KP_E_POLICY / KP_E_EXPR at the offending node), or the set
+ *      is sealed (KP_E_USAGE).
+ * Not thread-safe (loading). */
+KP_API int kp_policy_set_add_exception(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+/* Exceptions added (the apply banner's "with N exception(s)"). */
+KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
+/* ---- end of PolicyExceptions ---- */
+
 #ifdef __cplusplus
 }
 #endif

@@ -126,6 +126,8 @@ typedef struct kp_conds kp_conds;
 typedef struct kp_ctx_entry kp_ctx_entry;
 typedef struct kp_tmpl kp_tmpl;
 typedef struct kp_ttree kp_ttree;
+typedef struct kp_exception kp_exception;
+typedef struct kp_sel_ctx kp_sel_ctx;
 
 /* ------------------------------------------------------------------------
  * Rule actions (action.c): a rule is a common part (name, match/exclude,
@@ -145,6 +147,12 @@ typedef struct kp_rule_run {
 	const kp_base_ctx *base;     /* the policy x resource context */
 	kp_env *env;                 /* the rule's variables (NULL when the
 	                                rule uses none) */
+	const kp_sel_ctx *sel;       /* the resource as selection saw it */
+	/* PolicyExceptions that matched (a podSecurity rule whose matching
+	 * exceptions all carry podSecurity exclusions: the action applies
+	 * them); NULL/0 otherwise */
+	const kp_exception *const *exceptions;
+	size_t n_exceptions;
 } kp_rule_run;
 
 /* An action's verdict for one resource (strings in ctx->scratch or the
@@ -233,6 +241,10 @@ struct kp_rule {
 	 * the evaluator reports `error` with "unsupported: <this>" for each
 	 * resource the rule selects, and `action` is NULL. */
 	const char *unsupported;
+	/* PolicyExceptions naming this rule (bound by kp_policy_set_seal;
+	 * in the set's exception arena) */
+	const kp_exception **exceptions;
+	size_t n_exceptions;
 	/* ---- the action ---- */
 	const kp_action_ops *action;
 	void *action_data;           /* the action's compiled form */
@@ -282,7 +294,30 @@ struct kp_policy_set {
 	                                while loading */
 	kp_warn_cb warn;             /* kp_policy_set_on_warning */
 	void *warn_ud;
+	/* PolicyExceptions (exception.c), in one arena */
+	kp_arena *exc_arena;
+	kp_exception **exc;
+	size_t n_exc;
 };
+
+/* ------------------------------------------------------------------------
+ * PolicyException (exception.c), ../shared/docs/kyverno-rules.md section 6
+ * ---------------------------------------------------------------------- */
+
+/* At seal: give every rule the exceptions whose spec.exceptions[] name its
+ * policy's key and, by wildcard, its name. */
+void kp_exceptions_bind(kp_policy_set *ps);
+void kp_exceptions_free(kp_policy_set *ps);
+/* Section 0 step 8, after the preconditions: true when the exceptions of
+ * run->rule decided the row (*out: skip, or no response); false when the
+ * rule goes on (no exception matched, or a podSecurity rule's exceptions
+ * all carry exclusions: then run->exceptions holds them).  env may be
+ * NULL when nothing of the rule needed variables. */
+bool kp_exceptions_apply(kp_rule_run *run, kp_env *env, kp_rule_outcome *out);
+/* The key Kyverno names an exception by: "<namespace>/<name>" or "<name>". */
+const char *kp_exception_key(const kp_exception *e);
+/* Its spec.podSecurity exclusions (a kp_pss_excludes *), NULL when none. */
+const void *kp_exception_pss(const kp_exception *e);
 
 /* The rule index of a sealed set (evaluate.c). */
 kp_kind_index *kp_kind_index_build(const kp_policy_set *ps);
@@ -365,13 +400,13 @@ typedef struct kp_res {
 	const kp_value *labels, *annotations;  /* NULL: none */
 } kp_res;
 
-typedef struct kp_sel_ctx {
+struct kp_sel_ctx {
 	kp_res res;
 	const kp_value *resource;
 	const char *op;
 	const kp_userinfo *ui;       /* NULL when there is no admission info */
 	const kp_value *ns_labels;
-} kp_sel_ctx;
+};
 
 void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opts *opts);
 /* kp_rule_selects with a prepared resource (the evaluator prepares once
@@ -388,6 +423,10 @@ bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel
  * come from opts->values for the resource's namespace (none: {}). */
 bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
 		     const kp_value *resource, const kp_eval_opts *opts);
+
+/* A match selector (any / all blocks, as a rule's match) against a
+ * prepared resource; KP_SEL_NONE or no block never matches. */
+bool kp_selector_matches(const kp_selector *s, const kp_sel_ctx *ctx);
 
 /* Cheap pre-filter: false when no match block of r can select a resource
  * whose kind is `kind` (group and version not considered), so the

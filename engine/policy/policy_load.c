@@ -231,6 +231,7 @@ void kp_policy_set_free(kp_policy_set *ps)
 		kp_policy_free(ps->items[i]);
 	free(ps->items);
 	kp_kind_index_free(ps->index);
+	kp_exceptions_free(ps);
 	free(ps);
 }
 
@@ -302,8 +303,10 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 
 void kp_policy_set_seal(kp_policy_set *ps)
 {
-	if (ps && !ps->index)
+	if (ps && !ps->index) {
+		kp_exceptions_bind(ps);
 		ps->index = kp_kind_index_build(ps);
+	}
 }
 
 void kp_policy_set_on_warning(kp_policy_set *ps, kp_warn_cb cb, void *ud)
