@@ -457,6 +457,8 @@ KP_API void kp_eval_ctx_free(kp_eval_ctx *ctx);          /* accepts NULL */
 /* The limits in force, defaults filled in. */
 KP_API const kp_eval_limits *kp_eval_ctx_limits(const kp_eval_ctx *ctx);
 
+typedef struct kp_context_sources kp_context_sources;
+
 typedef struct kp_eval_opts {
 	const char *operation;          /* NULL: "CREATE", as kyverno apply */
 	const kp_userinfo *userinfo;    /* NULL: no user info at all */
@@ -464,6 +466,10 @@ typedef struct kp_eval_opts {
 	/* `kyverno apply --set k=v,...` (kp_values_from_set), written over
 	 * the global and resource values; NULL: none */
 	const kp_values *set;
+	/* Data sources for configMap / apiCall / globalReference context
+	 * entries (kp_context_sources_new); NULL: none, such entries are
+	 * disabled (values may give their names). */
+	const kp_context_sources *sources;
 } kp_eval_opts;
 
 /* One row of the report: one (policy, rule) that selected the resource.
@@ -579,6 +585,47 @@ KP_API int kp_policy_set_add_exception(kp_policy_set *ps, const kp_doc *doc, kp_
 /* Exceptions added (the apply banner's "with N exception(s)"). */
 KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
 /* ---- end of PolicyExceptions ---- */
+
+/* ------------------------------------------------------------------------
+ * Context data sources (branch exceptions; engine/policy/ctx_source.c)
+ *
+ * What `kyverno test` serves offline to a rule's configMap, apiCall and
+ * globalReference context entries (kyverno-rules.md sections 4.3-4.5):
+ *   - apiCallResponses mocks: an apiCall whose service.url (else urlPath)
+ *     equals a mock's url (or urlPath), under its method (default GET)
+ *     or a mock without method, is answered at rule start (eagerly) with
+ *     the mock's body, then its jmesPath; a statusCode outside 200-299 is
+ *     an error.  `default` is not used.
+ *   - globalContextEntries: a globalReference `name[.projection]` reads
+ *     the entry's `data` (or its resources), then fieldPath, then
+ *     projections; a missing entry is "failed to fetch entry key=NAME".
+ *   - resources (clusterResources and the test's resources): with any,
+ *     configMap entries read ConfigMaps from them, and unmocked apiCall
+ *     urlPath GETs get or list them as the Kubernetes API would
+ *     (/api/v1/..., /apis/G/V/..., namespaced or not).
+ * Without a source, an entry stays disabled (values may give its name,
+ * else its use is `unsupported`).  Service calls (service.url) without a
+ * mock and imageRegistry entries need the network: unsupported.
+ * Build the object before evaluating; it is read-only during kp_evaluate
+ * (several threads may share it).  Values are copied. */
+KP_API kp_context_sources *kp_context_sources_new(void);
+KP_API void kp_context_sources_free(kp_context_sources *s);   /* accepts NULL */
+/* One apiCallResponses entry {url | urlPath, method?, response:
+ * {statusCode, body}}.  0, or -1 with err (KP_E_DOC at the node). */
+KP_API int kp_context_sources_add_api_response(kp_context_sources *s, const kp_value *entry,
+					       kp_error *err);
+/* One globalContextEntries entry {name, data | resources, fieldPath?,
+ * projections?: [{name, path}]} (resourceFiles: add their documents with
+ * kp_context_sources_add_global_resource).  0, or -1 with err. */
+KP_API int kp_context_sources_add_global_entry(kp_context_sources *s, const kp_value *entry,
+					       kp_error *err);
+KP_API int kp_context_sources_add_global_resource(kp_context_sources *s, const char *name,
+						  const kp_value *resource, kp_error *err);
+/* An object of the fake cluster (enables configMap and apiCall GET). */
+KP_API void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *resource);
+/* The fake cluster exists even with no object (an empty clusterResources). */
+KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
+/* ---- end of context data sources ---- */
 
 #ifdef __cplusplus
 }

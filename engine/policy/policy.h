@@ -128,6 +128,7 @@ typedef struct kp_tmpl kp_tmpl;
 typedef struct kp_ttree kp_ttree;
 typedef struct kp_exception kp_exception;
 typedef struct kp_sel_ctx kp_sel_ctx;
+typedef struct kp_ctx_source kp_ctx_source;
 
 /* ------------------------------------------------------------------------
  * Rule actions (action.c): a rule is a common part (name, match/exclude,
@@ -581,6 +582,8 @@ struct kp_ctx_entry {
 	kp_tmpl *jmespath_t;         /* jmesPath with variables */
 	const struct kp_jp *jp;      /* jmesPath without */
 	const char *compile_error;   /* jmesPath did not compile */
+	kp_ctx_source *source;       /* configMap / apiCall / globalReference
+	                                (ctx_source.c), else NULL */
 };
 /* Compile rule.context (or foreach[].context) into entries in arena a. */
 int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
@@ -603,6 +606,17 @@ int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
 int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element, size_t index,
 		   unsigned depth, const kp_ctx_entry *const *entries, size_t n_entries,
 		   kp_error *err);
+
+/* Data-source context entries served from kp_eval_opts.sources
+ * (ctx_source.c).  compile: NULL unless the entry is a configMap, apiCall
+ * or globalReference.  load: 0 with *out, -1 with err (Kyverno's text),
+ * 1 when no source serves it (the entry stays disabled).  register: the
+ * entries env->entries[first..] that apiCallResponses mocks answer are
+ * loaded at once (eagerly, as the CLI does); 0 / -1. */
+kp_ctx_source *kp_ctx_source_compile(kp_arena *a, const kp_value *entry, const char *path,
+				     kp_error *diag);
+int kp_ctx_source_load(kp_env *env, const kp_ctx_entry *e, const kp_value **out, kp_error *err);
+int kp_ctx_sources_register(kp_env *env, size_t first, kp_error *err);
 
 /* ------------------------------------------------------------------------
  * Conditions (conditions.c): preconditions and deny
