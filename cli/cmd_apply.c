@@ -39,7 +39,12 @@ static const char apply_usage[] =
 	"      --unsupported MODE    rules using features kpolicy lacks: error (default),\n"
 	"                            warn (counted as warn) or skip (listed at the end)\n"
 	"      --remove-color        no colours (also NO_COLOR, or output not a terminal)\n"
-	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
+	"  -f, --values-file FILE    values file (kind: Values): globalValues, per policy\n"
+	"                            resource and rule values, namespaceSelector labels,\n"
+	"                            subresources\n"
+	"  -s, --set K=V,...         variables, written over global and resource values\n"
+	"                            (repeatable; strings; keys with request.object.\n"
+	"                            are ignored; the first of a repeated key wins)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
 	"      --yaml-parser NAME    libyaml (default) or libfyaml\n"
 	"  -j, --jobs N              evaluate with N threads (output order unchanged)\n"
@@ -628,6 +633,7 @@ int kp_cmd_apply(int argc, char **argv)
 		{"exceptions", required_argument, NULL, 'e'},
 		{"output-format", required_argument, NULL, 'o'},
 		{"values-file", required_argument, NULL, 'f'},
+		{"set", required_argument, NULL, 's'},
 		{"userinfo", required_argument, NULL, 'u'},
 		{"yaml-parser", required_argument, NULL, 'Y'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -649,6 +655,8 @@ int kp_cmd_apply(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	strlist policies = {0}, resources = {0}, exceptions = {0};
+	kp_buf set_kv;
+	kp_buf_init(&set_kv, NULL);
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
 	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
@@ -656,7 +664,7 @@ int kp_cmd_apply(int argc, char **argv)
 	long jobs = 1;
 	int opt, status = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:r:e:o:f:u:j:th", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:r:e:o:f:s:u:j:th", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': strlist_add_csv(&policies, optarg); break;
 		case 'r': strlist_add_csv(&resources, optarg); break;
@@ -706,6 +714,12 @@ int kp_cmd_apply(int argc, char **argv)
 			break;
 		case OPT_REMOVE_COLOR: remove_color = true; break;
 		case 'f': values_file = optarg; break;
+		case 's':
+			/* kyverno's --set is a string slice: repeated flags add items */
+			if (set_kv.len)
+				kp_buf_add(&set_kv, ",", 1);
+			kp_buf_puts(&set_kv, optarg);
+			break;
 		case 'u': userinfo_file = optarg; break;
 		case 'S': pss = optarg; break;
 		case 'Y':
@@ -733,6 +747,8 @@ int kp_cmd_apply(int argc, char **argv)
 			fputs(apply_usage, stdout);
 			strlist_free(&policies);
 			strlist_free(&resources);
+			strlist_free(&exceptions);
+			kp_buf_free(&set_kv);
 			return 0;
 		default:
 			status = 2;
@@ -767,6 +783,8 @@ int kp_cmd_apply(int argc, char **argv)
 		fputs(apply_usage, stderr);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exceptions);
+		kp_buf_free(&set_kv);
 		return 2;
 	}
 	c.report.ops = kpc_report_find(format);
@@ -788,6 +806,8 @@ int kp_cmd_apply(int argc, char **argv)
 		kp_policy_set_free(c.ps);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exceptions);
+		kp_buf_free(&set_kv);
 		return 2;
 	}
 	kp_policy_set_seal(c.ps);
@@ -803,6 +823,9 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_cli_set_error_hook(NULL, NULL);
 	c.eval.values = values;
 	c.eval.userinfo = ui;
+	kp_values *set = set_kv.len ? kp_values_from_set(kp_buf_str(&set_kv)) : NULL;
+	kp_buf_free(&set_kv);
+	c.eval.set = set;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
 
@@ -859,6 +882,7 @@ int kp_cmd_apply(int argc, char **argv)
 	free(p.threads);
 	free(c.report.policies);
 	kp_values_free(values);
+	kp_values_free(set);
 	kp_userinfo_free(ui);
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);
