@@ -42,6 +42,15 @@ static void walk_error(void *ud, const kp_error *e)
 	c->status = 2;
 }
 
+/* A policies.kyverno.io PolicyException: Kyverno gives it to the CEL
+ * policy engines. */
+static bool cel_exception(const kp_doc *d)
+{
+	const char *api = kp_doc_api_version(d), *kind = kp_doc_kind(d);
+	return api && kind && !strncmp(api, "policies.kyverno.io/", 20) &&
+	       !strcmp(kind, "PolicyException");
+}
+
 static int load_file(void *ud, const char *file, const kp_error *problem)
 {
 	if (problem) {
@@ -69,8 +78,16 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 				   : kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0)
 			c->added++;
-		else if (rc == 0 && !c->exceptions)
+		else if (rc == 0 && (!c->exceptions || cel_exception(d))) {
+			if (c->exceptions) {
+				c->added++;
+				kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
+					  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
+					  "applies to CEL policy kinds, which kpolicy does not evaluate",
+					  kp_doc_api_version(d), kp_doc_name(d));
+			}
 			kp_cli_diag(c->diag, "warning", &e);
+		}
 		else {
 			kp_cli_diag(c->diag, "error", &e);
 			c->status = 2;
