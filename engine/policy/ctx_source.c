@@ -383,6 +383,12 @@ static int load_api_call(const kp_ctx_source *s, kp_env *env, const kp_ctx_entry
 		return 1;
 	const kp_value *data = NULL;
 	int rc = cluster_get(src, path, a, &data, err);
+	const kp_value *dflt = kp_value_get(spec, "default");
+	if (rc < 0 && dflt) {
+		/* a failed request with a default: the default as is */
+		*out = dflt;
+		return 0;
+	}
 	if (rc)
 		return rc;
 	(void)e;

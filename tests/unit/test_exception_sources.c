@@ -217,6 +217,11 @@ Test(exception_sources, api_call_get_and_list_from_cluster)
 	cr_assert(strstr(o.text, "error: failed to check deny conditions: failed to substitute variables in "
 			 "condition key: failed to fetch data for APICall: pods \"zz\" not found"), "%s", o.text);
 	kp_policy_set_free(ps);
+	/* a failed request with a default gives the default, without jmesPath */
+	ps = policy_with("{name: v, apiCall: {urlPath: /api/v1/namespaces/default/pods/zz, "
+			 "jmesPath: nothing, default: fallback}}");
+	cr_assert_str_eq(eval(ps, s).text, "fail: v=<fallback>");
+	kp_policy_set_free(ps);
 	/* a service call without a mock needs the network */
 	ps = policy_with("{name: v, apiCall: {service: {url: \"https://svc\"}}}");
 	cr_assert_str_eq(eval(ps, s).text, "error: unsupported: context.apiCall");
