@@ -26,6 +26,10 @@ static const char apply_usage[] =
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
 	"  -e, --exception PATH      PolicyException file or directory (repeatable,\n"
 	"                            comma lists)\n"
+	"      --exclude GLOB        leave out files and folders matching GLOB\n"
+	"                            (repeatable; see kpolicy(1))\n"
+	"      --files-are-resources the positional arguments are resources, not\n"
+	"                            policies (for pre-commit, which appends files)\n"
 	"  -o, --output-format FMT   text (default), json, yaml, sarif, junit,\n"
 	"                            policyreport, github or table\n"
 	"  -t, --table               a table of every row (as -o table)\n"
@@ -79,6 +83,14 @@ static void strlist_add_csv(strlist *l, const char *arg)
 	}
 }
 
+static bool strlist_has(const strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
 static void strlist_free(strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -90,6 +102,7 @@ typedef struct apply_ctx {
 	kp_policy_set *ps;
 	kp_eval_opts eval;
 	kp_read_opts ro;
+	kp_walk_opts wo;
 	bool audit_warn;
 	kpc_unsupported_mode unsupported;
 	kpc_report report;
@@ -216,6 +229,12 @@ static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
+			char buf[2600];
+			kp_buf_printf(&u->diag, "kpolicy: note: %s; skipped\n",
+				     kp_error_format(&e, buf, sizeof buf));
+			continue;
+		}
 		if (rc < 0) {
 			unit_diag(u, "error", &e);
 			u->status = 2;
@@ -640,6 +659,8 @@ int kp_cmd_apply(int argc, char **argv)
 		{"max-depth", required_argument, NULL, 'D'},
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
+		{"exclude", required_argument, NULL, 'X'},
+		{"files-are-resources", no_argument, NULL, 'F'},
 		{"pss", required_argument, NULL, 'S'},
 		{"table", no_argument, NULL, 't'},
 		{"detailed-results", no_argument, NULL, OPT_DETAILED},
@@ -654,7 +675,7 @@ int kp_cmd_apply(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0}, exceptions = {0};
+	strlist policies = {0}, resources = {0}, exclude = {0}, exceptions = {0};
 	kp_buf set_kv;
 	kp_buf_init(&set_kv, NULL);
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
@@ -662,6 +683,7 @@ int kp_cmd_apply(int argc, char **argv)
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
 	long long warn_exit_code = 0;
 	long jobs = 1;
+	bool files_are_resources = false;
 	int opt, status = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "p:r:e:o:f:s:u:j:th", longopts, NULL)) != -1) {
@@ -720,6 +742,11 @@ int kp_cmd_apply(int argc, char **argv)
 				kp_buf_add(&set_kv, ",", 1);
 			kp_buf_puts(&set_kv, optarg);
 			break;
+		case 'F': files_are_resources = true; break;
+		case 'X':
+			exclude.v = realloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
+			exclude.v[exclude.n++] = strdup(optarg);
+			break;
 		case 'u': userinfo_file = optarg; break;
 		case 'S': pss = optarg; break;
 		case 'Y':
@@ -747,6 +774,7 @@ int kp_cmd_apply(int argc, char **argv)
 			fputs(apply_usage, stdout);
 			strlist_free(&policies);
 			strlist_free(&resources);
+			strlist_free(&exclude);
 			strlist_free(&exceptions);
 			kp_buf_free(&set_kv);
 			return 0;
@@ -755,8 +783,15 @@ int kp_cmd_apply(int argc, char **argv)
 			break;
 		}
 	}
-	for (int i = optind; i < argc; i++)
-		strlist_add_csv(&policies, argv[i]);
+	for (int i = optind; i < argc; i++) {
+		if (!files_are_resources) {
+			strlist_add_csv(&policies, argv[i]);
+			continue;
+		}
+		/* file names as pre-commit passes them: no comma splitting */
+		resources.v = realloc(resources.v, (resources.n + 1) * sizeof(*resources.v));
+		resources.v[resources.n++] = strdup(argv[i]);
+	}
 	/* --policy-report: YAML, or JSON with -o json (kyverno's --output-format) */
 	if (policy_report) {
 		if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "yaml") &&
@@ -779,10 +814,16 @@ int kp_cmd_apply(int argc, char **argv)
 			!policies.n && !pss ? "no policy given" : "no resource given (-r)");
 		status = 2;
 	}
+	if (!status && strlist_has(&policies, "-") && strlist_has(&resources, "-")) {
+		/* as kyverno apply: one standard input cannot feed both */
+		fprintf(stderr, "kpolicy apply: a stdin pipe can be used for either policies or resources, not both\n");
+		status = 2;
+	}
 	if (status) {
 		fputs(apply_usage, stderr);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exclude);
 		strlist_free(&exceptions);
 		kp_buf_free(&set_kv);
 		return 2;
@@ -796,8 +837,12 @@ int kp_cmd_apply(int argc, char **argv)
 	c.ps = kp_policy_set_new();
 	early_errors early = {0};
 	kp_cli_set_error_hook(keep_error, &early);
-	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
-	if (kp_cli_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, stderr))
+	/* kyverno reads neither hidden files nor hidden folders of a policy
+	 * directory; resources are walked the same way */
+	c.wo = (kp_walk_opts){.skip_hidden = true, .exclude = (const char *const *)exclude.v,
+			      .n_exclude = exclude.n};
+	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
+	if (kp_cli_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, &c.wo, stderr))
 		status = 2;
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
@@ -806,6 +851,7 @@ int kp_cmd_apply(int argc, char **argv)
 		kp_policy_set_free(c.ps);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exclude);
 		strlist_free(&exceptions);
 		kp_buf_free(&set_kv);
 		return 2;
@@ -846,7 +892,7 @@ int kp_cmd_apply(int argc, char **argv)
 	free(early.v);
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
-		if (kp_walk_inputs(resources.v[i], feed_file, &p, &e) < 0)
+		if (kp_walk_inputs_opts(resources.v[i], &c.wo, feed_file, &p, &e) < 0)
 			submit_diag(&p, NULL, &e);
 	}
 	if (p.nthreads) {
@@ -887,6 +933,7 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);
 	strlist_free(&resources);
+	strlist_free(&exclude);
 	strlist_free(&exceptions);
 	if (status)
 		return 2;

@@ -20,6 +20,12 @@ void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
+void kp_cli_note_skipped(FILE *out, const kp_error *e)
+{
+	char buf[2600];
+	fprintf(out, "kpolicy: note: %s; skipped\n", kp_error_format(e, buf, sizeof buf));
+}
+
 void kp_cli_warn(void *ud, const kp_error *w)
 {
 	(void)ud;
@@ -29,8 +35,9 @@ void kp_cli_warn(void *ud, const kp_error *w)
 typedef struct {
 	kp_policy_set *ps;
 	const kp_read_opts *ro;
+	const kp_walk_opts *wo;
 	FILE *diag;
-	size_t added;
+	size_t added, rejected;
 	int status;
 	bool exceptions;        /* PolicyException files (-e) */
 } load_ctx;
@@ -68,6 +75,10 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
+			kp_cli_note_skipped(c->diag, &e);
+			continue;
+		}
 		if (rc < 0) {
 			kp_cli_diag(c->diag, "error", &e);
 			c->status = 2;
@@ -76,20 +87,22 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		kp_error_clear(&e);
 		rc = c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
 				   : kp_policy_set_add(c->ps, d, &e);
-		if (rc > 0)
+		if (rc > 0) {
 			c->added++;
-		else if (rc == 0 && (!c->exceptions || cel_exception(d))) {
-			if (c->exceptions) {
-				c->added++;
-				kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
-					  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
-					  "applies to CEL policy kinds, which kpolicy does not evaluate",
-					  kp_doc_api_version(d), kp_doc_name(d));
-			}
+			if (e.code == KP_W_SUSPECT)
+				kp_cli_diag(c->diag, "warning", &e);
+		} else if (rc == 0 && c->exceptions && cel_exception(d)) {
+			c->added++;
+			kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
+				  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
+				  "applies to CEL policy kinds, which kpolicy does not evaluate",
+				  kp_doc_api_version(d), kp_doc_name(d));
 			kp_cli_diag(c->diag, "warning", &e);
-		}
+		} else if (rc == 0 && !c->exceptions)
+			kp_cli_note_skipped(c->diag, &e);
 		else {
 			kp_cli_diag(c->diag, "error", &e);
+			c->rejected++;
 			c->status = 2;
 		}
 		kp_doc_free(d);
@@ -101,15 +114,17 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 static int load_all(load_ctx c, char *const *paths, size_t n)
 {
 	FILE *diag = c.diag;
+	const kp_walk_opts *wo = c.wo;
 	for (size_t i = 0; i < n; i++) {
-		size_t before = c.added;
+		size_t before = c.added, rejected_before = c.rejected;
 		kp_error e;
 		kp_error_clear(&e);
-		if (kp_walk_inputs(paths[i], load_file, &c, &e) < 0) {
+		if (kp_walk_inputs_opts(paths[i], wo, load_file, &c, &e) < 0) {
 			walk_error(&c, &e);
 			continue;
 		}
-		if (c.added == before) {
+		/* said once: a path whose policies were all rejected has its errors */
+		if (c.added == before && c.rejected == rejected_before) {
 			kp_error ne;
 			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.exceptions
 				  ? "no PolicyException found" : "no Kyverno policy found");
@@ -121,13 +136,32 @@ static int load_all(load_ctx c, char *const *paths, size_t n)
 }
 
 int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-			 const kp_read_opts *ro, FILE *diag)
+			 const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
-	return load_all((load_ctx){.ps = ps, .ro = ro, .diag = diag}, paths, n);
+	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag}, paths, n);
 }
 
 int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
-			   const kp_read_opts *ro, FILE *diag)
+			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
-	return load_all((load_ctx){.ps = ps, .ro = ro, .diag = diag, .exceptions = true}, paths, n);
+	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .exceptions = true},
+			paths, n);
+}
+
+kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro)
+{
+	kp_error e;
+	kp_reader *r = kp_reader_open_file(path, ro, &e);
+	if (!r) {
+		kp_cli_diag(stderr, "error", &e);
+		return NULL;
+	}
+	kp_doc *d = NULL;
+	int rc = kp_reader_next(r, &d, &e);
+	if (rc < 0)
+		kp_cli_diag(stderr, "error", &e);
+	else if (rc == 0)
+		fprintf(stderr, "kpolicy: error: %s: no document\n", path);
+	kp_reader_close(r);
+	return rc == 1 ? d : NULL;
 }

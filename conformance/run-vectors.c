@@ -22,6 +22,7 @@ static const kp_vector_schema schemas[] = {
 	{"autogen.yaml", kp_vec_autogen},
 	{"conditions.yaml", kp_vec_condition},
 	{"operators.yaml", kp_vec_condition},
+	{"functions.yaml", kp_vec_kyfunc},
 };
 
 /* known failures: lines "case name :: why"; '#' starts a comment line */
@@ -83,7 +84,7 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	if (strlen(base) > 5 && !strcmp(base + strlen(base) - 5, ".json"))
+	if (kp_vec_jmespath_owns(base))
 		return kp_vec_jmespath_file(path, base, verbose, unexpected);
 	const kp_vector_schema *schema = NULL;
 	for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)

@@ -22,6 +22,7 @@ int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
 int kp_vec_condition(const kp_value *c, char *why, size_t n);
+int kp_vec_kyfunc(const kp_value *c, char *why, size_t n);
 
 /* Outcomes of one file's cases (run-vectors.c): kp_vec_count prints a
  * case's line (rc as kp_vector_fn returns it; known failures are looked up
@@ -34,8 +35,10 @@ typedef struct kp_vec_tally {
 void kp_vec_count(kp_vec_tally *t, const char *name, int rc, const char *why);
 void kp_vec_summary(const char *base, const kp_vec_tally *t, size_t *unexpected);
 
-/* A whole file in the JMESPath compliance format (vectors_jmespath.c);
- * returns 0, or 2 when the file cannot be read. */
+/* Files vectors_jmespath.c runs whole: the JMESPath compliance format
+ * (any .json) and Kyverno's functions.yaml.  kp_vec_jmespath_file returns
+ * 0, or 2 when the file cannot be read. */
+bool kp_vec_jmespath_owns(const char *base);
 int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 			 size_t *unexpected);
 

@@ -1,6 +1,7 @@
 /* jp_registry.c - which function tables exist and in which dialects;
  * lookup by name (at compile time only) and the callbacks' error helper. */
 #include "jmespath/jp_func.h"
+#include "jmespath/ky_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@ typedef struct func_table {
 
 /* Searched in order: put dialect tables that override built-ins first. */
 static const func_table tables[] = {
+	{kp_jp_kyverno_funcs, KP_JP_KYVERNO},
 	{kp_jp_builtins, KP_JP_PLAIN | KP_JP_KYVERNO},
 };
 
@@ -81,9 +83,9 @@ int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)
 	va_end(ap);
 	const char *name = c->fn ? c->fn->name : "?";
 	if (kind == KP_JP_E_FUNCTION)
-		kp_errorf(c->err, KP_E_PATTERN, NULL, 0, 0, "JMESPath function '%s': %s", name, msg);
+		kp_errorf(c->err, KP_E_EXPR, NULL, 0, 0, "JMESPath function '%s': %s", name, msg);
 	else
-		kp_errorf(c->err, KP_E_PATTERN, NULL, 0, 0, "%s error: %s(): %s",
+		kp_errorf(c->err, KP_E_EXPR, NULL, 0, 0, "%s error: %s(): %s",
 			  kp_jp_kind_name(kind), name, msg);
 	return -(int)kind;
 }

@@ -198,7 +198,12 @@ typedef struct kp_pattern_rule {
 	/* patterns with variables: substituted and compiled per resource */
 	bool dynamic;
 	kp_ttree *pattern_t, *any_t;
+	const char *ref_error;       /* a `$(...)` reference did not resolve */
 } kp_pattern_rule;
+
+/* `$(...)` references of a pattern resolved against the pattern itself
+ * (pattern_refs.c): a new tree in a, or NULL with *err Kyverno's text. */
+const kp_value *kp_pattern_refs(kp_arena *a, const kp_value *pattern, const char **err);
 
 /* A pattern/anyPattern body of a rule or foreach entry (action_pattern.c).
  * NULL with *unsupported set, or NULL with err. */
@@ -295,6 +300,7 @@ struct kp_policy_set {
 	                                while loading */
 	kp_warn_cb warn;             /* kp_policy_set_on_warning */
 	void *warn_ud;
+	bool lenient;                /* kp_policy_set_strict(ps, false) */
 	/* PolicyExceptions (exception.c), in one arena */
 	kp_arena *exc_arena;
 	kp_exception **exc;
@@ -346,6 +352,9 @@ bool kp_label_value_valid(const char *s);
 
 /* Release a policy: its arena (compiled actions included) and itself. */
 void kp_policy_free(kp_policy *p);
+
+/* kp_policy_check on a document tree (policy_check.c). */
+kp_check_level kp_policy_check_value(const kp_value *root, kp_check_cb cb, void *ud);
 
 /* ------------------------------------------------------------------------
  * Autogen (autogen.c), Kyverno pkg/autogen/v1 on kp_value trees.
@@ -598,6 +607,7 @@ struct kp_env {
 	bool *loaded;
 	size_t n_entries;
 	size_t loading;              /* entry being loaded, SIZE_MAX none */
+	bool images_done;            /* the `images` variable was built */
 };
 int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
 /* A foreach element's environment below parent: element, elementIndex,
