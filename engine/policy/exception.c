@@ -188,6 +188,9 @@ int kp_policy_set_add_exception(kp_policy_set *ps, const kp_doc *doc, kp_error *
 			  api ? api : "none", kind ? kind : "none");
 		return 0;
 	}
+	/* checked against the CRD schema, as the Kyverno CLI loads exceptions */
+	if (kp_policy_doc_rejected(ps, root, err))
+		return -1;
 	if (!ps->exc_arena)
 		ps->exc_arena = kp_arena_new();
 	/* a failed load leaves some bytes in the set's arena: nothing refers to them */

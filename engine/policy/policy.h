@@ -314,6 +314,10 @@ struct kp_policy_set {
 /* At seal: give every rule the exceptions whose spec.exceptions[] name its
  * policy's key and, by wildcard, its name. */
 void kp_exceptions_bind(kp_policy_set *ps);
+/* The strict load check of kp_policy_set_add for another document kind
+ * with a Kyverno CRD (PolicyException): -1 with err when the set is strict
+ * and Kyverno rejects it, else 0 (policy_load.c). */
+int kp_policy_doc_rejected(const kp_policy_set *ps, const kp_value *root, kp_error *err);
 void kp_exceptions_free(kp_policy_set *ps);
 /* Section 0 step 8, after the preconditions: true when the exceptions of
  * run->rule decided the row (*out: skip, or no response); false when the

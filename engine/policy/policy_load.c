@@ -256,6 +256,28 @@ static void keep_rejection(void *ud, kp_check_level level, const kp_error *probl
 		sc->first = *problem;
 }
 
+/* -1 with err (the first problem) when the set is strict and Kyverno
+ * rejects the document; sc keeps a suspect problem for a warning. */
+static int kp_strict_reject(const kp_policy_set *ps, const kp_value *root, strict_ctx *sc,
+			    kp_error *err)
+{
+	if (ps->lenient || kp_policy_check_value(root, keep_rejection, sc) < KP_CHECK_INVALID)
+		return 0;
+	if (err) {
+		*err = sc->first;
+		if (sc->more)
+			snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+				 " (and %zu more; `kpolicy lint` lists them)", sc->more);
+	}
+	return -1;
+}
+
+int kp_policy_doc_rejected(const kp_policy_set *ps, const kp_value *root, kp_error *err)
+{
+	strict_ctx sc = {0};
+	return kp_strict_reject(ps, root, &sc, err);
+}
+
 int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 {
 	if (err)
@@ -277,15 +299,8 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 	}
 	/* strict checking first: what Kyverno rejects is not loaded */
 	strict_ctx sc = {0};
-	if (!ps->lenient && kp_policy_check_value(root, keep_rejection, &sc) >= KP_CHECK_INVALID) {
-		if (err) {
-			*err = sc.first;
-			if (sc.more)
-				snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-					 " (and %zu more; `kpolicy lint` lists them)", sc.more);
-		}
+	if (kp_strict_reject(ps, root, &sc, err))
 		return -1;
-	}
 	kp_policy *p = kp_xcalloc(1, sizeof *p);
 	p->arena = kp_arena_new();
 	const char *file = kp_arena_strdup(p->arena, kp_value_file(root) ? kp_value_file(root) : "");
