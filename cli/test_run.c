@@ -235,8 +235,8 @@ static void walk(run_ctx *c, const char *path,
 static void load_sources(run_ctx *c)
 {
 	kp_testfile *t = c->t;
-	if (!t->api_responses && !t->global_entries && !t->has_cluster_resources)
-		return;
+	/* always given: what the test file does not provide is disabled, as
+	 * kyverno test disables it (not unsupported) */
 	c->sources = kp_context_sources_new();
 	kp_error e;
 	for (size_t i = 0; i < kp_value_len(t->api_responses) && !c->failed; i++)

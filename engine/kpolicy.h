@@ -723,9 +723,13 @@ KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
  *     configMap entries read ConfigMaps from them, and unmocked apiCall
  *     urlPath GETs get or list them as the Kubernetes API would
  *     (/api/v1/..., /apis/G/V/..., namespaced or not).
- * Without a source, an entry stays disabled (values may give its name,
- * else its use is `unsupported`).  Service calls (service.url) without a
- * mock and imageRegistry entries need the network: unsupported.
+ * With a sources object, an entry it does not serve is disabled as
+ * `kyverno test` disables it: not registered, so its name is what values
+ * gave or undefined (configMap and unmocked apiCall without resources,
+ * globalReference without entries, imageRegistry: no --registry).  An
+ * unmocked service call (or non-GET) with resources would need the
+ * network: unsupported.  With kp_eval_opts.sources NULL every such entry
+ * is unsupported unless values give its name.
  * Build the object before evaluating; it is read-only during kp_evaluate
  * (several threads may share it).  Values are copied. */
 KP_API kp_context_sources *kp_context_sources_new(void);

@@ -152,7 +152,7 @@ void kp_context_sources_enable_cluster(kp_context_sources *s)
 
 /* ---- compiled entries ---- */
 
-typedef enum src_kind { SRC_CONFIGMAP, SRC_APICALL, SRC_GLOBAL } src_kind;
+typedef enum src_kind { SRC_CONFIGMAP, SRC_APICALL, SRC_GLOBAL, SRC_IMAGE } src_kind;
 
 struct kp_ctx_source {
 	src_kind kind;
@@ -164,8 +164,8 @@ struct kp_ctx_source {
 kp_ctx_source *kp_ctx_source_compile(kp_arena *a, const kp_value *entry, const char *path,
 				     kp_error *diag)
 {
-	static const char *const keys[] = {"configMap", "apiCall", "globalReference"};
-	for (int k = 0; k < 3; k++) {
+	static const char *const keys[] = {"configMap", "apiCall", "globalReference", "imageRegistry"};
+	for (int k = 0; k < 4; k++) {
 		const kp_value *spec = kp_value_get(entry, keys[k]);
 		if (kp_value_type(spec) != KP_MAP)
 			continue;
@@ -370,7 +370,7 @@ static int load_api_call(const kp_ctx_source *s, kp_env *env, const kp_ctx_entry
 	kp_arena *a = env->vars.scratch;
 	const kp_value *spec;
 	if (!src->cluster)
-		return 1;
+		return KP_SOURCE_DISABLED;   /* mocked entries were loaded eagerly */
 	if (substitute(s, env, &spec, err) < 0)
 		return -1;
 	const char *url = api_url(spec);
@@ -400,7 +400,7 @@ static int load_config_map(const kp_ctx_source *s, kp_env *env, const kp_ctx_ent
 {
 	kp_arena *a = env->vars.scratch;
 	if (!src->cluster)
-		return 1;
+		return KP_SOURCE_DISABLED;
 	const kp_value *spec;
 	if (substitute(s, env, &spec, err) < 0)
 		return -1;
@@ -473,7 +473,7 @@ static int load_global(const kp_ctx_source *s, kp_env *env, const kp_context_sou
 {
 	kp_arena *a = env->vars.scratch;
 	if (!src->n_globals)
-		return 1;
+		return KP_SOURCE_DISABLED;
 	const kp_value *spec;
 	if (substitute(s, env, &spec, err) < 0)
 		return -1;
@@ -511,6 +511,7 @@ int kp_ctx_source_load(kp_env *env, const kp_ctx_entry *e, const kp_value **out,
 	case SRC_CONFIGMAP: return load_config_map(s, env, e, src, out, err);
 	case SRC_APICALL: return load_api_call(s, env, e, src, out, err);
 	case SRC_GLOBAL: return load_global(s, env, src, out, err);
+	case SRC_IMAGE: return KP_SOURCE_DISABLED;  /* no --registry in kpolicy */
 	}
 	return 1;
 }

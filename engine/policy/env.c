@@ -466,6 +466,8 @@ static int load_entry(kp_env *env, size_t i, kp_error *err)
 	if (src <= 0) {
 		/* a data source the embedder gave (ctx_source.c): merged in */
 		rc = src < 0 ? -1 : kp_ctx_set(env->vars.scratch, env->root, e->name, strlen(e->name), v, err);
+	} else if (src == KP_SOURCE_DISABLED) {
+		/* not registered, as in the Kyverno CLI: values give the name or nothing does */
 	} else if (e->unsupported) {
 		/* a source kpolicy cannot reach: values may have given the name */
 		if (!kp_value_get(env->root, e->name) || !strncmp(e->unsupported, "function ", 9))

@@ -622,11 +622,15 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 		   kp_error *err);
 
 /* Data-source context entries served from kp_eval_opts.sources
- * (ctx_source.c).  compile: NULL unless the entry is a configMap, apiCall
- * or globalReference.  load: 0 with *out, -1 with err (Kyverno's text),
- * 1 when no source serves it (the entry stays disabled).  register: the
+ * (ctx_source.c).  compile: NULL unless the entry is a configMap, apiCall,
+ * globalReference or imageRegistry.  load: 0 with *out, -1 with err
+ * (Kyverno's text), 1 when kpolicy cannot serve it (no sources given, or
+ * a network call: unsupported unless values gave the name),
+ * KP_SOURCE_DISABLED when the Kyverno CLI would not register the entry
+ * (its name is what values gave, or undefined).  register: the
  * entries env->entries[first..] that apiCallResponses mocks answer are
  * loaded at once (eagerly, as the CLI does); 0 / -1. */
+#define KP_SOURCE_DISABLED 2
 kp_ctx_source *kp_ctx_source_compile(kp_arena *a, const kp_value *entry, const char *path,
 				     kp_error *diag);
 int kp_ctx_source_load(kp_env *env, const kp_ctx_entry *e, const kp_value **out, kp_error *err);

@@ -170,9 +170,11 @@ Test(exception_sources, config_map_from_cluster_resources)
 {
 	kp_policy_set *ps = policy_with("{name: v, configMap: {name: cfg, namespace: \"{{ request.namespace }}\"}}");
 	kp_context_sources *s = kp_context_sources_new();
-	/* no cluster: disabled */
+	/* no cluster: disabled as kyverno test disables it, so `v` is undefined
+	 * (without any sources object kpolicy says unsupported instead) */
 	add_mock(s, "url: /x\nresponse: {body: 1}\n");
-	cr_assert_str_eq(eval(ps, s).text, "error: unsupported: context.configMap");
+	cr_assert(strstr(eval(ps, s).text, "Unknown key \"v\" in path"), "%s", eval(ps, s).text);
+	cr_assert_str_eq(eval(ps, NULL).text, "error: unsupported: context.configMap");
 	add_object(s, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: default}\n"
 		      "data: {k: val}\n");
 	row o = eval(ps, s);
@@ -221,6 +223,11 @@ Test(exception_sources, api_call_get_and_list_from_cluster)
 	ps = policy_with("{name: v, apiCall: {urlPath: /api/v1/namespaces/default/pods/zz, "
 			 "jmesPath: nothing, default: fallback}}");
 	cr_assert_str_eq(eval(ps, s).text, "fail: v=<fallback>");
+	kp_policy_set_free(ps);
+	/* imageRegistry needs a registry: disabled with sources, unsupported without */
+	ps = policy_with("{name: v, imageRegistry: {reference: nginx}}");
+	cr_assert(strstr(eval(ps, s).text, "Unknown key \"v\" in path"), "%s", eval(ps, s).text);
+	cr_assert_str_eq(eval(ps, NULL).text, "error: unsupported: context.imageRegistry");
 	kp_policy_set_free(ps);
 	/* a service call without a mock needs the network */
 	ps = policy_with("{name: v, apiCall: {service: {url: \"https://svc\"}}}");
