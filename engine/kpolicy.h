@@ -725,11 +725,11 @@ KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
  *     (/api/v1/..., /apis/G/V/..., namespaced or not).
  * With a sources object, an entry it does not serve is disabled as
  * `kyverno test` disables it: not registered, so its name is what values
- * gave or undefined (configMap and unmocked apiCall without resources,
- * globalReference without entries, imageRegistry: no --registry).  An
- * unmocked service call (or non-GET) with resources would need the
- * network: unsupported.  With kp_eval_opts.sources NULL every such entry
- * is unsupported unless values give its name.
+ * gave or undefined (configMap and unmocked urlPath apiCall without
+ * resources, globalReference without entries).  What would need the
+ * network stays unsupported unless values give the name: an unmocked
+ * service call, a non-GET call, imageRegistry.  With kp_eval_opts.sources
+ * NULL every such entry is unsupported unless values give its name.
  * Build the object before evaluating; it is read-only during kp_evaluate
  * (several threads may share it).  Values are copied. */
 KP_API kp_context_sources *kp_context_sources_new(void);

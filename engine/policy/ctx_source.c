@@ -369,8 +369,12 @@ static int load_api_call(const kp_ctx_source *s, kp_env *env, const kp_ctx_entry
 {
 	kp_arena *a = env->vars.scratch;
 	const kp_value *spec;
+	/* mocked entries were loaded eagerly; other service calls need the
+	 * network: unsupported */
+	if (kp_value_get(s->spec, "service"))
+		return 1;
 	if (!src->cluster)
-		return KP_SOURCE_DISABLED;   /* mocked entries were loaded eagerly */
+		return KP_SOURCE_DISABLED;
 	if (substitute(s, env, &spec, err) < 0)
 		return -1;
 	const char *url = api_url(spec);
@@ -511,7 +515,7 @@ int kp_ctx_source_load(kp_env *env, const kp_ctx_entry *e, const kp_value **out,
 	case SRC_CONFIGMAP: return load_config_map(s, env, e, src, out, err);
 	case SRC_APICALL: return load_api_call(s, env, e, src, out, err);
 	case SRC_GLOBAL: return load_global(s, env, src, out, err);
-	case SRC_IMAGE: return KP_SOURCE_DISABLED;  /* no --registry in kpolicy */
+	case SRC_IMAGE: return 1;  /* a registry fetch: unsupported */
 	}
 	return 1;
 }

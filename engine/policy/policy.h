@@ -625,7 +625,8 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
  * (ctx_source.c).  compile: NULL unless the entry is a configMap, apiCall,
  * globalReference or imageRegistry.  load: 0 with *out, -1 with err
  * (Kyverno's text), 1 when kpolicy cannot serve it (no sources given, or
- * a network call: unsupported unless values gave the name),
+ * a network fetch: service call, imageRegistry; unsupported unless values
+ * gave the name),
  * KP_SOURCE_DISABLED when the Kyverno CLI would not register the entry
  * (its name is what values gave, or undefined).  register: the
  * entries env->entries[first..] that apiCallResponses mocks answer are
