@@ -148,6 +148,7 @@ int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
 			paths, n);
 }
 
+/* The first document of `path`, errors printed to stderr (cmd_match, cmd_cel). */
 kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro)
 {
 	kp_error e;

@@ -22,6 +22,10 @@ void kp_cli_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud);
 /* A kp_read_opts.warn callback printing warnings to stderr. */
 void kp_cli_warn(void *ud, const kp_error *w);
 
+/* The first document of the file `path` read with `ro`, or NULL after
+ * printing why (unreadable, syntax error, no document) to stderr. */
+kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro);
+
 /* Load every policy document found under each of `paths` (files,
  * directories walked as kp_walk_inputs_opts does with `wo`, which may be
  * NULL; "-" for stdin) into `ps`.  Documents that are not policies (other
