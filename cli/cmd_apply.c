@@ -872,6 +872,12 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_values *set = set_kv.len ? kp_values_from_set(kp_buf_str(&set_kv)) : NULL;
 	kp_buf_free(&set_kv);
 	c.eval.set = set;
+	/* kyverno apply gives configMap and globalReference entries no source
+	 * (disabled: values or nothing give their names); its apiCalls query
+	 * the input resources, which kpolicy does not do yet (unsupported) */
+	kp_context_sources *sources = kp_context_sources_new();
+	kp_context_sources_unserved_api_calls(sources);
+	c.eval.sources = sources;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
 
@@ -929,6 +935,7 @@ int kp_cmd_apply(int argc, char **argv)
 	free(c.report.policies);
 	kp_values_free(values);
 	kp_values_free(set);
+	kp_context_sources_free(sources);
 	kp_userinfo_free(ui);
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);

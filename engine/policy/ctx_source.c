@@ -37,6 +37,7 @@ struct kp_context_sources {
 	global_entry *globals;
 	size_t n_globals;
 	bool cluster;                /* clusterResources given: a fake cluster */
+	bool no_api_calls;           /* unmocked apiCalls unsupported (apply) */
 	const kp_value **objects;    /* what configMap and apiCall GET read */
 	size_t n_objects;
 };
@@ -148,6 +149,11 @@ void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *reso
 void kp_context_sources_enable_cluster(kp_context_sources *s)
 {
 	s->cluster = true;
+}
+
+void kp_context_sources_unserved_api_calls(kp_context_sources *s)
+{
+	s->no_api_calls = true;
 }
 
 /* ---- compiled entries ---- */
@@ -371,7 +377,7 @@ static int load_api_call(const kp_ctx_source *s, kp_env *env, const kp_ctx_entry
 	const kp_value *spec;
 	/* mocked entries were loaded eagerly; other service calls need the
 	 * network: unsupported */
-	if (kp_value_get(s->spec, "service"))
+	if (kp_value_get(s->spec, "service") || src->no_api_calls)
 		return 1;
 	if (!src->cluster)
 		return KP_SOURCE_DISABLED;

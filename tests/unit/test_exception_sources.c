@@ -234,3 +234,18 @@ Test(exception_sources, api_call_get_and_list_from_cluster)
 	kp_policy_set_free(ps);
 	kp_context_sources_free(s);
 }
+
+Test(exception_sources, apply_mode_leaves_api_calls_unsupported)
+{
+	kp_context_sources *s = kp_context_sources_new();
+	kp_context_sources_unserved_api_calls(s);
+	kp_policy_set *ps = policy_with("{name: v, apiCall: {urlPath: /api/v1/pods}}");
+	cr_assert_str_eq(eval(ps, s).text, "error: unsupported: context.apiCall");
+	kp_policy_set_free(ps);
+	/* configMap: disabled (no resolver), so `v` is undefined */
+	ps = policy_with("{name: v, configMap: {name: c, namespace: default}}");
+	row o = eval(ps, s);
+	cr_assert(strstr(o.text, "Unknown key \"v\" in path"), "%s", o.text);
+	kp_policy_set_free(ps);
+	kp_context_sources_free(s);
+}
