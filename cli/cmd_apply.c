@@ -872,9 +872,10 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_values *set = set_kv.len ? kp_values_from_set(kp_buf_str(&set_kv)) : NULL;
 	kp_buf_free(&set_kv);
 	c.eval.set = set;
-	/* kyverno apply gives configMap and globalReference entries no source
-	 * (disabled: values or nothing give their names); its apiCalls query
-	 * the input resources, which kpolicy does not do yet (unsupported) */
+	/* kyverno apply gives configMap entries no source (disabled: values
+	 * or nothing give their names); its apiCalls and global context
+	 * entries come from the input resources, which kpolicy does not read
+	 * for them yet (unsupported) */
 	kp_context_sources *sources = kp_context_sources_new();
 	kp_context_sources_unserved_api_calls(sources);
 	c.eval.sources = sources;

@@ -782,10 +782,11 @@ KP_API int kp_context_sources_add_global_resource(kp_context_sources *s, const c
 KP_API void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *resource);
 /* The fake cluster exists even with no object (an empty clusterResources). */
 KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
-/* For `kyverno apply`, which queries its input resources for apiCalls
- * (kpolicy does not yet): unmocked apiCall entries stay unsupported
- * instead of disabled, while configMap and globalReference entries are
- * disabled as apply disables them. */
+/* For `kyverno apply`, which queries its input resources for apiCalls and
+ * builds global context entries from GlobalContextEntry inputs (kpolicy
+ * does neither yet): unmocked apiCall and globalReference entries (without
+ * added global entries) stay unsupported instead of disabled, while
+ * configMap entries are disabled as apply disables them (no resolver). */
 KP_API void kp_context_sources_unserved_api_calls(kp_context_sources *s);
 /* ---- end of context data sources ---- */
 

@@ -37,7 +37,8 @@ struct kp_context_sources {
 	global_entry *globals;
 	size_t n_globals;
 	bool cluster;                /* clusterResources given: a fake cluster */
-	bool no_api_calls;           /* unmocked apiCalls unsupported (apply) */
+	bool no_api_calls;           /* apply: unmocked apiCalls and global
+	                                references unsupported */
 	const kp_value **objects;    /* what configMap and apiCall GET read */
 	size_t n_objects;
 };
@@ -482,6 +483,8 @@ static int load_global(const kp_ctx_source *s, kp_env *env, const kp_context_sou
 		       const kp_value **out, kp_error *err)
 {
 	kp_arena *a = env->vars.scratch;
+	if (src->no_api_calls && !src->n_globals)
+		return 1;    /* apply builds entries from GlobalContextEntry inputs */
 	if (!src->n_globals)
 		return KP_SOURCE_DISABLED;
 	const kp_value *spec;

@@ -242,6 +242,9 @@ Test(exception_sources, apply_mode_leaves_api_calls_unsupported)
 	kp_policy_set *ps = policy_with("{name: v, apiCall: {urlPath: /api/v1/pods}}");
 	cr_assert_str_eq(eval(ps, s).text, "error: unsupported: context.apiCall");
 	kp_policy_set_free(ps);
+	ps = policy_with("{name: v, globalReference: {name: g}}");
+	cr_assert_str_eq(eval(ps, s).text, "error: unsupported: context.globalReference");
+	kp_policy_set_free(ps);
 	/* configMap: disabled (no resolver), so `v` is undefined */
 	ps = policy_with("{name: v, configMap: {name: c, namespace: default}}");
 	row o = eval(ps, s);
