@@ -106,6 +106,9 @@ typedef struct apply_ctx {
 	bool audit_warn;
 	kpc_unsupported_mode unsupported;
 	kpc_report report;
+	/* the format shows pass rows' messages (text, github and sarif list
+	 * only what did not pass: passes cost no text then) */
+	bool pass_messages;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -174,7 +177,7 @@ static void on_result(void *ud, const kp_result *r)
 	kp_buf_add(b, "r", 1);
 	kp_buf_add(b, (const char *)&f, sizeof f);
 	rec_str(b, r->rule);
-	rec_str(b, r->message);
+	rec_str(b, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message);
 	if (r->path)
 		rec_str(b, r->path);
 	rec_str(b, r->file ? r->file : rc->res_file);
@@ -829,6 +832,8 @@ int kp_cmd_apply(int argc, char **argv)
 		return 2;
 	}
 	c.report.ops = kpc_report_find(format);
+	c.pass_messages = c.report.ops != &kpc_report_text && c.report.ops != &kpc_report_github &&
+			  c.report.ops != &kpc_report_sarif;
 	c.report.out = stdout;
 	const char *no_color = getenv("NO_COLOR");
 	c.report.opt.color = !remove_color && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&

@@ -12,8 +12,9 @@
  *                  (docs/kyverno-jmespath.md section 1): a field missing
  *                  from an object is a NotFoundError, not null; it goes up
  *                  through sub-expressions and index expressions and is
- *                  turned into null by comparators, function arguments, the
- *                  left side of || and &&, !, pipes, projections and
+ *                  turned into null by comparators, function arguments, both
+ *                  sides of || (Kyverno CLI test deny-modify-platform-
+ *                  label-2), the left side of &&, !, pipes, projections and
  *                  multiselects.  to_string renders as Go's encoding/json
  *                  (sorted keys).  Kyverno's custom functions are visible.
  *

@@ -357,13 +357,15 @@ static int fn_to_string(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp
 	return 0;
 }
 
-/* A JSON-style number, surrounded by optional blanks; NULL otherwise. */
-static const kp_value *parse_number(kp_arena *a, const char *s, size_t len)
+/* A JSON-style number (with an optional sign); NULL otherwise.  `blanks`:
+ * surrounding blanks are allowed (as the reference implementation's int()
+ * and float() allow them; Go's strconv.ParseFloat, Kyverno's, does not). */
+static const kp_value *parse_number(kp_arena *a, const char *s, size_t len, bool blanks)
 {
 	char buf[128];
-	while (len && (*s == ' ' || *s == '\t' || *s == '\n'))
+	while (blanks && len && (*s == ' ' || *s == '\t' || *s == '\n'))
 		s++, len--;
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'))
+	while (blanks && len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'))
 		len--;
 	if (len == 0 || len >= sizeof buf)
 		return NULL;
@@ -401,7 +403,7 @@ static int fn_to_number(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp
 	if (kp_jp_is_number(v))
 		*out = v;
 	else if (v->type == KP_STRING)
-		*out = parse_number(c->arena, v->u.s.ptr, v->u.s.len);
+		*out = parse_number(c->arena, v->u.s.ptr, v->u.s.len, c->mode != KP_JP_KYVERNO);
 	else
 		*out = NULL;
 	if (!*out)

@@ -30,6 +30,8 @@ static int classify(kp_jp_call *c, const kp_value *v, operand *o)
 	if (v->type == KP_STRING) {
 		if (kp_quantity_parse(v->u.s.ptr, v->u.s.len, &o->q)) {
 			o->cls = QUANTITY;
+			if (o->q.tail)   /* Go would compute with all its digits */
+				return ky_unsupported(c, "quantities of more than 38 digits");
 			return 0;
 		}
 		if (kp_duration_parse(v->u.s.ptr, v->u.s.len, &o->ns)) {

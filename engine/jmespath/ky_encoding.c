@@ -1,41 +1,17 @@
 /* ky_encoding.c - base64_encode/base64_decode (Go's base64.StdEncoding),
  * sha256/sha1/md5 (lowercase hex, OpenSSL's libcrypto), parse_json
  * (json.Unmarshal), parse_yaml (sigs.k8s.io/yaml: the first document,
- * Kubernetes typing) and x509_decode. */
+ * Kubernetes typing).  x509_decode is in ky_x509.c. */
 #include "jmespath/ky_internal.h"
 #include "input/input.h"
 
 #include <openssl/evp.h>
 #include <string.h>
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 KY_FN(ky_base64_encode)
 {
-	const unsigned char *s = (const unsigned char *)ARG(0)->u.s.ptr;
-	size_t len = ARG(0)->u.s.len;
-	char *o = kp_arena_alloc(c->arena, (len + 2) / 3 * 4 + 1);
-	size_t w = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < len ? (uint32_t)s[i + 1] << 8 : 0) |
-			     (i + 2 < len ? s[i + 2] : 0);
-		o[w++] = b64[v >> 18];
-		o[w++] = b64[(v >> 12) & 63];
-		o[w++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-		o[w++] = i + 2 < len ? b64[v & 63] : '=';
-	}
-	o[w] = 0;
-	kp_value *v = kp_value_new(c->arena, KP_STRING, NULL, 0, 0);
-	v->u.s.ptr = o;
-	v->u.s.len = w;
-	*out = v;
+	*out = ky_base64(c, (const unsigned char *)ARG(0)->u.s.ptr, ARG(0)->u.s.len);
 	return 0;
-}
-
-static int b64_val(unsigned char ch)
-{
-	const char *p = ch ? strchr(b64, ch) : NULL;
-	return p ? (int)(p - b64) : -1;
 }
 
 /* Go's StdEncoding.DecodeString: padding required, \r and \n skipped,
@@ -43,57 +19,10 @@ static int b64_val(unsigned char ch)
  * input byte N". */
 KY_FN(ky_base64_decode)
 {
-	const unsigned char *s = (const unsigned char *)ARG(0)->u.s.ptr;
-	size_t len = ARG(0)->u.s.len;
-	char *o = kp_arena_alloc(c->arena, len / 4 * 3 + 4);
-	size_t w = 0, i = 0;
-	int quad[4];
-	size_t q = 0, pad = 0, bad = SIZE_MAX;
-	for (; i < len; i++) {
-		if (s[i] == '\r' || s[i] == '\n')
-			continue;
-		if (pad) {
-			if (s[i] == '=' && q + pad < 4) {
-				pad++;
-				continue;
-			}
-			bad = i;
-			break;
-		}
-		if (s[i] == '=') {
-			if (q < 2) {
-				bad = i;
-				break;
-			}
-			pad = 1;
-			continue;
-		}
-		int v = b64_val(s[i]);
-		if (v < 0) {
-			bad = i;
-			break;
-		}
-		quad[q++] = v;
-		if (q == 4) {
-			uint32_t x = (uint32_t)quad[0] << 18 | (uint32_t)quad[1] << 12 |
-				     (uint32_t)quad[2] << 6 | (uint32_t)quad[3];
-			o[w++] = (char)(x >> 16);
-			o[w++] = (char)(x >> 8);
-			o[w++] = (char)x;
-			q = 0;
-		}
-	}
-	if (bad == SIZE_MAX && (pad ? q + pad != 4 : q != 0))
-		bad = len;   /* missing padding */
-	if (bad != SIZE_MAX)
+	char *o;
+	size_t w, bad;
+	if (!ky_unbase64(c, ARG(0)->u.s.ptr, ARG(0)->u.s.len, &o, &w, &bad))
 		return kp_jp_fail(c, KP_JP_E_FUNCTION, "illegal base64 data at input byte %zu", bad);
-	if (pad) {
-		uint32_t x = (uint32_t)quad[0] << 18 | (uint32_t)quad[1] << 12 |
-			     (q == 3 ? (uint32_t)quad[2] << 6 : 0);
-		o[w++] = (char)(x >> 16);
-		if (q == 3)
-			o[w++] = (char)(x >> 8);
-	}
 	*out = ky_str(c, o, w);
 	return 0;
 }
@@ -146,8 +75,3 @@ KY_FN(ky_parse_yaml)
 	return 0;
 }
 
-/* Go's x509.Certificate serialised as JSON is not reproduced yet. */
-KY_FN(ky_x509_decode)
-{
-	return ky_unsupported(c, "x509_decode is not implemented yet");
-}

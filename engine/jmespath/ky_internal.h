@@ -24,9 +24,18 @@ const char *ky_to_text(kp_jp_call *c, const kp_value *v, size_t *len);
 const kp_value *ky_str(kp_jp_call *c, const char *s, size_t len);
 /* The same for a buffer's contents (a kp_buf in c->arena: not copied). */
 const kp_value *ky_buf_str(kp_jp_call *c, kp_buf *b);
+/* base64.StdEncoding.EncodeToString of s (len bytes), in c->arena. */
+const kp_value *ky_base64(kp_jp_call *c, const unsigned char *s, size_t len);
+/* base64.StdEncoding.DecodeString of str (CR and LF skipped, padding
+ * required): the bytes in c->arena, or false with *bad_at the offending
+ * offset (Go's "illegal base64 data at input byte N"). */
+bool ky_unbase64(kp_jp_call *c, const char *str, size_t len, char **out, size_t *out_len,
+		 size_t *bad_at);
 /* Kyverno's "argument #N is not of type T" (an invalid-type error). */
 int ky_type_error(kp_jp_call *c, int argno, const char *type);
-/* A function that cannot work offline: "unsupported: <name>". */
+/* A function (or a case of one) we do not reproduce, e.g. one that needs
+ * the network: a KP_JP_E_FUNCTION error "unsupported: <name> (why)" with
+ * err->code KP_E_UNSUPPORTED and err->feature the function's name. */
 int ky_unsupported(kp_jp_call *c, const char *why);
 
 /* strings (ky_strings.c) */

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- semver ranges ---------------------------------------------------- */
 
@@ -51,16 +52,20 @@ static size_t op_len(const char *s, size_t n)
 	return 0;
 }
 
-/* One comparator "<op><version>" against v; -1 on an invalid version. */
+static bool split_cv(const sv_part *p, sv_part *op, sv_part *ver);
+
+/* One comparator "<op><version>" against v; -1 when blang rejects it. */
 static int comparator(const sv_part *p, const kp_semver *v)
 {
-	size_t ol = op_len(p->s, p->n);
+	sv_part op, ver;
 	kp_semver r;
-	if (!kp_semver_parse(p->s + ol, p->n - ol, &r))
+	if (!split_cv(p, &op, &ver) || (op.n && op_len(op.s, op.n) != op.n) ||
+	    !kp_semver_parse(ver.s, ver.n, &r))
 		return -1;
 	int cmp = kp_semver_cmp(v, &r);
-	const char *o = p->s;
-	if (ol == 0 || (ol == 1 && o[0] == '=') || (ol == 2 && o[0] == '='))
+	const char *o = op.s;
+	size_t ol = op.n;
+	if (ol == 0 || o[0] == '=')
 		return cmp == 0;
 	if (o[0] == '!')
 		return cmp != 0;
@@ -69,74 +74,109 @@ static int comparator(const sv_part *p, const kp_semver *v)
 	return ol == 2 ? cmp <= 0 : cmp < 0;
 }
 
-/* expandWildcardVersion for one comparator holding an 'x': up to two
- * comparators written to out. */
+/* blang's splitComparatorVersion: the operator is everything before the
+ * first digit. */
+static bool split_cv(const sv_part *p, sv_part *op, sv_part *ver)
+{
+	size_t i = 0;
+	while (i < p->n && !(p->s[i] >= '0' && p->s[i] <= '9'))
+		i++;
+	if (i == p->n)
+		return false;
+	*op = (sv_part){p->s, i};
+	*ver = (sv_part){p->s + i, p->n - i};
+	return true;
+}
+
+/* Replace the first `from` in s by `to` (strings.Replace(s, from, to, 1)). */
+static char *replace1(kp_jp_call *c, const char *s, const char *from, const char *to)
+{
+	const char *f = strstr(s, from);
+	if (!f)
+		return (char *)s;
+	return kp_arena_printf(c->arena, "%.*s%s%s", (int)(f - s), s, to, f + strlen(from));
+}
+
+/* strconv.Atoi(part k of v) + 1 written back (blang's increment*Version);
+ * NULL when the part is not a number. */
+static const char *increment(kp_jp_call *c, const char *v, int k)
+{
+	const char *start = v;
+	for (int i = 0; i < k && start; i++) {
+		start = strchr(start, '.');
+		if (start)
+			start++;
+	}
+	if (!start)
+		return NULL;
+	const char *end = strchr(start, '.');
+	size_t len = end ? (size_t)(end - start) : strlen(start);
+	long x = 0;
+	if (len == 0 || len > 9)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (start[i] < '0' || start[i] > '9')
+			return NULL;
+		x = x * 10 + (start[i] - '0');
+	}
+	return kp_arena_printf(c->arena, "%.*s%ld%s", (int)(start - v), v, x + 1, end ? end : "");
+}
+
+/* blang's expandWildcardVersion for one comparator containing an 'x':
+ * one or two comparators into out, or -1 when blang fails. */
 static int expand_x(kp_jp_call *c, const sv_part *p, sv_part *out)
 {
-	size_t ol = op_len(p->s, p->n);
-	const char *vs = p->s + ol;
-	size_t vn = p->n - ol;
-	long parts[3] = {0, 0, 0};
-	int np = 0, first_x = -1;
-	for (size_t i = 0; i <= vn && np < 4;) {
-		size_t j = i;
-		while (j < vn && vs[j] != '.')
-			j++;
-		if (np == 3)
-			return -1;
-		if (j - i == 1 && vs[i] == 'x') {
-			if (first_x < 0)
-				first_x = np;
-		} else {
-			long x = 0;
-			if (j == i)
-				return -1;
-			for (size_t k = i; k < j; k++) {
-				if (vs[k] < '0' || vs[k] > '9')
-					return -1;
-				x = x * 10 + (vs[k] - '0');
-			}
-			parts[np] = x;
-		}
-		np++;
-		i = j + 1;
-	}
-	if (first_x < 0)
+	sv_part op, ver;
+	if (!split_cv(p, &op, &ver))
 		return -1;
-	char flat[80], inc[80];
-	snprintf(flat, sizeof flat, "%ld.%ld.%ld", first_x > 0 ? parts[0] : 0,
-		 first_x > 1 ? parts[1] : 0, 0L);
-	/* majorWildcard cannot be incremented: an empty version (an error) */
-	if (first_x == 2)
-		snprintf(inc, sizeof inc, "%ld.%ld.0", parts[0], parts[1] + 1);
-	else if (first_x == 1)
-		snprintf(inc, sizeof inc, "%ld.0.0", parts[0] + 1);
-	else
-		inc[0] = 0;
-	const char *o = p->s;
-	int k = 0;
-	const char *op;
+	char *v = kp_arena_printf(c->arena, "%.*s", (int)ver.n, ver.s);
+	/* getWildcardType: the last dot-separated part is "x"; 1, 2 or 3 parts
+	 * make a major, minor or patch wildcard */
+	int nparts = 1;
+	for (const char *q = v; *q; q++)
+		nparts += *q == '.';
+	const char *last = strrchr(v, '.');
+	last = last ? last + 1 : v;
+	int type = strcmp(last, "x") == 0 && nparts <= 3 ? nparts : 0;
+	/* createVersionFromWildcard */
+	char *flat = replace1(c, replace1(c, v, ".x.x", ".x"), ".x", ".0");
+	int fparts = 1;
+	for (const char *q = flat; *q; q++)
+		fparts += *q == '.';
+	if (fparts == 2)
+		flat = kp_arena_printf(c->arena, "%s.0", flat);
+	const char *o = op.s;
+	size_t ol = op.n;
+	const char *res_op = "";
 	bool incr = false;
+	int k = 0;
 	if (ol == 1 && o[0] == '>') {
-		op = ">=";
+		res_op = ">=";
 		incr = true;
-	} else if (ol == 2 && o[0] == '>') {
-		op = ">=";
+	} else if (ol == 2 && !memcmp(o, ">=", 2)) {
+		res_op = ">=";
 	} else if (ol == 1 && o[0] == '<') {
-		op = "<";
-	} else if (ol == 2 && o[0] == '<') {
-		op = "<";
+		res_op = "<";
+	} else if (ol == 2 && !memcmp(o, "<=", 2)) {
+		res_op = "<";
 		incr = true;
-	} else if (o[0] == '!') {
+	} else if (ol == 0 || (ol == 1 && o[0] == '=') || (ol == 2 && !memcmp(o, "==", 2))) {
+		out[k++] = (sv_part){kp_arena_printf(c->arena, ">=%s", flat), 0};
+		res_op = "<";
+		incr = true;
+	} else if ((ol == 1 && o[0] == '!') || (ol == 2 && !memcmp(o, "!=", 2))) {
 		out[k++] = (sv_part){kp_arena_printf(c->arena, "<%s", flat), 0};
-		op = ">=";
+		res_op = ">=";
 		incr = true;
 	} else {
-		out[k++] = (sv_part){kp_arena_printf(c->arena, ">=%s", flat), 0};
-		op = "<";
-		incr = true;
+		return -1;   /* blang: no such comparator */
 	}
-	out[k++] = (sv_part){kp_arena_printf(c->arena, "%s%s", op, incr ? inc : flat), 0};
+	const char *res = flat;
+	if (incr)
+		res = type == 3 ? increment(c, flat, 1) : type == 2 ? increment(c, flat, 0) : "";
+	if (!res)
+		return -1;
+	out[k++] = (sv_part){kp_arena_printf(c->arena, "%s%s", res_op, res), 0};
 	for (int i = 0; i < k; i++)
 		out[i].n = strlen(out[i].s);
 	return k;
@@ -266,6 +306,11 @@ KY_FN(ky_is_external_url)
 		bool internal = !memcmp(a, mapped, 12) ? v4_internal(a + 12)
 				: !memcmp(a, loop6, 16) || (a[0] & 0xFE) == 0xFC;
 		*out = kp_jp_bool(!internal);
+		return 0;
+	}
+	/* Go's resolver answers "localhost" from /etc/hosts: loopback */
+	if (strcasecmp(host, "localhost") == 0) {
+		*out = kp_jp_bool(false);
 		return 0;
 	}
 	return ky_unsupported(c, "a host name needs a DNS lookup");

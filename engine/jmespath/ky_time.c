@@ -569,18 +569,28 @@ KY_FN(ky_time_add)
 	return 0;
 }
 
+/* strconv.ParseInt(s, 10, 64): an optional sign, then only digits. */
+static bool go_parse_int(const kp_value *v, long long *out)
+{
+	const char *s = v->u.s.ptr;
+	size_t n = v->u.s.len, i = n && (s[0] == '+' || s[0] == '-');
+	if (i == n)
+		return false;
+	for (size_t k = i; k < n; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+	errno = 0;
+	*out = strtoll(s, NULL, 10);
+	return errno == 0;
+}
+
 /* A layout that is an integer means: the value is Unix seconds. */
 KY_FN(ky_time_parse)
 {
 	const kp_value *lay = ARG(0), *val = ARG(1);
-	char *end;
-	errno = 0;
-	if (lay->u.s.len > 0 && (strtoll(lay->u.s.ptr, &end, 10), errno == 0) &&
-	    end == lay->u.s.ptr + lay->u.s.len && lay->u.s.ptr[0] != ' ' && lay->u.s.ptr[0] != '\t') {
-		errno = 0;
-		long long secs = val->u.s.len ? strtoll(val->u.s.ptr, &end, 10) : 0;
-		if (val->u.s.len == 0 || errno || end != val->u.s.ptr + val->u.s.len ||
-		    val->u.s.ptr[0] == ' ' || val->u.s.ptr[0] == '\t')
+	long long secs;
+	if (go_parse_int(lay, &secs)) {
+		if (!go_parse_int(val, &secs))
 			return kp_jp_fail(c, KP_JP_E_FUNCTION, "strconv.ParseInt: parsing \"%.*s\": invalid syntax",
 					  (int)(val->u.s.len > 200 ? 200 : val->u.s.len), val->u.s.ptr);
 		gtime t = {.sec = secs};

@@ -41,6 +41,9 @@ typedef struct kp_quantity {
 	 * places of Go's internal form: 9 on Go's slow path). */
 	int format;
 	int32_t scale;
+	/* Decimal values past 38 significant digits (Go keeps them exactly):
+	 * coef holds the first 38, tail is non-zero and identifies the rest. */
+	uint64_t tail;
 } kp_quantity;
 
 /* resource.Format */
@@ -49,8 +52,9 @@ enum { KP_QF_DECIMAL_SI = 0, KP_QF_BINARY_SI, KP_QF_DECIMAL_EXPONENT };
 /* Parse as resource.ParseQuantity: [+-] digits [. digits] then a suffix:
  * Ki Mi Gi Ti Pi Ei, n u m "" k M G T P E, or e/E followed by a signed
  * integer.  Values that Go rounds (more precision than nano) are rounded
- * up to 1n, and values Go caps are capped at 2^63-1, as Go does on its
- * slow path.  False when Go returns an error. */
+ * up to 1n, and binary (Ki..Ei) values past 2^63-1 are capped there, as Go
+ * does on its slow path (apimachinery caps BinarySI only: a decimal value
+ * of any size stays exact).  False when Go returns an error. */
 bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q);
 /* Move trailing zeros of coef into exp (zero: sign 0, exp 0). */
 void kp_quantity_normalize(kp_quantity *q);

@@ -134,6 +134,40 @@ static void slow_value(const char *D, size_t L, int64_t e10, int b, kp_quantity 
 	q->coef = k > NANO_CAP ? NANO_CAP : k;
 }
 
+/* Go's slow path for decimal formats, which apimachinery does not cap:
+ * D * 10^e10 rounded up to 1e-9, exact up to 38 significant digits; past
+ * them coef keeps the first 38 and `tail` a hash of the rest (so equal
+ * texts compare equal and different ones differ). */
+static void decimal_value(const char *D, size_t L, int64_t e10, kp_quantity *q)
+{
+	int64_t m = (int64_t)L + e10;          /* integer digits (>= 19 here) */
+	size_t keep = L;
+	bool up = false;
+	if (e10 < -9) {                        /* digits past the nano place */
+		keep = (size_t)(m + 9);
+		for (size_t i = keep; i < L && !up; i++)
+			up = D[i] != '0';
+	}
+	while (keep > 0 && D[keep - 1] == '0' && !up)
+		keep--;
+	int64_t exp = m - (int64_t)keep;       /* value = D[0..keep) * 10^exp */
+	size_t head = keep > 38 ? 38 : keep;
+	u128 k = 0;
+	for (size_t i = 0; i < head; i++)
+		k = k * 10 + (u128)(D[i] - '0');
+	uint64_t h = 0;
+	for (size_t i = head; i < keep; i++)  /* FNV-1a of the dropped digits */
+		h = (h ^ (unsigned char)D[i]) * 0x100000001b3ULL;
+	if (keep > head) {
+		q->tail = h | 1;                   /* non-zero: digits were dropped */
+		exp += (int64_t)(keep - head);
+	} else if (up) {
+		k++;                               /* Go rounds up to 1n */
+	}
+	q->coef = k;
+	q->exp = exp;
+}
+
 bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 {
 	memset(q, 0, sizeof *q);
@@ -203,7 +237,8 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 	}
 	q->sign = positive ? 1 : -1;
 	q->format = base == 2 ? KP_QF_BINARY_SI
-		    : (sfx < end && (s[sfx] == 'e' || s[sfx] == 'E')) ? KP_QF_DECIMAL_EXPONENT : KP_QF_DECIMAL_SI;
+		    : (end - sfx > 1 && (s[sfx] == 'e' || s[sfx] == 'E')) ? KP_QF_DECIMAL_EXPONENT
+									  : KP_QF_DECIMAL_SI;
 
 	/* Go's int64 fast path: exact, neither rounded nor capped */
 	int32_t precision;
@@ -239,7 +274,10 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 	} else {
 		int64_t e10 = base == 10 ? (int64_t)exponent - (int64_t)denom_len
 					 : -(int64_t)denom_len;
-		slow_value(D, L, e10, base == 2 ? exponent : 0, q);
+		if (base == 10 && (int64_t)L + e10 >= 19)
+			decimal_value(D, L, e10, q);   /* past the int64 range */
+		else
+			slow_value(D, L, e10, base == 2 ? exponent : 0, q);
 		q->scale = 9;   /* inf.Dec rounded to nano */
 	}
 	kp_quantity_normalize(q);
@@ -287,5 +325,7 @@ int kp_quantity_cmp(const kp_quantity *a, const kp_quantity *b)
 	if (a->sign == 0)
 		return 0;
 	int m = cmp_mag(a, b);
+	if (m == 0 && a->tail != b->tail)   /* same leading 38 digits */
+		m = a->tail < b->tail ? -1 : 1;
 	return a->sign > 0 ? m : -m;
 }

@@ -24,7 +24,10 @@ static const char fixed_doc[] =
 	" \"nested\": [[1, [2, [3]]], [[4]], 5], \"empty\": [], \"obj\": {},"
 	" \"request\": {\"operation\": \"CREATE\", \"object\": {\"metadata\": {\"name\": \"p\","
 	"  \"labels\": {\"app\": \"web\"}}, \"spec\": {\"containers\": [{\"name\": \"c\","
-	"  \"image\": \"nginx:1.25\"}]}}}, \"foo bar\": \"\\u0000\\u2028<&>\", \"n\": 1e300}";
+	"  \"image\": \"nginx:1.25\"}]}}}, \"foo bar\": \"\\u0000\\u2028<&>\", \"n\": 1e300,"
+	" \"k\": {\"q\": \"500Mi\", \"m\": \"250m\", \"d\": \"1h30m\", \"t\": \"2023-01-01T10:00:00+02:00\","
+	"  \"v\": \"1.2.3-rc.1\", \"b64\": \"aGk=\", \"json\": \"{\\\"a\\\": [1, 2]}\", \"yaml\": \"a: [1, b]\","
+	"  \"url\": \"http://10.0.0.1/x\", \"re\": \"^(a+)+$\"}}";
 
 static kp_arena *scratch;
 

@@ -366,6 +366,10 @@ Test(jp_kyverno, to_string_is_go_json)
 	cr_assert_str_eq(jp_json("to_string(o)", d), "\"{\\\"b\\\":1,\\\"a\\\":\\\"<&>\\\"}\"");
 	cr_assert_str_eq(ky("to_string(f)", d).json, "\"1.5\"");
 	cr_assert_str_eq(ky("to_string(big)", d).json, "\"1e+21\"");
+	/* to_number parses as Go's strconv.ParseFloat: no blanks around */
+	cr_assert_str_eq(ky("to_number(' 1.5')", d).json, "null");
+	cr_assert_str_eq(ky("to_number('+1.5')", d).json, "1.5");
+	cr_assert_str_eq(jp_json("to_number(' 1.5')", d), "1.5");
 	/* integers past 2^53 print as the float64 Go holds */
 	cr_assert_str_eq(ky("to_string(`123456789012345678`)", d).json, "\"123456789012345680\"");
 	cr_assert_str_eq(jp_json("to_string(`123456789012345678`)", d), "\"123456789012345678\"");

@@ -122,6 +122,9 @@ Test(jp_kyverno, regex_functions)
 	KY_TYPE("regex_match(`1`, 'a')");
 	KY_TYPE("regex_match('a', `[]`)");
 	KY_FAIL("random('[a-z]{4}')", "unsupported: random");
+	jp_run r = jp_mode(KP_JP_KYVERNO, "random('a')", NULL);
+	cr_assert_eq(r.err.code, KP_E_UNSUPPORTED);
+	cr_assert_str_eq(r.err.feature, "random");
 }
 
 Test(jp_kyverno, arithmetic_scalars)
@@ -178,6 +181,8 @@ Test(jp_kyverno, arithmetic_quantities)
 	KY_FAIL("multiply('1Ki', '1Ki')", "Types mismatch");
 	KY_FAIL("divide(`1`, '1Ki')", "Types mismatch");
 	KY("sum(`[\"1Ki\", \"1Ki\", \"2Ki\"]`)", "\"4Ki\"");
+	KY("add('99999999999999999999', '1')", "\"100E\"");   /* decimal: not capped */
+	KY_FAIL("add('1234567890123456789012345678901234567890', '1')", "unsupported: add");
 }
 
 Test(jp_kyverno, arithmetic_durations)
@@ -212,6 +217,8 @@ Test(jp_kyverno, time_functions)
 	KY("time_add('2021-01-01T00:00:00Z', '-1s')", "\"2020-12-31T23:59:59Z\"");
 	KY("time_utc('2021-01-01T01:30:00+02:00')", "\"2020-12-31T23:30:00Z\"");
 	KY("time_parse('1', '0')", "\"1970-01-01T00:00:00Z\"");
+	KY("time_parse('-5', '-1')", "\"1969-12-31T23:59:59Z\"");
+	KY_FAIL("time_parse('1', ' 1')", "invalid syntax");
 	KY("time_parse('2006-01-02', '2024-02-29')", "\"2024-02-29T00:00:00Z\"");
 	KY("time_parse('Jan _2 15:04:05.000 2006', 'Feb  3 04:05:06.789 2020')", "\"2020-02-03T04:05:06Z\"");
 	KY("time_parse('02 Jan 06 15:04 -0700', '05 Mar 21 10:00 +0130')", "\"2021-03-05T10:00:00+01:30\"");
@@ -259,7 +266,7 @@ Test(jp_kyverno, encoding_and_hashes)
 	KY_ON("parse_yaml(y)", "{\"y\": \"a: 1\\n---\\nb: 2\\n\"}", "{\"a\":1}");
 	jp_run r = jp_mode(KP_JP_KYVERNO, "parse_yaml('a: [')", NULL);
 	cr_assert_eq(r.kind, KP_JP_E_FUNCTION);
-	KY_FAIL("x509_decode('-----BEGIN CERTIFICATE-----')", "unsupported: x509_decode");
+	KY_FAIL("x509_decode('-----BEGIN CERTIFICATE-----')", "invalid certificate");
 }
 
 Test(jp_kyverno, collections)
@@ -295,6 +302,12 @@ Test(jp_kyverno, semver_compare)
 	KY("semver_compare('3.1.0', '<2.0.0 || >=3.0.0')", "true");
 	KY("semver_compare('v1.2.3', '=0.0.0')", "true");   /* unparsable: 0.0.0 */
 	KY_FAIL("semver_compare('1.2.3', 'abc')", "Range");
+	KY("semver_compare('1.0.5', '1.x.x')", "true");     /* blang: 1.x.x acts as 1.0.x */
+	KY("semver_compare('1.1.0', '1.x.x')", "false");
+	KY("semver_compare('1.1.0', '!=1.0.x')", "false");  /* blang ANDs <1.0.0 and >=1.1.0 */
+	KY("semver_compare('1.2.3-x', '>=1.2.3-x')", "true");
+	KY_FAIL("semver_compare('1.2.3', 'x')", "version");
+	KY_FAIL("semver_compare('1.2.3', '~1.2.3')", "Range");
 	KY_FAIL("semver_compare('1.2.3', '|| >1.0.0')", "");
 }
 
@@ -325,6 +338,44 @@ Test(jp_kyverno, is_external_url)
 	KY("is_external_url('http://[::ffff:127.0.0.1]')", "false");
 	KY("is_external_url('http://8.8.8.8')", "true");
 	KY_FAIL("is_external_url('http://example.com')", "unsupported: is_external_url");
+	KY("is_external_url('http://localhost:8080/x')", "false");
 	KY_FAIL("is_external_url('not a url')", "host");
 	KY_TYPE("is_external_url(`1`)");
+}
+
+/* Cases of upstream's arithmetic_test.go not in functions.yaml. */
+Test(jp_kyverno, arithmetic_upstream_cases)
+{
+	KY("add('12s', '13s')", "\"25s\"");
+	KY("sum(`[12, 13, 1, 4]`)", "30");
+	KY("sum(`[\"12Ki\"]`)", "\"12Ki\"");
+	KY("sum(`[\"12Ki\", \"13\"]`)", "\"12301\"");
+	KY("subtract('12Ki', '13')", "\"12275\"");
+	KY("subtract('12s', '13s')", "\"-1s\"");
+	KY_FAIL("multiply('12Ki', '12')", "Types mismatch");
+	KY("multiply(`2.5`, `2.5`)", "6.25");
+	KY("multiply(`2.5`, '40s')", "\"1m40s\"");
+	KY("divide('8', '3')", "2.6666666666666665");
+	KY("divide('12Ki', '2Ki')", "6");
+	KY("divide('12s', `3`)", "\"4s\"");
+	KY_FAIL("divide(`14`, '5Ki')", "Types mismatch");
+	KY("modulo('12Ki', '5Ki')", "\"2Ki\"");
+	KY("modulo('13s', '2s')", "\"1s\"");
+	KY_FAIL("modulo(`14`, `1.5`)", "Non-integer");
+}
+
+/* Cases of upstream's time_test.go not in functions.yaml. */
+Test(jp_kyverno, time_upstream_cases)
+{
+	KY("time_since('Mon Jan _2 15:04:05 MST 2006', 'Mon Jan 02 15:04:05 MST 2021', "
+	   "'Mon Jan 10 03:14:16 MST 2021')", "\"180h10m11s\"");
+	KY("time_add('2021-01-02T15:04:05-07:00', '3h')", "\"2021-01-02T18:04:05-07:00\"");
+	KY("time_parse('Mon Jan 02 15:04:05 -0700 2006', 'Sat Jan 02 15:04:05 -0700 2021')",
+	   "\"2021-01-02T15:04:05-07:00\"");
+	KY("time_utc('2023-02-02T15:04:05-07:00')", "\"2023-02-02T22:04:05Z\"");
+	KY("time_between('2021-01-02T17:04:05-07:00', '2021-01-02T15:04:05-07:00', "
+	   "'2021-01-02T18:04:05-07:00')", "true");
+	KY("time_after('2021-01-02T16:04:05-07:00', '2021-01-02T15:04:05-07:00')", "true");
+	KY_FAIL("time_utc('')", "cannot parse");
+	KY_FAIL("time_add('2021-01-02T15:04:05-07:00', '')", "invalid duration");
 }
