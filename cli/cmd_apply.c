@@ -24,6 +24,8 @@ static const char apply_usage[] =
 	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
 	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
+	"  -e, --exception PATH      PolicyException file or directory (repeatable,\n"
+	"                            comma lists)\n"
 	"      --exclude GLOB        leave out files and folders matching GLOB\n"
 	"                            (repeatable; see kpolicy(1))\n"
 	"      --files-are-resources the positional arguments are resources, not\n"
@@ -41,7 +43,12 @@ static const char apply_usage[] =
 	"      --unsupported MODE    rules using features kpolicy lacks: error (default),\n"
 	"                            warn (counted as warn) or skip (listed at the end)\n"
 	"      --remove-color        no colours (also NO_COLOR, or output not a terminal)\n"
-	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
+	"  -f, --values-file FILE    values file (kind: Values): globalValues, per policy\n"
+	"                            resource and rule values, namespaceSelector labels,\n"
+	"                            subresources\n"
+	"  -s, --set K=V,...         variables, written over global and resource values\n"
+	"                            (repeatable; strings; keys with request.object.\n"
+	"                            are ignored; the first of a repeated key wins)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
 	"      --yaml-parser NAME    libyaml (default) or libfyaml\n"
 	"  -j, --jobs N              evaluate with N threads (output order unchanged)\n"
@@ -644,8 +651,11 @@ int kp_cmd_apply(int argc, char **argv)
 		{"policy", required_argument, NULL, 'p'},
 		{"resource", required_argument, NULL, 'r'},
 		{"resources", required_argument, NULL, 'r'},
+		{"exception", required_argument, NULL, 'e'},
+		{"exceptions", required_argument, NULL, 'e'},
 		{"output-format", required_argument, NULL, 'o'},
 		{"values-file", required_argument, NULL, 'f'},
+		{"set", required_argument, NULL, 's'},
 		{"userinfo", required_argument, NULL, 'u'},
 		{"yaml-parser", required_argument, NULL, 'Y'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -668,7 +678,9 @@ int kp_cmd_apply(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0}, exclude = {0};
+	strlist policies = {0}, resources = {0}, exclude = {0}, exceptions = {0};
+	kp_buf set_kv;
+	kp_buf_init(&set_kv, NULL);
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
 	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
@@ -677,10 +689,11 @@ int kp_cmd_apply(int argc, char **argv)
 	bool files_are_resources = false;
 	int opt, status = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:r:o:f:u:j:th", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:r:e:o:f:s:u:j:th", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': strlist_add_csv(&policies, optarg); break;
 		case 'r': strlist_add_csv(&resources, optarg); break;
+		case 'e': strlist_add_csv(&exceptions, optarg); break;
 		case 'o':
 			if (!kpc_report_find(optarg)) {
 				fprintf(stderr, "kpolicy apply: unknown output format '%s' (%s)\n", optarg,
@@ -726,6 +739,12 @@ int kp_cmd_apply(int argc, char **argv)
 			break;
 		case OPT_REMOVE_COLOR: remove_color = true; break;
 		case 'f': values_file = optarg; break;
+		case 's':
+			/* kyverno's --set is a string slice: repeated flags add items */
+			if (set_kv.len)
+				kp_buf_add(&set_kv, ",", 1);
+			kp_buf_puts(&set_kv, optarg);
+			break;
 		case 'F': files_are_resources = true; break;
 		case 'X':
 			exclude.v = realloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
@@ -759,6 +778,8 @@ int kp_cmd_apply(int argc, char **argv)
 			strlist_free(&policies);
 			strlist_free(&resources);
 			strlist_free(&exclude);
+			strlist_free(&exceptions);
+			kp_buf_free(&set_kv);
 			return 0;
 		default:
 			status = 2;
@@ -806,6 +827,8 @@ int kp_cmd_apply(int argc, char **argv)
 		strlist_free(&policies);
 		strlist_free(&resources);
 		strlist_free(&exclude);
+		strlist_free(&exceptions);
+		kp_buf_free(&set_kv);
 		return 2;
 	}
 	c.report.ops = kpc_report_find(format);
@@ -824,6 +847,8 @@ int kp_cmd_apply(int argc, char **argv)
 	c.wo = (kp_walk_opts){.skip_hidden = true, .exclude = (const char *const *)exclude.v,
 			      .n_exclude = exclude.n};
 	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
+	if (kp_cli_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, &c.wo, stderr))
+		status = 2;
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
 		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
@@ -832,6 +857,8 @@ int kp_cmd_apply(int argc, char **argv)
 		strlist_free(&policies);
 		strlist_free(&resources);
 		strlist_free(&exclude);
+		strlist_free(&exceptions);
+		kp_buf_free(&set_kv);
 		return 2;
 	}
 	kp_policy_set_seal(c.ps);
@@ -847,6 +874,16 @@ int kp_cmd_apply(int argc, char **argv)
 	kp_cli_set_error_hook(NULL, NULL);
 	c.eval.values = values;
 	c.eval.userinfo = ui;
+	kp_values *set = set_kv.len ? kp_values_from_set(kp_buf_str(&set_kv)) : NULL;
+	kp_buf_free(&set_kv);
+	c.eval.set = set;
+	/* kyverno apply gives configMap entries no source (disabled: values
+	 * or nothing give their names); its apiCalls and global context
+	 * entries come from the input resources, which kpolicy does not read
+	 * for them yet (unsupported) */
+	kp_context_sources *sources = kp_context_sources_new();
+	kp_context_sources_unserved_api_calls(sources);
+	c.eval.sources = sources;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
 
@@ -882,6 +919,7 @@ int kp_cmd_apply(int argc, char **argv)
 	if (p.status)
 		status = 2;
 	kpc_summary sum = {.rules = kp_policy_set_rule_count(c.ps), .resources = p.resources,
+			   .exceptions = kp_policy_set_exception_count(c.ps),
 			   .total = p.total};
 	c.report.ops->end(&c.report, &sum);
 	fflush(stdout);
@@ -902,11 +940,14 @@ int kp_cmd_apply(int argc, char **argv)
 	free(p.threads);
 	free(c.report.policies);
 	kp_values_free(values);
+	kp_values_free(set);
+	kp_context_sources_free(sources);
 	kp_userinfo_free(ui);
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);
 	strlist_free(&resources);
 	strlist_free(&exclude);
+	strlist_free(&exceptions);
 	if (status)
 		return 2;
 	/* kyverno apply's exit(): fail, then error, then warnings, then no pass */

@@ -39,6 +39,7 @@ typedef struct {
 	FILE *diag;
 	size_t added, rejected;
 	int status;
+	bool exceptions;        /* PolicyException files (-e) */
 } load_ctx;
 
 static void walk_error(void *ud, const kp_error *e)
@@ -46,6 +47,15 @@ static void walk_error(void *ud, const kp_error *e)
 	load_ctx *c = ud;
 	kp_cli_diag(c->diag, "error", e);
 	c->status = 2;
+}
+
+/* A policies.kyverno.io PolicyException: Kyverno gives it to the CEL
+ * policy engines. */
+static bool cel_exception(const kp_doc *d)
+{
+	const char *api = kp_doc_api_version(d), *kind = kp_doc_kind(d);
+	return api && kind && !strncmp(api, "policies.kyverno.io/", 20) &&
+	       !strcmp(kind, "PolicyException");
 }
 
 static int load_file(void *ud, const char *file, const kp_error *problem)
@@ -75,12 +85,20 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 			continue;
 		}
 		kp_error_clear(&e);
-		rc = kp_policy_set_add(c->ps, d, &e);
+		rc = c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
+				   : kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0) {
 			c->added++;
 			if (e.code == KP_W_SUSPECT)
 				kp_cli_diag(c->diag, "warning", &e);
-		} else if (rc == 0)
+		} else if (rc == 0 && c->exceptions && cel_exception(d)) {
+			c->added++;
+			kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
+				  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
+				  "applies to CEL policy kinds, which kpolicy does not evaluate",
+				  kp_doc_api_version(d), kp_doc_name(d));
+			kp_cli_diag(c->diag, "warning", &e);
+		} else if (rc == 0 && !c->exceptions)
 			kp_cli_note_skipped(c->diag, &e);
 		else {
 			kp_cli_diag(c->diag, "error", &e);
@@ -93,10 +111,10 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	return 0;
 }
 
-int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-			 const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
+static int load_all(load_ctx c, char *const *paths, size_t n)
 {
-	load_ctx c = {.ps = ps, .ro = ro, .wo = wo, .diag = diag};
+	FILE *diag = c.diag;
+	const kp_walk_opts *wo = c.wo;
 	for (size_t i = 0; i < n; i++) {
 		size_t before = c.added, rejected_before = c.rejected;
 		kp_error e;
@@ -108,12 +126,26 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		/* said once: a path whose policies were all rejected has its errors */
 		if (c.added == before && c.rejected == rejected_before) {
 			kp_error ne;
-			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, "no Kyverno policy found");
+			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.exceptions
+				  ? "no PolicyException found" : "no Kyverno policy found");
 			kp_cli_diag(diag, "error", &ne);
 			c.status = 2;
 		}
 	}
 	return c.status;
+}
+
+int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
+			 const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
+{
+	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag}, paths, n);
+}
+
+int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
+			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
+{
+	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .exceptions = true},
+			paths, n);
 }
 
 /* The first document of `path`, errors printed to stderr (cmd_match, cmd_cel). */

@@ -38,4 +38,10 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
  * kp_doc_free. */
 kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro);
 
+/* The same for PolicyException files (`kpolicy apply -e`): every document
+ * must be a kyverno.io/v2 or v2beta1 PolicyException (anything else is an
+ * error, "policy exception type not supported", as in Kyverno). */
+int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
+			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag);
+
 #endif

@@ -66,6 +66,7 @@ typedef struct kpc_report_opts {
 
 typedef struct kpc_summary {
 	size_t rules, resources;
+	size_t exceptions;      /* PolicyExceptions loaded (-e) */
 	kpc_counts total;
 } kpc_summary;
 
@@ -127,6 +128,8 @@ void kpc_errlist_add(kpc_errlist *l, const kp_error *e);
 void kpc_errlist_free(kpc_errlist *l);
 /* Tally one row of status s. */
 void kpc_count(kpc_counts *c, kp_status s);
+/* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n" */
+void kpc_print_applying(FILE *f, const kpc_summary *s);
 /* calloc that aborts when out of memory (reports have no way to go on). */
 void *kpc_xcalloc(size_t n, size_t size);
 /* Make room in array v (cap elements of elem bytes) for element n; returns

@@ -94,7 +94,7 @@ static void table_end(kpc_report *r, const kpc_summary *s)
 {
 	table_state *t = r->state;
 	FILE *f = r->out;
-	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)...\n", s->rules, s->resources);
+	kpc_print_applying(f, s);
 	int ncols = r->opt.detailed ? 7 : 6;
 	char id_head[48];
 	if (t->n > 10)

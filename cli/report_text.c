@@ -130,7 +130,7 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	text_state *t = r->state;
 	flush_group(r, t);
 	FILE *f = r->out;
-	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)...\n", s->rules, s->resources);
+	kpc_print_applying(f, s);
 	if (t->spill) {
 		char buf[1 << 16];
 		size_t n;

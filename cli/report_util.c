@@ -206,3 +206,11 @@ void *kpc_grow(void *v, size_t *cap, size_t n, size_t elem)
 		abort();
 	return v;
 }
+
+void kpc_print_applying(FILE *f, const kpc_summary *s)
+{
+	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)", s->rules, s->resources);
+	if (s->exceptions)
+		fprintf(f, " with %zu exception(s)", s->exceptions);
+	fputs("...\n", f);
+}

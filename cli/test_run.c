@@ -35,6 +35,9 @@ typedef struct run_ctx {
 	const kp_value *values_root;
 	kp_userinfo *userinfo;
 	kp_doc *values_doc, *userinfo_doc;
+	kp_context_sources *sources; /* apiCallResponses, globalContextEntries,
+	                                clusterResources; NULL: none */
+	const char *global_name;     /* the entry resourceFiles are read for */
 } run_ctx;
 
 #define GROW(v, n, cap)                                                       \
@@ -123,6 +126,25 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	kp_doc_free(d);
 }
 
+/* Take one PolicyException document (the test file's `exceptions`): the
+ * CEL kind (policies.kyverno.io) belongs to the CEL policy kinds kpolicy
+ * lacks, so the test's rows become unsupported; any other kind fails the
+ * test, as Kyverno's "policy exception type not supported". */
+static void take_exception(run_ctx *c, kp_doc *d)
+{
+	kp_error e;
+	kp_error_clear(&e);
+	const char *api = kp_doc_api_version(d);
+	if (api && !strncmp(api, "policies.kyverno.io/", 20) &&
+	    !strcmp(kp_doc_kind(d), "PolicyException")) {
+		if (!c->t->unsupported)
+			c->t->unsupported = "exceptions (policies.kyverno.io PolicyException)";
+	} else if (kp_policy_set_add_exception(c->ps, d, &e) <= 0) {
+		load_failed(c, &e);
+	}
+	kp_doc_free(d);
+}
+
 /* Keep one resource document, normalised as `kpolicy apply` does. */
 static void take_resource(run_ctx *c, kp_doc *d)
 {
@@ -166,6 +188,89 @@ static int load_policy_file(void *ud, const char *file, const kp_error *problem)
 static int load_resource_file(void *ud, const char *file, const kp_error *problem)
 {
 	return load_file(ud, file, problem, take_resource);
+}
+
+static int load_exception_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_exception);
+}
+
+/* ---- context data sources (kyverno-rules.md 4.3-4.5) ---- */
+
+static void take_cluster_resource(run_ctx *c, kp_doc *d)
+{
+	kp_context_sources_add_resource(c->sources, kp_doc_root(d));
+	kp_doc_free(d);
+}
+
+static void take_global_resource(run_ctx *c, kp_doc *d)
+{
+	kp_error e;
+	if (kp_context_sources_add_global_resource(c->sources, c->global_name, kp_doc_root(d), &e) < 0)
+		load_failed(c, &e);
+	kp_doc_free(d);
+}
+
+static int load_cluster_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_cluster_resource);
+}
+
+static int load_global_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_global_resource);
+}
+
+static void walk(run_ctx *c, const char *path,
+		 int (*cb)(void *ud, const char *file, const kp_error *problem))
+{
+	kp_error e;
+	kp_error_clear(&e);
+	if (kp_walk_inputs(path, cb, c, &e) < 0)
+		load_failed(c, &e);
+}
+
+/* Mocks and global context entries; the cluster's objects come after the
+ * resources (load_cluster). */
+static void load_sources(run_ctx *c)
+{
+	kp_testfile *t = c->t;
+	/* always given: what the test file does not provide is disabled, as
+	 * kyverno test disables it (not unsupported) */
+	c->sources = kp_context_sources_new();
+	kp_error e;
+	for (size_t i = 0; i < kp_value_len(t->api_responses) && !c->failed; i++)
+		if (kp_context_sources_add_api_response(c->sources, kp_value_at(t->api_responses, i), &e) < 0)
+			load_failed(c, &e);
+	for (size_t i = 0; i < kp_value_len(t->global_entries) && !c->failed; i++) {
+		const kp_value *g = kp_value_at(t->global_entries, i);
+		if (kp_context_sources_add_global_entry(c->sources, g, &e) < 0) {
+			load_failed(c, &e);
+			break;
+		}
+		c->global_name = kp_value_path_str(g, "name");
+		const kp_value *files = kp_value_get(g, "resourceFiles");
+		for (size_t k = 0; k < kp_value_len(files) && !c->failed; k++) {
+			const kp_value *fv = kp_value_at(files, k);
+			const char *f = kp_value_type(fv) == KP_STRING ? kp_value_str(fv, NULL) : NULL;
+			if (!f || !*f)
+				continue;
+			walk(c, f[0] == '/' ? f : kp_arena_printf(c->arena, "%s/%s", t->dir, f), load_global_file);
+		}
+	}
+	if (t->has_cluster_resources)
+		kp_context_sources_enable_cluster(c->sources);
+	for (size_t i = 0; i < t->n_cluster_resources && !c->failed; i++)
+		walk(c, t->cluster_resources[i], load_cluster_file);
+}
+
+/* The fake cluster also holds the test's resources. */
+static void load_cluster(run_ctx *c)
+{
+	if (!c->sources || !c->t->has_cluster_resources)
+		return;
+	for (size_t i = 0; i < c->n_docs; i++)
+		kp_context_sources_add_resource(c->sources, kp_doc_root(c->docs[i]));
 }
 
 /* The first document of a values or userinfo file. */
@@ -264,7 +369,8 @@ static void evaluate(run_ctx *c, const char *default_op)
 	kp_policy_set_seal(c->ps);
 	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);
 	for (size_t k = 0; k < n_ops; k++) {
-		kp_eval_opts eo = {.operation = ops[k], .userinfo = c->userinfo, .values = c->values};
+		kp_eval_opts eo = {.operation = ops[k], .userinfo = c->userinfo, .values = c->values,
+				   .sources = c->sources};
 		for (size_t i = 0; i < c->n_docs; i++) {
 			kp_doc *d = c->docs[i];
 			GROW(c->subjects, c->n_subjects, c->cap_subjects);
@@ -308,6 +414,13 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 		if (kp_walk_inputs(t->policies[i], load_policy_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
+	if (log && t->n_exceptions)
+		fprintf(log, "  Loading exceptions ...\n");
+	for (size_t i = 0; i < t->n_exceptions && !c->failed; i++) {
+		kp_error_clear(&e);
+		if (kp_walk_inputs(t->exceptions[i], load_exception_file, c, &e) < 0)
+			load_failed(c, &e);
+	}
 	if (log)
 		fprintf(log, "  Loading resources ...\n");
 	for (size_t i = 0; i < t->n_resources && !c->failed; i++) {
@@ -315,11 +428,18 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 		if (kp_walk_inputs(t->resources[i], load_resource_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
+	load_sources(c);
+	load_cluster(c);
 	if (c->failed)
 		return;
 	out->n_policies = kp_policy_set_count(c->ps);
 	out->n_resources = c->n_docs;
-	if (log)
+	size_t n_exc = kp_policy_set_exception_count(c->ps);
+	if (log && n_exc)
+		fprintf(log, "  Applying %zu polic%s to %zu resource%s with %zu exception%s ...\n",
+			out->n_policies, out->n_policies == 1 ? "y" : "ies", c->n_docs,
+			c->n_docs == 1 ? "" : "s", n_exc, n_exc == 1 ? "" : "s");
+	else if (log)
 		fprintf(log, "  Applying %zu polic%s to %zu resource%s ...\n", out->n_policies,
 			out->n_policies == 1 ? "y" : "ies", c->n_docs, c->n_docs == 1 ? "" : "s");
 	const char *op = default_operation(c);
@@ -378,6 +498,7 @@ int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out
 	kp_doc_free(c.values_doc);
 	kp_doc_free(c.userinfo_doc);
 	kp_policy_set_free(c.ps);
+	kp_context_sources_free(c.sources);
 	kp_testfile_free(c.t);
 	kp_arena_free(c.arena);
 	return c.failed ? -1 : 0;

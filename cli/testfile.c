@@ -15,9 +15,8 @@ struct kp_testfile_priv {
  * them could get a different verdict from Kyverno, so its rows are all
  * reported unsupported rather than checked. */
 static const char *const unsupported_inputs[] = {
-	"exceptions", "targetResources", "paramResources", "clusterResources",
-	"context", "jsonPayloads", "httpPayloads", "envoyPayloads",
-	"apiCallResponses", "globalContextEntries", "checks", NULL
+	"targetResources", "paramResources", "context", "jsonPayloads", "httpPayloads",
+	"envoyPayloads", "checks", NULL
 };
 
 /* Row fields that ask for something other than a validate verdict. */
@@ -213,8 +212,18 @@ static int parse_root(kp_testfile *t, kp_arena *a, const kp_value *root, kp_erro
 	if (kp_value_type(kp_value_get(root, "policies")) != KP_SEQ)
 		return bad(err, root, t->path, "test file without a `%s` list", "policies");
 	if (path_list(t, a, root, "policies", &t->policies, &t->n_policies, err) < 0 ||
-	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0)
+	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0 ||
+	    path_list(t, a, root, "exceptions", &t->exceptions, &t->n_exceptions, err) < 0 ||
+	    path_list(t, a, root, "clusterResources", &t->cluster_resources,
+		      &t->n_cluster_resources, err) < 0)
 		return -1;
+	t->has_cluster_resources = present(kp_value_get(root, "clusterResources"));
+	t->api_responses = kp_value_get(root, "apiCallResponses");
+	t->global_entries = kp_value_get(root, "globalContextEntries");
+	if (kp_value_type(t->api_responses) != KP_NULL && t->api_responses->type != KP_SEQ)
+		return bad(err, t->api_responses, t->path, "`%s` must be a list", "apiCallResponses");
+	if (kp_value_type(t->global_entries) != KP_NULL && t->global_entries->type != KP_SEQ)
+		return bad(err, t->global_entries, t->path, "`%s` must be a list", "globalContextEntries");
 	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
 	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;
 	t->userinfo = user && *user ? resolve(a, t->dir, user) : NULL;

@@ -42,6 +42,15 @@ typedef struct kp_testfile {
 	size_t n_policies;
 	const char **resources;
 	size_t n_resources;
+	const char **exceptions; /* PolicyException files (`exceptions`) */
+	size_t n_exceptions;
+	/* context data sources: `clusterResources` files (resolved),
+	 * `apiCallResponses` and `globalContextEntries` lists as written
+	 * (NULL when absent) */
+	const char **cluster_resources;
+	size_t n_cluster_resources;
+	bool has_cluster_resources;
+	const kp_value *api_responses, *global_entries;
 	const char *variables;   /* values file path, NULL when none */
 	const char *userinfo;    /* userinfo file path, NULL when none */
 	const kp_value *values;  /* inline `values` mapping, NULL when none */

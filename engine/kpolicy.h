@@ -529,6 +529,8 @@ KP_API void kp_eval_ctx_free(kp_eval_ctx *ctx);          /* accepts NULL */
 /* The limits in force, defaults filled in. */
 KP_API const kp_eval_limits *kp_eval_ctx_limits(const kp_eval_ctx *ctx);
 
+typedef struct kp_context_sources kp_context_sources;
+
 typedef struct kp_eval_opts {
 	const char *operation;          /* NULL: "CREATE", as kyverno apply */
 	const kp_userinfo *userinfo;    /* NULL: no user info at all */
@@ -536,6 +538,10 @@ typedef struct kp_eval_opts {
 	/* `kyverno apply --set k=v,...` (kp_values_from_set), written over
 	 * the global and resource values; NULL: none */
 	const kp_values *set;
+	/* Data sources for configMap / apiCall / globalReference context
+	 * entries (kp_context_sources_new); NULL: none, such entries are
+	 * disabled (values may give their names). */
+	const kp_context_sources *sources;
 } kp_eval_opts;
 
 /* One row of the report: one (policy, rule) that selected the resource.
@@ -704,6 +710,85 @@ KP_API int kp_cel_eval_once(const char *expr, size_t len,
 			    size_t n, bool numbers_as_double, kp_arena *a,
 			    kp_cel_result *out, kp_error *err);
 /* ---- end CEL ------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------
+ * PolicyExceptions (branch exceptions; engine/policy/exception.c)
+ * ---------------------------------------------------------------------- */
+
+/* Compile the kyverno.io/v2 or kyverno.io/v2beta1 PolicyException in `doc`
+ * and add it to ps (before kp_policy_set_seal; policies may come before or
+ * after it).  The set does not borrow from doc.  At seal, each rule gets
+ * the exceptions whose spec.exceptions[] item names its policy (`name` of
+ * a ClusterPolicy, `<namespace>/<name>` of a Policy) and whose ruleNames
+ * wildcards match the rule's actual name (autogen rules need their
+ * autogen- names listed).  During kp_evaluate, after the rule's
+ * preconditions, an exception matches when one of its spec.match any (or
+ * all of its all) resource filters selects the resource and its
+ * spec.conditions hold in the rule's context; the row is then Kyverno's
+ * skip "rule is skipped due to policy exceptions<key>, <key>..."
+ * (podSecurity rules: see kyverno-rules.md section 6).  The exception's own
+ * namespace only forms its key, as in the Kyverno CLI.
+ *   1: added;
+ *   0: not a PolicyException (err: KP_W_NOTPOLICY "policy exception type
+ *      not supported", file:line:col);
+ *  -1: invalid (KP_E_POLICY / KP_E_EXPR at the offending node), or the set
+ *      is sealed (KP_E_USAGE).
+ * Not thread-safe (loading). */
+KP_API int kp_policy_set_add_exception(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+/* Exceptions added (the apply banner's "with N exception(s)"). */
+KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
+/* ---- end of PolicyExceptions ---- */
+
+/* ------------------------------------------------------------------------
+ * Context data sources (branch exceptions; engine/policy/ctx_source.c)
+ *
+ * What `kyverno test` serves offline to a rule's configMap, apiCall and
+ * globalReference context entries (kyverno-rules.md sections 4.3-4.5):
+ *   - apiCallResponses mocks: an apiCall whose service.url (else urlPath)
+ *     equals a mock's url (or urlPath), under its method (default GET)
+ *     or a mock without method, is answered at rule start (eagerly) with
+ *     the mock's body, then its jmesPath; a statusCode outside 200-299 is
+ *     an error.  `default` is not used.
+ *   - globalContextEntries: a globalReference `name[.projection]` reads
+ *     the entry's `data` (or its resources), then fieldPath, then
+ *     projections; a missing entry is "failed to fetch entry key=NAME".
+ *   - resources (clusterResources and the test's resources): with any,
+ *     configMap entries read ConfigMaps from them, and unmocked apiCall
+ *     urlPath GETs get or list them as the Kubernetes API would
+ *     (/api/v1/..., /apis/G/V/..., namespaced or not).
+ * With a sources object, an entry it does not serve is disabled as
+ * `kyverno test` disables it: not registered, so its name is what values
+ * gave or undefined (configMap and unmocked urlPath apiCall without
+ * resources, globalReference without entries).  What would need the
+ * network stays unsupported unless values give the name: an unmocked
+ * service call, a non-GET call, imageRegistry.  With kp_eval_opts.sources
+ * NULL every such entry is unsupported unless values give its name.
+ * Build the object before evaluating; it is read-only during kp_evaluate
+ * (several threads may share it).  Values are copied. */
+KP_API kp_context_sources *kp_context_sources_new(void);
+KP_API void kp_context_sources_free(kp_context_sources *s);   /* accepts NULL */
+/* One apiCallResponses entry {url | urlPath, method?, response:
+ * {statusCode, body}}.  0, or -1 with err (KP_E_DOC at the node). */
+KP_API int kp_context_sources_add_api_response(kp_context_sources *s, const kp_value *entry,
+					       kp_error *err);
+/* One globalContextEntries entry {name, data | resources, fieldPath?,
+ * projections?: [{name, path}]} (resourceFiles: add their documents with
+ * kp_context_sources_add_global_resource).  0, or -1 with err. */
+KP_API int kp_context_sources_add_global_entry(kp_context_sources *s, const kp_value *entry,
+					       kp_error *err);
+KP_API int kp_context_sources_add_global_resource(kp_context_sources *s, const char *name,
+						  const kp_value *resource, kp_error *err);
+/* An object of the fake cluster (enables configMap and apiCall GET). */
+KP_API void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *resource);
+/* The fake cluster exists even with no object (an empty clusterResources). */
+KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
+/* For `kyverno apply`, which queries its input resources for apiCalls and
+ * builds global context entries from GlobalContextEntry inputs (kpolicy
+ * does neither yet): unmocked apiCall and globalReference entries (without
+ * added global entries) stay unsupported instead of disabled, while
+ * configMap entries are disabled as apply disables them (no resolver). */
+KP_API void kp_context_sources_unserved_api_calls(kp_context_sources *s);
+/* ---- end of context data sources ---- */
 
 #ifdef __cplusplus
 }

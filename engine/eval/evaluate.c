@@ -123,7 +123,7 @@ static bool before_action(kp_rule_run *run, kp_env *env, kp_rule_outcome *out)
 	}
 	run->env = env;
 	if (!r->preconditions)
-		return true;
+		return !(r->n_exceptions && kp_exceptions_apply(run, env, out));
 	const char *false_msgs;
 	int rc = kp_conds_eval(r->preconditions, &env->vars, NULL, &false_msgs, &err);
 	if (rc < 0) {
@@ -142,7 +142,7 @@ static bool before_action(kp_rule_run *run, kp_env *env, kp_rule_outcome *out)
 					   : "preconditions not met";
 		return false;
 	}
-	return true;
+	return !(r->n_exceptions && kp_exceptions_apply(run, env, out));
 }
 
 /* One rule's row; false when Kyverno gives none. */
@@ -162,7 +162,7 @@ static bool eval_rule(kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void
 		out.status = KP_STATUS_ERROR;
 		out.unsupported = unsupported;
 		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", unsupported);
-	} else if (!r->uses_vars || before_action(run, &env, &out)) {
+	} else if ((!r->uses_vars && !r->n_exceptions) || before_action(run, &env, &out)) {
 		r->action->eval(run, &out);
 	}
 	if (out.no_response)
@@ -282,7 +282,7 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 			continue;
 		if (p != view.p)
 			view = (policy_view){.p = p};
-		if ((values || r->uses_vars) && !view.built)
+		if ((values || r->uses_vars || r->n_exceptions) && !view.built)
 			view_build(&view, ctx, doc, opts, &sel);
 		if (view.built && view.error) {
 			refused = p;
@@ -305,7 +305,7 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 			continue;
 		}
 		kp_rule_run run = {.policy = p, .rule = r, .opts = view.built ? &view.opts : opts,
-				   .ctx = ctx, .base = view.built ? &view.base : NULL,
+				   .ctx = ctx, .base = view.built ? &view.base : NULL, .sel = s,
 				   .resource = view.built && view.base.object ? view.base.object : doc->root};
 		lazy_state lazy = {.view = &view, .ctx = ctx, .doc = doc, .opts = opts, .sel = &sel,
 				   .run = &run};

@@ -34,6 +34,23 @@ static void pss_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	kp_pss_finding *f;
 	const char *decode = NULL;
 	int n = kp_pss_eval(pr, meta, spec, a, &f, &decode);
+	if (n > 0 && run->n_exceptions) {
+		/* PolicyExceptions with podSecurity exclusions (exception.c) */
+		const kp_pss_excludes **ex = kp_arena_alloc(a, run->n_exceptions * sizeof *ex);
+		for (size_t i = 0; i < run->n_exceptions; i++)
+			ex[i] = kp_exception_pss(run->exceptions[i]);
+		n = kp_pss_eval_extra(pr, ex, run->n_exceptions, meta, spec, a, &f, &decode);
+		if (n == 0) {
+			kp_buf b;
+			kp_buf_init(&b, a);
+			kp_buf_puts(&b, "rule is skipped due to policy exceptions ");
+			for (size_t i = 0; i < run->n_exceptions; i++)
+				kp_buf_printf(&b, "%s%s", i ? ", " : "", kp_exception_key(run->exceptions[i]));
+			out->status = KP_STATUS_SKIP;
+			out->message = kp_buf_str(&b);
+			return;
+		}
+	}
 	if (n < 0) {
 		out->status = KP_STATUS_ERROR;
 		out->message = kp_arena_printf(a, "Error while getting new resource: %s", decode);

@@ -461,12 +461,18 @@ static int load_entry(kp_env *env, size_t i, kp_error *err)
 	size_t saved = env->loading;
 	env->loading = i;
 	int rc = 0;
-	if (e->unsupported) {
+	const kp_value *v;
+	int src = e->source ? kp_ctx_source_load(env, e, &v, err) : 1;
+	if (src <= 0) {
+		/* a data source the embedder gave (ctx_source.c): merged in */
+		rc = src < 0 ? -1 : kp_ctx_set(env->vars.scratch, env->root, e->name, strlen(e->name), v, err);
+	} else if (src == KP_SOURCE_DISABLED) {
+		/* not registered, as in the Kyverno CLI: values give the name or nothing does */
+	} else if (e->unsupported) {
 		/* a source kpolicy cannot reach: values may have given the name */
 		if (!kp_value_get(env->root, e->name) || !strncmp(e->unsupported, "function ", 9))
 			rc = kp_error_unsupported(err, NULL, NULL, e->unsupported);
 	} else {
-		const kp_value *v;
 		rc = variable_value(env, e, &v, err);
 		if (!rc)
 			map_put(env->vars.scratch, env->root, e->name, strlen(e->name), v);
@@ -526,7 +532,7 @@ int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err)
 	if (rule_values(env, err) < 0)
 		return -1;
 	add_entries(env, (const kp_ctx_entry *const *)run->rule->context, run->rule->n_context);
-	return 0;
+	return kp_ctx_sources_register(env, 0, err);
 }
 
 int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element, size_t index,
@@ -554,7 +560,7 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 	if (rule_values(child, err) < 0)
 		return -1;
 	add_entries(child, entries, n_entries);
-	return 0;
+	return kp_ctx_sources_register(child, parent->n_entries, err);
 }
 
 /* ---- compiling context entries ---- */
@@ -614,6 +620,7 @@ int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
 		for (size_t k = 0; k < sizeof source_kinds / sizeof *source_kinds; k++)
 			if (kp_value_get(e, source_kinds[k][0]))
 				c->unsupported = source_kinds[k][1];
+		c->source = kp_ctx_source_compile(a, e, sub, diag);
 	}
 	return 0;
 }

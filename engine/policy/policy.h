@@ -126,6 +126,9 @@ typedef struct kp_conds kp_conds;
 typedef struct kp_ctx_entry kp_ctx_entry;
 typedef struct kp_tmpl kp_tmpl;
 typedef struct kp_ttree kp_ttree;
+typedef struct kp_exception kp_exception;
+typedef struct kp_sel_ctx kp_sel_ctx;
+typedef struct kp_ctx_source kp_ctx_source;
 
 /* ------------------------------------------------------------------------
  * Rule actions (action.c): a rule is a common part (name, match/exclude,
@@ -150,6 +153,12 @@ typedef struct kp_rule_run {
 	 * resources pay nothing.  May be NULL. */
 	kp_env *(*lazy_env)(const struct kp_rule_run *run);
 	void *lazy_ud;
+	const kp_sel_ctx *sel;       /* the resource as selection saw it */
+	/* PolicyExceptions that matched (a podSecurity rule whose matching
+	 * exceptions all carry podSecurity exclusions: the action applies
+	 * them); NULL/0 otherwise */
+	const kp_exception *const *exceptions;
+	size_t n_exceptions;
 } kp_rule_run;
 
 /* An action's verdict for one resource (strings in ctx->scratch or the
@@ -243,6 +252,10 @@ struct kp_rule {
 	 * the evaluator reports `error` with "unsupported: <this>" for each
 	 * resource the rule selects, and `action` is NULL. */
 	const char *unsupported;
+	/* PolicyExceptions naming this rule (bound by kp_policy_set_seal;
+	 * in the set's exception arena) */
+	const kp_exception **exceptions;
+	size_t n_exceptions;
 	/* ---- the action ---- */
 	const kp_action_ops *action;
 	void *action_data;           /* the action's compiled form */
@@ -293,7 +306,34 @@ struct kp_policy_set {
 	kp_warn_cb warn;             /* kp_policy_set_on_warning */
 	void *warn_ud;
 	bool lenient;                /* kp_policy_set_strict(ps, false) */
+	/* PolicyExceptions (exception.c), in one arena */
+	kp_arena *exc_arena;
+	kp_exception **exc;
+	size_t n_exc;
 };
+
+/* ------------------------------------------------------------------------
+ * PolicyException (exception.c), ../shared/docs/kyverno-rules.md section 6
+ * ---------------------------------------------------------------------- */
+
+/* At seal: give every rule the exceptions whose spec.exceptions[] name its
+ * policy's key and, by wildcard, its name. */
+void kp_exceptions_bind(kp_policy_set *ps);
+/* The strict load check of kp_policy_set_add for another document kind
+ * with a Kyverno CRD (PolicyException): -1 with err when the set is strict
+ * and Kyverno rejects it, else 0 (policy_load.c). */
+int kp_policy_doc_rejected(const kp_policy_set *ps, const kp_value *root, kp_error *err);
+void kp_exceptions_free(kp_policy_set *ps);
+/* Section 0 step 8, after the preconditions: true when the exceptions of
+ * run->rule decided the row (*out: skip, or no response); false when the
+ * rule goes on (no exception matched, or a podSecurity rule's exceptions
+ * all carry exclusions: then run->exceptions holds them).  env may be
+ * NULL when nothing of the rule needed variables. */
+bool kp_exceptions_apply(kp_rule_run *run, kp_env *env, kp_rule_outcome *out);
+/* The key Kyverno names an exception by: "<namespace>/<name>" or "<name>". */
+const char *kp_exception_key(const kp_exception *e);
+/* Its spec.podSecurity exclusions (a kp_pss_excludes *), NULL when none. */
+const void *kp_exception_pss(const kp_exception *e);
 
 /* The rule index of a sealed set (evaluate.c). */
 kp_kind_index *kp_kind_index_build(const kp_policy_set *ps);
@@ -379,13 +419,13 @@ typedef struct kp_res {
 	const kp_value *labels, *annotations;  /* NULL: none */
 } kp_res;
 
-typedef struct kp_sel_ctx {
+struct kp_sel_ctx {
 	kp_res res;
 	const kp_value *resource;
 	const char *op;
 	const kp_userinfo *ui;       /* NULL when there is no admission info */
 	const kp_value *ns_labels;
-} kp_sel_ctx;
+};
 
 void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opts *opts);
 /* kp_rule_selects with a prepared resource (the evaluator prepares once
@@ -402,6 +442,10 @@ bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel
  * come from opts->values for the resource's namespace (none: {}). */
 bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
 		     const kp_value *resource, const kp_eval_opts *opts);
+
+/* A match selector (any / all blocks, as a rule's match) against a
+ * prepared resource; KP_SEL_NONE or no block never matches. */
+bool kp_selector_matches(const kp_selector *s, const kp_sel_ctx *ctx);
 
 /* Cheap pre-filter: false when no match block of r can select a resource
  * whose kind is `kind` (group and version not considered), so the
@@ -556,6 +600,8 @@ struct kp_ctx_entry {
 	kp_tmpl *jmespath_t;         /* jmesPath with variables */
 	const struct kp_jp *jp;      /* jmesPath without */
 	const char *compile_error;   /* jmesPath did not compile */
+	kp_ctx_source *source;       /* configMap / apiCall / globalReference
+	                                (ctx_source.c), else NULL */
 };
 /* Compile rule.context (or foreach[].context) into entries in arena a. */
 int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
@@ -579,6 +625,22 @@ int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
 int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element, size_t index,
 		   unsigned depth, const kp_ctx_entry *const *entries, size_t n_entries,
 		   kp_error *err);
+
+/* Data-source context entries served from kp_eval_opts.sources
+ * (ctx_source.c).  compile: NULL unless the entry is a configMap, apiCall,
+ * globalReference or imageRegistry.  load: 0 with *out, -1 with err
+ * (Kyverno's text), 1 when kpolicy cannot serve it (no sources given, or
+ * a network fetch: service call, imageRegistry; unsupported unless values
+ * gave the name),
+ * KP_SOURCE_DISABLED when the Kyverno CLI would not register the entry
+ * (its name is what values gave, or undefined).  register: the
+ * entries env->entries[first..] that apiCallResponses mocks answer are
+ * loaded at once (eagerly, as the CLI does); 0 / -1. */
+#define KP_SOURCE_DISABLED 2
+kp_ctx_source *kp_ctx_source_compile(kp_arena *a, const kp_value *entry, const char *path,
+				     kp_error *diag);
+int kp_ctx_source_load(kp_env *env, const kp_ctx_entry *e, const kp_value **out, kp_error *err);
+int kp_ctx_sources_register(kp_env *env, size_t first, kp_error *err);
 
 /* ------------------------------------------------------------------------
  * Conditions (conditions.c): preconditions and deny

@@ -232,6 +232,7 @@ void kp_policy_set_free(kp_policy_set *ps)
 		kp_policy_free(ps->items[i]);
 	free(ps->items);
 	kp_kind_index_free(ps->index);
+	kp_exceptions_free(ps);
 	free(ps);
 }
 
@@ -256,6 +257,28 @@ static void keep_rejection(void *ud, kp_check_level level, const kp_error *probl
 		sc->first = *problem;
 }
 
+/* -1 with err (the first problem) when the set is strict and Kyverno
+ * rejects the document; sc keeps a suspect problem for a warning. */
+static int kp_strict_reject(const kp_policy_set *ps, const kp_value *root, strict_ctx *sc,
+			    kp_error *err)
+{
+	if (ps->lenient || kp_policy_check_value(root, keep_rejection, sc) < KP_CHECK_INVALID)
+		return 0;
+	if (err) {
+		*err = sc->first;
+		if (sc->more)
+			snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+				 " (and %zu more; `kpolicy lint` lists them)", sc->more);
+	}
+	return -1;
+}
+
+int kp_policy_doc_rejected(const kp_policy_set *ps, const kp_value *root, kp_error *err)
+{
+	strict_ctx sc = {0};
+	return kp_strict_reject(ps, root, &sc, err);
+}
+
 int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 {
 	if (err)
@@ -277,15 +300,8 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 	}
 	/* strict checking first: what Kyverno rejects is not loaded */
 	strict_ctx sc = {0};
-	if (!ps->lenient && kp_policy_check_value(root, keep_rejection, &sc) >= KP_CHECK_INVALID) {
-		if (err) {
-			*err = sc.first;
-			if (sc.more)
-				snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-					 " (and %zu more; `kpolicy lint` lists them)", sc.more);
-		}
+	if (kp_strict_reject(ps, root, &sc, err))
 		return -1;
-	}
 	kp_policy *p = kp_xcalloc(1, sizeof *p);
 	p->arena = kp_arena_new();
 	const char *file = kp_arena_strdup(p->arena, kp_value_file(root) ? kp_value_file(root) : "");
@@ -346,8 +362,10 @@ void kp_policy_set_strict(kp_policy_set *ps, bool strict)
 
 void kp_policy_set_seal(kp_policy_set *ps)
 {
-	if (ps && !ps->index)
+	if (ps && !ps->index) {
+		kp_exceptions_bind(ps);
 		ps->index = kp_kind_index_build(ps);
+	}
 }
 
 void kp_policy_set_on_warning(kp_policy_set *ps, kp_warn_cb cb, void *ud)

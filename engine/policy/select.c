@@ -382,32 +382,34 @@ bool kp_rule_selects(const kp_rule *r, const kp_policy *p,
 	return kp_rule_selects_prepared(r, p, &c);
 }
 
+bool kp_selector_matches(const kp_selector *m, const kp_sel_ctx *c)
+{
+	bool matched;
+	switch (m->mode) {
+	case KP_SEL_ANY:
+		matched = false;
+		for (size_t i = 0; i < m->n_blocks && !matched; i++)
+			matched = match_helper(&m->blocks[i], c);
+		return matched;
+	case KP_SEL_ALL:
+		matched = true;
+		for (size_t i = 0; i < m->n_blocks && matched; i++)
+			matched = match_helper(&m->blocks[i], c);
+		return matched;
+	case KP_SEL_PLAIN:
+		return match_helper(&m->blocks[0], c);
+	default:
+		return false;  /* "match cannot be empty" */
+	}
+}
+
 bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel_ctx *ctx)
 {
 	const kp_sel_ctx c = *ctx;
 	if (p && p->namespace && strcmp(p->namespace, c.res.ns))
 		return false;
 
-	const kp_selector *m = &r->match;
-	bool matched;
-	switch (m->mode) {
-	case KP_SEL_ANY:
-		matched = false;
-		for (size_t i = 0; i < m->n_blocks && !matched; i++)
-			matched = match_helper(&m->blocks[i], &c);
-		break;
-	case KP_SEL_ALL:
-		matched = true;
-		for (size_t i = 0; i < m->n_blocks && matched; i++)
-			matched = match_helper(&m->blocks[i], &c);
-		break;
-	case KP_SEL_PLAIN:
-		matched = match_helper(&m->blocks[0], &c);
-		break;
-	default:
-		matched = false;  /* "match cannot be empty" */
-		break;
-	}
+	bool matched = kp_selector_matches(&r->match, &c);
 	if (!matched)
 		return false;
 

@@ -120,6 +120,21 @@ int kp_pss_eval(const kp_pss_rule *r, const kp_value *metadata,
 		const kp_value *spec, kp_arena *scratch,
 		kp_pss_finding **out, const char **decode_error);
 
+/* The podSecurity exclusions of a PolicyException (a list of
+ * {controlName, images, restrictedField, values}), compiled into arena a.
+ * Only the schema is checked (a known controlName, string fields): the
+ * level rules of a policy's podSecurity.exclude do not apply.  NULL with
+ * err (KP_E_POLICY at the node) when malformed. */
+typedef struct kp_pss_excludes kp_pss_excludes;
+kp_pss_excludes *kp_pss_excludes_compile(kp_arena *a, const kp_value *list, const char *path,
+					 kp_error *err);
+/* kp_pss_eval, then the exclusions of extra[0..n_extra) applied to what is
+ * left, as Kyverno applies matching exceptions' podSecurity lists after
+ * the rule's own exclude (validate_pss.go, kyverno-rules.md section 6). */
+int kp_pss_eval_extra(const kp_pss_rule *r, const kp_pss_excludes *const *extra, size_t n_extra,
+		      const kp_value *metadata, const kp_value *spec, kp_arena *scratch,
+		      kp_pss_finding **out, const char **decode_error);
+
 /* The pod of a resource as Kyverno's getSpec finds it: Pod -> metadata,
  * spec; DaemonSet, Deployment, Job, StatefulSet, ReplicaSet,
  * ReplicationController -> spec.template.{metadata,spec}; CronJob ->

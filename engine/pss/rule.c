@@ -133,9 +133,11 @@ static bool restricted_only_control(const char *name)
 	       !strcmp(name, "Running as Non-root") || !strcmp(name, "Running as Non-root user");
 }
 
+/* `exception`: a PolicyException's podSecurity entry, which only the CRD
+ * schema checks (the control name enum), not PodSecurityStandard.Validate. */
 static int compile_exclude(kp_arena *a, const kp_value *e, kp_pss_level level,
 			   const char *level_raw, const char *path, pss_exclude *out,
-			   kp_error *err)
+			   bool exception, kp_error *err)
 {
 	if (kp_value_type(e) != KP_MAP)
 		return bad(err, e, path, "podSecurity: an exclude entry must be a mapping");
@@ -154,6 +156,10 @@ static int compile_exclude(kp_arena *a, const kp_value *e, kp_pss_level level,
 		return bad(err, cn, path, "podSecurity: unsupported controlName \"%s\" "
 			   "(failed to validate resource against the ClusterPolicy schema)",
 			   out->control);
+	if (out->field && !*out->field)
+		out->field = NULL;
+	if (exception)
+		return 0;
 	if (level == KP_PSS_BASELINE && restricted_only_control(out->control))
 		return bad(err, cn, path, "Invalid control name defined at the given level: "
 			   "%s is not a control of level %s", out->control, level_raw);
@@ -164,8 +170,6 @@ static int compile_exclude(kp_arena *a, const kp_value *e, kp_pss_level level,
 	if (ir == FORBIDS_IMAGES && out->n_images)
 		return bad(err, e, path, "exclude.images must not be specified for the "
 			   "pod level control %s", out->control);
-	if (out->field && !*out->field)
-		out->field = NULL;
 	if (!out->field != !out->n_values)
 		return bad(err, e, path, out->field
 			   ? "exclude.values must be specified with exclude.restrictedField"
@@ -208,10 +212,35 @@ kp_pss_rule *kp_pss_compile(kp_arena *a, const kp_value *ps, const char *path,
 	for (size_t i = 0; i < r->n_ex; i++) {
 		char sub[600];
 		snprintf(sub, sizeof sub, "%s/exclude/%zu", path ? path : "", i);
-		if (compile_exclude(a, kp_value_at(ex, i), r->level, r->level_raw, sub, &r->ex[i], err))
+		if (compile_exclude(a, kp_value_at(ex, i), r->level, r->level_raw, sub, &r->ex[i], false, err))
 			return NULL;
 	}
 	return r;
+}
+
+struct kp_pss_excludes {
+	pss_exclude *ex;
+	size_t n;
+};
+
+kp_pss_excludes *kp_pss_excludes_compile(kp_arena *a, const kp_value *list, const char *path,
+					 kp_error *err)
+{
+	if (kp_value_type(list) != KP_NULL && list->type != KP_SEQ) {
+		bad(err, list, path, "podSecurity must be a list");
+		return NULL;
+	}
+	kp_pss_excludes *x = kp_arena_alloc(a, sizeof *x);
+	x->n = kp_value_len(list);
+	x->ex = kp_arena_alloc(a, (x->n + 1) * sizeof(*x->ex));
+	for (size_t i = 0; i < x->n; i++) {
+		char sub[600];
+		snprintf(sub, sizeof sub, "%s/%zu", path ? path : "", i);
+		if (compile_exclude(a, kp_value_at(list, i), KP_PSS_RESTRICTED, "restricted", sub,
+				    &x->ex[i], true, err))
+			return NULL;
+	}
+	return x;
 }
 
 /* ---- the pods the checks see ---- */
@@ -418,6 +447,34 @@ int kp_pss_eval(const kp_pss_rule *r, const kp_value *metadata,
 		const kp_value *spec, kp_arena *scratch,
 		kp_pss_finding **out, const char **decode_error)
 {
+	return kp_pss_eval_extra(r, NULL, 0, metadata, spec, scratch, out, decode_error);
+}
+
+/* One exclusion applied to the findings (exemptExclusions). */
+static void apply_exclude(kp_arena *scratch, const kp_pss_rule *r, const kp_pss_pod *pod,
+			  const pss_exclude *e, kp_pss_finding *found, bool *failed)
+{
+	kp_pss_pod xp;
+	kp_pss_finding exf[KP_PSS_N_CHECKS];
+	bool exfailed[KP_PSS_N_CHECKS];
+	const char *dec = NULL;
+	exclusion_view(scratch, pod, e, &xp);
+	if (kp_pss_run(&xp, r->level, r->version, scratch, exf, exfailed, &dec))
+		return;
+	/* the real errors are edited in place: give them their own arrays */
+	for (unsigned c = 0; c < KP_PSS_N_CHECKS; c++)
+		if (failed[c] && control_has(e, c) && found[c].n_errs) {
+			kp_pss_ferr *copy = kp_arena_alloc(scratch, found[c].n_errs * sizeof(*copy));
+			memcpy(copy, found[c].errs, found[c].n_errs * sizeof(*copy));
+			found[c].errs = copy;
+		}
+	exempt(scratch, e, e->n_images > 0, found, failed, exf, exfailed);
+}
+
+int kp_pss_eval_extra(const kp_pss_rule *r, const kp_pss_excludes *const *extra, size_t n_extra,
+		      const kp_value *metadata, const kp_value *spec, kp_arena *scratch,
+		      kp_pss_finding **out, const char **decode_error)
+{
 	kp_pss_pod pod;
 	kp_pss_finding found[KP_PSS_N_CHECKS];
 	bool failed[KP_PSS_N_CHECKS];
@@ -433,23 +490,11 @@ int kp_pss_eval(const kp_pss_rule *r, const kp_value *metadata,
 			*decode_error = dec;
 		return -1;
 	}
-	for (size_t i = 0; i < r->n_ex; i++) {
-		const pss_exclude *e = &r->ex[i];
-		kp_pss_pod xp;
-		kp_pss_finding exf[KP_PSS_N_CHECKS];
-		bool exfailed[KP_PSS_N_CHECKS];
-		exclusion_view(scratch, &pod, e, &xp);
-		if (kp_pss_run(&xp, r->level, r->version, scratch, exf, exfailed, &dec))
-			continue;
-		/* the real errors are edited in place: give them their own arrays */
-		for (unsigned c = 0; c < KP_PSS_N_CHECKS; c++)
-			if (failed[c] && control_has(e, c) && found[c].n_errs) {
-				kp_pss_ferr *copy = kp_arena_alloc(scratch, found[c].n_errs * sizeof(*copy));
-				memcpy(copy, found[c].errs, found[c].n_errs * sizeof(*copy));
-				found[c].errs = copy;
-			}
-		exempt(scratch, e, e->n_images > 0, found, failed, exf, exfailed);
-	}
+	for (size_t i = 0; i < r->n_ex; i++)
+		apply_exclude(scratch, r, &pod, &r->ex[i], found, failed);
+	for (size_t k = 0; k < n_extra; k++)
+		for (size_t i = 0; extra[k] && i < extra[k]->n; i++)
+			apply_exclude(scratch, r, &pod, &extra[k]->ex[i], found, failed);
 	int n = 0;
 	for (unsigned c = 0; c < KP_PSS_N_CHECKS; c++)
 		n += failed[c];

@@ -133,7 +133,13 @@ Test(testfile, unsupported_inputs_and_rows)
 	kp_testfile_free(t);
 	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\nexceptions: [e.yaml]\n"
 		  "results: [{policy: p, resources: [a], result: pass}]\n");
-	cr_assert_str_eq(t->unsupported, "exceptions");
+	cr_assert_null(t->unsupported);
+	cr_assert_eq(t->n_exceptions, 1);
+	cr_assert(strstr(t->exceptions[0], "e.yaml"));
+	kp_testfile_free(t);
+	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\ntargetResources: [t.yaml]\n"
+		  "results: [{policy: p, resources: [a], result: pass}]\n");
+	cr_assert_str_eq(t->unsupported, "targetResources");
 	kp_testfile_free(t);
 }
 
