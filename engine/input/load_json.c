@@ -48,7 +48,7 @@ typedef struct {
 
 /* The parse stopped: not JSON as this reader takes it (use YAML). */
 #define JS_NOT_JSON 0
-/* A builder error (limits): err is filled, the chunk is abandoned. */
+/* A builder error (limits): YAML reads the chunk and reports it. */
 #define JS_FAIL (-1)
 
 static unsigned js_col(const js_session *s, const char *at)
@@ -445,7 +445,7 @@ static int js_next(void *p, kp_builder *b, kp_error *err)
 		if (rc == 1 && !js_clean_end(s))
 			rc = JS_NOT_JSON;
 		b->opts.warn = s->warn, b->opts.warn_ud = s->warn_ud;
-		if (rc != JS_NOT_JSON)
+		if (rc == 1)
 			for (size_t i = 0; i < s->n_warns; i++)
 				s->warn(s->warn_ud, &s->warns[i]);
 	}
@@ -453,11 +453,11 @@ static int js_next(void *p, kp_builder *b, kp_error *err)
 		s->docs++;
 		return 1;
 	}
+	/* not JSON, or a builder error (a limit): the YAML loader reads the
+	 * chunk (or, after JSON Lines documents, the rest of it from this
+	 * document's line).  Errors thus always come from the YAML path, which
+	 * may see a scanner error in its look-ahead before the limit. */
 	s->done = true;
-	if (rc == JS_FAIL)
-		return -1;
-	/* not JSON: the YAML loader reads the chunk (or, after JSON Lines
-	 * documents, the rest of it from this document's line) */
 	reset_builder(b);
 	if (!s->docs) {
 		s->ys = s->yaml->open(s->chunk, s->chunk_len, s->line0);

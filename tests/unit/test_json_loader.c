@@ -244,12 +244,18 @@ Test(json_loader, duplicate_keys_last_wins_one_warning)
 
 Test(json_loader, depth_limit_as_yaml)
 {
+	/* within the limit: the fast path */
+	char ok[2 * 900 + 1];
+	memset(ok, '[', 900);
+	memset(ok + 900, ']', 900);
+	ok[1800] = 0;
+	assert_like_libyaml(ok);
 	char s[2 * 1100 + 1];
 	memset(s, '[', 1100);
 	memset(s + 1100, ']', 1100);
 	s[2200] = 0;
 	loaded l, y;
-	load_json(&l, s, false);
+	load_json(&l, s, true);  /* the error comes from the YAML path */
 	load(&y, s, false);
 	cr_assert_eq(l.rc, -1);
 	cr_assert_eq(l.err.code, KP_E_LIMIT);
