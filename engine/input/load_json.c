@@ -351,18 +351,27 @@ static void collect_warning(void *ud, const kp_error *w)
 	s->warns[s->n_warns++] = *w;
 }
 
+/* Past a `---` document marker at p, if there is one (only at the start
+ * of a line: an indented `---` is content). */
+static const char *skip_marker(const char *start, const char *p, const char *e)
+{
+	if (e - p >= 3 && !memcmp(p, "---", 3) && (p == start || p[-1] == '\n' || p[-1] == '\r') &&
+	    (e - p == 3 || p[3] == ' ' || p[3] == '\n' || p[3] == '\r'))
+		return p + 3;
+	return p;
+}
+
 bool kp_json_sniff(const char *buf, size_t len)
 {
 	const char *p = buf, *e = buf + len;
 	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
 		p += 3;
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r'))
-		p++;
-	if (e - p >= 3 && !memcmp(p, "---", 3) &&
-	    (e - p == 3 || p[3] == ' ' || p[3] == '\n' || p[3] == '\r')) {
-		p += 3;
+	const char *start = p;
+	for (int marker = 0; marker < 2; marker++) {
 		while (p < e && (*p == ' ' || *p == '\n' || *p == '\r'))
 			p++;
+		if (marker == 0)
+			p = skip_marker(start, p, e);
 	}
 	return p < e && (*p == '{' || *p == '[');
 }
@@ -381,9 +390,8 @@ void *kp_json_open(const char *buf, size_t len, unsigned line0, const kp_loader_
 	/* the document marker line, if the chunk starts with one */
 	if (!js_ws_top(s))
 		s->not_json = true;
-	else if (s->end - s->p >= 3 && !memcmp(s->p, "---", 3) &&
-		 (s->end - s->p == 3 || s->p[3] == ' ' || s->p[3] == '\n' || s->p[3] == '\r'))
-		s->p += 3;
+	else
+		s->p = skip_marker(buf, s->p, s->end);
 	return s;
 }
 

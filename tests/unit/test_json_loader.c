@@ -298,7 +298,8 @@ Test(json_loader, flow_style_falls_back_to_yaml)
 {
 	const char *cases[] = {"{a: 1, b: [x, y]}", "{\"a\": 1} # note", "{\"a\": 'x'}",
 			       "[1, 2,]", "{\"a\": 1}\n...\n", "{\"a\": .5}", "\t{\"a\": 1}",
-			       "{\"a\"\n: 1}", "[\"\xC2\x85\"]", "{\"a\": 01}", "{\"a\": &x 1}"};
+			       "{\"a\"\n: 1}", "[\"\xC2\x85\"]", "{\"a\": 01}", "{\"a\": &x 1}",
+			       " --- {\"k\": 1}", "{\"a\": \"\x7f\"}"};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		loaded l, y;
 		load_json(&l, cases[i], true);
@@ -337,6 +338,18 @@ Test(json_loader, json_lines_are_documents)
 }
 
 /* Through the reader: a `---` stream of JSON documents (resources). */
+Test(json_loader, sniff)
+{
+	cr_assert(kp_json_sniff("{}", 2));
+	cr_assert(kp_json_sniff("\n  [1]", 6));
+	cr_assert(kp_json_sniff("--- {}", 6));
+	cr_assert(kp_json_sniff("\xEF\xBB\xBF---\n\n{}", 9));
+	cr_assert(!kp_json_sniff(" --- {}", 7));   /* not a marker: content */
+	cr_assert(!kp_json_sniff("# c\n{}", 6));
+	cr_assert(!kp_json_sniff("a: {}", 5));
+	cr_assert(!kp_json_sniff("---\n", 4));
+}
+
 Test(json_loader, reader_stream_of_json_documents)
 {
 	const char *s = "--- {\"kind\": \"A\", \"n\": 1}\n---\n{\"kind\": \"B\"}\n{\"kind\": \"C\"}\n"
