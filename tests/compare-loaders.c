@@ -9,6 +9,9 @@
  * lists inputs where the two libraries genuinely disagree: one path suffix
  * per line, a reason after `#`; such a file passes when they differ and
  * fails (so the list gets trimmed) when they agree.
+ * Every chunk that starts like JSON is also read by the JSON fast path
+ * (kp_loader_json) and by libyaml alone, which must agree the same way
+ * (no known differences there).
  * Prints each mismatch, then exactly one line `N passed, N failed`
  * (counting files).  Exit status 0 when none failed. */
 #include "input/input.h"
@@ -48,7 +51,8 @@ static bool same_scalar(const kp_value *a, const kp_value *b)
 
 /* Compare two trees node by node (an explicit stack, no recursion); prints
  * the first difference.  Returns true when identical. */
-static bool same_tree(const char *file, const kp_value *ra, const kp_value *rb)
+static bool same_tree(const char *file, const kp_value *ra, const kp_value *rb,
+		      const char *na, const char *nb)
 {
 	size_t cap = 256, n = 0;
 	const kp_value **st = malloc(cap * 2 * sizeof(*st));
@@ -66,12 +70,12 @@ static bool same_tree(const char *file, const kp_value *ra, const kp_value *rb)
 			break;
 		}
 		if (a->type != b->type || !same_scalar(a, b) || a->line != b->line || a->col != b->col) {
-			printf("%s: libyaml %s at %u:%u, libfyaml %s at %u:%u", file,
-			       type_name(a->type), a->line, a->col, type_name(b->type), b->line, b->col);
+			printf("%s: %s %s at %u:%u, %s %s at %u:%u", file, na,
+			       type_name(a->type), a->line, a->col, nb, type_name(b->type), b->line, b->col);
 			if (a->type == KP_STRING)
 				printf(" (\"%.*s\")", (int)(a->u.s.len > 60 ? 60 : a->u.s.len), a->u.s.ptr);
 			if (b->type == KP_STRING && (a->type != KP_STRING || !same_scalar(a, b)))
-				printf(" (libfyaml \"%.*s\")", (int)(b->u.s.len > 60 ? 60 : b->u.s.len), b->u.s.ptr);
+				printf(" (%s \"%.*s\")", nb, (int)(b->u.s.len > 60 ? 60 : b->u.s.len), b->u.s.ptr);
 			printf("\n");
 			same = false;
 			break;
@@ -132,7 +136,7 @@ static bool compare_file(const char *file)
 			       file, doc, ea.line, ea.col, ea.msg, eb.line, eb.col, eb.msg);
 			same = false;
 		} else if (a == 1) {
-			same = same_tree(file, kp_doc_root(da), kp_doc_root(db));
+			same = same_tree(file, kp_doc_root(da), kp_doc_root(db), "libyaml", "libfyaml");
 		}
 		kp_doc_free(da);
 		kp_doc_free(db);
@@ -141,6 +145,72 @@ static bool compare_file(const char *file)
 	}
 	kp_reader_close(ra);
 	kp_reader_close(rb);
+	return same;
+}
+
+/* Documents the JSON fast path built itself (no fallback to YAML). */
+static unsigned json_docs, json_fallbacks;
+static void *count_fallback(const char *buf, size_t len, unsigned line0)
+{
+	json_fallbacks++;
+	return kp_loader_libyaml.open(buf, len, line0);
+}
+
+/* The JSON fast path against libyaml alone, chunk by chunk; true when
+ * they agree on every chunk that starts like JSON. */
+static bool compare_json(const char *file)
+{
+	kp_loader_ops fallback = kp_loader_libyaml;
+	fallback.open = count_fallback;
+	kp_read_opts o = {.parser = KP_PARSER_LIBYAML, .typing = KP_TYPING_KUBERNETES, .raw = true};
+	kp_error err;
+	kp_reader *r = kp_reader_open_file(file, &o, &err);
+	if (!r)
+		return false;
+	bool same = true;
+	const char *data;
+	size_t len;
+	unsigned first;
+	while (same && kp_reader_next_chunk(r, &data, &len, &first, &err) > 0) {
+		if (!kp_json_sniff(data, len))
+			continue;
+		void *sa = kp_loader_libyaml.open(data, len, first - 1);
+		unsigned fell = json_fallbacks;
+		void *sb = kp_json_open(data, len, first - 1, &fallback);
+		for (unsigned doc = 1; same; doc++) {
+			kp_arena *aa = kp_arena_new(), *ab = kp_arena_new();
+			kp_builder ba, bb;
+			kp_error ea, eb;
+			kp_error_clear(&ea);
+			kp_error_clear(&eb);
+			kp_builder_init(&ba, aa, file, &o, &ea);
+			kp_builder_init(&bb, ab, file, &o, &eb);
+			int a = kp_loader_libyaml.next(sa, &ba, &ea);
+			int b = kp_loader_json.next(sb, &bb, &eb);
+			if (a != b) {
+				printf("%s:%u: JSON document %u: libyaml returns %d, json %d (%s / %s)\n",
+				       file, first, doc, a, b, ea.msg, eb.msg);
+				same = false;
+			} else if (a < 0 && (ea.code != eb.code || ea.line != eb.line || ea.col != eb.col)) {
+				printf("%s: JSON document %u: errors differ: libyaml %u:%u: %s / json %u:%u: %s\n",
+				       file, doc, ea.line, ea.col, ea.msg, eb.line, eb.col, eb.msg);
+				same = false;
+			} else if (a == 1) {
+				same = same_tree(file, kp_build_root(&ba), kp_build_root(&bb), "libyaml", "json");
+				if (fell == json_fallbacks)
+					json_docs++;
+			}
+			kp_builder_fini(&ba);
+			kp_builder_fini(&bb);
+			kp_arena_free(aa);
+			kp_arena_free(ab);
+			if (a <= 0)
+				break;
+		}
+		kp_loader_libyaml.close(sa);
+		kp_loader_json.close(sb);
+	}
+	kp_reader_close(r);
 	return same;
 }
 
@@ -172,6 +242,8 @@ static int on_file(void *ud, const char *file, const kp_error *problem)
 			printf("%s: known difference (see the list)\n", file);
 		same = !same;
 	}
+	if (!compare_json(file))
+		same = false;
 	if (same)
 		c->passed++;
 	else
@@ -226,6 +298,8 @@ int main(int argc, char **argv)
 			c.failed++;
 		}
 	}
+	fprintf(stderr, "compare-loaders: %u documents read by the JSON fast path, %u chunks fell back to YAML\n",
+		json_docs, json_fallbacks);
 	printf("%u passed, %u failed\n", c.passed, c.failed);
 	for (size_t k = 0; k < c.n_known; k++)
 		free(c.known[k]);

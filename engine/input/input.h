@@ -36,5 +36,16 @@ unsigned kp_block_indent(const char *buf, size_t len, size_t header_pos);
 extern const kp_loader_ops kp_loader_libyaml;
 extern const kp_loader_ops kp_loader_libfyaml;
 
+/* The JSON fast path (load_json.c).  kp_json_sniff: the chunk's first
+ * token (past a byte-order mark and a `---` marker) is `{` or `[`, so it is
+ * worth trying as JSON.  kp_json_open: a session that reads the chunk as
+ * JSON (JSON Lines: one document per top-level value) and hands it to the
+ * `yaml` loader whenever it is not JSON that libyaml reads the same way;
+ * use it with kp_loader_json.next/close.  kp_loader_json.open falls back to
+ * libyaml. */
+bool kp_json_sniff(const char *buf, size_t len);
+void *kp_json_open(const char *buf, size_t len, unsigned line0, const kp_loader_ops *yaml);
+extern const kp_loader_ops kp_loader_json;
+
 
 #endif /* KP_INPUT_H */

@@ -29,6 +29,7 @@ struct kp_reader {
 	size_t chunk_len;         /* the chunk handed out last (at buf[beg]) */
 	kp_read_opts opts;
 	const kp_loader_ops *ops;
+	const kp_loader_ops *cur; /* ops or kp_loader_json: the session's */
 	void *session;            /* loader session over the current chunk */
 	/* items of a `kind: List` still to hand out */
 	kp_doc *list;
@@ -119,7 +120,7 @@ void kp_reader_close(kp_reader *r)
 	if (!r)
 		return;
 	if (r->session)
-		r->ops->close(r->session);
+		r->cur->close(r->session);
 	kp_doc_free(r->list);
 	if (r->close_f)
 		fclose(r->f);
@@ -358,17 +359,20 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			int rc = kp_reader_next_chunk(r, &data, &len, &first, err);
 			if (rc <= 0)
 				return rc;
-			r->session = r->ops->open(data, len, first - 1);
+			/* a chunk that starts like JSON takes the JSON fast path */
+			r->cur = kp_json_sniff(data, len) ? &kp_loader_json : r->ops;
+			r->session = r->cur == r->ops ? r->ops->open(data, len, first - 1)
+						      : kp_json_open(data, len, first - 1, r->ops);
 		}
 		kp_arena *a = kp_arena_new();
 		kp_builder b;
 		kp_builder_init(&b, a, r->name, &r->opts, err);
-		int rc = r->ops->next(r->session, &b, err);
+		int rc = r->cur->next(r->session, &b, err);
 		kp_value *root = kp_build_root(&b);
 		kp_builder_fini(&b);
 		if (rc <= 0) {
 			kp_arena_free(a);
-			r->ops->close(r->session);
+			r->cur->close(r->session);
 			r->session = NULL;
 			if (rc < 0)
 				return -1;

@@ -22,7 +22,7 @@ static void ws(jp *p)
 
 static kp_value *value(jp *p);
 
-static int hex4(const char *s)
+int kp_json_hex4(const char *s)
 {
 	int v = 0;
 	for (int i = 0; i < 4; i++) {
@@ -36,19 +36,66 @@ static int hex4(const char *s)
 	return v;
 }
 
+size_t kp_utf8_put(char *u, unsigned cp)
+{
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63));
+		u[2] = (char)(0x80 | (cp & 63));
+		return 3;
+	}
+	u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63));
+	u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63));
+	return 4;
+}
+
 static void put_utf8(kp_buf *b, unsigned cp)
 {
 	char u[4];
-	size_t n;
-	if (cp < 0x80) u[0] = (char)cp, n = 1;
-	else if (cp < 0x800) u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63)), n = 2;
-	else if (cp < 0x10000)
-		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63)),
-		u[2] = (char)(0x80 | (cp & 63)), n = 3;
+	kp_buf_add(b, u, kp_utf8_put(u, cp));
+}
+
+size_t kp_json_number_len(const char *s, const char *end, bool *integral)
+{
+	const char *p = s;
+	*integral = true;
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end)
+		return 0;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
 	else
-		u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63)),
-		u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63)), n = 4;
-	kp_buf_add(b, u, n);
+		return 0;
+	if (p < end && *p == '.') {
+		*integral = false;
+		p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		*integral = false;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return (size_t)(p - s);
 }
 
 static kp_value *string(jp *p)
@@ -80,13 +127,13 @@ static kp_value *string(jp *p)
 		case 'r': kp_buf_add(&b, "\r", 1); break;
 		case 't': kp_buf_add(&b, "\t", 1); break;
 		case 'u': {
-			int cp = p->end - p->s >= 4 ? hex4(p->s) : -1;
+			int cp = p->end - p->s >= 4 ? kp_json_hex4(p->s) : -1;
 			if (cp < 0)
 				return NULL;
 			p->s += 4;
 			if (cp >= 0xD800 && cp < 0xDC00 && p->end - p->s >= 6 && p->s[0] == '\\' &&
 			    p->s[1] == 'u') {
-				int lo = hex4(p->s + 2);
+				int lo = kp_json_hex4(p->s + 2);
 				if (lo >= 0xDC00 && lo < 0xE000) {
 					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 					p->s += 6;
@@ -116,36 +163,11 @@ static kp_value *string(jp *p)
 static kp_value *number(jp *p)
 {
 	const char *st = p->s;
-	bool integral = true;
-	if (p->s < p->end && *p->s == '-')
-		p->s++;
-	if (p->s >= p->end)
+	bool integral;
+	size_t n = kp_json_number_len(p->s, p->end, &integral);
+	if (!n)
 		return NULL;
-	if (*p->s == '0')
-		p->s++;
-	else if (*p->s >= '1' && *p->s <= '9')
-		while (p->s < p->end && *p->s >= '0' && *p->s <= '9')
-			p->s++;
-	else
-		return NULL;
-	if (p->s < p->end && *p->s == '.') {
-		integral = false;
-		p->s++;
-		if (p->s >= p->end || *p->s < '0' || *p->s > '9')
-			return NULL;
-		while (p->s < p->end && *p->s >= '0' && *p->s <= '9')
-			p->s++;
-	}
-	if (p->s < p->end && (*p->s == 'e' || *p->s == 'E')) {
-		integral = false;
-		p->s++;
-		if (p->s < p->end && (*p->s == '+' || *p->s == '-'))
-			p->s++;
-		if (p->s >= p->end || *p->s < '0' || *p->s > '9')
-			return NULL;
-		while (p->s < p->end && *p->s >= '0' && *p->s <= '9')
-			p->s++;
-	}
+	p->s += n;
 	kp_value *v = kp_value_new(p->a, KP_STRING, NULL, 0, 0);
 	/* the same typing as a plain YAML scalar: int64 when integral and in
 	 * range, else float64 */
