@@ -1,20 +1,9 @@
 /* test_run.c - one test file: load, evaluate as `kpolicy apply` does, check. */
 #include "test_run.h"
 #include "inputs.h"
-#include "input/input.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Policy kinds that kp_policy_set_add does not take (yet). */
-static const char *const foreign_policy_kinds[] = {
-	"ValidatingPolicy", "NamespacedValidatingPolicy", "MutatingPolicy",
-	"NamespacedMutatingPolicy", "GeneratingPolicy", "NamespacedGeneratingPolicy",
-	"DeletingPolicy", "NamespacedDeletingPolicy", "ImageValidatingPolicy",
-	"NamespacedImageValidatingPolicy", "ValidatingAdmissionPolicy",
-	"MutatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-	"MutatingAdmissionPolicyBinding", NULL
-};
 
 typedef struct run_ctx {
 	const kp_test_run_opts *o;
@@ -79,14 +68,6 @@ static void walk_error(void *ud, const kp_error *e)
 	load_failed(ud, e);
 }
 
-static bool is_foreign_kind(const char *kind)
-{
-	for (const char *const *k = foreign_policy_kinds; *k; k++)
-		if (!strcmp(*k, kind))
-			return true;
-	return false;
-}
-
 /* Rows of a policy whose rules take values kpolicy does not feed to the
  * engine yet (kp_values carries only namespace labels): per-rule `values`
  * / `foreachValues` mock context and variables, which would otherwise be
@@ -149,7 +130,7 @@ static void take_policy(run_ctx *c, kp_doc *d)
 		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
 	else if (rc > 0)
 		note_policy(c, d, NULL);
-	else if (rc == 0 && is_foreign_kind(kind))
+	else if (rc == 0 && kp_policy_kind_unsupported(kind))
 		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: kind %s", kind));
 	else if (rc < 0 && strstr(e.msg, "unsupported"))
 		note_policy(c, d, e.msg);   /* a feature not written yet */

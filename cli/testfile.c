@@ -1,7 +1,6 @@
 /* testfile.c - reading kyverno-test.yaml (both schemas) into kp_testfile,
  * and the -t test-case selector. */
 #include "testfile.h"
-#include "input/input.h"
 
 #include <stdlib.h>
 #include <string.h>

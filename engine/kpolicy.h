@@ -434,6 +434,24 @@ KP_API int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err);
 
+/* ------------------------------------------------------------------------
+ * Accessors for embedders and the kpolicy program (begin: branch libkp)
+ * ---------------------------------------------------------------------- */
+
+/* True when v is a KP_STRING whose bytes equal the NUL-terminated s. */
+KP_API bool kp_value_str_eq(const kp_value *v, const char *s);
+
+/* True when `kind` names a policy kind of Kyverno (policies.kyverno.io:
+ * ValidatingPolicy, MutatingPolicy, ... and their Namespaced forms) or of
+ * Kubernetes admission control (ValidatingAdmissionPolicy,
+ * MutatingAdmissionPolicy and their Bindings) that kpolicy does not
+ * evaluate, whatever the apiVersion says.  The one list of them lives in
+ * the library; kp_policy_set_add adds those it recognises by apiVersion
+ * as unsupported policies (see kp_policy_unsupported). */
+KP_API bool kp_policy_kind_unsupported(const char *kind);
+
+/* (end: branch libkp) */
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,8 +42,6 @@ void kp_map_set(kp_arena *a, kp_value *map, const char *key, kp_value *val);
 kp_value *kp_map_get_mut(kp_value *map, const char *key);
 /* Append an item to a sequence. */
 void kp_seq_push(kp_arena *a, kp_value *seq, kp_value *item);
-/* True if v is a string equal to s. */
-bool kp_value_str_eq(const kp_value *v, const char *s);
 /* Byte comparison of two strings (memcmp order, shorter first). */
 int kp_bytes_cmp(const char *a, size_t an, const char *b, size_t bn);
 
