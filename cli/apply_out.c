@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static void text_row(kp_buf *out, const kp_res_id *id, const kp_result *r,
+static void text_row(kp_buf *out, const kpc_res_id *id, const kp_result *r,
 		     size_t index, int *header_done)
 {
 	/* kyverno prints failures (and, here, errors such as unsupported
@@ -29,7 +29,7 @@ static void text_row(kp_buf *out, const kp_res_id *id, const kp_result *r,
 	kp_buf_puts(out, " \n");
 }
 
-static void json_row(kp_buf *out, const kp_res_id *id, const kp_result *r,
+static void json_row(kp_buf *out, const kpc_res_id *id, const kp_result *r,
 		     size_t rows_before)
 {
 	if (rows_before)
@@ -63,9 +63,9 @@ static void json_row(kp_buf *out, const kp_res_id *id, const kp_result *r,
 		     r->file ? r->col : id->col);
 }
 
-void kp_out_row(kp_out_format fmt, kp_buf *out, const kp_res_id *id,
+void kpc_out_row(kpc_out_format fmt, kp_buf *out, const kpc_res_id *id,
 		const kp_result *r, size_t index, int *header_done,
-		size_t rows_before, kp_counts *c)
+		size_t rows_before, kpc_counts *c)
 {
 	switch (r->status) {
 	case KP_STATUS_PASS: c->pass++; break;
@@ -74,22 +74,22 @@ void kp_out_row(kp_out_format fmt, kp_buf *out, const kp_res_id *id,
 	case KP_STATUS_ERROR: c->error++; break;
 	case KP_STATUS_SKIP: c->skip++; break;
 	}
-	if (fmt == KP_OUT_TEXT)
+	if (fmt == KPC_OUT_TEXT)
 		text_row(out, id, r, index, header_done);
 	else
 		json_row(out, id, r, rows_before);
 }
 
-void kp_out_begin(kp_out_format fmt, FILE *f)
+void kpc_out_begin(kpc_out_format fmt, FILE *f)
 {
-	if (fmt == KP_OUT_JSON)
+	if (fmt == KPC_OUT_JSON)
 		fputs("{\"results\": [\n", f);
 }
 
-void kp_out_end(kp_out_format fmt, FILE *f, size_t rules, size_t resources,
-		const kp_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud)
+void kpc_out_end(kpc_out_format fmt, FILE *f, size_t rules, size_t resources,
+		const kpc_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud)
 {
-	if (fmt == KP_OUT_JSON) {
+	if (fmt == KPC_OUT_JSON) {
 		fprintf(f, "\n], \"summary\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, "
 			   "\"error\": %zu, \"skip\": %zu}}\n",
 			c->pass, c->fail, c->warn, c->error, c->skip);

@@ -67,7 +67,7 @@ typedef struct apply_ctx {
 	kp_policy_set *ps;
 	kp_eval_opts eval;
 	kp_read_opts ro;
-	kp_out_format fmt;
+	kpc_out_format fmt;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -81,15 +81,15 @@ typedef struct unit {
 	kp_buf rows;       /* rendered rows */
 	kp_buf diag;       /* stderr lines */
 	size_t n_rows, n_resources;
-	kp_counts counts;
+	kpc_counts counts;
 	int status;           /* 2 when some input was unusable */
 	int done;
 } unit;
 
 typedef struct row_ctx {
 	unit *u;
-	const kp_res_id *id;
-	const kp_out_format fmt;
+	const kpc_res_id *id;
+	const kpc_out_format fmt;
 	const char *policy;     /* for per-(policy, resource) numbering */
 	size_t index;
 	int header_done;
@@ -104,7 +104,7 @@ static void on_result(void *ud, const kp_result *r)
 		rc->header_done = 0;
 	}
 	rc->index++;
-	kp_out_row(rc->fmt, &rc->u->rows, rc->id, r, rc->index, &rc->header_done,
+	kpc_out_row(rc->fmt, &rc->u->rows, rc->id, r, rc->index, &rc->header_done,
 		   rc->u->n_rows, &rc->u->counts);
 	rc->u->n_rows++;
 }
@@ -124,7 +124,7 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
-	kp_res_id id = {
+	kpc_res_id id = {
 		.api_version = kp_doc_api_version(d), .kind = kp_doc_kind(d),
 		.namespace = kp_doc_namespace(d), .name = kp_doc_name(d),
 		.file = kp_doc_file(d), .line = kp_value_line(root), .col = kp_value_col(root),
@@ -167,7 +167,7 @@ static void process_unit(const apply_ctx *c, unit *u)
 /* ---- the pipeline: the main thread cuts inputs into units, workers
  * evaluate them, the main thread writes them in order ---- */
 
-#define KP_UNIT_BYTES ((size_t)256 << 10)   /* batch size handed to a worker */
+#define KPC_UNIT_BYTES ((size_t)256 << 10)   /* batch size handed to a worker */
 
 typedef struct pipeline {
 	const apply_ctx *c;
@@ -180,11 +180,11 @@ typedef struct pipeline {
 	pthread_cond_t work, done;
 	pthread_t *threads;
 	/* totals */
-	kp_counts total;
+	kpc_counts total;
 	size_t resources, rows;
 	int status;
 	/* text format: the failure blocks, held until the header is printed;
-	 * in memory up to KP_TEXT_SPILL bytes (256 KiB), then in a temporary file, so
+	 * in memory up to KPC_TEXT_SPILL bytes (256 KiB), then in a temporary file, so
 	 * memory does not grow with the number of failures */
 	kp_buf text_rows;
 	FILE *text_spill;
@@ -212,11 +212,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-#define KP_TEXT_SPILL ((size_t)256 << 10)
+#define KPC_TEXT_SPILL ((size_t)256 << 10)
 
 static void hold_text(pipeline *p, const char *s, size_t n)
 {
-	if (!p->text_spill && p->text_rows.len + n > KP_TEXT_SPILL)
+	if (!p->text_spill && p->text_rows.len + n > KPC_TEXT_SPILL)
 		p->text_spill = tmpfile();   /* NULL: stay in memory */
 	if (p->text_spill) {
 		kp_buf_flush(&p->text_rows, p->text_spill);
@@ -247,7 +247,7 @@ static void write_unit(pipeline *p, unit *u)
 {
 	fflush(stdout);
 	kp_buf_flush(&u->diag, stderr);
-	if (p->c->fmt == KP_OUT_JSON) {
+	if (p->c->fmt == KPC_OUT_JSON) {
 		if (p->rows && u->n_rows)
 			fputs(",\n", stdout);
 		kp_buf_flush(&u->rows, stdout);
@@ -384,7 +384,7 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 			u->first_line = first - 1;
 		}
 		kp_buf_add(&batch, data, len);
-		if (batch.len >= KP_UNIT_BYTES) {
+		if (batch.len >= KPC_UNIT_BYTES) {
 			u->data = batch.data, u->len = batch.len;
 			batch = (kp_buf){0};
 			submit(p, u);
@@ -410,7 +410,7 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 	if (!r || kp_reader_next(r, &d, &e) != 1) {
 		if (r && e.code == KP_OK)
 			kp_errorf(&e, KP_E_DOC, path, 0, 0, "no %s document", what);
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 		kp_reader_close(r);
 		return NULL;
 	}
@@ -420,7 +420,7 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 	else
 		v = kp_values_from_value(kp_doc_root(d), &e);
 	if (ui ? !*ui : !v)
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 	kp_doc_free(d);
 	kp_reader_close(r);
 	return v;
@@ -430,7 +430,7 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
  * some 400 bytes of C stack per level (over 1 KiB under AddressSanitizer);
  * 4000 levels stay inside a 2 MiB thread stack, glibc's default for -j
  * threads under `ulimit -s unlimited` (20000 overflow even 8 MiB). */
-#define KP_CLI_MAX_DEPTH_CEILING 4000
+#define KPC_MAX_DEPTH_CEILING 4000
 
 /* --max-depth / --max-aliases / --max-doc-bytes: a positive count into ro. */
 static int parse_limit(int opt, const char *arg, kp_read_opts *ro)
@@ -443,8 +443,8 @@ static int parse_limit(int opt, const char *arg, kp_read_opts *ro)
 		fprintf(stderr, "kpolicy apply: %s takes a positive number\n", name);
 		return -1;
 	}
-	if (opt == 'D' && n > KP_CLI_MAX_DEPTH_CEILING) {
-		fprintf(stderr, "kpolicy apply: --max-depth is at most %d\n", KP_CLI_MAX_DEPTH_CEILING);
+	if (opt == 'D' && n > KPC_MAX_DEPTH_CEILING) {
+		fprintf(stderr, "kpolicy apply: --max-depth is at most %d\n", KPC_MAX_DEPTH_CEILING);
 		return -1;
 	}
 	if (opt == 'D')
@@ -456,7 +456,7 @@ static int parse_limit(int opt, const char *arg, kp_read_opts *ro)
 	return 0;
 }
 
-int kp_cmd_apply(int argc, char **argv)
+int kpc_cmd_apply(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"policy", required_argument, NULL, 'p'},
@@ -475,7 +475,7 @@ int kp_cmd_apply(int argc, char **argv)
 	};
 	strlist policies = {0}, resources = {0};
 	const char *values_file = NULL, *userinfo_file = NULL;
-	apply_ctx c = {.fmt = KP_OUT_TEXT};
+	apply_ctx c = {.fmt = KPC_OUT_TEXT};
 	long jobs = 1;
 	int opt, status = 0;
 	optind = 1;
@@ -484,8 +484,8 @@ int kp_cmd_apply(int argc, char **argv)
 		case 'p': strlist_add_csv(&policies, optarg); break;
 		case 'r': strlist_add_csv(&resources, optarg); break;
 		case 'o':
-			if (!strcmp(optarg, "json")) c.fmt = KP_OUT_JSON;
-			else if (!strcmp(optarg, "text")) c.fmt = KP_OUT_TEXT;
+			if (!strcmp(optarg, "json")) c.fmt = KPC_OUT_JSON;
+			else if (!strcmp(optarg, "text")) c.fmt = KPC_OUT_TEXT;
 			else {
 				fprintf(stderr, "kpolicy apply: unknown output format '%s' (text, json)\n", optarg);
 				status = 2;
@@ -536,9 +536,9 @@ int kp_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		return 2;
 	}
-	c.ro.warn = kp_cli_warn;
+	c.ro.warn = kpc_warn;
 	c.ps = kp_policy_set_new();
-	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;
 	if (values_file && !(values = load_values(values_file, "values", &c.ro, NULL)))
@@ -561,7 +561,7 @@ int kp_cmd_apply(int argc, char **argv)
 			if (pthread_create(&p.threads[p.nthreads], NULL, worker, &p))
 				break;
 	}
-	kp_out_begin(c.fmt, stdout);
+	kpc_out_begin(c.fmt, stdout);
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
 		if (kp_walk_inputs(resources.v[i], feed_file, &p, &e) < 0)
@@ -578,7 +578,7 @@ int kp_cmd_apply(int argc, char **argv)
 	}
 	if (p.status)
 		status = 2;
-	kp_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
+	kpc_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
 		   write_held_text, &p);
 	fflush(stdout);
 	kp_buf_free(&p.text_rows);

@@ -21,20 +21,20 @@ static kp_doc *first_doc(const char *path, const kp_read_opts *ro)
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(path, ro, &e);
 	if (!r) {
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 		return NULL;
 	}
 	kp_doc *d = NULL;
 	int rc = kp_reader_next(r, &d, &e);
 	if (rc < 0)
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 	else if (rc == 0)
 		fprintf(stderr, "kpolicy: error: %s: no document\n", path);
 	kp_reader_close(r);
 	return rc == 1 ? d : NULL;
 }
 
-int kp_cmd_match(int argc, char **argv)
+int kpc_cmd_match(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"pattern", required_argument, NULL, 'P'},
@@ -44,7 +44,7 @@ int kp_cmd_match(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *pattern_file = NULL, *resource_file = NULL;
-	kp_read_opts ro = {.raw = true, .warn = kp_cli_warn};
+	kp_read_opts ro = {.raw = true, .warn = kpc_warn};
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
@@ -69,7 +69,7 @@ int kp_cmd_match(int argc, char **argv)
 	kp_error e;
 	kp_pattern *p = kp_pattern_compile(kp_doc_root(pd), &e);
 	if (!p) {
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 		kp_doc_free(pd);
 		kp_doc_free(rd);
 		return 2;

@@ -35,7 +35,7 @@ static void add_path(found_tests *f, const char *path)
 static void on_walk_error(void *ud, const kp_error *e)
 {
 	found_tests *f = ud;
-	kp_cli_diag(stderr, "error", e);
+	kpc_diag(stderr, "error", e);
 	f->status = 1;
 }
 
@@ -65,7 +65,7 @@ static void find_tests(found_tests *f, const char *path)
 		on_walk_error(f, &e);
 }
 
-int kp_cmd_test(int argc, char **argv)
+int kpc_cmd_test(int argc, char **argv)
 {
 	enum { OPT_FAIL_ONLY = 256, OPT_DETAILED, OPT_NO_COLOR, OPT_STRICT_EXCLUDED,
 	       OPT_REQUIRE_TESTS };
@@ -82,8 +82,8 @@ int kp_cmd_test(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *file_name = "kyverno-test.yaml", *selector_spec = NULL;
-	kp_test_format format = KP_TEST_TABLE;
-	kp_test_print_opts po = {.color = isatty(STDOUT_FILENO)};
+	kpc_test_format format = KPC_TEST_TABLE;
+	kpc_test_print_opts po = {.color = isatty(STDOUT_FILENO)};
 	bool strict_excluded = false, require_tests = false;
 	int c;
 	optind = 1;
@@ -93,7 +93,7 @@ int kp_cmd_test(int argc, char **argv)
 		case 'f': file_name = optarg; break;
 		case 't': selector_spec = optarg; break;
 		case 'o':
-			if (!kp_test_format_parse(optarg, &format)) {
+			if (!kpc_test_format_parse(optarg, &format)) {
 				fprintf(stderr, "kpolicy: error: unknown output format \"%s\"\n%s",
 					optarg, usage);
 				return 2;
@@ -119,13 +119,13 @@ int kp_cmd_test(int argc, char **argv)
 		fprintf(stderr, "kpolicy: error: test needs a PATH\n%s", usage);
 		return 2;
 	}
-	if (format != KP_TEST_TABLE)
+	if (format != KPC_TEST_TABLE)
 		po.color = false;
-	kp_test_selector sel = {0};
+	kpc_test_selector sel = {0};
 	if (selector_spec) {
 		kp_error e;
-		if (kp_test_selector_parse(&sel, selector_spec, &e) < 0) {
-			kp_cli_diag(stderr, "error", &e);
+		if (kpc_test_selector_parse(&sel, selector_spec, &e) < 0) {
+			kpc_diag(stderr, "error", &e);
 			return 2;
 		}
 	}
@@ -135,7 +135,7 @@ int kp_cmd_test(int argc, char **argv)
 		find_tests(&f, argv[i]);
 	int status = f.status;
 	if (!f.n) {
-		if (format == KP_TEST_TABLE)
+		if (format == KPC_TEST_TABLE)
 			printf("\nNo test yamls available\n");
 		if (require_tests) {
 			fprintf(stderr, "kpolicy: error: no test files named %s found\n", file_name);
@@ -143,39 +143,39 @@ int kp_cmd_test(int argc, char **argv)
 		}
 	}
 
-	kp_test_report *reports = calloc(f.n + 1, sizeof(*reports));
+	kpc_test_report *reports = calloc(f.n + 1, sizeof(*reports));
 	if (!reports)
 		abort();
-	kp_test_run_opts ro = {
+	kpc_test_run_opts ro = {
 		.strict_excluded = strict_excluded, .selector = selector_spec ? &sel : NULL,
-		.log = format == KP_TEST_TABLE ? stdout : NULL, .diag = stderr,
+		.log = format == KPC_TEST_TABLE ? stdout : NULL, .diag = stderr,
 	};
 	for (size_t i = 0; i < f.n; i++) {
-		kp_test_run(f.paths[i], &ro, &reports[i]);
-		if (format == KP_TEST_TABLE)
-			kp_test_print_table(stdout, &reports[i], &po);
+		kpc_test_run(f.paths[i], &ro, &reports[i]);
+		if (format == KPC_TEST_TABLE)
+			kpc_test_print_table(stdout, &reports[i], &po);
 	}
-	kp_test_totals t = {0};
+	kpc_test_totals t = {0};
 	for (size_t i = 0; i < f.n; i++)
-		kp_test_totals_add(&t, &reports[i]);
+		kpc_test_totals_add(&t, &reports[i]);
 	if (t.failed)
 		status = 1;
 	switch (format) {
-	case KP_TEST_TABLE:
+	case KPC_TEST_TABLE:
 		if (f.n)
-			kp_test_print_summary(stdout, reports, f.n, &po);
+			kpc_test_print_summary(stdout, reports, f.n, &po);
 		break;
-	case KP_TEST_JSON: kp_test_print_json(stdout, reports, f.n); break;
-	case KP_TEST_YAML: kp_test_print_yaml(stdout, reports, f.n); break;
-	case KP_TEST_JUNIT: kp_test_print_junit(stdout, reports, f.n); break;
+	case KPC_TEST_JSON: kpc_test_print_json(stdout, reports, f.n); break;
+	case KPC_TEST_YAML: kpc_test_print_yaml(stdout, reports, f.n); break;
+	case KPC_TEST_JUNIT: kpc_test_print_junit(stdout, reports, f.n); break;
 	}
 	for (size_t i = 0; i < f.n; i++) {
-		kp_test_report_fini(&reports[i]);
+		kpc_test_report_fini(&reports[i]);
 		free(f.paths[i]);
 	}
 	free(reports);
 	free(f.paths);
-	kp_test_selector_fini(&sel);
+	kpc_test_selector_fini(&sel);
 	fflush(stdout);
 	return status;
 }

@@ -3,16 +3,16 @@
 
 #include <string.h>
 
-void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
+void kpc_diag(FILE *out, const char *level, const kp_error *e)
 {
 	char buf[2600];
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
-void kp_cli_warn(void *ud, const kp_error *w)
+void kpc_warn(void *ud, const kp_error *w)
 {
 	(void)ud;
-	kp_cli_diag(stderr, "warning", w);
+	kpc_diag(stderr, "warning", w);
 }
 
 typedef struct {
@@ -26,7 +26,7 @@ typedef struct {
 static void walk_error(void *ud, const kp_error *e)
 {
 	load_ctx *c = ud;
-	kp_cli_diag(c->diag, "error", e);
+	kpc_diag(c->diag, "error", e);
 	c->status = 2;
 }
 
@@ -40,7 +40,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, c->ro, &e);
 	if (!r) {
-		kp_cli_diag(c->diag, "error", &e);
+		kpc_diag(c->diag, "error", &e);
 		c->status = 2;
 		return 0;
 	}
@@ -48,7 +48,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
 		if (rc < 0) {
-			kp_cli_diag(c->diag, "error", &e);
+			kpc_diag(c->diag, "error", &e);
 			c->status = 2;
 			continue;
 		}
@@ -57,9 +57,9 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		if (rc > 0)
 			c->added++;
 		else if (rc == 0)
-			kp_cli_diag(c->diag, "warning", &e);
+			kpc_diag(c->diag, "warning", &e);
 		else {
-			kp_cli_diag(c->diag, "error", &e);
+			kpc_diag(c->diag, "error", &e);
 			c->status = 2;
 		}
 		kp_doc_free(d);
@@ -68,7 +68,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	return 0;
 }
 
-int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
+int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, FILE *diag)
 {
 	load_ctx c = {.ps = ps, .ro = ro, .diag = diag};
@@ -83,7 +83,7 @@ int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		if (c.added == before) {
 			kp_error ne;
 			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, "no Kyverno policy found");
-			kp_cli_diag(diag, "error", &ne);
+			kpc_diag(diag, "error", &ne);
 			c.status = 2;
 		}
 	}

@@ -1,17 +1,17 @@
 /* inputs.h - loading what the command line names: policy paths and
  * diagnostics shared by `kpolicy apply` and `kpolicy test`. */
-#ifndef KP_CLI_INPUTS_H
-#define KP_CLI_INPUTS_H
+#ifndef KPC_INPUTS_H
+#define KPC_INPUTS_H
 
 #include "kpolicy.h"
 
 #include <stdio.h>
 
 /* Print "kpolicy: <level>: file:line:col: msg (at path)" to `out`. */
-void kp_cli_diag(FILE *out, const char *level, const kp_error *e);
+void kpc_diag(FILE *out, const char *level, const kp_error *e);
 
 /* A kp_read_opts.warn callback printing warnings to stderr. */
-void kp_cli_warn(void *ud, const kp_error *w);
+void kpc_warn(void *ud, const kp_error *w);
 
 /* Load every policy document found under each of `paths` (files,
  * directories walked as kp_walk_inputs does, "-" for stdin) into `ps`.
@@ -20,7 +20,7 @@ void kp_cli_warn(void *ud, const kp_error *w);
  * missing or unreadable, a document has a syntax error, a policy is
  * invalid, or a path holds no policy at all.  Every error is printed to
  * `diag` with file:line:col; the good policies are still added. */
-int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
+int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, FILE *diag);
 
 #endif

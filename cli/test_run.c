@@ -6,19 +6,19 @@
 #include <string.h>
 
 typedef struct run_ctx {
-	const kp_test_run_opts *o;
-	kp_testfile *t;
+	const kpc_test_run_opts *o;
+	kpc_testfile *t;
 	kp_arena *arena;           /* strings of policies, outcomes, errors */
 	kp_policy_set *ps;
 	kp_error err;              /* first load error */
 	bool failed;
-	kp_test_policy *policies;
+	kpc_test_policy *policies;
 	size_t n_policies, cap_policies;
 	kp_doc **docs;
 	size_t n_docs, cap_docs;
-	kp_test_subject *subjects;
+	kpc_test_subject *subjects;
 	size_t n_subjects, cap_subjects;
-	kp_test_outcome *outcomes;
+	kpc_test_outcome *outcomes;
 	size_t n_outcomes, cap_outcomes;
 	kp_values *values;
 	const kp_value *values_root;
@@ -44,12 +44,12 @@ static char *xstrdup(const char *s)
 	return c;
 }
 
-void kp_test_report_fini(kp_test_report *r)
+void kpc_test_report_fini(kpc_test_report *r)
 {
 	free(r->path);
 	free(r->name);
 	free(r->error);
-	kp_test_rows_fini(&r->rows);
+	kpc_test_rows_fini(&r->rows);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -105,7 +105,7 @@ static const char *values_unsupported(const kp_value *values, const char *policy
 static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 {
 	GROW(c->policies, c->n_policies, c->cap_policies);
-	kp_test_policy *p = &c->policies[c->n_policies++];
+	kpc_test_policy *p = &c->policies[c->n_policies++];
 	const char *ns = kp_doc_namespace(d);
 	p->name = kp_arena_strdup(c->arena, kp_doc_name(d));
 	p->namespace = NULL;
@@ -157,7 +157,7 @@ static int load_file(run_ctx *c, const char *file, const kp_error *problem,
 		walk_error(c, problem);
 		return 0;
 	}
-	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
+	kp_read_opts ro = {.warn = c->o->diag ? kpc_warn : NULL};
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, &ro, &e);
 	if (!r)
@@ -209,7 +209,7 @@ static kp_doc *load_one(run_ctx *c, const char *path)
 
 static void load_values(run_ctx *c)
 {
-	kp_testfile *t = c->t;
+	kpc_testfile *t = c->t;
 	if (!t->variables && !t->values)
 		return;
 	if (c->o->log)
@@ -247,7 +247,7 @@ static void on_result(void *ud, const kp_result *r)
 {
 	run_ctx *c = ud;
 	GROW(c->outcomes, c->n_outcomes, c->cap_outcomes);
-	kp_test_outcome *o = &c->outcomes[c->n_outcomes++];
+	kpc_test_outcome *o = &c->outcomes[c->n_outcomes++];
 	o->policy = kp_arena_strdup(c->arena, r->policy);
 	o->policy_namespace = r->policy_namespace ? kp_arena_strdup(c->arena, r->policy_namespace)
 						  : NULL;
@@ -283,8 +283,8 @@ static void evaluate(run_ctx *c, const char *default_op)
 		for (size_t i = 0; i < c->n_docs; i++) {
 			kp_doc *d = c->docs[i];
 			GROW(c->subjects, c->n_subjects, c->cap_subjects);
-			kp_test_subject *s = &c->subjects[c->n_subjects++];
-			*s = (kp_test_subject){
+			kpc_test_subject *s = &c->subjects[c->n_subjects++];
+			*s = (kpc_test_subject){
 				.api_version = kp_doc_api_version(d), .kind = kp_doc_kind(d),
 				.name = kp_doc_name(d), .namespace = kp_doc_namespace(d),
 				.operation = ops[k], .first = c->n_outcomes,
@@ -308,9 +308,9 @@ static const char *default_operation(const run_ctx *c)
 	return op && *op ? op : "CREATE";
 }
 
-static void run_loaded(run_ctx *c, kp_test_report *out)
+static void run_loaded(run_ctx *c, kpc_test_report *out)
 {
-	kp_testfile *t = c->t;
+	kpc_testfile *t = c->t;
 	FILE *log = c->o->log;
 	load_values(c);
 	load_userinfo(c);
@@ -340,26 +340,26 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 	evaluate(c, op);
 	if (log)
 		fprintf(log, "  Checking results ...\n");
-	kp_test_evidence ev = {
+	kpc_test_evidence ev = {
 		.policies = c->policies, .n_policies = c->n_policies,
 		.subjects = c->subjects, .n_subjects = c->n_subjects,
 		.outcomes = c->outcomes, .n_outcomes = c->n_outcomes,
 	};
-	kp_test_check_opts co = {
+	kpc_test_check_opts co = {
 		.strict_excluded = c->o->strict_excluded, .default_operation = op,
 		.selector = c->o->selector,
 	};
-	kp_test_check(t, &ev, &co, &out->rows);
+	kpc_test_check(t, &ev, &co, &out->rows);
 }
 
-int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out)
+int kpc_test_run(const char *path, const kpc_test_run_opts *o, kpc_test_report *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
 	run_ctx c = {.o = o, .arena = kp_arena_new(), .ps = kp_policy_set_new()};
 	kp_error e;
 	kp_error_clear(&e);
-	c.t = kp_testfile_load(path, &e);
+	c.t = kpc_testfile_load(path, &e);
 	if (!c.t)
 		load_failed(&c, &e);
 	out->name = xstrdup(c.t ? c.t->name : "");
@@ -371,14 +371,14 @@ int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out
 		char buf[2600];
 		out->error = xstrdup(kp_error_format(&c.err, buf, sizeof buf));
 		if (o->diag)
-			kp_cli_diag(o->diag, "error", &c.err);
+			kpc_diag(o->diag, "error", &c.err);
 		if (c.t) {
 			/* Keep the rows so that reports and the scoreboard still see
 			 * which of them were unsupported anyway. */
-			kp_test_rows_fini(&out->rows);
-			kp_test_evidence none = {0};
-			kp_test_check_opts co = {.selector = o->selector, .load_error = out->error};
-			kp_test_check(c.t, &none, &co, &out->rows);
+			kpc_test_rows_fini(&out->rows);
+			kpc_test_evidence none = {0};
+			kpc_test_check_opts co = {.selector = o->selector, .load_error = out->error};
+			kpc_test_check(c.t, &none, &co, &out->rows);
 		}
 	}
 	for (size_t i = 0; i < c.n_docs; i++)
@@ -392,7 +392,7 @@ int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out
 	kp_doc_free(c.values_doc);
 	kp_doc_free(c.userinfo_doc);
 	kp_policy_set_free(c.ps);
-	kp_testfile_free(c.t);
+	kpc_testfile_free(c.t);
 	kp_arena_free(c.arena);
 	return c.failed ? -1 : 0;
 }
