@@ -4,6 +4,7 @@
 
 #include "apply_out.h"
 #include "inputs.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -47,8 +48,8 @@ static void strlist_add_csv(strlist *l, const char *arg)
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		if (n) {
-			l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-			l->v[l->n++] = strndup(p, n);
+			l->v = kpc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+			l->v[l->n++] = kpc_xstrndup(p, n);
 		}
 		if (!comma)
 			break;
@@ -326,9 +327,7 @@ static void submit(pipeline *p, unit *u)
 
 static unit *unit_new(const char *file)
 {
-	unit *u = calloc(1, sizeof(*u));
-	if (!u)
-		abort();
+	unit *u = kpc_xcalloc(1, sizeof(*u));
 	u->file = file;
 	return u;
 }
@@ -358,10 +357,8 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	}
 	/* the unit's file name must outlive the reader: keep one copy per
 	 * input, released with the pipeline */
-	p->names = realloc(p->names, (p->n_names + 1) * sizeof(*p->names));
-	if (!p->names)
-		abort();
-	const char *name = p->names[p->n_names++] = strdup(strcmp(file, "-") ? file : "<stdin>");
+	p->names = kpc_xrealloc(p->names, (p->n_names + 1) * sizeof(*p->names));
+	const char *name = p->names[p->n_names++] = kpc_xstrdup(strcmp(file, "-") ? file : "<stdin>");
 	unit *u = NULL;
 	const char *data;
 	size_t len;
@@ -405,13 +402,9 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 	kp_read_opts ro = *base;
 	ro.raw = true;
 	kp_error e;
-	kp_reader *r = kp_reader_open_file(path, &ro, &e);
-	kp_doc *d = NULL;
-	if (!r || kp_reader_next(r, &d, &e) != 1) {
-		if (r && e.code == KP_OK)
-			kp_errorf(&e, KP_E_DOC, path, 0, 0, "no %s document", what);
+	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, &ro, &e), path, what, &e);
+	if (!d) {
 		kpc_diag(stderr, "error", &e);
-		kp_reader_close(r);
 		return NULL;
 	}
 	kp_values *v = NULL;
@@ -422,7 +415,6 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 	if (ui ? !*ui : !v)
 		kpc_diag(stderr, "error", &e);
 	kp_doc_free(d);
-	kp_reader_close(r);
 	return v;
 }
 
@@ -555,8 +547,8 @@ int kpc_cmd_apply(int argc, char **argv)
 		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
 	if (jobs > 1) {
 		p.q_cap = (size_t)jobs * 4;
-		p.q = calloc(p.q_cap, sizeof(*p.q));
-		p.threads = calloc((size_t)jobs, sizeof(*p.threads));
+		p.q = kpc_xcalloc(p.q_cap, sizeof(*p.q));
+		p.threads = kpc_xcalloc((size_t)jobs, sizeof(*p.threads));
 		for (; p.nthreads < (size_t)jobs; p.nthreads++)
 			if (pthread_create(&p.threads[p.nthreads], NULL, worker, &p))
 				break;

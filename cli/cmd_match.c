@@ -16,22 +16,13 @@ static const char match_usage[] =
 	"skip or error.  Exit status: 0 pass or skip, 1 fail or error, 2 usage or\n"
 	"unusable input.\n";
 
-static kp_doc *first_doc(const char *path, const kp_read_opts *ro)
+static kp_doc *first_doc(const char *path, const char *what, const kp_read_opts *ro)
 {
 	kp_error e;
-	kp_reader *r = kp_reader_open_file(path, ro, &e);
-	if (!r) {
+	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, ro, &e), path, what, &e);
+	if (!d)
 		kpc_diag(stderr, "error", &e);
-		return NULL;
-	}
-	kp_doc *d = NULL;
-	int rc = kp_reader_next(r, &d, &e);
-	if (rc < 0)
-		kpc_diag(stderr, "error", &e);
-	else if (rc == 0)
-		fprintf(stderr, "kpolicy: error: %s: no document\n", path);
-	kp_reader_close(r);
-	return rc == 1 ? d : NULL;
+	return d;
 }
 
 int kpc_cmd_match(int argc, char **argv)
@@ -60,8 +51,8 @@ int kpc_cmd_match(int argc, char **argv)
 		fputs(match_usage, stderr);
 		return 2;
 	}
-	kp_doc *pd = first_doc(pattern_file, &ro);
-	kp_doc *rd = pd ? first_doc(resource_file, &ro) : NULL;
+	kp_doc *pd = first_doc(pattern_file, "pattern", &ro);
+	kp_doc *rd = pd ? first_doc(resource_file, "resource", &ro) : NULL;
 	if (!rd) {
 		kp_doc_free(pd);
 		return 2;

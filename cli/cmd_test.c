@@ -1,6 +1,7 @@
 /* cmd_test.c - `kpolicy test`: options, finding test files, exit status. */
 #include "cmd_test.h"
 #include "inputs.h"
+#include "xalloc.h"
 #include "test_report.h"
 
 #include <getopt.h>
@@ -23,13 +24,8 @@ typedef struct found_tests {
 
 static void add_path(found_tests *f, const char *path)
 {
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 16;
-		f->paths = realloc(f->paths, f->cap * sizeof(*f->paths));
-		if (!f->paths)
-			abort();
-	}
-	f->paths[f->n++] = strdup(path);
+	f->paths = kpc_xgrow(f->paths, &f->cap, f->n + 1, sizeof(*f->paths));
+	f->paths[f->n++] = kpc_xstrdup(path);
 }
 
 static void on_walk_error(void *ud, const kp_error *e)
@@ -143,9 +139,7 @@ int kpc_cmd_test(int argc, char **argv)
 		}
 	}
 
-	kpc_test_report *reports = calloc(f.n + 1, sizeof(*reports));
-	if (!reports)
-		abort();
+	kpc_test_report *reports = kpc_xcalloc(f.n + 1, sizeof(*reports));
 	kpc_test_run_opts ro = {
 		.strict_excluded = strict_excluded, .selector = selector_spec ? &sel : NULL,
 		.log = format == KPC_TEST_TABLE ? stdout : NULL, .diag = stderr,

@@ -15,6 +15,18 @@ void kpc_warn(void *ud, const kp_error *w)
 	kpc_diag(stderr, "warning", w);
 }
 
+kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error *err)
+{
+	if (!r)
+		return NULL;
+	kp_doc *d = NULL;
+	int rc = kp_reader_next(r, &d, err);
+	kp_reader_close(r);
+	if (rc == 0)
+		kp_errorf(err, KP_E_DOC, name, 0, 0, "no %s document", what);
+	return rc > 0 ? d : NULL;
+}
+
 typedef struct {
 	kp_policy_set *ps;
 	const kp_read_opts *ro;

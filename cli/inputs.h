@@ -20,6 +20,14 @@ void kpc_warn(void *ud, const kp_error *w);
  * missing or unreadable, a document has a syntax error, a policy is
  * invalid, or a path holds no policy at all.  Every error is printed to
  * `diag` with file:line:col; the good policies are still added. */
+/* The first document of the input `r` reads (opened by the caller with
+ * the options it wants, raw for values, user info, test files; closed
+ * here), named `name` in errors.  NULL with err filled when r is NULL (err
+ * already says why: pass the one given to the open call), on a syntax
+ * error, or when the input holds no document (KP_E_DOC "no WHAT
+ * document").  Release the document with kp_doc_free. */
+kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error *err);
+
 int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, FILE *diag);
 

@@ -1,30 +1,12 @@
 /* test_check.c - matching test result rows against engine outcomes. */
 #include "test_check.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *xstrdup(const char *s)
-{
-	char *c = strdup(s ? s : "");
-	if (!c)
-		abort();
-	return c;
-}
-
-static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
 
 void kpc_test_rows_fini(kpc_test_rows *rows)
 {
@@ -43,17 +25,12 @@ void kpc_test_rows_fini(kpc_test_rows *rows)
 kpc_test_row *kpc_test_rows_add(kpc_test_rows *rows, const char *policy, const char *rule,
 			      const char *resource, kp_status expected)
 {
-	if (rows->n == rows->cap) {
-		rows->cap = rows->cap ? rows->cap * 2 : 16;
-		rows->v = realloc(rows->v, rows->cap * sizeof(*rows->v));
-		if (!rows->v)
-			abort();
-	}
+	rows->v = kpc_xgrow(rows->v, &rows->cap, rows->n + 1, sizeof(*rows->v));
 	kpc_test_row *r = &rows->v[rows->n++];
 	memset(r, 0, sizeof(*r));
-	r->policy = xstrdup(policy);
-	r->rule = xstrdup(rule);
-	r->resource = xstrdup(resource);
+	r->policy = kpc_xstrdup(policy);
+	r->rule = kpc_xstrdup(rule);
+	r->resource = kpc_xstrdup(resource);
 	r->expected = kp_status_name(expected);
 	return r;
 }
@@ -94,8 +71,8 @@ bool kpc_test_ref_matches(const kpc_test_ref *r, const kpc_test_subject *s)
 static char *subject_label(const kpc_test_subject *s)
 {
 	if (*s->namespace)
-		return xprintf("%s/%s/%s/%s", s->api_version, s->kind, s->namespace, s->name);
-	return xprintf("%s/%s/%s", s->api_version, s->kind, s->name);
+		return kpc_xprintf("%s/%s/%s/%s", s->api_version, s->kind, s->namespace, s->name);
+	return kpc_xprintf("%s/%s/%s", s->api_version, s->kind, s->name);
 }
 
 /* RESOURCE column for a resource that is not there: Kind/ns/name as written. */
@@ -103,7 +80,7 @@ static char *ref_label(const kpc_test_result *res, const kpc_test_ref *r)
 {
 	const char *kind = r->kind ? r->kind : res->kind;
 	const char *text = r->text ? r->text : "*";
-	return kind ? xprintf("%s/%s", kind, text) : xstrdup(text);
+	return kind ? kpc_xprintf("%s/%s", kind, text) : kpc_xstrdup(text);
 }
 
 static const kpc_test_policy *find_policy(const kpc_test_evidence *ev, const char *want)
@@ -134,16 +111,16 @@ static kpc_test_row *add_row(kpc_test_rows *out, const kpc_test_result *res, siz
 static void set_unsupported(kpc_test_row *row, const char *feature)
 {
 	row->state = KPC_ROW_UNSUPPORTED;
-	row->reason = !strncmp(feature, "unsupported", 11) ? xstrdup(feature)
-							   : xprintf("unsupported: %s", feature);
-	row->message = xstrdup(row->reason);
+	row->reason = !strncmp(feature, "unsupported", 11) ? kpc_xstrdup(feature)
+							   : kpc_xprintf("unsupported: %s", feature);
+	row->message = kpc_xstrdup(row->reason);
 }
 
 static void set_not_found(kpc_test_row *row)
 {
 	row->state = KPC_ROW_WRONG;
-	row->reason = xstrdup("Not found");
-	row->message = xstrdup("Not found");
+	row->reason = kpc_xstrdup("Not found");
+	row->message = kpc_xstrdup("Not found");
 }
 
 /* One (result row, named resource) case. */
@@ -168,8 +145,8 @@ static void check_case(const kpc_test_result *res, const kpc_test_ref *ref, size
 		if (s->error) {
 			kpc_test_row *row = add_row(out, res, case_no, subject_label(s));
 			row->state = KPC_ROW_WRONG;
-			row->reason = xstrdup("Resource error");
-			row->message = xstrdup(s->error);
+			row->reason = kpc_xstrdup("Resource error");
+			row->message = kpc_xstrdup(s->error);
 			continue;
 		}
 		size_t matched = 0;
@@ -185,14 +162,14 @@ static void check_case(const kpc_test_result *res, const kpc_test_ref *ref, size
 				set_unsupported(row, oc->message ? oc->message : "rule");
 				continue;
 			}
-			row->message = xstrdup(oc->message);
+			row->message = kpc_xstrdup(oc->message);
 			if (oc->status == res->expected) {
 				row->state = KPC_ROW_MATCH;
-				row->reason = xstrdup("Ok");
+				row->reason = kpc_xstrdup("Ok");
 				row->skip_tally = res->expected == KP_STATUS_SKIP;
 			} else {
 				row->state = KPC_ROW_WRONG;
-				row->reason = xprintf("Want %s, got %s", kp_status_name(res->expected),
+				row->reason = kpc_xprintf("Want %s, got %s", kp_status_name(res->expected),
 						      row->actual);
 			}
 		}
@@ -201,8 +178,8 @@ static void check_case(const kpc_test_result *res, const kpc_test_ref *ref, size
 			 * and the row passes whatever it expected. */
 			kpc_test_row *row = add_row(out, res, case_no, subject_label(s));
 			row->excluded = true;
-			row->reason = xstrdup("Excluded");
-			row->message = xstrdup("Excluded");
+			row->reason = kpc_xstrdup("Excluded");
+			row->message = kpc_xstrdup("Excluded");
 			row->skip_tally = true;
 			row->state = o->strict_excluded && res->expected != KP_STATUS_SKIP
 					     ? KPC_ROW_WRONG : KPC_ROW_MATCH;
@@ -234,8 +211,8 @@ void kpc_test_check(const kpc_testfile *t, const kpc_test_evidence *ev,
 			} else if (o->load_error) {
 				kpc_test_row *row = add_row(out, res, case_no, ref_label(res, ref));
 				row->state = KPC_ROW_WRONG;
-				row->reason = xstrdup("Load error");
-				row->message = xstrdup(o->load_error);
+				row->reason = kpc_xstrdup("Load error");
+				row->message = kpc_xstrdup(o->load_error);
 			} else
 				check_case(res, ref, case_no, ev, o, out);
 		}

@@ -1,5 +1,6 @@
 /* test_report.c - table, summary, JSON, YAML and JUnit output of `kpolicy test`. */
 #include "test_report.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,9 +97,7 @@ static void print_rows(FILE *out, const kpc_test_row *const *rows, size_t n,
 
 static const kpc_test_row **select_rows(const kpc_test_report *r, bool fail_only, size_t *n)
 {
-	const kpc_test_row **v = calloc(r->rows.n + 1, sizeof(*v));
-	if (!v)
-		abort();
+	const kpc_test_row **v = kpc_xcalloc(r->rows.n + 1, sizeof(*v));
 	*n = 0;
 	for (size_t i = 0; i < r->rows.n; i++)
 		if (!fail_only || r->rows.v[i].state != KPC_ROW_MATCH)
@@ -125,9 +124,7 @@ void kpc_test_print_summary(FILE *out, const kpc_test_report *reports, size_t n,
 		kpc_test_totals_add(&t, &reports[i]);
 	if (o->fail_only) {
 		size_t nf = 0, cap = t.rows + 1;
-		const kpc_test_row **all = calloc(cap, sizeof(*all));
-		if (!all)
-			abort();
+		const kpc_test_row **all = kpc_xcalloc(cap, sizeof(*all));
 		for (size_t i = 0; i < n; i++)
 			for (size_t j = 0; j < reports[i].rows.n; j++)
 				if (reports[i].rows.v[j].state != KPC_ROW_MATCH)
@@ -317,9 +314,7 @@ void kpc_test_print_junit(FILE *out, const kpc_test_report *reports, size_t n)
 	size_t total = 0, nc = 0;
 	for (size_t i = 0; i < n; i++)
 		total += reports[i].rows.n + 1;
-	junit_case *cases = calloc(total + 1, sizeof(*cases));
-	if (!cases)
-		abort();
+	junit_case *cases = kpc_xcalloc(total + 1, sizeof(*cases));
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < reports[i].rows.n; j++)
 			cases[nc] = (junit_case){&reports[i], &reports[i].rows.v[j], nc}, nc++;

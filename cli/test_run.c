@@ -1,6 +1,7 @@
 /* test_run.c - one test file: load, evaluate as `kpolicy apply` does, check. */
 #include "test_run.h"
 #include "inputs.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,23 +27,7 @@ typedef struct run_ctx {
 	kp_doc *values_doc, *userinfo_doc;
 } run_ctx;
 
-#define GROW(v, n, cap)                                                       \
-	do {                                                                  \
-		if ((n) == (cap)) {                                           \
-			(cap) = (cap) ? (cap) * 2 : 16;                       \
-			(v) = realloc((v), (cap) * sizeof(*(v)));             \
-			if (!(v))                                             \
-				abort();                                      \
-		}                                                             \
-	} while (0)
-
-static char *xstrdup(const char *s)
-{
-	char *c = strdup(s ? s : "");
-	if (!c)
-		abort();
-	return c;
-}
+#define GROW(v, n, cap) ((v) = kpc_xgrow((v), &(cap), (n) + 1, sizeof(*(v))))
 
 void kpc_test_report_fini(kpc_test_report *r)
 {
@@ -186,25 +171,14 @@ static int load_resource_file(void *ud, const char *file, const kp_error *proble
 }
 
 /* The first document of a values or userinfo file. */
-static kp_doc *load_one(run_ctx *c, const char *path)
+static kp_doc *load_one(run_ctx *c, const char *path, const char *what)
 {
 	kp_read_opts ro = {.raw = true};
 	kp_error e;
-	kp_reader *r = kp_reader_open_file(path, &ro, &e);
-	if (!r) {
+	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, &ro, &e), path, what, &e);
+	if (!d)
 		load_failed(c, &e);
-		return NULL;
-	}
-	kp_doc *d = NULL;
-	int rc = kp_reader_next(r, &d, &e);
-	kp_reader_close(r);
-	if (rc < 0)
-		load_failed(c, &e);
-	else if (rc == 0) {
-		kp_errorf(&e, KP_E_DOC, path, 0, 0, "empty file");
-		load_failed(c, &e);
-	}
-	return rc > 0 ? d : NULL;
+	return d;
 }
 
 static void load_values(run_ctx *c)
@@ -215,7 +189,7 @@ static void load_values(run_ctx *c)
 	if (c->o->log)
 		fprintf(c->o->log, "  Loading values/variables ...\n");
 	if (t->variables) {
-		c->values_doc = load_one(c, t->variables);
+		c->values_doc = load_one(c, t->variables, "values");
 		c->values_root = c->values_doc ? kp_doc_root(c->values_doc) : NULL;
 	} else {
 		c->values_root = t->values;
@@ -233,7 +207,7 @@ static void load_userinfo(run_ctx *c)
 {
 	if (!c->t->userinfo)
 		return;
-	c->userinfo_doc = load_one(c, c->t->userinfo);
+	c->userinfo_doc = load_one(c, c->t->userinfo, "user info");
 	if (!c->userinfo_doc)
 		return;
 	kp_error e;
@@ -269,9 +243,7 @@ static bool seen_op(const char **ops, size_t n, const char *op)
 static void evaluate(run_ctx *c, const char *default_op)
 {
 	size_t n_ops = 0;
-	const char **ops = calloc(c->t->n_results + 1, sizeof(*ops));
-	if (!ops)
-		abort();
+	const char **ops = kpc_xcalloc(c->t->n_results + 1, sizeof(*ops));
 	ops[n_ops++] = default_op;
 	for (size_t i = 0; i < c->t->n_results; i++) {
 		const char *op = c->t->results[i].operation;
@@ -355,21 +327,21 @@ static void run_loaded(run_ctx *c, kpc_test_report *out)
 int kpc_test_run(const char *path, const kpc_test_run_opts *o, kpc_test_report *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
+	out->path = kpc_xstrdup(path);
 	run_ctx c = {.o = o, .arena = kp_arena_new(), .ps = kp_policy_set_new()};
 	kp_error e;
 	kp_error_clear(&e);
 	c.t = kpc_testfile_load(path, &e);
 	if (!c.t)
 		load_failed(&c, &e);
-	out->name = xstrdup(c.t ? c.t->name : "");
+	out->name = kpc_xstrdup(c.t ? c.t->name : "");
 	if (o->log)
 		fprintf(o->log, "Loading test %s ( %s ) ...\n", out->name, path);
 	if (c.t)
 		run_loaded(&c, out);
 	if (c.failed) {
 		char buf[2600];
-		out->error = xstrdup(kp_error_format(&c.err, buf, sizeof buf));
+		out->error = kpc_xstrdup(kp_error_format(&c.err, buf, sizeof buf));
 		if (o->diag)
 			kpc_diag(o->diag, "error", &c.err);
 		if (c.t) {

@@ -1,6 +1,8 @@
 /* testfile.c - reading kyverno-test.yaml (both schemas) into kpc_testfile,
  * and the -t test-case selector. */
 #include "testfile.h"
+#include "inputs.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -234,14 +236,8 @@ static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_err
 
 static kpc_testfile *from_reader(const char *path, kp_reader *r, kp_error *err)
 {
-	if (!r)
-		return NULL;
-	kp_doc *doc = NULL;
-	int rc = kp_reader_next(r, &doc, err);
-	kp_reader_close(r);
-	if (rc == 0)
-		kp_errorf(err, KP_E_DOC, path, 0, 0, "empty test file");
-	if (rc <= 0)
+	kp_doc *doc = kpc_first_doc(r, path, "test", err);
+	if (!doc)
 		return NULL;
 	kp_arena *a = kp_arena_new();
 	kpc_testfile *t = kp_arena_alloc(a, sizeof(*t));
@@ -284,7 +280,7 @@ void kpc_testfile_free(kpc_testfile *t)
 int kpc_test_selector_parse(kpc_test_selector *sel, const char *spec, kp_error *err)
 {
 	memset(sel, 0, sizeof(*sel));
-	char *copy = strdup(spec), *save = NULL;
+	char *copy = kpc_xstrdup(spec), *save = NULL;
 	int rc = 0;
 	for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(part, '=');
@@ -305,7 +301,7 @@ int kpc_test_selector_parse(kpc_test_selector *sel, const char *spec, kp_error *
 			break;
 		}
 		free(*slot);
-		*slot = strdup(eq + 1);
+		*slot = kpc_xstrdup(eq + 1);
 	}
 	free(copy);
 	if (rc < 0)
