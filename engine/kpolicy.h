@@ -246,6 +246,12 @@ KP_API kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t l
  * Empty, null and comment-only documents are skipped silently.  Unless
  * opts.raw, a document that is not a mapping or lacks `kind` gives -1
  * (KP_E_DOC), and a `kind: List` yields each of its items in turn.
+ * The items of one `kind: List` share memory (the List's arena): each is a
+ * kp_doc of its own, freed with kp_doc_free in any order (the memory goes
+ * with the last one), but the sharing is not thread-safe: free, normalise
+ * (kp_doc_normalize_resource allocates in that arena) and otherwise change
+ * the items of one List from one thread at a time.  Evaluating them in
+ * several threads at once is fine.
  * Duplicate keys: the last value wins, a KP_W_DUPKEY warning names both. */
 KP_API int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err);
 KP_API void kp_reader_close(kp_reader *r);
@@ -268,6 +274,8 @@ KP_API const char *kp_doc_api_version(const kp_doc *d);
 KP_API const char *kp_doc_kind(const kp_doc *d);
 KP_API const char *kp_doc_name(const kp_doc *d);
 KP_API const char *kp_doc_namespace(const kp_doc *d);
+/* Release d (NULL accepted).  Items of one `kind: List` share memory: see
+ * kp_reader_next. */
 KP_API void kp_doc_free(kp_doc *d);
 
 /* Apply the Kyverno CLI's normalisation of resources before evaluation:

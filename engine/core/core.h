@@ -24,4 +24,16 @@ char *kp_xstrdup(const char *s);
  * *cap, doubled as needed); returns the (maybe moved) array. */
 void *kp_xgrow(void *p, size_t *cap, size_t want, size_t size);
 
+/* ------------------------------------------------------------------------
+ * Numbers in the C locale (cnum.c).  A host program may run under a locale
+ * whose decimal separator is a comma; every number the library reads or
+ * writes (JSON, YAML, Go formatting, messages) has a dot.  Use these, never
+ * strtod / atof or printf's %e %f %g, for floating-point numbers.
+ * Thread-safe.
+ * ---------------------------------------------------------------------- */
+double kp_strtod_c(const char *s, char **end);
+int kp_snprintf_c(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
+
 #endif /* KP_CORE_H */

@@ -140,7 +140,7 @@ static kp_value *key_to_string(kp_builder *b, kp_value *k)
 	case KP_NULL: s = "null"; break;
 	case KP_BOOL: s = k->u.b ? "true" : "false"; break;
 	case KP_INT: snprintf(buf, sizeof buf, "%lld", (long long)k->u.i); s = buf; break;
-	case KP_FLOAT: snprintf(buf, sizeof buf, "%.17g", k->u.f); s = buf; break;
+	case KP_FLOAT: kp_snprintf_c(buf, sizeof buf, "%.17g", k->u.f); s = buf; break;
 	default: return NULL; /* collections as keys: rejected by caller */
 	}
 	return kp_value_new_str(b->arena, s, strlen(s), k->file, k->line, k->col);
