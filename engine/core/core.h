@@ -25,6 +25,18 @@ char *kp_xstrdup(const char *s);
 void *kp_xgrow(void *p, size_t *cap, size_t want, size_t size);
 
 /* ------------------------------------------------------------------------
+ * Hashing: 64-bit FNV-1a of n bytes, for the hash indexes of the builder
+ * and the pattern engine (inline: it is on the hot path).
+ * ---------------------------------------------------------------------- */
+static inline uint64_t kp_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* ------------------------------------------------------------------------
  * Numbers in the C locale (cnum.c).  A host program may run under a locale
  * whose decimal separator is a comma; every number the library reads or
  * writes (JSON, YAML, Go formatting, messages) has a dot.  Use these, never

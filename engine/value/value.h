@@ -63,6 +63,12 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root);
  * Event builder: both loaders (libyaml, libfyaml) turn their events into
  * these calls, so the trees they build are identical.
  * ---------------------------------------------------------------------- */
+/* The defaults of kp_read_opts' limits (kpolicy.h), for the builder and
+ * the reader. */
+#define KP_DEFAULT_MAX_DEPTH 1000
+#define KP_DEFAULT_MAX_ALIAS_NODES 1000000
+#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
+
 typedef enum kp_scalar_style {
 	KP_STYLE_PLAIN, KP_STYLE_QUOTED /* single, double, literal, folded */
 } kp_scalar_style;
