@@ -64,8 +64,8 @@ static void json_row(kp_buf *out, const kpc_res_id *id, const kp_result *r,
 }
 
 void kpc_out_row(kpc_out_format fmt, kp_buf *out, const kpc_res_id *id,
-		const kp_result *r, size_t index, int *header_done,
-		size_t rows_before, kpc_counts *c)
+		 const kp_result *r, size_t index, int *header_done,
+		 size_t rows_before, kpc_counts *c)
 {
 	switch (r->status) {
 	case KP_STATUS_PASS: c->pass++; break;
@@ -87,7 +87,7 @@ void kpc_out_begin(kpc_out_format fmt, FILE *f)
 }
 
 void kpc_out_end(kpc_out_format fmt, FILE *f, size_t rules, size_t resources,
-		const kpc_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud)
+		 const kpc_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud)
 {
 	if (fmt == KPC_OUT_JSON) {
 		fprintf(f, "\n], \"summary\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, "

@@ -31,8 +31,8 @@ typedef struct kpc_res_id {
  * `first_of_policy` says whether a failure header is still due for this
  * (policy, resource) (text only; updated).  Counts are tallied in c. */
 void kpc_out_row(kpc_out_format fmt, kp_buf *out, const kpc_res_id *id,
-		const kp_result *r, size_t index, int *header_done,
-		size_t rows_before, kpc_counts *c);
+		 const kp_result *r, size_t index, int *header_done,
+		 size_t rows_before, kpc_counts *c);
 
 /* Write the report around the rows.  JSON: the rows were streamed between
  * kpc_out_begin and kpc_out_end.  Text: kpc_out_end prints the header, then
@@ -40,6 +40,6 @@ void kpc_out_row(kpc_out_format fmt, kp_buf *out, const kpc_res_id *id,
  * summary. */
 void kpc_out_begin(kpc_out_format fmt, FILE *f);
 void kpc_out_end(kpc_out_format fmt, FILE *f, size_t rules, size_t resources,
-		const kpc_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud);
+		 const kpc_counts *c, void (*write_rows)(void *ud, FILE *f), void *ud);
 
 #endif

@@ -106,7 +106,7 @@ static void on_result(void *ud, const kp_result *r)
 	}
 	rc->index++;
 	kpc_out_row(rc->fmt, &rc->u->rows, rc->id, r, rc->index, &rc->header_done,
-		   rc->u->n_rows, &rc->u->counts);
+		    rc->u->n_rows, &rc->u->counts);
 	rc->u->n_rows++;
 }
 
@@ -571,7 +571,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	if (p.status)
 		status = 2;
 	kpc_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
-		   write_held_text, &p);
+		    write_held_text, &p);
 	fflush(stdout);
 	kp_buf_free(&p.text_rows);
 	for (size_t i = 0; i < p.n_names; i++)

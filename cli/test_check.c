@@ -23,7 +23,7 @@ void kpc_test_rows_fini(kpc_test_rows *rows)
 }
 
 kpc_test_row *kpc_test_rows_add(kpc_test_rows *rows, const char *policy, const char *rule,
-			      const char *resource, kp_status expected)
+				const char *resource, kp_status expected)
 {
 	rows->v = kpc_xgrow(rows->v, &rows->cap, rows->n + 1, sizeof(*rows->v));
 	kpc_test_row *r = &rows->v[rows->n++];
@@ -99,7 +99,7 @@ static const kpc_test_policy *find_policy(const kpc_test_evidence *ev, const cha
 }
 
 static kpc_test_row *add_row(kpc_test_rows *out, const kpc_test_result *res, size_t case_no,
-			    char *label)
+			     char *label)
 {
 	kpc_test_row *row = kpc_test_rows_add(out, res->policy, res->rule, "", res->expected);
 	free(row->resource);
@@ -190,7 +190,7 @@ static void check_case(const kpc_test_result *res, const kpc_test_ref *ref, size
 }
 
 void kpc_test_check(const kpc_testfile *t, const kpc_test_evidence *ev,
-		   const kpc_test_check_opts *o, kpc_test_rows *out)
+		    const kpc_test_check_opts *o, kpc_test_rows *out)
 {
 	size_t first_row = out->n, case_no = 0;
 	for (size_t i = 0; i < t->n_results; i++) {
@@ -203,7 +203,7 @@ void kpc_test_check(const kpc_testfile *t, const kpc_test_evidence *ev,
 			const kpc_test_ref *ref = res->n_refs ? &res->refs[j] : &any;
 			case_no++;
 			if (o->selector && !kpc_test_selector_match(o->selector, res->policy,
-								   res->rule, ref->text))
+								    res->rule, ref->text))
 				continue;
 			const char *why = t->unsupported ? t->unsupported : res->unsupported;
 			if (why) {

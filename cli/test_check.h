@@ -79,7 +79,7 @@ typedef struct kpc_test_rows {
 void kpc_test_rows_fini(kpc_test_rows *rows);
 /* Append a row with copies of the strings; returns it. */
 kpc_test_row *kpc_test_rows_add(kpc_test_rows *rows, const char *policy, const char *rule,
-			      const char *resource, kp_status expected);
+				const char *resource, kp_status expected);
 
 typedef struct kpc_test_check_opts {
 	/* --strict-excluded: an Excluded row fails unless it expected skip. */
@@ -105,6 +105,6 @@ bool kpc_test_ref_matches(const kpc_test_ref *r, const kpc_test_subject *s);
  * names (a row naming none is one case over every resource).  A test-level
  * or row-level unsupported input gives one unsupported row per case. */
 void kpc_test_check(const kpc_testfile *t, const kpc_test_evidence *ev,
-		   const kpc_test_check_opts *o, kpc_test_rows *out);
+		    const kpc_test_check_opts *o, kpc_test_rows *out);
 
 #endif

@@ -117,7 +117,7 @@ void kpc_test_print_table(FILE *out, const kpc_test_report *r, const kpc_test_pr
 }
 
 void kpc_test_print_summary(FILE *out, const kpc_test_report *reports, size_t n,
-			   const kpc_test_print_opts *o)
+			    const kpc_test_print_opts *o)
 {
 	kpc_test_totals t = {0};
 	for (size_t i = 0; i < n; i++)

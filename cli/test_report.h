@@ -37,7 +37,7 @@ void kpc_test_print_table(FILE *out, const kpc_test_report *r, const kpc_test_pr
  * (" (N unsupported)" added when there are any), or with fail_only
  * "Test Summary: Y out of N tests failed". */
 void kpc_test_print_summary(FILE *out, const kpc_test_report *reports, size_t n,
-			   const kpc_test_print_opts *o);
+			    const kpc_test_print_opts *o);
 
 /* Whole-run reports.  JSON: {"summary": {...}, "tests": [{path, name,
  * error, policies, resources, rows: [...]}]}, one test header and one row

@@ -325,7 +325,7 @@ static bool part_match(const char *pattern, const char *s)
 }
 
 bool kpc_test_selector_match(const kpc_test_selector *sel, const char *policy, const char *rule,
-			    const char *resource)
+			     const char *resource)
 {
 	return part_match(sel->policy, policy) && part_match(sel->rule, rule) &&
 	       part_match(sel->resource, resource);

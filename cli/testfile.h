@@ -60,7 +60,7 @@ typedef struct kpc_testfile {
 kpc_testfile *kpc_testfile_load(const char *path, kp_error *err);
 /* The same from a buffer; `path` names it and sets the base directory. */
 kpc_testfile *kpc_testfile_parse(const char *path, const char *buf, size_t len,
-			       kp_error *err);
+				 kp_error *err);
 void kpc_testfile_free(kpc_testfile *t);
 
 /* Parse "pass", "fail", "warn", "error", "skip" (Kyverno compares these
@@ -80,6 +80,6 @@ void kpc_test_selector_fini(kpc_test_selector *sel);
 /* True when the case (policy, rule, resource as written) is selected.
  * A NULL rule matches only the pattern "*". */
 bool kpc_test_selector_match(const kpc_test_selector *sel, const char *policy,
-			    const char *rule, const char *resource);
+			     const char *rule, const char *resource);
 
 #endif
