@@ -21,6 +21,8 @@ static const char apply_usage[] =
 	"pass/fail/warn/error/skip per rule per resource, like `kyverno apply`.\n"
 	"\n"
 	"  -p, --policy PATH         policy file or directory (repeatable, comma lists)\n"
+	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
+	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
 	"  -o, --output-format FMT   text (default) or json\n"
 	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
@@ -121,7 +123,7 @@ static void unit_warn(void *ud, const kp_error *w)
 	unit_diag(ud, "warning", w);
 }
 
-static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
+static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d)
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
@@ -133,13 +135,13 @@ static void process_doc(const apply_ctx *c, unit *u, kp_doc *d)
 	row_ctx rc = {.u = u, .id = &id, .fmt = c->fmt};
 	kp_error e;
 	u->n_resources++;
-	if (kp_evaluate(c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
+	if (kp_evaluate(ctx, c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
 }
 
-static void process_unit(const apply_ctx *c, unit *u)
+static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 {
 	if (!u->data)
 		return;
@@ -157,7 +159,7 @@ static void process_unit(const apply_ctx *c, unit *u)
 			u->status = 2;
 			continue;
 		}
-		process_doc(c, u, d);
+		process_doc(c, ctx, u, d);
 		kp_doc_free(d);
 	}
 	kp_reader_close(r);
@@ -189,6 +191,7 @@ typedef struct pipeline {
 	 * memory does not grow with the number of failures */
 	kp_buf text_rows;
 	FILE *text_spill;
+	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
 } pipeline;
@@ -196,6 +199,7 @@ typedef struct pipeline {
 static void *worker(void *arg)
 {
 	pipeline *p = arg;
+	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);   /* one per thread */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->q_next == p->q_tail && !p->closing)
@@ -204,12 +208,13 @@ static void *worker(void *arg)
 			break;
 		unit *u = p->q[p->q_next++ % p->q_cap];
 		pthread_mutex_unlock(&p->mu);
-		process_unit(p->c, u);
+		process_unit(p->c, ctx, u);
 		pthread_mutex_lock(&p->mu);
 		u->done = 1;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
+	kp_eval_ctx_free(ctx);
 	return NULL;
 }
 
@@ -305,7 +310,7 @@ static void drain_one(pipeline *p)
 static void submit(pipeline *p, unit *u)
 {
 	if (!p->nthreads) {
-		process_unit(p->c, u);
+		process_unit(p->c, p->main_ctx, u);
 		write_unit(p, u);
 		return;
 	}
@@ -462,11 +467,12 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"max-depth", required_argument, NULL, 'D'},
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
+		{"pss", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	strlist policies = {0}, resources = {0};
-	const char *values_file = NULL, *userinfo_file = NULL;
+	const char *values_file = NULL, *userinfo_file = NULL, *pss = NULL;
 	apply_ctx c = {.fmt = KPC_OUT_TEXT};
 	long jobs = 1;
 	int opt, status = 0;
@@ -485,6 +491,7 @@ int kpc_cmd_apply(int argc, char **argv)
 			break;
 		case 'f': values_file = optarg; break;
 		case 'u': userinfo_file = optarg; break;
+		case 'S': pss = optarg; break;
 		case 'Y':
 			if (!strcmp(optarg, "libyaml")) c.ro.parser = KP_PARSER_LIBYAML;
 			else if (!strcmp(optarg, "libfyaml")) c.ro.parser = KP_PARSER_LIBFYAML;
@@ -518,8 +525,9 @@ int kpc_cmd_apply(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		strlist_add_csv(&policies, argv[i]);
-	if (!status && (!policies.n || !resources.n)) {
-		fprintf(stderr, "kpolicy apply: %s\n", !policies.n ? "no policy given" : "no resource given (-r)");
+	if (!status && ((!policies.n && !pss) || !resources.n)) {
+		fprintf(stderr, "kpolicy apply: %s\n",
+			!policies.n && !pss ? "no policy given" : "no resource given (-r)");
 		status = 2;
 	}
 	if (status) {
@@ -531,6 +539,16 @@ int kpc_cmd_apply(int argc, char **argv)
 	c.ro.warn = kpc_warn;
 	c.ps = kp_policy_set_new();
 	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	kp_error pss_err;
+	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
+		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
+		fputs(apply_usage, stderr);
+		kp_policy_set_free(c.ps);
+		strlist_free(&policies);
+		strlist_free(&resources);
+		return 2;
+	}
+	kp_policy_set_seal(c.ps);
 	kp_values *values = NULL;
 	kp_userinfo *ui = NULL;
 	if (values_file && !(values = load_values(values_file, "values", &c.ro, NULL)))
@@ -544,7 +562,8 @@ int kpc_cmd_apply(int argc, char **argv)
 	c.eval.userinfo = ui;
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
-		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
+		      .main_ctx = kp_eval_ctx_new(NULL)};
 	if (jobs > 1) {
 		p.q_cap = (size_t)jobs * 4;
 		p.q = kpc_xcalloc(p.q_cap, sizeof(*p.q));
@@ -578,6 +597,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		free(p.names[i]);
 	free(p.names);
 	free(p.q);
+	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
 	kp_values_free(values);
 	kp_userinfo_free(ui);

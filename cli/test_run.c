@@ -250,6 +250,8 @@ static void evaluate(run_ctx *c, const char *default_op)
 		if (op && !seen_op(ops, n_ops, op))
 			ops[n_ops++] = op;
 	}
+	kp_policy_set_seal(c->ps);
+	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);
 	for (size_t k = 0; k < n_ops; k++) {
 		kp_eval_opts eo = {.operation = ops[k], .userinfo = c->userinfo, .values = c->values};
 		for (size_t i = 0; i < c->n_docs; i++) {
@@ -263,13 +265,14 @@ static void evaluate(run_ctx *c, const char *default_op)
 			};
 			kp_error e;
 			kp_error_clear(&e);
-			if (kp_evaluate(c->ps, d, &eo, on_result, c, &e) < 0) {
+			if (kp_evaluate(ctx, c->ps, d, &eo, on_result, c, &e) < 0) {
 				char buf[2600];
 				s->error = kp_arena_strdup(c->arena, kp_error_format(&e, buf, sizeof buf));
 			}
 			s->count = c->n_outcomes - s->first;
 		}
 	}
+	kp_eval_ctx_free(ctx);
 	free(ops);
 }
 

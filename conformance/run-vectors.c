@@ -20,6 +20,8 @@ static const kp_vector_schema schemas[] = {
 	{"operator-parse.yaml", kp_vec_operator_parse},
 	{"match.yaml", kp_vec_match},
 	{"autogen.yaml", kp_vec_autogen},
+	{"conditions.yaml", kp_vec_condition},
+	{"operators.yaml", kp_vec_condition},
 };
 
 /* known failures: lines "case name :: why"; '#' starts a comment line */
@@ -53,10 +55,36 @@ static bool is_known(const char *name)
 	return false;
 }
 
+void kp_vec_count(kp_vec_tally *t, const char *name, int rc, const char *why)
+{
+	if (rc == 1) {
+		t->passed++;
+		if (t->verbose)
+			printf("ok      %s\n", name);
+	} else if (is_known(name)) {
+		t->known++;
+		printf("known   %s: %s\n", name, why);
+	} else {
+		t->failed++;
+		printf("FAIL    %s: %s%s\n", name, rc < 0 ? "malformed case: " : "", why);
+	}
+}
+
+void kp_vec_summary(const char *base, const kp_vec_tally *t, size_t *unexpected)
+{
+	printf("%s: %zu passed, %zu failed", base, t->passed, t->failed);
+	if (t->known)
+		printf(" (%zu known, see vectors-known.txt)", t->known);
+	printf("\n");
+	*unexpected += t->failed;
+}
+
 static int run_file(const char *path, bool verbose, size_t *unexpected)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
+	if (strlen(base) > 5 && !strcmp(base + strlen(base) - 5, ".json"))
+		return kp_vec_jmespath_file(path, base, verbose, unexpected);
 	const kp_vector_schema *schema = NULL;
 	for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)
 		if (strcmp(schemas[i].file, base) == 0)
@@ -74,38 +102,31 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 		return 2;
 	}
 	kp_doc *d = NULL;
-	if (kp_reader_next(r, &d, &err) != 1 || kp_value_type(kp_doc_root(d)) != KP_SEQ) {
+	const char *cases_key = NULL;
+	/* a list of cases, or a mapping holding them under `cases:` */
+	if (kp_reader_next(r, &d, &err) == 1 && kp_value_type(kp_value_get(kp_doc_root(d), "cases")) == KP_SEQ)
+		cases_key = "cases";
+	if (!d || (!cases_key && kp_value_type(kp_doc_root(d)) != KP_SEQ)) {
 		fprintf(stderr, "run-vectors: %s: expected a YAML list of cases\n", path);
 		kp_doc_free(d);
 		kp_reader_close(r);
 		return 2;
 	}
-	const kp_value *cases = kp_doc_root(d);
-	size_t passed = 0, failed = 0, known_failed = 0;
+	const kp_value *cases = cases_key ? kp_value_get(kp_doc_root(d), cases_key) : kp_doc_root(d);
+	kp_vec_tally t = {.verbose = verbose};
 	for (size_t i = 0; i < kp_value_len(cases); i++) {
 		const kp_value *c = kp_value_at(cases, i);
 		const char *name = kp_value_path_str(c, "name");
-		if (!name)
-			name = "(unnamed)";
-		char why[2048] = "";
-		int rc = schema->run(c, why, sizeof why);
-		if (rc == 1) {
-			passed++;
-			if (verbose)
-				printf("ok      %s\n", name);
-		} else if (is_known(name)) {
-			known_failed++;
-			printf("known   %s: %s\n", name, why);
-		} else {
-			failed++;
-			printf("FAIL    %s: %s%s\n", name, rc < 0 ? "malformed case: " : "", why);
+		char unnamed[600];
+		if (!name) {
+			/* FILE:SECTION:INDEX */
+			snprintf(unnamed, sizeof unnamed, "%s:%s:%zu", base, cases_key ? cases_key : "", i);
+			name = unnamed;
 		}
+		char why[2048] = "";
+		kp_vec_count(&t, name, schema->run(c, why, sizeof why), why);
 	}
-	printf("%s: %zu passed, %zu failed", base, passed, failed);
-	if (known_failed)
-		printf(" (%zu known, see vectors-known.txt)", known_failed);
-	printf("\n");
-	*unexpected += failed;
+	kp_vec_summary(base, &t, unexpected);
 	kp_doc_free(d);
 	kp_reader_close(r);
 	return 0;

@@ -21,5 +21,22 @@ int kp_vec_wildcard(const kp_value *c, char *why, size_t n);
 int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
+int kp_vec_condition(const kp_value *c, char *why, size_t n);
+
+/* Outcomes of one file's cases (run-vectors.c): kp_vec_count prints a
+ * case's line (rc as kp_vector_fn returns it; known failures are looked up
+ * by name), kp_vec_summary the "FILE: N passed, N failed" line and adds
+ * the unexpected failures to *unexpected. */
+typedef struct kp_vec_tally {
+	size_t passed, failed, known;
+	bool verbose;
+} kp_vec_tally;
+void kp_vec_count(kp_vec_tally *t, const char *name, int rc, const char *why);
+void kp_vec_summary(const char *base, const kp_vec_tally *t, size_t *unexpected);
+
+/* A whole file in the JMESPath compliance format (vectors_jmespath.c);
+ * returns 0, or 2 when the file cannot be read. */
+int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
+			 size_t *unexpected);
 
 #endif

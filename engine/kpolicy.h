@@ -118,8 +118,13 @@ typedef enum kp_code {
 	KP_E_LIMIT,   /* a configured limit (depth, alias expansion, size) */
 	KP_E_USAGE,   /* bad arguments to a call or the command line */
 	KP_E_NOMEM,   /* unused: out-of-memory is fatal (see "Memory") */
+	KP_E_UNSUPPORTED, /* a feature kpolicy does not implement yet:
+	                     `feature` names it ("validate.deny", ...) */
+	KP_E_EXPR,    /* an expression (JMESPath, CEL) that does not compile:
+	                 expr_line / expr_col locate it inside the expression */
 	KP_W_DUPKEY,  /* warning: duplicate mapping key (last value wins) */
-	KP_W_NOTPOLICY /* warning: a document given as policy is not one */
+	KP_W_NOTPOLICY, /* warning: a document given as policy is not one */
+	KP_W_POLICY   /* warning about a policy (a kind kpolicy cannot run, ...) */
 } kp_code;
 
 /* A caller-provided error record (no allocation on error paths, after
@@ -132,6 +137,15 @@ typedef struct kp_error {
 	char file[512];
 	char path[512];
 	char msg[1024];
+	/* KP_E_UNSUPPORTED: the feature's name; else "". */
+	char feature[64];
+	/* An error inside an expression (KP_E_EXPR and runtime errors of one):
+	 * the line of the expression holding the offending character and its
+	 * 1-based column in that line (code points); "" and 0 otherwise.
+	 * line/col above then give the same character's place in the file,
+	 * mapped through a block scalar's indentation. */
+	char expr_line[256];
+	unsigned expr_col;
 } kp_error;
 
 /* Fill `err` (if not NULL) with code, position and a printf-style message.
@@ -144,7 +158,13 @@ KP_API int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned lin
 KP_API void kp_error_clear(kp_error *err);
 
 /* Format as "file:line:col: msg (at path)" (parts that are unknown are
- * left out) into buf (size n, always NUL-terminated).  Returns buf. */
+ * left out) into buf (size n, always NUL-terminated), followed, for an
+ * error inside an expression, by the expression line and a caret under the
+ * column, as jq shows compile errors:
+ *     file:3:14: unknown function: foo() (at /spec/rules/0/...)
+ *         foo(request.object)
+ *         ^
+ * Returns buf. */
 KP_API char *kp_error_format(const kp_error *err, char *buf, size_t n);
 
 /* ------------------------------------------------------------------------
@@ -206,6 +226,10 @@ typedef enum kp_typing {
 
 /* Options for reading.  Zero-initialise and set what you need; zero fields
  * take the documented defaults. */
+/* The one warning channel: called with a KP_W_* record, valid only
+ * during the call. */
+typedef void (*kp_warn_cb)(void *ud, const kp_error *w);
+
 typedef struct kp_read_opts {
 	kp_yaml_parser parser;
 	kp_typing typing;
@@ -219,7 +243,7 @@ typedef struct kp_read_opts {
 	 * by kp_reader_next_chunk): added to every reported line. */
 	unsigned first_line;
 	/* Called for warnings (duplicate keys, ...); NULL prints nothing. */
-	void (*warn)(void *ud, const kp_error *w);
+	kp_warn_cb warn;
 	void *warn_ud;
 } kp_read_opts;
 
@@ -365,6 +389,14 @@ KP_API void kp_policy_set_free(kp_policy_set *ps);
  *      warning naming file:line:col);
  *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col). */
 KP_API int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+/* Ends loading: builds the rule index (rules by the kinds they can select)
+ * so that kp_evaluate takes no lock.  Idempotent.  After it,
+ * kp_policy_set_add gives -1 (KP_E_USAGE). */
+KP_API void kp_policy_set_seal(kp_policy_set *ps);
+/* Where warnings about policies go (a kind kpolicy cannot run, ...): cb is
+ * called during kp_policy_set_add with a KP_W_* record valid for the call.
+ * Without a callback the warning is left in kp_policy_set_add's err. */
+KP_API void kp_policy_set_on_warning(kp_policy_set *ps, kp_warn_cb cb, void *ud);
 KP_API size_t kp_policy_set_count(const kp_policy_set *ps);
 KP_API const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
 /* Rules counted as `kyverno apply` counts them in "Applying N policy
@@ -401,6 +433,32 @@ typedef struct kp_values kp_values;
 KP_API kp_values *kp_values_from_value(const kp_value *v, kp_error *err);
 KP_API void kp_values_free(kp_values *vals);
 
+/* Limits of one evaluation, after PCRE2's match context: zero fields take
+ * the defaults. */
+typedef struct kp_eval_limits {
+	/* Nesting of patterns and expressions evaluated (the evaluators
+	 * recurse on the C stack); default and maximum 4000.  A deeper
+	 * pattern gives an `error` row. */
+	size_t max_depth;
+	/* Steps of expression evaluation (JMESPath, CEL) per rule; default
+	 * 10,000,000. */
+	uint64_t max_steps;
+	/* PCRE2 match and depth limits for regular expressions; defaults
+	 * 10,000,000 and 10,000. */
+	uint32_t regex_match_limit, regex_depth_limit;
+} kp_eval_limits;
+
+/* Per-thread evaluation state: reusable scratch memory, the limits and,
+ * later, variable bindings.  Create one per thread and pass it to every
+ * kp_evaluate of that thread; never share one between threads at once. */
+typedef struct kp_eval_ctx kp_eval_ctx;
+
+/* `limits` may be NULL (defaults).  Never NULL (OOM policy). */
+KP_API kp_eval_ctx *kp_eval_ctx_new(const kp_eval_limits *limits);
+KP_API void kp_eval_ctx_free(kp_eval_ctx *ctx);          /* accepts NULL */
+/* The limits in force, defaults filled in. */
+KP_API const kp_eval_limits *kp_eval_ctx_limits(const kp_eval_ctx *ctx);
+
 typedef struct kp_eval_opts {
 	const char *operation;          /* NULL: "CREATE", as kyverno apply */
 	const kp_userinfo *userinfo;    /* NULL: no user info at all */
@@ -423,24 +481,43 @@ typedef struct kp_result {
 	/* The deepest node of the resource along `path`, else the document root. */
 	const char *file;
 	unsigned line, col;
-	bool unsupported;              /* the rule uses a feature kpolicy lacks */
+	/* Non-NULL when the rule uses a feature kpolicy lacks: its name
+	 * ("validate.deny"); the row is then `error` with message
+	 * "unsupported: <feature>". */
+	const char *unsupported;
 } kp_result;
 
 typedef void (*kp_result_cb)(void *ud, const kp_result *r);
 
-/* Evaluate every policy of `ps` against the resource `doc` (normalise it
- * first with kp_doc_normalize_resource to mirror the CLI).  Rules whose
+/* Evaluate every policy of the sealed set `ps` against the resource `doc`
+ * (normalise it first with kp_doc_normalize_resource to mirror the CLI),
+ * using the per-thread context `ctx` (NULL: a temporary one, slower).  Rules whose
  * match/exclude do not select the resource give no result, as in Kyverno.
  * Results come in policy order, then rule order (autogen rules after the
- * rules of their policy).  Safe to call from several threads at once on the
- * same set (once loading is over).  Returns the number of results, or -1
+ * rules of their policy).  Takes no lock: several threads may evaluate one
+ * sealed set at once, each with its own ctx.  An unsealed set gives -1
+ * (KP_E_USAGE).  Returns the number of results, or -1
  * when some policy could not be applied (err says why; as the Kyverno CLI,
  * a policy using namespaceSelector needs the resource namespace's labels
  * from a values file unless the namespace is "default"); the results of
  * the other policies were still delivered. */
-KP_API int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
+KP_API int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err);
+
+/* ------------------------------------------------------------------------
+ * Pod Security Standards without a policy file (branch pss)
+ * ---------------------------------------------------------------------- */
+
+/* Add to ps the policy `kpolicy apply --pss LEVEL[:VERSION]` stands for:
+ * a ClusterPolicy `pod-security-LEVEL` (Audit, background) with one rule
+ * `pod-security-LEVEL` matching Pods whose `validate.podSecurity` is
+ * {level: LEVEL, version: VERSION}, plus its autogen rules, so that the
+ * rows are those Kyverno gives for that policy.  `spec` is "baseline" or
+ * "restricted", optionally followed by ":v1.19" ... ":v1.32" or ":latest"
+ * (the versions Kyverno's schema allows; none = latest).  0, or -1 with
+ * err (KP_E_USAGE) for an unknown level or version. */
+KP_API int kp_policy_set_add_pss(kp_policy_set *ps, const char *spec, kp_error *err);
 
 /* ------------------------------------------------------------------------
  * Accessors for embedders and the kpolicy program (begin: branch libkp)

@@ -31,7 +31,10 @@ int main(int argc, char **argv)
 	kp_error err;
 	int rc, status = 0;
 	kp_policy_set *ps = kp_policy_set_new();
+	kp_eval_ctx *ctx = kp_eval_ctx_new(NULL);   /* one per evaluating thread */
 	for (int i = 1; i <= 2; i++) {
+		if (i == 2)
+			kp_policy_set_seal(ps);   /* loading is over: evaluate */
 		kp_reader *r = kp_reader_open_file(argv[i], NULL, &err);
 		if (!r)
 			status = report(&err);
@@ -41,7 +44,7 @@ int main(int argc, char **argv)
 				rc = kp_policy_set_add(ps, d, &err);
 			} else if (rc > 0) {             /* a resource */
 				kp_doc_normalize_resource(d);    /* as `kyverno apply` does */
-				rc = kp_evaluate(ps, d, NULL, print_result, d, &err);
+				rc = kp_evaluate(ctx, ps, d, NULL, print_result, d, &err);
 			}
 			if (rc < 0)
 				status = report(&err);
@@ -50,6 +53,7 @@ int main(int argc, char **argv)
 		}
 		kp_reader_close(r);
 	}
+	kp_eval_ctx_free(ctx);
 	kp_policy_set_free(ps);
 	return status;
 }

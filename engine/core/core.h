@@ -48,4 +48,29 @@ int kp_snprintf_c(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
 
+/* ------------------------------------------------------------------------
+ * Evaluation context (kpolicy.h): per thread, shared by every evaluator
+ * (patterns, JMESPath, CEL), so it lives at the bottom.
+ * ---------------------------------------------------------------------- */
+/* The evaluators recurse on the C stack: nothing nests deeper than this. */
+#define KP_MAX_EVAL_DEPTH 4000
+#define KP_DEFAULT_MAX_STEPS ((uint64_t)10000000)
+#define KP_DEFAULT_REGEX_MATCH_LIMIT 10000000u
+#define KP_DEFAULT_REGEX_DEPTH_LIMIT 10000u
+
+struct kp_regex_scratch;
+
+struct kp_eval_ctx {
+	kp_eval_limits limits;     /* defaults filled in */
+	kp_arena *scratch;         /* per rule: reset after each rule */
+	uint64_t steps;            /* expression steps taken in this rule */
+	/* regular-expression match data, made on first use by regex/ (which
+	 * also sets the function that frees it) */
+	struct kp_regex_scratch *re;
+	void (*re_free)(struct kp_regex_scratch *);
+};
+
+/* Back to a clean state between rules (scratch memory, step count). */
+void kp_eval_ctx_rule_done(kp_eval_ctx *ctx);
+
 #endif /* KP_CORE_H */

@@ -13,6 +13,9 @@ int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
 	err->col = col;
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	err->path[0] = 0;
+	err->feature[0] = 0;
+	err->expr_line[0] = 0;
+	err->expr_col = 0;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -54,6 +57,13 @@ char *kp_error_format(const kp_error *err, char *buf, size_t n)
 	KP_APPEND("%s", err->msg);
 	if (err->path[0])
 		KP_APPEND(" (at %s)", err->path);
+	if (err->expr_col) {
+		/* as jq shows a compile error: the line, a caret under the column */
+		KP_APPEND("\n    %s\n    ", err->expr_line);
+		for (unsigned i = 1; i < err->expr_col && off < n; i++)
+			KP_APPEND(" ");
+		KP_APPEND("^");
+	}
 #undef KP_APPEND
 	return buf;
 }

@@ -5,7 +5,6 @@
 #include "pattern/pattern.h"
 #include "policy/policy.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +63,7 @@ static bool index_has_kind(const kp_kind_index *ix, const char *kind)
 	return false;
 }
 
-static kp_kind_index *index_build(const kp_policy_set *ps)
+kp_kind_index *kp_kind_index_build(const kp_policy_set *ps)
 {
 	kp_kind_index *ix = kp_xcalloc(1, sizeof(*ix));
 	/* distinct literal kinds */
@@ -108,81 +107,57 @@ void kp_kind_index_free(kp_kind_index *ix)
 	free(ix);
 }
 
-static pthread_mutex_t index_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* The set's index, built on first use after the last kp_policy_set_add
- * (evaluations may run on several threads). */
-static const kp_kind_index *index_get(const kp_policy_set *ps)
-{
-	pthread_mutex_lock(&index_mu);
-	kp_policy_set *mut = (kp_policy_set *)ps;
-	if (!mut->index)
-		mut->index = index_build(ps);
-	pthread_mutex_unlock(&index_mu);
-	return ps->index;
-}
-
 /* ---- one rule ---- */
 
-static void eval_rule(const kp_policy *p, const kp_rule *r, const kp_doc *doc,
-		      kp_arena *scratch, kp_result_cb cb, void *ud)
+static void eval_rule(const kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void *ud)
 {
+	const kp_policy *p = run->policy;
+	const kp_rule *r = run->rule;
 	const kp_value *root = doc->root;
 	kp_result res = {
 		.policy = p->name, .policy_namespace = p->namespace, .rule = r->name,
 		.file = root->file, .line = root->line, .col = root->col,
 	};
-	const kp_value *node = NULL;
+	kp_rule_outcome out = {0};
 	const char *unsupported = p->unsupported ? p->unsupported : r->unsupported;
 	if (unsupported) {
-		res.status = KP_STATUS_ERROR;
-		res.unsupported = true;
-		res.message = kp_arena_printf(scratch, "unsupported: %s", unsupported);
-	} else if (r->compiled) {
-		kp_pat_result pr;
-		kp_pat_match(kp_pattern_root(r->compiled), root, scratch, &pr);
-		res.status = pr.status;
-		res.message = pr.status == KP_STATUS_PASS
-			? r->pass_message : kp_pat_rule_message(scratch, r->name, r->message, &pr);
-		if (pr.status == KP_STATUS_FAIL)
-			res.path = pr.path;
-		node = pr.node;
-	} else if (r->n_any) {
-		const kp_pat_root **roots = kp_arena_alloc(scratch, r->n_any * sizeof(*roots));
-		for (size_t i = 0; i < r->n_any; i++)
-			roots[i] = kp_pattern_root(r->any_compiled[i]);
-		kp_any_result ar;
-		kp_pat_match_any(roots, r->n_any, root, r->name, r->message, scratch, &ar);
-		res.status = ar.status;
-		res.message = ar.message;
-		if (ar.status == KP_STATUS_FAIL)
-			res.path = ar.path;
-		node = ar.node;
+		out.status = KP_STATUS_ERROR;
+		out.unsupported = unsupported;
+		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", unsupported);
 	} else {
-		res.status = KP_STATUS_ERROR;
-		res.unsupported = true;
-		res.message = "unsupported: rule without validate.pattern or anyPattern";
+		r->action->eval(run, &out);
 	}
+	res.status = out.status;
+	res.message = out.message;
+	res.path = out.path;
+	res.unsupported = out.unsupported;
 	/* policies.kyverno.io/scored: "false" turns a fail into a warn */
 	if (res.status == KP_STATUS_FAIL && p->scored_false)
 		res.status = KP_STATUS_WARN;
-	if (node && node->file) {
-		res.file = node->file;
-		res.line = node->line;
-		res.col = node->col;
+	if (out.node && out.node->file) {
+		res.file = out.node->file;
+		res.line = out.node->line;
+		res.col = out.node->col;
 	}
 	cb(ud, &res);
 }
 
-int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
+int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err)
 {
 	if (!ps || !doc || !doc->root || doc->root->type != KP_MAP)
 		return kp_errorf(err, KP_E_USAGE, doc ? doc->file : NULL, 0, 0,
 				 "kp_evaluate needs a policy set and a resource mapping");
-	const kp_kind_index *ix = index_get(ps);
-	const char *kind = kp_resource_match_kind(doc->root, opts ? opts->values : NULL, NULL);
+	const kp_kind_index *ix = ps->index;
+	if (!ix)
+		return kp_errorf(err, KP_E_USAGE, doc->file, 0, 0,
+				 "kp_evaluate: the policy set is not sealed (kp_policy_set_seal)");
+	static const kp_eval_opts no_opts;
+	if (!opts)
+		opts = &no_opts;
+	kp_eval_ctx *own = ctx ? NULL : (ctx = kp_eval_ctx_new(NULL));
+	const char *kind = kp_resource_match_kind(doc->root, opts->values, NULL);
 	const kp_rule_ref *refs = ix->other;
 	size_t n = ix->n_other;
 	for (size_t i = 0; i < ix->n_kinds; i++)
@@ -191,7 +166,6 @@ int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 			n = ix->kinds[i].n;
 			break;
 		}
-	kp_arena *scratch = kp_arena_new();
 	kp_sel_ctx sel;
 	kp_sel_prepare(&sel, doc->root, opts);
 	int rows = 0, status = 0;
@@ -205,7 +179,7 @@ int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 		/* as the Kyverno CLI: a namespaceSelector needs the namespace's
 		 * labels from a values file */
 		if (p->uses_ns_selector &&
-		    kp_policy_lacks_namespace_labels(p, doc->root, opts ? opts->values : NULL)) {
+		    kp_policy_lacks_namespace_labels(p, doc->root, opts->values)) {
 			refused = p;
 			status = kp_errorf(err, KP_E_USAGE, doc->file, doc->root->line, doc->root->col,
 					   "failed to get namespace labels for resource %s/%s/%s (policy %s); "
@@ -213,10 +187,12 @@ int kp_evaluate(const kp_policy_set *ps, const kp_doc *doc,
 					   kp_doc_namespace(doc), kind, kp_doc_name(doc), p->name);
 			continue;
 		}
-		eval_rule(p, refs[i].r, doc, scratch, cb, ud);
+		kp_rule_run run = {.policy = p, .rule = refs[i].r, .resource = doc->root,
+				   .opts = opts, .ctx = ctx};
+		eval_rule(&run, doc, cb, ud);
 		rows++;
-		kp_arena_reset(scratch);
+		kp_eval_ctx_rule_done(ctx);
 	}
-	kp_arena_free(scratch);
+	kp_eval_ctx_free(own);
 	return status < 0 ? -1 : rows;
 }

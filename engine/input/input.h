@@ -28,6 +28,11 @@ typedef struct kp_loader_ops {
 	void (*close)(void *session);
 } kp_loader_ops;
 
+/* The indentation of a block scalar's content (its first non-blank line),
+ * from the byte offset of anything on its header line (`|`, `>`, or the
+ * properties before them).  0 when there is no content. */
+unsigned kp_block_indent(const char *buf, size_t len, size_t header_pos);
+
 extern const kp_loader_ops kp_loader_libyaml;
 extern const kp_loader_ops kp_loader_libfyaml;
 

@@ -443,8 +443,13 @@ static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
 	if ((style == FYSS_LITERAL || style == FYSS_FOLDED) && em && em->input_pos >= s->len &&
 	    s->len && !is_break(s->buf[s->len - 1]) && len && text[len - 1] == '\n')
 		len--;
-	return kp_build_scalar(b, text, len,
-			       style == FYSS_PLAIN ? KP_STYLE_PLAIN : KP_STYLE_QUOTED,
+	kp_scalar_style st = style == FYSS_SINGLE_QUOTED ? KP_STYLE_SINGLE
+		: style == FYSS_DOUBLE_QUOTED ? KP_STYLE_DOUBLE
+		: style == FYSS_LITERAL ? KP_STYLE_LITERAL
+		: style == FYSS_FOLDED ? KP_STYLE_FOLDED : KP_STYLE_PLAIN;
+	unsigned indent = (st == KP_STYLE_LITERAL || st == KP_STYLE_FOLDED) && at.pos < s->len
+		? kp_block_indent(s->buf, s->len, at.pos) : 0;
+	return kp_build_scalar(b, text, len, st, indent,
 			       token_text0(ev->scalar.anchor), token_text0(ev->scalar.tag),
 			       s->line0 + (unsigned)at.line + 1, (unsigned)at.col + 1);
 }

@@ -77,6 +77,17 @@ static int ly_error(ly_session *s, kp_builder *b, kp_error *err)
 			 p->problem ? p->problem : "syntax error");
 }
 
+static kp_scalar_style style_of(yaml_scalar_style_t st)
+{
+	switch (st) {
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE: return KP_STYLE_SINGLE;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return KP_STYLE_DOUBLE;
+	case YAML_LITERAL_SCALAR_STYLE: return KP_STYLE_LITERAL;
+	case YAML_FOLDED_SCALAR_STYLE: return KP_STYLE_FOLDED;
+	default: return KP_STYLE_PLAIN;
+	}
+}
+
 static int ly_next(void *p, kp_builder *b, kp_error *err)
 {
 	ly_session *s = p;
@@ -105,17 +116,19 @@ static int ly_next(void *p, kp_builder *b, kp_error *err)
 			if (in_doc)
 				return 1;
 			continue;
-		case YAML_SCALAR_EVENT:
+		case YAML_SCALAR_EVENT: {
+			kp_scalar_style st = style_of(ev.data.scalar.style);
+			unsigned indent = st == KP_STYLE_LITERAL || st == KP_STYLE_FOLDED
+				? kp_block_indent((const char *)s->buf, s->len, ev.start_mark.index) : 0;
 			rc = kp_build_scalar(b, (const char *)ev.data.scalar.value,
-					     ev.data.scalar.length,
-					     ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-						     ? KP_STYLE_PLAIN : KP_STYLE_QUOTED,
+					     ev.data.scalar.length, st, indent,
 					     (const char *)ev.data.scalar.anchor,
 					     /* NULL unless the scalar has a tag;
 					      * a `!` tag is kept (a string) */
 					     (const char *)ev.data.scalar.tag,
 					     line, col);
 			break;
+		}
 		case YAML_SEQUENCE_START_EVENT:
 			rc = kp_build_seq_start(b, (const char *)ev.data.sequence_start.anchor,
 						(const char *)ev.data.sequence_start.tag, line, col);

@@ -70,4 +70,17 @@ void kp_go_format_value(kp_buf *sb, const kp_value *v, bool as_pattern,
  * "[]interface {}", "string", "int64", "float64", "bool", "<nil>". */
 const char *kp_go_type_name(const kp_value *v, bool as_pattern);
 
+/* ------------------------------------------------------------------------
+ * Semantic versions (semver.c), strict as blang/semver's Parse
+ * ---------------------------------------------------------------------- */
+typedef struct kp_semver {
+	uint64_t major, minor, patch;
+	const char *pre;             /* pre-release (borrowed), or NULL */
+	size_t pre_len;
+} kp_semver;
+/* False for anything Parse rejects ("v1.2.3", "1.2", "01.2.3", ...). */
+bool kp_semver_parse(const char *s, size_t n, kp_semver *v);
+/* -1, 0, 1 by SemVer precedence (build metadata ignored). */
+int kp_semver_cmp(const kp_semver *a, const kp_semver *b);
+
 #endif /* KP_K8S_H */

@@ -169,6 +169,7 @@ typedef struct kp_pat_root {
 	size_t *bk_lens;
 	bool *bk_neg;
 	size_t n_bk;
+	size_t depth;              /* deepest nesting (1: a scalar pattern) */
 } kp_pat_root;
 
 /* Compile `pattern` into arena a.  `where` names the pattern for errors

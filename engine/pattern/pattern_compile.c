@@ -115,6 +115,7 @@ typedef struct compiler {
 	 * long key aliased at every level, took gigabytes). */
 	char path[sizeof(((kp_error *)0)->path)];
 	size_t path_len;
+	size_t depth;              /* nesting of the node being compiled */
 } compiler;
 
 /* Append "/" and s[0..n) to c->path (cut to fit); returns the length to
@@ -291,7 +292,30 @@ static const kp_pat *compile_map(compiler *c, const kp_value *v)
 	return p;
 }
 
+static const kp_pat *compile_node_at(compiler *c, const kp_value *v);
+
+/* Both compiling and matching recurse on the C stack: a pattern nested
+ * deeper than KP_MAX_EVAL_DEPTH is refused here, and its depth recorded
+ * for the evaluation context's (lower) limit. */
 static const kp_pat *compile_node(compiler *c, const kp_value *v)
+{
+	if (++c->depth > KP_MAX_EVAL_DEPTH) {
+		if (c->err) {
+			static const char depth[] = "4000";
+			_Static_assert(KP_MAX_EVAL_DEPTH == 4000, "message names the limit");
+			compile_error(c, v, "pattern nested deeper than %.*s levels", depth, 4);
+			c->err->code = KP_E_LIMIT;
+		}
+		return NULL;
+	}
+	if (c->depth > c->root->depth)
+		c->root->depth = c->depth;
+	const kp_pat *p = compile_node_at(c, v);
+	c->depth--;
+	return p;
+}
+
+static const kp_pat *compile_node_at(compiler *c, const kp_value *v)
 {
 	kp_pat *p;
 	switch (kp_value_type(v)) {

@@ -119,33 +119,89 @@ typedef enum kp_autogen_kind {
 	KP_AUTOGEN_CRONJOB           /* autogen-cronjob-<rule> */
 } kp_autogen_kind;
 
-typedef struct kp_rule {
-	const char *name;
+typedef struct kp_rule kp_rule;
+
+/* ------------------------------------------------------------------------
+ * Rule actions (action.c): a rule is a common part (name, match/exclude,
+ * message, failure action; soon preconditions and context) plus one
+ * action, found in one table by the keys the rule has, compiled by its
+ * `compile` and run by its `eval` for each resource the rule selects.
+ * ---------------------------------------------------------------------- */
+
+/* What an action sees of one evaluation. */
+typedef struct kp_rule_run {
+	const kp_policy *policy;
+	const kp_rule *rule;
+	const kp_value *resource;    /* the normalised resource root */
+	const kp_eval_opts *opts;    /* never NULL */
+	kp_eval_ctx *ctx;            /* limits; ctx->scratch is reset after
+	                                the rule */
+} kp_rule_run;
+
+/* An action's verdict for one resource (strings in ctx->scratch or the
+ * policy arena). */
+typedef struct kp_rule_outcome {
+	kp_status status;
+	const char *message;
+	const char *path;            /* fail rows: the failure path; else NULL */
+	const kp_value *node;        /* where in the resource; NULL: its root */
+	const char *unsupported;     /* an error row for a feature kpolicy lacks */
+} kp_rule_outcome;
+
+typedef struct kp_action_ops {
+	const char *name;            /* the feature, "validate.pattern" */
+	/* Compile the action of `rule` (in p->arena, where everything it
+	 * keeps lives) into r->action_data.  `path` is the rule's JSON
+	 * pointer.  May set r->unsupported instead.  0, or -1 with err. */
+	int (*compile)(kp_policy *p, kp_rule *r, const kp_value *rule,
+		       const char *path, kp_error *err);
+	void (*eval)(const kp_rule_run *run, kp_rule_outcome *out);
+} kp_action_ops;
+
+/* The action of a rule tree, or NULL with *unsupported set to the name
+ * of a feature kpolicy lacks ("validate.deny", "mutate", "rule without
+ * validate", ...), checked in Kyverno's precedence of rule types. */
+const kp_action_ops *kp_action_find(const kp_value *rule, const char **unsupported);
+
+/* The actions kpolicy runs (action_pattern.c). */
+extern const kp_action_ops kp_action_pattern;      /* validate.pattern */
+extern const kp_action_ops kp_action_any_pattern;  /* validate.anyPattern */
+extern const kp_action_ops kp_action_pod_security; /* validate.podSecurity (action_pss.c) */
+
+/* action_data of both: the trees (policy arena) and their compiled forms. */
+typedef struct kp_pattern_rule {
+	const kp_value *pattern;     /* validate.pattern, or NULL */
+	const kp_pat_root *compiled;
+	const kp_value **any;        /* validate.anyPattern items */
+	const kp_pat_root **any_compiled;
+	size_t n_any;
+	const char *pass_message;    /* made at compile time */
+} kp_pattern_rule;
+/* r's kp_pattern_rule when its action is one of these two, else NULL. */
+const kp_pattern_rule *kp_rule_patterns(const kp_rule *r);
+
+struct kp_rule {
+	/* ---- common part ---- */
+	const char *name;            /* "" for a policy-level rule (the CEL
+	                                policy kinds) */
 	const kp_value *raw;         /* the rule (for generated rules: as
 	                                generated), in the policy arena */
 	kp_selector match, exclude;
 	/* validate.message as written ({{ }} kept), NULL when absent. */
 	const char *message;
-	/* Kyverno's message for a pass of a `pattern` rule, made at compile time. */
-	const char *pass_message;
 	/* validate.failureAction (rule level), NULL when absent. */
 	const char *failure_action;
-	/* validate.pattern / anyPattern trees (policy arena) and their
-	 * compiled forms; NULL / 0 when absent or when the rule is
-	 * unsupported (then nothing is compiled). */
-	const kp_value *pattern;
-	kp_pattern *compiled;
-	const kp_value **any_patterns;
-	kp_pattern **any_compiled;
-	size_t n_any;
 	kp_autogen_kind autogen;
 	const char *autogen_base;    /* the base rule's name, for autogen rules */
 	/* Non-NULL: the rule uses a feature kpolicy does not implement
 	 * ("validate.deny", "context", "variables in pattern", "mutate", ...);
 	 * the evaluator reports `error` with "unsupported: <this>" for each
-	 * resource the rule selects. */
+	 * resource the rule selects, and `action` is NULL. */
 	const char *unsupported;
-} kp_rule;
+	/* ---- the action ---- */
+	const kp_action_ops *action;
+	void *action_data;           /* the action's compiled form */
+};
 
 struct kp_policy {
 	kp_arena *arena;
@@ -181,9 +237,14 @@ void kp_kind_index_free(kp_kind_index *ix);
 struct kp_policy_set {
 	kp_policy **items;
 	size_t n, cap;
-	kp_kind_index *index;        /* built by the first kp_evaluate after
-	                                the last add; NULL = to build */
+	kp_kind_index *index;        /* built by kp_policy_set_seal; NULL
+	                                while loading */
+	kp_warn_cb warn;             /* kp_policy_set_on_warning */
+	void *warn_ud;
 };
+
+/* The rule index of a sealed set (evaluate.c). */
+kp_kind_index *kp_kind_index_build(const kp_policy_set *ps);
 
 /* The effective failure action of rule r of p: the rule's
  * validate.failureAction, else spec.validationFailureAction, else "Audit";
@@ -206,7 +267,7 @@ void kp_kind_sel_parse(kp_arena *a, const char *text, kp_kind_sel *k);
 bool kp_label_key_valid(const char *s);
 bool kp_label_value_valid(const char *s);
 
-/* Release a policy: its compiled patterns, its arena and itself. */
+/* Release a policy: its arena (compiled actions included) and itself. */
 void kp_policy_free(kp_policy *p);
 
 /* ------------------------------------------------------------------------
@@ -356,5 +417,70 @@ const char *kp_resource_match_kind(const kp_value *resource,
 /* The labels map given for namespace `ns` in the values file's
  * namespaceSelector list, or NULL. */
 const kp_value *kp_values_namespace_labels(const kp_values *v, const char *ns);
+
+/* ------------------------------------------------------------------------
+ * `{{ }}` substitution (vars.c), pkg/engine/variables/vars.go
+ * ---------------------------------------------------------------------- */
+
+/* A policy string holding variables or `\{{` escapes, compiled. */
+typedef struct kp_tmpl kp_tmpl;
+
+/* What substitution reads: the JSON context of one evaluation. */
+typedef struct kp_vars {
+	const kp_value *root;        /* {request: ..., element: ..., <context entries>} */
+	bool is_delete;              /* request.object is read as request.oldObject */
+	kp_arena *scratch;
+	/* Called before each query with its text, so that context entries
+	 * named in it are loaded first (may be NULL).  0, or -1 with err. */
+	int (*load)(void *ud, const char *query, size_t len, kp_error *err);
+	void *load_ud;
+} kp_vars;
+
+/* True when s holds a variable (RegexVariables) or a `\{{` escape. */
+bool kp_has_variables(const char *s, size_t n);
+/* Compile the string node `str` (in arena a); NULL when it has nothing to
+ * substitute.  A variable whose JMESPath does not compile stays in the
+ * template (its use gives Kyverno's error); the first such problem is put
+ * in *diag (KP_E_EXPR, located inside the scalar with a caret) if diag is
+ * not NULL and still KP_OK. */
+kp_tmpl *kp_tmpl_compile(kp_arena *a, const kp_value *str, kp_error *diag);
+/* Substitute: *out is the result (a whole-string variable keeps its JSON
+ * type; otherwise a string), in vs->scratch.  `path` is the JSON pointer
+ * of the string in the document, for messages.  0, or -1 with err->msg
+ * Kyverno's text ("failed to resolve X at path P: JMESPath query failed:
+ * Unknown key \"k\" in path"). */
+int kp_tmpl_eval(const kp_tmpl *t, const kp_vars *vs, const char *path,
+		 const kp_value **out, kp_error *err);
+/* The node the template was compiled from. */
+const kp_value *kp_tmpl_node(const kp_tmpl *t);
+
+/* A tree (pattern, condition key or value, context value) whose strings
+ * and map keys may hold variables (vars_tree.c).  NULL from compile when
+ * nothing in it substitutes: use the tree as it is.  `path` is the JSON
+ * pointer of the tree's root for messages ("" for a root).  Evaluation
+ * copies only what changes, into vs->scratch; maps in sorted key order. */
+typedef struct kp_ttree kp_ttree;
+kp_ttree *kp_ttree_compile(kp_arena *a, const kp_value *tree, const char *path, kp_error *diag);
+int kp_ttree_eval(const kp_ttree *t, const kp_vars *vs, const kp_value **out, kp_error *err);
+const kp_value *kp_ttree_source(const kp_ttree *t);
+
+/* ------------------------------------------------------------------------
+ * Condition operators (condition_ops.c), pkg/engine/variables/operator
+ * ---------------------------------------------------------------------- */
+typedef enum kp_cond_op {
+	KP_COND_UNKNOWN = 0,
+	KP_COND_EQUALS, KP_COND_NOT_EQUALS, KP_COND_IN, KP_COND_NOT_IN,
+	KP_COND_ANY_IN, KP_COND_ALL_IN, KP_COND_ANY_NOT_IN, KP_COND_ALL_NOT_IN,
+	KP_COND_GT, KP_COND_GTE, KP_COND_LT, KP_COND_LTE,
+	KP_COND_DUR_GT, KP_COND_DUR_GTE, KP_COND_DUR_LT, KP_COND_DUR_LTE
+} kp_cond_op;
+
+/* An operator name, case-insensitive as CreateOperatorHandler takes it
+ * (Equal and NotEqual are aliases); KP_COND_UNKNOWN for any other. */
+kp_cond_op kp_cond_op_parse(const char *name);
+/* handler.Evaluate(key, value) for substituted key and value: 1 true, 0
+ * false, -1 an error (an unknown operator; an In/NotIn array key holding
+ * a non-string, where upstream panics).  Scratch in arena a. */
+int kp_cond_eval(kp_cond_op op, const kp_value *key, const kp_value *value, kp_arena *a);
 
 #endif /* KP_POLICY_H */

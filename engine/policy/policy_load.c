@@ -34,144 +34,6 @@ bool kp_policy_kind_unsupported(const char *kind)
 	return false;
 }
 
-static int fail(kp_error *err, kp_code code, const kp_value *at,
-		const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int fail(kp_error *err, kp_code code, const kp_value *at,
-		const char *path, const char *fmt, ...)
-{
-	if (!err)
-		return -1;
-	char msg[sizeof err->msg];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	kp_errorf(err, code, kp_value_file(at), kp_value_line(at),
-		  kp_value_col(at), "%s", msg);
-	snprintf(err->path, sizeof err->path, "%s", path ? path : "");
-	return -1;
-}
-
-/* A value is "given" when present and not null / empty collection: Go's
- * omitempty view of an optional field. */
-static bool given(const kp_value *v)
-{
-	switch (kp_value_type(v)) {
-	case KP_NULL:
-		return false;
-	case KP_SEQ:
-	case KP_MAP:
-		return kp_value_len(v) > 0;
-	default:
-		return true;
-	}
-}
-
-/* True if a string holds a Kyverno variable: `{{` not preceded by `\`,
- * closed by a later `}}` (RegexVariables). */
-static bool has_variable(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (s[i] == '{' && s[i + 1] == '{' && (i == 0 || s[i - 1] != '\\')) {
-			for (size_t j = i + 2; j + 1 < n; j++)
-				if (s[j] == '}' && s[j + 1] == '}')
-					return true;
-			return false;
-		}
-	}
-	return false;
-}
-
-/* True if a string holds a $(...) reference not preceded by `\`. */
-static bool has_reference(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++)
-		if (s[i] == '$' && s[i + 1] == '(' && (i == 0 || s[i - 1] != '\\') &&
-		    memchr(s + i + 2, ')', n - i - 2))
-			return true;
-	return false;
-}
-
-/* Scans keys and string values of a pattern: 1 variables, 2 references. */
-static int pattern_dynamic(const kp_value *v)
-{
-	switch (kp_value_type(v)) {
-	case KP_STRING:
-		if (has_variable(v->u.s.ptr, v->u.s.len))
-			return 1;
-		return has_reference(v->u.s.ptr, v->u.s.len) ? 2 : 0;
-	case KP_SEQ:
-		for (size_t i = 0; i < v->u.seq.n; i++) {
-			int r = pattern_dynamic(v->u.seq.items[i]);
-			if (r)
-				return r;
-		}
-		return 0;
-	case KP_MAP:
-		for (size_t i = 0; i < v->u.map.n; i++) {
-			int r = pattern_dynamic(v->u.map.pairs[i].key);
-			if (!r)
-				r = pattern_dynamic(v->u.map.pairs[i].value);
-			if (r)
-				return r;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-/* The first feature of a rule kpolicy cannot evaluate, or NULL. */
-static const char *unsupported_feature(const kp_value *rule)
-{
-	const kp_value *val = kp_value_get(rule, "validate");
-	static const char *const validate_features[][2] = {
-		{"deny", "validate.deny"}, {"foreach", "validate.foreach"},
-		{"cel", "validate.cel"}, {"podSecurity", "validate.podSecurity"},
-		{"manifests", "validate.manifests"}, {"assert", "validate.assert"},
-	};
-	static const char *const rule_features[] = {
-		"context", "preconditions", "celPreconditions", "imageExtractors",
-		"mutate", "generate", "verifyImages",
-	};
-	if (kp_value_type(val) != KP_MAP) {
-		for (size_t i = 4; i < sizeof rule_features / sizeof *rule_features; i++)
-			if (kp_value_get(rule, rule_features[i]))
-				return rule_features[i];
-		return "rule without validate";
-	}
-	for (size_t i = 0; i < sizeof validate_features / sizeof *validate_features; i++)
-		if (given(kp_value_get(val, validate_features[i][0])))
-			return validate_features[i][1];
-	for (size_t i = 0; i < sizeof rule_features / sizeof *rule_features; i++)
-		if (given(kp_value_get(rule, rule_features[i])))
-			return rule_features[i];
-	const kp_value *pat = kp_value_get(val, "pattern");
-	const kp_value *anyp = kp_value_get(val, "anyPattern");
-	if (kp_value_type(pat) == KP_NULL && kp_value_type(anyp) == KP_NULL)
-		return "validate without pattern";
-	int dyn = pattern_dynamic(pat);
-	if (!dyn)
-		dyn = pattern_dynamic(anyp);
-	if (dyn == 1)
-		return "variables in pattern";
-	if (dyn == 2)
-		return "references in pattern";
-	return NULL;
-}
-
-/* err->path = s, cut to fit */
-static void set_path(kp_error *err, const char *s)
-{
-	size_t l = strlen(s);
-	if (l >= sizeof err->path)
-		l = sizeof err->path - 1;
-	memcpy(err->path, s, l);
-	err->path[l] = 0;
-}
-
 static const char *opt_string(kp_arena *a, const kp_value *map, const char *key,
 			      const char *path, kp_error *err, int *rc)
 {
@@ -179,7 +41,7 @@ static const char *opt_string(kp_arena *a, const kp_value *map, const char *key,
 	if (kp_value_type(v) == KP_NULL)
 		return NULL;
 	if (v->type != KP_STRING) {
-		*rc = fail(err, KP_E_POLICY, v, path, "%s must be a string", key);
+		*rc = kp_error_at(err, KP_E_POLICY, v, path, "%s must be a string", key);
 		return NULL;
 	}
 	return kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);
@@ -193,22 +55,22 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 	memset(out, 0, sizeof *out);
 	out->raw = rule;
 	if (kp_value_type(rule) != KP_MAP)
-		return fail(err, KP_E_POLICY, rule, path, "a rule must be a mapping");
+		return kp_error_at(err, KP_E_POLICY, rule, path, "a rule must be a mapping");
 	const kp_value *name = kp_value_get(rule, "name");
 	snprintf(sub, sizeof sub, "%s/name", path);
 	if (kp_value_type(name) != KP_STRING || name->u.s.len == 0)
-		return fail(err, KP_E_POLICY, name ? name : rule, sub,
+		return kp_error_at(err, KP_E_POLICY, name ? name : rule, sub,
 			    "a rule needs a non-empty name");
 	out->name = kp_arena_strndup(a, name->u.s.ptr, name->u.s.len);
 
 	const kp_value *match = kp_value_get(rule, "match");
 	snprintf(sub, sizeof sub, "%s/match", path);
 	if (kp_value_type(match) == KP_NULL)
-		return fail(err, KP_E_POLICY, rule, sub, "rule %s has no match", out->name);
+		return kp_error_at(err, KP_E_POLICY, rule, sub, "rule %s has no match", out->name);
 	if (kp_selector_compile(a, match, sub, &out->match, err))
 		return -1;
 	if (out->match.mode == KP_SEL_NONE)
-		return fail(err, KP_E_POLICY, match, sub,
+		return kp_error_at(err, KP_E_POLICY, match, sub,
 			    "match of rule %s has neither resources, any nor all", out->name);
 	snprintf(sub, sizeof sub, "%s/exclude", path);
 	if (kp_selector_compile(a, kp_value_get(rule, "exclude"), sub, &out->exclude, err))
@@ -218,13 +80,10 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 	int rc = 0;
 	if (kp_value_type(val) != KP_NULL && kp_value_type(val) != KP_MAP) {
 		snprintf(sub, sizeof sub, "%s/validate", path);
-		return fail(err, KP_E_POLICY, val, sub, "validate must be a mapping");
+		return kp_error_at(err, KP_E_POLICY, val, sub, "validate must be a mapping");
 	}
 	snprintf(sub, sizeof sub, "%s/validate/message", path);
 	out->message = opt_string(a, val, "message", sub, err, &rc);
-	/* the pass message is the same for every resource: made once here */
-	kp_pat_result passed = {.status = KP_STATUS_PASS};
-	out->pass_message = kp_pat_rule_message(a, out->name, out->message, &passed);
 	snprintf(sub, sizeof sub, "%s/validate/failureAction", path);
 	out->failure_action = opt_string(a, val, "failureAction", sub, err, &rc);
 	if (rc)
@@ -232,64 +91,16 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 	const kp_value *anyp = kp_value_get(val, "anyPattern");
 	if (kp_value_type(anyp) != KP_NULL && anyp->type != KP_SEQ) {
 		snprintf(sub, sizeof sub, "%s/validate/anyPattern", path);
-		return fail(err, KP_E_POLICY, anyp, sub, "anyPattern must be a list");
+		return kp_error_at(err, KP_E_POLICY, anyp, sub, "anyPattern must be a list");
 	}
-	out->unsupported = unsupported_feature(rule);
-	if (out->unsupported)
-		return 0;
-
-	const kp_value *pat = kp_value_get(val, "pattern");
-	if (kp_value_type(pat) != KP_NULL) {
-		out->pattern = pat;
-		out->compiled = kp_pattern_compile(pat, err);
-		if (!out->compiled) {
-			if (err) {
-				snprintf(sub, sizeof sub, "%s/validate/pattern%s", path, err->path);
-				set_path(err, sub);
-				if (err->code == KP_OK)
-					err->code = KP_E_PATTERN;
-			}
-			return -1;
-		}
-	}
-	if (kp_value_type(anyp) == KP_SEQ) {
-		out->n_any = anyp->u.seq.n;
-		out->any_patterns = kp_arena_alloc(a, sizeof(*out->any_patterns) * (out->n_any + 1));
-		out->any_compiled = kp_arena_alloc(a, sizeof(*out->any_compiled) * (out->n_any + 1));
-		for (size_t i = 0; i < out->n_any; i++) {
-			out->any_patterns[i] = anyp->u.seq.items[i];
-			out->any_compiled[i] = kp_pattern_compile(anyp->u.seq.items[i], err);
-			if (!out->any_compiled[i]) {
-				if (err) {
-					snprintf(sub, sizeof sub, "%s/validate/anyPattern/%zu%s",
-						 path, i, err->path);
-					set_path(err, sub);
-					if (err->code == KP_OK)
-						err->code = KP_E_PATTERN;
-				}
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
-static void rule_release(kp_rule *r)
-{
-	kp_pattern_free(r->compiled);
-	r->compiled = NULL;
-	for (size_t i = 0; i < r->n_any; i++) {
-		kp_pattern_free(r->any_compiled[i]);
-		r->any_compiled[i] = NULL;
-	}
+	out->action = kp_action_find(rule, &out->unsupported);
+	return out->action ? out->action->compile(p, out, rule, path, err) : 0;
 }
 
 void kp_policy_free(kp_policy *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n_rules; i++)
-		rule_release(&p->rules[i]);
 	kp_arena_free(p->arena);
 	free(p);
 }
@@ -334,7 +145,7 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 	const kp_value *meta = kp_value_get(root, "metadata");
 	const kp_value *name = kp_value_get(meta, "name");
 	if (kp_value_type(name) != KP_STRING || name->u.s.len == 0)
-		return fail(err, KP_E_POLICY, name ? name : meta ? meta : root,
+		return kp_error_at(err, KP_E_POLICY, name ? name : meta ? meta : root,
 			    "/metadata/name", "a policy needs metadata.name");
 	p->name = kp_arena_strndup(a, name->u.s.ptr, name->u.s.len);
 	if (!strcmp(p->kind, "Policy") ||
@@ -354,14 +165,14 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 
 	const kp_value *spec = kp_value_get(root, "spec");
 	if (kp_value_type(spec) != KP_MAP)
-		return fail(err, KP_E_POLICY, spec ? spec : root, "/spec",
+		return kp_error_at(err, KP_E_POLICY, spec ? spec : root, "/spec",
 			    "policy %s has no spec mapping", p->name);
 	const kp_value *vfa = kp_value_get(spec, "validationFailureAction");
 	if (kp_value_type(vfa) == KP_STRING)
 		p->failure_action = vfa->u.s.ptr;
 	const kp_value *rules = kp_value_get(spec, "rules");
 	if (kp_value_type(rules) != KP_NULL && rules->type != KP_SEQ)
-		return fail(err, KP_E_POLICY, rules, "/spec/rules", "spec.rules must be a list");
+		return kp_error_at(err, KP_E_POLICY, rules, "/spec/rules", "spec.rules must be a list");
 
 	/* the rules as written first: their errors point at the document */
 	size_t n0 = kp_value_len(rules);
@@ -370,17 +181,12 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 	for (size_t i = 0; i < n0; i++) {
 		snprintf(path, sizeof path, "/spec/rules/%zu", i);
 		int rc = kp_rule_compile(p, rules->u.seq.items[i], path, &orig[i], err);
-		if (rc) {
-			for (size_t j = 0; j <= i; j++)
-				rule_release(&orig[j]);
+		if (rc)
 			return rc;
-		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(orig[j].name, orig[i].name)) {
 				snprintf(path, sizeof path, "/spec/rules/%zu/name", i);
-				for (size_t k = 0; k <= i; k++)
-					rule_release(&orig[k]);
-				return fail(err, KP_E_POLICY, kp_value_get(rules->u.seq.items[i], "name"),
+				return kp_error_at(err, KP_E_POLICY, kp_value_get(rules->u.seq.items[i], "name"),
 					    path, "duplicate rule name %s", orig[i].name);
 			}
 	}
@@ -396,7 +202,6 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 			k++;
 		if (k < n0) {
 			p->rules[i] = orig[k];
-			memset(&orig[k], 0, sizeof orig[k]);
 		} else if (!rc) {
 			snprintf(path, sizeof path, "/spec/rules/%zu", i);
 			rc = kp_rule_compile(p, items[i].rule, path, &p->rules[i], err);
@@ -405,8 +210,6 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 		p->rules[i].autogen_base = items[i].base;
 		p->n_rules = i + 1;
 	}
-	for (size_t k = 0; k < n0; k++)
-		rule_release(&orig[k]);   /* dropped pre-existing autogen-* rules */
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < p->n_rules; i++)
@@ -439,6 +242,9 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 	const kp_value *root = kp_doc_root(doc);
 	if (!ps || !root)
 		return kp_errorf(err, KP_E_USAGE, NULL, 0, 0, "kp_policy_set_add: no set or document");
+	if (ps->index)
+		return kp_errorf(err, KP_E_USAGE, kp_value_file(root), 0, 0,
+				 "kp_policy_set_add: the set is sealed");
 	const char *api = kp_value_path_str(root, "apiVersion");
 	const char *kind = kp_value_path_str(root, "kind");
 	int cls = kp_value_type(root) == KP_MAP ? classify(api, kind) : 0;
@@ -470,13 +276,29 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 		ps->cap = cap;
 	}
 	ps->items[ps->n++] = p;
-	kp_kind_index_free(ps->index); /* rebuilt on the next evaluation */
-	ps->index = NULL;
-	if (p->unsupported)
-		kp_errorf(err, KP_W_NOTPOLICY, p->file, p->line, p->col,
+	if (p->unsupported) {
+		kp_error w, *to = ps->warn ? &w : err;
+		kp_errorf(to, KP_W_POLICY, p->file, p->line, p->col,
 			  "%s %s: policy kind not supported by kpolicy; its rules are not evaluated",
 			  p->kind, p->name);
+		if (ps->warn) {
+			snprintf(w.feature, sizeof w.feature, "%s", p->kind);
+			ps->warn(ps->warn_ud, &w);
+		}
+	}
 	return 1;
+}
+
+void kp_policy_set_seal(kp_policy_set *ps)
+{
+	if (ps && !ps->index)
+		ps->index = kp_kind_index_build(ps);
+}
+
+void kp_policy_set_on_warning(kp_policy_set *ps, kp_warn_cb cb, void *ud)
+{
+	ps->warn = cb;
+	ps->warn_ud = ud;
 }
 
 size_t kp_policy_set_count(const kp_policy_set *ps) { return ps ? ps->n : 0; }

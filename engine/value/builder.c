@@ -273,10 +273,12 @@ static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t 
 }
 
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
-		    kp_scalar_style style, const char *anchor, const char *tag,
-		    unsigned line, unsigned col)
+		    kp_scalar_style style, unsigned block_indent,
+		    const char *anchor, const char *tag, unsigned line, unsigned col)
 {
 	kp_value *v = kp_value_new(b->arena, KP_STRING, b->file, line, col);
+	v->style = (unsigned char)style;
+	v->block_indent = (unsigned short)(block_indent > 0xffff ? 0xffff : block_indent);
 	const char *t = tag;
 	if (t && strncmp(t, "tag:yaml.org,2002:", 18) == 0)
 		t += 18;

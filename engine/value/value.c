@@ -39,6 +39,8 @@ static kp_value *copy_rec(kp_arena *a, const kp_value *v, copy_files *f)
 		f->dst = kp_arena_strdup(a, v->file);
 	}
 	kp_value *c = kp_value_new(a, v->type, v->file ? f->dst : NULL, v->line, v->col);
+	c->style = v->style;
+	c->block_indent = v->block_indent;
 	switch (v->type) {
 	case KP_STRING:
 		c->u.s.ptr = kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);

@@ -18,6 +18,11 @@ typedef struct kp_pair {
 struct kp_value {
 	kp_type type;
 	unsigned line, col;
+	/* How a string scalar was written (kp_scalar_style) and, for a block
+	 * scalar, its content's indentation: enough to map an offset in the
+	 * text back to the file (kp_error_in_expr).  In padding: no cost. */
+	unsigned char style;
+	unsigned short block_indent;
 	const char *file;          /* owned by the document's arena */
 	union {
 		bool b;
@@ -42,6 +47,9 @@ void kp_map_set(kp_arena *a, kp_value *map, const char *key, kp_value *val);
 kp_value *kp_map_get_mut(kp_value *map, const char *key);
 /* Append an item to a sequence. */
 void kp_seq_push(kp_arena *a, kp_value *seq, kp_value *item);
+/* Deep equality as Go's reflect.DeepEqual after json.Unmarshal: numbers
+ * compare as float64 (1 equals 1.0), maps as key sets, null equals null. */
+bool kp_value_equal(const kp_value *a, const kp_value *b);
 /* Byte comparison of two strings (memcmp order, shorter first). */
 int kp_bytes_cmp(const char *a, size_t an, const char *b, size_t bn);
 
@@ -70,7 +78,8 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root);
 #define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
 
 typedef enum kp_scalar_style {
-	KP_STYLE_PLAIN, KP_STYLE_QUOTED /* single, double, literal, folded */
+	KP_STYLE_PLAIN = 0, KP_STYLE_SINGLE, KP_STYLE_DOUBLE, KP_STYLE_LITERAL,
+	KP_STYLE_FOLDED
 } kp_scalar_style;
 
 typedef struct kp_build_frame {
@@ -121,8 +130,8 @@ void kp_builder_fini(kp_builder *b);
 /* Each returns 0, or -1 with b->err filled (limits, bad alias, ...).
  * `anchor` and `tag` may be NULL; strings are copied.  line/col 1-based. */
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
-		    kp_scalar_style style, const char *anchor, const char *tag,
-		    unsigned line, unsigned col);
+		    kp_scalar_style style, unsigned block_indent,
+		    const char *anchor, const char *tag, unsigned line, unsigned col);
 int kp_build_seq_start(kp_builder *b, const char *anchor, const char *tag,
 		       unsigned line, unsigned col);
 int kp_build_seq_end(kp_builder *b);
@@ -137,5 +146,36 @@ kp_value *kp_build_root(kp_builder *b);
 /* Resolve a plain scalar's type under `typing` into v (v->type and v->u);
  * strings keep s. */
 void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
+
+/* Strict JSON text (RFC 8259, as Go's json.Unmarshal takes it) into a
+ * tree in arena a: integral numbers in int64 range are KP_INT, other
+ * numbers KP_FLOAT; duplicate keys keep the last value (at the first
+ * key's place); nesting up to 10000.  NULL when s is not JSON.  Nodes
+ * carry no file position.  Thread-safe (one arena per thread). */
+kp_value *kp_json_parse(kp_arena *a, const char *s, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Errors at a node (error_at.c): err gets the node's file:line:col (at may
+ * be NULL: unknown), `path` (a JSON pointer in the document, may be NULL)
+ * and the message.  Return -1, so callers can `return kp_error_at(...)`.
+ * ---------------------------------------------------------------------- */
+int kp_error_at(kp_error *err, kp_code code, const kp_value *at,
+		const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+int kp_error_vat(kp_error *err, kp_code code, const kp_value *at,
+		 const char *path, const char *fmt, va_list ap);
+/* An error inside an expression held by the string scalar `scalar`, at
+ * byte `offset` of its text: err->line/col are that character's place in
+ * the file (a literal block scalar maps exactly through its indentation;
+ * plain, quoted and folded scalars give the scalar's start plus the
+ * offset in its decoded text, exact unless escapes or folding came
+ * before), err->expr_line / expr_col the expression's line holding it and
+ * its column there, for the caret kp_error_format draws. */
+int kp_error_in_expr(kp_error *err, kp_code code, const kp_value *scalar,
+		     size_t offset, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* KP_E_UNSUPPORTED naming `feature` ("unsupported: <feature>"). */
+int kp_error_unsupported(kp_error *err, const kp_value *at, const char *path,
+			 const char *feature);
 
 #endif /* KP_VALUE_H */

@@ -97,12 +97,13 @@ static void check_result(void *ud, const kp_result *r)
 		(void)strlen(r->policy_namespace);
 }
 
-static void evaluate(const kp_policy_set *ps, const kp_doc *d, const kp_eval_opts *opts)
+static void evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *d,
+		     const kp_eval_opts *opts)
 {
 	kp_error e;
 	kp_error_clear(&e);
 	size_t n = 0;
-	int rc = kp_evaluate(ps, d, opts, check_result, &n, &e);
+	int rc = kp_evaluate(ctx, ps, d, opts, check_result, &n, &e);
 	if (rc < 0)
 		kp_fuzz_check_error(&e);
 	else
@@ -163,14 +164,18 @@ int kp_fuzz_policy(const uint8_t *data, size_t size)
 	}
 	KP_FUZZ_CHECK(rules == kp_policy_set_rule_count(ps));
 
+	kp_policy_set_seal(ps);
+	/* a low depth limit, so that deep patterns meet it too */
+	kp_eval_ctx *ctx = kp_eval_ctx_new(&(kp_eval_limits){.max_depth = 64});
 	kp_eval_opts plain = {0};
 	kp_eval_opts full = {.operation = "UPDATE", .userinfo = ui ? ui : fixed_userinfo,
 			     .values = vals ? vals : fixed_values};
 	for (size_t i = 0; i < fixed.n + n_extra; i++) {
 		const kp_doc *d = i < fixed.n ? fixed.docs[i] : extra[i - fixed.n];
-		evaluate(ps, d, &plain);
-		evaluate(ps, d, &full);
+		evaluate(ctx, ps, d, &plain);
+		evaluate(ctx, ps, d, &full);
 	}
+	kp_eval_ctx_free(ctx);
 
 	for (size_t i = 0; i < n_extra; i++)
 		kp_doc_free(extra[i]);

@@ -88,13 +88,13 @@ Test(autogen, generates_controller_and_cronjob_rules)
 	cr_assert_str_eq(kind_at(cron->raw, "exclude/resources/kinds", 0), "batch/v1/CronJob");
 
 	/* wrapped patterns, positions kept from the original pattern */
-	const kp_value *img = kp_value_path(ctl->pattern, "spec/template/spec/containers/0/image");
+	const kp_value *img = kp_value_path(kp_rule_patterns(ctl)->pattern, "spec/template/spec/containers/0/image");
 	cr_assert_str_eq(kp_value_str(img, NULL), "!*:latest");
-	cr_assert_eq(kp_value_line(img), kp_value_line(kp_value_path(base->pattern, "spec/containers/0/image")));
-	cr_assert_str_eq(kp_value_path_str(cron->pattern,
+	cr_assert_eq(kp_value_line(img), kp_value_line(kp_value_path(kp_rule_patterns(base)->pattern, "spec/containers/0/image")));
+	cr_assert_str_eq(kp_value_path_str(kp_rule_patterns(cron)->pattern,
 		"spec/jobTemplate/spec/template/spec/containers/0/image"), "!*:latest");
-	cr_assert_not_null(ctl->compiled);
-	cr_assert_not_null(cron->compiled);
+	cr_assert_not_null(kp_rule_patterns(ctl)->compiled);
+	cr_assert_not_null(kp_rule_patterns(cron)->compiled);
 	/* message references are shifted */
 	cr_assert_str_eq(ctl->message, "tag needed; see $(pattern/spec/template/spec/containers)");
 	cr_assert_str_eq(cron->message,
@@ -183,9 +183,9 @@ Test(autogen, any_pattern_and_plain_kinds_and_variables)
 	cr_assert_eq(strlen(r->name), 63);
 	cr_assert_str_eq(kp_policy_rule_name(p, 3),
 			 "autogen-cronjob-a-very-long-rule-name-that-will-certainly-be-cu");
-	cr_assert_eq(r->n_any, 2);
-	cr_assert(kp_value_bool(kp_value_path(r->any_patterns[0], "spec/template/spec/hostNetwork")) == false);
-	cr_assert_not_null(kp_value_path(r->any_patterns[1], "spec/template/metadata/labels/ok"));
+	cr_assert_eq(kp_rule_patterns(r)->n_any, 2);
+	cr_assert(kp_value_bool(kp_value_path(kp_rule_patterns(r)->any[0], "spec/template/spec/hostNetwork")) == false);
+	cr_assert_not_null(kp_value_path(kp_rule_patterns(r)->any[1], "spec/template/metadata/labels/ok"));
 	cr_assert_str_eq(kind_at(r->raw, "match/resources/kinds", 0), "apps/v1/DaemonSet");
 	/* the generated rule's references are rewritten (and it stays unsupported) */
 	const kp_rule *pre = &p->rules[4], *precron = &p->rules[5];

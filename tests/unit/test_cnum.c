@@ -1,11 +1,12 @@
 /* Unit tests: numbers read and written in the C locale while the process
  * runs under a comma-decimal locale (core/cnum.c and its users: typing,
- * map keys, Go formatting, pattern numbers). */
+ * map keys, Go formatting, pattern numbers, JMESPath). */
 #include <criterion/criterion.h>
 #include <locale.h>
 #include <string.h>
 
 #include "core/core.h"
+#include "jmespath_util.h"
 #include "k8s/k8s.h"
 
 /* Switch LC_NUMERIC to a locale whose decimal point is a comma, or skip:
@@ -100,4 +101,12 @@ Test(cnum, pattern_numbers_are_read_with_a_dot)
 	kp_doc_free(dr);
 	kp_reader_close(rp);
 	kp_reader_close(rr);
+}
+
+Test(cnum, jmespath_numbers_are_read_and_written_with_a_dot)
+{
+	assert_jp("to_number('1.5')", NULL, "1.5");
+	assert_jp("`2.25`", NULL, "2.25");
+	assert_jp("a", "{\"a\": 0.125}", "0.125");
+	assert_jp("sum(a)", "{\"a\": [0.5, 1.25]}", "1.75");
 }

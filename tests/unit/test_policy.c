@@ -72,9 +72,9 @@ Test(policy, loads_a_cluster_policy_with_its_rules)
 	/* {{ }} in a message is kept as written and does not make the rule unsupported */
 	cr_assert_str_eq(r0->message, "label {{ request.object.metadata.name }} needed");
 	cr_assert_null(r0->unsupported);
-	cr_assert_not_null(r0->compiled);
-	cr_assert_str_eq(kp_value_path_str(r0->pattern, "metadata/labels/team"), "?*");
-	cr_assert_eq(kp_value_line(kp_value_path(r0->pattern, "metadata/labels/team")), 20);
+	cr_assert_not_null(kp_rule_patterns(r0)->compiled);
+	cr_assert_str_eq(kp_value_path_str(kp_rule_patterns(r0)->pattern, "metadata/labels/team"), "?*");
+	cr_assert_eq(kp_value_line(kp_value_path(kp_rule_patterns(r0)->pattern, "metadata/labels/team")), 20);
 	cr_assert_eq(r0->match.mode, KP_SEL_ANY);
 	cr_assert_eq(r0->match.n_blocks, 1);
 	cr_assert_str_eq(r0->match.blocks[0].kinds[0].kind, "Service");
@@ -83,10 +83,10 @@ Test(policy, loads_a_cluster_policy_with_its_rules)
 
 	cr_assert_eq(r1->match.mode, KP_SEL_PLAIN);
 	cr_assert_null(r1->message);
-	cr_assert_null(r1->pattern);
-	cr_assert_eq(r1->n_any, 2);
-	cr_assert_not_null(r1->any_compiled[1]);
-	cr_assert_not_null(kp_value_path(r1->any_patterns[1], "metadata/annotations/owner"));
+	cr_assert_null(kp_rule_patterns(r1)->pattern);
+	cr_assert_eq(kp_rule_patterns(r1)->n_any, 2);
+	cr_assert_not_null(kp_rule_patterns(r1)->any_compiled[1]);
+	cr_assert_not_null(kp_value_path(kp_rule_patterns(r1)->any[1], "metadata/annotations/owner"));
 	/* the rule's failureAction wins over spec.validationFailureAction */
 	cr_assert_not(kp_rule_enforce(r1, p));
 	kp_policy_set_free(ps);
@@ -107,8 +107,8 @@ Test(policy, copies_what_it_needs_from_the_document)
 	kp_reader_close(r);
 	const kp_policy *p = kp_policy_set_at(ps, 0);
 	cr_assert_str_eq(kp_policy_name(p), "require-labels");
-	cr_assert_str_eq(kp_value_file(p->rules[0].pattern), "copy.yaml");
-	cr_assert_str_eq(kp_value_path_str(p->rules[0].pattern, "metadata/labels/team"), "?*");
+	cr_assert_str_eq(kp_value_file(kp_rule_patterns(&p->rules[0])->pattern), "copy.yaml");
+	cr_assert_str_eq(kp_value_path_str(kp_rule_patterns(&p->rules[0])->pattern, "metadata/labels/team"), "?*");
 	kp_policy_set_free(ps);
 }
 
@@ -152,7 +152,7 @@ Test(policy, other_documents_are_not_policies)
 
 /* Choice: CEL policy kinds are Kyverno policies kpolicy cannot run.  They
  * are added (1) flagged unsupported with no rules, and err carries a
- * KP_W_NOTPOLICY warning naming them, so they do not silently vanish. */
+ * KP_W_POLICY warning naming them, so they do not silently vanish. */
 Test(policy, cel_policy_kinds_are_added_as_unsupported)
 {
 	kp_policy_set *ps = kp_policy_set_new();
@@ -160,7 +160,7 @@ Test(policy, cel_policy_kinds_are_added_as_unsupported)
 	cr_assert_eq(add_yaml(ps, "apiVersion: policies.kyverno.io/v1alpha1\n"
 			      "kind: ValidatingPolicy\nmetadata: {name: vpol}\n"
 			      "spec:\n  validations:\n  - expression: 'true'\n", &err), 1);
-	cr_assert_eq(err.code, KP_W_NOTPOLICY);
+	cr_assert_eq(err.code, KP_W_POLICY);
 	cr_assert(strstr(err.msg, "ValidatingPolicy vpol"), "%s", err.msg);
 	cr_assert_eq(err.line, 1);
 	const kp_policy *p = kp_policy_set_at(ps, 0);
@@ -245,9 +245,6 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {cel: {expressions: [{expression: 'true'}]}}\n", "validate.cel"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
-		 "    validate: {podSecurity: {level: baseline, version: latest}}\n",
-		 "validate.podSecurity"},
-		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {manifests: {attestors: []}, message: m, pattern: {a: 1}}\n",
 		 "validate.manifests"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
@@ -276,13 +273,13 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 		const kp_rule *r = one_rule(ps, cases[i].rule);
 		cr_assert_not_null(r->unsupported, "case %zu", i);
 		cr_assert_str_eq(r->unsupported, cases[i].reason, "case %zu", i);
-		cr_assert_null(r->compiled);
+		cr_assert_null(kp_rule_patterns(r));
 	}
 	/* escaped \{{ is not a variable */
 	const kp_rule *r = one_rule(ps, "  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 				    "    validate: {pattern: {data: {x: '\\{{ y }}'}}}\n");
 	cr_assert_null(r->unsupported);
-	cr_assert_not_null(r->compiled);
+	cr_assert_not_null(kp_rule_patterns(r)->compiled);
 	kp_policy_set_free(ps);
 }
 

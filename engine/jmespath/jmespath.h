@@ -1,0 +1,55 @@
+/*
+ * jmespath/jmespath.h - our JMESPath engine (private).
+ *
+ * Compile once (kp_jp_compile: lexer, Pratt parser with the spec's binding
+ * powers, function calls resolved to their kp_jp_func rows, identifiers
+ * pre-measured), evaluate many times (kp_jp_eval: a tree walk over the
+ * document, no parsing, results only in the caller's scratch arena).
+ *
+ * Dialects (the `mode` argument, see jp_func.h):
+ *   KP_JP_PLAIN    the JMESPath specification (jmespath.test passes).
+ *   KP_JP_KYVERNO  kyverno/go-jmespath as Kyverno uses it
+ *                  (docs/kyverno-jmespath.md section 1): a field missing
+ *                  from an object is a NotFoundError, not null; it goes up
+ *                  through sub-expressions and index expressions and is
+ *                  turned into null by comparators, function arguments, the
+ *                  left side of || and &&, !, pipes, projections and
+ *                  multiselects.  to_string renders as Go's encoding/json
+ *                  (sorted keys).  Kyverno's custom functions are visible.
+ *
+ * Thread-safety: a compiled kp_jp is read-only after kp_jp_compile; threads
+ * may evaluate it at once, each with its own scratch arena.
+ */
+#ifndef KP_JMESPATH_H
+#define KP_JMESPATH_H
+
+#include "jmespath/jp_func.h"
+
+typedef struct kp_jp kp_jp;
+
+/* Compile `expr` (len bytes, UTF-8; need not be NUL-terminated) for `mode`.
+ * Everything compiled lives in arena `a`.  NULL on error: *kind (if not
+ * NULL) is KP_JP_E_SYNTAX, _UNKNOWN_FUNCTION or _INVALID_ARITY, err->code
+ * KP_E_PATTERN, err->col the 1-based column (code points) in expr of the
+ * offending token, and err->msg says "syntax error at column N: ...". */
+kp_jp *kp_jp_compile(const char *expr, size_t len, int mode, kp_arena *a,
+		     kp_jp_kind *kind, kp_error *err);
+
+/* Evaluate e against `data` (the root and the first current node; may be
+ * NULL, meaning null).  Results and temporaries go to `scratch` (reset it
+ * between evaluations as you like); *out may also point into `data` or the
+ * compiled expression, so it is valid while all three live.  Returns 0, or
+ * -kind with err filled (code KP_E_PATTERN, msg "<kind>: ..."). */
+int kp_jp_eval(const kp_jp *e, const kp_value *data, kp_arena *scratch,
+	       const kp_value **out, kp_error *err);
+
+/* The source text and mode of a compiled expression. */
+const char *kp_jp_source(const kp_jp *e);
+int kp_jp_mode(const kp_jp *e);
+
+/* Append the AST of e, one node per line, indented two spaces per level
+ * ("Subexpression", "Field: \"foo\"", ...; the node names of
+ * go-jmespath's ASTNode.PrettyPrint), to *sb. */
+void kp_jp_dump(const kp_jp *e, kp_buf *sb);
+
+#endif /* KP_JMESPATH_H */
