@@ -2,9 +2,8 @@
  * `kyverno apply` offline. */
 #include "cmd_apply.h"
 
-#include "apply_out.h"
 #include "inputs.h"
-#include "xalloc.h"
+#include "report.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char apply_usage[] =
 	"usage: kpolicy apply [-p] POLICY... -r RESOURCE... [options]\n"
@@ -24,7 +24,19 @@ static const char apply_usage[] =
 	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
 	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
-	"  -o, --output-format FMT   text (default) or json\n"
+	"  -o, --output-format FMT   text (default), json, yaml, sarif, junit,\n"
+	"                            policyreport, github or table\n"
+	"  -t, --table               a table of every row (as -o table)\n"
+	"      --detailed-results    table: add the MESSAGE column\n"
+	"      --policy-report       print (Cluster)PolicyReports (YAML; JSON with -o json)\n"
+	"      --report-api API      wgpolicyk8s.io/v1alpha2 (default) or openreports.io/v1alpha1\n"
+	"      --timestamp SECONDS   PolicyReport result time (default: now)\n"
+	"      --audit-warn          count failures of Audit policies as warnings\n"
+	"      --warn-exit-code N    exit N when there are warnings but no failure or error\n"
+	"      --warn-no-pass        exit with the warn exit code when nothing passed\n"
+	"      --unsupported MODE    rules using features kpolicy lacks: error (default),\n"
+	"                            warn (counted as warn) or skip (listed at the end)\n"
+	"      --remove-color        no colours (also NO_COLOR, or output not a terminal)\n"
 	"  -f, --values-file FILE    values file (namespaceSelector labels)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
 	"      --yaml-parser NAME    libyaml (default) or libfyaml\n"
@@ -35,8 +47,9 @@ static const char apply_usage[] =
 	"      --max-doc-bytes N     size limit per document (default 268435456)\n"
 	"  -h, --help                this text\n"
 	"\n"
-	"Exit status: 0 nothing failed or errored; 1 a rule failed or errored;\n"
-	"2 unusable input (bad YAML, invalid policy, missing file) or usage.\n";
+	"Exit status: 2 unusable input (bad YAML, invalid policy, missing file) or\n"
+	"usage; else 1 a rule failed or errored; else N (--warn-exit-code) when a\n"
+	"rule warned, or when nothing passed with --warn-no-pass; else 0.\n";
 
 typedef struct strlist {
 	char **v;
@@ -70,7 +83,9 @@ typedef struct apply_ctx {
 	kp_policy_set *ps;
 	kp_eval_opts eval;
 	kp_read_opts ro;
-	kpc_out_format fmt;
+	bool audit_warn;
+	kpc_unsupported_mode unsupported;
+	kpc_report report;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -81,41 +96,78 @@ typedef struct unit {
 	char *data;           /* the batch (NULL: diagnostic only) */
 	size_t len;
 	unsigned first_line;  /* lines of the input before data[0] */
-	kp_buf rows;       /* rendered rows */
+	kp_buf recs;       /* packed records (see below), read in order */
 	kp_buf diag;       /* stderr lines */
-	size_t n_rows, n_resources;
-	kpc_counts counts;
 	int status;           /* 2 when some input was unusable */
 	int done;
 } unit;
 
+/* Records a worker packs for the main thread: a type byte, a rec_fixed,
+ * then NUL-terminated strings.
+ *   'R' a resource: apiVersion, kind, namespace, name, uid, resourceVersion;
+ *   'r' a row of the last resource: rule, message, path (if has_path), file;
+ *   'E' an unusable input: a kp_error, raw. */
+typedef struct rec_fixed {
+	uint32_t policy, line, col;
+	uint8_t status, unsupported, has_path;
+} rec_fixed;
+
+static void rec_str(kp_buf *b, const char *s)
+{
+	kp_buf_add(b, s ? s : "", strlen(s ? s : "") + 1);
+}
+
 typedef struct row_ctx {
+	const apply_ctx *c;
 	unit *u;
-	const kpc_res_id *id;
-	const kpc_out_format fmt;
-	const char *policy;     /* for per-(policy, resource) numbering */
-	size_t index;
-	int header_done;
+	const char *res_file;
+	unsigned res_line, res_col;
+	size_t policy;          /* where the last lookup found its policy */
 } row_ctx;
+
+/* The index of the policy a result names: results come in policy order,
+ * so the search starts where the last one ended. */
+static size_t find_policy(row_ctx *rc, const kp_result *r)
+{
+	const kpc_report *rep = &rc->c->report;
+	size_t n = rep->n_policies;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (rc->policy + k) % n;
+		const kpc_policy_info *pi = &rep->policies[i];
+		if (!strcmp(pi->name, r->policy) &&
+		    (pi->ns ? r->policy_namespace && !strcmp(pi->ns, r->policy_namespace)
+			    : !r->policy_namespace))
+			return rc->policy = i;
+	}
+	return 0;
+}
 
 static void on_result(void *ud, const kp_result *r)
 {
 	row_ctx *rc = ud;
-	if (!rc->policy || strcmp(rc->policy, r->policy) != 0) {
-		rc->policy = r->policy;
-		rc->index = 0;
-		rc->header_done = 0;
-	}
-	rc->index++;
-	kpc_out_row(rc->fmt, &rc->u->rows, rc->id, r, rc->index, &rc->header_done,
-		    rc->u->n_rows, &rc->u->counts);
-	rc->u->n_rows++;
+	kp_buf *b = &rc->u->recs;
+	rec_fixed f = {
+		.policy = (uint32_t)find_policy(rc, r), .status = (uint8_t)r->status,
+		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
+		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
+	};
+	kp_buf_add(b, "r", 1);
+	kp_buf_add(b, (const char *)&f, sizeof f);
+	rec_str(b, r->rule);
+	rec_str(b, r->message);
+	if (r->path)
+		rec_str(b, r->path);
+	rec_str(b, r->file ? r->file : rc->res_file);
 }
 
 static void unit_diag(unit *u, const char *level, const kp_error *e)
 {
 	char buf[2600];
 	kp_buf_printf(&u->diag, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
+	if (!strcmp(level, "error")) {
+		kp_buf_add(&u->recs, "E", 1);
+		kp_buf_add(&u->recs, (const char *)e, sizeof *e);
+	}
 }
 
 static void unit_warn(void *ud, const kp_error *w)
@@ -127,14 +179,17 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
-	kpc_res_id id = {
-		.api_version = kp_doc_api_version(d), .kind = kp_doc_kind(d),
-		.namespace = kp_doc_namespace(d), .name = kp_doc_name(d),
-		.file = kp_doc_file(d), .line = kp_value_line(root), .col = kp_value_col(root),
-	};
-	row_ctx rc = {.u = u, .id = &id, .fmt = c->fmt};
+	row_ctx rc = {.c = c, .u = u, .res_file = kp_doc_file(d),
+		      .res_line = kp_value_line(root), .res_col = kp_value_col(root)};
+	kp_buf *b = &u->recs;
+	kp_buf_add(b, "R", 1);
+	rec_str(b, kp_doc_api_version(d));
+	rec_str(b, kp_doc_kind(d));
+	rec_str(b, kp_doc_namespace(d));
+	rec_str(b, kp_doc_name(d));
+	rec_str(b, kp_value_path_str(root, "metadata/uid"));
+	rec_str(b, kp_value_path_str(root, "metadata/resourceVersion"));
 	kp_error e;
-	u->n_resources++;
 	if (kp_evaluate(ctx, c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
 		u->status = 2;
@@ -182,15 +237,13 @@ typedef struct pipeline {
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	pthread_t *threads;
-	/* totals */
+	/* totals, kept by the main thread */
 	kpc_counts total;
-	size_t resources, rows;
+	size_t resources;
 	int status;
-	/* text format: the failure blocks, held until the header is printed;
-	 * in memory up to KPC_TEXT_SPILL bytes (256 KiB), then in a temporary file, so
-	 * memory does not grow with the number of failures */
-	kp_buf text_rows;
-	FILE *text_spill;
+	/* --unsupported=skip: the (policy, rule, message) skipped, once each */
+	char **skipped;
+	size_t n_skipped;
 	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
@@ -218,34 +271,92 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-#define KPC_TEXT_SPILL ((size_t)256 << 10)
-
-static void hold_text(pipeline *p, const char *s, size_t n)
+/* --unsupported=skip: remember "policy/rule: message" once. */
+static void note_skipped(pipeline *p, const kpc_row *row)
 {
-	if (!p->text_spill && p->text_rows.len + n > KPC_TEXT_SPILL)
-		p->text_spill = tmpfile();   /* NULL: stay in memory */
-	if (p->text_spill) {
-		kp_buf_flush(&p->text_rows, p->text_spill);
-		fwrite(s, 1, n, p->text_spill);
-	} else {
-		kp_buf_add(&p->text_rows, s, n);
-	}
+	kp_buf k = {0};
+	kpc_policy_display(&k, row->pol);
+	kp_buf_printf(&k, "/%s: %s", row->rule, row->message);
+	for (size_t i = 0; i < p->n_skipped; i++)
+		if (!strcmp(p->skipped[i], k.data)) {
+			kp_buf_free(&k);
+			return;
+		}
+	p->skipped = kpc_xrealloc(p->skipped, (p->n_skipped + 1) * sizeof *p->skipped);
+	p->skipped[p->n_skipped++] = k.data;
 }
 
-/* Copy what hold_text kept to f. */
-static void write_held_text(void *ud, FILE *f)
+/* A row as the reports see it: --audit-warn and --unsupported applied. */
+static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 {
-	pipeline *p = ud;
-	if (p->text_spill) {
-		char buf[1 << 16];
-		size_t n;
-		rewind(p->text_spill);
-		while ((n = fread(buf, 1, sizeof buf, p->text_spill)) > 0)
-			fwrite(buf, 1, n, f);
-		fclose(p->text_spill);
-		p->text_spill = NULL;
+	const apply_ctx *c = p->c;
+	kpc_report *rep = (kpc_report *)&c->report;
+	row->status = (kp_status)f->status;
+	row->unsupported = f->unsupported;
+	row->engine_fail = row->status == KP_STATUS_FAIL ||
+			   (row->status == KP_STATUS_WARN && !row->pol->scored);
+	row->audit_warning = false;
+	if (row->status == KP_STATUS_FAIL && c->audit_warn && kp_policy_audit(row->pol->p, row->namespace)) {
+		row->status = KP_STATUS_WARN;
+		row->audit_warning = true;
 	}
-	kp_buf_flush(&p->text_rows, f);
+	if (row->unsupported && c->unsupported == KPC_UNSUPPORTED_SKIP) {
+		note_skipped(p, row);
+		return;
+	}
+	if (row->unsupported && c->unsupported == KPC_UNSUPPORTED_WARN)
+		row->status = KP_STATUS_WARN;
+	kpc_count(&p->total, row->status);
+	kpc_count(&rep->policies[row->policy_index].counts, row->status);
+	rep->ops->row(rep, row);
+}
+
+/* Hand a unit's records to the report, in order. */
+static void replay(pipeline *p, const kp_buf *recs)
+{
+	kpc_report *rep = (kpc_report *)&p->c->report;
+	const char *s = recs->data, *end = recs->data + recs->len;
+	kpc_row row = {0};
+	while (s < end) {
+		char type = *s++;
+		if (type == 'E') {
+			kp_error e;
+			memcpy(&e, s, sizeof e);
+			s += sizeof e;
+			rep->ops->input_error(rep, &e);
+			continue;
+		}
+		if (type == 'R') {
+			row.resource_seq = p->resources++;
+			row.api_version = s, s += strlen(s) + 1;
+			row.kind = s, s += strlen(s) + 1;
+			row.namespace = s, s += strlen(s) + 1;
+			row.name = s, s += strlen(s) + 1;
+			row.uid = s, s += strlen(s) + 1;
+			row.resource_version = s, s += strlen(s) + 1;
+			continue;
+		}
+		rec_fixed f;
+		memcpy(&f, s, sizeof f);
+		s += sizeof f;
+		row.policy_index = f.policy;
+		row.pol = &rep->policies[f.policy];
+		row.rule = s, s += strlen(s) + 1;
+		row.message = s, s += strlen(s) + 1;
+		row.path = NULL;
+		if (f.has_path)
+			row.path = s, s += strlen(s) + 1;
+		row.file = s, s += strlen(s) + 1;
+		row.line = f.line;
+		row.col = f.col;
+		row.rule_index = 0;
+		for (size_t i = 0; i < kp_policy_rule_count(row.pol->p); i++)
+			if (!strcmp(kp_policy_rule_name(row.pol->p, i), row.rule)) {
+				row.rule_index = i;
+				break;
+			}
+		emit_row(p, &row, &f);
+	}
 }
 
 /* Write one finished unit and release it. */
@@ -253,23 +364,10 @@ static void write_unit(pipeline *p, unit *u)
 {
 	fflush(stdout);
 	kp_buf_flush(&u->diag, stderr);
-	if (p->c->fmt == KPC_OUT_JSON) {
-		if (p->rows && u->n_rows)
-			fputs(",\n", stdout);
-		kp_buf_flush(&u->rows, stdout);
-	} else if (u->rows.len) {
-		hold_text(p, u->rows.data, u->rows.len);
-	}
-	p->rows += u->n_rows;
-	p->resources += u->n_resources;
-	p->total.pass += u->counts.pass;
-	p->total.fail += u->counts.fail;
-	p->total.warn += u->counts.warn;
-	p->total.error += u->counts.error;
-	p->total.skip += u->counts.skip;
+	replay(p, &u->recs);
 	if (u->status)
 		p->status = 2;
-	kp_buf_free(&u->rows);
+	kp_buf_free(&u->recs);
 	kp_buf_free(&u->diag);
 	free(u->data);
 	free(u);
@@ -453,6 +551,56 @@ static int parse_limit(int opt, const char *arg, kp_read_opts *ro)
 	return 0;
 }
 
+/* Parse a whole decimal number in [lo, hi]. */
+static int parse_num(const char *arg, long long lo, long long hi, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(arg, &end, 10);
+	if (!*arg || *end || errno || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Policy load errors come before the report exists: kept until it begins. */
+typedef struct early_errors {
+	kp_error *v;
+	size_t n;
+} early_errors;
+
+static void keep_error(void *ud, const kp_error *e)
+{
+	early_errors *l = ud;
+	l->v = kpc_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = *e;
+}
+
+static kpc_policy_info *policy_infos(const kp_policy_set *ps)
+{
+	size_t n = kp_policy_set_count(ps);
+	kpc_policy_info *v = kpc_xcalloc(n, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		const kp_policy *p = kp_policy_set_at(ps, i);
+		const char *scored = kp_policy_annotation(p, "policies.kyverno.io/scored");
+		v[i] = (kpc_policy_info){
+			.p = p, .name = kp_policy_name(p), .ns = kp_policy_namespace(p),
+			.kind = kp_policy_kind(p),
+			.title = kp_policy_annotation(p, "policies.kyverno.io/title"),
+			.category = kp_policy_annotation(p, "policies.kyverno.io/category"),
+			.severity = kp_policy_annotation(p, "policies.kyverno.io/severity"),
+			.description = kp_policy_annotation(p, "policies.kyverno.io/description"),
+			.scored = !(scored && !strcmp(scored, "false")),
+		};
+	}
+	return v;
+}
+
+enum {
+	OPT_DETAILED = 256, OPT_POLICY_REPORT, OPT_REPORT_API, OPT_TIMESTAMP, OPT_AUDIT_WARN,
+	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR,
+};
+
 int kpc_cmd_apply(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -468,27 +616,75 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
 		{"pss", required_argument, NULL, 'S'},
+		{"table", no_argument, NULL, 't'},
+		{"detailed-results", no_argument, NULL, OPT_DETAILED},
+		{"policy-report", no_argument, NULL, OPT_POLICY_REPORT},
+		{"report-api", required_argument, NULL, OPT_REPORT_API},
+		{"timestamp", required_argument, NULL, OPT_TIMESTAMP},
+		{"audit-warn", no_argument, NULL, OPT_AUDIT_WARN},
+		{"warn-exit-code", required_argument, NULL, OPT_WARN_EXIT},
+		{"warn-no-pass", no_argument, NULL, OPT_WARN_NO_PASS},
+		{"unsupported", required_argument, NULL, OPT_UNSUPPORTED},
+		{"remove-color", no_argument, NULL, OPT_REMOVE_COLOR},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	strlist policies = {0}, resources = {0};
-	const char *values_file = NULL, *userinfo_file = NULL, *pss = NULL;
-	apply_ctx c = {.fmt = KPC_OUT_TEXT};
+	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
+	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
+	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
+	long long warn_exit_code = 0;
 	long jobs = 1;
 	int opt, status = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:r:o:f:u:j:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:r:o:f:u:j:th", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': strlist_add_csv(&policies, optarg); break;
 		case 'r': strlist_add_csv(&resources, optarg); break;
 		case 'o':
-			if (!strcmp(optarg, "json")) c.fmt = KPC_OUT_JSON;
-			else if (!strcmp(optarg, "text")) c.fmt = KPC_OUT_TEXT;
+			if (!kpc_report_find(optarg)) {
+				fprintf(stderr, "kpolicy apply: unknown output format '%s' (%s)\n", optarg,
+					kpc_report_names());
+				status = 2;
+			}
+			format = optarg;
+			break;
+		case 't': table = true; break;
+		case OPT_DETAILED: c.report.opt.detailed = true; break;
+		case OPT_POLICY_REPORT: policy_report = true; break;
+		case OPT_REPORT_API:
+			if (!strcmp(optarg, "openreports.io/v1alpha1")) c.report.opt.openreports = true;
+			else if (!strcmp(optarg, "wgpolicyk8s.io/v1alpha2")) c.report.opt.openreports = false;
 			else {
-				fprintf(stderr, "kpolicy apply: unknown output format '%s' (text, json)\n", optarg);
+				fprintf(stderr, "kpolicy apply: unknown report API '%s' "
+					"(wgpolicyk8s.io/v1alpha2, openreports.io/v1alpha1)\n", optarg);
 				status = 2;
 			}
 			break;
+		case OPT_TIMESTAMP:
+			if (parse_num(optarg, 0, (1LL << 40), &c.report.opt.timestamp) < 0) {
+				fprintf(stderr, "kpolicy apply: --timestamp takes seconds since 1970\n");
+				status = 2;
+			}
+			break;
+		case OPT_AUDIT_WARN: c.audit_warn = true; break;
+		case OPT_WARN_EXIT:
+			if (parse_num(optarg, 0, 255, &warn_exit_code) < 0) {
+				fprintf(stderr, "kpolicy apply: --warn-exit-code takes a number from 0 to 255\n");
+				status = 2;
+			}
+			break;
+		case OPT_WARN_NO_PASS: warn_no_pass = true; break;
+		case OPT_UNSUPPORTED:
+			if (!strcmp(optarg, "error")) c.unsupported = KPC_UNSUPPORTED_ERROR;
+			else if (!strcmp(optarg, "warn")) c.unsupported = KPC_UNSUPPORTED_WARN;
+			else if (!strcmp(optarg, "skip")) c.unsupported = KPC_UNSUPPORTED_SKIP;
+			else {
+				fprintf(stderr, "kpolicy apply: --unsupported takes error, warn or skip\n");
+				status = 2;
+			}
+			break;
+		case OPT_REMOVE_COLOR: remove_color = true; break;
 		case 'f': values_file = optarg; break;
 		case 'u': userinfo_file = optarg; break;
 		case 'S': pss = optarg; break;
@@ -525,6 +721,23 @@ int kpc_cmd_apply(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		strlist_add_csv(&policies, argv[i]);
+	/* --policy-report: YAML, or JSON with -o json (kyverno's --output-format) */
+	if (policy_report) {
+		if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "yaml") &&
+		    strcmp(format, "policyreport")) {
+			fprintf(stderr, "kpolicy apply: --policy-report prints YAML or, with -o json, JSON\n");
+			status = 2;
+		}
+		c.report.opt.json = !strcmp(format, "json");
+		format = "policyreport";
+	}
+	if (table) {
+		if (policy_report || (strcmp(format, "text") && strcmp(format, "table"))) {
+			fprintf(stderr, "kpolicy apply: -t/--table is an output format of its own\n");
+			status = 2;
+		}
+		format = "table";
+	}
 	if (!status && ((!policies.n && !pss) || !resources.n)) {
 		fprintf(stderr, "kpolicy apply: %s\n",
 			!policies.n && !pss ? "no policy given" : "no resource given (-r)");
@@ -536,8 +749,15 @@ int kpc_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		return 2;
 	}
+	c.report.ops = kpc_report_find(format);
+	c.report.out = stdout;
+	const char *no_color = getenv("NO_COLOR");
+	c.report.opt.color = !remove_color && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
+			     (c.report.ops == &kpc_report_text || c.report.ops == &kpc_report_table);
 	c.ro.warn = kpc_warn;
 	c.ps = kp_policy_set_new();
+	early_errors early = {0};
+	kpc_set_error_hook(keep_error, &early);
 	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
@@ -558,8 +778,11 @@ int kpc_cmd_apply(int argc, char **argv)
 		if (!ui)
 			status = 2;
 	}
+	kpc_set_error_hook(NULL, NULL);
 	c.eval.values = values;
 	c.eval.userinfo = ui;
+	c.report.policies = policy_infos(c.ps);
+	c.report.n_policies = kp_policy_set_count(c.ps);
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
 		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -572,7 +795,10 @@ int kpc_cmd_apply(int argc, char **argv)
 			if (pthread_create(&p.threads[p.nthreads], NULL, worker, &p))
 				break;
 	}
-	kpc_out_begin(c.fmt, stdout);
+	c.report.ops->begin(&c.report);
+	for (size_t i = 0; i < early.n; i++)
+		c.report.ops->input_error(&c.report, &early.v[i]);
+	free(early.v);
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
 		if (kp_walk_inputs(resources.v[i], feed_file, &p, &e) < 0)
@@ -589,16 +815,26 @@ int kpc_cmd_apply(int argc, char **argv)
 	}
 	if (p.status)
 		status = 2;
-	kpc_out_end(c.fmt, stdout, kp_policy_set_rule_count(c.ps), p.resources, &p.total,
-		    write_held_text, &p);
+	kpc_summary sum = {.rules = kp_policy_set_rule_count(c.ps), .resources = p.resources,
+			   .total = p.total};
+	c.report.ops->end(&c.report, &sum);
 	fflush(stdout);
-	kp_buf_free(&p.text_rows);
+	if (p.n_skipped) {
+		fprintf(stderr, "kpolicy: skipped %zu rule(s) using features kpolicy lacks "
+				"(--unsupported=skip):\n", p.n_skipped);
+		for (size_t i = 0; i < p.n_skipped; i++) {
+			fprintf(stderr, "  %s\n", p.skipped[i]);
+			free(p.skipped[i]);
+		}
+	}
+	free(p.skipped);
 	for (size_t i = 0; i < p.n_names; i++)
 		free(p.names[i]);
 	free(p.names);
 	free(p.q);
 	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
+	free(c.report.policies);
 	kp_values_free(values);
 	kp_userinfo_free(ui);
 	kp_policy_set_free(c.ps);
@@ -606,5 +842,16 @@ int kpc_cmd_apply(int argc, char **argv)
 	strlist_free(&resources);
 	if (status)
 		return 2;
-	return (p.total.fail || p.total.error) ? 1 : 0;
+	/* kyverno apply's exit(): fail, then error, then warnings, then no pass */
+	if (p.total.fail || p.total.error)
+		return 1;
+	if (p.total.warn && warn_exit_code) {
+		fprintf(stderr, "kpolicy: exit as warnExitCode is %lld\n", warn_exit_code);
+		return (int)warn_exit_code;
+	}
+	if (!p.total.pass && warn_no_pass) {
+		fprintf(stderr, "kpolicy: exit as no objects satisfied policy\n");
+		return (int)warn_exit_code;
+	}
+	return 0;
 }

@@ -3,6 +3,7 @@
 #include "inputs.h"
 #include "xalloc.h"
 #include "test_report.h"
+#include "testfile.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,7 +14,28 @@
 static const char usage[] =
 	"usage: kpolicy test PATH... [-f NAME] [-t policy=P,rule=R,resource=N]\n"
 	"         [-o table|json|yaml|junit] [--fail-only] [--detailed-results]\n"
-	"         [--remove-color] [--strict-excluded] [--require-tests]\n";
+	"         [--remove-color] [--strict-excluded] [--require-tests]\n"
+	"\n"
+	"Runs Kyverno CLI test suites, like `kyverno test`: every test file named\n"
+	"NAME below each PATH (or PATH itself when it is a file).\n"
+	"\n"
+	"  -f, --file-name NAME        test file name (default kyverno-test.yaml)\n"
+	"  -t, --test-case-selector S  run only the cases S selects: a comma list of\n"
+	"                              policy=, rule=, resource= wildcards (spaces\n"
+	"                              around keys and values are ignored); a test\n"
+	"                              with no selected case is not run or printed\n"
+	"  -o, --output-format FMT     table (default), json, yaml or junit\n"
+	"      --fail-only             print only failed cases; summary \"Y out of N\"\n"
+	"      --detailed-results      add the MESSAGE column\n"
+	"      --remove-color          no colours (also with NO_COLOR set, or when\n"
+	"                              stdout is not a terminal)\n"
+	"      --strict-excluded       a case whose resource the rule does not select\n"
+	"                              fails (kyverno counts it as a pass, `Excluded`)\n"
+	"      --require-tests         exit 1 when no test file is found\n"
+	"  -h, --help                  this text\n"
+	"\n"
+	"Exit status: 0 every case as expected; 1 a case failed or a test could\n"
+	"not be loaded; 2 usage.\n";
 
 typedef struct found_tests {
 	const char *file_name;
@@ -61,6 +83,27 @@ static void find_tests(found_tests *f, const char *path)
 		on_walk_error(f, &e);
 }
 
+/* Kyverno skips a test file when the selector keeps none of its cases
+ * (test/command.go: `if len(filteredResults) == 0 { continue }`): it is
+ * neither run nor printed.  A file that does not load is run (and fails). */
+static bool filtered_out(const char *path, const kpc_test_selector *sel)
+{
+	kp_error e;
+	kpc_testfile *t = kpc_testfile_load(path, &e);
+	if (!t)
+		return false;
+	bool any = false;
+	for (size_t i = 0; i < t->n_results && !any; i++) {
+		const kpc_test_result *res = &t->results[i];
+		if (!res->n_refs)
+			any = kpc_test_selector_match(sel, res->policy, res->rule, NULL);
+		for (size_t j = 0; j < res->n_refs && !any; j++)
+			any = kpc_test_selector_match(sel, res->policy, res->rule, res->refs[j].text);
+	}
+	kpc_testfile_free(t);
+	return !any;
+}
+
 int kpc_cmd_test(int argc, char **argv)
 {
 	enum { OPT_FAIL_ONLY = 256, OPT_DETAILED, OPT_NO_COLOR, OPT_STRICT_EXCLUDED,
@@ -79,7 +122,8 @@ int kpc_cmd_test(int argc, char **argv)
 	};
 	const char *file_name = "kyverno-test.yaml", *selector_spec = NULL;
 	kpc_test_format format = KPC_TEST_TABLE;
-	kpc_test_print_opts po = {.color = isatty(STDOUT_FILENO)};
+	const char *no_color = getenv("NO_COLOR");   /* https://no-color.org */
+	kpc_test_print_opts po = {.color = isatty(STDOUT_FILENO) && !(no_color && *no_color)};
 	bool strict_excluded = false, require_tests = false;
 	int c;
 	optind = 1;
@@ -144,29 +188,33 @@ int kpc_cmd_test(int argc, char **argv)
 		.strict_excluded = strict_excluded, .selector = selector_spec ? &sel : NULL,
 		.log = format == KPC_TEST_TABLE ? stdout : NULL, .diag = stderr,
 	};
+	size_t n_run = 0;
 	for (size_t i = 0; i < f.n; i++) {
-		kpc_test_run(f.paths[i], &ro, &reports[i]);
+		if (selector_spec && filtered_out(f.paths[i], &sel))
+			continue;
+		kpc_test_run(f.paths[i], &ro, &reports[n_run]);
 		if (format == KPC_TEST_TABLE)
-			kpc_test_print_table(stdout, &reports[i], &po);
+			kpc_test_print_table(stdout, &reports[n_run], &po);
+		n_run++;
 	}
 	kpc_test_totals t = {0};
-	for (size_t i = 0; i < f.n; i++)
+	for (size_t i = 0; i < n_run; i++)
 		kpc_test_totals_add(&t, &reports[i]);
 	if (t.failed)
 		status = 1;
 	switch (format) {
 	case KPC_TEST_TABLE:
 		if (f.n)
-			kpc_test_print_summary(stdout, reports, f.n, &po);
+			kpc_test_print_summary(stdout, reports, n_run, &po);
 		break;
-	case KPC_TEST_JSON: kpc_test_print_json(stdout, reports, f.n); break;
-	case KPC_TEST_YAML: kpc_test_print_yaml(stdout, reports, f.n); break;
-	case KPC_TEST_JUNIT: kpc_test_print_junit(stdout, reports, f.n); break;
+	case KPC_TEST_JSON: kpc_test_print_json(stdout, reports, n_run); break;
+	case KPC_TEST_YAML: kpc_test_print_yaml(stdout, reports, n_run); break;
+	case KPC_TEST_JUNIT: kpc_test_print_junit(stdout, reports, n_run); break;
 	}
-	for (size_t i = 0; i < f.n; i++) {
+	for (size_t i = 0; i < n_run; i++)
 		kpc_test_report_fini(&reports[i]);
+	for (size_t i = 0; i < f.n; i++)
 		free(f.paths[i]);
-	}
 	free(reports);
 	free(f.paths);
 	kpc_test_selector_fini(&sel);

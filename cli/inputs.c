@@ -3,9 +3,20 @@
 
 #include <string.h>
 
+static void (*error_hook)(void *ud, const kp_error *e);
+static void *error_hook_ud;
+
+void kpc_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud)
+{
+	error_hook = fn;
+	error_hook_ud = ud;
+}
+
 void kpc_diag(FILE *out, const char *level, const kp_error *e)
 {
 	char buf[2600];
+	if (error_hook && !strcmp(level, "error"))
+		error_hook(error_hook_ud, e);
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 

@@ -10,6 +10,11 @@
 /* Print "kpolicy: <level>: file:line:col: msg (at path)" to `out`. */
 void kpc_diag(FILE *out, const char *level, const kp_error *e);
 
+/* Also pass every "error" that kpc_diag prints to fn(ud, e) (NULL: stop),
+ * for reports that list unusable inputs.  Not thread-safe: set it on the
+ * main thread, before loading. */
+void kpc_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud);
+
 /* A kp_read_opts.warn callback printing warnings to stderr. */
 void kpc_warn(void *ud, const kp_error *w);
 

@@ -53,8 +53,5 @@ void kpc_test_print_junit(FILE *out, const kpc_test_report *reports, size_t n);
 /* Write s as a JSON string (quotes included); also a valid YAML
  * double-quoted scalar.  NULL writes null. */
 void kpc_json_string(FILE *out, const char *s);
-/* Write s escaped for XML attribute values and text; characters XML 1.0
- * forbids (control characters other than tab, LF, CR) become U+FFFD. */
-void kpc_xml_escape(FILE *out, const char *s);
 
 #endif

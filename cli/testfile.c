@@ -277,21 +277,35 @@ void kpc_testfile_free(kpc_testfile *t)
 
 /* ---------------------------------------------------------------- selector */
 
+/* s without leading and trailing white space (Go's strings.TrimSpace), in place. */
+static char *trim_space(char *s)
+{
+	while (*s && strchr(" \t\n\r\v\f", *s))
+		s++;
+	size_t n = strlen(s);
+	while (n && strchr(" \t\n\r\v\f", s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* As Kyverno's filter.ParseFilter: split at ',', each part exactly one
+ * '=', key and value trimmed of white space. */
 int kpc_test_selector_parse(kpc_test_selector *sel, const char *spec, kp_error *err)
 {
 	memset(sel, 0, sizeof(*sel));
-	char *copy = kpc_xstrdup(spec), *save = NULL;
+	char *copy = kpc_xstrdup(spec), *rest = copy;
 	int rc = 0;
-	for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+	for (char *part; (part = strsep(&rest, ",")) != NULL;) {
 		char *eq = strchr(part, '=');
 		char **slot = NULL;
-		if (eq) {
+		if (eq && !strchr(eq + 1, '=')) {
 			*eq = '\0';
-			if (!strcmp(part, "policy"))
+			const char *key = trim_space(part);
+			if (!strcmp(key, "policy"))
 				slot = &sel->policy;
-			else if (!strcmp(part, "rule"))
+			else if (!strcmp(key, "rule"))
 				slot = &sel->rule;
-			else if (!strcmp(part, "resource"))
+			else if (!strcmp(key, "resource"))
 				slot = &sel->resource;
 		}
 		if (!slot) {
@@ -301,7 +315,7 @@ int kpc_test_selector_parse(kpc_test_selector *sel, const char *spec, kp_error *
 			break;
 		}
 		free(*slot);
-		*slot = kpc_xstrdup(eq + 1);
+		*slot = kpc_xstrdup(trim_space(eq + 1));
 	}
 	free(copy);
 	if (rc < 0)

@@ -426,11 +426,17 @@ typedef struct kp_userinfo kp_userinfo;
 KP_API kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err);
 KP_API void kp_userinfo_free(kp_userinfo *u);
 
-/* A Kyverno CLI values file (`kind: Values`).  For now only
- * `namespaceSelector: [{name, labels}]` is used (namespace labels for
- * match.namespaceSelector). */
+/* A Kyverno CLI values file (`kind: Values`): globalValues,
+ * policies[].resources[].values and rules[].values / foreachValues become
+ * variables as the Kyverno CLI layers them (kyverno-rules.md §7);
+ * namespaceSelector gives namespace labels for match.namespaceSelector,
+ * subresources map kinds to parent/subresource. */
 typedef struct kp_values kp_values;
 KP_API kp_values *kp_values_from_value(const kp_value *v, kp_error *err);
+/* `kyverno apply --set k=v,k2=v2`: string values split on `,`; an item
+ * without exactly one `=` or with an empty side is ignored, as are keys
+ * holding "request.object."; the first of a repeated key wins.  Never NULL. */
+KP_API kp_values *kp_values_from_set(const char *kv);
 KP_API void kp_values_free(kp_values *vals);
 
 /* Limits of one evaluation, after PCRE2's match context: zero fields take
@@ -463,6 +469,9 @@ typedef struct kp_eval_opts {
 	const char *operation;          /* NULL: "CREATE", as kyverno apply */
 	const kp_userinfo *userinfo;    /* NULL: no user info at all */
 	const kp_values *values;        /* NULL: none */
+	/* `kyverno apply --set k=v,...` (kp_values_from_set), written over
+	 * the global and resource values; NULL: none */
+	const kp_values *set;
 } kp_eval_opts;
 
 /* One row of the report: one (policy, rule) that selected the resource.
@@ -518,6 +527,38 @@ KP_API int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *
  * (the versions Kyverno's schema allows; none = latest).  0, or -1 with
  * err (KP_E_USAGE) for an unknown level or version. */
 KP_API int kp_policy_set_add_pss(kp_policy_set *ps, const char *spec, kp_error *err);
+
+/* ------------------------------------------------------------------------
+ * Policy metadata for reports (branch reports; engine/policy/policy_info.c)
+ * ---------------------------------------------------------------------- */
+
+/* The string value of metadata.annotations[key] ("policies.kyverno.io/title",
+ * ".../category", ".../severity", ".../description", ".../scored"), NUL-
+ * terminated, borrowed from p; NULL when absent or not a string. */
+KP_API const char *kp_policy_annotation(const kp_policy *p, const char *key);
+/* "ClusterPolicy", "Policy" or the unsupported kind's name. */
+KP_API const char *kp_policy_kind(const kp_policy *p);
+/* The policy's file and the position of its document (borrowed from p). */
+KP_API const char *kp_policy_file(const kp_policy *p);
+KP_API unsigned kp_policy_line(const kp_policy *p);
+/* spec.background (Kyverno's default: true). */
+KP_API bool kp_policy_background(const kp_policy *p);
+/* validate.message of rule i as written ({{ }} kept), NULL when absent. */
+KP_API const char *kp_policy_rule_message(const kp_policy *p, size_t i);
+/* For an autogen rule, the name of the rule it was generated from; else
+ * the rule's own name. */
+KP_API const char *kp_policy_rule_base(const kp_policy *p, size_t i);
+/* True when Kyverno's EngineResponse.GetValidationFailureAction() for a
+ * resource in namespace `ns` is Audit (anything but "Enforce"/"enforce"):
+ * the first rule of spec.rules with an explicit action decides (a matching
+ * validate.failureActionOverrides entry, else validate.failureAction), then
+ * a matching spec.validationFailureActionOverrides entry, then
+ * spec.validationFailureAction (default Audit).  An override matches when
+ * its action is valid and one of its `namespaces` wildcards matches `ns`;
+ * entries that carry a namespaceSelector are not matched (kpolicy has no
+ * namespace labels for them).  This is what --audit-warn consults. */
+KP_API bool kp_policy_audit(const kp_policy *p, const char *ns);
+/* ---- end of report metadata ---- */
 
 /* ------------------------------------------------------------------------
  * Accessors for embedders and the kpolicy program (begin: branch libkp)

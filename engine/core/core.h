@@ -63,6 +63,8 @@ struct kp_regex_scratch;
 struct kp_eval_ctx {
 	kp_eval_limits limits;     /* defaults filled in */
 	kp_arena *scratch;         /* per rule: reset after each rule */
+	kp_arena *policy_scratch;  /* per policy and resource (the context
+	                              every rule of the policy starts from) */
 	uint64_t steps;            /* expression steps taken in this rule */
 	/* regular-expression match data, made on first use by regex/ (which
 	 * also sets the function that frees it) */

@@ -19,6 +19,7 @@ kp_eval_ctx *kp_eval_ctx_new(const kp_eval_limits *limits)
 	if (!l->regex_depth_limit)
 		l->regex_depth_limit = KP_DEFAULT_REGEX_DEPTH_LIMIT;
 	ctx->scratch = kp_arena_new();
+	ctx->policy_scratch = kp_arena_new();
 	return ctx;
 }
 
@@ -29,6 +30,7 @@ void kp_eval_ctx_free(kp_eval_ctx *ctx)
 	if (ctx->re && ctx->re_free)
 		ctx->re_free(ctx->re);
 	kp_arena_free(ctx->scratch);
+	kp_arena_free(ctx->policy_scratch);
 	free(ctx);
 }
 

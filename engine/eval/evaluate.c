@@ -109,7 +109,44 @@ void kp_kind_index_free(kp_kind_index *ix)
 
 /* ---- one rule ---- */
 
-static void eval_rule(const kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void *ud)
+/* The rule's variables and preconditions (kyverno-rules.md §0 steps 5-6):
+ * false when they decided the row (*out filled). */
+static bool before_action(kp_rule_run *run, kp_env *env, kp_rule_outcome *out)
+{
+	const kp_rule *r = run->rule;
+	kp_arena *a = run->ctx->scratch;
+	kp_error err;
+	if (kp_env_init(env, run, &err) < 0) {
+		out->status = KP_STATUS_ERROR;
+		out->message = kp_arena_printf(a, "failed to load context: %s", err.msg);
+		return false;
+	}
+	run->env = env;
+	if (!r->preconditions)
+		return true;
+	const char *false_msgs;
+	int rc = kp_conds_eval(r->preconditions, &env->vars, NULL, &false_msgs, &err);
+	if (rc < 0) {
+		out->status = KP_STATUS_ERROR;
+		if (err.code == KP_E_UNSUPPORTED) {
+			out->unsupported = kp_arena_strdup(a, err.feature);
+			out->message = kp_arena_printf(a, "unsupported: %s", err.feature);
+		} else {
+			out->message = kp_arena_printf(a, "failed to evaluate preconditions: %s", err.msg);
+		}
+		return false;
+	}
+	if (!rc) {
+		out->status = KP_STATUS_SKIP;
+		out->message = *false_msgs ? kp_arena_printf(a, "preconditions not met; %s", false_msgs)
+					   : "preconditions not met";
+		return false;
+	}
+	return true;
+}
+
+/* One rule's row; false when Kyverno gives none. */
+static bool eval_rule(kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void *ud)
 {
 	const kp_policy *p = run->policy;
 	const kp_rule *r = run->rule;
@@ -119,14 +156,19 @@ static void eval_rule(const kp_rule_run *run, const kp_doc *doc, kp_result_cb cb
 		.file = root->file, .line = root->line, .col = root->col,
 	};
 	kp_rule_outcome out = {0};
+	kp_env env;
 	const char *unsupported = p->unsupported ? p->unsupported : r->unsupported;
 	if (unsupported) {
 		out.status = KP_STATUS_ERROR;
 		out.unsupported = unsupported;
 		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", unsupported);
-	} else {
+	} else if (!r->uses_vars || before_action(run, &env, &out)) {
 		r->action->eval(run, &out);
 	}
+	if (out.no_response)
+		return false;
+	if (out.unsupported && out.status == KP_STATUS_ERROR)
+		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", out.unsupported);
 	res.status = out.status;
 	res.message = out.message;
 	res.path = out.path;
@@ -140,6 +182,35 @@ static void eval_rule(const kp_rule_run *run, const kp_doc *doc, kp_result_cb cb
 		res.col = out.node->col;
 	}
 	cb(ud, &res);
+	return true;
+}
+
+/* What one policy sees of the resource: built when the policy has rules
+ * with variables or values are given (they may rewrite the resource). */
+typedef struct policy_view {
+	const kp_policy *p;
+	bool built;
+	kp_base_ctx base;
+	kp_sel_ctx sel;              /* selection of the rewritten resource */
+	bool own_sel;
+	kp_eval_opts opts;
+	int error;                   /* the values could not be applied */
+	kp_error err;
+} policy_view;
+
+static void view_build(policy_view *v, kp_eval_ctx *ctx, const kp_doc *doc,
+		       const kp_eval_opts *opts, const kp_sel_ctx *sel)
+{
+	v->built = true;
+	kp_arena_reset(ctx->policy_scratch);
+	v->error = kp_base_ctx_build(&v->base, ctx->policy_scratch, doc->root, opts, v->p->name, &v->err);
+	if (v->error)
+		return;
+	v->opts = *opts;
+	v->opts.operation = v->base.engine_op;
+	v->own_sel = v->base.changed || strcmp(v->base.engine_op, sel->op);
+	if (v->own_sel)
+		kp_sel_prepare(&v->sel, v->base.object ? v->base.object : doc->root, &v->opts);
 }
 
 int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
@@ -168,13 +239,29 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		}
 	kp_sel_ctx sel;
 	kp_sel_prepare(&sel, doc->root, opts);
+	/* values may rewrite the resource; DELETE changes what rules see */
+	bool values = opts->values || opts->set ||
+		      (opts->operation && !strcmp(opts->operation, "DELETE"));
 	int rows = 0, status = 0;
 	const kp_policy *refused = NULL;
+	policy_view view = {0};
 	for (size_t i = 0; i < n; i++) {
 		const kp_policy *p = refs[i].p;
+		const kp_rule *r = refs[i].r;
 		if (p == refused)
 			continue;
-		if (!kp_rule_selects_prepared(refs[i].r, p, &sel))
+		if (p != view.p)
+			view = (policy_view){.p = p};
+		if ((values || r->uses_vars) && !view.built)
+			view_build(&view, ctx, doc, opts, &sel);
+		if (view.built && view.error) {
+			refused = p;
+			status = kp_errorf(err, KP_E_USAGE, doc->file, doc->root->line, doc->root->col,
+					   "policy %s, resource %s: %s", p->name, kp_doc_name(doc), view.err.msg);
+			continue;
+		}
+		const kp_sel_ctx *s = view.built && view.own_sel ? &view.sel : &sel;
+		if (!kp_rule_selects_prepared(r, p, s))
 			continue;
 		/* as the Kyverno CLI: a namespaceSelector needs the namespace's
 		 * labels from a values file */
@@ -187,10 +274,10 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 					   kp_doc_namespace(doc), kind, kp_doc_name(doc), p->name);
 			continue;
 		}
-		kp_rule_run run = {.policy = p, .rule = refs[i].r, .resource = doc->root,
-				   .opts = opts, .ctx = ctx};
-		eval_rule(&run, doc, cb, ud);
-		rows++;
+		kp_rule_run run = {.policy = p, .rule = r, .opts = view.built ? &view.opts : opts,
+				   .ctx = ctx, .base = view.built ? &view.base : NULL,
+				   .resource = view.built && view.base.object ? view.base.object : doc->root};
+		rows += eval_rule(&run, doc, cb, ud);
 		kp_eval_ctx_rule_done(ctx);
 	}
 	kp_eval_ctx_free(own);

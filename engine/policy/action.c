@@ -25,8 +25,8 @@ static const struct {
 	const char *key, *feature;
 	const kp_action_ops *ops;
 } validate_actions[] = {
-	{"deny", "validate.deny", NULL},
-	{"foreach", "validate.foreach", NULL},
+	{"deny", "validate.deny", &kp_action_deny},
+	{"foreach", "validate.foreach", &kp_action_foreach},
 	{"cel", "validate.cel", NULL},
 	{"podSecurity", "validate.podSecurity", &kp_action_pod_security},
 	{"manifests", "validate.manifests", NULL},
@@ -36,7 +36,7 @@ static const struct {
 /* Parts of the common rule kpolicy does not evaluate yet, and the rule
  * types other than validate (the last three). */
 static const char *const rule_features[] = {
-	"context", "preconditions", "celPreconditions", "imageExtractors",
+	"celPreconditions", "imageExtractors",
 	"mutate", "generate", "verifyImages",
 };
 #define N_OTHER_TYPES 3
@@ -54,7 +54,9 @@ const kp_action_ops *kp_action_find(const kp_value *rule, const char **unsupport
 	}
 	const kp_action_ops *ops = NULL;
 	for (size_t i = 0; i < sizeof validate_actions / sizeof *validate_actions; i++)
-		if (given(kp_value_get(val, validate_actions[i].key))) {
+		/* `deny: {}` counts: empty conditions hold, the rule always fails */
+		if (i == 0 ? kp_value_type(kp_value_get(val, "deny")) == KP_MAP
+			   : given(kp_value_get(val, validate_actions[i].key))) {
 			ops = validate_actions[i].ops;
 			if (!ops)
 				return *unsupported = validate_actions[i].feature, NULL;

@@ -3,24 +3,10 @@
  * with the evaluation context's scratch memory
  * (pkg/engine/handlers/validation/validate_resource.go). */
 #include "policy/policy.h"
+#include "jmespath/jp_func.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* True if a string holds a Kyverno variable: `{{` not preceded by `\`,
- * closed by a later `}}` (RegexVariables). */
-static bool has_variable(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (s[i] == '{' && s[i + 1] == '{' && (i == 0 || s[i - 1] != '\\')) {
-			for (size_t j = i + 2; j + 1 < n; j++)
-				if (s[j] == '}' && s[j + 1] == '}')
-					return true;
-			return false;
-		}
-	}
-	return false;
-}
 
 /* True if a string holds a $(...) reference not preceded by `\`. */
 static bool has_reference(const char *s, size_t n)
@@ -37,7 +23,7 @@ static int pattern_dynamic(const kp_value *v)
 {
 	switch (kp_value_type(v)) {
 	case KP_STRING:
-		if (has_variable(v->u.s.ptr, v->u.s.len))
+		if (kp_has_variables(v->u.s.ptr, v->u.s.len))
 			return 1;
 		return has_reference(v->u.s.ptr, v->u.s.len) ? 2 : 0;
 	case KP_SEQ:
@@ -85,112 +71,206 @@ static const kp_pat_root *compile_one(kp_policy *p, const kp_value *pat,
 	return root;
 }
 
-/* Both actions compile whatever of pattern and anyPattern is given (a
- * rule may carry both; `pattern` then decides). */
-static int compile_patterns(kp_policy *p, kp_rule *r, const kp_value *rule,
-			    const char *path, kp_error *err)
+/* A pattern body (of a rule or a foreach entry): whatever of pattern and
+ * anyPattern is given (a rule may carry both; `pattern` then decides).
+ * Static patterns compile once here; patterns with variables keep their
+ * substitution trees and compile per resource into scratch memory. */
+kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pat, const kp_value *anyp,
+				    const char *path, const char *rule, const char *message,
+				    const char **unsupported, kp_error *err)
 {
 	kp_arena *a = p->arena;
-	const kp_value *val = kp_value_get(rule, "validate");
-	const kp_value *pat = kp_value_get(val, "pattern");
-	const kp_value *anyp = kp_value_get(val, "anyPattern");
-	int dyn = pattern_dynamic(pat);
-	if (!dyn)
-		dyn = pattern_dynamic(anyp);
-	if (dyn) {
-		r->unsupported = dyn == 1 ? "variables in pattern" : "references in pattern";
-		r->action = NULL;
-		return 0;
+	if (pattern_dynamic(pat) == 2 || pattern_dynamic(anyp) == 2) {
+		*unsupported = "references in pattern";
+		return NULL;
 	}
 	kp_pattern_rule *pr = kp_arena_alloc(a, sizeof *pr);
 	/* the pass message is the same for every resource: made once here */
 	kp_pat_result passed = {.status = KP_STATUS_PASS};
-	pr->pass_message = kp_pat_rule_message(a, r->name, r->message, &passed);
+	pr->pass_message = kp_pat_rule_message(a, rule, message, &passed);
 	char where[1100];
 	if (kp_value_type(pat) != KP_NULL) {
 		pr->pattern = pat;
-		snprintf(where, sizeof where, "%s/validate/pattern", path);
-		if (!(pr->compiled = compile_one(p, pat, where, err)))
-			return -1;
+		snprintf(where, sizeof where, "%s/pattern", path);
+		if ((pr->pattern_t = kp_ttree_compile(a, pat, "", &p->diag)))
+			pr->dynamic = true;
+		else if (!(pr->compiled = compile_one(p, pat, where, err)))
+			return NULL;
 	}
 	if (kp_value_type(anyp) == KP_SEQ) {
 		pr->n_any = anyp->u.seq.n;
 		pr->any = kp_arena_alloc(a, sizeof(*pr->any) * (pr->n_any + 1));
 		pr->any_compiled = kp_arena_alloc(a, sizeof(*pr->any_compiled) * (pr->n_any + 1));
+		if ((pr->any_t = kp_ttree_compile(a, anyp, "", &p->diag)))
+			pr->dynamic = true;
 		for (size_t i = 0; i < pr->n_any; i++) {
 			pr->any[i] = anyp->u.seq.items[i];
-			snprintf(where, sizeof where, "%s/validate/anyPattern/%zu", path, i);
-			if (!(pr->any_compiled[i] = compile_one(p, pr->any[i], where, err)))
-				return -1;
+			snprintf(where, sizeof where, "%s/anyPattern/%zu", path, i);
+			if (!pr->any_t && !(pr->any_compiled[i] = compile_one(p, pr->any[i], where, err)))
+				return NULL;
 		}
 	}
+	return pr;
+}
+
+static int compile_patterns(kp_policy *p, kp_rule *r, const kp_value *rule,
+			    const char *path, kp_error *err)
+{
+	const kp_value *val = kp_value_get(rule, "validate");
+	const char *unsupported = NULL;
+	kp_pattern_rule *pr = kp_patbody_compile(p, kp_value_get(val, "pattern"),
+						 kp_value_get(val, "anyPattern"),
+						 kp_arena_printf(p->arena, "%s/validate", path),
+						 r->name, r->message, &unsupported, err);
+	if (unsupported) {
+		r->unsupported = unsupported;
+		r->action = NULL;
+		return 0;
+	}
+	if (!pr)
+		return -1;
+	if (pr->dynamic)
+		r->uses_vars = true;
 	r->action_data = pr;
 	return 0;
 }
 
 /* The matchers recurse along the pattern: one nested deeper than the
  * context allows is an error row, not a crash. */
-static bool too_deep(const kp_rule_run *run, const kp_pat_root *root,
+static bool too_deep(kp_eval_ctx *ctx, const char *rule, const kp_pat_root *root,
 		     kp_rule_outcome *out)
 {
-	if (root->depth <= run->ctx->limits.max_depth)
+	if (root->depth <= ctx->limits.max_depth)
 		return false;
 	out->status = KP_STATUS_ERROR;
-	out->message = kp_arena_printf(run->ctx->scratch,
+	out->message = kp_arena_printf(ctx->scratch,
 				       "validation error: rule %s execution error: pattern nested %zu "
 				       "levels deep, over the evaluation depth limit %zu",
-				       run->rule->name, root->depth, run->ctx->limits.max_depth);
+				       rule, root->depth, ctx->limits.max_depth);
 	return true;
 }
 
-static void eval_pattern(const kp_rule_run *run, kp_rule_outcome *out)
+/* validate.message in the current context, substituted only when a fail
+ * or error message is built.  NULL with *failed when substitution fails. */
+static const char *rule_message(const kp_rule *r, kp_env *env, bool *failed)
 {
-	const kp_pattern_rule *pr = run->rule->action_data;
-	if (too_deep(run, pr->compiled, out))
-		return;
-	kp_pat_result res;
-	kp_pat_match(pr->compiled, run->resource, run->ctx->scratch, &res);
-	out->status = res.status;
-	out->message = res.status == KP_STATUS_PASS ? pr->pass_message
-		: kp_pat_rule_message(run->ctx->scratch, run->rule->name, run->rule->message, &res);
-	if (res.status == KP_STATUS_FAIL)
-		out->path = res.path;
-	out->node = res.node;
+	*failed = false;
+	if (!r->message_t || !env)
+		return r->message;
+	const kp_value *m;
+	kp_error e;
+	if (kp_tmpl_eval(r->message_t, &env->vars, "", &m, &e) < 0) {
+		*failed = true;
+		return NULL;
+	}
+	if (kp_value_type(m) == KP_STRING)
+		return m->u.s.ptr;
+	/* upstream crashes on a type assertion here: the text of the value */
+	return kp_jp_to_json(env->vars.scratch, m, true, NULL);
 }
 
-static void eval_any_pattern(const kp_rule_run *run, kp_rule_outcome *out)
+/* Substitute a dynamic body's patterns and compile them for this match. */
+static int substitute(const kp_pattern_rule *pr, kp_env *env, kp_eval_ctx *ctx,
+		      const kp_pat_root **one, const kp_pat_root ***any, kp_rule_outcome *out)
 {
-	const kp_pattern_rule *pr = run->rule->action_data;
-	if (!pr->compiled && !pr->n_any) {
+	kp_error e;
+	const kp_value *v;
+	if (pr->pattern_t) {
+		if (kp_ttree_eval(pr->pattern_t, &env->vars, &v, &e) < 0)
+			goto failed;
+		if (!(*one = kp_pat_compile(ctx->scratch, v, KP_PAT_STRICT, "", &e)))
+			goto failed;
+	}
+	if (pr->any_t && !pr->pattern) {
+		if (kp_ttree_eval(pr->any_t, &env->vars, &v, &e) < 0)
+			goto failed;
+		*any = kp_arena_alloc(ctx->scratch, (pr->n_any + 1) * sizeof **any);
+		for (size_t i = 0; i < pr->n_any; i++)
+			if (!((*any)[i] = kp_pat_compile(ctx->scratch, v->u.seq.items[i], KP_PAT_STRICT, "", &e)))
+				goto failed;
+	}
+	return 0;
+failed:
+	out->status = KP_STATUS_ERROR;
+	out->message = kp_arena_printf(ctx->scratch, "variable substitution failed: %s", e.msg);
+	if (e.code == KP_E_UNSUPPORTED)
+		out->unsupported = kp_arena_strdup(ctx->scratch, e.feature);
+	return -1;
+}
+
+void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
+		     const kp_value *target, kp_rule_outcome *out)
+{
+	const kp_pat_root *one = pr->compiled;
+	const kp_pat_root **any = pr->any_compiled;
+	if (pr->dynamic && substitute(pr, env, ctx, &one, &any, out) < 0)
+		return;
+	bool msg_failed;
+	if (one || pr->pattern) {
+		if (too_deep(ctx, r->name, one, out))
+			return;
+		kp_pat_result res;
+		kp_pat_match(one, target, ctx->scratch, &res);
+		out->status = res.status;
+		out->node = res.node;
+		if (res.status == KP_STATUS_PASS) {
+			out->message = pr->pass_message;
+			return;
+		}
+		if (res.status == KP_STATUS_FAIL)
+			out->path = res.path;
+		const char *m = rule_message(r, env, &msg_failed);
+		out->message = msg_failed
+			? kp_arena_printf(ctx->scratch,
+					  "validation error: variables substitution error in rule %s execution error: %s",
+					  r->name, res.error)
+			: kp_pat_rule_message(ctx->scratch, r->name, m, &res);
+		return;
+	}
+	if (!pr->n_any) {
 		/* anyPattern: [] */
 		out->status = KP_STATUS_ERROR;
 		out->unsupported = "rule without validate.pattern or anyPattern";
 		out->message = "unsupported: rule without validate.pattern or anyPattern";
 		return;
 	}
-	if (pr->compiled) {
-		eval_pattern(run, out);
-		return;
-	}
 	for (size_t i = 0; i < pr->n_any; i++)
-		if (too_deep(run, pr->any_compiled[i], out))
+		if (too_deep(ctx, r->name, any[i], out))
 			return;
+	const char *m = rule_message(r, env, &msg_failed);
 	kp_any_result res;
-	kp_pat_match_any(pr->any_compiled, pr->n_any, run->resource, run->rule->name,
-			 run->rule->message, run->ctx->scratch, &res);
+	kp_pat_match_any(any, pr->n_any, target, r->name, msg_failed ? NULL : m, ctx->scratch, &res);
 	out->status = res.status;
 	out->message = res.message;
-	if (res.status == KP_STATUS_FAIL)
+	if (res.status == KP_STATUS_FAIL) {
 		out->path = res.path;
+		if (msg_failed) {
+			/* the alternatives' errors after the fixed prefix */
+			const char *errs = strstr(res.message, "rule ");
+			out->message = kp_arena_printf(ctx->scratch,
+						       "validation error: variables substitution error in rule %s execution error: %s",
+						       r->name, errs ? errs : res.message);
+		}
+	}
 	out->node = res.node;
 }
 
+static void eval_patterns(const kp_rule_run *run, kp_rule_outcome *out)
+{
+	/* on DELETE a rule-level pattern gives no response */
+	if (run->base && run->base->is_delete) {
+		out->no_response = true;
+		return;
+	}
+	kp_patbody_eval(run->rule->action_data, run->rule, run->env, run->ctx, run->resource, out);
+}
+
 const kp_action_ops kp_action_pattern = {
-	.name = "validate.pattern", .compile = compile_patterns, .eval = eval_pattern,
+	.name = "validate.pattern", .compile = compile_patterns, .eval = eval_patterns,
 };
 
 const kp_action_ops kp_action_any_pattern = {
-	.name = "validate.anyPattern", .compile = compile_patterns, .eval = eval_any_pattern,
+	.name = "validate.anyPattern", .compile = compile_patterns, .eval = eval_patterns,
 };
 
 const kp_pattern_rule *kp_rule_patterns(const kp_rule *r)

@@ -120,6 +120,12 @@ typedef enum kp_autogen_kind {
 } kp_autogen_kind;
 
 typedef struct kp_rule kp_rule;
+typedef struct kp_env kp_env;
+typedef struct kp_base_ctx kp_base_ctx;
+typedef struct kp_conds kp_conds;
+typedef struct kp_ctx_entry kp_ctx_entry;
+typedef struct kp_tmpl kp_tmpl;
+typedef struct kp_ttree kp_ttree;
 
 /* ------------------------------------------------------------------------
  * Rule actions (action.c): a rule is a common part (name, match/exclude,
@@ -136,6 +142,9 @@ typedef struct kp_rule_run {
 	const kp_eval_opts *opts;    /* never NULL */
 	kp_eval_ctx *ctx;            /* limits; ctx->scratch is reset after
 	                                the rule */
+	const kp_base_ctx *base;     /* the policy x resource context */
+	kp_env *env;                 /* the rule's variables (NULL when the
+	                                rule uses none) */
 } kp_rule_run;
 
 /* An action's verdict for one resource (strings in ctx->scratch or the
@@ -146,6 +155,7 @@ typedef struct kp_rule_outcome {
 	const char *path;            /* fail rows: the failure path; else NULL */
 	const kp_value *node;        /* where in the resource; NULL: its root */
 	const char *unsupported;     /* an error row for a feature kpolicy lacks */
+	bool no_response;            /* Kyverno gives no row at all */
 } kp_rule_outcome;
 
 typedef struct kp_action_ops {
@@ -176,7 +186,25 @@ typedef struct kp_pattern_rule {
 	const kp_pat_root **any_compiled;
 	size_t n_any;
 	const char *pass_message;    /* made at compile time */
+	/* patterns with variables: substituted and compiled per resource */
+	bool dynamic;
+	kp_ttree *pattern_t, *any_t;
 } kp_pattern_rule;
+
+/* A pattern/anyPattern body of a rule or foreach entry (action_pattern.c).
+ * NULL with *unsupported set, or NULL with err. */
+kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pattern, const kp_value *any,
+				    const char *path, const char *rule, const char *message,
+				    const char **unsupported, kp_error *err);
+/* Match `target` (env may be NULL for a body without variables). */
+void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
+		     const kp_value *target, kp_rule_outcome *out);
+/* The deny body of a rule or foreach entry (action_deny.c). */
+void *kp_deny_compile(kp_policy *p, const kp_value *deny, const char *path, const char *rule,
+		      kp_error *err);
+void kp_deny_eval(const void *data, const kp_rule *r, kp_env *env, kp_rule_outcome *out);
+extern const kp_action_ops kp_action_deny;
+extern const kp_action_ops kp_action_foreach;
 /* r's kp_pattern_rule when its action is one of these two, else NULL. */
 const kp_pattern_rule *kp_rule_patterns(const kp_rule *r);
 
@@ -193,6 +221,13 @@ struct kp_rule {
 	const char *failure_action;
 	kp_autogen_kind autogen;
 	const char *autogen_base;    /* the base rule's name, for autogen rules */
+	/* context entries and preconditions; `uses_vars` when anything of the
+	 * rule reads variables, so that its context is built */
+	kp_ctx_entry **context;
+	size_t n_context;
+	kp_conds *preconditions;     /* NULL: none */
+	kp_tmpl *message_t;          /* validate.message with variables */
+	bool uses_vars;
 	/* Non-NULL: the rule uses a feature kpolicy does not implement
 	 * ("validate.deny", "context", "variables in pattern", "mutate", ...);
 	 * the evaluator reports `error` with "unsupported: <this>" for each
@@ -222,9 +257,15 @@ struct kp_policy {
 	const char *autogen_controllers;
 	/* spec.validationFailureAction as written, or NULL */
 	const char *failure_action;
+	/* the first expression that did not compile (KP_OK: none), given to
+	 * the set's warning channel when the policy is added */
+	kp_error diag;
 	/* true when any rule (after autogen) has a namespaceSelector: the CLI
 	 * then needs namespace labels (see kp_policy_lacks_namespace_labels). */
 	bool uses_ns_selector;
+	/* the policy document as read (policy arena): annotations and spec
+	 * for the report accessors (policy_info.c) */
+	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
 };
@@ -380,6 +421,7 @@ bool kp_namespaces_match(const char **patterns, size_t n,
 
 struct kp_userinfo {
 	kp_arena *arena;
+	const kp_value *info;        /* userInfo as written (copied), or NULL */
 	const char **roles;
 	size_t n_roles;
 	const char **cluster_roles;
@@ -422,8 +464,7 @@ const kp_value *kp_values_namespace_labels(const kp_values *v, const char *ns);
  * `{{ }}` substitution (vars.c), pkg/engine/variables/vars.go
  * ---------------------------------------------------------------------- */
 
-/* A policy string holding variables or `\{{` escapes, compiled. */
-typedef struct kp_tmpl kp_tmpl;
+/* kp_tmpl: a policy string holding variables or `\{{` escapes, compiled. */
 
 /* What substitution reads: the JSON context of one evaluation. */
 typedef struct kp_vars {
@@ -459,10 +500,81 @@ const kp_value *kp_tmpl_node(const kp_tmpl *t);
  * nothing in it substitutes: use the tree as it is.  `path` is the JSON
  * pointer of the tree's root for messages ("" for a root).  Evaluation
  * copies only what changes, into vs->scratch; maps in sorted key order. */
-typedef struct kp_ttree kp_ttree;
 kp_ttree *kp_ttree_compile(kp_arena *a, const kp_value *tree, const char *path, kp_error *diag);
 int kp_ttree_eval(const kp_ttree *t, const kp_vars *vs, const kp_value **out, kp_error *err);
 const kp_value *kp_ttree_source(const kp_ttree *t);
+
+/* ------------------------------------------------------------------------
+ * The JSON context (env.c), ../shared/docs/kyverno-rules.md §4, §7
+ * ---------------------------------------------------------------------- */
+
+/* What one policy sees of one resource before any rule runs: request.*,
+ * user info, and the values file's global and resource values (and
+ * --set), whose request.object / oldObject are read back. */
+struct kp_base_ctx {
+	kp_value *root;
+	const kp_value *object;      /* what patterns see (NULL on DELETE) */
+	const kp_value *old_object;
+	const char *operation;       /* as request.operation reads */
+	const char *engine_op;       /* for match: CONNECT is CREATE */
+	bool is_delete;
+	bool changed;                /* values rewrote request.object */
+};
+int kp_base_ctx_build(kp_base_ctx *b, kp_arena *a, const kp_value *resource,
+		      const kp_eval_opts *opts, const char *policy, kp_error *err);
+
+/* Set a dotted variable name (CSV-quoted segments) in the scratch map
+ * root: objects merge, leaves are replaced, copies made on the way. */
+int kp_ctx_set(kp_arena *a, kp_value *root, const char *name, size_t len,
+	       const kp_value *v, kp_error *err);
+
+/* A rule's context entry, compiled (a `variable`; the other kinds name a
+ * source kpolicy cannot reach offline: `unsupported`). */
+struct kp_ctx_entry {
+	const char *name;
+	const char *unsupported;     /* "context.apiCall", ... or NULL */
+	bool has_value, has_jmespath;
+	const kp_value *value, *dflt;
+	kp_ttree *value_t, *dflt_t;
+	kp_tmpl *jmespath_t;         /* jmesPath with variables */
+	const struct kp_jp *jp;      /* jmesPath without */
+};
+/* Compile rule.context (or foreach[].context) into entries in arena a. */
+int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
+			   kp_ctx_entry ***out, size_t *n, kp_error *err, kp_error *diag);
+
+/* One rule's (or foreach element's) variables. */
+struct kp_env {
+	kp_vars vars;                /* what templates evaluate against */
+	kp_value *root;
+	const kp_rule_run *run;
+	const kp_ctx_entry **entries;
+	bool *loaded;
+	size_t n_entries;
+	size_t loading;              /* entry being loaded, SIZE_MAX none */
+};
+int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
+/* A foreach element's environment below parent: element, elementIndex,
+ * element<depth>, elementIndex<depth>, the rule values again, and the
+ * foreach level's context entries. */
+int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element, size_t index,
+		   unsigned depth, const kp_ctx_entry *const *entries, size_t n_entries,
+		   kp_error *err);
+
+/* ------------------------------------------------------------------------
+ * Conditions (conditions.c): preconditions and deny
+ * ---------------------------------------------------------------------- */
+/* Compile a conditions value: a plain list (allow_list) or {any, all};
+ * null gives empty conditions (true).  NULL on a malformed shape. */
+kp_conds *kp_conds_compile(kp_arena *a, const kp_value *v, const char *path, bool allow_list,
+			   kp_error *err, kp_error *diag);
+/* 1 true, 0 false, -1 error (err->msg Kyverno's text, e.g. "failed to
+ * substitute variables in condition key: ...").  *true_msgs: messages of
+ * the conditions that held (deny), *false_msgs of those that did not
+ * (preconditions), joined with "; " (either may be NULL). */
+int kp_conds_eval(const kp_conds *c, const kp_vars *vs, const char **true_msgs,
+		  const char **false_msgs, kp_error *err);
+bool kp_conds_empty(const kp_conds *c);
 
 /* ------------------------------------------------------------------------
  * Condition operators (condition_ops.c), pkg/engine/variables/operator

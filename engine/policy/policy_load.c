@@ -94,7 +94,20 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 		return kp_error_at(err, KP_E_POLICY, anyp, sub, "anyPattern must be a list");
 	}
 	out->action = kp_action_find(rule, &out->unsupported);
-	return out->action ? out->action->compile(p, out, rule, path, err) : 0;
+	if (!out->action)
+		return 0;
+	/* the common part's variables: context, preconditions, message */
+	snprintf(sub, sizeof sub, "%s/context", path);
+	if (kp_ctx_entries_compile(a, kp_value_get(rule, "context"), sub, &out->context,
+				   &out->n_context, err, &p->diag) < 0)
+		return -1;
+	const kp_value *pre = kp_value_get(rule, "preconditions");
+	snprintf(sub, sizeof sub, "%s/preconditions", path);
+	if (pre && !(out->preconditions = kp_conds_compile(a, pre, sub, true, err, &p->diag)))
+		return -1;
+	out->message_t = kp_tmpl_compile(a, kp_value_get(val, "message"), &p->diag);
+	out->uses_vars = out->n_context || out->preconditions || out->message_t;
+	return out->action->compile(p, out, rule, path, err);
 }
 
 void kp_policy_free(kp_policy *p)
@@ -259,6 +272,7 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 	const char *file = kp_arena_strdup(p->arena, kp_value_file(root) ? kp_value_file(root) : "");
 	kp_value *copy = kp_value_copy(p->arena, root);
 	p->file = file;
+	p->root = copy;
 	p->line = root->line;
 	p->col = root->col;
 	p->kind = kp_arena_strdup(p->arena, kind);
@@ -276,6 +290,17 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 		ps->cap = cap;
 	}
 	ps->items[ps->n++] = p;
+	if (p->diag.code != KP_OK) {
+		/* an expression that does not compile: its rows will say so;
+		 * the author learns where it is now */
+		kp_error w = p->diag;
+		w.code = KP_W_POLICY;
+		snprintf(w.path, sizeof w.path, "%s", p->diag.path);
+		if (ps->warn)
+			ps->warn(ps->warn_ud, &w);
+		else if (err)
+			*err = w;
+	}
 	if (p->unsupported) {
 		kp_error w, *to = ps->warn ? &w : err;
 		kp_errorf(to, KP_W_POLICY, p->file, p->line, p->col,

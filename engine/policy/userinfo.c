@@ -65,6 +65,8 @@ kp_userinfo *kp_userinfo_from_value(const kp_value *v, kp_error *err)
 		goto fail;
 	}
 	u->username = kp_arena_strdup(u->arena, name ? name->u.s.ptr : "");
+	if (kp_value_type(info) == KP_MAP)
+		u->info = kp_value_copy(u->arena, info);
 	/* RequestInfo{} compared with DeepEqual: nothing given at all */
 	u->empty = !p_roles && !p_croles && !p_groups && !*u->username &&
 		   kp_value_type(kp_value_get(info, "uid")) == KP_NULL &&
@@ -136,6 +138,28 @@ kp_values *kp_values_from_value(const kp_value *v, kp_error *err)
 				vals->n_subresources++;
 			}
 		}
+	}
+	return vals;
+}
+
+kp_values *kp_values_from_set(const char *kv)
+{
+	kp_values *vals = kp_xcalloc(1, sizeof *vals);
+	vals->arena = kp_arena_new();
+	kp_arena *a = vals->arena;
+	vals->root = kp_value_new(a, KP_MAP, NULL, 0, 0);
+	for (const char *p = kv ? kv : ""; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *eq = memchr(p, '=', n);
+		bool one_eq = eq && !memchr(eq + 1, '=', n - (size_t)(eq - p) - 1);
+		if (one_eq && eq > p && eq < p + n - 1) {
+			char *k = kp_arena_strndup(a, p, (size_t)(eq - p));
+			if (!strstr(k, "request.object.") && !kp_map_get_mut(vals->root, k))
+				kp_map_set(a, vals->root, k,
+					   kp_value_new_str(a, eq + 1, n - (size_t)(eq - p) - 1, NULL, 0, 0));
+		}
+		p += n + (end != NULL);
 	}
 	return vals;
 }

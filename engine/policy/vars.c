@@ -73,6 +73,7 @@ typedef struct tvar {
 	size_t offset;               /* of the body in the string */
 	bool shallow;                /* {{- ...}} */
 	const kp_jp *jp, *jp_delete; /* NULL: did not compile (err kept) */
+	const char *unsupported;     /* a Kyverno function kpolicy lacks */
 	const char *compile_error;
 } tvar;
 
@@ -104,6 +105,34 @@ static void body_of(const char *s, const var_match *m, const char **b, size_t *b
 	}
 	*b = p;
 	*bl = (size_t)(e - p);
+}
+
+/* Kyverno's custom functions (kyverno-jmespath.md §2): a call of one
+ * kpolicy does not offer yet is `unsupported`, not an error of the
+ * policy. */
+static const char *const kyverno_functions[] = {
+	"compare", "equal_fold", "replace", "replace_all", "to_upper", "to_lower", "trim",
+	"trim_prefix", "split", "truncate", "regex_match", "regex_replace_all",
+	"regex_replace_all_literal", "pattern_match", "label_match", "to_boolean",
+	"base64_decode", "base64_encode", "sha256", "sha1", "md5", "path_canonicalize",
+	"semver_compare", "parse_json", "parse_yaml", "is_external_url", "image_normalize",
+	"x509_decode", "random", "lookup", "items", "object_from_lists", "add", "subtract",
+	"multiply", "divide", "modulo", "round", "sum", "time_add", "time_after", "time_before",
+	"time_between", "time_diff", "time_now", "time_now_utc", "time_parse", "time_since",
+	"time_to_cron", "time_truncate", "time_utc",
+};
+
+static const char *missing_function(const char *msg)
+{
+	const char *p = strstr(msg, "unknown function ");
+	if (!p)
+		return NULL;
+	p += 17;
+	size_t n = strcspn(p, "(");
+	for (size_t i = 0; i < sizeof kyverno_functions / sizeof *kyverno_functions; i++)
+		if (strlen(kyverno_functions[i]) == n && !memcmp(kyverno_functions[i], p, n))
+			return kyverno_functions[i];
+	return NULL;
 }
 
 static const kp_jp *compile_jp(kp_arena *a, const char *text, size_t len, kp_error *err)
@@ -144,6 +173,11 @@ static void compile_var(kp_arena *a, const char *s, const var_match *m, tvar *v,
 	kp_error_clear(&e);
 	v->jp = v->len ? compile_jp(a, v->text, v->len, &e) : NULL;
 	if (!v->jp) {
+		const char *fn = missing_function(e.msg);
+		if (fn) {
+			v->unsupported = kp_arena_printf(a, "function %s", fn);
+			return;
+		}
 		v->compile_error = v->len
 			? kp_arena_printf(a, "incorrect query %.*s: %s", (int)v->len, v->text, e.msg)
 			: "invalid query (nil)";
@@ -252,6 +286,8 @@ static int query(const kp_vars *vs, const tvar *v, const char *path, const kp_va
 		len = strlen(text);
 		jp = compile_jp(vs->scratch, text, len, &e);
 	}
+	if (v->unsupported)
+		return kp_error_unsupported(err, NULL, NULL, v->unsupported);
 	if (vs->load && vs->load(vs->load_ud, text, len, err) < 0)
 		return -1;
 	if (!jp) {

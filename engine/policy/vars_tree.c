@@ -77,6 +77,8 @@ static kp_ttree *compile(kp_arena *a, const kp_value *v, const char *path, kp_er
 	default:
 		return NULL;
 	}
+	if (!t)
+		return NULL;
 	t->src = v;
 	t->path = path;
 	return t;

@@ -187,9 +187,10 @@ Test(autogen, any_pattern_and_plain_kinds_and_variables)
 	cr_assert(kp_value_bool(kp_value_path(kp_rule_patterns(r)->any[0], "spec/template/spec/hostNetwork")) == false);
 	cr_assert_not_null(kp_value_path(kp_rule_patterns(r)->any[1], "spec/template/metadata/labels/ok"));
 	cr_assert_str_eq(kind_at(r->raw, "match/resources/kinds", 0), "apps/v1/DaemonSet");
-	/* the generated rule's references are rewritten (and it stays unsupported) */
+	/* the generated rule's references are rewritten, its preconditions compiled */
 	const kp_rule *pre = &p->rules[4], *precron = &p->rules[5];
-	cr_assert_str_eq(pre->unsupported, "preconditions");
+	cr_assert_null(pre->unsupported);
+	cr_assert_not_null(pre->preconditions);
 	cr_assert_str_eq(kp_value_path_str(pre->raw, "preconditions/all/0/key"),
 			 "{{ request.object.spec.template.metadata.name }}");
 	cr_assert_str_eq(kp_value_path_str(precron->raw, "preconditions/all/0/key"),

@@ -91,10 +91,10 @@ Test(eval, rows_with_a_context_and_without_one_agree)
 	cr_assert_eq(a.status[0], KP_STATUS_FAIL);
 	cr_assert_str_eq(a.message[0], "validation error: rule team failed at path /metadata/labels/team/");
 	cr_assert_eq(a.line[0], 6, "the labels map, where team is missing");
-	/* the deny rule: an error row that names the feature */
-	cr_assert_eq(a.status[1], KP_STATUS_ERROR);
-	cr_assert_str_eq(a.unsupported[1], "validate.deny");
-	cr_assert_str_eq(a.message[1], "unsupported: validate.deny");
+	/* the deny rule: its condition holds, so it fails */
+	cr_assert_eq(a.status[1], KP_STATUS_FAIL);
+	cr_assert_str_eq(a.unsupported[1], "");
+	cr_assert_str_eq(a.message[1], "validation error: rule denied failed");
 	cr_assert_eq(memcmp(&a, &b, sizeof a), 0);
 	kp_eval_ctx_free(ctx);
 	kp_doc_free(d);
@@ -178,9 +178,13 @@ Test(eval, rules_get_their_action_from_the_table)
 	d = doc_of("name: r\nvalidate: {anyPattern: [{a: 1}]}\n");
 	cr_assert_eq(kp_action_find(kp_doc_root(d), &unsupported), &kp_action_any_pattern);
 	kp_doc_free(d);
-	d = doc_of("name: r\nvalidate: {pattern: {a: 1}}\npreconditions: {any: [{key: a}]}\n");
+	d = doc_of("name: r\nvalidate: {deny: {}}\n");
+	cr_assert_eq(kp_action_find(kp_doc_root(d), &unsupported), &kp_action_deny,
+		     "an empty deny still denies");
+	kp_doc_free(d);
+	d = doc_of("name: r\nvalidate: {pattern: {a: 1}}\ncelPreconditions: [{name: a, expression: 'true'}]\n");
 	cr_assert_null(kp_action_find(kp_doc_root(d), &unsupported));
-	cr_assert_str_eq(unsupported, "preconditions");
+	cr_assert_str_eq(unsupported, "celPreconditions");
 	kp_doc_free(d);
 	d = doc_of("name: r\nmutate: {patchStrategicMerge: {a: 1}}\n");
 	cr_assert_null(kp_action_find(kp_doc_root(d), &unsupported));

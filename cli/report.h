@@ -1,0 +1,143 @@
+/* report.h - the report interface of `kpolicy apply`: one vtable per
+ * output format (report_<format>.c), driven as begin / row... / end.
+ *
+ * Every call happens on the main thread, in input order: workers evaluate
+ * resources and pack their rows; cmd_apply.c unpacks them in order and
+ * hands them to the format.  Rows are final: --audit-warn, scored=false and
+ * --unsupported have already been applied to `status`.
+ *
+ * Memory: text, json, yaml and github stream (text spills its held blocks
+ * to a temporary file past 256 KiB); sarif, junit, policyreport and table
+ * keep what they print until `end` (sarif: failing rows only). */
+#ifndef KPC_REPORT_H
+#define KPC_REPORT_H
+
+#include "kpolicy.h"
+#include "xalloc.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct kpc_counts {
+	size_t pass, fail, warn, error, skip;
+} kpc_counts;
+
+/* What the reports need of one policy, gathered once before the run
+ * (strings borrowed from the policy set). */
+typedef struct kpc_policy_info {
+	const kp_policy *p;
+	const char *name, *ns, *kind;      /* ns: NULL for a ClusterPolicy */
+	const char *title, *category, *severity, *description; /* annotations or NULL */
+	bool scored;                       /* policies.kyverno.io/scored != "false" */
+	kpc_counts counts;                 /* this policy's rows so far */
+} kpc_policy_info;
+
+/* One row: one (policy, rule) that selected a resource.  Borrowed for the
+ * duration of the `row` call. */
+typedef struct kpc_row {
+	const kpc_policy_info *pol;
+	size_t policy_index;               /* into kpc_report.policies */
+	size_t rule_index;                 /* into the policy's rules */
+	const char *rule;                  /* as evaluated: autogen- names kept */
+	size_t resource_seq;               /* 0-based resource number, input order */
+	const char *api_version, *kind, *namespace, *name;
+	const char *uid, *resource_version; /* metadata.uid / resourceVersion or "" */
+	kp_status status;                  /* as reported */
+	bool engine_fail;                  /* the rule failed (shown as fail or, by
+	                                      scored=false / --audit-warn, as warn) */
+	bool audit_warning;                /* turned into warn by --audit-warn */
+	bool unsupported;
+	const char *message;
+	const char *path;                  /* failure path or NULL */
+	const char *file;                  /* offending node (or document root) */
+	unsigned line, col;
+} kpc_row;
+
+typedef enum kpc_unsupported_mode {
+	KPC_UNSUPPORTED_ERROR = 0, KPC_UNSUPPORTED_WARN, KPC_UNSUPPORTED_SKIP
+} kpc_unsupported_mode;
+
+typedef struct kpc_report_opts {
+	bool color;                 /* ANSI colours (text and table) */
+	bool detailed;              /* table: MESSAGE column */
+	bool json;                  /* policyreport: JSON instead of YAML */
+	bool openreports;           /* policyreport: openreports.io/v1alpha1 */
+	long long timestamp;        /* policyreport: seconds; <0: now */
+} kpc_report_opts;
+
+typedef struct kpc_summary {
+	size_t rules, resources;
+	kpc_counts total;
+} kpc_summary;
+
+typedef struct kpc_report kpc_report;
+
+typedef struct kpc_report_ops {
+	const char *name;
+	void (*begin)(kpc_report *r);
+	void (*row)(kpc_report *r, const kpc_row *row);
+	/* an input that could not be used (syntax error, invalid policy, ...) */
+	void (*input_error)(kpc_report *r, const kp_error *e);
+	void (*end)(kpc_report *r, const kpc_summary *s);
+} kpc_report_ops;
+
+struct kpc_report {
+	const kpc_report_ops *ops;
+	FILE *out;
+	kpc_report_opts opt;
+	kpc_policy_info *policies;
+	size_t n_policies;
+	void *state;                /* the format's own; freed by its end */
+};
+
+extern const kpc_report_ops kpc_report_text, kpc_report_json, kpc_report_yaml,
+	kpc_report_sarif, kpc_report_junit, kpc_report_policyreport,
+	kpc_report_github, kpc_report_table;
+
+/* The format called `name` (-o), or NULL. */
+const kpc_report_ops *kpc_report_find(const char *name);
+/* "text, json, yaml, ..." for messages. */
+const char *kpc_report_names(void);
+
+/* ---- helpers shared by the formats (report_util.c) ---- */
+
+/* "ns/Kind/name" as kyverno apply prints a resource. */
+void kpc_resource_path(kp_buf *sb, const kpc_row *row);
+/* "policy" or "ns/policy". */
+void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi);
+/* Append s as XML text (attr: also quotes, tab and newlines as character
+ * references); characters XML 1.0 forbids become U+FFFD. */
+void kpc_xml_escape(kp_buf *sb, const char *s, bool attr);
+/* Append s as a YAML double-quoted scalar when it needs quoting, else plain. */
+void kpc_yaml_scalar(kp_buf *sb, const char *s);
+/* Copy s (NULL stays NULL) into a growing pool released by kpc_pool_free. */
+typedef struct kpc_pool { char **blocks; size_t n; size_t used, cap; } kpc_pool;
+const char *kpc_pool_str(kpc_pool *p, const char *s);
+void kpc_pool_free(kpc_pool *p);
+/* Inputs that could not be used, kept for formats that list them at the end. */
+typedef struct kpc_input_error {
+	const char *file, *message;   /* file may be "" */
+	unsigned line, col;
+} kpc_input_error;
+typedef struct kpc_errlist {
+	kpc_input_error *v;
+	size_t n;
+	kpc_pool pool;
+} kpc_errlist;
+void kpc_errlist_add(kpc_errlist *l, const kp_error *e);
+void kpc_errlist_free(kpc_errlist *l);
+/* Tally one row of status s. */
+void kpc_count(kpc_counts *c, kp_status s);
+/* Capitalised status for tables: "Pass", "Fail", ... */
+const char *kpc_status_title(kp_status s);
+
+/* ANSI sequences (empty strings when colour is off). */
+const char *kpc_color(const kpc_report *r, const char *seq);
+#define KPC_RED "\033[31m"
+#define KPC_GREEN "\033[32m"
+#define KPC_YELLOW "\033[33m"
+#define KPC_CYAN "\033[36m"
+#define KPC_BOLD "\033[1m"
+#define KPC_RESET "\033[0m"
+
+#endif

@@ -1,0 +1,159 @@
+/* report_text.c - `kpolicy apply` default output, as `kyverno apply`
+ * prints it: the "Applying ..." header (it needs the resource count, so
+ * the failure blocks are held until the end: in memory up to 256 KiB, then
+ * in a temporary file), one block per (policy, resource) with failed rules
+ * numbered `1 - rule message`, each followed by ` (FILE:LINE:COL)`, then
+ * the counts.  kpolicy adds a block for errored rules, and a per-policy
+ * table before the counts when the run has more than one policy. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KPC_TEXT_SPILL ((size_t)256 << 10)
+
+typedef struct text_state {
+	kp_buf held;               /* blocks not yet spilled */
+	FILE *spill;
+	/* the (policy, resource) group being built */
+	bool in_group;
+	size_t policy, resource;
+	kp_buf fails, errors;
+	size_t n_fails, n_errors;
+	bool audit_warning;
+	kp_buf head;               /* "policy P -> resource R" */
+} text_state;
+
+static void hold(text_state *t, const char *s, size_t n)
+{
+	if (!t->spill && t->held.len + n > KPC_TEXT_SPILL)
+		t->spill = tmpfile();   /* NULL: stay in memory */
+	if (t->spill) {
+		kp_buf_flush(&t->held, t->spill);
+		fwrite(s, 1, n, t->spill);
+	} else {
+		kp_buf_add(&t->held, s, n);
+	}
+}
+
+static void flush_group(kpc_report *r, text_state *t)
+{
+	if (!t->in_group)
+		return;
+	kp_buf b = {0};
+	if (t->n_fails) {
+		kp_buf_printf(&b, "%s %s%s%s\n", t->head.data,
+			     kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED),
+			     t->audit_warning ? "failed as audit warning:" : "failed:",
+			     kpc_color(r, KPC_RESET));
+		kp_buf_add(&b, t->fails.data, t->fails.len);
+		kp_buf_puts(&b, "\n");
+	}
+	if (t->n_errors) {
+		kp_buf_printf(&b, "%s %serror:%s\n", t->head.data, kpc_color(r, KPC_RED),
+			     kpc_color(r, KPC_RESET));
+		kp_buf_add(&b, t->errors.data, t->errors.len);
+		kp_buf_puts(&b, "\n");
+	}
+	if (b.len)
+		hold(t, b.data, b.len);
+	kp_buf_free(&b);
+	kp_buf_reset(&t->fails);
+	kp_buf_reset(&t->errors);
+	t->n_fails = t->n_errors = 0;
+	t->in_group = false;
+}
+
+static void text_begin(kpc_report *r)
+{
+	r->state = kpc_xcalloc(1, sizeof(text_state));
+}
+
+static void text_row(kpc_report *r, const kpc_row *row)
+{
+	text_state *t = r->state;
+	if (t->in_group && (t->policy != row->policy_index || t->resource != row->resource_seq))
+		flush_group(r, t);
+	bool is_fail = row->engine_fail;
+	bool is_error = row->status == KP_STATUS_ERROR;
+	if (!is_fail && !is_error)
+		return;
+	if (!t->in_group) {
+		t->in_group = true;
+		t->policy = row->policy_index;
+		t->resource = row->resource_seq;
+		t->audit_warning = false;
+		kp_buf_reset(&t->head);
+		kp_buf_printf(&t->head, "policy %s -> resource ", row->pol->name);
+		kpc_resource_path(&t->head, row);
+	}
+	kp_buf *b = is_fail ? &t->fails : &t->errors;
+	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
+	if (row->audit_warning)
+		t->audit_warning = true;
+	kp_buf_printf(b, "%zu - %s%s%s %s (%s:%u:%u)\n", n, kpc_color(r, KPC_BOLD), row->rule,
+		     kpc_color(r, KPC_RESET), row->message, row->file, row->line, row->col);
+}
+
+static void text_input_error(kpc_report *r, const kp_error *e)
+{
+	(void)r, (void)e;   /* printed on stderr where it happened */
+}
+
+/* Per-policy counts, for runs with several policies. */
+static void policy_table(kpc_report *r)
+{
+	size_t w = strlen("POLICY");
+	kp_buf name = {0};
+	for (size_t i = 0; i < r->n_policies; i++) {
+		kp_buf_reset(&name);
+		kpc_policy_display(&name, &r->policies[i]);
+		if (name.len > w)
+			w = name.len;
+	}
+	fprintf(r->out, "\n%-*s %6s %6s %6s %6s %6s\n", (int)w, "POLICY", "PASS", "FAIL", "WARN",
+		"ERROR", "SKIP");
+	for (size_t i = 0; i < r->n_policies; i++) {
+		const kpc_counts *c = &r->policies[i].counts;
+		kp_buf_reset(&name);
+		kpc_policy_display(&name, &r->policies[i]);
+		fprintf(r->out, "%-*s %6zu %s%6zu%s %6zu %s%6zu%s %6zu\n", (int)w, name.data, c->pass,
+			kpc_color(r, c->fail ? KPC_RED : ""), c->fail, kpc_color(r, c->fail ? KPC_RESET : ""),
+			c->warn, kpc_color(r, c->error ? KPC_RED : ""), c->error,
+			kpc_color(r, c->error ? KPC_RESET : ""), c->skip);
+	}
+	kp_buf_free(&name);
+}
+
+static void text_end(kpc_report *r, const kpc_summary *s)
+{
+	text_state *t = r->state;
+	flush_group(r, t);
+	FILE *f = r->out;
+	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)...\n", s->rules, s->resources);
+	if (t->spill) {
+		char buf[1 << 16];
+		size_t n;
+		kp_buf_flush(&t->held, t->spill);
+		rewind(t->spill);
+		while ((n = fread(buf, 1, sizeof buf, t->spill)) > 0)
+			fwrite(buf, 1, n, f);
+		fclose(t->spill);
+	}
+	kp_buf_flush(&t->held, f);
+	if (r->n_policies > 1)
+		policy_table(r);
+	const kpc_counts *c = &s->total;
+	fprintf(f, "\npass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
+		c->pass, c->fail, c->warn, c->error, c->skip);
+	kp_buf_free(&t->held);
+	kp_buf_free(&t->fails);
+	kp_buf_free(&t->errors);
+	kp_buf_free(&t->head);
+	free(t);
+	r->state = NULL;
+}
+
+const kpc_report_ops kpc_report_text = {
+	"text", text_begin, text_row, text_input_error, text_end,
+};

@@ -1,0 +1,183 @@
+/* report_util.c - the format registry and helpers the formats share. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const kpc_report_ops *const formats[] = {
+	&kpc_report_text, &kpc_report_json, &kpc_report_yaml, &kpc_report_sarif,
+	&kpc_report_junit, &kpc_report_policyreport, &kpc_report_github, &kpc_report_table,
+};
+
+const kpc_report_ops *kpc_report_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	return NULL;
+}
+
+const char *kpc_report_names(void)
+{
+	return "text, json, yaml, sarif, junit, policyreport, github, table";
+}
+
+void kpc_resource_path(kp_buf *sb, const kpc_row *row)
+{
+	kp_buf_printf(sb, "%s/%s/%s", row->namespace, row->kind, row->name);
+}
+
+void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
+{
+	if (pi->ns)
+		kp_buf_printf(sb, "%s/", pi->ns);
+	kp_buf_puts(sb, pi->name);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, unsigned *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	if (!n)
+		return 0;
+	unsigned c = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+void kpc_xml_escape(kp_buf *sb, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned cp;
+		size_t n = utf8_len(p, &cp);
+		if (!n || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    cp == 0xfffe || cp == 0xffff) {
+			kp_buf_puts(sb, "\xef\xbf\xbd");   /* U+FFFD */
+			p += n ? n : 1;
+			continue;
+		}
+		switch (cp) {
+		case '&': kp_buf_puts(sb, "&amp;"); break;
+		case '<': kp_buf_puts(sb, "&lt;"); break;
+		case '>': kp_buf_puts(sb, "&gt;"); break;
+		case '"': kp_buf_puts(sb, attr ? "&quot;" : "\""); break;
+		case '\n': kp_buf_puts(sb, attr ? "&#10;" : "\n"); break;
+		case '\r': kp_buf_puts(sb, "&#13;"); break;
+		case '\t': kp_buf_puts(sb, attr ? "&#9;" : "\t"); break;
+		default: kp_buf_add(sb, (const char *)p, n); break;
+		}
+		p += n;
+	}
+}
+
+static bool yaml_plain_ok(const char *s)
+{
+	static const char *const special[] = {"true", "false", "yes", "no", "on", "off",
+					       "null", "y", "n", "~"};
+	if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '/'))
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("._/-", *c)))
+			return false;
+	for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+		if (!strcasecmp(s, special[i]))
+			return false;
+	return true;
+}
+
+void kpc_yaml_scalar(kp_buf *sb, const char *s)
+{
+	if (!s)
+		kp_buf_puts(sb, "null");
+	else if (yaml_plain_ok(s))
+		kp_buf_puts(sb, s);
+	else
+		kp_buf_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
+}
+
+#define KPC_POOL_BLOCK ((size_t)64 << 10)
+
+const char *kpc_pool_str(kpc_pool *p, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	if (!p->n || p->used + n > p->cap) {
+		size_t cap = n > KPC_POOL_BLOCK ? n : KPC_POOL_BLOCK;
+		p->blocks = kpc_xrealloc(p->blocks, (p->n + 1) * sizeof *p->blocks);
+		p->blocks[p->n++] = kpc_xmalloc(cap);
+		p->used = 0;
+		p->cap = cap;
+	}
+	char *dst = p->blocks[p->n - 1] + p->used;
+	memcpy(dst, s, n);
+	p->used += n;
+	return dst;
+}
+
+void kpc_pool_free(kpc_pool *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	memset(p, 0, sizeof *p);
+}
+
+const char *kpc_status_title(kp_status s)
+{
+	static const char *const t[] = {"Pass", "Fail", "Warn", "Error", "Skip"};
+	return s <= KP_STATUS_SKIP ? t[s] : "?";
+}
+
+const char *kpc_color(const kpc_report *r, const char *seq)
+{
+	return r->opt.color ? seq : "";
+}
+
+void kpc_errlist_add(kpc_errlist *l, const kp_error *e)
+{
+	l->v = kpc_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	kp_buf m = {0};
+	kp_buf_puts(&m, e->msg);
+	if (e->path[0])
+		kp_buf_printf(&m, " (at %s)", e->path);
+	l->v[l->n++] = (kpc_input_error){
+		.file = kpc_pool_str(&l->pool, e->file), .message = kpc_pool_str(&l->pool, m.data ? m.data : ""),
+		.line = e->line, .col = e->col,
+	};
+	kp_buf_free(&m);
+}
+
+void kpc_errlist_free(kpc_errlist *l)
+{
+	free(l->v);
+	kpc_pool_free(&l->pool);
+	memset(l, 0, sizeof *l);
+}
+
+void kpc_count(kpc_counts *c, kp_status s)
+{
+	switch (s) {
+	case KP_STATUS_PASS: c->pass++; break;
+	case KP_STATUS_FAIL: c->fail++; break;
+	case KP_STATUS_WARN: c->warn++; break;
+	case KP_STATUS_ERROR: c->error++; break;
+	case KP_STATUS_SKIP: c->skip++; break;
+	}
+}
+
