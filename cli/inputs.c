@@ -92,7 +92,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 }
 
 int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-			 const kp_read_opts *ro, FILE *diag)
+		      const kp_read_opts *ro, FILE *diag)
 {
 	load_ctx c = {.ps = ps, .ro = ro, .diag = diag};
 	for (size_t i = 0; i < n; i++) {

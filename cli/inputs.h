@@ -34,6 +34,6 @@ void kpc_warn(void *ud, const kp_error *w);
 kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error *err);
 
 int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-			 const kp_read_opts *ro, FILE *diag);
+		      const kp_read_opts *ro, FILE *diag);
 
 #endif
