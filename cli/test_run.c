@@ -53,40 +53,6 @@ static void walk_error(void *ud, const kp_error *e)
 	load_failed(ud, e);
 }
 
-/* Rows of a policy whose rules take values kpolicy does not feed to the
- * engine yet (kp_values carries only namespace labels): per-rule `values`
- * / `foreachValues` mock context and variables, which would otherwise be
- * evaluated unresolved and could give a wrong verdict. */
-static const char *values_unsupported(const kp_value *values, const char *policy)
-{
-	const kp_value *global = kp_value_get(values, "globalValues");
-	for (size_t i = 0; i < kp_value_len(global); i++)
-		if (!kp_value_str_eq(kp_value_key_at(global, i), "request.operation"))
-			return "unsupported: globalValues";
-	const kp_value *pols = kp_value_get(values, "policies");
-	for (size_t i = 0; i < kp_value_len(pols); i++) {
-		const kp_value *p = kp_value_at(pols, i);
-		const char *name = kp_value_path_str(p, "name");
-		if (!name || strcmp(name, policy))
-			continue;
-		const kp_value *rules = kp_value_get(p, "rules");
-		for (size_t j = 0; j < kp_value_len(rules); j++) {
-			const kp_value *r = kp_value_at(rules, j);
-			if (kp_value_len(kp_value_get(r, "values")) ||
-			    kp_value_len(kp_value_get(r, "foreachValues")))
-				return "unsupported: rule values";
-		}
-		const kp_value *res = kp_value_get(p, "resources");
-		for (size_t j = 0; j < kp_value_len(res); j++) {
-			const kp_value *v = kp_value_get(kp_value_at(res, j), "values");
-			for (size_t k = 0; k < kp_value_len(v); k++)
-				if (!kp_value_str_eq(kp_value_key_at(v, k), "request.operation"))
-					return "unsupported: resource values";
-		}
-	}
-	return NULL;
-}
-
 static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 {
 	GROW(c->policies, c->n_policies, c->cap_policies);
@@ -96,8 +62,6 @@ static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 	p->namespace = NULL;
 	if (strcmp(kp_doc_kind(d), "ClusterPolicy"))
 		p->namespace = kp_arena_strdup(c->arena, *ns ? ns : "default");
-	if (!unsupported && c->values_root)
-		unsupported = values_unsupported(c->values_root, p->name);
 	p->unsupported = unsupported ? kp_arena_strdup(c->arena, unsupported) : NULL;
 }
 

@@ -22,6 +22,7 @@ static const kp_vector_schema schemas[] = {
 	{"autogen.yaml", kp_vec_autogen},
 	{"conditions.yaml", kp_vec_condition},
 	{"operators.yaml", kp_vec_condition},
+	{"functions.yaml", kp_vec_kyfunc},
 };
 
 /* known failures: lines "case name :: why"; '#' starts a comment line */

@@ -22,6 +22,7 @@ int kp_vec_operator_parse(const kp_value *c, char *why, size_t n);
 int kp_vec_match(const kp_value *c, char *why, size_t n);
 int kp_vec_autogen(const kp_value *c, char *why, size_t n);
 int kp_vec_condition(const kp_value *c, char *why, size_t n);
+int kp_vec_kyfunc(const kp_value *c, char *why, size_t n);
 
 /* Outcomes of one file's cases (run-vectors.c): kp_vec_count prints a
  * case's line (rc as kp_vector_fn returns it; known failures are looked up

@@ -561,11 +561,8 @@ KP_API bool kp_policy_audit(const kp_policy *p, const char *ns);
 /* ---- end of report metadata ---- */
 
 /* ------------------------------------------------------------------------
- * Accessors for embedders and the kpolicy program (begin: branch libkp)
+ * Policy kinds for the kpolicy program (begin: branch libkp)
  * ---------------------------------------------------------------------- */
-
-/* True when v is a KP_STRING whose bytes equal the NUL-terminated s. */
-KP_API bool kp_value_str_eq(const kp_value *v, const char *s);
 
 /* True when `kind` names a policy kind of Kyverno (policies.kyverno.io:
  * ValidatingPolicy, MutatingPolicy, ... and their Namespaced forms) or of

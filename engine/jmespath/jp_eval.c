@@ -369,7 +369,10 @@ static int ev(interp *in, const kp_jp_node *n, const kp_value *cur, const kp_val
 			*out = l;
 			return 0;
 		}
-		return ev(in, n->r, cur, out);
+		/* Kyverno: the default side may be missing too (`x || ""`, a
+		 * quoted empty key, gives null: kyverno-cli/test/
+		 * deny-modify-platform-label-2 expects skip) */
+		return ev_soft(in, n->r, cur, out);
 	case JP_AND:
 		if ((rc = ev_soft(in, n->l, cur, &l)))
 			return rc;

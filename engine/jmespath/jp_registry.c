@@ -1,6 +1,7 @@
 /* jp_registry.c - which function tables exist and in which dialects;
  * lookup by name (at compile time only) and the callbacks' error helper. */
 #include "jmespath/jp_func.h"
+#include "jmespath/ky_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@ typedef struct func_table {
 
 /* Searched in order: put dialect tables that override built-ins first. */
 static const func_table tables[] = {
+	{kp_jp_kyverno_funcs, KP_JP_KYVERNO},
 	{kp_jp_builtins, KP_JP_PLAIN | KP_JP_KYVERNO},
 };
 

@@ -36,7 +36,15 @@ typedef struct kp_quantity {
 	int sign;                 /* -1, 0, 1 */
 	unsigned __int128 coef;
 	int64_t exp;
+	/* What Go keeps besides the value (set by kp_quantity_parse): the
+	 * Format (KP_QF_*, from the suffix) and the scale of AsDec() (decimal
+	 * places of Go's internal form: 9 on Go's slow path). */
+	int format;
+	int32_t scale;
 } kp_quantity;
+
+/* resource.Format */
+enum { KP_QF_DECIMAL_SI = 0, KP_QF_BINARY_SI, KP_QF_DECIMAL_EXPONENT };
 
 /* Parse as resource.ParseQuantity: [+-] digits [. digits] then a suffix:
  * Ki Mi Gi Ti Pi Ei, n u m "" k M G T P E, or e/E followed by a signed
@@ -44,8 +52,22 @@ typedef struct kp_quantity {
  * up to 1n, and values Go caps are capped at 2^63-1, as Go does on its
  * slow path.  False when Go returns an error. */
 bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q);
+/* Move trailing zeros of coef into exp (zero: sign 0, exp 0). */
+void kp_quantity_normalize(kp_quantity *q);
+/* Decimal digits of v into buf (>= 40 bytes), no NUL; returns the count. */
+size_t kp_u128_digits(unsigned __int128 v, char *buf);
 /* -1, 0, 1 as Quantity.Cmp. */
 int kp_quantity_cmp(const kp_quantity *a, const kp_quantity *b);
+/* Quantity.String() of value q in q->format (quantity_format.c): the
+ * canonical form, e.g. "25Ki", "12301", "1500k", "-900m", "1e3", "0".
+ * Writes at most 64 bytes plus a NUL into buf; returns the length. */
+size_t kp_quantity_string(const kp_quantity *q, char *buf);
+/* Go's AsApproximateFloat64. */
+double kp_quantity_float(const kp_quantity *q);
+
+/* Go's Duration.String(): "1h0m0s", "1m40s", "1.5s", "500ms", "0s", "-1s"
+ * (duration_format.c).  buf >= 32 bytes; returns the length. */
+size_t kp_duration_string(int64_t ns, char *buf);
 
 /* ------------------------------------------------------------------------
  * Go formatting (gofmt.c)
@@ -82,5 +104,25 @@ typedef struct kp_semver {
 bool kp_semver_parse(const char *s, size_t n, kp_semver *v);
 /* -1, 0, 1 by SemVer precedence (build metadata ignored). */
 int kp_semver_cmp(const kp_semver *a, const kp_semver *b);
+
+/* ------------------------------------------------------------------------
+ * Container image references (image_ref.c)
+ * ---------------------------------------------------------------------- */
+
+/* The parts of an image reference as Kyverno's image.GetImageInfo gives
+ * them (pkg/utils/image; docs/kyverno-rules.md §4.7): pointers into the
+ * parsed text or into the arena (registry is NULL when there is none),
+ * not NUL-terminated.  tag is "latest" when neither tag nor digest. */
+typedef struct kp_image_ref {
+	const char *registry, *path, *name, *tag, *digest;
+	size_t registry_len, path_len, name_len, tag_len, digest_len;
+} kp_image_ref;
+
+/* Parse s (n bytes).  `default_registry` ("docker.io") is prefixed as
+ * Kyverno's addDefaultRegistry does (mutation on).  Allocates in a only
+ * when it prefixes.  False for what distribution/reference rejects, with
+ * *why its message ("invalid reference format", ...). */
+bool kp_image_ref_parse(const char *s, size_t n, const char *default_registry,
+			kp_arena *a, kp_image_ref *out, const char **why);
 
 #endif /* KP_K8S_H */

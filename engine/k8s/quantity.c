@@ -3,6 +3,7 @@
  * pattern comparisons such as "<=1Gi" or "0.5-2".  Values are kept exact. */
 #include "k8s/k8s.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ static const u128 NANO_CAP = (u128)9223372036854775807ULL * 1000000000ULL;
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static void normalize(kp_quantity *q)
+void kp_quantity_normalize(kp_quantity *q)
 {
 	if (q->coef == 0) {
 		q->sign = 0;
@@ -201,6 +202,8 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 		L--;
 	}
 	q->sign = positive ? 1 : -1;
+	q->format = base == 2 ? KP_QF_BINARY_SI
+		    : (sfx < end && (s[sfx] == 'e' || s[sfx] == 'E')) ? KP_QF_DECIMAL_EXPONENT : KP_QF_DECIMAL_SI;
 
 	/* Go's int64 fast path: exact, neither rounded nor capped */
 	int32_t precision;
@@ -224,7 +227,8 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 			if (v == 0 || mantissa == 1 || v <= (uint64_t)INT64_MAX / mantissa) {
 				q->coef = (u128)v * mantissa;
 				q->exp = scale;
-				normalize(q);
+				q->scale = (int32_t)-scale;
+				kp_quantity_normalize(q);
 				free(heap);
 				return true;
 			}
@@ -236,13 +240,18 @@ bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 		int64_t e10 = base == 10 ? (int64_t)exponent - (int64_t)denom_len
 					 : -(int64_t)denom_len;
 		slow_value(D, L, e10, base == 2 ? exponent : 0, q);
+		q->scale = 9;   /* inf.Dec rounded to nano */
 	}
-	normalize(q);
+	kp_quantity_normalize(q);
+	/* Go: a binary value strictly between 0 and 1 is shown as DecimalSI */
+	if (q->format == KP_QF_BINARY_SI && q->sign != 0 && q->exp < 0 &&
+	    fabs(kp_quantity_float(q)) < 1)
+		q->format = KP_QF_DECIMAL_SI;
 	free(heap);
 	return true;
 }
 
-static size_t u128_digits(u128 v, char *buf)
+size_t kp_u128_digits(unsigned __int128 v, char *buf)
 {
 	char tmp[48];
 	size_t n = 0;
@@ -258,7 +267,7 @@ static size_t u128_digits(u128 v, char *buf)
 static int cmp_mag(const kp_quantity *a, const kp_quantity *b)
 {
 	char da[48], db[48];
-	size_t na = u128_digits(a->coef, da), nb = u128_digits(b->coef, db);
+	size_t na = kp_u128_digits(a->coef, da), nb = kp_u128_digits(b->coef, db);
 	int64_t oa = (int64_t)na + a->exp, ob = (int64_t)nb + b->exp;
 	if (oa != ob)
 		return oa < ob ? -1 : 1;

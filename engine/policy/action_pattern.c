@@ -18,32 +18,25 @@ static bool has_reference(const char *s, size_t n)
 	return false;
 }
 
-/* Scans keys and string values of a pattern: 1 variables, 2 references. */
-static int pattern_dynamic(const kp_value *v)
+/* True if any key or string value of a pattern holds a $(...) reference. */
+static bool has_references(const kp_value *v)
 {
 	switch (kp_value_type(v)) {
 	case KP_STRING:
-		if (kp_has_variables(v->u.s.ptr, v->u.s.len))
-			return 1;
-		return has_reference(v->u.s.ptr, v->u.s.len) ? 2 : 0;
+		return has_reference(v->u.s.ptr, v->u.s.len);
 	case KP_SEQ:
-		for (size_t i = 0; i < v->u.seq.n; i++) {
-			int r = pattern_dynamic(v->u.seq.items[i]);
-			if (r)
-				return r;
-		}
-		return 0;
+		for (size_t i = 0; i < v->u.seq.n; i++)
+			if (has_references(v->u.seq.items[i]))
+				return true;
+		return false;
 	case KP_MAP:
-		for (size_t i = 0; i < v->u.map.n; i++) {
-			int r = pattern_dynamic(v->u.map.pairs[i].key);
-			if (!r)
-				r = pattern_dynamic(v->u.map.pairs[i].value);
-			if (r)
-				return r;
-		}
-		return 0;
+		for (size_t i = 0; i < v->u.map.n; i++)
+			if (has_references(v->u.map.pairs[i].key) ||
+			    has_references(v->u.map.pairs[i].value))
+				return true;
+		return false;
 	default:
-		return 0;
+		return false;
 	}
 }
 
@@ -80,11 +73,14 @@ kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pat, const kp_
 				    const char **unsupported, kp_error *err)
 {
 	kp_arena *a = p->arena;
-	if (pattern_dynamic(pat) == 2 || pattern_dynamic(anyp) == 2) {
-		*unsupported = "references in pattern";
-		return NULL;
-	}
 	kp_pattern_rule *pr = kp_arena_alloc(a, sizeof *pr);
+	(void)unsupported;
+	/* references name places of the pattern itself: resolved now (an
+	 * anyPattern's against the whole list, as Kyverno substitutes it) */
+	if (has_references(pat) && !(pat = kp_pattern_refs(a, pat, &pr->ref_error)))
+		return pr;
+	if (has_references(anyp) && !(anyp = kp_pattern_refs(a, anyp, &pr->ref_error)))
+		return pr;
 	/* the pass message is the same for every resource: made once here */
 	kp_pat_result passed = {.status = KP_STATUS_PASS};
 	pr->pass_message = kp_pat_rule_message(a, rule, message, &passed);
@@ -203,6 +199,11 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 {
 	const kp_pat_root *one = pr->compiled;
 	const kp_pat_root **any = pr->any_compiled;
+	if (pr->ref_error) {
+		out->status = KP_STATUS_ERROR;
+		out->message = kp_arena_printf(ctx->scratch, "variable substitution failed: %s", pr->ref_error);
+		return;
+	}
 	if (pr->dynamic && substitute(pr, env, ctx, &one, &any, out) < 0)
 		return;
 	bool msg_failed;

@@ -281,11 +281,112 @@ static bool names(const char *q, size_t n, const char *name)
 
 static int load_entry(kp_env *env, size_t i, kp_error *err);
 
+/* ---- the `images` variable (kyverno-rules.md §4.7) ---- */
+
+static const struct {
+	const char *kind, *spec;     /* where the pod spec is */
+} pod_specs[] = {
+	{"Pod", "spec"}, {"Deployment", "spec/template/spec"}, {"DaemonSet", "spec/template/spec"},
+	{"ReplicaSet", "spec/template/spec"}, {"ReplicationController", "spec/template/spec"},
+	{"StatefulSet", "spec/template/spec"}, {"Job", "spec/template/spec"},
+	{"CronJob", "spec/jobTemplate/spec/template/spec"},
+};
+
+static void put_str(kp_arena *a, kp_value *m, const char *k, const char *v, size_t n, bool omit_empty)
+{
+	if (omit_empty && !n)
+		return;
+	map_put(a, m, k, strlen(k), kp_value_new_str(a, v, n, NULL, 0, 0));
+}
+
+/* One image's entry, or -1 (err) when the reference does not parse. */
+static int image_info(kp_arena *a, const kp_value *img, const char *pointer, kp_value **out,
+		      kp_error *err)
+{
+	kp_image_ref r;
+	const char *why = "";
+	if (!kp_image_ref_parse(img->u.s.ptr, img->u.s.len, "docker.io", a, &r, &why))
+		return kp_errorf(err, KP_E_EXPR, NULL, 0, 0, "invalid image '%s' (bad image: %s)",
+				 img->u.s.ptr, why);
+	kp_value *m = map_copy(a, NULL);
+	put_str(a, m, "registry", r.registry, r.registry ? r.registry_len : 0, true);
+	put_str(a, m, "path", r.path, r.path_len, false);
+	put_str(a, m, "name", r.name, r.name_len, false);
+	put_str(a, m, "tag", r.tag, r.tag_len, true);
+	put_str(a, m, "digest", r.digest, r.digest_len, true);
+	const char *reg = r.registry ? r.registry : "";
+	size_t rl = r.registry ? r.registry_len : 0;
+	const char *ref = r.digest_len
+		? kp_arena_printf(a, "%.*s%s%.*s@%.*s", (int)rl, reg, rl ? "/" : "", (int)r.path_len, r.path,
+				  (int)r.digest_len, r.digest)
+		: kp_arena_printf(a, "%.*s%s%.*s:%.*s", (int)rl, reg, rl ? "/" : "", (int)r.path_len, r.path,
+				  (int)r.tag_len, r.tag);
+	put_str(a, m, "reference", ref, strlen(ref), true);
+	const char *with_tag = kp_arena_printf(a, "%.*s%s%.*s:%.*s", (int)rl, reg, rl ? "/" : "",
+					       (int)r.path_len, r.path, (int)r.tag_len, r.tag);
+	put_str(a, m, "referenceWithTag", with_tag, strlen(with_tag), true);
+	put_str(a, m, "jsonPointer", pointer, strlen(pointer), false);
+	*out = m;
+	return 0;
+}
+
+/* images.<group>.<container name>, from the new object; absent for kinds
+ * without a pod spec, on DELETE and when no container has an image. */
+static int build_images(kp_env *env, kp_error *err)
+{
+	kp_arena *a = env->vars.scratch;
+	const kp_value *obj = env->run->base->object;
+	const char *kind = kp_value_path_str(obj, "kind");
+	const char *spec_path = NULL;
+	for (size_t i = 0; kind && i < sizeof pod_specs / sizeof *pod_specs; i++)
+		if (!strcmp(kind, pod_specs[i].kind))
+			spec_path = pod_specs[i].spec;
+	const kp_value *spec = spec_path ? kp_value_path(obj, spec_path) : NULL;
+	static const char *const groups[] = {"initContainers", "containers", "ephemeralContainers"};
+	kp_value *images = NULL;
+	for (size_t g = 0; g < 3; g++) {
+		const kp_value *list = kp_value_get(spec, groups[g]);
+		kp_value *group = NULL;
+		for (size_t i = 0; i < kp_value_len(list) && kp_value_type(list) == KP_SEQ; i++) {
+			const kp_value *c = list->u.seq.items[i];
+			const kp_value *img = kp_value_get(c, "image");
+			const char *name = kp_value_path_str(c, "name");
+			if (kp_value_type(img) != KP_STRING || !name)
+				continue;
+			bool blank = true;
+			for (size_t k = 0; k < img->u.s.len; k++)
+				blank = blank && (img->u.s.ptr[k] == ' ' || img->u.s.ptr[k] == '\t');
+			if (blank)
+				continue;
+			char *pointer = kp_arena_printf(a, "/%s/%s/%zu/image", spec_path, groups[g], i);
+			kp_value *info = NULL;
+			if (image_info(a, img, pointer, &info, err) < 0)
+				return -1;
+			if (!group)
+				group = map_copy(a, NULL);
+			map_put(a, group, name, strlen(name), info);
+		}
+		if (group) {
+			if (!images)
+				images = map_copy(a, NULL);
+			map_put(a, images, groups[g], strlen(groups[g]), group);
+		}
+	}
+	if (images)
+		map_put(a, env->root, "images", 6, images);
+	return 0;
+}
+
 /* The loader hook of kp_vars: entries named in the query, not loaded yet,
  * declared before the one being loaded (if any). */
 static int load_for_query(void *ud, const char *q, size_t n, kp_error *err)
 {
 	kp_env *env = ud;
+	if (!env->images_done && names(q, n, "images")) {
+		env->images_done = true;
+		if (build_images(env, err) < 0)
+			return -1;
+	}
 	size_t limit = env->loading < env->n_entries ? env->loading : env->n_entries;
 	for (size_t i = 0; i < limit; i++) {
 		if (env->loaded[i] || !names(q, n, env->entries[i]->name))
@@ -305,6 +406,8 @@ static int variable_value(kp_env *env, const kp_ctx_entry *e, const kp_value **o
 	if (e->dflt_t && kp_ttree_eval(e->dflt_t, &env->vars, &dflt, err) < 0)
 		return -1;
 	const kp_jp *jp = e->jp;
+	if (e->compile_error)
+		return kp_errorf(err, KP_E_EXPR, NULL, 0, 0, "%s", e->compile_error);
 	if (e->jmespath_t) {
 		const kp_value *q;
 		if (kp_tmpl_eval(e->jmespath_t, &env->vars, "", &q, err) < 0)
@@ -359,7 +462,7 @@ static int load_entry(kp_env *env, size_t i, kp_error *err)
 	int rc = 0;
 	if (e->unsupported) {
 		/* a source kpolicy cannot reach: values may have given the name */
-		if (!kp_value_get(env->root, e->name))
+		if (!kp_value_get(env->root, e->name) || !strncmp(e->unsupported, "function ", 9))
 			rc = kp_error_unsupported(err, NULL, NULL, e->unsupported);
 	} else {
 		const kp_value *v;
@@ -490,10 +593,16 @@ int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
 					kp_error ce;
 					c->jp = kp_jp_compile(jp->u.s.ptr, jp->u.s.len, KP_JP_KYVERNO, a, NULL, &ce);
 					if (!c->jp) {
-						kp_error_in_expr(err, KP_E_EXPR, jp, ce.col ? ce.col - 1 : 0,
-								 kp_arena_printf(a, "%s/variable/jmesPath", sub),
-								 "%s", ce.msg);
-						return -1;
+						/* Kyverno fails at first use, not at load */
+						const char *fn = kp_missing_function(ce.msg);
+						if (fn)
+							c->unsupported = kp_arena_printf(a, "function %s", fn);
+						c->compile_error = kp_arena_printf(a, "incorrect query %s: %s",
+										   jp->u.s.ptr, ce.msg);
+						if (!fn && diag && diag->code == KP_OK)
+							kp_error_in_expr(diag, KP_E_EXPR, jp, ce.col ? ce.col - 1 : 0,
+									 kp_arena_printf(a, "%s/variable/jmesPath", sub),
+									 "%s", ce.msg);
 					}
 				}
 			}

@@ -189,7 +189,12 @@ typedef struct kp_pattern_rule {
 	/* patterns with variables: substituted and compiled per resource */
 	bool dynamic;
 	kp_ttree *pattern_t, *any_t;
+	const char *ref_error;       /* a `$(...)` reference did not resolve */
 } kp_pattern_rule;
+
+/* `$(...)` references of a pattern resolved against the pattern itself
+ * (pattern_refs.c): a new tree in a, or NULL with *err Kyverno's text. */
+const kp_value *kp_pattern_refs(kp_arena *a, const kp_value *pattern, const char **err);
 
 /* A pattern/anyPattern body of a rule or foreach entry (action_pattern.c).
  * NULL with *unsupported set, or NULL with err. */
@@ -492,6 +497,9 @@ kp_tmpl *kp_tmpl_compile(kp_arena *a, const kp_value *str, kp_error *diag);
  * Unknown key \"k\" in path"). */
 int kp_tmpl_eval(const kp_tmpl *t, const kp_vars *vs, const char *path,
 		 const kp_value **out, kp_error *err);
+/* For a JMESPath compile error, the Kyverno custom function it names
+ * that kpolicy does not offer yet (so: unsupported), or NULL. */
+const char *kp_missing_function(const char *compile_error_msg);
 /* The node the template was compiled from. */
 const kp_value *kp_tmpl_node(const kp_tmpl *t);
 
@@ -538,6 +546,7 @@ struct kp_ctx_entry {
 	kp_ttree *value_t, *dflt_t;
 	kp_tmpl *jmespath_t;         /* jmesPath with variables */
 	const struct kp_jp *jp;      /* jmesPath without */
+	const char *compile_error;   /* jmesPath did not compile */
 };
 /* Compile rule.context (or foreach[].context) into entries in arena a. */
 int kp_ctx_entries_compile(kp_arena *a, const kp_value *list, const char *path,
@@ -552,6 +561,7 @@ struct kp_env {
 	bool *loaded;
 	size_t n_entries;
 	size_t loading;              /* entry being loaded, SIZE_MAX none */
+	bool images_done;            /* the `images` variable was built */
 };
 int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err);
 /* A foreach element's environment below parent: element, elementIndex,

@@ -122,7 +122,7 @@ static const char *const kyverno_functions[] = {
 	"time_to_cron", "time_truncate", "time_utc",
 };
 
-static const char *missing_function(const char *msg)
+const char *kp_missing_function(const char *msg)
 {
 	const char *p = strstr(msg, "unknown function ");
 	if (!p)
@@ -173,7 +173,7 @@ static void compile_var(kp_arena *a, const char *s, const var_match *m, tvar *v,
 	kp_error_clear(&e);
 	v->jp = v->len ? compile_jp(a, v->text, v->len, &e) : NULL;
 	if (!v->jp) {
-		const char *fn = missing_function(e.msg);
+		const char *fn = kp_missing_function(e.msg);
 		if (fn) {
 			v->unsupported = kp_arena_printf(a, "function %s", fn);
 			return;
@@ -298,6 +298,13 @@ static int query(const kp_vars *vs, const tvar *v, const char *path, const kp_va
 		return -1;
 	}
 	if (kp_jp_eval(jp, vs->root, vs->scratch, out, &e) < 0) {
+		/* a function kpolicy cannot run (offline, or not written yet) */
+		const char *u = strstr(e.msg, "unsupported: ");
+		if (u) {
+			u += 13;
+			char *fn = kp_arena_printf(vs->scratch, "function %.*s", (int)strcspn(u, " ()"), u);
+			return kp_error_unsupported(err, NULL, NULL, fn);
+		}
 		kp_errorf(err, KP_E_EXPR, NULL, 0, 0,
 			  "failed to resolve %.*s at path %s: JMESPath query failed: %s",
 			  (int)len, text, path ? path : "", e.msg);

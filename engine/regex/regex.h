@@ -12,6 +12,17 @@
  * Thread-safety: a compiled kp_regex is read-only and may be shared by
  * threads; each thread passes its own kp_regex_scratch (or NULL, which
  * allocates per call).
+ *
+ * Subjects: invalid UTF-8 is matched as Go does, each bad byte as U+FFFD
+ * (offsets stay those of the original bytes).  Every call checks the
+ * subject's UTF-8 once (linear).  Limits: match limit 10,000,000
+ * backtracking steps and 128 MiB of backtracking memory per call; past
+ * them a call fails with KP_E_LIMIT, where Go (linear time) would answer.
+ *
+ * Known differences from Go, all on exotic input: \p{...} uses PCRE2
+ * 10.42's Unicode 14 tables (Go: 15; \p{Kawi} and \p{Nag_Mundari} are
+ * rejected as unsupported), and under (?i) \p{Lu}, \p{Ll} and \p{Lt}
+ * match every cased letter (\p{L&}), where Go adds only case variants.
  */
 #ifndef KP_REGEX_H
 #define KP_REGEX_H
@@ -29,6 +40,13 @@ kp_regex *kp_regex_compile(const char *pat, size_t len, kp_error *err);
 void kp_regex_free(kp_regex *re);
 /* Capture groups, not counting the whole match. */
 size_t kp_regex_groups(const kp_regex *re);
+/* Name of group k (1-based; Go's SubexpNames) or NULL when unnamed or out
+ * of range. */
+const char *kp_regex_group_name(const kp_regex *re, size_t k);
+/* Go's SubexpIndex: the first group named `name`, or -1. */
+long kp_regex_group_index(const kp_regex *re, const char *name);
+/* The PCRE2 source the pattern was translated to (for tests and errors). */
+const char *kp_regex_pcre_source(const kp_regex *re);
 
 /* Scratch memory for matching (PCRE2 match data), one per thread. */
 kp_regex_scratch *kp_regex_scratch_new(void);
@@ -46,6 +64,18 @@ int kp_regex_search(const kp_regex *re, const char *s, size_t len,
 int kp_regex_find(const kp_regex *re, const char *s, size_t len, size_t start,
 		  size_t *caps, size_t ncaps, kp_regex_scratch *scratch,
 		  kp_error *err);
+
+/* Go's FindAll*Index (n = max matches, SIZE_MAX for all): calls
+ * cb(ud, caps, ncaps) for each match, caps as for kp_regex_find with ncaps
+ * = 2 * (groups + 1), and with Go's rules for empty matches (none right
+ * after a previous match; the search moves on one character).  cb returns
+ * nonzero to stop.  Returns the number of matches delivered, or -1 (limit,
+ * err).  Prefer this to a loop of kp_regex_find: the subject's UTF-8 is
+ * checked once.  Offsets in `start` of kp_regex_find that fall inside a
+ * character are moved to the next character. */
+long kp_regex_find_all(const kp_regex *re, const char *s, size_t len, size_t n,
+		       int (*cb)(void *ud, const size_t *caps, size_t ncaps),
+		       void *ud, kp_regex_scratch *scratch, kp_error *err);
 
 /* Go's ReplaceAllString (literal = false: `$1`, `${1}`, `$name`, `${name}`
  * expanded as regexp.Expand does, `$$` a dollar) or ReplaceAllLiteralString

@@ -50,6 +50,8 @@ void kp_seq_push(kp_arena *a, kp_value *seq, kp_value *item);
 /* Deep equality as Go's reflect.DeepEqual after json.Unmarshal: numbers
  * compare as float64 (1 equals 1.0), maps as key sets, null equals null. */
 bool kp_value_equal(const kp_value *a, const kp_value *b);
+/* True if v is a string equal to s. */
+bool kp_value_str_eq(const kp_value *v, const char *s);
 /* Byte comparison of two strings (memcmp order, shorter first). */
 int kp_bytes_cmp(const char *a, size_t an, const char *b, size_t bn);
 

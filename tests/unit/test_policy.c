@@ -243,8 +243,6 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 		 "    validate: {manifests: {attestors: []}, message: m, pattern: {a: 1}}\n",
 		 "validate.manifests"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
-		 "    validate: {pattern: {data: {x: '$(./y)'}}}\n", "references in pattern"},
-		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    mutate: {patchStrategicMerge: {metadata: {labels: {a: b}}}}\n", "mutate"},
 		{"  - name: r\n    match: {resources: {kinds: [Namespace]}}\n"
 		 "    generate: {kind: ConfigMap, name: x, data: {}}\n", "generate"},
