@@ -29,6 +29,11 @@ double kp_strtod_c(const char *s, char **end)
 	return strtod_l(s, end, get_c_locale());
 }
 
+float kp_strtof_c(const char *s, char **end)
+{
+	return strtof_l(s, end, get_c_locale());
+}
+
 int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap)
 {
 	/* uselocale changes the calling thread's locale only */

@@ -40,10 +40,11 @@ static inline uint64_t kp_hash(const char *s, size_t n)
  * Numbers in the C locale (cnum.c).  A host program may run under a locale
  * whose decimal separator is a comma; every number the library reads or
  * writes (JSON, YAML, Go formatting, messages) has a dot.  Use these, never
- * strtod / atof or printf's %e %f %g, for floating-point numbers.
+ * strtod / strtof / atof or printf's %e %f %g, for floating-point numbers.
  * Thread-safe.
  * ---------------------------------------------------------------------- */
 double kp_strtod_c(const char *s, char **end);
+float kp_strtof_c(const char *s, char **end);
 int kp_snprintf_c(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);

@@ -1,6 +1,7 @@
 /* Unit tests: numbers read and written in the C locale while the process
  * runs under a comma-decimal locale (core/cnum.c and its users: typing,
- * map keys, Go formatting, pattern numbers, JMESPath). */
+ * map keys, Go formatting, pattern numbers and references, JMESPath and
+ * Kyverno's functions). */
 #include <criterion/criterion.h>
 #include <locale.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "core/core.h"
 #include "jmespath_util.h"
 #include "k8s/k8s.h"
+#include "policy/policy.h"
 
 /* Switch LC_NUMERIC to a locale whose decimal point is a comma, or skip:
  * Debian has only C.UTF-8 by default (`localedef -i de_DE -f UTF-8
@@ -38,6 +40,8 @@ Test(cnum, strtod_and_snprintf_use_a_dot)
 	snprintf(buf, sizeof buf, "%.1f", 1.5);
 	cr_assert_str_eq(buf, "1,5", "the locale really has a decimal comma");
 	char *end;
+	cr_assert_eq(kp_strtof_c("0.1", &end), 0.1f);
+	cr_assert_eq(*end, 0);
 	cr_assert_eq(kp_strtod_c("1.5", &end), 1.5);
 	cr_assert_eq(*end, 0);
 	cr_assert_eq(kp_strtod_c("1,5", &end), 1.0, "a comma ends the number");
@@ -109,4 +113,29 @@ Test(cnum, jmespath_numbers_are_read_and_written_with_a_dot)
 	assert_jp("`2.25`", NULL, "2.25");
 	assert_jp("a", "{\"a\": 0.125}", "0.125");
 	assert_jp("sum(a)", "{\"a\": [0.5, 1.25]}", "1.75");
+}
+
+Test(cnum, kyverno_functions_write_numbers_with_a_dot)
+{
+	jp_run r = jp_mode(KP_JP_KYVERNO, "regex_match('^1\\.5$', `1.5`)", NULL);
+	cr_assert_eq(r.kind, KP_JP_OK, "%s", r.err.msg);
+	cr_assert_str_eq(r.json, "true", "1.5 as text is \"1.5\"");
+}
+
+Test(cnum, pattern_references_write_numbers_with_a_dot)
+{
+	static const char doc[] = "b: 1.5\na: '$(>/b)'\n";
+	kp_read_opts ro = {.raw = true};
+	kp_error e;
+	kp_reader *r = kp_reader_open_mem("t.yaml", doc, sizeof doc - 1, &ro, &e);
+	kp_doc *d = NULL;
+	cr_assert_eq(kp_reader_next(r, &d, &e), 1, "%s", e.msg);
+	kp_arena *a = kp_arena_new();
+	const char *err = NULL;
+	const kp_value *v = kp_pattern_refs(a, kp_doc_root(d), &err);
+	cr_assert_not_null(v, "%s", err);
+	cr_assert_str_eq(kp_value_path_str(v, "a"), ">1.500000", "Go's %%f");
+	kp_arena_free(a);
+	kp_doc_free(d);
+	kp_reader_close(r);
 }
