@@ -24,6 +24,10 @@ static const char apply_usage[] =
 	"      --pss LEVEL[:VERSION] also apply a Pod Security Standards level (baseline,\n"
 	"                            restricted; v1.19 ... v1.32, latest) with no policy file\n"
 	"  -r, --resource PATH       resource file, directory or - (repeatable)\n"
+	"      --exclude GLOB        leave out files and folders matching GLOB\n"
+	"                            (repeatable; see kpolicy(1))\n"
+	"      --files-are-resources the positional arguments are resources, not\n"
+	"                            policies (for pre-commit, which appends files)\n"
 	"  -o, --output-format FMT   text (default), json, yaml, sarif, junit,\n"
 	"                            policyreport, github or table\n"
 	"  -t, --table               a table of every row (as -o table)\n"
@@ -72,6 +76,14 @@ static void strlist_add_csv(strlist *l, const char *arg)
 	}
 }
 
+static bool strlist_has(const strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
 static void strlist_free(strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -83,6 +95,7 @@ typedef struct apply_ctx {
 	kp_policy_set *ps;
 	kp_eval_opts eval;
 	kp_read_opts ro;
+	kp_walk_opts wo;
 	bool audit_warn;
 	kpc_unsupported_mode unsupported;
 	kpc_report report;
@@ -209,6 +222,12 @@ static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
+			char buf[2600];
+			kp_buf_printf(&u->diag, "kpolicy: note: %s; skipped\n",
+				     kp_error_format(&e, buf, sizeof buf));
+			continue;
+		}
 		if (rc < 0) {
 			unit_diag(u, "error", &e);
 			u->status = 2;
@@ -504,12 +523,10 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 {
 	kp_read_opts ro = *base;
 	ro.raw = true;
-	kp_error e;
-	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, &ro, &e), path, what, &e);
-	if (!d) {
-		kpc_diag(stderr, "error", &e);
+	kp_doc *d = kpc_read_first_doc(path, what, &ro);
+	if (!d)
 		return NULL;
-	}
+	kp_error e;
 	kp_values *v = NULL;
 	if (ui)
 		*ui = kp_userinfo_from_value(kp_doc_root(d), &e);
@@ -615,6 +632,8 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"max-depth", required_argument, NULL, 'D'},
 		{"max-aliases", required_argument, NULL, 'A'},
 		{"max-doc-bytes", required_argument, NULL, 'B'},
+		{"exclude", required_argument, NULL, 'X'},
+		{"files-are-resources", no_argument, NULL, 'F'},
 		{"pss", required_argument, NULL, 'S'},
 		{"table", no_argument, NULL, 't'},
 		{"detailed-results", no_argument, NULL, OPT_DETAILED},
@@ -629,12 +648,13 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0};
+	strlist policies = {0}, resources = {0}, exclude = {0};
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
 	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
 	long long warn_exit_code = 0;
 	long jobs = 1;
+	bool files_are_resources = false;
 	int opt, status = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "p:r:o:f:u:j:th", longopts, NULL)) != -1) {
@@ -686,6 +706,11 @@ int kpc_cmd_apply(int argc, char **argv)
 			break;
 		case OPT_REMOVE_COLOR: remove_color = true; break;
 		case 'f': values_file = optarg; break;
+		case 'F': files_are_resources = true; break;
+		case 'X':
+			exclude.v = kpc_xrealloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
+			exclude.v[exclude.n++] = kpc_xstrdup(optarg);
+			break;
 		case 'u': userinfo_file = optarg; break;
 		case 'S': pss = optarg; break;
 		case 'Y':
@@ -713,14 +738,22 @@ int kpc_cmd_apply(int argc, char **argv)
 			fputs(apply_usage, stdout);
 			strlist_free(&policies);
 			strlist_free(&resources);
+			strlist_free(&exclude);
 			return 0;
 		default:
 			status = 2;
 			break;
 		}
 	}
-	for (int i = optind; i < argc; i++)
-		strlist_add_csv(&policies, argv[i]);
+	for (int i = optind; i < argc; i++) {
+		if (!files_are_resources) {
+			strlist_add_csv(&policies, argv[i]);
+			continue;
+		}
+		/* file names as pre-commit passes them: no comma splitting */
+		resources.v = kpc_xrealloc(resources.v, (resources.n + 1) * sizeof(*resources.v));
+		resources.v[resources.n++] = kpc_xstrdup(argv[i]);
+	}
 	/* --policy-report: YAML, or JSON with -o json (kyverno's --output-format) */
 	if (policy_report) {
 		if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "yaml") &&
@@ -743,10 +776,16 @@ int kpc_cmd_apply(int argc, char **argv)
 			!policies.n && !pss ? "no policy given" : "no resource given (-r)");
 		status = 2;
 	}
+	if (!status && strlist_has(&policies, "-") && strlist_has(&resources, "-")) {
+		/* as kyverno apply: one standard input cannot feed both */
+		fprintf(stderr, "kpolicy apply: a stdin pipe can be used for either policies or resources, not both\n");
+		status = 2;
+	}
 	if (status) {
 		fputs(apply_usage, stderr);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exclude);
 		return 2;
 	}
 	c.report.ops = kpc_report_find(format);
@@ -758,7 +797,11 @@ int kpc_cmd_apply(int argc, char **argv)
 	c.ps = kp_policy_set_new();
 	early_errors early = {0};
 	kpc_set_error_hook(keep_error, &early);
-	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, stderr);
+	/* kyverno reads neither hidden files nor hidden folders of a policy
+	 * directory; resources are walked the same way */
+	c.wo = (kp_walk_opts){.skip_hidden = true, .exclude = (const char *const *)exclude.v,
+			      .n_exclude = exclude.n};
+	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
 		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
@@ -766,6 +809,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		kp_policy_set_free(c.ps);
 		strlist_free(&policies);
 		strlist_free(&resources);
+		strlist_free(&exclude);
 		return 2;
 	}
 	kp_policy_set_seal(c.ps);
@@ -801,7 +845,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	free(early.v);
 	for (size_t i = 0; i < resources.n; i++) {
 		kp_error e;
-		if (kp_walk_inputs(resources.v[i], feed_file, &p, &e) < 0)
+		if (kp_walk_inputs_opts(resources.v[i], &c.wo, feed_file, &p, &e) < 0)
 			submit_diag(&p, NULL, &e);
 	}
 	if (p.nthreads) {
@@ -840,6 +884,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	kp_policy_set_free(c.ps);
 	strlist_free(&policies);
 	strlist_free(&resources);
+	strlist_free(&exclude);
 	if (status)
 		return 2;
 	/* kyverno apply's exit(): fail, then error, then warnings, then no pass */

@@ -16,15 +16,6 @@ static const char match_usage[] =
 	"skip or error.  Exit status: 0 pass or skip, 1 fail or error, 2 usage or\n"
 	"unusable input.\n";
 
-static kp_doc *first_doc(const char *path, const char *what, const kp_read_opts *ro)
-{
-	kp_error e;
-	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, ro, &e), path, what, &e);
-	if (!d)
-		kpc_diag(stderr, "error", &e);
-	return d;
-}
-
 int kpc_cmd_match(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -51,8 +42,8 @@ int kpc_cmd_match(int argc, char **argv)
 		fputs(match_usage, stderr);
 		return 2;
 	}
-	kp_doc *pd = first_doc(pattern_file, "pattern", &ro);
-	kp_doc *rd = pd ? first_doc(resource_file, "resource", &ro) : NULL;
+	kp_doc *pd = kpc_read_first_doc(pattern_file, "pattern", &ro);
+	kp_doc *rd = pd ? kpc_read_first_doc(resource_file, "resource", &ro) : NULL;
 	if (!rd) {
 		kp_doc_free(pd);
 		return 2;

@@ -20,6 +20,12 @@ void kpc_diag(FILE *out, const char *level, const kp_error *e)
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
+void kpc_note_skipped(FILE *out, const kp_error *e)
+{
+	char buf[2600];
+	fprintf(out, "kpolicy: note: %s; skipped\n", kp_error_format(e, buf, sizeof buf));
+}
+
 void kpc_warn(void *ud, const kp_error *w)
 {
 	(void)ud;
@@ -41,8 +47,9 @@ kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error
 typedef struct {
 	kp_policy_set *ps;
 	const kp_read_opts *ro;
+	const kp_walk_opts *wo;
 	FILE *diag;
-	size_t added;
+	size_t added, rejected;
 	int status;
 } load_ctx;
 
@@ -70,6 +77,10 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
+		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
+			kpc_note_skipped(c->diag, &e);
+			continue;
+		}
 		if (rc < 0) {
 			kpc_diag(c->diag, "error", &e);
 			c->status = 2;
@@ -77,12 +88,15 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		}
 		kp_error_clear(&e);
 		rc = kp_policy_set_add(c->ps, d, &e);
-		if (rc > 0)
+		if (rc > 0) {
 			c->added++;
-		else if (rc == 0)
-			kpc_diag(c->diag, "warning", &e);
+			if (e.code == KP_W_SUSPECT)
+				kpc_diag(c->diag, "warning", &e);
+		} else if (rc == 0)
+			kpc_note_skipped(c->diag, &e);
 		else {
 			kpc_diag(c->diag, "error", &e);
+			c->rejected++;
 			c->status = 2;
 		}
 		kp_doc_free(d);
@@ -92,18 +106,19 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 }
 
 int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-		      const kp_read_opts *ro, FILE *diag)
+		      const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
-	load_ctx c = {.ps = ps, .ro = ro, .diag = diag};
+	load_ctx c = {.ps = ps, .ro = ro, .wo = wo, .diag = diag};
 	for (size_t i = 0; i < n; i++) {
-		size_t before = c.added;
+		size_t before = c.added, rejected_before = c.rejected;
 		kp_error e;
 		kp_error_clear(&e);
-		if (kp_walk_inputs(paths[i], load_file, &c, &e) < 0) {
+		if (kp_walk_inputs_opts(paths[i], wo, load_file, &c, &e) < 0) {
 			walk_error(&c, &e);
 			continue;
 		}
-		if (c.added == before) {
+		/* said once: a path whose policies were all rejected has its errors */
+		if (c.added == before && c.rejected == rejected_before) {
 			kp_error ne;
 			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, "no Kyverno policy found");
 			kpc_diag(diag, "error", &ne);
@@ -111,4 +126,13 @@ int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		}
 	}
 	return c.status;
+}
+
+kp_doc *kpc_read_first_doc(const char *path, const char *what, const kp_read_opts *ro)
+{
+	kp_error e;
+	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, ro, &e), path, what, &e);
+	if (!d)
+		kpc_diag(stderr, "error", &e);
+	return d;
 }

@@ -10,6 +10,10 @@
 /* Print "kpolicy: <level>: file:line:col: msg (at path)" to `out`. */
 void kpc_diag(FILE *out, const char *level, const kp_error *e);
 
+/* Print "kpolicy: note: file:line:col: msg; skipped" for a document left
+ * out on purpose (not a policy, not a resource). */
+void kpc_note_skipped(FILE *out, const kp_error *e);
+
 /* Also pass every "error" that kpc_diag prints to fn(ud, e) (NULL: stop),
  * for reports that list unusable inputs.  Not thread-safe: set it on the
  * main thread, before loading. */
@@ -19,8 +23,9 @@ void kpc_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud);
 void kpc_warn(void *ud, const kp_error *w);
 
 /* Load every policy document found under each of `paths` (files,
- * directories walked as kp_walk_inputs does, "-" for stdin) into `ps`.
- * Documents that are not policies are ignored with a warning on `diag`.
+ * directories walked as kp_walk_inputs_opts does with `wo`, which may be
+ * NULL; "-" for stdin) into `ps`.  Documents that are not policies (other
+ * kinds, mappings without kind) are skipped with a note on `diag`.
  * Returns 0 when everything loaded; 2 (unusable input) when a path is
  * missing or unreadable, a document has a syntax error, a policy is
  * invalid, or a path holds no policy at all.  Every error is printed to
@@ -33,7 +38,11 @@ void kpc_warn(void *ud, const kp_error *w);
  * document").  Release the document with kp_doc_free. */
 kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error *err);
 
+/* kpc_first_doc of the file `path` ("-" for stdin), printing why to stderr
+ * when it gives NULL. */
+kp_doc *kpc_read_first_doc(const char *path, const char *what, const kp_read_opts *ro);
+
 int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
-		      const kp_read_opts *ro, FILE *diag);
+		      const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag);
 
 #endif

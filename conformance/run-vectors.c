@@ -84,7 +84,7 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	if (strlen(base) > 5 && !strcmp(base + strlen(base) - 5, ".json"))
+	if (kp_vec_jmespath_owns(base))
 		return kp_vec_jmespath_file(path, base, verbose, unexpected);
 	const kp_vector_schema *schema = NULL;
 	for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)

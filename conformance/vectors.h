@@ -35,8 +35,10 @@ typedef struct kp_vec_tally {
 void kp_vec_count(kp_vec_tally *t, const char *name, int rc, const char *why);
 void kp_vec_summary(const char *base, const kp_vec_tally *t, size_t *unexpected);
 
-/* A whole file in the JMESPath compliance format (vectors_jmespath.c);
- * returns 0, or 2 when the file cannot be read. */
+/* Files vectors_jmespath.c runs whole: the JMESPath compliance format
+ * (any .json) and Kyverno's functions.yaml.  kp_vec_jmespath_file returns
+ * 0, or 2 when the file cannot be read. */
+bool kp_vec_jmespath_owns(const char *base);
 int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 			 size_t *unexpected);
 

@@ -124,7 +124,12 @@ typedef enum kp_code {
 	                 expr_line / expr_col locate it inside the expression */
 	KP_W_DUPKEY,  /* warning: duplicate mapping key (last value wins) */
 	KP_W_NOTPOLICY, /* warning: a document given as policy is not one */
-	KP_W_POLICY   /* warning about a policy (a kind kpolicy cannot run, ...) */
+	KP_W_POLICY,  /* warning about a policy (a kind kpolicy cannot run, ...) */
+	KP_W_NOTRESOURCE, /* a mapping document without `kind` (a CI workflow,
+	                    a chart's metadata...): not a Kubernetes resource;
+	                    `kpolicy apply` skips it with a note */
+	KP_W_SUSPECT     /* warning: a policy Kyverno accepts that is almost
+	                    certainly a mistake (KP_CHECK_SUSPECT) */
 } kp_code;
 
 /* A caller-provided error record (no allocation on error paths, after
@@ -328,6 +333,27 @@ KP_API int kp_walk_inputs(const char *path,
 		   int (*cb)(void *ud, const char *file, const kp_error *problem),
 		   void *ud, kp_error *err);
 
+/* How `kpolicy apply` walks its inputs (kp_walk_inputs_opts). */
+typedef struct kp_walk_opts {
+	/* Entries found below a directory whose name starts with '.' (files
+	 * and whole folders: .git/, .github/, .kyverno-test/, .chainsaw-test/)
+	 * are not read, as Kyverno's policy loader (fsLoad) skips them.  A
+	 * path named by the caller is read whatever its name. */
+	bool skip_hidden;
+	/* fnmatch(3) globs (flags 0: `*` also matches '/').  An entry is left
+	 * out (a directory is not entered) when a glob matches its name, or,
+	 * for a glob holding a '/', its path relative to the named directory;
+	 * a named path is left out when a glob matches its base name or the
+	 * path as given.  Borrowed for the call. */
+	const char *const *exclude;
+	size_t n_exclude;
+} kp_walk_opts;
+
+/* kp_walk_inputs with options; `o` NULL is kp_walk_inputs. */
+KP_API int kp_walk_inputs_opts(const char *path, const kp_walk_opts *o,
+			int (*cb)(void *ud, const char *file, const kp_error *problem),
+			void *ud, kp_error *err);
+
 /* Kyverno's wildcard match (ext/wildcard, as used for values, names,
  * namespaces, kinds and selectors): `*` any run of characters (also none),
  * `?` exactly one character (a UTF-8 code point; an invalid byte counts as
@@ -384,7 +410,11 @@ typedef struct kp_policy kp_policy;
 KP_API kp_policy_set *kp_policy_set_new(void);
 KP_API void kp_policy_set_free(kp_policy_set *ps);
 /* Compile the policy in `doc` and add it.  The set does not borrow from doc.
- *   1: added;
+ * The document is first checked as kp_policy_check does; a problem for which
+ * Kyverno rejects the policy (KP_CHECK_INVALID and worse) fails the call.
+ *   1: added (warnings, as kp_policy_set_on_warning says: KP_W_POLICY for
+ *      a kind kpolicy does not run, KP_W_SUSPECT for the first
+ *      KP_CHECK_SUSPECT problem);
  *   0: the document is not a Kyverno policy (err carries a KP_W_NOTPOLICY
  *      warning naming file:line:col);
  *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col). */
@@ -397,6 +427,11 @@ KP_API void kp_policy_set_seal(kp_policy_set *ps);
  * called during kp_policy_set_add with a KP_W_* record valid for the call.
  * Without a callback the warning is left in kp_policy_set_add's err. */
 KP_API void kp_policy_set_on_warning(kp_policy_set *ps, kp_warn_cb cb, void *ud);
+/* Strict checking on add (the default, as the Kyverno CLI's loader), or not
+ * (strict false: as Kyverno's engine takes policies built in Go, e.g. by its
+ * unit tests; kp_policy_set_add then only fails on what kpolicy cannot
+ * compile). */
+KP_API void kp_policy_set_strict(kp_policy_set *ps, bool strict);
 KP_API size_t kp_policy_set_count(const kp_policy_set *ps);
 KP_API const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
 /* Rules counted as `kyverno apply` counts them in "Applying N policy
@@ -414,6 +449,43 @@ KP_API size_t kp_policy_rule_count(const kp_policy *p);       /* autogen rules i
  * kp_policy_set_add still returns 1 for it, with a warning in err. */
 KP_API const char *kp_policy_unsupported(const kp_policy *p);
 KP_API const char *kp_policy_rule_name(const kp_policy *p, size_t i);
+
+/* How much a problem found by kp_policy_check weighs, as Kyverno treats it
+ * (ordered: a higher level is worse). */
+typedef enum kp_check_level {
+	KP_CHECK_CLEAN = 0,
+	/* Kyverno accepts it; worth a look (deprecated lowercase audit/enforce,
+	 * a kind the CLI's discovery data lacks, e.g. a custom resource). */
+	KP_CHECK_WARN,
+	/* Kyverno's CLI accepts it, but it is almost certainly a mistake
+	 * (no rules; a kind one typo away from a known one, which a cluster
+	 * rejects): `kpolicy lint` fails, apply and test warn. */
+	KP_CHECK_SUSPECT,
+	/* Kyverno's policy validation rejects the policy: the CLI skips it
+	 * ("Policies Skipped") and goes on with the others. */
+	KP_CHECK_INVALID,
+	/* Not valid against Kyverno's CRD schema (type, enum, required...):
+	 * the CLI's loader drops the document with an error and goes on. */
+	KP_CHECK_DROP,
+	/* An unknown field: the CLI's loader stops the whole load. */
+	KP_CHECK_ABORT
+} kp_check_level;
+
+/* "warning", "suspect", "invalid", "schema", "unknown field". */
+KP_API const char *kp_check_level_name(kp_check_level l);
+
+/* Strict checking of one document, as `kpolicy lint` runs it and as
+ * kp_policy_set_add runs it before loading: Kyverno's CRD schema of the
+ * document's apiVersion and kind (every field, type and enum, from tables
+ * generated from Kyverno's CRDs) and Kyverno's own policy validation
+ * (podSecurity control names; plus the checks of KP_CHECK_SUSPECT/WARN).
+ * cb(ud, level, problem) is called for each problem, `problem` naming
+ * file:line:col, the field path and a message (valid during the call).
+ * Returns the highest level seen (KP_CHECK_CLEAN when none, and for
+ * documents that are not Kyverno policies or have no Kyverno schema).
+ * Thread-safe; reads the document only. */
+typedef void (*kp_check_cb)(void *ud, kp_check_level level, const kp_error *problem);
+KP_API kp_check_level kp_policy_check(const kp_doc *doc, kp_check_cb cb, void *ud);
 
 /* ------------------------------------------------------------------------
  * Evaluation
@@ -559,6 +631,54 @@ KP_API const char *kp_policy_rule_base(const kp_policy *p, size_t i);
  * namespace labels for them).  This is what --audit-warn consults. */
 KP_API bool kp_policy_audit(const kp_policy *p, const char *ns);
 /* ---- end of report metadata ---- */
+
+/* ------------------------------------------------------------------------
+ * JMESPath (engine/jmespath; section of branch jmespath)
+ *
+ * Kyverno's expression language, compiled once and evaluated many times
+ * (`kpolicy jp`).  Two dialects:
+ *   KP_JMESPATH_PLAIN    the JMESPath specification;
+ *   KP_JMESPATH_KYVERNO  as Kyverno runs it (kyverno/go-jmespath): a key
+ *                        missing from an object is an error ("Unknown key
+ *                        \"x\" in path") unless ||, &&, !, a comparison, a
+ *                        function argument, a pipe, a projection or a
+ *                        multiselect turns it into null; to_string writes
+ *                        Go's encoding/json; Kyverno's functions are known.
+ * ---------------------------------------------------------------------- */
+typedef struct kp_jmespath kp_jmespath;
+
+enum { KP_JMESPATH_PLAIN = 1, KP_JMESPATH_KYVERNO = 2 };
+
+/* Compile `expr` (NUL-terminated).  NULL on error: err->code KP_E_EXPR,
+ * err->col and err->expr_col the 1-based column in expr, err->msg
+ * "syntax error at column N: ..." (or unknown-function, invalid-arity).
+ * Free with kp_jmespath_free. */
+KP_API kp_jmespath *kp_jmespath_compile(const char *expr, int mode, kp_error *err);
+KP_API void kp_jmespath_free(kp_jmespath *e);
+
+/* Evaluate e against `data` (NULL means null).  The result is owned by e and
+ * valid until the next kp_jmespath_eval on e or kp_jmespath_free (it may
+ * also point into data); NULL on an error (err->msg begins with the
+ * spec's kind: "invalid-type error ...", or Kyverno's wording).  One
+ * thread at a time per handle. */
+KP_API const kp_value *kp_jmespath_eval(kp_jmespath *e, const kp_value *data, kp_error *err);
+
+/* JSON text of v: `indent` spaces per level (0: compact); `go`: as Go's
+ * encoding/json (sorted keys, <, >, & escaped), as Kyverno prints.
+ * Returns a malloc'd string for free(). */
+KP_API char *kp_jmespath_json(const kp_value *v, int indent, bool go);
+
+/* The syntax tree of e as go-jmespath's PrettyPrint (`kyverno jp parse`).
+ * malloc'd, for free(). */
+KP_API char *kp_jmespath_ast(const kp_jmespath *e);
+
+/* Calls fn for every function known in `mode`, sorted by signature:
+ * name, signature ("join(string, array[string]) string") and a one-line
+ * note (may be ""). */
+KP_API void kp_jmespath_functions(int mode,
+				  void (*fn)(void *ud, const char *name, const char *signature,
+					     const char *note),
+				  void *ud);
 
 /* ------------------------------------------------------------------------
  * Policy kinds for the kpolicy program (begin: branch libkp)

@@ -327,8 +327,8 @@ static int accept_doc(kp_reader *r, kp_doc *d, kp_doc **out, kp_error *err)
 	}
 	const kp_value *kind = kp_value_get(root, "kind");
 	if (!kind || kind->type != KP_STRING || kind->u.s.len == 0) {
-		kp_errorf(err, KP_E_DOC, d->file, root->line, root->col,
-			  "document has no kind");
+		kp_errorf(err, kind && kind->type != KP_NULL ? KP_E_DOC : KP_W_NOTRESOURCE,
+			  d->file, root->line, root->col, "document has no kind");
 		kp_doc_free(d);
 		return -1;
 	}

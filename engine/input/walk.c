@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <search.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ typedef struct {
 	void *seen;               /* tsearch tree of kp_walk_seen */
 	int (*cb)(void *ud, const char *file, const kp_error *problem);
 	void *ud;
+	const kp_walk_opts *o;
+	size_t root_len;          /* bytes of a walked path before the relative part */
 } kp_walker;
 
 static bool has_input_ext(const char *name)
@@ -157,19 +160,54 @@ static int push_dir(kp_walker *w, char *path, const struct stat *st)
 	return 0;
 }
 
+/* True if one of the --exclude globs matches `name`, or (globs with a '/')
+ * `path`. */
+static bool excluded(const kp_walk_opts *o, const char *name, const char *path)
+{
+	for (size_t i = 0; o && i < o->n_exclude; i++) {
+		const char *g = o->exclude[i];
+		if (!fnmatch(g, name, 0) || (strchr(g, '/') && path && !fnmatch(g, path, 0)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a directory entry is left out by the options. */
+static bool leave_out(const kp_walker *w, const char *name, const char *full)
+{
+	if (!w->o)
+		return false;
+	if (w->o->skip_hidden && name[0] == '.')
+		return true;
+	return excluded(w->o, name, full + w->root_len);
+}
+
 int kp_walk_inputs(const char *path,
 		   int (*cb)(void *ud, const char *file, const kp_error *problem),
 		   void *ud, kp_error *err)
 {
+	return kp_walk_inputs_opts(path, NULL, cb, ud, err);
+}
+
+int kp_walk_inputs_opts(const char *path, const kp_walk_opts *o,
+			int (*cb)(void *ud, const char *file, const kp_error *problem),
+			void *ud, kp_error *err)
+{
 	if (!strcmp(path, "-"))
 		return cb(ud, path, NULL);
+	const char *base = strrchr(path, '/');
+	base = base && base[1] ? base + 1 : path;
+	if (excluded(o, base, path))
+		return 0;
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return kp_errorf(err, KP_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return cb(ud, path, NULL);
 
-	kp_walker w = {.cb = cb, .ud = ud};
+	size_t pl = strlen(path);
+	kp_walker w = {.cb = cb, .ud = ud, .o = o,
+		       .root_len = pl + (pl && path[pl - 1] == '/' ? 0 : 1)};
 	char *root = kp_xstrdup(path);
 	int rc = push_dir(&w, root, &st);
 	while (rc == 0 && w.depth) {
@@ -179,7 +217,12 @@ int kp_walk_inputs(const char *path,
 			w.depth--;
 			continue;
 		}
-		char *full = join(d->path, d->names[d->next++]);
+		const char *name = d->names[d->next++];
+		char *full = join(d->path, name);
+		if (leave_out(&w, name, full)) {
+			free(full);
+			continue;
+		}
 		if (stat(full, &st) != 0) {
 			/* a dangling link to a non-input name is not worth a word */
 			if (has_input_ext(full) || errno != ENOENT)

@@ -30,8 +30,10 @@ typedef struct kp_jp kp_jp;
 /* Compile `expr` (len bytes, UTF-8; need not be NUL-terminated) for `mode`.
  * Everything compiled lives in arena `a`.  NULL on error: *kind (if not
  * NULL) is KP_JP_E_SYNTAX, _UNKNOWN_FUNCTION or _INVALID_ARITY, err->code
- * KP_E_PATTERN, err->col the 1-based column (code points) in expr of the
- * offending token, and err->msg says "syntax error at column N: ...". */
+ * KP_E_EXPR, err->col the 1-based column (code points, counted from the
+ * start of expr) of the offending token, err->expr_line / expr_col the
+ * line of expr holding it and the column in that line, and err->msg says
+ * "syntax error at column N: ...". */
 kp_jp *kp_jp_compile(const char *expr, size_t len, int mode, kp_arena *a,
 		     kp_jp_kind *kind, kp_error *err);
 
@@ -39,7 +41,9 @@ kp_jp *kp_jp_compile(const char *expr, size_t len, int mode, kp_arena *a,
  * NULL, meaning null).  Results and temporaries go to `scratch` (reset it
  * between evaluations as you like); *out may also point into `data` or the
  * compiled expression, so it is valid while all three live.  Returns 0, or
- * -kind with err filled (code KP_E_PATTERN, msg "<kind>: ..."). */
+ * -kind with err filled (code KP_E_EXPR, msg "<kind> error ...", or
+ * Kyverno's wording for a missing key or a custom function's failure;
+ * col / expr_line / expr_col at the failing node when known). */
 int kp_jp_eval(const kp_jp *e, const kp_value *data, kp_arena *scratch,
 	       const kp_value **out, kp_error *err);
 
@@ -47,9 +51,11 @@ int kp_jp_eval(const kp_jp *e, const kp_value *data, kp_arena *scratch,
 const char *kp_jp_source(const kp_jp *e);
 int kp_jp_mode(const kp_jp *e);
 
-/* Append the AST of e, one node per line, indented two spaces per level
- * ("Subexpression", "Field: \"foo\"", ...; the node names of
- * go-jmespath's ASTNode.PrettyPrint), to *sb. */
+/* Append the AST of e to *sb as go-jmespath's ASTNode.PrettyPrint writes
+ * it (what `kyverno jp parse` prints): "ASTField {", "  value: \"foo\"",
+ * "  children: {" (never closed, as upstream), "}"; two spaces per level.
+ * Our tree is the reference parser's, so a few shapes differ from Go's
+ * (a slice's value prints its numbers, not Go pointers). */
 void kp_jp_dump(const kp_jp *e, kp_buf *sb);
 
 #endif /* KP_JMESPATH_H */

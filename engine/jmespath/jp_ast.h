@@ -73,6 +73,8 @@ struct kp_jp_node {
 	int64_t index;             /* JP_INDEX */
 	int64_t start, stop, step; /* JP_SLICE */
 	bool has_start, has_stop, has_step;
+	bool identity;             /* JP_CURRENT standing for a projection's
+	                              missing right side (Go's ASTIdentity) */
 	const kp_jp_func *fn;      /* JP_FUNCTION */
 	unsigned depth;            /* height of the subtree (bounded by the
 	                              parser, so evaluation recursion is) */
@@ -90,21 +92,13 @@ kp_jp_node *kp_jp_parse(const jp_token *toks, size_t n, int mode, kp_arena *a,
 			kp_jp_kind *kind, kp_error *err);
 
 /* ------------------------------------------------------------------------
- * Errors and JSON (jp_value.c, jp_json.c)
+ * Errors (jp_value.c)
  * ---------------------------------------------------------------------- */
-/* Fill err: code KP_E_PATTERN, col, msg "<kind> error at column N: ...".
+/* Fill err: code KP_E_EXPR, col, msg "<kind> error at column N: ...".
  * Returns -kind. */
 int kp_jp_syntax_errorf(kp_error *err, kp_jp_kind kind, unsigned col,
 			const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-/* Parse one JSON text (surrounding whitespace allowed) into arena a:
- * integers that fit int64 become KP_INT, other numbers KP_FLOAT, objects
- * keep their order (a repeated key: the last value wins, in the first
- * place).  Returns the value, or NULL with *errpos the byte offset of the
- * problem.  Nesting deeper than 1000 is an error. */
-kp_value *kp_jp_parse_json(kp_arena *a, const char *s, size_t len,
-			   size_t *errpos);
 
 /* Code points in s[0..n). */
 size_t kp_jp_utf8_len(const char *s, size_t n);

@@ -101,7 +101,7 @@ static int fn_join(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp_valu
 			kp_buf_add(&sb, glue->u.s.ptr, glue->u.s.len);
 		kp_buf_add(&sb, arr->u.seq.items[i]->u.s.ptr, arr->u.seq.items[i]->u.s.len);
 	}
-	kp_value *v = kp_value_new(c->arena, KP_STRING, NULL, 0, 0);
+	kp_value *v = kp_value_new(c->arena, KP_STRING, KP_JP_NOFILE, 0, 0);
 	v->u.s.ptr = kp_buf_str(&sb);
 	v->u.s.len = sb.len;
 	*out = v;
@@ -323,7 +323,7 @@ static int fn_reverse(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp_v
 		memcpy(buf + o, s + i, j - i);
 		i = j;
 	}
-	kp_value *res = kp_value_new(c->arena, KP_STRING, NULL, 0, 0);
+	kp_value *res = kp_value_new(c->arena, KP_STRING, KP_JP_NOFILE, 0, 0);
 	res->u.s.ptr = buf;
 	res->u.s.len = len;
 	*out = res;
@@ -350,7 +350,7 @@ static int fn_to_string(kp_jp_call *c, const kp_jp_arg *args, size_t n, const kp
 	}
 	size_t len;
 	const char *s = kp_jp_to_json(c->arena, ARG(0), c->mode == KP_JP_KYVERNO, &len);
-	kp_value *res = kp_value_new(c->arena, KP_STRING, NULL, 0, 0);
+	kp_value *res = kp_value_new(c->arena, KP_STRING, KP_JP_NOFILE, 0, 0);
 	res->u.s.ptr = s;
 	res->u.s.len = len;
 	*out = res;
@@ -390,7 +390,7 @@ static const kp_value *parse_number(kp_arena *a, const char *s, size_t len)
 	double d = kp_strtod_c(buf, &end);
 	if (*end != 0 || end == buf || isinf(d))
 		return NULL;
-	kp_value *v = kp_value_new(a, KP_FLOAT, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_FLOAT, KP_JP_NOFILE, 0, 0);
 	v->u.f = d;
 	return v;
 }

@@ -399,6 +399,29 @@ static int ev(interp *in, const kp_jp_node *n, const kp_value *cur, const kp_val
 	return fail(in, KP_JP_E_SYNTAX, n, "unknown node");
 }
 
+/* err->col (code points from the start of src, 1-based) as the line of
+ * src that holds it and the column in that line (kpolicy.h: expr_line,
+ * expr_col). */
+static void locate(kp_error *err, const char *src, size_t len)
+{
+	if (!err || err->col == 0)
+		return;
+	size_t off = 0;
+	unsigned seen = 0;
+	for (; off < len; off++)
+		if (((unsigned char)src[off] & 0xC0) != 0x80 && ++seen == err->col)
+			break;
+	size_t start = off, end = off;
+	while (start > 0 && src[start - 1] != '\n')
+		start--;
+	while (end < len && src[end] != '\n')
+		end++;
+	size_t shown = end - start < sizeof err->expr_line ? end - start : sizeof err->expr_line - 1;
+	memcpy(err->expr_line, src + start, shown);
+	err->expr_line[shown] = 0;
+	err->expr_col = (unsigned)kp_jp_utf8_len(src + start, off - start) + 1;
+}
+
 kp_jp *kp_jp_compile(const char *expr, size_t len, int mode, kp_arena *a, kp_jp_kind *kind,
 		     kp_error *err)
 {
@@ -415,11 +438,14 @@ kp_jp *kp_jp_compile(const char *expr, size_t len, int mode, kp_arena *a, kp_jp_
 	if (kp_jp_lex(expr, len, a, &toks, &n, err)) {
 		if (kind)
 			*kind = KP_JP_E_SYNTAX;
+		locate(err, expr, len);
 		return NULL;
 	}
 	kp_jp_node *root = kp_jp_parse(toks, n, mode, a, kind, err);
-	if (!root)
+	if (!root) {
+		locate(err, expr, len);
 		return NULL;
+	}
 	kp_jp *e = kp_arena_alloc(a, sizeof(*e));
 	e->root = root;
 	e->src = kp_arena_strndup(a, expr, len);
@@ -435,10 +461,12 @@ int kp_jp_eval(const kp_jp *e, const kp_value *data, kp_arena *scratch, const kp
 	const kp_value *v = NULL;
 	int rc = ev(&in, e->root, data ? data : kp_jp_null(), &v);
 	if (rc == NOT_FOUND) {
-		kp_errorf(err, KP_E_PATTERN, NULL, 0, 0, "Unknown key \"%.*s\" in path",
+		kp_errorf(err, KP_E_EXPR, NULL, 0, 0, "Unknown key \"%.*s\" in path",
 			  (int)(in.nf_len < 200 ? in.nf_len : 200), in.nf_key);
 		rc = -KP_JP_E_NOT_FOUND;
 	}
+	if (rc)
+		locate(err, e->src, e->len);
 	*out = rc ? NULL : v;
 	return rc;
 }

@@ -128,7 +128,7 @@ char *kp_jp_type_names(unsigned mask, char *buf, size_t n);
  * Helpers for callbacks
  * ---------------------------------------------------------------------- */
 
-/* Fill c->err (code KP_E_PATTERN, message "<kind>: <fn name>: <text>",
+/* Fill c->err (code KP_E_EXPR, message "<kind> error: <fn name>(): <text>",
  * or for KP_JP_E_FUNCTION "JMESPath function '<name>': <text>" as
  * Kyverno words it) and return -kind. */
 int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)
@@ -138,6 +138,10 @@ int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)
  * (errors already filled). A Kyverno NotFoundError is null here. */
 int kp_jp_call_ref(kp_jp_call *c, const kp_jp_node *ref, const kp_value *v,
 		   const kp_value **out);
+
+/* The file name of every value JMESPath makes (kpolicy.h promises a file
+ * for every node; line and column are 0, unknown). */
+#define KP_JP_NOFILE ""
 
 /* Shared immutable values (no allocation). */
 const kp_value *kp_jp_null(void);
@@ -162,7 +166,11 @@ void kp_jp_object_set(kp_arena *a, kp_value *obj, const kp_value *key,
 bool kp_jp_is_number(const kp_value *v);
 double kp_jp_num(const kp_value *v);      /* KP_INT/KP_FLOAT as double */
 bool kp_jp_truthy(const kp_value *v);     /* false: null, false, "", [], {} */
-bool kp_jp_equal(const kp_value *a, const kp_value *b); /* deep, 1 == 1.0 */
+/* Deep equality, numbers by value (1 == 1.0): kp_value_equal. */
+static inline bool kp_jp_equal(const kp_value *a, const kp_value *b)
+{
+	return kp_value_equal(a, b);
+}
 /* Map lookup by bytes; NULL if absent or not a map. */
 const kp_value *kp_jp_get(const kp_value *map, const char *key, size_t len);
 /* "number", "string", "boolean", "array", "object", "null". */
@@ -172,5 +180,9 @@ const char *kp_jp_type_of(const kp_value *v);
  * else keys in document order, only what JSON needs escaped.  Numbers
  * as Go's encoding/json writes float64 ("1", "1.5", "1e+21"). */
 const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len);
+/* The same, pretty-printed with `indent` spaces per level (Go's
+ * json.MarshalIndent(v, "", "  ") for indent 2); 0 is compact. */
+const char *kp_jp_to_json_indent(kp_arena *a, const kp_value *v, bool go, int indent,
+				 size_t *len);
 
 #endif /* KP_JP_FUNC_H */

@@ -30,11 +30,21 @@ typedef struct lexer {
 	kp_error *err;
 	jp_token *toks;
 	size_t n, cap;
+	const char *col_at;        /* columns are counted incrementally: */
+	unsigned col;              /* col_at is at 1-based column col */
 } lexer;
 
-static unsigned col_of(const lexer *lx, const char *at)
+/* Tokens come in source order, so counting on from the last position
+ * keeps the lexer linear. */
+static unsigned col_of(lexer *lx, const char *at)
 {
-	return (unsigned)kp_jp_utf8_len(lx->src, (size_t)(at - lx->src)) + 1;
+	if (!lx->col_at || at < lx->col_at) {
+		lx->col_at = lx->src;
+		lx->col = 1;
+	}
+	lx->col += (unsigned)kp_jp_utf8_len(lx->col_at, (size_t)(at - lx->col_at));
+	lx->col_at = at;
+	return lx->col;
 }
 
 static jp_token *push(lexer *lx, jp_tok t, const char *at)
@@ -77,10 +87,9 @@ static int quoted_ident(lexer *lx)
 	const char *e = until(lx, b + 1, '"');
 	if (!e)
 		return fail(lx, b, "%s", "unterminated quoted identifier");
-	size_t pos;
-	kp_value *v = kp_jp_parse_json(lx->a, b, (size_t)(e + 1 - b), &pos);
-	if (!v)
-		return fail(lx, b + pos, "%s", "invalid quoted identifier");
+	kp_value *v = kp_json_parse(lx->a, b, (size_t)(e + 1 - b));
+	if (!v || v->type != KP_STRING)
+		return fail(lx, b, "%s", "invalid quoted identifier");
 	jp_token *t = push(lx, JT_QIDENT, b);
 	t->s = v->u.s.ptr;
 	t->len = v->u.s.len;
@@ -127,8 +136,7 @@ static int json_literal(lexer *lx)
 		buf[n++] = *p;
 	}
 	buf[n++] = '"';
-	size_t pos;
-	kp_value *v = kp_jp_parse_json(lx->a, buf + 1, n - 2, &pos);
+	kp_value *v = kp_json_parse(lx->a, buf + 1, n - 2);
 	if (!v) {
 		/* legacy: the raw text as a JSON string's contents (leading
 		 * spaces dropped, as jmespath.py does) */
@@ -137,8 +145,7 @@ static int json_literal(lexer *lx)
 					buf[skip] == '\n' || buf[skip] == '\r'))
 			skip++;
 		buf[skip - 1] = '"';
-		size_t pos2;
-		v = kp_jp_parse_json(lx->a, buf + skip - 1, n - skip + 1, &pos2);
+		v = kp_json_parse(lx->a, buf + skip - 1, n - skip + 1);
 		if (!v)
 			return fail(lx, b, "%s", "invalid JSON literal");
 	}

@@ -201,11 +201,18 @@ static kp_jp_node *dot_rhs(parser *p, int rbp)
 	return unexpected(p);
 }
 
+static kp_jp_node *identity(parser *p)
+{
+	kp_jp_node *n = current(p, cur(p)->col);
+	n->identity = true;
+	return n;
+}
+
 static kp_jp_node *projection_rhs(parser *p, int rbp)
 {
 	jp_tok t = cur_type(p);
 	if (bp[t] < PROJECTION_STOP)
-		return current(p, cur(p)->col);
+		return identity(p);
 	if (t == JT_LBRACKET || t == JT_FILTER)
 		return expression(p, rbp);
 	if (t == JT_DOT) {
@@ -273,7 +280,7 @@ static kp_jp_node *filter(parser *p, kp_jp_node *left, unsigned col)
 		return NULL;
 	kp_jp_node *right;
 	if (cur_type(p) == JT_FLATTEN)
-		right = current(p, cur(p)->col);
+		right = identity(p);
 	else if (!(right = projection_rhs(p, bp[JT_FILTER])))
 		return NULL;
 	kp_jp_node *n = node2(p, JP_FILTER, col, left, right);

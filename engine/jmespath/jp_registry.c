@@ -83,9 +83,9 @@ int kp_jp_fail(kp_jp_call *c, kp_jp_kind kind, const char *fmt, ...)
 	va_end(ap);
 	const char *name = c->fn ? c->fn->name : "?";
 	if (kind == KP_JP_E_FUNCTION)
-		kp_errorf(c->err, KP_E_PATTERN, NULL, 0, 0, "JMESPath function '%s': %s", name, msg);
+		kp_errorf(c->err, KP_E_EXPR, NULL, 0, 0, "JMESPath function '%s': %s", name, msg);
 	else
-		kp_errorf(c->err, KP_E_PATTERN, NULL, 0, 0, "%s error: %s(): %s",
+		kp_errorf(c->err, KP_E_EXPR, NULL, 0, 0, "%s error: %s(): %s",
 			  kp_jp_kind_name(kind), name, msg);
 	return -(int)kind;
 }

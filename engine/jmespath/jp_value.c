@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const kp_value jp_null = {.type = KP_NULL};
-static const kp_value jp_true = {.type = KP_BOOL, .u.b = true};
-static const kp_value jp_false = {.type = KP_BOOL, .u.b = false};
+static const kp_value jp_null = {.type = KP_NULL, .file = KP_JP_NOFILE};
+static const kp_value jp_true = {.type = KP_BOOL, .file = KP_JP_NOFILE, .u.b = true};
+static const kp_value jp_false = {.type = KP_BOOL, .file = KP_JP_NOFILE, .u.b = false};
 
 const kp_value *kp_jp_null(void) { return &jp_null; }
 const kp_value *kp_jp_bool(bool b) { return b ? &jp_true : &jp_false; }
 
 kp_value *kp_jp_new_int(kp_arena *a, int64_t i)
 {
-	kp_value *v = kp_value_new(a, KP_INT, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_INT, KP_JP_NOFILE, 0, 0);
 	v->u.i = i;
 	return v;
 }
@@ -25,14 +25,14 @@ kp_value *kp_jp_new_number(kp_arena *a, double d)
 {
 	if (d == floor(d) && fabs(d) <= 9007199254740992.0 && !(d == 0 && signbit(d)))
 		return kp_jp_new_int(a, (int64_t)d);
-	kp_value *v = kp_value_new(a, KP_FLOAT, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_FLOAT, KP_JP_NOFILE, 0, 0);
 	v->u.f = d;
 	return v;
 }
 
 kp_value *kp_jp_new_str(kp_arena *a, const char *s, size_t len)
 {
-	return kp_value_new_str(a, s, len, NULL, 0, 0);
+	return kp_value_new_str(a, s, len, KP_JP_NOFILE, 0, 0);
 }
 
 /* Arrays and objects made here keep their capacity in a hidden slot in
@@ -48,7 +48,7 @@ static size_t round_cap(size_t cap)
 
 kp_value *kp_jp_new_array(kp_arena *a, size_t cap)
 {
-	kp_value *v = kp_value_new(a, KP_SEQ, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_SEQ, KP_JP_NOFILE, 0, 0);
 	cap = round_cap(cap);
 	kp_value **slots = kp_arena_alloc(a, (cap + 1) * sizeof(*slots));
 	slots[0] = (kp_value *)(uintptr_t)cap;
@@ -70,7 +70,7 @@ void kp_jp_array_push(kp_arena *a, kp_value *arr, const kp_value *item)
 
 kp_value *kp_jp_new_object(kp_arena *a, size_t cap)
 {
-	kp_value *v = kp_value_new(a, KP_MAP, NULL, 0, 0);
+	kp_value *v = kp_value_new(a, KP_MAP, KP_JP_NOFILE, 0, 0);
 	cap = round_cap(cap);
 	kp_pair *slots = kp_arena_alloc(a, (cap + 1) * sizeof(*slots));
 	slots[0].key = (kp_value *)(uintptr_t)cap;
@@ -135,43 +135,6 @@ const kp_value *kp_jp_get(const kp_value *map, const char *key, size_t len)
 			return map->u.map.pairs[i].value;
 	}
 	return NULL;
-}
-
-bool kp_jp_equal(const kp_value *a, const kp_value *b)
-{
-	kp_type ta = a ? a->type : KP_NULL, tb = b ? b->type : KP_NULL;
-	if (kp_jp_is_number(a) && kp_jp_is_number(b)) {
-		if (ta == KP_INT && tb == KP_INT)
-			return a->u.i == b->u.i;
-		return kp_jp_num(a) == kp_jp_num(b);
-	}
-	if (ta != tb)
-		return false;
-	switch (ta) {
-	case KP_NULL: return true;
-	case KP_BOOL: return a->u.b == b->u.b;
-	case KP_STRING:
-		return a->u.s.len == b->u.s.len && memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len) == 0;
-	case KP_SEQ:
-		if (a->u.seq.n != b->u.seq.n)
-			return false;
-		for (size_t i = 0; i < a->u.seq.n; i++)
-			if (!kp_jp_equal(a->u.seq.items[i], b->u.seq.items[i]))
-				return false;
-		return true;
-	case KP_MAP:
-		if (a->u.map.n != b->u.map.n)
-			return false;
-		for (size_t i = 0; i < a->u.map.n; i++) {
-			const kp_value *k = a->u.map.pairs[i].key;
-			const kp_value *o = kp_jp_get(b, k->u.s.ptr, k->u.s.len);
-			if (!o || !kp_jp_equal(a->u.map.pairs[i].value, o))
-				return false;
-		}
-		return true;
-	default:
-		return false;
-	}
 }
 
 const char *kp_jp_type_of(const kp_value *v)
@@ -306,13 +269,29 @@ static int key_cmp(const void *x, const void *y)
 	return kp_bytes_cmp(a->key->u.s.ptr, a->key->u.s.len, b->key->u.s.ptr, b->key->u.s.len);
 }
 
-static void json_value(kp_buf *sb, const kp_value *v, bool go)
+/* Line break and indentation before an item at `level` (pretty mode). */
+static void json_newline(kp_buf *sb, int indent, int level)
+{
+	if (indent <= 0)
+		return;
+	kp_buf_add(sb, "\n", 1);
+	for (int i = 0; i < indent * level; i++)
+		kp_buf_add(sb, " ", 1);
+}
+
+static void json_value(kp_buf *sb, const kp_value *v, bool go, int indent, int level)
 {
 	char num[32];
 	switch (v ? v->type : KP_NULL) {
 	case KP_NULL: kp_buf_puts(sb, "null"); break;
 	case KP_BOOL: kp_buf_puts(sb, v->u.b ? "true" : "false"); break;
 	case KP_INT:
+		/* Go holds every JSON number as a float64: past 2^53 an
+		 * integer prints as that float64 does */
+		if (go && (v->u.i > 9007199254740992LL || v->u.i < -9007199254740992LL)) {
+			json_float(sb, (double)v->u.i);
+			break;
+		}
 		snprintf(num, sizeof num, "%lld", (long long)v->u.i);
 		kp_buf_puts(sb, num);
 		break;
@@ -323,8 +302,11 @@ static void json_value(kp_buf *sb, const kp_value *v, bool go)
 		for (size_t i = 0; i < v->u.seq.n; i++) {
 			if (i)
 				kp_buf_add(sb, ",", 1);
-			json_value(sb, v->u.seq.items[i], go);
+			json_newline(sb, indent, level + 1);
+			json_value(sb, v->u.seq.items[i], go, indent, level + 1);
 		}
+		if (v->u.seq.n)
+			json_newline(sb, indent, level);
 		kp_buf_add(sb, "]", 1);
 		break;
 	case KP_MAP: {
@@ -340,24 +322,33 @@ static void json_value(kp_buf *sb, const kp_value *v, bool go)
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				kp_buf_add(sb, ",", 1);
+			json_newline(sb, indent, level + 1);
 			json_string(sb, pairs[i].key->u.s.ptr, pairs[i].key->u.s.len, go);
-			kp_buf_add(sb, ":", 1);
-			json_value(sb, pairs[i].value, go);
+			kp_buf_add(sb, indent > 0 ? ": " : ":", indent > 0 ? 2 : 1);
+			json_value(sb, pairs[i].value, go, indent, level + 1);
 		}
+		if (n)
+			json_newline(sb, indent, level);
 		kp_buf_add(sb, "}", 1);
 		break;
 	}
 	}
 }
 
-const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len)
+const char *kp_jp_to_json_indent(kp_arena *a, const kp_value *v, bool go, int indent,
+				 size_t *len)
 {
 	kp_buf sb;
 	kp_buf_init(&sb, a);
-	json_value(&sb, v, go);
+	json_value(&sb, v, go, indent, 0);
 	if (len)
 		*len = sb.len;
 	return kp_buf_str(&sb);
+}
+
+const char *kp_jp_to_json(kp_arena *a, const kp_value *v, bool go, size_t *len)
+{
+	return kp_jp_to_json_indent(a, v, go, 0, len);
 }
 
 /* ------------------------------------------------------------------------
@@ -385,7 +376,7 @@ int kp_jp_syntax_errorf(kp_error *err, kp_jp_kind kind, unsigned col, const char
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	kp_errorf(err, KP_E_PATTERN, NULL, 0, col, "%s error at column %u: %s",
+	kp_errorf(err, KP_E_EXPR, NULL, 0, col, "%s error at column %u: %s",
 		  kp_jp_kind_name(kind), col, msg);
 	return -(int)kind;
 }

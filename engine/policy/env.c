@@ -43,7 +43,8 @@ static void map_put(kp_arena *a, kp_value *m, const char *k, size_t n, const kp_
 		return;
 	}
 	kp_pair *np = kp_arena_alloc(a, (m->u.map.n + 1) * sizeof(kp_pair));
-	memcpy(np, m->u.map.pairs, m->u.map.n * sizeof(kp_pair));
+	if (m->u.map.n)
+		memcpy(np, m->u.map.pairs, m->u.map.n * sizeof(kp_pair));
 	np[m->u.map.n].key = kp_value_new_str(a, k, n, NULL, 0, 0);
 	np[m->u.map.n].value = (kp_value *)v;
 	m->u.map.pairs = np;
@@ -539,7 +540,8 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 	child->vars.load_ud = child;
 	/* loaded outer entries stay; their flags are copied with the list */
 	child->loaded = kp_arena_alloc(a, parent->n_entries + 1);
-	memcpy(child->loaded, parent->loaded, parent->n_entries);
+	if (parent->n_entries)
+		memcpy(child->loaded, parent->loaded, parent->n_entries);
 	kp_value *idx = kp_value_new(a, KP_INT, NULL, 0, 0);
 	idx->u.i = (int64_t)index;
 	char name[32];

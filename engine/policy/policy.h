@@ -287,6 +287,7 @@ struct kp_policy_set {
 	                                while loading */
 	kp_warn_cb warn;             /* kp_policy_set_on_warning */
 	void *warn_ud;
+	bool lenient;                /* kp_policy_set_strict(ps, false) */
 };
 
 /* The rule index of a sealed set (evaluate.c). */
@@ -315,6 +316,9 @@ bool kp_label_value_valid(const char *s);
 
 /* Release a policy: its arena (compiled actions included) and itself. */
 void kp_policy_free(kp_policy *p);
+
+/* kp_policy_check on a document tree (policy_check.c). */
+kp_check_level kp_policy_check_value(const kp_value *root, kp_check_cb cb, void *ud);
 
 /* ------------------------------------------------------------------------
  * Autogen (autogen.c), Kyverno pkg/autogen/v1 on kp_value trees.

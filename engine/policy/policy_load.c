@@ -248,6 +248,27 @@ void kp_policy_set_free(kp_policy_set *ps)
 	free(ps);
 }
 
+/* The first problem for which Kyverno rejects a policy, and how many more. */
+typedef struct strict_ctx {
+	kp_error first, suspect;
+	size_t n, more;
+} strict_ctx;
+
+static void keep_rejection(void *ud, kp_check_level level, const kp_error *problem)
+{
+	strict_ctx *sc = ud;
+	if (level == KP_CHECK_SUSPECT && sc->suspect.code == KP_OK) {
+		sc->suspect = *problem;
+		sc->suspect.code = KP_W_SUSPECT;
+	}
+	if (level < KP_CHECK_INVALID)
+		return;
+	if (sc->n++)
+		sc->more++;
+	else
+		sc->first = *problem;
+}
+
 int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 {
 	if (err)
@@ -266,6 +287,17 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 			  kp_value_col(root), "not a Kyverno policy (apiVersion %s, kind %s)",
 			  api ? api : "none", kind ? kind : "none");
 		return 0;
+	}
+	/* strict checking first: what Kyverno rejects is not loaded */
+	strict_ctx sc = {0};
+	if (!ps->lenient && kp_policy_check_value(root, keep_rejection, &sc) >= KP_CHECK_INVALID) {
+		if (err) {
+			*err = sc.first;
+			if (sc.more)
+				snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+					 " (and %zu more; `kpolicy lint` lists them)", sc.more);
+		}
+		return -1;
 	}
 	kp_policy *p = kp_xcalloc(1, sizeof *p);
 	p->arena = kp_arena_new();
@@ -310,8 +342,19 @@ int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err)
 			snprintf(w.feature, sizeof w.feature, "%s", p->kind);
 			ps->warn(ps->warn_ud, &w);
 		}
+	} else if (sc.suspect.code != KP_OK) {
+		if (ps->warn)
+			ps->warn(ps->warn_ud, &sc.suspect);
+		else if (err)
+			*err = sc.suspect;
 	}
 	return 1;
+}
+
+void kp_policy_set_strict(kp_policy_set *ps, bool strict)
+{
+	if (ps)
+		ps->lenient = !strict;
 }
 
 void kp_policy_set_seal(kp_policy_set *ps)

@@ -250,7 +250,8 @@ static kp_value *collection(jp *p, bool map)
 		if (map) {
 			n = dedupe(pairs, n);
 			v->u.map.pairs = kp_arena_alloc(p->a, (n + 1) * sizeof(kp_pair));
-			memcpy(v->u.map.pairs, pairs, n * sizeof(kp_pair));
+			if (n) /* pairs is NULL for {} */
+				memcpy(v->u.map.pairs, pairs, n * sizeof(kp_pair));
 			v->u.map.n = n;
 		} else {
 			v->u.seq.items = kp_arena_alloc(p->a, (n + 1) * sizeof(kp_value *));

@@ -5,7 +5,7 @@
  *   replay TARGET FILE...
  *
  * TARGET is a target's name (load_libyaml, load_libfyaml, loaders_diff,
- * pattern, policy, regex).  Prints `ok FILE` per file; a finding aborts, as under
+ * pattern, policy, regex, jmespath).  Prints `ok FILE` per file; a finding aborts, as under
  * libFuzzer.  Exit status 2 for usage errors. */
 #include "fuzz.h"
 
@@ -21,6 +21,7 @@ static const struct {
 	{"pattern", kp_fuzz_pattern},
 	{"policy", kp_fuzz_policy},
 	{"regex", kp_fuzz_regex},
+	{"jmespath", kp_fuzz_jmespath},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)

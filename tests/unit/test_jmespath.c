@@ -2,6 +2,8 @@
  * interpreter (engine/jmespath), in plain and Kyverno mode. */
 #include "jmespath_util.h"
 
+#include <stdlib.h>
+
 static jp_token *lex(const char *src, size_t *n)
 {
 	jp_token *t = NULL;
@@ -88,7 +90,7 @@ static void compile_fails(const char *src, kp_jp_kind kind, unsigned col)
 	cr_assert_null(e, "%s compiled", src);
 	cr_assert_eq(k, kind, "%s: kind %s", src, kp_jp_kind_name(k));
 	cr_assert_eq(err.col, col, "%s: col %u (%s)", src, err.col, err.msg);
-	cr_assert_eq(err.code, KP_E_PATTERN);
+	cr_assert_eq(err.code, KP_E_EXPR);
 }
 
 Test(jp_parse, syntax_errors_carry_the_column)
@@ -108,6 +110,25 @@ Test(jp_parse, syntax_errors_carry_the_column)
 	compile_fails("a.(c)", KP_JP_E_SYNTAX, 3);
 	compile_fails("a[*.b]", KP_JP_E_SYNTAX, 4);
 	compile_fails("", KP_JP_E_SYNTAX, 1);
+}
+
+Test(jp_parse, multi_line_expressions_locate_the_line)
+{
+	kp_error err;
+	const char *src = "a ||\n  b[?\"\xc3\xa9\" == `1`] ||\n  c[";
+	cr_assert_null(kp_jp_compile(src, strlen(src), KP_JP_KYVERNO, jp_test_arena(), NULL, &err));
+	cr_assert_eq(err.col, 30);
+	cr_assert_str_eq(err.expr_line, "  c[");
+	cr_assert_eq(err.expr_col, 5);
+	src = "a ||\n  b[?\xc3\xa9 == `1`] \n # c";
+	cr_assert_null(kp_jp_compile(src, strlen(src), KP_JP_KYVERNO, jp_test_arena(), NULL, &err));
+	cr_assert_str_eq(err.expr_line, "  b[?\xc3\xa9 == `1`] ");
+	cr_assert_eq(err.expr_col, 6); /* the \xc3\xa9 identifier: not ASCII */
+	/* runtime errors too */
+	jp_run r = jp_mode(KP_JP_PLAIN, "length(\n  `1`)", NULL);
+	cr_assert_eq(r.kind, KP_JP_E_INVALID_TYPE);
+	cr_assert_str_eq(r.err.expr_line, "  `1`)");
+	cr_assert_eq(r.err.expr_col, 3);
 }
 
 Test(jp_parse, functions_are_resolved_at_compile_time)
@@ -282,7 +303,7 @@ Test(jp_eval, results_do_not_copy_the_document)
 {
 	kp_arena *a = jp_test_arena();
 	const char *src = "{\"a\": {\"b\": [1, 2]}}";
-	kp_value *d = kp_jp_parse_json(a, src, strlen(src), NULL);
+	kp_value *d = kp_json_parse(a, src, strlen(src));
 	kp_jp *e = kp_jp_compile("a.b", 3, KP_JP_PLAIN, a, NULL, NULL);
 	const kp_value *out;
 	kp_arena *scratch = kp_arena_new();
@@ -345,4 +366,80 @@ Test(jp_kyverno, to_string_is_go_json)
 	cr_assert_str_eq(jp_json("to_string(o)", d), "\"{\\\"b\\\":1,\\\"a\\\":\\\"<&>\\\"}\"");
 	cr_assert_str_eq(ky("to_string(f)", d).json, "\"1.5\"");
 	cr_assert_str_eq(ky("to_string(big)", d).json, "\"1e+21\"");
+	/* integers past 2^53 print as the float64 Go holds */
+	cr_assert_str_eq(ky("to_string(`123456789012345678`)", d).json, "\"123456789012345680\"");
+	cr_assert_str_eq(jp_json("to_string(`123456789012345678`)", d), "\"123456789012345678\"");
+}
+
+/* ---- the public handle (kpolicy.h) */
+
+Test(jp_public, compile_eval_json_ast)
+{
+	kp_error err;
+	cr_assert_null(kp_jmespath_compile("a[", KP_JMESPATH_PLAIN, &err));
+	cr_assert_eq(err.col, 3);
+	kp_jmespath *e = kp_jmespath_compile("b[?x > `1`] | [0]", KP_JMESPATH_KYVERNO, &err);
+	cr_assert_not_null(e);
+	const char *src = "{\"b\": [{\"x\": 1}, {\"x\": 2, \"z\": [1, {}], \"a\": \"<\"}]}";
+	const kp_value *d = kp_json_parse(jp_test_arena(), src, strlen(src));
+	const kp_value *v = kp_jmespath_eval(e, d, &err);
+	cr_assert_not_null(v);
+	char *j = kp_jmespath_json(v, 2, true);
+	cr_assert_str_eq(j, "{\n  \"a\": \"\\u003c\",\n  \"x\": 2,\n  \"z\": [\n    1,\n    {}\n  ]\n}");
+	free(j);
+	j = kp_jmespath_json(v, 0, false);
+	cr_assert_str_eq(j, "{\"x\":2,\"z\":[1,{}],\"a\":\"<\"}");
+	free(j);
+	char *ast = kp_jmespath_ast(e);
+	cr_assert(strstr(ast, "ASTPipe {\n  children: {\n    ASTFilterProjection {\n"), "%s", ast);
+	cr_assert(strstr(ast, "value: tGT\n"), "%s", ast);
+	cr_assert(strstr(ast, "ASTIndex {\n          value: 0\n"), "%s", ast);
+	free(ast);
+	kp_jmespath_free(e);
+	e = kp_jmespath_compile("c.d", KP_JMESPATH_KYVERNO, &err);
+	cr_assert_null(kp_jmespath_eval(e, d, &err));
+	cr_assert_str_eq(err.msg, "Unknown key \"c\" in path");
+	kp_jmespath_free(e);
+	kp_jmespath_free(NULL);
+}
+
+static void collect_fn(void *ud, const char *name, const char *sig, const char *note)
+{
+	char *buf = ud;
+	if (!strcmp(name, "merge") || !strcmp(name, "abs") || !strcmp(name, "not_null")) {
+		strcat(buf, sig);
+		strcat(buf, ";");
+	}
+	cr_assert_not_null(note);
+}
+
+Test(jp_public, function_listing_sorted_with_signatures)
+{
+	char buf[512] = "";
+	kp_jmespath_functions(KP_JMESPATH_KYVERNO, collect_fn, buf);
+	cr_assert_str_eq(buf, "abs(number) number;merge(object...) object;not_null(any...) any;");
+}
+
+Test(jp_parse, long_expressions_compile_in_linear_time, .timeout = 10)
+{
+	/* a 300 KB multiselect list: column counting once made lexing
+	 * quadratic (about 10^10 steps here) */
+	size_t n = 100000;
+	char *src = malloc(3 * n + 2);
+	size_t k = 0;
+	src[k++] = '[';
+	for (size_t i = 0; i < n; i++) {
+		src[k++] = 'a';
+		src[k++] = i + 1 < n ? ',' : ']';
+		src[k++] = ' ';
+	}
+	src[k] = 0;
+	kp_arena *a = kp_arena_new();
+	kp_jp *e = kp_jp_compile(src, k, KP_JP_PLAIN, a, NULL, NULL);
+	cr_assert_not_null(e);
+	const kp_value *out;
+	cr_assert_eq(kp_jp_eval(e, NULL, a, &out, NULL), 0);
+	cr_assert_eq(out->type, KP_NULL); /* a multiselect of null is null */
+	kp_arena_free(a);
+	free(src);
 }

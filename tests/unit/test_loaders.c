@@ -350,7 +350,7 @@ Test(loaders, empty_documents_skipped_non_resources_rejected)
 		cr_assert_eq(e.line, 6);
 		cr_assert_eq(e.col, 1);
 		cr_assert_eq(kp_reader_next(r, &d, &e), -1);
-		cr_assert_eq(e.code, KP_E_DOC);
+		cr_assert_eq(e.code, KP_W_NOTRESOURCE);
 		cr_assert_eq(e.line, 8);
 		cr_assert_eq(kp_reader_next(r, &d, &e), -1);
 		cr_assert_eq(e.line, 10);

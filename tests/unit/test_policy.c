@@ -119,7 +119,7 @@ Test(policy, namespaced_policy_takes_its_namespace_or_default)
 	cr_assert_eq(add_yaml(ps,
 		"apiVersion: kyverno.io/v2beta1\nkind: Policy\n"
 		"metadata: {name: a, namespace: team-a}\n"
-		"spec:\n  rules:\n  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
+		"spec:\n  rules:\n  - name: r\n    match: {any: [{resources: {kinds: [ConfigMap]}}]}\n"
 		"    validate: {pattern: {data: {x: '*'}}}\n", &err), 1, "%s", err.msg);
 	cr_assert_eq(add_yaml(ps,
 		"apiVersion: kyverno.io/v1\nkind: Policy\nmetadata: {name: b}\n"
@@ -193,15 +193,18 @@ static void expect_invalid(const char *yaml, kp_code code, unsigned line, unsign
 
 Test(policy, invalid_policies_name_the_offending_node)
 {
+	/* Kyverno's schema first (spec is required), then kpolicy's own checks */
 	expect_invalid("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  labels: {}\n",
+		       KP_E_POLICY, 1, 1, "/");
+	expect_invalid("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  labels: {}\nspec: {}\n",
 		       KP_E_POLICY, 4, 3, "/metadata/name");
 	expect_invalid(HEAD "  rules:\n    name: r\n", KP_E_POLICY, 7, 5, "/spec/rules");
 	expect_invalid(HEAD "  rules:\n  - match: {resources: {kinds: [Pod]}}\n",
-		       KP_E_POLICY, 7, 5, "/spec/rules/0/name");
+		       KP_E_POLICY, 7, 5, "/spec/rules/0");   /* schema: name is required */
 	expect_invalid(HEAD "  rules:\n  - name: ''\n    match: {resources: {kinds: [Pod]}}\n",
 		       KP_E_POLICY, 7, 11, "/spec/rules/0/name");
 	expect_invalid(HEAD "  rules:\n  - name: r\n    validate: {pattern: {a: 1}}\n",
-		       KP_E_POLICY, 7, 5, "/spec/rules/0/match");
+		       KP_E_POLICY, 7, 5, "/spec/rules/0");   /* schema: match is required */
 	expect_invalid(HEAD "  rules:\n  - name: r\n    match:\n      any: []\n",
 		       KP_E_POLICY, 9, 7, "/spec/rules/0/match");
 	expect_invalid(HEAD "  rules:\n  - name: r\n    match:\n      resources:\n        kinds: Pod\n",

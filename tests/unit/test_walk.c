@@ -155,3 +155,97 @@ Test(walk, unreadable_directory_is_reported_and_the_walk_goes_on)
 	chmod(p, 0755);
 	remove_tree();
 }
+
+/* ---- kp_walk_inputs_opts: hidden entries and --exclude globs, as
+ * `kpolicy apply` walks its inputs */
+
+static void make_opts_tree(void)
+{
+	snprintf(root, sizeof root, "/tmp/kp-walk-XXXXXX");
+	cr_assert(mkdtemp(root));
+	mkd("/.github");
+	mkd("/.github/workflows");
+	mkd("/p");
+	mkd("/p/.kyverno-test");
+	mkd("/p/gen");
+	put("/.github/workflows/ci.yaml");
+	put("/.hidden.yaml");
+	put("/a.yaml");
+	put("/p/.kyverno-test/kyverno-test.yaml");
+	put("/p/gen/x.yaml");
+	put("/p/kustomization.yaml");
+	put("/p/pol.yaml");
+}
+
+static void expect_seen(const walk_log *l, const char *const *want, int n)
+{
+	cr_assert_eq(l->n, n, "saw %d entries", l->n);
+	for (int i = 0; i < n; i++)
+		cr_assert_str_eq(l->seen[i], want[i]);
+}
+
+Test(walk_opts, without_options_everything_is_read)
+{
+	make_opts_tree();
+	walk_log l = {0};
+	cr_assert_eq(kp_walk_inputs_opts(root, NULL, record, &l, NULL), 0);
+	const char *want[] = {"/.github/workflows/ci.yaml", "/.hidden.yaml", "/a.yaml",
+			      "/p/.kyverno-test/kyverno-test.yaml", "/p/gen/x.yaml",
+			      "/p/kustomization.yaml", "/p/pol.yaml"};
+	expect_seen(&l, want, 7);
+	remove_tree();
+}
+
+Test(walk_opts, hidden_files_and_folders_are_skipped)
+{
+	make_opts_tree();
+	walk_log l = {0};
+	kp_walk_opts o = {.skip_hidden = true};
+	cr_assert_eq(kp_walk_inputs_opts(root, &o, record, &l, NULL), 0);
+	const char *want[] = {"/a.yaml", "/p/gen/x.yaml", "/p/kustomization.yaml", "/p/pol.yaml"};
+	expect_seen(&l, want, 4);
+	remove_tree();
+}
+
+Test(walk_opts, a_hidden_path_named_by_the_caller_is_read)
+{
+	make_opts_tree();
+	walk_log l = {0};
+	kp_walk_opts o = {.skip_hidden = true};
+	char p[512];
+	snprintf(p, sizeof p, "%s/.github", root);
+	cr_assert_eq(kp_walk_inputs_opts(p, &o, record, &l, NULL), 0);
+	const char *want[] = {"/.github/workflows/ci.yaml"};
+	expect_seen(&l, want, 1);
+	remove_tree();
+}
+
+Test(walk_opts, exclude_by_name_and_by_relative_path)
+{
+	make_opts_tree();
+	walk_log l = {0};
+	const char *globs[] = {"kustomization.*", "p/gen"};
+	kp_walk_opts o = {.skip_hidden = true, .exclude = globs, .n_exclude = 2};
+	cr_assert_eq(kp_walk_inputs_opts(root, &o, record, &l, NULL), 0);
+	const char *want[] = {"/a.yaml", "/p/pol.yaml"};
+	expect_seen(&l, want, 2);
+	remove_tree();
+}
+
+Test(walk_opts, exclude_applies_to_named_paths)
+{
+	make_opts_tree();
+	walk_log l = {0};
+	const char *globs[] = {"pol.yaml", "*/gen/*"};
+	kp_walk_opts o = {.exclude = globs, .n_exclude = 2};
+	char p[512];
+	snprintf(p, sizeof p, "%s/p/pol.yaml", root);
+	cr_assert_eq(kp_walk_inputs_opts(p, &o, record, &l, NULL), 0);
+	snprintf(p, sizeof p, "%s/p/gen/x.yaml", root);
+	cr_assert_eq(kp_walk_inputs_opts(p, &o, record, &l, NULL), 0);
+	cr_assert_eq(l.n, 0);
+	snprintf(p, sizeof p, "%s/a.yaml", root);
+	cr_assert_eq(kp_walk_inputs_opts(p, &o, record, &l, NULL), 0);
+	cr_assert_eq(l.n, 1);
+	remove_tree();
+}
