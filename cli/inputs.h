@@ -22,14 +22,6 @@ void kpc_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud);
 /* A kp_read_opts.warn callback printing warnings to stderr. */
 void kpc_warn(void *ud, const kp_error *w);
 
-/* Load every policy document found under each of `paths` (files,
- * directories walked as kp_walk_inputs_opts does with `wo`, which may be
- * NULL; "-" for stdin) into `ps`.  Documents that are not policies (other
- * kinds, mappings without kind) are skipped with a note on `diag`.
- * Returns 0 when everything loaded; 2 (unusable input) when a path is
- * missing or unreadable, a document has a syntax error, a policy is
- * invalid, or a path holds no policy at all.  Every error is printed to
- * `diag` with file:line:col; the good policies are still added. */
 /* The first document of the input `r` reads (opened by the caller with
  * the options it wants, raw for values, user info, test files; closed
  * here), named `name` in errors.  NULL with err filled when r is NULL (err
@@ -42,6 +34,14 @@ kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error
  * when it gives NULL. */
 kp_doc *kpc_read_first_doc(const char *path, const char *what, const kp_read_opts *ro);
 
+/* Load every policy document found under each of `paths` (files,
+ * directories walked as kp_walk_inputs_opts does with `wo`, which may be
+ * NULL; "-" for stdin) into `ps`.  Documents that are not policies (other
+ * kinds, mappings without kind) are skipped with a note on `diag`.
+ * Returns 0 when everything loaded; 2 (unusable input) when a path is
+ * missing or unreadable, a document has a syntax error, a policy is
+ * invalid, or a path holds no policy at all.  Every error is printed to
+ * `diag` with file:line:col; the good policies are still added. */
 int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 		      const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag);
 

@@ -2,6 +2,7 @@
 #include "cmd_apply.h"
 #include "cmd_jp.h"
 #include "cmd_lint.h"
+#include "cmd_cel.h"
 #include "cmd_match.h"
 #include "cmd_test.h"
 
@@ -19,6 +20,7 @@ static const char usage[] =
 	"  lint      check policies strictly against Kyverno's schemas and validation\n"
 	"  match     evaluate one bare validate pattern against one resource\n"
 	"  jp        JMESPath: query a document, list functions, parse (like kyverno jp)\n"
+	"  cel       evaluate one CEL expression (cel eval EXPR [-i FILE])\n"
 	"  version   print the version\n"
 	"\n"
 	"Run `kpolicy COMMAND --help` for a command's options.\n";
@@ -36,6 +38,8 @@ int main(int argc, char **argv)
 		return kpc_cmd_test(argc - 1, argv + 1);
 	if (!strcmp(cmd, "lint"))
 		return kpc_cmd_lint(argc - 1, argv + 1);
+	if (!strcmp(cmd, "cel"))
+		return kpc_cmd_cel(argc - 1, argv + 1);
 	if (!strcmp(cmd, "match"))
 		return kpc_cmd_match(argc - 1, argv + 1);
 	if (!strcmp(cmd, "jp"))

@@ -90,10 +90,6 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 	for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)
 		if (strcmp(schemas[i].file, base) == 0)
 			schema = &schemas[i];
-	if (!schema) {
-		fprintf(stderr, "run-vectors: %s: no schema for a file of this name\n", path);
-		return 2;
-	}
 	kp_read_opts ro = {.typing = KP_TYPING_YAML12, .raw = true};
 	kp_error err;
 	kp_reader *r = kp_reader_open_file(path, &ro, &err);
@@ -105,7 +101,20 @@ static int run_file(const char *path, bool verbose, size_t *unexpected)
 	kp_doc *d = NULL;
 	const char *cases_key = NULL;
 	/* a list of cases, or a mapping holding them under `cases:` */
-	if (kp_reader_next(r, &d, &err) == 1 && kp_value_type(kp_value_get(kp_doc_root(d), "cases")) == KP_SEQ)
+	int got = kp_reader_next(r, &d, &err);
+	if (got == 1 && kp_value_get(kp_doc_root(d), "sections")) {  /* cel-spec */
+		kp_vec_cel_file(kp_doc_root(d), base, verbose, unexpected);
+		kp_doc_free(d);
+		kp_reader_close(r);
+		return 0;
+	}
+	if (!schema) {
+		fprintf(stderr, "run-vectors: %s: no schema for a file of this name\n", path);
+		kp_doc_free(d);
+		kp_reader_close(r);
+		return 2;
+	}
+	if (got == 1 && kp_value_type(kp_value_get(kp_doc_root(d), "cases")) == KP_SEQ)
 		cases_key = "cases";
 	if (!d || (!cases_key && kp_value_type(kp_doc_root(d)) != KP_SEQ)) {
 		fprintf(stderr, "run-vectors: %s: expected a YAML list of cases\n", path);

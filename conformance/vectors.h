@@ -42,4 +42,8 @@ bool kp_vec_jmespath_owns(const char *base);
 int kp_vec_jmespath_file(const char *path, const char *base, bool verbose,
 			 size_t *unexpected);
 
+/* cel-spec files (top-level `sections:`), vectors_cel.c. */
+int kp_vec_cel_file(const kp_value *root, const char *base, bool verbose,
+		    size_t *unexpected);
+
 #endif

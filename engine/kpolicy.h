@@ -680,6 +680,39 @@ KP_API void kp_jmespath_functions(int mode,
 					     const char *note),
 				  void *ud);
 
+/* ---- CEL (engine/cel, branch cel) -------------------------------------
+ * Common Expression Language as cel-go evaluates it in Kyverno's
+ * environment (optional types, cross-type numeric comparison, strings/
+ * lists/sets/math/encoders/bindings extensions, UTC default time zone).
+ * The engine compiles each expression once per policy (engine/cel/cel.h);
+ * this entry point is for tools that evaluate one expression. */
+
+/* The result of a CEL evaluation. */
+typedef struct kp_cel_result {
+	/* The value as a document tree (in the caller's arena, or a node of an
+	 * input document): null, bool, int (uint too), float, string (bytes,
+	 * timestamps, durations and types in their string form), seq, map. */
+	const kp_value *value;
+	/* CEL's type name of the value ("bool", "int", "list", ...). */
+	const char *type;
+	/* A printable rendering ("true", "\"a\"", "[1, 2u]"), caller's arena. */
+	const char *repr;
+} kp_cel_result;
+
+/* Compile `expr` (len bytes) with the variables names[0..n) bound to
+ * vals[0..n) (a NULL value: declared but unbound) and evaluate it once;
+ * everything is allocated in arena `a`.  `numbers_as_double` reads
+ * document numbers as double, as the Kyverno CLI does to resources.
+ * Returns 0 with *out; -1 on a compile error (err->code KP_E_EXPR,
+ * err->line/col inside the expression) or an evaluation error
+ * (err->code KP_E_POLICY, err->line 0, err->msg the CEL error).
+ * Thread-safe (no shared state). */
+KP_API int kp_cel_eval_once(const char *expr, size_t len,
+			    const char *const *names, const kp_value *const *vals,
+			    size_t n, bool numbers_as_double, kp_arena *a,
+			    kp_cel_result *out, kp_error *err);
+/* ---- end CEL ------------------------------------------------------------ */
+
 /* ------------------------------------------------------------------------
  * Policy kinds for the kpolicy program (begin: branch libkp)
  * ---------------------------------------------------------------------- */

@@ -213,6 +213,36 @@ static void view_build(policy_view *v, kp_eval_ctx *ctx, const kp_doc *doc,
 		kp_sel_prepare(&v->sel, v->base.object ? v->base.object : doc->root, &v->opts);
 }
 
+/* A rule whose only variables are in its message gets its context only
+ * when a fail or error message is built (kp_rule_run.lazy_env). */
+typedef struct lazy_state {
+	policy_view *view;
+	kp_eval_ctx *ctx;
+	const kp_doc *doc;
+	const kp_eval_opts *opts;
+	const kp_sel_ctx *sel;
+	kp_rule_run *run;
+	kp_env env;
+	bool built;
+} lazy_state;
+
+static kp_env *lazy_env(const kp_rule_run *run)
+{
+	lazy_state *l = run->lazy_ud;
+	if (l->built)
+		return &l->env;
+	if (!l->view->built)
+		view_build(l->view, l->ctx, l->doc, l->opts, l->sel);
+	if (l->view->error)
+		return NULL;
+	l->run->base = &l->view->base;
+	kp_error err;
+	if (kp_env_init(&l->env, l->run, &err) < 0)
+		return NULL;
+	l->built = true;
+	return &l->env;
+}
+
 int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		const kp_eval_opts *opts, kp_result_cb cb, void *ud,
 		kp_error *err)
@@ -277,6 +307,12 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		kp_rule_run run = {.policy = p, .rule = r, .opts = view.built ? &view.opts : opts,
 				   .ctx = ctx, .base = view.built ? &view.base : NULL,
 				   .resource = view.built && view.base.object ? view.base.object : doc->root};
+		lazy_state lazy = {.view = &view, .ctx = ctx, .doc = doc, .opts = opts, .sel = &sel,
+				   .run = &run};
+		if (r->message_t && !r->uses_vars) {
+			run.lazy_env = lazy_env;
+			run.lazy_ud = &lazy;
+		}
 		rows += eval_rule(&run, doc, cb, ud);
 		kp_eval_ctx_rule_done(ctx);
 	}

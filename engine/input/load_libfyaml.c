@@ -298,6 +298,41 @@ static bool is_break(char c)
 	return c == '\n' || c == '\r';
 }
 
+/* Make s->scratch hold at least `need` bytes. */
+static void scratch_reserve(fy_session *s, size_t need)
+{
+	if (need <= s->scratch_cap)
+		return;
+	size_t cap = s->scratch_cap ? s->scratch_cap : 64;
+	while (cap < need)
+		cap *= 2;
+	s->scratch = kp_xrealloc(s->scratch, cap);
+	s->scratch_cap = cap;
+}
+
+/* A literal or folded scalar's text, gathered from libfyaml's chunk
+ * iterator into s->scratch; returns its length.  fy_token_get_text sizes
+ * its buffer first and, for some folded scalars, formats more text than
+ * it sized: it then returns NULL (the text was lost) and leaks its chunk
+ * array (found by tests/fuzz/fuzz_load_libfyaml against an instrumented
+ * libfyaml). */
+static size_t block_scalar_text(fy_session *s, struct fy_token *val)
+{
+	struct fy_token_iter *it = fy_token_iter_create(val);
+	if (!it)
+		kp_oom(0);
+	const struct fy_iter_chunk *ic = NULL;
+	size_t n = 0;
+	int rc = 0;
+	while ((ic = fy_token_iter_chunk_next(it, ic, &rc)) != NULL) {
+		scratch_reserve(s, n + ic->len + 1);
+		memcpy(s->scratch + n, ic->str, ic->len);
+		n += ic->len;
+	}
+	fy_token_iter_destroy(it);
+	return n;
+}
+
 /* Decode the single-quoted scalar whose text (between the quotes) is
  * buf[from, to): a doubled quote is a quote, line breaks fold (YAML 1.2
  * section 7.3.2).  libfyaml 0.7.12 garbles runs of escaped quotes (four
@@ -305,12 +340,7 @@ static bool is_break(char c)
  * here from the input.  Returns the length of s->scratch. */
 static size_t decode_single_quoted(fy_session *s, size_t from, size_t to)
 {
-	size_t need = to - from + 1;
-	if (need > s->scratch_cap) {
-		char *n = kp_xrealloc(s->scratch, need);
-		s->scratch = n;
-		s->scratch_cap = need;
-	}
+	scratch_reserve(s, to - from + 1);
 	char *out = s->scratch;
 	size_t n = 0;
 	const char *b = s->buf;
@@ -433,6 +463,9 @@ static int build_scalar(fy_session *s, kp_builder *b, struct fy_event *ev)
 	    memmem(s->buf + sm->input_pos, em->input_pos - sm->input_pos, "''", 2)) {
 		len = decode_single_quoted(s, sm->input_pos, em->input_pos);
 		text = s->scratch;
+	} else if (val && (style == FYSS_LITERAL || style == FYSS_FOLDED)) {
+		len = block_scalar_text(s, val);
+		text = len ? s->scratch : "";
 	} else {
 		text = val ? fy_token_get_text(val, &len) : "";
 		if (!text)
@@ -536,24 +569,92 @@ static size_t utf8_len(const unsigned char *p, size_t rest)
 	return n;
 }
 
-/* libfyaml 0.7.12 never returns from a directive line (`%` at column 0,
- * or after a byte-order mark) that holds invalid UTF-8; and after its
- * error "cannot use tab for indentation of block entry" (a `-`, `?` or `:`
- * indicator, blanks with a tab, then `?`, `:` or a `-` entry; not a block
- * scalar's `|` or `>`, which libfyaml reads fine: YAML suite J3BT)
- * fy_parser_destroy may crash (both found by tests/fuzz/fuzz_load_libfyaml).
- * Such chunks are rejected before libfyaml sees them: invalid UTF-8 as
- * libyaml rejects it, the tab with libfyaml's own message and position.
- * The tab test is textual, so it also fires inside quoted scalars and
- * comments, where such a tab is rare.  Returns the offset of the problem
- * or (size_t)-1, with *msg. */
+/* A blank, a line break or the end of the chunk at u[i], as libfyaml's
+ * fy_is_blankz_at_offset sees it (NEL, LS and PS break lines in YAML 1.1). */
+static bool blankz_at(const unsigned char *u, size_t len, size_t i)
+{
+	if (i >= len)
+		return true;
+	unsigned char c = u[i];
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0 ||
+	       (c == 0xC2 && i + 1 < len && u[i + 1] == 0x85) ||
+	       (c == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9));
+}
+
+/* If u[i] is a `:` followed by blanks that hold a tab and then `?`, `:`,
+ * `|`, `>` or a `-` entry, the offset of that first tab, else (size_t)-1. */
+static size_t tab_before_block_indicator(const unsigned char *u, size_t len, size_t i)
+{
+	if (u[i] != ':')
+		return (size_t)-1;
+	size_t j = i + 1, tab = (size_t)-1;
+	for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
+		if (u[j] == '\t' && tab == (size_t)-1)
+			tab = j;
+	if (tab == (size_t)-1 || j >= len)
+		return (size_t)-1;
+	bool indicator = u[j] == '?' || u[j] == ':' || u[j] == '|' || u[j] == '>' ||
+			 (u[j] == '-' && blankz_at(u, len, j + 1));
+	return indicator ? tab : (size_t)-1;
+}
+
+/* If u[i] starts a `%YAML` directive whose major or minor version number
+ * has more than 9 digits, the offset of the 10th digit (where libyaml
+ * reports "found extremely long version number"), else (size_t)-1. */
+static size_t long_version_number(const unsigned char *u, size_t len, size_t i)
+{
+	if (len - i < 6 || memcmp(u + i, "%YAML", 5) != 0 || (u[i + 5] != ' ' && u[i + 5] != '\t'))
+		return (size_t)-1;
+	size_t j = i + 5;
+	while (j < len && (u[j] == ' ' || u[j] == '\t'))
+		j++;
+	for (int part = 0; part < 2; part++) {
+		size_t start = j;
+		while (j < len && u[j] >= '0' && u[j] <= '9')
+			if (++j - start > 9)
+				return j - 1;
+		if (part == 0 && (j >= len || u[j] != '.'))
+			break;
+		j++;
+	}
+	return (size_t)-1;
+}
+
+/* Three libfyaml 0.7.12 bugs end the whole run or are undefined behaviour
+ * (a sanitizer build reports it), so the chunks that reach them are rejected before libfyaml sees them
+ * (all first found by tests/fuzz/fuzz_load_libfyaml):
+ *   - a `%YAML` directive's version number overflows an int (signed
+ *     overflow in fy_scan_yaml_version, found with libfyaml built with
+ *     UBSan): more than 9 digits are rejected, as libyaml rejects them,
+ *     wherever `%YAML` and a blank stand (a superset of directives);
+ *   - it never returns from a directive line (`%` at column 0, or after a
+ *     byte-order mark) that holds invalid UTF-8: rejected as libyaml
+ *     rejects it;
+ *   - fy_fetch_value frees a simple-key record twice, and fy_parser_destroy
+ *     then crashes (fixed in libfyaml 0.8, "Fix double free in case of a bad
+ *     key"), when at a block `:` value indicator, a `?` complex key being
+ *     open and a simple key having started on the `:`'s line, the blanks
+ *     after the `:` hold a tab and end at `?`, `:`, `|`, `>` or a `-` entry
+ *     (its check "cannot use tab for indentation of block entry").
+ *     Rejected with that message, at that tab.
+ * The double-free test is textual and a superset: any `?` followed by a blank
+ * earlier in the chunk counts as an open complex key and any non-blank
+ * byte before the `:` on its line as a key; quoted and block scalars and
+ * comments are not told apart.  A tab after a `:` without any `?` before
+ * it passes, as libfyaml reads it fine (YAML suite J3BT), and so does
+ * `?`/`-` followed by a tab: libfyaml's own error there is safe.
+ * Returns the offset of the problem or (size_t)-1, with *msg. */
 static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 {
 	const unsigned char *u = (const unsigned char *)buf;
+	bool complex_key = false;
 	for (size_t line = 0; line < len;) {
 		size_t i = line;
-		if (len - i >= 3 && memcmp(u + i, "\xEF\xBB\xBF", 3) == 0)
+		bool key = false; /* a non-blank before u[i] on this line */
+		if (len - i >= 3 && memcmp(u + i, "\xEF\xBB\xBF", 3) == 0) {
 			i += 3; /* a byte-order mark does not hide a directive */
+			key = true; /* nor, mid-chunk, a key (the superset side) */
+		}
 		bool directive = i < len && u[i] == '%';
 		while (i < len && u[i] != '\n' && u[i] != '\r') {
 			size_t n = directive ? utf8_len(u + i, len - i) : 1;
@@ -561,21 +662,19 @@ static size_t fy_unsafe_input(const char *buf, size_t len, const char **msg)
 				*msg = "invalid UTF-8 in a directive line";
 				return i;
 			}
-			bool indicator = u[i] == ':' || ((u[i] == '-' || u[i] == '?') &&
-					 (i == line || u[i - 1] == ' ' || u[i - 1] == '\t'));
-			if (!directive && indicator && i + 1 < len && (u[i + 1] == ' ' || u[i + 1] == '\t')) {
-				size_t j = i + 1, tab = (size_t)-1;
-				for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
-					if (u[j] == '\t' && tab == (size_t)-1)
-						tab = j;
-				bool entry = j < len && (u[j] == '?' || u[j] == ':' ||
-					     (u[j] == '-' && (j + 1 == len || u[j + 1] == ' ' || u[j + 1] == '\t' ||
-							      u[j + 1] == '\n' || u[j + 1] == '\r')));
-				if (tab != (size_t)-1 && entry) {
-					*msg = "cannot use tab for indentation of block entry";
-					return tab;
-				}
+			size_t at = u[i] == '%' ? long_version_number(u, len, i) : (size_t)-1;
+			if (at != (size_t)-1) {
+				*msg = "found extremely long version number";
+				return at;
 			}
+			if (u[i] == '?' && blankz_at(u, len, i + 1))
+				complex_key = true;
+			size_t tab = complex_key && key ? tab_before_block_indicator(u, len, i) : (size_t)-1;
+			if (tab != (size_t)-1) {
+				*msg = "cannot use tab for indentation of block entry";
+				return tab;
+			}
+			key = key || (u[i] != ' ' && u[i] != '\t');
 			i += n;
 		}
 		line = i + 1;

@@ -167,7 +167,7 @@ static void run_element(const fe_state *st, const fe_list *l, const fe_entry *e,
 			out->no_response = true;
 			return;
 		}
-		kp_patbody_eval(e->pattern, run->rule, &env, run->ctx, sub.scope_target, out);
+		kp_patbody_eval(e->pattern, run->rule, &env, run->ctx, sub.scope_target, NULL, out);
 		return;
 	case FE_FOREACH:
 		run_list(&sub, e->nested, &env, out);

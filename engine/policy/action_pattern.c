@@ -148,9 +148,12 @@ static bool too_deep(kp_eval_ctx *ctx, const char *rule, const kp_pat_root *root
 
 /* validate.message in the current context, substituted only when a fail
  * or error message is built.  NULL with *failed when substitution fails. */
-static const char *rule_message(const kp_rule *r, kp_env *env, bool *failed)
+static const char *rule_message(const kp_rule *r, kp_env *env, const kp_rule_run *run,
+				bool *failed)
 {
 	*failed = false;
+	if (r->message_t && !env && run && run->lazy_env)
+		env = run->lazy_env(run);
 	if (!r->message_t || !env)
 		return r->message;
 	const kp_value *m;
@@ -195,7 +198,7 @@ failed:
 }
 
 void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
-		     const kp_value *target, kp_rule_outcome *out)
+		     const kp_value *target, const kp_rule_run *run, kp_rule_outcome *out)
 {
 	const kp_pat_root *one = pr->compiled;
 	const kp_pat_root **any = pr->any_compiled;
@@ -220,7 +223,7 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 		}
 		if (res.status == KP_STATUS_FAIL)
 			out->path = res.path;
-		const char *m = rule_message(r, env, &msg_failed);
+		const char *m = rule_message(r, env, run, &msg_failed);
 		out->message = msg_failed
 			? kp_arena_printf(ctx->scratch,
 					  "validation error: variables substitution error in rule %s execution error: %s",
@@ -238,9 +241,15 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 	for (size_t i = 0; i < pr->n_any; i++)
 		if (too_deep(ctx, r->name, any[i], out))
 			return;
-	const char *m = rule_message(r, env, &msg_failed);
+	/* the message is substituted only for a failing result */
 	kp_any_result res;
-	kp_pat_match_any(any, pr->n_any, target, r->name, msg_failed ? NULL : m, ctx->scratch, &res);
+	kp_pat_match_any(any, pr->n_any, target, r->name, r->message, ctx->scratch, &res);
+	msg_failed = false;
+	if (res.status == KP_STATUS_FAIL && r->message_t) {
+		const char *m = rule_message(r, env, run, &msg_failed);
+		if (!msg_failed)
+			kp_pat_match_any(any, pr->n_any, target, r->name, m, ctx->scratch, &res);
+	}
 	out->status = res.status;
 	out->message = res.message;
 	if (res.status == KP_STATUS_FAIL) {
@@ -263,7 +272,7 @@ static void eval_patterns(const kp_rule_run *run, kp_rule_outcome *out)
 		out->no_response = true;
 		return;
 	}
-	kp_patbody_eval(run->rule->action_data, run->rule, run->env, run->ctx, run->resource, out);
+	kp_patbody_eval(run->rule->action_data, run->rule, run->env, run->ctx, run->resource, run, out);
 }
 
 const kp_action_ops kp_action_pattern = {

@@ -145,6 +145,11 @@ typedef struct kp_rule_run {
 	const kp_base_ctx *base;     /* the policy x resource context */
 	kp_env *env;                 /* the rule's variables (NULL when the
 	                                rule uses none) */
+	/* For a rule whose only variables are in its message: makes `env`
+	 * (and `base`) when a fail or error message needs it, so that passing
+	 * resources pay nothing.  May be NULL. */
+	kp_env *(*lazy_env)(const struct kp_rule_run *run);
+	void *lazy_ud;
 } kp_rule_run;
 
 /* An action's verdict for one resource (strings in ctx->scratch or the
@@ -203,7 +208,7 @@ kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pattern, const
 				    const char **unsupported, kp_error *err);
 /* Match `target` (env may be NULL for a body without variables). */
 void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
-		     const kp_value *target, kp_rule_outcome *out);
+		     const kp_value *target, const kp_rule_run *run, kp_rule_outcome *out);
 /* The deny body of a rule or foreach entry (action_deny.c). */
 void *kp_deny_compile(kp_policy *p, const kp_value *deny, const char *path, const char *rule,
 		      kp_error *err);

@@ -106,7 +106,8 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 	if (pre && !(out->preconditions = kp_conds_compile(a, pre, sub, true, err, &p->diag)))
 		return -1;
 	out->message_t = kp_tmpl_compile(a, kp_value_get(val, "message"), &p->diag);
-	out->uses_vars = out->n_context || out->preconditions || out->message_t;
+	/* a message alone is substituted lazily, for fail and error rows */
+	out->uses_vars = out->n_context || out->preconditions;
 	return out->action->compile(p, out, rule, path, err);
 }
 

@@ -15,16 +15,21 @@
 #define KP_RE_HEAP_LIMIT_KIB (128u * 1024u)
 #define KP_RE_NEST_LIMIT 1100u /* Go allows 1000 levels; we add wrappers */
 #define KP_RE_LOOP_CPU_SECONDS 1.0 /* budget of one FindAll / ReplaceAll */
+#ifndef CLOCK_MONOTONIC_COARSE /* Linux's cheap clock */
+#define CLOCK_MONOTONIC_COARSE CLOCK_MONOTONIC
+#endif
 
 struct kp_regex {
 	pcre2_code *code;
 	pcre2_match_context *mctx;
+	bool jit;
 	kp_re_prog prog;
 };
 
 struct kp_regex_scratch {
 	pcre2_match_data *md;
 	uint32_t pairs;
+	pcre2_match_context *mctx; /* own limits, or NULL: the regex's */
 	char *buf; /* the subject with U+FFFD for invalid bytes */
 	size_t cap;
 	size_t *bad;
@@ -35,11 +40,7 @@ struct kp_regex_scratch {
 
 kp_regex *kp_regex_compile(const char *pat, size_t len, kp_error *err)
 {
-	kp_regex *re = calloc(1, sizeof *re);
-	if (!re) {
-		kp_errorf(err, KP_E_NOMEM, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	kp_regex *re = kp_xcalloc(1, sizeof *re);
 	if (kp_re_translate(pat, len, &re->prog, err) < 0) {
 		free(re);
 		return NULL;
@@ -80,6 +81,9 @@ kp_regex *kp_regex_compile(const char *pat, size_t len, kp_error *err)
 	}
 	pcre2_set_match_limit(re->mctx, KP_RE_MATCH_LIMIT);
 	pcre2_set_heap_limit(re->mctx, KP_RE_HEAP_LIMIT_KIB);
+	/* machine code when the library has a JIT (several times faster); the
+	 * interpreter stays the fallback */
+	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	return re;
 }
 
@@ -120,10 +124,7 @@ const char *kp_regex_pcre_source(const kp_regex *re)
 
 kp_regex_scratch *kp_regex_scratch_new(void)
 {
-	kp_regex_scratch *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
-	return s;
+	return kp_xcalloc(1, sizeof(kp_regex_scratch));
 }
 
 void kp_regex_scratch_free(kp_regex_scratch *s)
@@ -131,9 +132,36 @@ void kp_regex_scratch_free(kp_regex_scratch *s)
 	if (!s)
 		return;
 	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
 	free(s->buf);
 	free(s->bad);
 	free(s);
+}
+
+void kp_regex_scratch_set_limits(kp_regex_scratch *s, uint32_t match_limit,
+				 uint32_t depth_limit)
+{
+	if (!s->mctx) {
+		s->mctx = pcre2_match_context_create(NULL);
+		if (!s->mctx)
+			kp_oom(sizeof(pcre2_match_context *));
+	}
+	pcre2_set_match_limit(s->mctx, match_limit ? match_limit : KP_RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, depth_limit ? depth_limit : UINT32_MAX);
+	pcre2_set_heap_limit(s->mctx, KP_RE_HEAP_LIMIT_KIB);
+}
+
+kp_regex_scratch *kp_regex_ctx_scratch(kp_eval_ctx *ctx)
+{
+	if (!ctx)
+		return NULL;
+	if (!ctx->re) {
+		ctx->re = kp_regex_scratch_new();
+		ctx->re_free = kp_regex_scratch_free;
+		kp_regex_scratch_set_limits(ctx->re, ctx->limits.regex_match_limit,
+					    ctx->limits.regex_depth_limit);
+	}
+	return ctx->re;
 }
 
 kp_regex_scratch *kp_re_scratch_use(kp_regex_scratch *given)
@@ -182,9 +210,7 @@ void kp_re_subject_init(kp_re_subject *sub, const char *s, size_t len, kp_regex_
 	if (sc->cap < 3 * len + 1) {
 		free(sc->buf);
 		sc->cap = 3 * len + 1;
-		sc->buf = malloc(sc->cap);
-		if (!sc->buf)
-			abort();
+		sc->buf = kp_xmalloc(sc->cap);
 	}
 	memcpy(sc->buf, u, ok);
 	size_t w = ok, nbad = 0;
@@ -196,12 +222,7 @@ void kp_re_subject_init(kp_re_subject *sub, const char *s, size_t len, kp_regex_
 			i += sz;
 			continue;
 		}
-		if (nbad == sc->badcap) {
-			sc->badcap = sc->badcap ? 2 * sc->badcap : 16;
-			sc->bad = realloc(sc->bad, sc->badcap * sizeof *sc->bad);
-			if (!sc->bad)
-				abort();
-		}
+		sc->bad = kp_xgrow(sc->bad, &sc->badcap, nbad + 1, sizeof *sc->bad);
 		sc->bad[nbad++] = w;
 		memcpy(sc->buf + w, "\xEF\xBF\xBD", 3);
 		w += 3;
@@ -294,8 +315,15 @@ int kp_re_exec(const kp_regex *re, kp_re_subject *sub, size_t start,
 	/* never start inside a character */
 	while (start < sub->len && ((unsigned char)sub->s[start] & 0xC0) == 0x80)
 		start++;
+	pcre2_match_context *mctx = sc->mctx ? sc->mctx : re->mctx;
 	int rc = pcre2_match(re->code, (PCRE2_SPTR)sub->s, sub->len, start,
-			     PCRE2_NO_UTF_CHECK, sc->md, re->mctx);
+			     PCRE2_NO_UTF_CHECK, sc->md, mctx);
+	/* The JIT's stack (32 KiB) is small, and it skips some of the
+	 * interpreter's shortcuts (a required character looked for first): on
+	 * its limits the interpreter decides, under its own. */
+	if (re->jit && (rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_MATCHLIMIT))
+		rc = pcre2_match(re->code, (PCRE2_SPTR)sub->s, sub->len, start,
+				 PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, sc->md, mctx);
 	if (rc > 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -353,9 +381,7 @@ long kp_regex_find_all(const kp_regex *re, const char *s, size_t len, size_t n,
 	kp_re_subject sub;
 	kp_re_subject_init(&sub, s, len, sc);
 	size_t ncaps = 2 * (re->prog.ngroups + 1);
-	size_t *caps = malloc(ncaps * sizeof *caps);
-	if (!caps)
-		abort();
+	size_t *caps = kp_xmalloc(ncaps * sizeof *caps);
 	long found = 0;
 	size_t pos = 0, prev_end = SIZE_MAX;
 	/* Go's allMatches */

@@ -58,18 +58,11 @@ static bool tpl_extract(const char *s, size_t len, size_t *name_off, size_t *nam
 
 static tpl_part *tpl_parse(const char *t, size_t len, size_t *nparts)
 {
-	size_t cap = 8, n = 0;
-	tpl_part *parts = malloc(cap * sizeof *parts);
-	if (!parts)
-		abort();
+	size_t cap = 0, n = 0;
+	tpl_part *parts = NULL;
 #define TPL_PUSH(...)                                                         \
 	do {                                                                  \
-		if (n == cap) {                                               \
-			cap *= 2;                                             \
-			parts = realloc(parts, cap * sizeof *parts);          \
-			if (!parts)                                           \
-				abort();                                      \
-		}                                                             \
+		parts = kp_xgrow(parts, &cap, n + 1, sizeof *parts);         \
 		parts[n++] = (tpl_part){__VA_ARGS__};                         \
 	} while (0)
 	size_t i = 0;

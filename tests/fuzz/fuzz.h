@@ -65,5 +65,6 @@ int kp_fuzz_pattern(const uint8_t *data, size_t size);
 int kp_fuzz_policy(const uint8_t *data, size_t size);
 int kp_fuzz_regex(const uint8_t *data, size_t size);
 int kp_fuzz_jmespath(const uint8_t *data, size_t size);
+int kp_fuzz_cel(const uint8_t *data, size_t size);
 
 #endif /* KP_FUZZ_H */

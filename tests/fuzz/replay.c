@@ -22,6 +22,7 @@ static const struct {
 	{"policy", kp_fuzz_policy},
 	{"regex", kp_fuzz_regex},
 	{"jmespath", kp_fuzz_jmespath},
+	{"cel", kp_fuzz_cel},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "regex/regex.h"
@@ -608,4 +609,90 @@ Test(regex, loops_share_a_cpu_budget)
 	kp_arena_free(a);
 	kp_regex_free(re);
 	free(s);
+}
+
+typedef struct {
+	const kp_regex *re;
+	long found;
+} thread_job;
+
+static void *thread_run(void *arg)
+{
+	thread_job *j = arg;
+	kp_regex_scratch *sc = kp_regex_scratch_new();
+	const char *text = "a=1 bb=22 ccc=333 \xFF dddd=4444";
+	kp_error e;
+	j->found = 0;
+	for (int i = 0; i < 500; i++)
+		j->found += kp_regex_find_all(j->re, text, strlen(text), SIZE_MAX, NULL, NULL, sc, &e);
+	kp_regex_scratch_free(sc);
+	return NULL;
+}
+
+Test(regex, threads_share_one_compiled_regex)
+{
+	kp_regex *re = rx("(\\w+)=(\\d+)");
+	pthread_t th[4];
+	thread_job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i].re = re;
+		cr_assert_eq(pthread_create(&th[i], NULL, thread_run, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(jobs[i].found, 500 * 4);
+	}
+	kp_regex_free(re);
+}
+
+Test(regex, unicode_case_folding)
+{
+	cr_assert(m("(?i)^\xCF\x83+$", "\xCE\xA3\xCF\x82\xCF\x83"));  /* σ: Σ ς σ */
+	cr_assert(m("(?i)^s$", "\xC5\xBF"));                       /* ſ folds to s */
+	cr_assert(m("(?i)^\\x{212A}$", "k"));                      /* Kelvin sign */
+	cr_assert(m("(?i)^[\\x{1C4}]$", "\xC7\x85"));             /* Ǆ ǅ ǆ */
+	cr_assert_not(m("^\xCF\x83$", "\xCE\xA3"));
+	cr_assert(m("(?i)^\\Q\xC3\xA9t\xC3\xA9\\E$", "\xC3\x89T\xC3\x89"));
+}
+
+Test(regex, find_start_offsets)
+{
+	kp_regex *re = rx("\\b\\w");
+	size_t caps[2];
+	kp_error e;
+	/* \b sees the text before start: "ab" from 1 has no word start */
+	cr_assert_eq(kp_regex_find(re, "ab cd", 5, 1, caps, 2, NULL, &e), 1);
+	cr_assert_eq(caps[0], 3);
+	cr_assert_eq(kp_regex_find(re, "ab cd", 5, 6, caps, 2, NULL, &e), 0);
+	kp_regex_free(re);
+	re = rx(".");
+	/* a start inside é moves to the next character */
+	cr_assert_eq(kp_regex_find(re, "\xC3\xA9x", 3, 1, caps, 2, NULL, &e), 1);
+	cr_assert_eq(caps[0], 2);
+	kp_regex_free(re);
+	re = rx("(?m)^x");
+	cr_assert_eq(kp_regex_find(re, "ax\nx", 4, 1, caps, 2, NULL, &e), 1);
+	cr_assert_eq(caps[0], 3);
+	kp_regex_free(re);
+}
+
+Test(regex, eval_context_scratch_and_limits)
+{
+	kp_eval_limits lim = {.regex_match_limit = 1000};
+	kp_eval_ctx *ctx = kp_eval_ctx_new(&lim);
+	kp_regex_scratch *sc = kp_regex_ctx_scratch(ctx);
+	cr_assert_not_null(sc);
+	cr_assert_eq(kp_regex_ctx_scratch(ctx), sc);   /* made once */
+	cr_assert_null(kp_regex_ctx_scratch(NULL));
+	kp_regex *re = rx("(a+)+$");
+	const char *s = "aaaaaaaaaaaaaaaab";
+	kp_error e;
+	kp_error_clear(&e);
+	/* the context's small limit stops what the default answers */
+	cr_assert_eq(kp_regex_search(re, s, strlen(s), sc, &e), -1);
+	cr_assert_eq(e.code, KP_E_LIMIT);
+	cr_assert_eq(kp_regex_search(re, s, strlen(s), NULL, &e), 0);
+	cr_assert_eq(kp_regex_search(re, "xaa", 3, sc, &e), 1);
+	kp_regex_free(re);
+	kp_eval_ctx_free(ctx);   /* frees the scratch */
 }

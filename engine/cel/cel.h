@@ -1,0 +1,96 @@
+/*
+ * cel/cel.h - the CEL evaluator (private to the engine).
+ *
+ * Common Expression Language as cel-go evaluates it with the options
+ * Kubernetes and Kyverno enable (../shared/docs/kyverno-cel.md): optional
+ * types, cross-type numeric comparison, UTC default time zone, the
+ * strings/lists/math/encoders/bindings extensions.  Compile once per
+ * policy, evaluate per resource: evaluation parses nothing and allocates
+ * only from the scratch arena it is given.
+ *
+ * Thread-safety: an environment and a compiled program are read-only after
+ * creation and may be shared by threads; each evaluation needs its own
+ * scratch arena.
+ */
+#ifndef KP_CEL_H
+#define KP_CEL_H
+
+#include "core/core.h"
+#include "value/value.h"
+
+typedef struct kp_cel_env kp_cel_env;
+typedef struct kp_cel_prog kp_cel_prog;
+
+/* A new environment living in arena `a` (freed with it). */
+kp_cel_env *kp_cel_env_new(kp_arena *a);
+/* Declare a variable (`object`, `request`, `variables`, or qualified
+ * `x.y`); returns its activation index.  Declaring twice returns the first
+ * index. */
+int kp_cel_env_declare(kp_cel_env *env, const char *name);
+/* A composited variable (ValidatingPolicy/VAP `spec.variables`): after
+ * this, `variables.<name>` in programs compiled later in `env` evaluates
+ * `prog` (compiled earlier in the same env, so it may use the variables
+ * declared before it) once per evaluation, on first use, as Kubernetes'
+ * composition library does.  Returns its index, -1 if prog belongs to
+ * another env.  Programs compiled before a variable is added do not see
+ * it. */
+int kp_cel_env_variable(kp_cel_env *env, const char *name, const kp_cel_prog *prog);
+
+/* Namespace for name resolution (cel-go `cel.Container`). */
+void kp_cel_env_container(kp_cel_env *env, const char *container);
+/* Read document numbers as double, as the Kyverno CLI does to resources
+ * (kyverno-cel.md section 2, "Input mapping"). Default: false. */
+void kp_cel_env_numbers_as_double(kp_cel_env *env, bool on);
+/* Reject undeclared names and functions at compile time (cel-go's
+ * checker).  Default: true. */
+void kp_cel_env_check(kp_cel_env *env, bool on);
+
+/* With checking: `[1, 'a']` and `{'a': 1, 'b': 'x'}` are compile errors
+ * (cel.HomogeneousAggregateLiterals, on in Kubernetes and Kyverno);
+ * false gives plain CEL, where such literals have element type dyn.
+ * Default: true. */
+void kp_cel_env_homogeneous_literals(kp_cel_env *env, bool on);
+
+/* Kyverno's `orValue` shim (kyverno-cel.md section 6): `x.orValue(y)` on a
+ * non-optional x gives x instead of "no such overload".  Kyverno installs
+ * it for ValidatingPolicy, validate.cel and VAP.  Default: false. */
+void kp_cel_env_orvalue_compat(kp_cel_env *env, bool on);
+
+/* Compile `expr` (len bytes) into arena `a`.  NULL on a syntax or
+ * resolution error: err->code KP_E_POLICY, err->line/col inside the
+ * expression (1-based, code points), err->msg cel-go's wording where
+ * known. */
+kp_cel_prog *kp_cel_compile(const kp_cel_env *env, const char *expr,
+			    size_t len, kp_arena *a, kp_error *err);
+
+/* Release what the program holds outside its arena (compiled regular
+ * expressions of literal patterns).  Call before freeing the arena;
+ * accepts NULL. */
+void kp_cel_prog_free(kp_cel_prog *prog);
+
+/* The static type of the result when the environment checks ("bool",
+ * "string", "dyn", "list(int)", ...; "dyn" when not checked).  Kubernetes
+ * requires exactly "bool" for validations and "string" for messages. */
+const char *kp_cel_prog_type(const kp_cel_prog *prog);
+
+/* Variable bindings: vals[i] is the value of the env's variable i (NULL:
+ * unbound; referencing it is an evaluation error). */
+typedef struct kp_cel_activation {
+	const kp_value *const *vals;
+	size_t n;
+} kp_cel_activation;
+
+/* kp_cel_result is declared in kpolicy.h (public). */
+
+/* Evaluate.  0 and *out on success; -1 when the expression evaluated to
+ * an error (err->msg is the CEL error, e.g. "no such key: spec"). */
+int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
+		kp_arena *scratch, kp_cel_result *out, kp_error *err);
+
+/* The hot path for validations and conditions: 0 with *out when the
+ * result is a bool; -1 on an error or another type (err->msg says which,
+ * "expression must evaluate to bool but got int"). */
+int kp_cel_eval_bool(const kp_cel_prog *prog, const kp_cel_activation *act,
+		     kp_arena *scratch, bool *out, kp_error *err);
+
+#endif /* KP_CEL_H */
