@@ -139,3 +139,26 @@ Test(cnum, pattern_references_write_numbers_with_a_dot)
 	kp_doc_free(d);
 	kp_reader_close(r);
 }
+
+static const char *cel_repr(kp_arena *a, const char *expr)
+{
+	kp_cel_result r;
+	kp_error e;
+	cr_assert_eq(kp_cel_eval_once(expr, strlen(expr), NULL, NULL, 0, false, a, &r, &e), 0,
+		     "%s: %s", expr, e.msg);
+	return r.repr;
+}
+
+Test(cnum, cel_numbers_are_read_and_written_with_a_dot)
+{
+	kp_arena *a = kp_arena_new();
+	cr_assert_str_eq(cel_repr(a, "1.5 + 1.25"), "2.75");
+	cr_assert_str_eq(cel_repr(a, "double('0.5') * 3.0"), "1.5");
+	cr_assert_str_eq(cel_repr(a, "'%.2f'.format([1.5])"), "\"1.50\"");
+	kp_cel_result r;
+	kp_error e;
+	static const char conv[] = "int(1e30)";
+	cr_assert_eq(kp_cel_eval_once(conv, sizeof conv - 1, NULL, NULL, 0, false, a, &r, &e), -1);
+	cr_assert(strstr(e.msg, "1e+30"), "the error names 1e+30: %s", e.msg);
+	kp_arena_free(a);
+}
