@@ -74,8 +74,8 @@ static void strlist_add_csv(strlist *l, const char *arg)
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		if (n) {
-			l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-			l->v[l->n++] = strndup(p, n);
+			l->v = kpc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+			l->v[l->n++] = kpc_xstrndup(p, n);
 		}
 		if (!comma)
 			break;
@@ -254,7 +254,7 @@ static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 /* ---- the pipeline: the main thread cuts inputs into units, workers
  * evaluate them, the main thread writes them in order ---- */
 
-#define KP_UNIT_BYTES ((size_t)256 << 10)   /* batch size handed to a worker */
+#define KPC_UNIT_BYTES ((size_t)256 << 10)   /* batch size handed to a worker */
 
 typedef struct pipeline {
 	const apply_ctx *c;
@@ -311,9 +311,7 @@ static void note_skipped(pipeline *p, const kpc_row *row)
 			kp_buf_free(&k);
 			return;
 		}
-	p->skipped = realloc(p->skipped, (p->n_skipped + 1) * sizeof *p->skipped);
-	if (!p->skipped)
-		abort();
+	p->skipped = kpc_xrealloc(p->skipped, (p->n_skipped + 1) * sizeof *p->skipped);
 	p->skipped[p->n_skipped++] = k.data;
 }
 
@@ -461,9 +459,7 @@ static void submit(pipeline *p, unit *u)
 
 static unit *unit_new(const char *file)
 {
-	unit *u = calloc(1, sizeof(*u));
-	if (!u)
-		abort();
+	unit *u = kpc_xcalloc(1, sizeof(*u));
 	u->file = file;
 	return u;
 }
@@ -493,10 +489,8 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	}
 	/* the unit's file name must outlive the reader: keep one copy per
 	 * input, released with the pipeline */
-	p->names = realloc(p->names, (p->n_names + 1) * sizeof(*p->names));
-	if (!p->names)
-		abort();
-	const char *name = p->names[p->n_names++] = strdup(strcmp(file, "-") ? file : "<stdin>");
+	p->names = kpc_xrealloc(p->names, (p->n_names + 1) * sizeof(*p->names));
+	const char *name = p->names[p->n_names++] = kpc_xstrdup(strcmp(file, "-") ? file : "<stdin>");
 	unit *u = NULL;
 	const char *data;
 	size_t len;
@@ -519,7 +513,7 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 			u->first_line = first - 1;
 		}
 		kp_buf_add(&batch, data, len);
-		if (batch.len >= KP_UNIT_BYTES) {
+		if (batch.len >= KPC_UNIT_BYTES) {
 			u->data = batch.data, u->len = batch.len;
 			batch = (kp_buf){0};
 			submit(p, u);
@@ -539,25 +533,18 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 {
 	kp_read_opts ro = *base;
 	ro.raw = true;
-	kp_error e;
-	kp_reader *r = kp_reader_open_file(path, &ro, &e);
-	kp_doc *d = NULL;
-	if (!r || kp_reader_next(r, &d, &e) != 1) {
-		if (r && e.code == KP_OK)
-			kp_errorf(&e, KP_E_DOC, path, 0, 0, "no %s document", what);
-		kp_cli_diag(stderr, "error", &e);
-		kp_reader_close(r);
+	kp_doc *d = kpc_read_first_doc(path, what, &ro);
+	if (!d)
 		return NULL;
-	}
+	kp_error e;
 	kp_values *v = NULL;
 	if (ui)
 		*ui = kp_userinfo_from_value(kp_doc_root(d), &e);
 	else
 		v = kp_values_from_value(kp_doc_root(d), &e);
 	if (ui ? !*ui : !v)
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 	kp_doc_free(d);
-	kp_reader_close(r);
 	return v;
 }
 
@@ -565,7 +552,7 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
  * some 400 bytes of C stack per level (over 1 KiB under AddressSanitizer);
  * 4000 levels stay inside a 2 MiB thread stack, glibc's default for -j
  * threads under `ulimit -s unlimited` (20000 overflow even 8 MiB). */
-#define KP_CLI_MAX_DEPTH_CEILING 4000
+#define KPC_MAX_DEPTH_CEILING 4000
 
 /* --max-depth / --max-aliases / --max-doc-bytes: a positive count into ro. */
 static int parse_limit(int opt, const char *arg, kp_read_opts *ro)
@@ -578,8 +565,8 @@ static int parse_limit(int opt, const char *arg, kp_read_opts *ro)
 		fprintf(stderr, "kpolicy apply: %s takes a positive number\n", name);
 		return -1;
 	}
-	if (opt == 'D' && n > KP_CLI_MAX_DEPTH_CEILING) {
-		fprintf(stderr, "kpolicy apply: --max-depth is at most %d\n", KP_CLI_MAX_DEPTH_CEILING);
+	if (opt == 'D' && n > KPC_MAX_DEPTH_CEILING) {
+		fprintf(stderr, "kpolicy apply: --max-depth is at most %d\n", KPC_MAX_DEPTH_CEILING);
 		return -1;
 	}
 	if (opt == 'D')
@@ -612,18 +599,14 @@ typedef struct early_errors {
 static void keep_error(void *ud, const kp_error *e)
 {
 	early_errors *l = ud;
-	l->v = realloc(l->v, (l->n + 1) * sizeof *l->v);
-	if (!l->v)
-		abort();
+	l->v = kpc_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = *e;
 }
 
 static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 {
 	size_t n = kp_policy_set_count(ps);
-	kpc_policy_info *v = calloc(n ? n : 1, sizeof *v);
-	if (!v)
-		abort();
+	kpc_policy_info *v = kpc_xcalloc(n, sizeof *v);
 	for (size_t i = 0; i < n; i++) {
 		const kp_policy *p = kp_policy_set_at(ps, i);
 		const char *scored = kp_policy_annotation(p, "policies.kyverno.io/scored");
@@ -645,7 +628,7 @@ enum {
 	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR,
 };
 
-int kp_cmd_apply(int argc, char **argv)
+int kpc_cmd_apply(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"policy", required_argument, NULL, 'p'},
@@ -747,8 +730,8 @@ int kp_cmd_apply(int argc, char **argv)
 			break;
 		case 'F': files_are_resources = true; break;
 		case 'X':
-			exclude.v = realloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
-			exclude.v[exclude.n++] = strdup(optarg);
+			exclude.v = kpc_xrealloc(exclude.v, (exclude.n + 1) * sizeof(*exclude.v));
+			exclude.v[exclude.n++] = kpc_xstrdup(optarg);
 			break;
 		case 'u': userinfo_file = optarg; break;
 		case 'S': pss = optarg; break;
@@ -792,8 +775,8 @@ int kp_cmd_apply(int argc, char **argv)
 			continue;
 		}
 		/* file names as pre-commit passes them: no comma splitting */
-		resources.v = realloc(resources.v, (resources.n + 1) * sizeof(*resources.v));
-		resources.v[resources.n++] = strdup(argv[i]);
+		resources.v = kpc_xrealloc(resources.v, (resources.n + 1) * sizeof(*resources.v));
+		resources.v[resources.n++] = kpc_xstrdup(argv[i]);
 	}
 	/* --policy-report: YAML, or JSON with -o json (kyverno's --output-format) */
 	if (policy_report) {
@@ -838,16 +821,16 @@ int kp_cmd_apply(int argc, char **argv)
 	const char *no_color = getenv("NO_COLOR");
 	c.report.opt.color = !remove_color && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
 			     (c.report.ops == &kpc_report_text || c.report.ops == &kpc_report_table);
-	c.ro.warn = kp_cli_warn;
+	c.ro.warn = kpc_warn;
 	c.ps = kp_policy_set_new();
 	early_errors early = {0};
-	kp_cli_set_error_hook(keep_error, &early);
+	kpc_set_error_hook(keep_error, &early);
 	/* kyverno reads neither hidden files nor hidden folders of a policy
 	 * directory; resources are walked the same way */
 	c.wo = (kp_walk_opts){.skip_hidden = true, .exclude = (const char *const *)exclude.v,
 			      .n_exclude = exclude.n};
-	status = kp_cli_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
-	if (kp_cli_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, &c.wo, stderr))
+	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
+	if (kpc_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, &c.wo, stderr))
 		status = 2;
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
@@ -871,7 +854,7 @@ int kp_cmd_apply(int argc, char **argv)
 		if (!ui)
 			status = 2;
 	}
-	kp_cli_set_error_hook(NULL, NULL);
+	kpc_set_error_hook(NULL, NULL);
 	c.eval.values = values;
 	c.eval.userinfo = ui;
 	kp_values *set = set_kv.len ? kp_values_from_set(kp_buf_str(&set_kv)) : NULL;
@@ -892,8 +875,8 @@ int kp_cmd_apply(int argc, char **argv)
 		      .main_ctx = kp_eval_ctx_new(NULL)};
 	if (jobs > 1) {
 		p.q_cap = (size_t)jobs * 4;
-		p.q = calloc(p.q_cap, sizeof(*p.q));
-		p.threads = calloc((size_t)jobs, sizeof(*p.threads));
+		p.q = kpc_xcalloc(p.q_cap, sizeof(*p.q));
+		p.threads = kpc_xcalloc((size_t)jobs, sizeof(*p.threads));
 		for (; p.nthreads < (size_t)jobs; p.nthreads++)
 			if (pthread_create(&p.threads[p.nthreads], NULL, worker, &p))
 				break;

@@ -1,9 +1,9 @@
 /* cmd_apply.h - `kpolicy apply`. */
-#ifndef KP_CLI_CMD_APPLY_H
-#define KP_CLI_CMD_APPLY_H
+#ifndef KPC_CMD_APPLY_H
+#define KPC_CMD_APPLY_H
 
 /* Runs `kpolicy apply` (argv[0] == "apply").  Exit status: 0 nothing failed
  * or errored, 1 a rule failed or errored, 2 unusable input or usage (2 wins). */
-int kp_cmd_apply(int argc, char **argv);
+int kpc_cmd_apply(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cmd_cel.h"
 
 #include "inputs.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -39,7 +40,7 @@ static void caret(FILE *f, const kp_error *e)
 	fputs("^\n", f);
 }
 
-int kp_cmd_cel(int argc, char **argv)
+int kpc_cmd_cel(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"input", required_argument, NULL, 'i'},
@@ -72,7 +73,7 @@ int kp_cmd_cel(int argc, char **argv)
 				fprintf(stderr, "kpolicy: error: --var wants NAME=FILE, got %s\n", optarg);
 				return 2;
 			}
-			names[n] = opt == 'i' ? "object" : strndup(optarg, (size_t)(eq - optarg));
+			names[n] = opt == 'i' ? "object" : kpc_xstrndup(optarg, (size_t)(eq - optarg));
 			files[n++] = opt == 'i' ? optarg : eq + 1;
 			break;
 		}
@@ -90,8 +91,8 @@ int kp_cmd_cel(int argc, char **argv)
 	const kp_value *vals[MAX_VARS];
 	int status = 0;
 	for (size_t i = 0; i < n; i++) {
-		kp_read_opts ro = {.raw = true, .warn = kp_cli_warn};
-		docs[i] = kp_cli_first_doc(files[i], &ro);
+		kp_read_opts ro = {.raw = true, .warn = kpc_warn};
+		docs[i] = kpc_read_first_doc(files[i], "variable", &ro);
 		if (!docs[i]) {
 			status = 2;
 			goto out;

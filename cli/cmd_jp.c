@@ -4,6 +4,7 @@
 #include "cmd_jp.h"
 
 #include "inputs.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -31,20 +32,14 @@ static char *read_text(const char *path)
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0, got;
-	char *buf = malloc(cap);
-	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	char *buf = kpc_xmalloc(cap);
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
-		if (n + 1 == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
+		if (n + 1 == cap)
+			buf = kpc_xrealloc(buf, cap *= 2);
 	}
 	if (f != stdin)
 		fclose(f);
-	if (!buf)
-		return NULL;
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
 	buf[n] = 0;
@@ -90,8 +85,8 @@ static void expr_error(const char *expr, const kp_error *e)
 
 static int query(int mode, const char *input, exprs *x, bool compact, bool unquoted)
 {
-	kp_read_opts ro = {.raw = true, .warn = kp_cli_warn};
-	kp_doc *d = kp_cli_first_doc(input ? input : "-", &ro);
+	kp_read_opts ro = {.raw = true, .warn = kpc_warn};
+	kp_doc *d = kpc_read_first_doc(input ? input : "-", "input", &ro);
 	if (!d)
 		return 2;
 	int status = 0;
@@ -160,7 +155,7 @@ static void print_function(void *ud, const char *name, const char *sig, const ch
 	putchar('\n');
 }
 
-int kp_cmd_jp(int argc, char **argv)
+int kpc_cmd_jp(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(jp_usage, argc < 2 ? stderr : stdout);
@@ -181,9 +176,9 @@ int kp_cmd_jp(int argc, char **argv)
 	const char *input = NULL;
 	bool compact = false, unquoted = false;
 	exprs x = {0};
-	x.v = calloc((size_t)argc + 1, sizeof(*x.v));
-	x.owned = calloc((size_t)argc + 1, sizeof(*x.owned));
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	x.v = kpc_xcalloc((size_t)argc + 1, sizeof(*x.v));
+	x.owned = kpc_xcalloc((size_t)argc + 1, sizeof(*x.owned));
+	const char **files = kpc_xcalloc((size_t)argc + 1, sizeof(*files));
 	size_t n_files = 0;
 	int status = 0, opt;
 	optind = 2;

@@ -5,6 +5,7 @@
  * the form editors and pre-commit show. */
 #include "cmd_lint.h"
 #include "inputs.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ static void lint_doc(lint_ctx *c, const kp_doc *d)
 	int rc = worst >= KP_CHECK_INVALID ? 1 : kp_policy_set_add(ps, d, &e);
 	if (rc == 0) {
 		if (c->verbose)
-			kp_cli_note_skipped(stderr, &e);
+			kpc_note_skipped(stderr, &e);
 	} else {
 		c->policies++;
 		if (rc < 0 && c->errors == before && e.code == KP_E_UNSUPPORTED) {
@@ -92,15 +93,15 @@ static int lint_file(void *ud, const char *file, const kp_error *problem)
 {
 	lint_ctx *c = ud;
 	if (problem) {
-		kp_cli_diag(stderr, "error", problem);
+		kpc_diag(stderr, "error", problem);
 		c->unreadable = 1;
 		return 0;
 	}
-	kp_read_opts ro = {.warn = kp_cli_warn};
+	kp_read_opts ro = {.warn = kpc_warn};
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, &ro, &e);
 	if (!r) {
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 		c->unreadable = 1;
 		return 0;
 	}
@@ -109,12 +110,12 @@ static int lint_file(void *ud, const char *file, const kp_error *problem)
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
 		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
 			if (c->verbose)
-				kp_cli_note_skipped(stderr, &e);
+				kpc_note_skipped(stderr, &e);
 		} else if (rc < 0 && e.code == KP_E_DOC) {
 			if (c->verbose)
-				kp_cli_note_skipped(stderr, &e);   /* not a mapping: not a policy */
+				kpc_note_skipped(stderr, &e);   /* not a mapping: not a policy */
 		} else if (rc < 0) {
-			kp_cli_diag(stderr, "error", &e);
+			kpc_diag(stderr, "error", &e);
 			c->unreadable = 1;
 		} else {
 			lint_doc(c, d);
@@ -125,7 +126,7 @@ static int lint_file(void *ud, const char *file, const kp_error *problem)
 	return 0;
 }
 
-int kp_cmd_lint(int argc, char **argv)
+int kpc_cmd_lint(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"exclude", required_argument, NULL, 'X'},
@@ -141,9 +142,7 @@ int kp_cmd_lint(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'X':
-			exclude = realloc(exclude, (n_exclude + 1) * sizeof(*exclude));
-			if (!exclude)
-				abort();
+			exclude = kpc_xrealloc(exclude, (n_exclude + 1) * sizeof(*exclude));
 			exclude[n_exclude++] = optarg;
 			break;
 		case 'v': c.verbose = true; break;
@@ -167,7 +166,7 @@ int kp_cmd_lint(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		kp_error e;
 		if (kp_walk_inputs_opts(argv[i], &wo, lint_file, &c, &e) < 0) {
-			kp_cli_diag(stderr, "error", &e);
+			kpc_diag(stderr, "error", &e);
 			c.unreadable = 1;
 		}
 	}

@@ -1,9 +1,9 @@
 /* cmd_lint.h - `kpolicy lint`: strict checking of policy files. */
-#ifndef KP_CLI_CMD_LINT_H
-#define KP_CLI_CMD_LINT_H
+#ifndef KPC_CMD_LINT_H
+#define KPC_CMD_LINT_H
 
 /* Exit status: 0 every policy is clean (warnings allowed), 1 a policy has
  * problems, 2 usage or unreadable input (missing file, YAML syntax). */
-int kp_cmd_lint(int argc, char **argv);
+int kpc_cmd_lint(int argc, char **argv);
 
 #endif

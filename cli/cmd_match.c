@@ -16,7 +16,7 @@ static const char match_usage[] =
 	"skip or error.  Exit status: 0 pass or skip, 1 fail or error, 2 usage or\n"
 	"unusable input.\n";
 
-int kp_cmd_match(int argc, char **argv)
+int kpc_cmd_match(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"pattern", required_argument, NULL, 'P'},
@@ -26,7 +26,7 @@ int kp_cmd_match(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *pattern_file = NULL, *resource_file = NULL;
-	kp_read_opts ro = {.raw = true, .warn = kp_cli_warn};
+	kp_read_opts ro = {.raw = true, .warn = kpc_warn};
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
@@ -42,8 +42,8 @@ int kp_cmd_match(int argc, char **argv)
 		fputs(match_usage, stderr);
 		return 2;
 	}
-	kp_doc *pd = kp_cli_first_doc(pattern_file, &ro);
-	kp_doc *rd = pd ? kp_cli_first_doc(resource_file, &ro) : NULL;
+	kp_doc *pd = kpc_read_first_doc(pattern_file, "pattern", &ro);
+	kp_doc *rd = pd ? kpc_read_first_doc(resource_file, "resource", &ro) : NULL;
 	if (!rd) {
 		kp_doc_free(pd);
 		return 2;
@@ -51,7 +51,7 @@ int kp_cmd_match(int argc, char **argv)
 	kp_error e;
 	kp_pattern *p = kp_pattern_compile(kp_doc_root(pd), &e);
 	if (!p) {
-		kp_cli_diag(stderr, "error", &e);
+		kpc_diag(stderr, "error", &e);
 		kp_doc_free(pd);
 		kp_doc_free(rd);
 		return 2;

@@ -1,6 +1,7 @@
 /* cmd_test.c - `kpolicy test`: options, finding test files, exit status. */
 #include "cmd_test.h"
 #include "inputs.h"
+#include "xalloc.h"
 #include "test_report.h"
 #include "testfile.h"
 
@@ -45,19 +46,14 @@ typedef struct found_tests {
 
 static void add_path(found_tests *f, const char *path)
 {
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 16;
-		f->paths = realloc(f->paths, f->cap * sizeof(*f->paths));
-		if (!f->paths)
-			abort();
-	}
-	f->paths[f->n++] = strdup(path);
+	f->paths = kpc_xgrow(f->paths, &f->cap, f->n + 1, sizeof(*f->paths));
+	f->paths[f->n++] = kpc_xstrdup(path);
 }
 
 static void on_walk_error(void *ud, const kp_error *e)
 {
 	found_tests *f = ud;
-	kp_cli_diag(stderr, "error", e);
+	kpc_diag(stderr, "error", e);
 	f->status = 1;
 }
 
@@ -90,25 +86,25 @@ static void find_tests(found_tests *f, const char *path)
 /* Kyverno skips a test file when the selector keeps none of its cases
  * (test/command.go: `if len(filteredResults) == 0 { continue }`): it is
  * neither run nor printed.  A file that does not load is run (and fails). */
-static bool filtered_out(const char *path, const kp_test_selector *sel)
+static bool filtered_out(const char *path, const kpc_test_selector *sel)
 {
 	kp_error e;
-	kp_testfile *t = kp_testfile_load(path, &e);
+	kpc_testfile *t = kpc_testfile_load(path, &e);
 	if (!t)
 		return false;
 	bool any = false;
 	for (size_t i = 0; i < t->n_results && !any; i++) {
-		const kp_test_result *res = &t->results[i];
+		const kpc_test_result *res = &t->results[i];
 		if (!res->n_refs)
-			any = kp_test_selector_match(sel, res->policy, res->rule, NULL);
+			any = kpc_test_selector_match(sel, res->policy, res->rule, NULL);
 		for (size_t j = 0; j < res->n_refs && !any; j++)
-			any = kp_test_selector_match(sel, res->policy, res->rule, res->refs[j].text);
+			any = kpc_test_selector_match(sel, res->policy, res->rule, res->refs[j].text);
 	}
-	kp_testfile_free(t);
+	kpc_testfile_free(t);
 	return !any;
 }
 
-int kp_cmd_test(int argc, char **argv)
+int kpc_cmd_test(int argc, char **argv)
 {
 	enum { OPT_FAIL_ONLY = 256, OPT_DETAILED, OPT_NO_COLOR, OPT_STRICT_EXCLUDED,
 	       OPT_REQUIRE_TESTS };
@@ -125,9 +121,9 @@ int kp_cmd_test(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *file_name = "kyverno-test.yaml", *selector_spec = NULL;
-	kp_test_format format = KP_TEST_TABLE;
+	kpc_test_format format = KPC_TEST_TABLE;
 	const char *no_color = getenv("NO_COLOR");   /* https://no-color.org */
-	kp_test_print_opts po = {.color = isatty(STDOUT_FILENO) && !(no_color && *no_color)};
+	kpc_test_print_opts po = {.color = isatty(STDOUT_FILENO) && !(no_color && *no_color)};
 	bool strict_excluded = false, require_tests = false;
 	int c;
 	optind = 1;
@@ -137,7 +133,7 @@ int kp_cmd_test(int argc, char **argv)
 		case 'f': file_name = optarg; break;
 		case 't': selector_spec = optarg; break;
 		case 'o':
-			if (!kp_test_format_parse(optarg, &format)) {
+			if (!kpc_test_format_parse(optarg, &format)) {
 				fprintf(stderr, "kpolicy: error: unknown output format \"%s\"\n%s",
 					optarg, usage);
 				return 2;
@@ -163,13 +159,13 @@ int kp_cmd_test(int argc, char **argv)
 		fprintf(stderr, "kpolicy: error: test needs a PATH\n%s", usage);
 		return 2;
 	}
-	if (format != KP_TEST_TABLE)
+	if (format != KPC_TEST_TABLE)
 		po.color = false;
-	kp_test_selector sel = {0};
+	kpc_test_selector sel = {0};
 	if (selector_spec) {
 		kp_error e;
-		if (kp_test_selector_parse(&sel, selector_spec, &e) < 0) {
-			kp_cli_diag(stderr, "error", &e);
+		if (kpc_test_selector_parse(&sel, selector_spec, &e) < 0) {
+			kpc_diag(stderr, "error", &e);
 			return 2;
 		}
 	}
@@ -179,7 +175,7 @@ int kp_cmd_test(int argc, char **argv)
 		find_tests(&f, argv[i]);
 	int status = f.status;
 	if (!f.n) {
-		if (format == KP_TEST_TABLE)
+		if (format == KPC_TEST_TABLE)
 			printf("\nNo test yamls available\n");
 		if (require_tests) {
 			fprintf(stderr, "kpolicy: error: no test files named %s found\n", file_name);
@@ -187,43 +183,41 @@ int kp_cmd_test(int argc, char **argv)
 		}
 	}
 
-	kp_test_report *reports = calloc(f.n + 1, sizeof(*reports));
-	if (!reports)
-		abort();
-	kp_test_run_opts ro = {
+	kpc_test_report *reports = kpc_xcalloc(f.n + 1, sizeof(*reports));
+	kpc_test_run_opts ro = {
 		.strict_excluded = strict_excluded, .selector = selector_spec ? &sel : NULL,
-		.log = format == KP_TEST_TABLE ? stdout : NULL, .diag = stderr,
+		.log = format == KPC_TEST_TABLE ? stdout : NULL, .diag = stderr,
 	};
 	size_t n_run = 0;
 	for (size_t i = 0; i < f.n; i++) {
 		if (selector_spec && filtered_out(f.paths[i], &sel))
 			continue;
-		kp_test_run(f.paths[i], &ro, &reports[n_run]);
-		if (format == KP_TEST_TABLE)
-			kp_test_print_table(stdout, &reports[n_run], &po);
+		kpc_test_run(f.paths[i], &ro, &reports[n_run]);
+		if (format == KPC_TEST_TABLE)
+			kpc_test_print_table(stdout, &reports[n_run], &po);
 		n_run++;
 	}
-	kp_test_totals t = {0};
+	kpc_test_totals t = {0};
 	for (size_t i = 0; i < n_run; i++)
-		kp_test_totals_add(&t, &reports[i]);
+		kpc_test_totals_add(&t, &reports[i]);
 	if (t.failed)
 		status = 1;
 	switch (format) {
-	case KP_TEST_TABLE:
+	case KPC_TEST_TABLE:
 		if (f.n)
-			kp_test_print_summary(stdout, reports, n_run, &po);
+			kpc_test_print_summary(stdout, reports, n_run, &po);
 		break;
-	case KP_TEST_JSON: kp_test_print_json(stdout, reports, n_run); break;
-	case KP_TEST_YAML: kp_test_print_yaml(stdout, reports, n_run); break;
-	case KP_TEST_JUNIT: kp_test_print_junit(stdout, reports, n_run); break;
+	case KPC_TEST_JSON: kpc_test_print_json(stdout, reports, n_run); break;
+	case KPC_TEST_YAML: kpc_test_print_yaml(stdout, reports, n_run); break;
+	case KPC_TEST_JUNIT: kpc_test_print_junit(stdout, reports, n_run); break;
 	}
 	for (size_t i = 0; i < n_run; i++)
-		kp_test_report_fini(&reports[i]);
+		kpc_test_report_fini(&reports[i]);
 	for (size_t i = 0; i < f.n; i++)
 		free(f.paths[i]);
 	free(reports);
 	free(f.paths);
-	kp_test_selector_fini(&sel);
+	kpc_test_selector_fini(&sel);
 	fflush(stdout);
 	return status;
 }

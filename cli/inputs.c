@@ -6,13 +6,13 @@
 static void (*error_hook)(void *ud, const kp_error *e);
 static void *error_hook_ud;
 
-void kp_cli_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud)
+void kpc_set_error_hook(void (*fn)(void *ud, const kp_error *e), void *ud)
 {
 	error_hook = fn;
 	error_hook_ud = ud;
 }
 
-void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
+void kpc_diag(FILE *out, const char *level, const kp_error *e)
 {
 	char buf[2600];
 	if (error_hook && !strcmp(level, "error"))
@@ -20,16 +20,28 @@ void kp_cli_diag(FILE *out, const char *level, const kp_error *e)
 	fprintf(out, "kpolicy: %s: %s\n", level, kp_error_format(e, buf, sizeof buf));
 }
 
-void kp_cli_note_skipped(FILE *out, const kp_error *e)
+void kpc_note_skipped(FILE *out, const kp_error *e)
 {
 	char buf[2600];
 	fprintf(out, "kpolicy: note: %s; skipped\n", kp_error_format(e, buf, sizeof buf));
 }
 
-void kp_cli_warn(void *ud, const kp_error *w)
+void kpc_warn(void *ud, const kp_error *w)
 {
 	(void)ud;
-	kp_cli_diag(stderr, "warning", w);
+	kpc_diag(stderr, "warning", w);
+}
+
+kp_doc *kpc_first_doc(kp_reader *r, const char *name, const char *what, kp_error *err)
+{
+	if (!r)
+		return NULL;
+	kp_doc *d = NULL;
+	int rc = kp_reader_next(r, &d, err);
+	kp_reader_close(r);
+	if (rc == 0)
+		kp_errorf(err, KP_E_DOC, name, 0, 0, "no %s document", what);
+	return rc > 0 ? d : NULL;
 }
 
 typedef struct {
@@ -45,7 +57,7 @@ typedef struct {
 static void walk_error(void *ud, const kp_error *e)
 {
 	load_ctx *c = ud;
-	kp_cli_diag(c->diag, "error", e);
+	kpc_diag(c->diag, "error", e);
 	c->status = 2;
 }
 
@@ -68,7 +80,7 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, c->ro, &e);
 	if (!r) {
-		kp_cli_diag(c->diag, "error", &e);
+		kpc_diag(c->diag, "error", &e);
 		c->status = 2;
 		return 0;
 	}
@@ -76,11 +88,11 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
 		if (rc < 0 && e.code == KP_W_NOTRESOURCE) {
-			kp_cli_note_skipped(c->diag, &e);
+			kpc_note_skipped(c->diag, &e);
 			continue;
 		}
 		if (rc < 0) {
-			kp_cli_diag(c->diag, "error", &e);
+			kpc_diag(c->diag, "error", &e);
 			c->status = 2;
 			continue;
 		}
@@ -90,18 +102,18 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		if (rc > 0) {
 			c->added++;
 			if (e.code == KP_W_SUSPECT)
-				kp_cli_diag(c->diag, "warning", &e);
+				kpc_diag(c->diag, "warning", &e);
 		} else if (rc == 0 && c->exceptions && cel_exception(d)) {
 			c->added++;
 			kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
 				  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
 				  "applies to CEL policy kinds, which kpolicy does not evaluate",
 				  kp_doc_api_version(d), kp_doc_name(d));
-			kp_cli_diag(c->diag, "warning", &e);
+			kpc_diag(c->diag, "warning", &e);
 		} else if (rc == 0 && !c->exceptions)
-			kp_cli_note_skipped(c->diag, &e);
+			kpc_note_skipped(c->diag, &e);
 		else {
-			kp_cli_diag(c->diag, "error", &e);
+			kpc_diag(c->diag, "error", &e);
 			c->rejected++;
 			c->status = 2;
 		}
@@ -128,41 +140,31 @@ static int load_all(load_ctx c, char *const *paths, size_t n)
 			kp_error ne;
 			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.exceptions
 				  ? "no PolicyException found" : "no Kyverno policy found");
-			kp_cli_diag(diag, "error", &ne);
+			kpc_diag(diag, "error", &ne);
 			c.status = 2;
 		}
 	}
 	return c.status;
 }
 
-int kp_cli_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
+int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 			 const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
 	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag}, paths, n);
 }
 
-int kp_cli_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
+int kpc_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
 			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
 	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .exceptions = true},
 			paths, n);
 }
 
-/* The first document of `path`, errors printed to stderr (cmd_match, cmd_cel). */
-kp_doc *kp_cli_first_doc(const char *path, const kp_read_opts *ro)
+kp_doc *kpc_read_first_doc(const char *path, const char *what, const kp_read_opts *ro)
 {
 	kp_error e;
-	kp_reader *r = kp_reader_open_file(path, ro, &e);
-	if (!r) {
-		kp_cli_diag(stderr, "error", &e);
-		return NULL;
-	}
-	kp_doc *d = NULL;
-	int rc = kp_reader_next(r, &d, &e);
-	if (rc < 0)
-		kp_cli_diag(stderr, "error", &e);
-	else if (rc == 0)
-		fprintf(stderr, "kpolicy: error: %s: no document\n", path);
-	kp_reader_close(r);
-	return rc == 1 ? d : NULL;
+	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, ro, &e), path, what, &e);
+	if (!d)
+		kpc_diag(stderr, "error", &e);
+	return d;
 }

@@ -33,17 +33,17 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "apply"))
-		return kp_cmd_apply(argc - 1, argv + 1);
+		return kpc_cmd_apply(argc - 1, argv + 1);
 	if (!strcmp(cmd, "test"))
-		return kp_cmd_test(argc - 1, argv + 1);
+		return kpc_cmd_test(argc - 1, argv + 1);
 	if (!strcmp(cmd, "lint"))
-		return kp_cmd_lint(argc - 1, argv + 1);
+		return kpc_cmd_lint(argc - 1, argv + 1);
 	if (!strcmp(cmd, "cel"))
-		return kp_cmd_cel(argc - 1, argv + 1);
+		return kpc_cmd_cel(argc - 1, argv + 1);
 	if (!strcmp(cmd, "match"))
-		return kp_cmd_match(argc - 1, argv + 1);
+		return kpc_cmd_match(argc - 1, argv + 1);
 	if (!strcmp(cmd, "jp"))
-		return kp_cmd_jp(argc - 1, argv + 1);
+		return kpc_cmd_jp(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("kpolicy %s\n", PACKAGE_VERSION);
 		return 0;

@@ -9,10 +9,11 @@
  * Memory: text, json, yaml and github stream (text spills its held blocks
  * to a temporary file past 256 KiB); sarif, junit, policyreport and table
  * keep what they print until `end` (sarif: failing rows only). */
-#ifndef KP_CLI_REPORT_H
-#define KP_CLI_REPORT_H
+#ifndef KPC_REPORT_H
+#define KPC_REPORT_H
 
 #include "kpolicy.h"
+#include "xalloc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -130,11 +131,6 @@ void kpc_errlist_free(kpc_errlist *l);
 void kpc_count(kpc_counts *c, kp_status s);
 /* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n" */
 void kpc_print_applying(FILE *f, const kpc_summary *s);
-/* calloc that aborts when out of memory (reports have no way to go on). */
-void *kpc_xcalloc(size_t n, size_t size);
-/* Make room in array v (cap elements of elem bytes) for element n; returns
- * the array, possibly moved. */
-void *kpc_grow(void *v, size_t *cap, size_t n, size_t elem);
 /* Capitalised status for tables: "Pass", "Fail", ... */
 const char *kpc_status_title(kp_status s);
 

@@ -33,7 +33,7 @@ static void junit_begin(kpc_report *r)
 static void junit_row(kpc_report *r, const kpc_row *row)
 {
 	junit_state *j = r->state;
-	j->v = kpc_grow(j->v, &j->cap, j->n, sizeof *j->v);
+	j->v = kpc_xgrow(j->v, &j->cap, j->n + 1, sizeof *j->v);
 	kp_buf name = {0}, detail = {0};
 	kp_buf_printf(&name, "%s ", row->rule);
 	kpc_resource_path(&name, row);

@@ -39,7 +39,7 @@ static void pr_begin(kpc_report *r)
 static void pr_row(kpc_report *r, const kpc_row *row)
 {
 	pr_state *s = r->state;
-	s->v = kpc_grow(s->v, &s->cap, s->n, sizeof *s->v);
+	s->v = kpc_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
 	kpc_pool *pl = &s->pool;
 	s->v[s->n++] = (prow){
 		.policy = row->policy_index, .status = row->status,

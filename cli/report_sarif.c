@@ -53,7 +53,7 @@ static void sarif_row(kpc_report *r, const kpc_row *row)
 	    row->status != KP_STATUS_ERROR)
 		return;
 	sarif_state *s = r->state;
-	s->v = kpc_grow(s->v, &s->cap, s->n, sizeof *s->v);
+	s->v = kpc_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
 	kpc_pool *pl = &s->pool;
 	kp_buf res = {0};
 	kpc_resource_path(&res, row);

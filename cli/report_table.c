@@ -54,7 +54,7 @@ static void table_begin(kpc_report *r)
 static void table_row(kpc_report *r, const kpc_row *row)
 {
 	table_state *t = r->state;
-	t->rows = kpc_grow(t->rows, &t->cap, t->n, sizeof *t->rows);
+	t->rows = kpc_xgrow(t->rows, &t->cap, t->n + 1, sizeof *t->rows);
 	trow *tr = &t->rows[t->n++];
 	kp_buf b = {0};
 	kp_buf_printf(&b, "%zu", t->n);

@@ -119,12 +119,8 @@ const char *kpc_pool_str(kpc_pool *p, const char *s)
 	size_t n = strlen(s) + 1;
 	if (!p->n || p->used + n > p->cap) {
 		size_t cap = n > KPC_POOL_BLOCK ? n : KPC_POOL_BLOCK;
-		char **blocks = realloc(p->blocks, (p->n + 1) * sizeof *blocks);
-		char *b = malloc(cap);
-		if (!blocks || !b)
-			abort();
-		p->blocks = blocks;
-		p->blocks[p->n++] = b;
+		p->blocks = kpc_xrealloc(p->blocks, (p->n + 1) * sizeof *p->blocks);
+		p->blocks[p->n++] = kpc_xmalloc(cap);
 		p->used = 0;
 		p->cap = cap;
 	}
@@ -155,15 +151,12 @@ const char *kpc_color(const kpc_report *r, const char *seq)
 
 void kpc_errlist_add(kpc_errlist *l, const kp_error *e)
 {
-	kpc_input_error *v = realloc(l->v, (l->n + 1) * sizeof *v);
-	if (!v)
-		abort();
-	l->v = v;
+	l->v = kpc_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	kp_buf m = {0};
 	kp_buf_puts(&m, e->msg);
 	if (e->path[0])
 		kp_buf_printf(&m, " (at %s)", e->path);
-	v[l->n++] = (kpc_input_error){
+	l->v[l->n++] = (kpc_input_error){
 		.file = kpc_pool_str(&l->pool, e->file), .message = kpc_pool_str(&l->pool, m.data ? m.data : ""),
 		.line = e->line, .col = e->col,
 	};
@@ -186,25 +179,6 @@ void kpc_count(kpc_counts *c, kp_status s)
 	case KP_STATUS_ERROR: c->error++; break;
 	case KP_STATUS_SKIP: c->skip++; break;
 	}
-}
-
-void *kpc_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		abort();
-	return p;
-}
-
-void *kpc_grow(void *v, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 64;
-	v = realloc(v, *cap * elem);
-	if (!v)
-		abort();
-	return v;
 }
 
 void kpc_print_applying(FILE *f, const kpc_summary *s)

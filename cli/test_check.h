@@ -10,101 +10,101 @@
  *
  * Kept apart from evaluation so that it can be unit-tested with synthetic
  * results. */
-#ifndef KP_CLI_TEST_CHECK_H
-#define KP_CLI_TEST_CHECK_H
+#ifndef KPC_TEST_CHECK_H
+#define KPC_TEST_CHECK_H
 
 #include "testfile.h"
 
 /* A policy document of the test, loaded or not. */
-typedef struct kp_test_policy {
+typedef struct kpc_test_policy {
 	const char *name;
 	const char *namespace;     /* NULL for a ClusterPolicy */
 	/* NULL when it is in the policy set; else why not ("kind:ValidatingPolicy",
 	 * or the engine's "unsupported: ..." message). */
 	const char *unsupported;
-} kp_test_policy;
+} kpc_test_policy;
 
 /* One result of kp_evaluate, copied. */
-typedef struct kp_test_outcome {
+typedef struct kpc_test_outcome {
 	const char *policy, *policy_namespace, *rule;
 	kp_status status;
 	const char *message;
 	bool unsupported;
-} kp_test_outcome;
+} kpc_test_outcome;
 
 /* One resource document evaluated under one operation. */
-typedef struct kp_test_subject {
+typedef struct kpc_test_subject {
 	const char *api_version, *kind, *name, *namespace;  /* "" when absent */
 	const char *operation;     /* as evaluated ("CREATE", ...) */
 	const char *error;         /* kp_evaluate failed: why; else NULL */
 	size_t first, count;       /* its outcomes */
-} kp_test_subject;
+} kpc_test_subject;
 
 /* Everything one test produced. */
-typedef struct kp_test_evidence {
-	const kp_test_policy *policies;
+typedef struct kpc_test_evidence {
+	const kpc_test_policy *policies;
 	size_t n_policies;
-	const kp_test_subject *subjects;
+	const kpc_test_subject *subjects;
 	size_t n_subjects;
-	const kp_test_outcome *outcomes;
+	const kpc_test_outcome *outcomes;
 	size_t n_outcomes;
-} kp_test_evidence;
+} kpc_test_evidence;
 
-typedef enum kp_row_state {
-	KP_ROW_MATCH,         /* the row agrees with the expectation */
-	KP_ROW_WRONG,         /* a wrong verdict (or Not found) */
-	KP_ROW_UNSUPPORTED    /* kpolicy cannot decide it yet */
-} kp_row_state;
+typedef enum kpc_row_state {
+	KPC_ROW_MATCH,         /* the row agrees with the expectation */
+	KPC_ROW_WRONG,         /* a wrong verdict (or Not found) */
+	KPC_ROW_UNSUPPORTED    /* kpolicy cannot decide it yet */
+} kpc_row_state;
 
-/* One line of the report table.  Strings are malloc'd (kp_test_rows_fini). */
-typedef struct kp_test_row {
+/* One line of the report table.  Strings are malloc'd (kpc_test_rows_fini). */
+typedef struct kpc_test_row {
 	size_t id;             /* 1-based within the test */
 	size_t case_no;        /* 1-based (result row, named resource) pair */
 	char *policy, *rule;   /* as the test names them ("" for no rule) */
 	char *resource;        /* apiVersion/Kind/ns/name, or Kind/ns/name as written */
 	const char *expected;  /* status name */
 	const char *actual;    /* status name, NULL when there is no result */
-	kp_row_state state;
+	kpc_row_state state;
 	bool excluded;         /* resource not selected by the rule */
 	bool skip_tally;       /* counted as a skip in the summary */
 	char *reason;          /* Ok, Want X, got Y, Excluded, Not found, unsupported: F */
 	char *message;         /* the engine's message, or the reason */
-} kp_test_row;
+} kpc_test_row;
 
-typedef struct kp_test_rows {
-	kp_test_row *v;
+typedef struct kpc_test_rows {
+	kpc_test_row *v;
 	size_t n, cap;
-} kp_test_rows;
+} kpc_test_rows;
 
-void kp_test_rows_fini(kp_test_rows *rows);
+void kpc_test_rows_fini(kpc_test_rows *rows);
 /* Append a row with copies of the strings; returns it. */
-kp_test_row *kp_test_rows_add(kp_test_rows *rows, const char *policy, const char *rule,
-			      const char *resource, kp_status expected);
+kpc_test_row *kpc_test_rows_add(kpc_test_rows *rows, const char *policy, const char *rule,
+				const char *resource, kp_status expected);
 
-typedef struct kp_test_check_opts {
+typedef struct kpc_test_check_opts {
 	/* --strict-excluded: an Excluded row fails unless it expected skip. */
 	bool strict_excluded;
 	/* The operation of rows that name none (values' request.operation, else CREATE). */
 	const char *default_operation;
-	const kp_test_selector *selector;  /* NULL: every case */
+	const kpc_test_selector *selector;  /* NULL: every case */
 	/* The test could not load: every case that is not unsupported anyway
 	 * becomes a failed row with reason "Load error" and this message. */
 	const char *load_error;
-} kp_test_check_opts;
+} kpc_test_check_opts;
 
 /* True if engine rule name `got` answers the test's rule `want`:
  * equal, or autogen-<want>, or autogen-cronjob-<want>; NULL `want` is any. */
-bool kp_test_rule_matches(const char *want, const char *got);
+bool kpc_test_rule_matches(const char *want, const char *got);
 /* True if the test's policy ("name" or "ns/name") names (name, ns). */
-bool kp_test_policy_matches(const char *want, const char *name, const char *ns);
+bool kpc_test_policy_matches(const char *want, const char *name, const char *ns);
 /* True if resource reference r names the subject s (a NULL name: any). */
-bool kp_test_ref_matches(const kp_test_ref *r, const kp_test_subject *s);
+bool kpc_test_ref_matches(const kpc_test_ref *r, const kpc_test_subject *s);
 
 /* Check every row of t against ev, appending table rows to out (ids and
  * case numbers from 1 within the test).  A case is one resource a result row
  * names (a row naming none is one case over every resource).  A test-level
  * or row-level unsupported input gives one unsupported row per case. */
-void kp_test_check(const kp_testfile *t, const kp_test_evidence *ev,
-		   const kp_test_check_opts *o, kp_test_rows *out);
+void kpc_test_check(const kpc_testfile *t, const kpc_test_evidence *ev,
+		    const kpc_test_check_opts *o, kpc_test_rows *out);
 
 #endif

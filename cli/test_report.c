@@ -1,22 +1,23 @@
 /* test_report.c - table, summary, JSON, YAML and JUnit output of `kpolicy test`. */
 #include "test_report.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const state_names[] = {"match", "wrong", "unsupported"};
 
-void kp_test_totals_add(kp_test_totals *t, const kp_test_report *r)
+void kpc_test_totals_add(kpc_test_totals *t, const kpc_test_report *r)
 {
 	for (size_t i = 0; i < r->rows.n; i++) {
-		const kp_test_row *row = &r->rows.v[i];
+		const kpc_test_row *row = &r->rows.v[i];
 		t->rows++;
-		if (row->state == KP_ROW_MATCH) {
+		if (row->state == KPC_ROW_MATCH) {
 			t->passed++;
 			t->skipped += row->skip_tally;
 		} else {
 			t->failed++;
-			t->unsupported += row->state == KP_ROW_UNSUPPORTED;
+			t->unsupported += row->state == KPC_ROW_UNSUPPORTED;
 		}
 	}
 	if (r->error) {
@@ -26,12 +27,12 @@ void kp_test_totals_add(kp_test_totals *t, const kp_test_report *r)
 	}
 }
 
-bool kp_test_format_parse(const char *s, kp_test_format *out)
+bool kpc_test_format_parse(const char *s, kpc_test_format *out)
 {
 	static const char *const names[] = {"table", "json", "yaml", "junit"};
 	for (int i = 0; i < 4; i++)
 		if (!strcmp(s, names[i])) {
-			*out = (kp_test_format)i;
+			*out = (kpc_test_format)i;
 			return true;
 		}
 	return false;
@@ -43,21 +44,21 @@ enum { COL_ID, COL_POLICY, COL_RULE, COL_RESOURCE, COL_RESULT, COL_REASON, COL_M
 static const char *const headers[NCOL] = {"ID", "POLICY", "RULE", "RESOURCE", "RESULT",
 					  "REASON", "MESSAGE"};
 
-static void cells(const kp_test_row *row, size_t id, char idbuf[32], const char *c[NCOL])
+static void cells(const kpc_test_row *row, size_t id, char idbuf[32], const char *c[NCOL])
 {
 	snprintf(idbuf, 32, "%zu", id);
 	c[COL_ID] = idbuf;
 	c[COL_POLICY] = row->policy;
 	c[COL_RULE] = row->rule;
 	c[COL_RESOURCE] = row->resource;
-	c[COL_RESULT] = row->state == KP_ROW_MATCH ? "Pass" : "Fail";
+	c[COL_RESULT] = row->state == KPC_ROW_MATCH ? "Pass" : "Fail";
 	c[COL_REASON] = row->reason;
 	c[COL_MESSAGE] = row->message;
 }
 
 /* Print rows (only failed ones when fail_only), renumbered when renumber. */
-static void print_rows(FILE *out, const kp_test_row *const *rows, size_t n,
-		       const kp_test_print_opts *o, bool renumber)
+static void print_rows(FILE *out, const kpc_test_row *const *rows, size_t n,
+		       const kpc_test_print_opts *o, bool renumber)
 {
 	int ncol = o->detailed ? NCOL : NCOL - 1;
 	size_t w[NCOL];
@@ -85,8 +86,8 @@ static void print_rows(FILE *out, const kp_test_row *const *rows, size_t n,
 		for (int k = 0; k < ncol; k++) {
 			const char *color = NULL;
 			if (o->color && k == COL_RESULT)
-				color = rows[i]->state == KP_ROW_MATCH ? "\033[32m"
-					: rows[i]->state == KP_ROW_UNSUPPORTED ? "\033[33m" : "\033[31m";
+				color = rows[i]->state == KPC_ROW_MATCH ? "\033[32m"
+					: rows[i]->state == KPC_ROW_UNSUPPORTED ? "\033[33m" : "\033[31m";
 			fprintf(out, "%s %s%-*s%s ", k ? "|" : "", color ? color : "", (int)w[k], c[k],
 				color ? "\033[0m" : "");
 		}
@@ -94,22 +95,20 @@ static void print_rows(FILE *out, const kp_test_row *const *rows, size_t n,
 	}
 }
 
-static const kp_test_row **select_rows(const kp_test_report *r, bool fail_only, size_t *n)
+static const kpc_test_row **select_rows(const kpc_test_report *r, bool fail_only, size_t *n)
 {
-	const kp_test_row **v = calloc(r->rows.n + 1, sizeof(*v));
-	if (!v)
-		abort();
+	const kpc_test_row **v = kpc_xcalloc(r->rows.n + 1, sizeof(*v));
 	*n = 0;
 	for (size_t i = 0; i < r->rows.n; i++)
-		if (!fail_only || r->rows.v[i].state != KP_ROW_MATCH)
+		if (!fail_only || r->rows.v[i].state != KPC_ROW_MATCH)
 			v[(*n)++] = &r->rows.v[i];
 	return v;
 }
 
-void kp_test_print_table(FILE *out, const kp_test_report *r, const kp_test_print_opts *o)
+void kpc_test_print_table(FILE *out, const kpc_test_report *r, const kpc_test_print_opts *o)
 {
 	size_t n;
-	const kp_test_row **rows = select_rows(r, o->fail_only, &n);
+	const kpc_test_row **rows = select_rows(r, o->fail_only, &n);
 	fputc('\n', out);
 	if (n)
 		print_rows(out, rows, n, o, false);
@@ -117,20 +116,18 @@ void kp_test_print_table(FILE *out, const kp_test_report *r, const kp_test_print
 	free(rows);
 }
 
-void kp_test_print_summary(FILE *out, const kp_test_report *reports, size_t n,
-			   const kp_test_print_opts *o)
+void kpc_test_print_summary(FILE *out, const kpc_test_report *reports, size_t n,
+			    const kpc_test_print_opts *o)
 {
-	kp_test_totals t = {0};
+	kpc_test_totals t = {0};
 	for (size_t i = 0; i < n; i++)
-		kp_test_totals_add(&t, &reports[i]);
+		kpc_test_totals_add(&t, &reports[i]);
 	if (o->fail_only) {
 		size_t nf = 0, cap = t.rows + 1;
-		const kp_test_row **all = calloc(cap, sizeof(*all));
-		if (!all)
-			abort();
+		const kpc_test_row **all = kpc_xcalloc(cap, sizeof(*all));
 		for (size_t i = 0; i < n; i++)
 			for (size_t j = 0; j < reports[i].rows.n; j++)
-				if (reports[i].rows.v[j].state != KP_ROW_MATCH)
+				if (reports[i].rows.v[j].state != KPC_ROW_MATCH)
 					all[nf++] = &reports[i].rows.v[j];
 		if (nf) {
 			fprintf(out, "Aggregated Failed Test Cases : \n");
@@ -150,7 +147,7 @@ void kp_test_print_summary(FILE *out, const kp_test_report *reports, size_t n,
 
 /* ---------------------------------------------------------------- JSON / YAML */
 
-void kp_json_string(FILE *out, const char *s)
+void kpc_json_string(FILE *out, const char *s)
 {
 	kp_buf b = {0};
 	kp_buf_json_cstr(&b, s);
@@ -158,42 +155,42 @@ void kp_json_string(FILE *out, const char *s)
 	kp_buf_free(&b);
 }
 
-static void json_row(FILE *out, const kp_test_row *r)
+static void json_row(FILE *out, const kpc_test_row *r)
 {
 	fprintf(out, "{\"id\": %zu, \"case\": %zu, \"policy\": ", r->id, r->case_no);
-	kp_json_string(out, r->policy);
+	kpc_json_string(out, r->policy);
 	fputs(", \"rule\": ", out);
-	kp_json_string(out, r->rule);
+	kpc_json_string(out, r->rule);
 	fputs(", \"resource\": ", out);
-	kp_json_string(out, r->resource);
+	kpc_json_string(out, r->resource);
 	fprintf(out, ", \"expected\": \"%s\", \"actual\": ", r->expected);
-	kp_json_string(out, r->actual);
+	kpc_json_string(out, r->actual);
 	fprintf(out, ", \"result\": \"%s\", \"state\": \"%s\", \"excluded\": %s, \"reason\": ",
-		r->state == KP_ROW_MATCH ? "Pass" : "Fail", state_names[r->state],
+		r->state == KPC_ROW_MATCH ? "Pass" : "Fail", state_names[r->state],
 		r->excluded ? "true" : "false");
-	kp_json_string(out, r->reason);
+	kpc_json_string(out, r->reason);
 	fputs(", \"message\": ", out);
-	kp_json_string(out, r->message);
+	kpc_json_string(out, r->message);
 	fputc('}', out);
 }
 
-void kp_test_print_json(FILE *out, const kp_test_report *reports, size_t n)
+void kpc_test_print_json(FILE *out, const kpc_test_report *reports, size_t n)
 {
-	kp_test_totals t = {0};
+	kpc_test_totals t = {0};
 	for (size_t i = 0; i < n; i++)
-		kp_test_totals_add(&t, &reports[i]);
+		kpc_test_totals_add(&t, &reports[i]);
 	fprintf(out, "{\"summary\": {\"tests\": %zu, \"rows\": %zu, \"passed\": %zu, "
 		"\"failed\": %zu, \"unsupported\": %zu, \"skipped\": %zu, \"load_errors\": %zu},\n"
 		"\"tests\": [\n", n, t.rows, t.passed, t.failed, t.unsupported, t.skipped,
 		t.load_errors);
 	for (size_t i = 0; i < n; i++) {
-		const kp_test_report *r = &reports[i];
+		const kpc_test_report *r = &reports[i];
 		fputs("{\"path\": ", out);
-		kp_json_string(out, r->path);
+		kpc_json_string(out, r->path);
 		fputs(", \"name\": ", out);
-		kp_json_string(out, r->name);
+		kpc_json_string(out, r->name);
 		fputs(", \"error\": ", out);
-		kp_json_string(out, r->error);
+		kpc_json_string(out, r->error);
 		fprintf(out, ", \"policies\": %zu, \"resources\": %zu, \"rows\": [\n", r->n_policies,
 			r->n_resources);
 		for (size_t j = 0; j < r->rows.n; j++) {
@@ -205,39 +202,39 @@ void kp_test_print_json(FILE *out, const kp_test_report *reports, size_t n)
 	fputs("]}\n", out);
 }
 
-void kp_test_print_yaml(FILE *out, const kp_test_report *reports, size_t n)
+void kpc_test_print_yaml(FILE *out, const kpc_test_report *reports, size_t n)
 {
-	kp_test_totals t = {0};
+	kpc_test_totals t = {0};
 	for (size_t i = 0; i < n; i++)
-		kp_test_totals_add(&t, &reports[i]);
+		kpc_test_totals_add(&t, &reports[i]);
 	fprintf(out, "summary:\n  tests: %zu\n  rows: %zu\n  passed: %zu\n  failed: %zu\n"
 		"  unsupported: %zu\n  skipped: %zu\n  load_errors: %zu\ntests:%s\n", n, t.rows,
 		t.passed, t.failed, t.unsupported, t.skipped, t.load_errors, n ? "" : " []");
 	for (size_t i = 0; i < n; i++) {
-		const kp_test_report *r = &reports[i];
+		const kpc_test_report *r = &reports[i];
 		fputs("- path: ", out);
-		kp_json_string(out, r->path);
+		kpc_json_string(out, r->path);
 		fputs("\n  name: ", out);
-		kp_json_string(out, r->name);
+		kpc_json_string(out, r->name);
 		fputs("\n  error: ", out);
-		kp_json_string(out, r->error);
+		kpc_json_string(out, r->error);
 		fprintf(out, "\n  policies: %zu\n  resources: %zu\n  rows:%s\n", r->n_policies,
 			r->n_resources, r->rows.n ? "" : " []");
 		for (size_t j = 0; j < r->rows.n; j++) {
-			const kp_test_row *w = &r->rows.v[j];
+			const kpc_test_row *w = &r->rows.v[j];
 			fprintf(out, "  - id: %zu\n    case: %zu\n    policy: ", w->id, w->case_no);
-			kp_json_string(out, w->policy);
+			kpc_json_string(out, w->policy);
 			fputs("\n    rule: ", out);
-			kp_json_string(out, w->rule);
+			kpc_json_string(out, w->rule);
 			fputs("\n    resource: ", out);
-			kp_json_string(out, w->resource);
+			kpc_json_string(out, w->resource);
 			fprintf(out, "\n    expected: %s\n    actual: %s\n    result: %s\n"
 				"    state: %s\n    excluded: %s\n    reason: ", w->expected,
-				w->actual ? w->actual : "null", w->state == KP_ROW_MATCH ? "Pass" : "Fail",
+				w->actual ? w->actual : "null", w->state == KPC_ROW_MATCH ? "Pass" : "Fail",
 				state_names[w->state], w->excluded ? "true" : "false");
-			kp_json_string(out, w->reason);
+			kpc_json_string(out, w->reason);
 			fputs("\n    message: ", out);
-			kp_json_string(out, w->message);
+			kpc_json_string(out, w->message);
 			fputc('\n', out);
 		}
 	}
@@ -245,7 +242,11 @@ void kp_test_print_yaml(FILE *out, const kp_test_report *reports, size_t n)
 
 /* ---------------------------------------------------------------- JUnit */
 
-void kp_xml_escape(FILE *out, const char *s)
+/* s escaped for XML attribute values and text; characters XML 1.0 forbids
+ * (control characters other than tab, LF, CR) become U+FFFD.  (A twin of
+ * report_util.c's kpc_xml_escape, which differs on ' and 0x7f: folding
+ * them changes `kpolicy test --junit` output.) */
+static void xml_out(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
 		switch (*p) {
@@ -267,8 +268,8 @@ void kp_xml_escape(FILE *out, const char *s)
 }
 
 typedef struct junit_case {
-	const kp_test_report *test;
-	const kp_test_row *row;      /* NULL: the test did not load */
+	const kpc_test_report *test;
+	const kpc_test_row *row;      /* NULL: the test did not load */
 	size_t order;
 } junit_case;
 
@@ -288,14 +289,14 @@ static int cmp_cases(const void *a, const void *b)
 
 static void junit_testcase(FILE *out, const junit_case *c)
 {
-	const kp_test_row *r = c->row;
+	const kpc_test_row *r = c->row;
 	fputs("    <testcase classname=\"", out);
-	kp_xml_escape(out, r ? r->rule : "load");
+	xml_out(out, r ? r->rule : "load");
 	fputs("\" name=\"", out);
-	kp_xml_escape(out, r ? r->resource : c->test->path);
+	xml_out(out, r ? r->resource : c->test->path);
 	fputs("\" file=\"", out);
-	kp_xml_escape(out, c->test->path);
-	if (r && r->state == KP_ROW_MATCH) {
+	xml_out(out, c->test->path);
+	if (r && r->state == KPC_ROW_MATCH) {
 		fputs("\"/>\n", out);
 		return;
 	}
@@ -303,23 +304,20 @@ static void junit_testcase(FILE *out, const junit_case *c)
 	const char *elem = r ? "failure" : "error";
 	fputs(elem, out);
 	fputs(" type=\"", out);
-	kp_xml_escape(out, !r ? "Load error" : r->state == KP_ROW_UNSUPPORTED ? "unsupported"
-									  : "wrong");
+	xml_out(out, !r ? "Load error" : r->state == KPC_ROW_UNSUPPORTED ? "unsupported" : "wrong");
 	fputs("\" message=\"", out);
-	kp_xml_escape(out, r ? r->reason : c->test->error);
+	xml_out(out, r ? r->reason : c->test->error);
 	fputs("\">", out);
-	kp_xml_escape(out, r ? r->message : c->test->error);
+	xml_out(out, r ? r->message : c->test->error);
 	fprintf(out, "</%s>\n    </testcase>\n", elem);
 }
 
-void kp_test_print_junit(FILE *out, const kp_test_report *reports, size_t n)
+void kpc_test_print_junit(FILE *out, const kpc_test_report *reports, size_t n)
 {
 	size_t total = 0, nc = 0;
 	for (size_t i = 0; i < n; i++)
 		total += reports[i].rows.n + 1;
-	junit_case *cases = calloc(total + 1, sizeof(*cases));
-	if (!cases)
-		abort();
+	junit_case *cases = kpc_xcalloc(total + 1, sizeof(*cases));
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < reports[i].rows.n; j++)
 			cases[nc] = (junit_case){&reports[i], &reports[i].rows.v[j], nc}, nc++;
@@ -330,7 +328,7 @@ void kp_test_print_junit(FILE *out, const kp_test_report *reports, size_t n)
 	size_t failures = 0, errors = 0;
 	for (size_t i = 0; i < nc; i++) {
 		errors += !cases[i].row;
-		failures += cases[i].row && cases[i].row->state != KP_ROW_MATCH;
+		failures += cases[i].row && cases[i].row->state != KPC_ROW_MATCH;
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"kpolicy test\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
@@ -339,11 +337,11 @@ void kp_test_print_junit(FILE *out, const kp_test_report *reports, size_t n)
 		size_t j = i, sf = 0, se = 0;
 		while (j < nc && !strcmp(case_suite(&cases[j]), case_suite(&cases[i]))) {
 			se += !cases[j].row;
-			sf += cases[j].row && cases[j].row->state != KP_ROW_MATCH;
+			sf += cases[j].row && cases[j].row->state != KPC_ROW_MATCH;
 			j++;
 		}
 		fputs("  <testsuite name=\"", out);
-		kp_xml_escape(out, case_suite(&cases[i]));
+		xml_out(out, case_suite(&cases[i]));
 		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", j - i, sf, se);
 		for (; i < j; i++)
 			junit_testcase(out, &cases[i]);

@@ -1,43 +1,43 @@
 /* test_report.h - printing `kpolicy test` results: the per-test table and
  * summary of `kyverno test`, and JSON, YAML and JUnit reports. */
-#ifndef KP_CLI_TEST_REPORT_H
-#define KP_CLI_TEST_REPORT_H
+#ifndef KPC_TEST_REPORT_H
+#define KPC_TEST_REPORT_H
 
 #include "test_run.h"
 
 #include <stdio.h>
 
-typedef enum kp_test_format {
-	KP_TEST_TABLE = 0, KP_TEST_JSON, KP_TEST_YAML, KP_TEST_JUNIT
-} kp_test_format;
+typedef enum kpc_test_format {
+	KPC_TEST_TABLE = 0, KPC_TEST_JSON, KPC_TEST_YAML, KPC_TEST_JUNIT
+} kpc_test_format;
 
-typedef struct kp_test_print_opts {
+typedef struct kpc_test_print_opts {
 	bool detailed;    /* --detailed-results: MESSAGE column */
 	bool fail_only;   /* --fail-only: failed rows only, "Y out of N" summary */
 	bool color;       /* ANSI colours in the table */
-} kp_test_print_opts;
+} kpc_test_print_opts;
 
 /* Totals over all reports, as the summary counts them: skips (and
  * Excluded rows) count as passes; unsupported rows count as failed and
  * are also counted apart; a test that could not load and has no row
  * counts as one failed test. */
-typedef struct kp_test_totals {
+typedef struct kpc_test_totals {
 	size_t rows, passed, failed, unsupported, skipped, load_errors;
-} kp_test_totals;
+} kpc_test_totals;
 
-void kp_test_totals_add(kp_test_totals *t, const kp_test_report *r);
+void kpc_test_totals_add(kpc_test_totals *t, const kpc_test_report *r);
 
 /* `-o` value to format; false for an unknown name ("table" is accepted). */
-bool kp_test_format_parse(const char *s, kp_test_format *out);
+bool kpc_test_format_parse(const char *s, kpc_test_format *out);
 
 /* The result table of one test (after its "Loading test" lines). */
-void kp_test_print_table(FILE *out, const kp_test_report *r, const kp_test_print_opts *o);
+void kpc_test_print_table(FILE *out, const kpc_test_report *r, const kpc_test_print_opts *o);
 /* The closing lines: with fail_only, "Aggregated Failed Test Cases : " and
  * their table first; then "Test Summary: X tests passed and Y tests failed"
  * (" (N unsupported)" added when there are any), or with fail_only
  * "Test Summary: Y out of N tests failed". */
-void kp_test_print_summary(FILE *out, const kp_test_report *reports, size_t n,
-			   const kp_test_print_opts *o);
+void kpc_test_print_summary(FILE *out, const kpc_test_report *reports, size_t n,
+			    const kpc_test_print_opts *o);
 
 /* Whole-run reports.  JSON: {"summary": {...}, "tests": [{path, name,
  * error, policies, resources, rows: [...]}]}, one test header and one row
@@ -46,15 +46,12 @@ void kp_test_print_summary(FILE *out, const kp_test_report *reports, size_t n,
  * checks).  YAML: the same tree.  JUnit: one <testsuite> per policy in byte
  * order of names, <testcase classname=RULE name=RESOURCE> in run order,
  * escaped attribute and text values, every element closed. */
-void kp_test_print_json(FILE *out, const kp_test_report *reports, size_t n);
-void kp_test_print_yaml(FILE *out, const kp_test_report *reports, size_t n);
-void kp_test_print_junit(FILE *out, const kp_test_report *reports, size_t n);
+void kpc_test_print_json(FILE *out, const kpc_test_report *reports, size_t n);
+void kpc_test_print_yaml(FILE *out, const kpc_test_report *reports, size_t n);
+void kpc_test_print_junit(FILE *out, const kpc_test_report *reports, size_t n);
 
 /* Write s as a JSON string (quotes included); also a valid YAML
  * double-quoted scalar.  NULL writes null. */
-void kp_json_string(FILE *out, const char *s);
-/* Write s escaped for XML attribute values and text; characters XML 1.0
- * forbids (control characters other than tab, LF, CR) become U+FFFD. */
-void kp_xml_escape(FILE *out, const char *s);
+void kpc_json_string(FILE *out, const char *s);
 
 #endif

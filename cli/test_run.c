@@ -1,35 +1,25 @@
 /* test_run.c - one test file: load, evaluate as `kpolicy apply` does, check. */
 #include "test_run.h"
 #include "inputs.h"
-#include "input/input.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Policy kinds that kp_policy_set_add does not take (yet). */
-static const char *const foreign_policy_kinds[] = {
-	"ValidatingPolicy", "NamespacedValidatingPolicy", "MutatingPolicy",
-	"NamespacedMutatingPolicy", "GeneratingPolicy", "NamespacedGeneratingPolicy",
-	"DeletingPolicy", "NamespacedDeletingPolicy", "ImageValidatingPolicy",
-	"NamespacedImageValidatingPolicy", "ValidatingAdmissionPolicy",
-	"MutatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-	"MutatingAdmissionPolicyBinding", NULL
-};
-
 typedef struct run_ctx {
-	const kp_test_run_opts *o;
-	kp_testfile *t;
+	const kpc_test_run_opts *o;
+	kpc_testfile *t;
 	kp_arena *arena;           /* strings of policies, outcomes, errors */
 	kp_policy_set *ps;
 	kp_error err;              /* first load error */
 	bool failed;
-	kp_test_policy *policies;
+	kpc_test_policy *policies;
 	size_t n_policies, cap_policies;
 	kp_doc **docs;
 	size_t n_docs, cap_docs;
-	kp_test_subject *subjects;
+	kpc_test_subject *subjects;
 	size_t n_subjects, cap_subjects;
-	kp_test_outcome *outcomes;
+	kpc_test_outcome *outcomes;
 	size_t n_outcomes, cap_outcomes;
 	kp_values *values;
 	const kp_value *values_root;
@@ -40,30 +30,14 @@ typedef struct run_ctx {
 	const char *global_name;     /* the entry resourceFiles are read for */
 } run_ctx;
 
-#define GROW(v, n, cap)                                                       \
-	do {                                                                  \
-		if ((n) == (cap)) {                                           \
-			(cap) = (cap) ? (cap) * 2 : 16;                       \
-			(v) = realloc((v), (cap) * sizeof(*(v)));             \
-			if (!(v))                                             \
-				abort();                                      \
-		}                                                             \
-	} while (0)
+#define GROW(v, n, cap) ((v) = kpc_xgrow((v), &(cap), (n) + 1, sizeof(*(v))))
 
-static char *xstrdup(const char *s)
-{
-	char *c = strdup(s ? s : "");
-	if (!c)
-		abort();
-	return c;
-}
-
-void kp_test_report_fini(kp_test_report *r)
+void kpc_test_report_fini(kpc_test_report *r)
 {
 	free(r->path);
 	free(r->name);
 	free(r->error);
-	kp_test_rows_fini(&r->rows);
+	kpc_test_rows_fini(&r->rows);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -82,18 +56,10 @@ static void walk_error(void *ud, const kp_error *e)
 	load_failed(ud, e);
 }
 
-static bool is_foreign_kind(const char *kind)
-{
-	for (const char *const *k = foreign_policy_kinds; *k; k++)
-		if (!strcmp(*k, kind))
-			return true;
-	return false;
-}
-
 static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 {
 	GROW(c->policies, c->n_policies, c->cap_policies);
-	kp_test_policy *p = &c->policies[c->n_policies++];
+	kpc_test_policy *p = &c->policies[c->n_policies++];
 	const char *ns = kp_doc_namespace(d);
 	p->name = kp_arena_strdup(c->arena, kp_doc_name(d));
 	p->namespace = NULL;
@@ -116,7 +82,7 @@ static void take_policy(run_ctx *c, kp_doc *d)
 		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
 	else if (rc > 0)
 		note_policy(c, d, NULL);
-	else if (rc == 0 && is_foreign_kind(kind))
+	else if (rc == 0 && kp_policy_kind_unsupported(kind))
 		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: kind %s", kind));
 	else if (rc < 0 && strstr(e.msg, "unsupported"))
 		note_policy(c, d, e.msg);   /* a feature not written yet */
@@ -162,7 +128,7 @@ static int load_file(run_ctx *c, const char *file, const kp_error *problem,
 		walk_error(c, problem);
 		return 0;
 	}
-	kp_read_opts ro = {.warn = c->o->diag ? kp_cli_warn : NULL};
+	kp_read_opts ro = {.warn = c->o->diag ? kpc_warn : NULL};
 	kp_error e;
 	kp_reader *r = kp_reader_open_file(file, &ro, &e);
 	if (!r)
@@ -234,7 +200,7 @@ static void walk(run_ctx *c, const char *path,
  * resources (load_cluster). */
 static void load_sources(run_ctx *c)
 {
-	kp_testfile *t = c->t;
+	kpc_testfile *t = c->t;
 	/* always given: what the test file does not provide is disabled, as
 	 * kyverno test disables it (not unsupported) */
 	c->sources = kp_context_sources_new();
@@ -274,36 +240,25 @@ static void load_cluster(run_ctx *c)
 }
 
 /* The first document of a values or userinfo file. */
-static kp_doc *load_one(run_ctx *c, const char *path)
+static kp_doc *load_one(run_ctx *c, const char *path, const char *what)
 {
 	kp_read_opts ro = {.raw = true};
 	kp_error e;
-	kp_reader *r = kp_reader_open_file(path, &ro, &e);
-	if (!r) {
+	kp_doc *d = kpc_first_doc(kp_reader_open_file(path, &ro, &e), path, what, &e);
+	if (!d)
 		load_failed(c, &e);
-		return NULL;
-	}
-	kp_doc *d = NULL;
-	int rc = kp_reader_next(r, &d, &e);
-	kp_reader_close(r);
-	if (rc < 0)
-		load_failed(c, &e);
-	else if (rc == 0) {
-		kp_errorf(&e, KP_E_DOC, path, 0, 0, "empty file");
-		load_failed(c, &e);
-	}
-	return rc > 0 ? d : NULL;
+	return d;
 }
 
 static void load_values(run_ctx *c)
 {
-	kp_testfile *t = c->t;
+	kpc_testfile *t = c->t;
 	if (!t->variables && !t->values)
 		return;
 	if (c->o->log)
 		fprintf(c->o->log, "  Loading values/variables ...\n");
 	if (t->variables) {
-		c->values_doc = load_one(c, t->variables);
+		c->values_doc = load_one(c, t->variables, "values");
 		c->values_root = c->values_doc ? kp_doc_root(c->values_doc) : NULL;
 	} else {
 		c->values_root = t->values;
@@ -321,7 +276,7 @@ static void load_userinfo(run_ctx *c)
 {
 	if (!c->t->userinfo)
 		return;
-	c->userinfo_doc = load_one(c, c->t->userinfo);
+	c->userinfo_doc = load_one(c, c->t->userinfo, "user info");
 	if (!c->userinfo_doc)
 		return;
 	kp_error e;
@@ -335,7 +290,7 @@ static void on_result(void *ud, const kp_result *r)
 {
 	run_ctx *c = ud;
 	GROW(c->outcomes, c->n_outcomes, c->cap_outcomes);
-	kp_test_outcome *o = &c->outcomes[c->n_outcomes++];
+	kpc_test_outcome *o = &c->outcomes[c->n_outcomes++];
 	o->policy = kp_arena_strdup(c->arena, r->policy);
 	o->policy_namespace = r->policy_namespace ? kp_arena_strdup(c->arena, r->policy_namespace)
 						  : NULL;
@@ -357,9 +312,7 @@ static bool seen_op(const char **ops, size_t n, const char *op)
 static void evaluate(run_ctx *c, const char *default_op)
 {
 	size_t n_ops = 0;
-	const char **ops = calloc(c->t->n_results + 1, sizeof(*ops));
-	if (!ops)
-		abort();
+	const char **ops = kpc_xcalloc(c->t->n_results + 1, sizeof(*ops));
 	ops[n_ops++] = default_op;
 	for (size_t i = 0; i < c->t->n_results; i++) {
 		const char *op = c->t->results[i].operation;
@@ -374,8 +327,8 @@ static void evaluate(run_ctx *c, const char *default_op)
 		for (size_t i = 0; i < c->n_docs; i++) {
 			kp_doc *d = c->docs[i];
 			GROW(c->subjects, c->n_subjects, c->cap_subjects);
-			kp_test_subject *s = &c->subjects[c->n_subjects++];
-			*s = (kp_test_subject){
+			kpc_test_subject *s = &c->subjects[c->n_subjects++];
+			*s = (kpc_test_subject){
 				.api_version = kp_doc_api_version(d), .kind = kp_doc_kind(d),
 				.name = kp_doc_name(d), .namespace = kp_doc_namespace(d),
 				.operation = ops[k], .first = c->n_outcomes,
@@ -400,9 +353,9 @@ static const char *default_operation(const run_ctx *c)
 	return op && *op ? op : "CREATE";
 }
 
-static void run_loaded(run_ctx *c, kp_test_report *out)
+static void run_loaded(run_ctx *c, kpc_test_report *out)
 {
-	kp_testfile *t = c->t;
+	kpc_testfile *t = c->t;
 	FILE *log = c->o->log;
 	load_values(c);
 	load_userinfo(c);
@@ -446,45 +399,45 @@ static void run_loaded(run_ctx *c, kp_test_report *out)
 	evaluate(c, op);
 	if (log)
 		fprintf(log, "  Checking results ...\n");
-	kp_test_evidence ev = {
+	kpc_test_evidence ev = {
 		.policies = c->policies, .n_policies = c->n_policies,
 		.subjects = c->subjects, .n_subjects = c->n_subjects,
 		.outcomes = c->outcomes, .n_outcomes = c->n_outcomes,
 	};
-	kp_test_check_opts co = {
+	kpc_test_check_opts co = {
 		.strict_excluded = c->o->strict_excluded, .default_operation = op,
 		.selector = c->o->selector,
 	};
-	kp_test_check(t, &ev, &co, &out->rows);
+	kpc_test_check(t, &ev, &co, &out->rows);
 }
 
-int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out)
+int kpc_test_run(const char *path, const kpc_test_run_opts *o, kpc_test_report *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
+	out->path = kpc_xstrdup(path);
 	run_ctx c = {.o = o, .arena = kp_arena_new(), .ps = kp_policy_set_new()};
 	kp_error e;
 	kp_error_clear(&e);
-	c.t = kp_testfile_load(path, &e);
+	c.t = kpc_testfile_load(path, &e);
 	if (!c.t)
 		load_failed(&c, &e);
-	out->name = xstrdup(c.t ? c.t->name : "");
+	out->name = kpc_xstrdup(c.t ? c.t->name : "");
 	if (o->log)
 		fprintf(o->log, "Loading test %s ( %s ) ...\n", out->name, path);
 	if (c.t)
 		run_loaded(&c, out);
 	if (c.failed) {
 		char buf[2600];
-		out->error = xstrdup(kp_error_format(&c.err, buf, sizeof buf));
+		out->error = kpc_xstrdup(kp_error_format(&c.err, buf, sizeof buf));
 		if (o->diag)
-			kp_cli_diag(o->diag, "error", &c.err);
+			kpc_diag(o->diag, "error", &c.err);
 		if (c.t) {
 			/* Keep the rows so that reports and the scoreboard still see
 			 * which of them were unsupported anyway. */
-			kp_test_rows_fini(&out->rows);
-			kp_test_evidence none = {0};
-			kp_test_check_opts co = {.selector = o->selector, .load_error = out->error};
-			kp_test_check(c.t, &none, &co, &out->rows);
+			kpc_test_rows_fini(&out->rows);
+			kpc_test_evidence none = {0};
+			kpc_test_check_opts co = {.selector = o->selector, .load_error = out->error};
+			kpc_test_check(c.t, &none, &co, &out->rows);
 		}
 	}
 	for (size_t i = 0; i < c.n_docs; i++)
@@ -499,7 +452,7 @@ int kp_test_run(const char *path, const kp_test_run_opts *o, kp_test_report *out
 	kp_doc_free(c.userinfo_doc);
 	kp_policy_set_free(c.ps);
 	kp_context_sources_free(c.sources);
-	kp_testfile_free(c.t);
+	kpc_testfile_free(c.t);
 	kp_arena_free(c.arena);
 	return c.failed ? -1 : 0;
 }

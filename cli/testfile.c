@@ -1,12 +1,13 @@
-/* testfile.c - reading kyverno-test.yaml (both schemas) into kp_testfile,
+/* testfile.c - reading kyverno-test.yaml (both schemas) into kpc_testfile,
  * and the -t test-case selector. */
 #include "testfile.h"
-#include "input/input.h"
+#include "inputs.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct kp_testfile_priv {
+struct kpc_testfile_priv {
 	kp_arena *arena;
 	kp_doc *doc;
 };
@@ -32,7 +33,7 @@ static const char *const unsupported_row_flags[] = {
 	"isGeneratingPolicy", "isDeletingPolicy", "isImageValidatingPolicy", NULL
 };
 
-bool kp_status_parse(const char *s, kp_status *out)
+bool kpc_status_parse(const char *s, kp_status *out)
 {
 	static const char *const names[] = {"pass", "fail", "warn", "error", "skip"};
 	static const kp_status codes[] = {KP_STATUS_PASS, KP_STATUS_FAIL, KP_STATUS_WARN,
@@ -80,7 +81,7 @@ static const char *resolve(kp_arena *a, const char *dir, const char *p)
 }
 
 /* `policies:` / `resources:`: a sequence of path strings. */
-static int path_list(kp_testfile *t, kp_arena *a, const kp_value *root, const char *key,
+static int path_list(kpc_testfile *t, kp_arena *a, const kp_value *root, const char *key,
 		     const char ***out, size_t *n, kp_error *err)
 {
 	const kp_value *seq = kp_value_get(root, key);
@@ -103,7 +104,7 @@ static int path_list(kp_testfile *t, kp_arena *a, const kp_value *root, const ch
 	return 0;
 }
 
-static void split_ref(kp_arena *a, kp_test_ref *r, const char *text)
+static void split_ref(kp_arena *a, kpc_test_ref *r, const char *text)
 {
 	r->text = kp_arena_strdup(a, text);
 	const char *slash = strrchr(text, '/');
@@ -115,7 +116,7 @@ static void split_ref(kp_arena *a, kp_test_ref *r, const char *text)
 	}
 }
 
-static int parse_refs(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_result *res,
+static int parse_refs(kpc_testfile *t, kp_arena *a, const kp_value *row, kpc_test_result *res,
 		      kp_error *err)
 {
 	const kp_value *names = kp_value_get(row, "resources");
@@ -127,10 +128,10 @@ static int parse_refs(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_
 	if (kp_value_type(specs) != KP_NULL && kp_value_type(specs) != KP_SEQ)
 		return bad(err, specs, t->path, "`%s` must be a list", "resourceSpecs");
 	size_t cap = kp_value_len(names) + kp_value_len(specs) + 1;
-	res->refs = kp_arena_alloc(a, sizeof(kp_test_ref) * cap);
+	res->refs = kp_arena_alloc(a, sizeof(kpc_test_ref) * cap);
 	/* Kyverno reads `resource` only when `resources` is absent. */
 	if (kp_value_type(names) == KP_NULL && kp_value_type(one) == KP_STRING) {
-		kp_test_ref *r = &res->refs[res->n_refs++];
+		kpc_test_ref *r = &res->refs[res->n_refs++];
 		split_ref(a, r, kp_value_str(one, NULL));
 	}
 	for (size_t i = 0; i < kp_value_len(names); i++) {
@@ -149,7 +150,7 @@ static int parse_refs(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_
 		const char *name = str_at(it, "name");
 		if (!name)
 			return bad(err, it, t->path, "%s entries need a name", "resourceSpecs");
-		kp_test_ref *r = &res->refs[res->n_refs++];
+		kpc_test_ref *r = &res->refs[res->n_refs++];
 		const char *sns = str_at(it, "namespace");
 		const char *kind = str_at(it, "kind");
 		const char *group = str_at(it, "group"), *version = str_at(it, "version");
@@ -164,7 +165,7 @@ static int parse_refs(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_
 	return 0;
 }
 
-static int parse_result(kp_testfile *t, kp_arena *a, const kp_value *row, kp_test_result *res,
+static int parse_result(kpc_testfile *t, kp_arena *a, const kp_value *row, kpc_test_result *res,
 			kp_error *err)
 {
 	if (kp_value_type(row) != KP_MAP)
@@ -185,7 +186,7 @@ static int parse_result(kp_testfile *t, kp_arena *a, const kp_value *row, kp_tes
 	if (!present(rv))
 		rv = kp_value_get(row, "status");   /* old schema */
 	const char *rs = kp_value_type(rv) == KP_STRING ? kp_value_str(rv, NULL) : NULL;
-	if (!kp_status_parse(rs, &res->expected))
+	if (!kpc_status_parse(rs, &res->expected))
 		return bad(err, rv ? rv : row, t->path,
 			   "result must be pass, fail, warn, error or skip (got %s)",
 			   rs ? rs : "nothing");
@@ -198,7 +199,7 @@ static int parse_result(kp_testfile *t, kp_arena *a, const kp_value *row, kp_tes
 	return parse_refs(t, a, row, res, err);
 }
 
-static int parse_root(kp_testfile *t, kp_arena *a, const kp_value *root, kp_error *err)
+static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_error *err)
 {
 	if (kp_value_type(root) != KP_MAP)
 		return bad(err, root, t->path, "%s is not a mapping", "test file");
@@ -220,9 +221,9 @@ static int parse_root(kp_testfile *t, kp_arena *a, const kp_value *root, kp_erro
 	t->has_cluster_resources = present(kp_value_get(root, "clusterResources"));
 	t->api_responses = kp_value_get(root, "apiCallResponses");
 	t->global_entries = kp_value_get(root, "globalContextEntries");
-	if (kp_value_type(t->api_responses) != KP_NULL && t->api_responses->type != KP_SEQ)
+	if (kp_value_type(t->api_responses) != KP_NULL && kp_value_type(t->api_responses) != KP_SEQ)
 		return bad(err, t->api_responses, t->path, "`%s` must be a list", "apiCallResponses");
-	if (kp_value_type(t->global_entries) != KP_NULL && t->global_entries->type != KP_SEQ)
+	if (kp_value_type(t->global_entries) != KP_NULL && kp_value_type(t->global_entries) != KP_SEQ)
 		return bad(err, t->global_entries, t->path, "`%s` must be a list", "globalContextEntries");
 	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
 	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;
@@ -235,26 +236,20 @@ static int parse_root(kp_testfile *t, kp_arena *a, const kp_value *root, kp_erro
 	const kp_value *results = kp_value_get(root, "results");
 	if (kp_value_type(results) != KP_SEQ && kp_value_type(results) != KP_NULL)
 		return bad(err, results, t->path, "`%s` must be a list", "results");
-	t->results = kp_arena_alloc(a, sizeof(kp_test_result) * (kp_value_len(results) + 1));
+	t->results = kp_arena_alloc(a, sizeof(kpc_test_result) * (kp_value_len(results) + 1));
 	for (size_t i = 0; i < kp_value_len(results); i++)
 		if (parse_result(t, a, kp_value_at(results, i), &t->results[t->n_results++], err) < 0)
 			return -1;
 	return 0;
 }
 
-static kp_testfile *from_reader(const char *path, kp_reader *r, kp_error *err)
+static kpc_testfile *from_reader(const char *path, kp_reader *r, kp_error *err)
 {
-	if (!r)
-		return NULL;
-	kp_doc *doc = NULL;
-	int rc = kp_reader_next(r, &doc, err);
-	kp_reader_close(r);
-	if (rc == 0)
-		kp_errorf(err, KP_E_DOC, path, 0, 0, "empty test file");
-	if (rc <= 0)
+	kp_doc *doc = kpc_first_doc(r, path, "test", err);
+	if (!doc)
 		return NULL;
 	kp_arena *a = kp_arena_new();
-	kp_testfile *t = kp_arena_alloc(a, sizeof(*t));
+	kpc_testfile *t = kp_arena_alloc(a, sizeof(*t));
 	t->priv = kp_arena_alloc(a, sizeof(*t->priv));
 	t->priv->arena = a;
 	t->priv->doc = doc;
@@ -263,7 +258,7 @@ static kp_testfile *from_reader(const char *path, kp_reader *r, kp_error *err)
 	t->dir = slash ? (slash == path ? "/" : kp_arena_strndup(a, path, (size_t)(slash - path)))
 		       : ".";
 	if (parse_root(t, a, kp_doc_root(doc), err) < 0) {
-		kp_testfile_free(t);
+		kpc_testfile_free(t);
 		return NULL;
 	}
 	return t;
@@ -271,17 +266,17 @@ static kp_testfile *from_reader(const char *path, kp_reader *r, kp_error *err)
 
 static const kp_read_opts test_read_opts = {.raw = true, .warn = NULL};
 
-kp_testfile *kp_testfile_load(const char *path, kp_error *err)
+kpc_testfile *kpc_testfile_load(const char *path, kp_error *err)
 {
 	return from_reader(path, kp_reader_open_file(path, &test_read_opts, err), err);
 }
 
-kp_testfile *kp_testfile_parse(const char *path, const char *buf, size_t len, kp_error *err)
+kpc_testfile *kpc_testfile_parse(const char *path, const char *buf, size_t len, kp_error *err)
 {
 	return from_reader(path, kp_reader_open_mem(path, buf, len, &test_read_opts, err), err);
 }
 
-void kp_testfile_free(kp_testfile *t)
+void kpc_testfile_free(kpc_testfile *t)
 {
 	if (!t)
 		return;
@@ -304,10 +299,10 @@ static char *trim_space(char *s)
 
 /* As Kyverno's filter.ParseFilter: split at ',', each part exactly one
  * '=', key and value trimmed of white space. */
-int kp_test_selector_parse(kp_test_selector *sel, const char *spec, kp_error *err)
+int kpc_test_selector_parse(kpc_test_selector *sel, const char *spec, kp_error *err)
 {
 	memset(sel, 0, sizeof(*sel));
-	char *copy = strdup(spec), *rest = copy;
+	char *copy = kpc_xstrdup(spec), *rest = copy;
 	int rc = 0;
 	for (char *part; (part = strsep(&rest, ",")) != NULL;) {
 		char *eq = strchr(part, '=');
@@ -329,15 +324,15 @@ int kp_test_selector_parse(kp_test_selector *sel, const char *spec, kp_error *er
 			break;
 		}
 		free(*slot);
-		*slot = strdup(trim_space(eq + 1));
+		*slot = kpc_xstrdup(trim_space(eq + 1));
 	}
 	free(copy);
 	if (rc < 0)
-		kp_test_selector_fini(sel);
+		kpc_test_selector_fini(sel);
 	return rc;
 }
 
-void kp_test_selector_fini(kp_test_selector *sel)
+void kpc_test_selector_fini(kpc_test_selector *sel)
 {
 	free(sel->policy);
 	free(sel->rule);
@@ -352,8 +347,8 @@ static bool part_match(const char *pattern, const char *s)
 	return kp_wildcard_match(pattern, strlen(pattern), s ? s : "", s ? strlen(s) : 0);
 }
 
-bool kp_test_selector_match(const kp_test_selector *sel, const char *policy, const char *rule,
-			    const char *resource)
+bool kpc_test_selector_match(const kpc_test_selector *sel, const char *policy, const char *rule,
+			     const char *resource)
 {
 	return part_match(sel->policy, policy) && part_match(sel->rule, rule) &&
 	       part_match(sel->resource, resource);

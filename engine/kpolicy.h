@@ -275,6 +275,12 @@ KP_API kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t l
  * Empty, null and comment-only documents are skipped silently.  Unless
  * opts.raw, a document that is not a mapping or lacks `kind` gives -1
  * (KP_E_DOC), and a `kind: List` yields each of its items in turn.
+ * The items of one `kind: List` share memory (the List's arena): each is a
+ * kp_doc of its own, freed with kp_doc_free in any order (the memory goes
+ * with the last one), but the sharing is not thread-safe: free, normalise
+ * (kp_doc_normalize_resource allocates in that arena) and otherwise change
+ * the items of one List from one thread at a time.  Evaluating them in
+ * several threads at once is fine.
  * Duplicate keys: the last value wins, a KP_W_DUPKEY warning names both. */
 KP_API int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err);
 KP_API void kp_reader_close(kp_reader *r);
@@ -297,6 +303,8 @@ KP_API const char *kp_doc_api_version(const kp_doc *d);
 KP_API const char *kp_doc_kind(const kp_doc *d);
 KP_API const char *kp_doc_name(const kp_doc *d);
 KP_API const char *kp_doc_namespace(const kp_doc *d);
+/* Release d (NULL accepted).  Items of one `kind: List` share memory: see
+ * kp_reader_next. */
 KP_API void kp_doc_free(kp_doc *d);
 
 /* Apply the Kyverno CLI's normalisation of resources before evaluation:
@@ -789,6 +797,21 @@ KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
  * configMap entries are disabled as apply disables them (no resolver). */
 KP_API void kp_context_sources_unserved_api_calls(kp_context_sources *s);
 /* ---- end of context data sources ---- */
+
+/* ------------------------------------------------------------------------
+ * Policy kinds for the kpolicy program (begin: branch libkp)
+ * ---------------------------------------------------------------------- */
+
+/* True when `kind` names a policy kind of Kyverno (policies.kyverno.io:
+ * ValidatingPolicy, MutatingPolicy, ... and their Namespaced forms) or of
+ * Kubernetes admission control (ValidatingAdmissionPolicy,
+ * MutatingAdmissionPolicy and their Bindings) that kpolicy does not
+ * evaluate, whatever the apiVersion says.  The one list of them lives in
+ * the library; kp_policy_set_add adds those it recognises by apiVersion
+ * as unsupported policies (see kp_policy_unsupported). */
+KP_API bool kp_policy_kind_unsupported(const char *kind);
+
+/* (end: branch libkp) */
 
 #ifdef __cplusplus
 }

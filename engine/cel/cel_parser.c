@@ -204,7 +204,7 @@ static cel_node *literal_number(parser *p, const cel_tok *t, bool neg)
 	char *end;
 	errno = 0;
 	if (t->kind == T_DOUBLE) {
-		n->lit = cel_double(strtod(buf, &end));
+		n->lit = cel_double(kp_strtod_c(buf, &end));
 		return n;
 	}
 	if (t->kind == T_UINT) {

@@ -107,7 +107,7 @@ static bool parse_double(const char *s, size_t n, double *out)
 	buf[n] = 0;
 	const char *p = buf + ((buf[0] == '+' || buf[0] == '-') ? 1 : 0);
 	if (!strcasecmp(p, "inf") || !strcasecmp(p, "infinity") || !strcasecmp(p, "nan")) {
-		*out = strtod(buf, NULL);
+		*out = kp_strtod_c(buf, NULL);
 		return true;
 	}
 	for (const char *q = p; *q; q++)
@@ -115,7 +115,7 @@ static bool parse_double(const char *s, size_t n, double *out)
 			return false;
 	char *end;
 	errno = 0;
-	double d = strtod(buf, &end);
+	double d = kp_strtod_c(buf, &end);
 	if (*end || end == buf)
 		return false;
 	if (errno == ERANGE && isinf(d))

@@ -159,8 +159,8 @@ static cel_val clause(fbuf *b, char verb, int prec, cel_val v)
 				       verb == 'f' ? "fixed-point" : "scientific", cel_type_name(v));
 		if (special_double(b, d))
 			return cel_null();
-		int n = snprintf(tmp, sizeof tmp, verb == 'f' ? "%.*f" : "%.*e",
-				 prec < 0 ? 6 : prec, d);
+		int n = kp_snprintf_c(tmp, sizeof tmp, verb == 'f' ? "%.*f" : "%.*e",
+				      prec < 0 ? 6 : prec, d);
 		if (n < 0 || (size_t)n >= sizeof tmp)
 			return cel_err(c, "error during formatting: number too long");
 		put(b, tmp, (size_t)n);

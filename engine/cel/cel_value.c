@@ -13,7 +13,7 @@ cel_val cel_err(cel_ctx *c, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = kp_vsnprintf_c(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		n = 0;

@@ -25,6 +25,31 @@ char *kp_xstrdup(const char *s);
 void *kp_xgrow(void *p, size_t *cap, size_t want, size_t size);
 
 /* ------------------------------------------------------------------------
+ * Hashing: 64-bit FNV-1a of n bytes, for the hash indexes of the builder
+ * and the pattern engine (inline: it is on the hot path).
+ * ---------------------------------------------------------------------- */
+static inline uint64_t kp_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* ------------------------------------------------------------------------
+ * Numbers in the C locale (cnum.c).  A host program may run under a locale
+ * whose decimal separator is a comma; every number the library reads or
+ * writes (JSON, YAML, Go formatting, messages) has a dot.  Use these, never
+ * strtod / strtof / atof or printf's %e %f %g, for floating-point numbers.
+ * Thread-safe.
+ * ---------------------------------------------------------------------- */
+double kp_strtod_c(const char *s, char **end);
+float kp_strtof_c(const char *s, char **end);
+int kp_snprintf_c(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
+
+/* ------------------------------------------------------------------------
  * Evaluation context (kpolicy.h): per thread, shared by every evaluator
  * (patterns, JMESPath, CEL), so it lives at the bottom.
  * ---------------------------------------------------------------------- */

@@ -30,7 +30,7 @@ struct kp_kind_index {
 
 static bool has_wild(const char *s)
 {
-	return !s || strpbrk(s, "*?") != NULL;
+	return !s || kp_wildcard_has(s, strlen(s));
 }
 
 /* Whether a rule can select kinds it does not name literally. */

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
 #define KP_READ_BLOCK ((size_t)64 << 10)
 #define KP_NONE ((size_t)-1)
 

@@ -389,7 +389,7 @@ static const kp_value *parse_number(kp_arena *a, const char *s, size_t len, bool
 			return kp_jp_new_int(a, i);
 	}
 	errno = 0;
-	double d = strtod(buf, &end);
+	double d = kp_strtod_c(buf, &end);
 	if (*end != 0 || end == buf || isinf(d))
 		return NULL;
 	kp_value *v = kp_value_new(a, KP_FLOAT, KP_JP_NOFILE, 0, 0);

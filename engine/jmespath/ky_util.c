@@ -19,11 +19,11 @@ static const char *float32_text(kp_arena *a, double x, size_t *len)
 	}
 	int p = 1;
 	for (; p < 9; p++) {
-		snprintf(e, sizeof e, "%.*e", p - 1, (double)f);
-		if (strtof(e, NULL) == f)
+		kp_snprintf_c(e, sizeof e, "%.*e", p - 1, (double)f);
+		if (kp_strtof_c(e, NULL) == f)
 			break;
 	}
-	snprintf(e, sizeof e, "%.*e", p - 1, (double)f);
+	kp_snprintf_c(e, sizeof e, "%.*e", p - 1, (double)f);
 	/* e: [-]d[.ddd]e[+-]XX -> digits and decimal exponent */
 	char digits[16];
 	size_t nd = 0;

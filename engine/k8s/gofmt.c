@@ -12,11 +12,11 @@ static int shortest_digits(double f, char *digits, int *dexp)
 {
 	char buf[64];
 	for (int prec = 0; prec < 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*e", prec, f);
-		if (strtod(buf, NULL) == f)
+		kp_snprintf_c(buf, sizeof buf, "%.*e", prec, f);
+		if (kp_strtod_c(buf, NULL) == f)
 			goto found;
 	}
-	snprintf(buf, sizeof buf, "%.16e", f);
+	kp_snprintf_c(buf, sizeof buf, "%.16e", f);
 found:;
 	const char *p = buf;
 	if (*p == '-')
@@ -55,7 +55,7 @@ size_t kp_go_float_f(double f, char *buf, size_t n)
 {
 	if (isnan(f) || isinf(f))
 		return special(f, buf, n);
-	return (size_t)snprintf(buf, n, "%f", f);
+	return (size_t)kp_snprintf_c(buf, n, "%f", f);
 }
 
 size_t kp_go_float_v(double f, char *buf, size_t n)

@@ -273,7 +273,7 @@ static bool go_parse_float(const char *s, size_t len, double *out)
 		return false;
 	char *end;
 	errno = 0;
-	double v = strtod(buf, &end);
+	double v = kp_strtod_c(buf, &end);
 	if (*end != 0)
 		return false;
 	if (errno == ERANGE && isinf(v))

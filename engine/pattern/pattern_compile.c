@@ -141,20 +141,12 @@ static void path_pop(compiler *c, size_t mark)
 	c->path[mark] = 0;
 }
 
-static size_t bk_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (size_t)h;
-}
-
 /* Index position of key raw[0..len) in c->bk_index: its entry, or the
  * empty entry where it would go. */
 static size_t bk_find(const compiler *c, const char *raw, size_t len)
 {
 	const kp_pat_root *r = c->root;
-	size_t mask = c->bk_index_cap - 1, h = bk_hash(raw, len) & mask;
+	size_t mask = c->bk_index_cap - 1, h = (size_t)kp_hash(raw, len) & mask;
 	for (size_t s; (s = c->bk_index[h]) != 0; h = (h + 1) & mask)
 		if (r->bk_lens[s - 1] == len && memcmp(r->bk_keys[s - 1], raw, len) == 0)
 			break;

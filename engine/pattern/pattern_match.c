@@ -77,18 +77,10 @@ typedef struct mctx {
 #define KP_PATH_OVER "/(path not kept: paths over 16 MiB in this match)/"
 #define KP_JOIN_TEXT_LIMIT ((size_t)64 << 10)
 
-static size_t key_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (size_t)h;
-}
-
 /* Entry of c->ix for key k: its pair + 1, or 0 with h at the empty entry. */
 static size_t ix_find(const mctx *c, const char *k, size_t n, size_t *h)
 {
-	size_t mask = c->ix_cap - 1, i = key_hash(k, n) & mask, s;
+	size_t mask = c->ix_cap - 1, i = (size_t)kp_hash(k, n) & mask, s;
 	for (; (s = c->ix[i]) != 0; i = (i + 1) & mask) {
 		const kp_value *key = c->ix_map->u.map.pairs[s - 1].key;
 		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0)

@@ -130,7 +130,12 @@ static int resolve(kp_arena *a, const kp_value *root, const char *ref, size_t n,
 	switch (kp_value_type(v)) {
 	case KP_STRING: kp_buf_add(out, v->u.s.ptr, v->u.s.len); return 0;
 	case KP_INT: kp_buf_printf(out, "%lld", (long long)v->u.i); return 0;
-	case KP_FLOAT: kp_buf_printf(out, "%f", v->u.f); return 0;
+	case KP_FLOAT: {
+		char num[400];   /* %f of the largest double: 309 digits */
+		kp_go_float_f(v->u.f, num, sizeof num);
+		kp_buf_puts(out, num);
+		return 0;
+	}
 	default:
 		*err = kp_arena_printf(a, "incorrect expression: operator %.*s does not match with value",
 				       (int)op_len, ref);

@@ -10,15 +10,29 @@
 /* Kyverno policy kinds that kpolicy does not run (CEL-based policies of
  * policies.kyverno.io and the Kubernetes admission policies the Kyverno CLI
  * also applies).  They are Kyverno policies: they are added, flagged
- * unsupported, with no rules, so that callers can say so. */
-static const char *const unsupported_kinds[] = {
-	"ValidatingPolicy", "NamespacedValidatingPolicy",
-	"MutatingPolicy", "NamespacedMutatingPolicy",
-	"GeneratingPolicy", "NamespacedGeneratingPolicy",
-	"DeletingPolicy", "NamespacedDeletingPolicy",
-	"ImageValidatingPolicy", "NamespacedImageValidatingPolicy",
-	"ValidatingAdmissionPolicy", "MutatingAdmissionPolicy",
+ * unsupported, with no rules, so that callers can say so.  The bindings of
+ * admission policies are listed for kp_policy_kind_unsupported only: they
+ * are not policies of their own. */
+static const struct {
+	const char *kind;
+	bool binding;
+} unsupported_kinds[] = {
+	{"ValidatingPolicy", false}, {"NamespacedValidatingPolicy", false},
+	{"MutatingPolicy", false}, {"NamespacedMutatingPolicy", false},
+	{"GeneratingPolicy", false}, {"NamespacedGeneratingPolicy", false},
+	{"DeletingPolicy", false}, {"NamespacedDeletingPolicy", false},
+	{"ImageValidatingPolicy", false}, {"NamespacedImageValidatingPolicy", false},
+	{"ValidatingAdmissionPolicy", false}, {"MutatingAdmissionPolicy", false},
+	{"ValidatingAdmissionPolicyBinding", true}, {"MutatingAdmissionPolicyBinding", true},
 };
+
+bool kp_policy_kind_unsupported(const char *kind)
+{
+	for (size_t i = 0; kind && i < sizeof unsupported_kinds / sizeof *unsupported_kinds; i++)
+		if (!strcmp(kind, unsupported_kinds[i].kind))
+			return true;
+	return false;
+}
 
 static const char *opt_string(kp_arena *a, const kp_value *map, const char *key,
 			      const char *path, kp_error *err, int *rc)
@@ -134,7 +148,7 @@ static int classify(const char *api_version, const char *kind)
 	bool kyverno_group = glen == sizeof kyverno - 1 && !strncmp(api_version, kyverno, glen);
 	bool k8s_group = glen == sizeof k8s - 1 && !strncmp(api_version, k8s, glen);
 	for (size_t i = 0; i < sizeof unsupported_kinds / sizeof *unsupported_kinds; i++)
-		if (!strcmp(kind, unsupported_kinds[i]))
+		if (!unsupported_kinds[i].binding && !strcmp(kind, unsupported_kinds[i].kind))
 			return (kyverno_group || (k8s_group && strstr(kind, "Admission"))) ? 2 : 0;
 	return 0;
 }

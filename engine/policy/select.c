@@ -161,8 +161,6 @@ static const char *label_get(const kp_value *labels, const char *key)
 	return kp_value_type(v) == KP_STRING ? v->u.s.ptr : NULL;
 }
 
-static bool has_wildcard(const char *s) { return strchr(s, '*') || strchr(s, '?'); }
-
 /* wildcards.replaceWildCardChars: '*' and '?' become '0' */
 static void zero_wildcards(char *s)
 {
@@ -180,7 +178,7 @@ static bool selector_matches(const kp_label_selector *ls, const kp_value *labels
 		return false;
 	for (size_t i = 0; i < ls->n_labels; i++) {
 		const char *k = ls->labels[i].key, *v = ls->labels[i].value;
-		if (!has_wildcard(k) && !has_wildcard(v)) {
+		if (!kp_wildcard_has(k, strlen(k)) && !kp_wildcard_has(v, strlen(v))) {
 			const char *got = label_get(labels, k);
 			if (!got || strcmp(got, v))
 				return false;

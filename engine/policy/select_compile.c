@@ -227,8 +227,6 @@ bool kp_label_key_valid(const char *s)
 	return *name && kp_label_value_valid(name);
 }
 
-static bool has_wildcard(const char *s) { return strchr(s, '*') || strchr(s, '?'); }
-
 static int label_selector(kp_arena *a, const kp_value *v, const char *path,
 			  kp_label_selector *ls, kp_error *err)
 {
@@ -242,11 +240,12 @@ static int label_selector(kp_arena *a, const kp_value *v, const char *path,
 	snprintf(sub, sizeof sub, "%s/matchLabels", path);
 	if (str_map(a, kp_value_get(v, "matchLabels"), sub, &ls->labels, &ls->n_labels, err))
 		return -1;
-	for (size_t i = 0; i < ls->n_labels; i++)
-		if (!has_wildcard(ls->labels[i].key) && !has_wildcard(ls->labels[i].value) &&
-		    (!kp_label_key_valid(ls->labels[i].key) ||
-		     !kp_label_value_valid(ls->labels[i].value)))
+	for (size_t i = 0; i < ls->n_labels; i++) {
+		const char *k = ls->labels[i].key, *val = ls->labels[i].value;
+		if (!kp_wildcard_has(k, strlen(k)) && !kp_wildcard_has(val, strlen(val)) &&
+		    (!kp_label_key_valid(k) || !kp_label_value_valid(val)))
 			ls->invalid = true;
+	}
 	const kp_value *ex = kp_value_get(v, "matchExpressions");
 	snprintf(sub, sizeof sub, "%s/matchExpressions", path);
 	if (!present(ex))

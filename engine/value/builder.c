@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KP_DEFAULT_MAX_DEPTH 1000
-#define KP_DEFAULT_MAX_ALIAS_NODES 1000000
-#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
 #define KP_HASH_MIN 32 /* maps with more keys get a hash index */
 /* Duplicate keys warned about one by one per document; past this, one last
  * warning says so (a hostile `{a: 1, a: 1, ...}` would otherwise turn a few
@@ -58,14 +55,6 @@ static void push_slot(kp_builder *b, kp_value *v)
 	b->slots[b->n_slots++] = v;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 /* Rebuild the key index of a large map frame (slots hold key, value pairs;
  * the index stores slot offsets + 1, 0 = empty). */
 static void hash_rebuild(kp_builder *b, kp_build_frame *f)
@@ -80,7 +69,7 @@ static void hash_rebuild(kp_builder *b, kp_build_frame *f)
 	for (size_t i = 0; i < pairs; i++) {
 		size_t slot = f->base + 2 * i;
 		const kp_value *k = b->slots[slot];
-		size_t h = hash_bytes(k->u.s.ptr, k->u.s.len) & (cap - 1);
+		size_t h = kp_hash(k->u.s.ptr, k->u.s.len) & (cap - 1);
 		while (f->hash[h])
 			h = (h + 1) & (cap - 1);
 		f->hash[h] = slot + 1;
@@ -102,7 +91,7 @@ static size_t find_key(kp_builder *b, kp_build_frame *f, const kp_value *k)
 	}
 	if (!f->hash || pairs * 2 >= f->hash_cap)
 		hash_rebuild(b, f);
-	size_t h = hash_bytes(k->u.s.ptr, k->u.s.len) & (f->hash_cap - 1);
+	size_t h = kp_hash(k->u.s.ptr, k->u.s.len) & (f->hash_cap - 1);
 	while (f->hash[h]) {
 		const kp_value *o = b->slots[f->hash[h] - 1];
 		if (o->u.s.len == k->u.s.len &&
@@ -122,7 +111,7 @@ static void hash_note(kp_builder *b, kp_build_frame *f, size_t slot)
 		return;
 	}
 	const kp_value *k = b->slots[slot];
-	size_t h = hash_bytes(k->u.s.ptr, k->u.s.len) & (f->hash_cap - 1);
+	size_t h = kp_hash(k->u.s.ptr, k->u.s.len) & (f->hash_cap - 1);
 	while (f->hash[h])
 		h = (h + 1) & (f->hash_cap - 1);
 	f->hash[h] = slot + 1;
@@ -140,7 +129,7 @@ static kp_value *key_to_string(kp_builder *b, kp_value *k)
 	case KP_NULL: s = "null"; break;
 	case KP_BOOL: s = k->u.b ? "true" : "false"; break;
 	case KP_INT: snprintf(buf, sizeof buf, "%lld", (long long)k->u.i); s = buf; break;
-	case KP_FLOAT: snprintf(buf, sizeof buf, "%.17g", k->u.f); s = buf; break;
+	case KP_FLOAT: kp_snprintf_c(buf, sizeof buf, "%.17g", k->u.f); s = buf; break;
 	default: return NULL; /* collections as keys: rejected by caller */
 	}
 	return kp_value_new_str(b->arena, s, strlen(s), k->file, k->line, k->col);
@@ -240,7 +229,7 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 static size_t anchor_slot(const kp_builder *b, const char *name)
 {
 	size_t mask = b->anchor_index_cap - 1;
-	size_t h = hash_bytes(name, strlen(name)) & mask;
+	size_t h = kp_hash(name, strlen(name)) & mask;
 	while (b->anchor_index[h] &&
 	       strcmp(b->anchors[b->anchor_index[h] - 1].name, name) != 0)
 		h = (h + 1) & mask;

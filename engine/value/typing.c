@@ -156,7 +156,7 @@ static bool parse_double(const char *s, size_t n, double *out)
 	memcpy(buf, s, n);
 	buf[n] = 0;
 	char *end;
-	*out = strtod(buf, &end);
+	*out = kp_strtod_c(buf, &end);
 	return *end == 0;
 }
 

@@ -73,6 +73,12 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root);
  * Event builder: both loaders (libyaml, libfyaml) turn their events into
  * these calls, so the trees they build are identical.
  * ---------------------------------------------------------------------- */
+/* The defaults of kp_read_opts' limits (kpolicy.h), for the builder and
+ * the reader. */
+#define KP_DEFAULT_MAX_DEPTH 1000
+#define KP_DEFAULT_MAX_ALIAS_NODES 1000000
+#define KP_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
+
 typedef enum kp_scalar_style {
 	KP_STYLE_PLAIN = 0, KP_STYLE_SINGLE, KP_STYLE_DOUBLE, KP_STYLE_LITERAL,
 	KP_STYLE_FOLDED
