@@ -1,6 +1,6 @@
 /* action.c - the one table of rule actions: which keys of a rule pick
  * which action, and the features kpolicy does not run yet. */
-#include "policy/policy.h"
+#include "policy/policy_cel.h"
 
 #include <string.h>
 
@@ -27,7 +27,7 @@ static const struct {
 } validate_actions[] = {
 	{"deny", "validate.deny", &kp_action_deny},
 	{"foreach", "validate.foreach", &kp_action_foreach},
-	{"cel", "validate.cel", NULL},
+	{"cel", "validate.cel", &kp_action_cel},
 	{"podSecurity", "validate.podSecurity", &kp_action_pod_security},
 	{"manifests", "validate.manifests", NULL},
 	{"assert", "validate.assert", NULL},
