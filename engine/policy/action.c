@@ -63,7 +63,9 @@ const kp_action_ops *kp_action_find(const kp_value *rule, const char **unsupport
 			break;
 		}
 	for (size_t i = 0; i < n_features; i++)
-		if (given(kp_value_get(rule, rule_features[i])))
+		/* validate.cel runs its own celPreconditions (action_cel.c) */
+		if (given(kp_value_get(rule, rule_features[i])) &&
+		    !(i == 0 && ops == &kp_action_cel))
 			return *unsupported = rule_features[i], NULL;
 	if (ops)
 		return ops;

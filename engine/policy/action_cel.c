@@ -22,6 +22,8 @@ typedef struct cel_check {
 } cel_check;
 
 typedef struct cel_rule {
+	const kp_cel_prog **pre;     /* celPreconditions */
+	size_t n_pre;
 	cel_check *checks;
 	size_t n;
 	const char *compile_error;   /* every resource fails with this */
@@ -209,6 +211,24 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 		r->action_data = cr;
 		return 0;
 	}
+	/* celPreconditions: K8s match conditions, in an environment without
+	 * the rule's variables (as Kubernetes' matcher) */
+	const kp_value *pre = kp_value_get(rule, "celPreconditions");
+	cr->n_pre = kp_value_len(pre);
+	cr->pre = kp_arena_alloc(p->arena, (cr->n_pre + 1) * sizeof *cr->pre);
+	kp_cel_env *penv = cr->n_pre ? kp_policy_cel_env(p->arena, var_names, V_N) : NULL;
+	for (size_t i = 0; i < cr->n_pre; i++) {
+		const char *pp = kp_arena_printf(p->arena, "%s/celPreconditions/%zu/expression", path, i);
+		cr->pre[i] = kp_policy_cel_compile(p, penv, kp_value_get(kp_value_at(pre, i), "expression"),
+						   pp, "bool", &problem, &e);
+		if (!cr->pre[i] && !problem)
+			goto failed;
+		if (problem) {
+			cr->compile_error = problem;
+			r->action_data = cr;
+			return 0;
+		}
+	}
 	const kp_value *exprs = kp_value_get(cel, "expressions");
 	cr->n = kp_value_len(exprs);
 	cr->checks = kp_arena_alloc(p->arena, (cr->n ? cr->n : 1) * sizeof *cr->checks);
@@ -307,6 +327,25 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
 	kp_cel_activation act = {vals, V_N};
+	/* match conditions: the first false skips; else the first error */
+	const char *pre_error = NULL;
+	for (size_t i = 0; i < cr->n_pre; i++) {
+		bool ok;
+		kp_error e;
+		if (kp_cel_eval_bool(cr->pre[i], &act, a, &ok, &e) < 0) {
+			if (!pre_error)
+				pre_error = kp_arena_strdup(a, e.msg);
+		} else if (!ok) {
+			out->status = KP_STATUS_SKIP;
+			out->message = "cel preconditions not met";
+			return;
+		}
+	}
+	if (pre_error) {
+		out->status = KP_STATUS_ERROR;
+		out->message = kp_arena_printf(a, "cel preconditions evaluation failed: %s", pre_error);
+		return;
+	}
 	for (size_t i = 0; i < cr->n; i++) {
 		const cel_check *c = &cr->checks[i];
 		bool ok;
