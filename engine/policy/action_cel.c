@@ -19,6 +19,7 @@ typedef struct cel_check {
 	const char *expr;            /* trimmed, for messages */
 	const char *message;         /* trimmed, NULL when empty */
 	const kp_cel_prog *msg_prog; /* messageExpression, or NULL */
+	const char *problem;         /* did not compile: denies with this */
 } cel_check;
 
 typedef struct cel_rule {
@@ -242,7 +243,9 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 		if (!c->prog && !problem)
 			goto failed;
 		if (problem) {
-			cr->compile_error = problem;
+			/* the validator denies at this index; later ones never decide */
+			c->problem = problem;
+			cr->n = i + 1;
 			break;
 		}
 		size_t n;
@@ -260,7 +263,8 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 			if (!c->msg_prog && !problem)
 				goto failed;
 			if (problem) {
-				cr->compile_error = problem;
+				c->problem = problem;
+				cr->n = i + 1;
 				break;
 			}
 		}
@@ -350,6 +354,11 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 		const cel_check *c = &cr->checks[i];
 		bool ok;
 		kp_error e;
+		if (c->problem) {
+			out->status = KP_STATUS_FAIL;
+			out->message = c->problem;
+			return;
+		}
 		if (kp_cel_eval_bool(c->prog, &act, a, &ok, &e) < 0) {
 			out->status = KP_STATUS_FAIL;
 			out->message = kp_arena_printf(a, "expression '%s' resulted in error: %s", c->expr, e.msg);
