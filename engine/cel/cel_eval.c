@@ -26,6 +26,10 @@ static cel_val select_field(cel_ctx *c, cel_val v, const cel_node *n, bool opt)
 			return cel_optional(c, NULL);
 		return cel_err(c, "no such key: %s", n->name);
 	}
+	/* cel-go refQualify: an optional (presence-testing) qualifier on a
+	 * value that is not a map is absent, e.g. `metadata: null` */
+	if (opt)
+		return cel_optional(c, NULL);
 	return cel_err(c, "type '%s' does not support field selection",
 		       cel_type_name(v));
 }

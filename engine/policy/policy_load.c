@@ -132,6 +132,11 @@ static int classify(const char *api_version, const char *kind)
 	static const char kyverno[] = "policies.kyverno.io", k8s[] = "admissionregistration.k8s.io";
 	bool kyverno_group = glen == sizeof kyverno - 1 && !strncmp(api_version, kyverno, glen);
 	bool k8s_group = glen == sizeof k8s - 1 && !strncmp(api_version, k8s, glen);
+	/* ValidatingPolicy is run (vpol.c) */
+	if (kyverno_group && (!strcmp(kind, "ValidatingPolicy") ||
+			      !strcmp(kind, "NamespacedValidatingPolicy")) &&
+	    (!strcmp(slash + 1, "v1alpha1") || !strcmp(slash + 1, "v1beta1") || !strcmp(slash + 1, "v1")))
+		return 3;
 	for (size_t i = 0; i < sizeof unsupported_kinds / sizeof *unsupported_kinds; i++)
 		if (!strcmp(kind, unsupported_kinds[i]))
 			return (kyverno_group || (k8s_group && strstr(kind, "Admission"))) ? 2 : 0;
@@ -147,8 +152,7 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 		return kp_error_at(err, KP_E_POLICY, name ? name : meta ? meta : root,
 			    "/metadata/name", "a policy needs metadata.name");
 	p->name = kp_arena_strndup(a, name->u.s.ptr, name->u.s.len);
-	if (!strcmp(p->kind, "Policy") ||
-	    (p->unsupported && !strncmp(p->kind, "Namespaced", 10))) {
+	if (!strcmp(p->kind, "Policy") || !strncmp(p->kind, "Namespaced", 10)) {
 		const char *ns = kp_value_path_str(meta, "namespace");
 		p->namespace = ns && *ns ? ns : "default";
 	}
@@ -166,6 +170,8 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 	if (kp_value_type(spec) != KP_MAP)
 		return kp_error_at(err, KP_E_POLICY, spec ? spec : root, "/spec",
 			    "policy %s has no spec mapping", p->name);
+	if (strstr(p->kind, "ValidatingPolicy"))
+		return kp_vpol_load(p, spec, err);
 	const kp_value *vfa = kp_value_get(spec, "validationFailureAction");
 	if (kp_value_type(vfa) == KP_STRING)
 		p->failure_action = vfa->u.s.ptr;
