@@ -285,6 +285,23 @@ failed:
 
 /* ---- evaluate ---- */
 
+int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_activation *act,
+			kp_arena *a, const char **error)
+{
+	*error = NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool ok;
+		kp_error e;
+		if (kp_cel_eval_bool(conds[i], act, a, &ok, &e) < 0) {
+			if (!*error)
+				*error = kp_arena_strdup(a, e.msg);
+		} else if (!ok) {
+			return 0;
+		}
+	}
+	return *error ? -1 : 1;
+}
+
 /* The message of a denying validation (K8s validator: the trimmed
  * messageExpression result when it is a usable string, else message,
  * else "failed expression: <expr>"). */
@@ -334,21 +351,14 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
 	kp_cel_activation act = {vals, V_N};
-	/* match conditions: the first false skips; else the first error */
-	const char *pre_error = NULL;
-	for (size_t i = 0; i < cr->n_pre; i++) {
-		bool ok;
-		kp_error e;
-		if (kp_cel_eval_bool(cr->pre[i], &act, a, &ok, &e) < 0) {
-			if (!pre_error)
-				pre_error = kp_arena_strdup(a, e.msg);
-		} else if (!ok) {
-			out->status = KP_STATUS_SKIP;
-			out->message = "cel preconditions not met";
-			return;
-		}
+	const char *pre_error;
+	int m = kp_policy_cel_match(cr->pre, cr->n_pre, &act, a, &pre_error);
+	if (m == 0) {
+		out->status = KP_STATUS_SKIP;
+		out->message = "cel preconditions not met";
+		return;
 	}
-	if (pre_error) {
+	if (m < 0) {
 		out->status = KP_STATUS_ERROR;
 		out->message = kp_arena_printf(a, "cel preconditions evaluation failed: %s", pre_error);
 		return;

@@ -49,6 +49,11 @@ const kp_value *kp_policy_cel_request(kp_arena *a, const kp_rule_run *run,
 const char *kp_policy_cel_deny_message(const kp_cel_prog *msg_prog, const char *message,
 				       const char *expr, const kp_cel_activation *act, kp_arena *a);
 
+/* Match conditions in order (K8s matcher): 0 at the first false (earlier
+ * errors notwithstanding), else -1 with *error the first error, else 1. */
+int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_activation *act,
+			kp_arena *a, const char **error);
+
 extern const kp_action_ops kp_action_cel;
 
 #endif /* KP_POLICY_CEL_H */

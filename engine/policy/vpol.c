@@ -296,24 +296,14 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	vals[V_EXCEPTIONS] = exc;
 	kp_cel_activation act = {vals, V_N};
 	kp_error e;
-	const char *cond_error = NULL;
-	for (size_t i = 0; i < vp->n_conds; i++) {
-		bool ok;
-		if (kp_cel_eval_bool(vp->conds[i], &act, a, &ok, &e) < 0) {
-			if (!cond_error)
-				cond_error = kp_arena_strdup(a, e.msg);
-		} else if (!ok) {
-			out->status = KP_STATUS_SKIP;
-			out->message = "skip";
-			return;
-		}
-	}
-	if (cond_error && vp->ignore_failures) {
+	const char *cond_error;
+	int m = kp_policy_cel_match(vp->conds, vp->n_conds, &act, a, &cond_error);
+	if (m == 0 || (m < 0 && vp->ignore_failures)) {
 		out->status = KP_STATUS_SKIP;
 		out->message = "skip";
 		return;
 	}
-	if (cond_error) {
+	if (m < 0) {
 		out->status = KP_STATUS_ERROR;
 		out->message = kp_arena_printf(a, "failed to load context: %s", cond_error);
 		return;
