@@ -78,7 +78,8 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 		rc = kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0) {
 			c->added++;
-			if (e.code == KP_W_SUSPECT)
+			/* an expression that does not compile: where, with a caret */
+			if (e.code == KP_W_SUSPECT || (e.code == KP_W_POLICY && e.expr_col))
 				kp_cli_diag(c->diag, "warning", &e);
 		} else if (rc == 0)
 			kp_cli_note_skipped(c->diag, &e);
