@@ -6,6 +6,7 @@
 #include "policy/policy.h"
 #include "policy/policy_cel.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Activation slots, in declaration order. */
@@ -87,6 +88,12 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 			kp_error_in_expr(&p->diag, KP_E_EXPR, node, off, path, "%s", e.msg);
 		return NULL;
 	}
+	if (p->n_cel_progs == p->cap_cel_progs) {
+		size_t cap = p->cap_cel_progs ? p->cap_cel_progs * 2 : 8;
+		p->cel_progs = kp_xrealloc(p->cel_progs, cap * sizeof *p->cel_progs);
+		p->cap_cel_progs = cap;
+	}
+	p->cel_progs[p->n_cel_progs++] = prog;
 	const char *t = kp_cel_prog_type(prog);
 	/* kpolicy's checker types some string expressions cel-go types
 	 * (`'a' + variables.x`) as dyn: a message must be a string, which
@@ -98,6 +105,15 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 		return NULL;
 	}
 	return prog;
+}
+
+void kp_policy_cel_release(kp_policy *p)
+{
+	for (size_t i = 0; i < p->n_cel_progs; i++)
+		kp_cel_prog_free(p->cel_progs[i]);
+	free(p->cel_progs);
+	p->cel_progs = NULL;
+	p->n_cel_progs = p->cap_cel_progs = 0;
 }
 
 int kp_policy_cel_variables(kp_policy *p, kp_cel_env *env, const kp_value *vars,

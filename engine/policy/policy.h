@@ -275,6 +275,9 @@ struct kp_policy {
 	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
+	/* compiled CEL programs (policy_cel.h), released by kp_policy_free */
+	struct kp_cel_prog **cel_progs;
+	size_t n_cel_progs, cap_cel_progs;
 };
 
 /* Rules grouped by the kinds they can select (evaluate.c), so that a

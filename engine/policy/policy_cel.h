@@ -54,6 +54,9 @@ const char *kp_policy_cel_deny_message(const kp_cel_prog *msg_prog, const char *
 int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_activation *act,
 			kp_arena *a, const char **error);
 
+/* Release what p's compiled CEL programs hold outside the arena. */
+void kp_policy_cel_release(kp_policy *p);
+
 extern const kp_action_ops kp_action_cel;
 
 #endif /* KP_POLICY_CEL_H */

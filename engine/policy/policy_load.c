@@ -1,15 +1,15 @@
 /* policy_load.c - Kyverno policy documents -> kp_policy (kp_policy_set_*
  * and kp_policy_* of kpolicy.h). */
 #include "pattern/pattern.h"
-#include "policy/policy.h"
+#include "policy/policy_cel.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* Kyverno policy kinds that kpolicy does not run (CEL-based policies of
- * policies.kyverno.io and the Kubernetes admission policies the Kyverno CLI
- * also applies).  They are Kyverno policies: they are added, flagged
+ * policies.kyverno.io, but for ValidatingPolicy of a known version, and
+ * the Kubernetes admission policies the Kyverno CLI also applies).  They are Kyverno policies: they are added, flagged
  * unsupported, with no rules, so that callers can say so. */
 static const char *const unsupported_kinds[] = {
 	"ValidatingPolicy", "NamespacedValidatingPolicy",
@@ -100,6 +100,7 @@ void kp_policy_free(kp_policy *p)
 {
 	if (!p)
 		return;
+	kp_policy_cel_release(p);
 	kp_arena_free(p->arena);
 	free(p);
 }
@@ -119,7 +120,8 @@ static bool block_has_ns_selector(const kp_selector *s)
 }
 
 /* What kind of document this is: 1 a ClusterPolicy/Policy we run, 2 a
- * Kyverno policy kind we do not run, 0 something else. */
+ * Kyverno policy kind we do not run, 3 a (Namespaced)ValidatingPolicy we
+ * run (vpol.c), 0 something else. */
 static int classify(const char *api_version, const char *kind)
 {
 	if (!api_version || !kind)
