@@ -176,7 +176,7 @@ static void check_case(const kp_test_result *res, const kp_test_ref *ref, size_t
 		for (size_t k = s->first; k < s->first + s->count; k++) {
 			const kp_test_outcome *oc = &ev->outcomes[k];
 			if (!kp_test_policy_matches(res->policy, oc->policy, oc->policy_namespace) ||
-			    !kp_test_rule_matches(res->rule, oc->rule))
+			    !kp_test_rule_matches(pol->ruleless ? NULL : res->rule, oc->rule))
 				continue;
 			matched++;
 			kp_test_row *row = add_row(out, res, case_no, subject_label(s));

@@ -97,6 +97,7 @@ static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 	if (strcmp(kp_doc_kind(d), "ClusterPolicy"))
 		p->namespace = kp_arena_strdup(c->arena, *ns ? ns : "default");
 	p->unsupported = unsupported ? kp_arena_strdup(c->arena, unsupported) : NULL;
+	p->ruleless = is_foreign_kind(kp_doc_kind(d));
 }
 
 /* Take one policy document into the set, noting unsupported kinds. */
