@@ -109,6 +109,11 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 				      "/spec/matchConstraints/objectSelector", &vp->obj_sel, err))
 		return -1;
 	vp->ignore_failures = kp_value_str_eq(kp_value_get(spec, "failurePolicy"), "Ignore");
+	/* their errors would turn results into errors: not evaluated yet */
+	if (kp_value_len(kp_value_get(spec, "auditAnnotations"))) {
+		p->unsupported = "ValidatingPolicy auditAnnotations";
+		return 0;
+	}
 	const char *mode = kp_value_path_str(spec, "evaluation/mode");
 	if (mode && strcmp(mode, "Kubernetes")) {
 		p->unsupported = "ValidatingPolicy evaluation.mode JSON";
