@@ -286,14 +286,22 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	const char *ns = kp_value_path_str(res, "metadata/namespace");
 	const char *kind = kp_value_path_str(res, "kind");
 	vals[V_NSOBJ] = &null_node;
+	/* the values file's Namespace object, else one built from its
+	 * namespaceSelector labels, else null (kyverno-cel.md §12) */
 	if (ns && *ns && !(kind && !strcmp(kind, "Namespace"))) {
-		kp_value *nso = kp_value_new(a, KP_MAP, NULL, 0, 0), *md = kp_value_new(a, KP_MAP, NULL, 0, 0);
-		kp_map_set(a, md, "name", kp_value_new_str(a, ns, strlen(ns), NULL, 0, 0));
-		const kp_value *labels = kp_values_namespace_labels(run->opts->values, ns);
-		if (labels)
+		const kp_values *vf = run->opts->values;
+		const kp_value *list = vf ? kp_value_get(vf->root, "namespaces") : NULL;
+		for (size_t i = 0; i < kp_value_len(list); i++)
+			if (kp_value_str_eq(kp_value_path(kp_value_at(list, i), "metadata/name"), ns))
+				vals[V_NSOBJ] = kp_value_at(list, i);
+		const kp_value *labels = kp_values_namespace_labels(vf, ns);
+		if (vals[V_NSOBJ] == &null_node && labels) {
+			kp_value *nso = kp_value_new(a, KP_MAP, NULL, 0, 0), *md = kp_value_new(a, KP_MAP, NULL, 0, 0);
+			kp_map_set(a, md, "name", kp_value_new_str(a, ns, strlen(ns), NULL, 0, 0));
 			kp_map_set(a, md, "labels", (kp_value *)labels);
-		kp_map_set(a, nso, "metadata", md);
-		vals[V_NSOBJ] = nso;
+			kp_map_set(a, nso, "metadata", md);
+			vals[V_NSOBJ] = nso;
+		}
 	}
 	kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
 	kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
