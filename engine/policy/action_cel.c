@@ -147,6 +147,25 @@ static kp_value *map_node(kp_arena *a)
 	return kp_value_new(a, KP_MAP, NULL, 0, 0);
 }
 
+/* meta.UnsafeGuessKindToResource, as the CLI guesses offline. */
+const char *kp_policy_guess_resource(kp_arena *a, const char *kind)
+{
+	size_t n = strlen(kind);
+	char *s = kp_arena_alloc(a, n + 4);
+	for (size_t i = 0; i < n; i++)
+		s[i] = (char)((kind[i] >= 'A' && kind[i] <= 'Z') ? kind[i] + 32 : kind[i]);
+	s[n] = 0;
+	if (!n || (n >= 9 && !strcmp(s + n - 9, "endpoints")))
+		return s;
+	if (s[n - 1] == 's')
+		strcpy(s + n, "es");
+	else if (s[n - 1] == 'y')
+		strcpy(s + n - 1, "ies");
+	else
+		strcpy(s + n, "s");
+	return s;
+}
+
 const kp_value *kp_policy_cel_request(kp_arena *a, const kp_rule_run *run,
 				      const kp_value *object, const kp_value *old)
 {
@@ -160,6 +179,13 @@ const kp_value *kp_policy_cel_request(kp_arena *a, const kp_rule_run *run,
 	kp_map_set(a, kind, "version", str_node(a, slash ? slash + 1 : api));
 	kp_map_set(a, kind, "kind", str_node(a, kp_value_path_str(res, "kind")));
 	kp_map_set(a, req, "kind", kind);
+	kp_value *resource = map_node(a);
+	const char *k = kp_value_path_str(res, "kind");
+	kp_map_set(a, resource, "group", kp_value_get(kind, "group") ? (kp_value *)kp_value_get(kind, "group")
+								      : str_node(a, ""));
+	kp_map_set(a, resource, "version", (kp_value *)kp_value_get(kind, "version"));
+	kp_map_set(a, resource, "resource", str_node(a, k ? kp_policy_guess_resource(a, k) : ""));
+	kp_map_set(a, req, "resource", resource);
 	kp_map_set(a, req, "name", str_node(a, kp_value_path_str(res, "metadata/name")));
 	kp_map_set(a, req, "namespace", str_node(a, kp_value_path_str(res, "metadata/namespace")));
 	const char *op = run->base ? run->base->operation : run->opts->operation;

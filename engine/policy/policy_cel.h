@@ -39,7 +39,12 @@ const char *kp_policy_cel_trim(kp_arena *a, const char *s, size_t n);
  * UPDATE: both the resource; DELETE: object null). */
 void kp_policy_cel_objects(const kp_rule_run *run, kp_arena *a, const kp_value **object,
 			   const kp_value **old);
-/* The admission request as CEL's `request` sees it (kind, name,
+/* The plural resource of a kind as the CLI guesses it offline
+ * (meta.UnsafeGuessKindToResource: "NetworkPolicy" -> "networkpolicies",
+ * "Ingress" -> "ingresses", "Endpoints" stays), in a. */
+const char *kp_policy_guess_resource(kp_arena *a, const char *kind);
+
+/* The admission request as CEL's `request` sees it (kind, resource, name,
  * namespace, operation, userInfo, dryRun), in a. */
 const kp_value *kp_policy_cel_request(kp_arena *a, const kp_rule_run *run,
 				      const kp_value *object, const kp_value *old);

@@ -172,25 +172,6 @@ static bool in_list(const strs *s, const char *x)
 	return false;
 }
 
-/* meta.UnsafeGuessKindToResource, as the CLI guesses offline. */
-static const char *guess_resource(kp_arena *a, const char *kind)
-{
-	size_t n = strlen(kind);
-	char *s = kp_arena_alloc(a, n + 4);
-	for (size_t i = 0; i < n; i++)
-		s[i] = (char)((kind[i] >= 'A' && kind[i] <= 'Z') ? kind[i] + 32 : kind[i]);
-	s[n] = 0;
-	if (!n || (n >= 9 && !strcmp(s + n - 9, "endpoints")))
-		return s;
-	if (s[n - 1] == 's')
-		strcpy(s + n, "es");
-	else if (s[n - 1] == 'y')
-		strcpy(s + n - 1, "ies");
-	else
-		strcpy(s + n, "s");
-	return s;
-}
-
 typedef struct req_attrs {
 	const char *group, *version, *resource, *op, *name;
 	bool cluster;
@@ -231,7 +212,7 @@ static bool constraints_match(const vpol *vp, const kp_rule_run *run, const kp_v
 	req_attrs q = {
 		.group = slash ? kp_arena_strndup(a, api, (size_t)(slash - api)) : "",
 		.version = slash ? slash + 1 : api,
-		.resource = guess_resource(a, kind),
+		.resource = kp_policy_guess_resource(a, kind),
 		.op = op,
 		.name = kp_value_path_str(res, "metadata/name"),
 		.cluster = kp_kind_is_cluster_scoped(api, kind),

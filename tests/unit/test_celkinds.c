@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "policy/policy.h"
+#include "policy/policy_cel.h"
 
 typedef struct rows {
 	size_t n;
@@ -211,4 +211,25 @@ Test(celkinds, vpol_compile_error_is_refused_at_its_place)
 	kp_doc_free(d);
 	cr_assert_str_eq(kp_policy_unsupported(kp_policy_set_at(ps, 0)), "cel library resource");
 	kp_policy_set_free(ps);
+}
+
+Test(celkinds, request_names_the_guessed_resource)
+{
+	const char *policy =
+		"apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: p}\nspec:\n  rules:\n"
+		"  - name: r\n    match: {any: [{resources: {kinds: [NetworkPolicy]}}]}\n"
+		"    validate:\n      cel:\n        expressions:\n"
+		"        - expression: \"request.resource.resource == 'networkpolicies' &&"
+		" request.kind.group == 'networking.k8s.io' && request.operation == 'CREATE'\"\n";
+	rows rs;
+	warned w = {0};
+	run(policy, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n, namespace: a}\n",
+	    &rs, &w);
+	cr_assert_eq(rs.n, 1);
+	cr_assert_eq(rs.status[0], KP_STATUS_PASS, "%s", rs.message[0]);
+	kp_arena *a = kp_arena_new();
+	cr_assert_str_eq(kp_policy_guess_resource(a, "Ingress"), "ingresses");
+	cr_assert_str_eq(kp_policy_guess_resource(a, "Endpoints"), "endpoints");
+	cr_assert_str_eq(kp_policy_guess_resource(a, "Pod"), "pods");
+	kp_arena_free(a);
 }
