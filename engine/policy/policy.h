@@ -158,6 +158,9 @@ typedef struct kp_rule_outcome {
 	const kp_value *node;        /* where in the resource; NULL: its root */
 	const char *unsupported;     /* an error row for a feature kpolicy lacks */
 	bool no_response;            /* Kyverno gives no row at all */
+	const char *rule;            /* non-NULL: the row's rule name instead of
+	                                the rule's ("evaluation" in a
+	                                ValidatingPolicy) */
 } kp_rule_outcome;
 
 typedef struct kp_action_ops {

@@ -309,6 +309,7 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		return;
 	}
 	if (m < 0) {
+		out->rule = "evaluation";
 		out->status = KP_STATUS_ERROR;
 		out->message = kp_arena_printf(a, "failed to load context: %s", cond_error);
 		return;

@@ -183,6 +183,17 @@ Test(celkinds, vpol_rows_and_autogen)
 	    &rs, &w);
 	cr_assert_eq(rs.status[0], KP_STATUS_PASS);
 	cr_assert_str_eq(rs.message[0], "success");
+	/* a match condition's error: rule `evaluation` */
+	const char *erring =
+		"apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: e}\nspec:\n"
+		"  matchConstraints:\n    resourceRules:\n"
+		"    - {apiGroups: [''], apiVersions: [v1], resources: [pods], operations: [CREATE]}\n"
+		"  matchConditions:\n  - {name: app, expression: \"object.metadata.labels.app == 'x'\"}\n"
+		"  validations:\n  - expression: 'true'\n";
+	run(erring, "apiVersion: v1\nkind: Pod\nmetadata: {name: m}\nspec: {}\n", &rs, &w);
+	cr_assert_eq(rs.status[0], KP_STATUS_ERROR);
+	cr_assert_str_eq(rs.rule[0], "evaluation");
+	cr_assert(!strncmp(rs.message[0], "failed to load context: ", 24), "%s", rs.message[0]);
 }
 
 Test(celkinds, vpol_compile_error_is_refused_at_its_place)
