@@ -101,7 +101,8 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 				   : kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0) {
 			c->added++;
-			if (e.code == KP_W_SUSPECT)
+			/* an expression that does not compile: where, with a caret */
+			if (e.code == KP_W_SUSPECT || (e.code == KP_W_POLICY && e.expr_col))
 				kpc_diag(c->diag, "warning", &e);
 		} else if (rc == 0 && c->exceptions && cel_exception(d)) {
 			c->added++;

@@ -22,6 +22,9 @@ typedef struct kpc_test_policy {
 	/* NULL when it is in the policy set; else why not ("kind:ValidatingPolicy",
 	 * or the engine's "unsupported: ..." message). */
 	const char *unsupported;
+	/* a "ruleless" kind (ValidatingPolicy, ...): a result's `rule:` is
+	 * ignored and every response compared (isRulelessPolicyKind) */
+	bool ruleless;
 } kpc_test_policy;
 
 /* One result of kp_evaluate, copied. */

@@ -66,6 +66,8 @@ static void note_policy(run_ctx *c, const kp_doc *d, const char *unsupported)
 	if (strcmp(kp_doc_kind(d), "ClusterPolicy"))
 		p->namespace = kp_arena_strdup(c->arena, *ns ? ns : "default");
 	p->unsupported = unsupported ? kp_arena_strdup(c->arena, unsupported) : NULL;
+	/* every kind but ClusterPolicy and Policy has no named rules */
+	p->ruleless = strcmp(kp_doc_kind(d), "ClusterPolicy") && strcmp(kp_doc_kind(d), "Policy");
 }
 
 /* Take one policy document into the set, noting unsupported kinds. */

@@ -26,10 +26,11 @@ static const char *const unsupported_row_fields[] = {
 	"generatedResources", "cloneSourceResource", NULL
 };
 
-/* Row flags marking policy kinds kpolicy does not evaluate. */
+/* Row flags marking policy kinds kpolicy does not evaluate (isValidatingPolicy
+ * rows are run: ValidatingPolicy is, vpol.c). */
 static const char *const unsupported_row_flags[] = {
 	"isValidatingAdmissionPolicy", "isMutatingAdmissionPolicy",
-	"isValidatingPolicy", "isMutatingPolicy", "isMUtatingPolicy",
+	"isMutatingPolicy", "isMUtatingPolicy",
 	"isGeneratingPolicy", "isDeletingPolicy", "isImageValidatingPolicy", NULL
 };
 

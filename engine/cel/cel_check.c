@@ -149,7 +149,7 @@ static const cel_ty *no_overload(checker *c, const cel_node *n, const cel_ty *a,
 	ty_name(a, x, sizeof x);
 	ty_name(b, y, sizeof y);
 	snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(%s, %s)'",
-		 n->name, x, y);
+		 n->name ? n->name : "_?_:_", x, y);
 	return fail(c, n, m);
 }
 

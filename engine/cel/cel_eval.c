@@ -26,6 +26,12 @@ static cel_val select_field(cel_ctx *c, cel_val v, const cel_node *n, bool opt)
 			return cel_optional(c, NULL);
 		return cel_err(c, "no such key: %s", n->name);
 	}
+	/* cel-go refQualify: an explicit `.?f` (a presence-testing qualifier)
+	 * on a value that is not a map is absent, e.g. on `metadata: null`;
+	 * a plain `.f` chained after one is still an error (conformance
+	 * optionals/map_null_entry_no_such_key) */
+	if (opt && (n->flags & NF_OPTIONAL))
+		return cel_optional(c, NULL);
 	return cel_err(c, "type '%s' does not support field selection",
 		       cel_type_name(v));
 }

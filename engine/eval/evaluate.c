@@ -169,6 +169,8 @@ static bool eval_rule(kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void
 		return false;
 	if (out.unsupported && out.status == KP_STATUS_ERROR)
 		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", out.unsupported);
+	if (out.rule)
+		res.rule = out.rule;
 	res.status = out.status;
 	res.message = out.message;
 	res.path = out.path;

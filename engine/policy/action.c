@@ -1,6 +1,6 @@
 /* action.c - the one table of rule actions: which keys of a rule pick
  * which action, and the features kpolicy does not run yet. */
-#include "policy/policy.h"
+#include "policy/policy_cel.h"
 
 #include <string.h>
 
@@ -27,7 +27,7 @@ static const struct {
 } validate_actions[] = {
 	{"deny", "validate.deny", &kp_action_deny},
 	{"foreach", "validate.foreach", &kp_action_foreach},
-	{"cel", "validate.cel", NULL},
+	{"cel", "validate.cel", &kp_action_cel},
 	{"podSecurity", "validate.podSecurity", &kp_action_pod_security},
 	{"manifests", "validate.manifests", NULL},
 	{"assert", "validate.assert", NULL},
@@ -63,7 +63,9 @@ const kp_action_ops *kp_action_find(const kp_value *rule, const char **unsupport
 			break;
 		}
 	for (size_t i = 0; i < n_features; i++)
-		if (given(kp_value_get(rule, rule_features[i])))
+		/* validate.cel runs its own celPreconditions (action_cel.c) */
+		if (given(kp_value_get(rule, rule_features[i])) &&
+		    !(i == 0 && ops == &kp_action_cel))
 			return *unsupported = rule_features[i], NULL;
 	if (ops)
 		return ops;

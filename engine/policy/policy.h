@@ -100,7 +100,9 @@ typedef enum kp_sel_mode {
 	KP_SEL_NONE,   /* no match/exclude given */
 	KP_SEL_PLAIN,  /* match.resources + inline user info: one block */
 	KP_SEL_ANY,
-	KP_SEL_ALL
+	KP_SEL_ALL,
+	KP_SEL_ALWAYS  /* a policy-level rule of the CEL kinds: selects every
+	                  resource, its action matches by itself */
 } kp_sel_mode;
 
 typedef struct kp_selector {
@@ -170,6 +172,9 @@ typedef struct kp_rule_outcome {
 	const kp_value *node;        /* where in the resource; NULL: its root */
 	const char *unsupported;     /* an error row for a feature kpolicy lacks */
 	bool no_response;            /* Kyverno gives no row at all */
+	const char *rule;            /* non-NULL: the row's rule name instead of
+	                                the rule's ("evaluation" in a
+	                                ValidatingPolicy) */
 } kp_rule_outcome;
 
 typedef struct kp_action_ops {
@@ -291,6 +296,9 @@ struct kp_policy {
 	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
+	/* compiled CEL programs (policy_cel.h), released by kp_policy_free */
+	struct kp_cel_prog **cel_progs;
+	size_t n_cel_progs, cap_cel_progs;
 };
 
 /* Rules grouped by the kinds they can select (evaluate.c), so that a
@@ -352,6 +360,17 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 /* Compile a match or exclude value into sel.  0 / -1 with err. */
 int kp_selector_compile(kp_arena *a, const kp_value *v, const char *path,
 			kp_selector *sel, kp_error *err);
+
+/* A metav1.LabelSelector alone (select_compile.c) and its test against a
+ * labels map (select.c; NULL labels: none). */
+int kp_label_selector_compile(kp_arena *a, const kp_value *v, const char *path,
+			      kp_label_selector *ls, kp_error *err);
+bool kp_label_selector_matches(const kp_label_selector *ls, const kp_value *labels);
+
+/* ValidatingPolicy / NamespacedValidatingPolicy `spec` into p->rules: one
+ * policy-level rule per autogen variant (vpol.c).  0 (p->unsupported may
+ * be set), or -1 with err (a compile error: Kyverno aborts the run). */
+int kp_vpol_load(kp_policy *p, const kp_value *spec, kp_error *err);
 
 /* Split a kind selector as kube.ParseKindSelector does (parts in arena a). */
 void kp_kind_sel_parse(kp_arena *a, const char *text, kp_kind_sel *k);

@@ -1,15 +1,15 @@
 /* policy_load.c - Kyverno policy documents -> kp_policy (kp_policy_set_*
  * and kp_policy_* of kpolicy.h). */
 #include "pattern/pattern.h"
-#include "policy/policy.h"
+#include "policy/policy_cel.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* Kyverno policy kinds that kpolicy does not run (CEL-based policies of
- * policies.kyverno.io and the Kubernetes admission policies the Kyverno CLI
- * also applies).  They are Kyverno policies: they are added, flagged
+ * policies.kyverno.io, but for ValidatingPolicy of a known version, and the
+ * Kubernetes admission policies the Kyverno CLI also applies).  They are Kyverno policies: they are added, flagged
  * unsupported, with no rules, so that callers can say so.  The bindings of
  * admission policies are listed for kp_policy_kind_unsupported only: they
  * are not policies of their own. */
@@ -115,6 +115,7 @@ void kp_policy_free(kp_policy *p)
 {
 	if (!p)
 		return;
+	kp_policy_cel_release(p);
 	kp_arena_free(p->arena);
 	free(p);
 }
@@ -134,7 +135,8 @@ static bool block_has_ns_selector(const kp_selector *s)
 }
 
 /* What kind of document this is: 1 a ClusterPolicy/Policy we run, 2 a
- * Kyverno policy kind we do not run, 0 something else. */
+ * Kyverno policy kind we do not run, 3 a (Namespaced)ValidatingPolicy we
+ * run (vpol.c), 0 something else. */
 static int classify(const char *api_version, const char *kind)
 {
 	if (!api_version || !kind)
@@ -147,6 +149,11 @@ static int classify(const char *api_version, const char *kind)
 	static const char kyverno[] = "policies.kyverno.io", k8s[] = "admissionregistration.k8s.io";
 	bool kyverno_group = glen == sizeof kyverno - 1 && !strncmp(api_version, kyverno, glen);
 	bool k8s_group = glen == sizeof k8s - 1 && !strncmp(api_version, k8s, glen);
+	/* ValidatingPolicy is run (vpol.c) */
+	if (kyverno_group && (!strcmp(kind, "ValidatingPolicy") ||
+			      !strcmp(kind, "NamespacedValidatingPolicy")) &&
+	    (!strcmp(slash + 1, "v1alpha1") || !strcmp(slash + 1, "v1beta1") || !strcmp(slash + 1, "v1")))
+		return 3;
 	for (size_t i = 0; i < sizeof unsupported_kinds / sizeof *unsupported_kinds; i++)
 		if (!unsupported_kinds[i].binding && !strcmp(kind, unsupported_kinds[i].kind))
 			return (kyverno_group || (k8s_group && strstr(kind, "Admission"))) ? 2 : 0;
@@ -162,8 +169,7 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 		return kp_error_at(err, KP_E_POLICY, name ? name : meta ? meta : root,
 			    "/metadata/name", "a policy needs metadata.name");
 	p->name = kp_arena_strndup(a, name->u.s.ptr, name->u.s.len);
-	if (!strcmp(p->kind, "Policy") ||
-	    (p->unsupported && !strncmp(p->kind, "Namespaced", 10))) {
+	if (!strcmp(p->kind, "Policy") || !strncmp(p->kind, "Namespaced", 10)) {
 		const char *ns = kp_value_path_str(meta, "namespace");
 		p->namespace = ns && *ns ? ns : "default";
 	}
@@ -181,6 +187,8 @@ static int load_policy(kp_policy *p, const kp_value *root, kp_error *err)
 	if (kp_value_type(spec) != KP_MAP)
 		return kp_error_at(err, KP_E_POLICY, spec ? spec : root, "/spec",
 			    "policy %s has no spec mapping", p->name);
+	if (strstr(p->kind, "ValidatingPolicy"))
+		return kp_vpol_load(p, spec, err);
 	const kp_value *vfa = kp_value_get(spec, "validationFailureAction");
 	if (kp_value_type(vfa) == KP_STRING)
 		p->failure_action = vfa->u.s.ptr;

@@ -396,6 +396,8 @@ bool kp_selector_matches(const kp_selector *m, const kp_sel_ctx *c)
 		return matched;
 	case KP_SEL_PLAIN:
 		return match_helper(&m->blocks[0], c);
+	case KP_SEL_ALWAYS:
+		return true;
 	default:
 		return false;  /* "match cannot be empty" */
 	}
@@ -455,6 +457,8 @@ bool kp_rule_may_match_kind(const kp_rule *r, const char *kind)
 		return true;
 	case KP_SEL_PLAIN:
 		return block_may_match_kind(&m->blocks[0], kind);
+	case KP_SEL_ALWAYS:
+		return true;
 	default:
 		return false;
 	}
@@ -469,4 +473,9 @@ bool kp_policy_lacks_namespace_labels(const kp_policy *p, const kp_value *resour
 	if (!strcmp(ns, "default"))
 		return false;
 	return kp_value_len(kp_values_namespace_labels(values, ns)) == 0;
+}
+
+bool kp_label_selector_matches(const kp_label_selector *ls, const kp_value *labels)
+{
+	return selector_matches(ls, labels);
 }

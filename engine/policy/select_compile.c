@@ -443,3 +443,9 @@ int kp_selector_compile(kp_arena *a, const kp_value *v, const char *path,
 	sel->blocks = kp_arena_alloc(a, sizeof(kp_block));
 	return block_compile(a, v, path, &sel->blocks[0], err);
 }
+
+int kp_label_selector_compile(kp_arena *a, const kp_value *v, const char *path,
+			      kp_label_selector *ls, kp_error *err)
+{
+	return label_selector(a, v, path, ls, err);
+}

@@ -161,13 +161,14 @@ Test(eval, policy_warnings_go_to_the_callback)
 	kp_policy_set_on_warning(ps, on_warning, &ws);
 	kp_error err;
 	/* spec is required by Kyverno's CRD schema (strict checking) */
-	cr_assert_eq(add_yaml(ps, "apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\n"
-			      "metadata: {name: v}\nspec: {validations: [{expression: 'true'}]}\n",
+	cr_assert_eq(add_yaml(ps, "apiVersion: policies.kyverno.io/v1\nkind: MutatingPolicy\n"
+			      "metadata: {name: v}\nspec: {mutations: [{patchType: JSONPatch,"
+			      " jsonPatch: {expression: '[]'}}]}\n",
 			      &err), 1);
 	cr_assert_eq(err.code, KP_OK, "not left in err when a callback takes it");
 	cr_assert_eq(ws.n, 1);
 	cr_assert_eq(ws.code, KP_W_POLICY);
-	cr_assert_str_eq(ws.feature, "ValidatingPolicy");
+	cr_assert_str_eq(ws.feature, "MutatingPolicy");
 	kp_policy_set_free(ps);
 }
 

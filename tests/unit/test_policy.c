@@ -150,7 +150,8 @@ Test(policy, other_documents_are_not_policies)
 	kp_policy_set_free(ps);
 }
 
-/* Choice: CEL policy kinds are Kyverno policies kpolicy cannot run.  They
+/* Choice: CEL policy kinds kpolicy cannot run (all but ValidatingPolicy,
+ * vpol.c) are Kyverno policies all the same.  They
  * are added (1) flagged unsupported with no rules, and err carries a
  * KP_W_POLICY warning naming them, so they do not silently vanish. */
 Test(policy, cel_policy_kinds_are_added_as_unsupported)
@@ -158,14 +159,14 @@ Test(policy, cel_policy_kinds_are_added_as_unsupported)
 	kp_policy_set *ps = kp_policy_set_new();
 	kp_error err;
 	cr_assert_eq(add_yaml(ps, "apiVersion: policies.kyverno.io/v1alpha1\n"
-			      "kind: ValidatingPolicy\nmetadata: {name: vpol}\n"
-			      "spec:\n  validations:\n  - expression: 'true'\n", &err), 1);
+			      "kind: GeneratingPolicy\nmetadata: {name: gpol}\n"
+			      "spec:\n  generate:\n  - expression: 'true'\n", &err), 1);
 	cr_assert_eq(err.code, KP_W_POLICY);
-	cr_assert(strstr(err.msg, "ValidatingPolicy vpol"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "GeneratingPolicy gpol"), "%s", err.msg);
 	cr_assert_eq(err.line, 1);
 	const kp_policy *p = kp_policy_set_at(ps, 0);
-	cr_assert_str_eq(p->unsupported, "ValidatingPolicy");
-	cr_assert_str_eq(kp_policy_name(p), "vpol");
+	cr_assert_str_eq(p->unsupported, "GeneratingPolicy");
+	cr_assert_str_eq(kp_policy_name(p), "gpol");
 	cr_assert_eq(kp_policy_rule_count(p), 0);
 	cr_assert_eq(add_yaml(ps, "apiVersion: admissionregistration.k8s.io/v1\n"
 			      "kind: ValidatingAdmissionPolicy\nmetadata: {name: vap}\n", &err), 1);
@@ -241,7 +242,8 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 	kp_policy_set *ps = kp_policy_set_new();
 	static const struct { const char *rule, *reason; } cases[] = {
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
-		 "    validate: {cel: {expressions: [{expression: 'true'}]}}\n", "validate.cel"},
+		 "    validate: {cel: {paramKind: {kind: ConfigMap}, expressions: [{expression: 'true'}]}}\n",
+		 "validate.cel.paramKind"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {manifests: {attestors: []}, message: m, pattern: {a: 1}}\n",
 		 "validate.manifests"},

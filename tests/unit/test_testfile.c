@@ -124,11 +124,11 @@ Test(testfile, unsupported_inputs_and_rows)
 		"policies: [p.yaml]\nresources: [r.yaml]\n"
 		"results:\n"
 		"- {policy: p, rule: r, resources: [a], result: pass, patchedResources: pr.yaml}\n"
-		"- {policy: v, resources: [a], result: fail, isValidatingPolicy: true}\n"
-		"- {policy: v, resources: [a], result: fail, isValidatingPolicy: false}\n");
+		"- {policy: v, resources: [a], result: fail, isMutatingPolicy: true}\n"
+		"- {policy: v, resources: [a], result: fail, isMutatingPolicy: false}\n");
 	cr_assert_null(t->unsupported);
 	cr_assert_str_eq(t->results[0].unsupported, "patchedResources");
-	cr_assert_str_eq(t->results[1].unsupported, "isValidatingPolicy");
+	cr_assert_str_eq(t->results[1].unsupported, "isMutatingPolicy");
 	cr_assert_null(t->results[2].unsupported);
 	kpc_testfile_free(t);
 	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\nexceptions: [e.yaml]\n"

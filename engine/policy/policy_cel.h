@@ -1,0 +1,67 @@
+/*
+ * policy/policy_cel.h - what the CEL rule kinds share (action_cel.c for
+ * validate.cel, vpol.c for ValidatingPolicy): environments, compilation
+ * with errors located in the policy file, the activation.
+ */
+#ifndef KP_POLICY_CEL_H
+#define KP_POLICY_CEL_H
+
+#include "policy/policy.h"
+#include "cel/cel.h"
+
+/* An environment in arena a declaring names[0..n) as activation slots
+ * 0..n), with Kyverno's switches: resource numbers as double (the CLI),
+ * the orValue shim. */
+kp_cel_env *kp_policy_cel_env(kp_arena *a, const char *const *names, size_t n);
+
+/* Compile the string node `node` in env (into p->arena).  `want` the
+ * required static type ("bool", "string") or NULL.  NULL on failure:
+ * *problem set (Kyverno's row message, "compilation failed: ..." or "must
+ * evaluate to bool but got dyn") and the first such problem recorded in
+ * p->diag with the file's line/column and a caret; or *problem NULL and
+ * err set (a non-string node; KP_E_UNSUPPORTED for a CEL feature kpolicy
+ * lacks). */
+const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
+					 const kp_value *node, const char *path,
+					 const char *want, const char **problem,
+					 kp_error *err);
+
+/* `variables[]{name, expression}` in order, each added to env as a
+ * composited variable.  0 (with *problem when one did not compile) or -1
+ * with err. */
+int kp_policy_cel_variables(kp_policy *p, kp_cel_env *env, const kp_value *vars,
+			    const char *path, const char **problem, kp_error *err);
+
+/* s[0..n) without leading/trailing white space, in a. */
+const char *kp_policy_cel_trim(kp_arena *a, const char *s, size_t n);
+
+/* object / oldObject of one evaluation by operation (CREATE: old null;
+ * UPDATE: both the resource; DELETE: object null). */
+void kp_policy_cel_objects(const kp_rule_run *run, kp_arena *a, const kp_value **object,
+			   const kp_value **old);
+/* The plural resource of a kind as the CLI guesses it offline
+ * (meta.UnsafeGuessKindToResource: "NetworkPolicy" -> "networkpolicies",
+ * "Ingress" -> "ingresses", "Endpoints" stays), in a. */
+const char *kp_policy_guess_resource(kp_arena *a, const char *kind);
+
+/* The admission request as CEL's `request` sees it (kind, resource, name,
+ * namespace, operation, userInfo, dryRun), in a. */
+const kp_value *kp_policy_cel_request(kp_arena *a, const kp_rule_run *run,
+				      const kp_value *object, const kp_value *old);
+
+/* The message of a validation that denied: messageExpression's trimmed
+ * string result when usable, else message, else "failed expression: E". */
+const char *kp_policy_cel_deny_message(const kp_cel_prog *msg_prog, const char *message,
+				       const char *expr, const kp_cel_activation *act, kp_arena *a);
+
+/* Match conditions in order (K8s matcher): 0 at the first false (earlier
+ * errors notwithstanding), else -1 with *error the first error, else 1. */
+int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_activation *act,
+			kp_arena *a, const char **error);
+
+/* Release what p's compiled CEL programs hold outside the arena. */
+void kp_policy_cel_release(kp_policy *p);
+
+extern const kp_action_ops kp_action_cel;
+
+#endif /* KP_POLICY_CEL_H */
