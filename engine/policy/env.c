@@ -383,7 +383,7 @@ static int build_images(kp_env *env, kp_error *err)
 static int load_for_query(void *ud, const char *q, size_t n, kp_error *err)
 {
 	kp_env *env = ud;
-	if (!env->images_done && names(q, n, "images")) {
+	if (!env->images_done && env->run->rule->may_use_images && names(q, n, "images")) {
 		env->images_done = true;
 		if (build_images(env, err) < 0)
 			return -1;

@@ -252,6 +252,7 @@ struct kp_rule {
 	kp_conds *preconditions;     /* NULL: none */
 	kp_tmpl *message_t;          /* validate.message with variables */
 	bool uses_vars;
+	bool may_use_images;         /* some string of the rule says "images" */
 	/* Non-NULL: the rule uses a feature kpolicy does not implement
 	 * ("validate.deny", "context", "variables in pattern", "mutate", ...);
 	 * the evaluator reports `error` with "unsupported: <this>" for each

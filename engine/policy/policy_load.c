@@ -47,6 +47,27 @@ static const char *opt_string(kp_arena *a, const kp_value *map, const char *key,
 	return kp_arena_strndup(a, v->u.s.ptr, v->u.s.len);
 }
 
+/* True if a string (or key) of the tree v contains `word`. */
+static bool mentions(const kp_value *v, const char *word)
+{
+	switch (kp_value_type(v)) {
+	case KP_STRING:
+		return memmem(v->u.s.ptr, v->u.s.len, word, strlen(word)) != NULL;
+	case KP_SEQ:
+		for (size_t i = 0; i < v->u.seq.n; i++)
+			if (mentions(v->u.seq.items[i], word))
+				return true;
+		return false;
+	case KP_MAP:
+		for (size_t i = 0; i < v->u.map.n; i++)
+			if (mentions(v->u.map.pairs[i].key, word) || mentions(v->u.map.pairs[i].value, word))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 		    kp_rule *out, kp_error *err)
 {
@@ -106,6 +127,8 @@ int kp_rule_compile(kp_policy *p, const kp_value *rule, const char *path,
 	if (pre && !(out->preconditions = kp_conds_compile(a, pre, sub, true, err, &p->diag)))
 		return -1;
 	out->message_t = kp_tmpl_compile(a, kp_value_get(val, "message"), &p->diag);
+	/* only a rule that names `images` somewhere pays the check per query */
+	out->may_use_images = mentions(rule, "images");
 	/* a message alone is substituted lazily, for fail and error rows */
 	out->uses_vars = out->n_context || out->preconditions;
 	return out->action->compile(p, out, rule, path, err);
