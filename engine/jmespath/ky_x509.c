@@ -232,7 +232,7 @@ static const kp_value *bn_text(x5 *x, der integer, bool as_number)
 	BN_free(bn);
 	if (!dec)
 		return NULL;
-	const kp_value *v = as_number ? num(x, strtod(dec, NULL)) : ky_str(x->c, dec, strlen(dec));
+	const kp_value *v = as_number ? num(x, kp_strtod_c(dec, NULL)) : ky_str(x->c, dec, strlen(dec));
 	OPENSSL_free(dec);
 	return v;
 }

@@ -62,7 +62,7 @@ static bool go_parse_float(const char *s, size_t n, double *out)
 	if (strchr(buf, '(') || ((strstr(buf, "0x") || strstr(buf, "0X")) && !strpbrk(buf, "pP")))
 		return false;
 	char *end;
-	*out = strtod(buf, &end);
+	*out = kp_strtod_c(buf, &end);   /* a dot whatever LC_NUMERIC says */
 	return end == buf + n;
 }
 
