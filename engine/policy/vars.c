@@ -299,10 +299,8 @@ static int query(const kp_vars *vs, const tvar *v, const char *path, const kp_va
 	}
 	if (kp_jp_eval(jp, vs->root, vs->scratch, out, &e) < 0) {
 		/* a function kpolicy cannot run (offline, or not written yet) */
-		const char *u = strstr(e.msg, "unsupported: ");
-		if (u) {
-			u += 13;
-			char *fn = kp_arena_printf(vs->scratch, "function %.*s", (int)strcspn(u, " ()"), u);
+		if (e.code == KP_E_UNSUPPORTED) {
+			char *fn = kp_arena_printf(vs->scratch, "function %s", e.feature);
 			return kp_error_unsupported(err, NULL, NULL, fn);
 		}
 		kp_errorf(err, KP_E_EXPR, NULL, 0, 0,
