@@ -250,30 +250,6 @@ cel_tok cel_lex_next(cel_lexer *lx)
 
 /* ---- literal decoding ---- */
 
-static size_t put_utf8(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -370,7 +346,7 @@ emit:
 		}
 		/* \x and octal escapes give code points in strings: the buffer has
 		 * room, an escape is at least as long as its UTF-8 encoding */
-		o += put_utf8(out + o, cp);
+		o += kp_utf8_put(out + o, cp);
 		continue;
 bad:
 		*msg = "invalid escape sequence";

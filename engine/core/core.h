@@ -49,6 +49,11 @@ int kp_snprintf_c(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
 
+/* Code point cp (at most 0x10FFFF) as UTF-8 into u[0..3]; returns the
+ * length (utf8.c: the one encoder of the JSON parsers, JMESPath, CEL and
+ * the regex translation). */
+size_t kp_utf8_put(char *u, unsigned cp);
+
 /* ------------------------------------------------------------------------
  * Evaluation context (kpolicy.h): per thread, shared by every evaluator
  * (patterns, JMESPath, CEL), so it lives at the bottom.

@@ -36,30 +36,6 @@ static uint32_t rune_at(const char *s, size_t n, size_t i, size_t *w)
 	return r;
 }
 
-static size_t rune_put(uint32_t r, char *o)
-{
-	if (r < 0x80) {
-		o[0] = (char)r;
-		return 1;
-	}
-	if (r < 0x800) {
-		o[0] = (char)(0xC0 | r >> 6);
-		o[1] = (char)(0x80 | (r & 0x3F));
-		return 2;
-	}
-	if (r < 0x10000) {
-		o[0] = (char)(0xE0 | r >> 12);
-		o[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (r & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | r >> 18);
-	o[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (r & 0x3F));
-	return 4;
-}
-
 /* Unicode simple case mappings: glibc's tables through a C.UTF-8 locale
  * object (never the process locale). */
 static locale_t utf8_locale;
@@ -82,7 +58,7 @@ static const kp_value *map_string(kp_jp_call *c, const kp_value *s, bool upper)
 	kp_buf_init(&b, c->arena);
 	char o[4];
 	for (size_t i = 0, w; i < s->u.s.len; i += w)
-		kp_buf_add(&b, o, rune_put(map_case(rune_at(s->u.s.ptr, s->u.s.len, i, &w), upper), o));
+		kp_buf_add(&b, o, kp_utf8_put(o, map_case(rune_at(s->u.s.ptr, s->u.s.len, i, &w), upper)));
 	return ky_buf_str(c, &b);
 }
 

@@ -27,26 +27,7 @@
 
 size_t kp_re_encode(uint32_t r, unsigned char u[4])
 {
-	if (r < 0x80) {
-		u[0] = (unsigned char)r;
-		return 1;
-	}
-	if (r < 0x800) {
-		u[0] = (unsigned char)(0xC0 | r >> 6);
-		u[1] = (unsigned char)(0x80 | (r & 0x3F));
-		return 2;
-	}
-	if (r < 0x10000) {
-		u[0] = (unsigned char)(0xE0 | r >> 12);
-		u[1] = (unsigned char)(0x80 | (r >> 6 & 0x3F));
-		u[2] = (unsigned char)(0x80 | (r & 0x3F));
-		return 3;
-	}
-	u[0] = (unsigned char)(0xF0 | r >> 18);
-	u[1] = (unsigned char)(0x80 | (r >> 12 & 0x3F));
-	u[2] = (unsigned char)(0x80 | (r >> 6 & 0x3F));
-	u[3] = (unsigned char)(0x80 | (r & 0x3F));
-	return 4;
+	return kp_utf8_put((char *)u, r);
 }
 
 int32_t kp_re_decode(const unsigned char *s, size_t n, size_t *size)

@@ -157,11 +157,9 @@ void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
 kp_value *kp_json_parse(kp_arena *a, const char *s, size_t len);
 /* Pieces of the JSON grammar shared by kp_json_parse and the JSON loader
  * (input/load_json.c): the value of 4 hex digits at s (-1 if not hex);
- * code point cp as UTF-8 into u[0..3] (returns the length); the length of
- * the strict JSON number at s (0: none), *integral false when it has a
- * fraction or exponent. */
+ * the length of the strict JSON number at s (0: none), *integral false
+ * when it has a fraction or exponent. */
 int kp_json_hex4(const char *s);
-size_t kp_utf8_put(char *u, unsigned cp);
 size_t kp_json_number_len(const char *s, const char *end, bool *integral);
 
 /* ------------------------------------------------------------------------

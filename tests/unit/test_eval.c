@@ -4,18 +4,7 @@
 #include <string.h>
 
 #include "policy/policy.h"
-
-static kp_doc *doc_of(const char *yaml)
-{
-	kp_error err;
-	kp_read_opts ro = {.raw = true};
-	kp_reader *r = kp_reader_open_mem("t.yaml", yaml, strlen(yaml), &ro, &err);
-	cr_assert_not_null(r);
-	kp_doc *d = NULL;
-	cr_assert_eq(kp_reader_next(r, &d, &err), 1, "%s", err.msg);
-	kp_reader_close(r);
-	return d;
-}
+#include "doc_util.h"
 
 static int add_yaml(kp_policy_set *ps, const char *yaml, kp_error *err)
 {

@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "kpolicy.h"
-
-static kp_doc *doc_of(const char *yaml)
-{
-	kp_error err;
-	kp_read_opts ro = {.raw = true};
-	kp_reader *r = kp_reader_open_mem("t.yaml", yaml, strlen(yaml), &ro, &err);
-	cr_assert_not_null(r);
-	kp_doc *d = NULL;
-	cr_assert_eq(kp_reader_next(r, &d, &err), 1, "%s", err.msg);
-	kp_reader_close(r);
-	return d;
-}
+#include "doc_util.h"
 
 /* A policy whose rule denies with message "v=<{{ v }}>" once `v` loads,
  * so that the message shows what the context entry `v` loaded. */

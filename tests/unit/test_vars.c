@@ -5,29 +5,18 @@
 #include <string.h>
 
 #include "policy/policy.h"
+#include "doc_util.h"
 
 static kp_arena *a;
 static kp_value *ctx_root;
 static kp_vars vs;
-
-static kp_doc *raw_doc(const char *yaml)
-{
-	kp_error err;
-	kp_read_opts ro = {.raw = true};
-	kp_reader *r = kp_reader_open_mem("t.yaml", yaml, strlen(yaml), &ro, &err);
-	cr_assert_not_null(r);
-	kp_doc *d = NULL;
-	cr_assert_eq(kp_reader_next(r, &d, &err), 1, "%s", err.msg);
-	kp_reader_close(r);
-	return d;
-}
 
 static kp_doc *context_doc;
 
 static void setup(void)
 {
 	a = kp_arena_new();
-	context_doc = raw_doc("request:\n  operation: CREATE\n  object:\n    metadata:\n"
+	context_doc = doc_of("request:\n  operation: CREATE\n  object:\n    metadata:\n"
 			      "      name: web\n      labels: {app: nginx, tier: '3'}\n"
 			      "    spec: {replicas: 3}\n  oldObject:\n    metadata: {name: old}\n"
 			      "who: metadata\nlist: [a, b]\nbraces: '{{ request.object.metadata.name }}'\n");
@@ -128,7 +117,7 @@ Test(vars, a_bad_expression_is_located_with_a_caret)
 
 Test(vars, trees_substitute_leaves_and_keys)
 {
-	kp_doc *d = raw_doc("a: '{{ request.object.spec.replicas }}'\n'{{ who }}': [x, '{{ list[1] }}']\nz: 1\n");
+	kp_doc *d = doc_of("a: '{{ request.object.spec.replicas }}'\n'{{ who }}': [x, '{{ list[1] }}']\nz: 1\n");
 	kp_ttree *t = kp_ttree_compile(a, kp_doc_root(d), "", NULL);
 	cr_assert_not_null(t);
 	const kp_value *out;
@@ -156,7 +145,7 @@ Test(vars, dotted_names_merge_into_the_context)
 
 Test(vars, references_resolve_against_the_pattern_itself)
 {
-	kp_doc *d = raw_doc("spec:\n  =(x): {limit: 2Gi, count: 3}\n  req: '<=$(./../x/limit)'\n"
+	kp_doc *d = doc_of("spec:\n  =(x): {limit: 2Gi, count: 3}\n  req: '<=$(./../x/limit)'\n"
 			    "  abs: '$(/spec/x/limit)'\n  num: '$(>/spec/x/count)'\n  esc: '\\$(a)'\n");
 	const char *err = NULL;
 	const kp_value *v = kp_pattern_refs(a, kp_doc_root(d), &err);
@@ -166,11 +155,11 @@ Test(vars, references_resolve_against_the_pattern_itself)
 	cr_assert_str_eq(kp_value_path_str(v, "spec/num"), ">3", "an int with an operator");
 	cr_assert_str_eq(kp_value_path_str(v, "spec/esc"), "$(a)", "an escape loses its backslash");
 	kp_doc_free(d);
-	d = raw_doc("a: '$(./missing)'\n");
+	d = doc_of("a: '$(./missing)'\n");
 	cr_assert_null(kp_pattern_refs(a, kp_doc_root(d), &err));
 	cr_assert(strstr(err, "got nil resolved variable"), "%s", err);
 	kp_doc_free(d);
-	d = raw_doc("b: 1\na: '$(/b)'\n");
+	d = doc_of("b: 1\na: '$(/b)'\n");
 	cr_assert_null(kp_pattern_refs(a, kp_doc_root(d), &err));
 	cr_assert(strstr(err, "NotResolvedReferenceErr"), "a number needs an operator: %s", err);
 	kp_doc_free(d);
