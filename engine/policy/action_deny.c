@@ -31,11 +31,16 @@ static const char *fail_message(const kp_rule *r, const kp_env *env, const char 
 	const char *m = r->message;
 	if ((!m || !*m) && (!cond_msgs || !*cond_msgs))
 		return kp_arena_printf(a, "validation error: rule %s failed", r->name);
-	const char *joined = m && *m && cond_msgs && *cond_msgs
-		? kp_arena_printf(a, "%s; %s", m, cond_msgs)
-		: (m && *m ? m : cond_msgs);
-	kp_value node = {.type = KP_STRING, .u.s = {joined, strlen(joined)}};
-	kp_tmpl *t = kp_tmpl_compile(a, &node, NULL);
+	bool conds = cond_msgs && *cond_msgs;
+	const char *joined = m && *m && conds ? kp_arena_printf(a, "%s; %s", m, cond_msgs)
+					      : (m && *m ? m : cond_msgs);
+	/* validate.message alone was compiled with the rule; only a message
+	 * joined with condition messages is compiled here */
+	kp_tmpl *t = r->message_t;
+	if (conds) {
+		kp_value node = {.type = KP_STRING, .u.s = {joined, strlen(joined)}};
+		t = kp_tmpl_compile(a, &node, NULL);
+	}
 	if (!t)
 		return joined;
 	const kp_value *out;
