@@ -788,6 +788,14 @@ KP_API int kp_context_sources_add_global_resource(kp_context_sources *s, const c
 						  const kp_value *resource, kp_error *err);
 /* An object of the fake cluster (enables configMap and apiCall GET). */
 KP_API void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *resource);
+/* A test's `context` file or apply's --context-file (kind Context,
+ * cli.kyverno.io): spec.resources, which a ValidatingPolicy's
+ * resource.Get/List read when the test has no clusterResources, and
+ * spec.images [{image, resolvedImage, registry, repository, tag, digest,
+ * imageIndex, manifest, config}], which image.GetMetadata(image) returns.
+ * Copied.  0, or -1 with err (KP_E_DOC at the node). */
+KP_API int kp_context_sources_add_context(kp_context_sources *s, const kp_value *doc,
+					  kp_error *err);
 /* The fake cluster exists even with no object (an empty clusterResources). */
 KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
 /* For `kyverno apply`, which queries its input resources for apiCalls and
