@@ -187,16 +187,9 @@ static const char *const pod =
 	"apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: team-a}\n"
 	"spec:\n  containers: [{name: c, image: 'nginx:1.27'}]\n";
 
-/* A ValidatingPolicy (kind `kind`) on Pods with one validation `expr`,
- * evaluated on `pod` with `src`. */
-static row run_expr(const char *kind, const char *expr, const kp_context_sources *src)
+/* Load `policy`, evaluate `pod` with `src`: its one row. */
+static row eval_policy(const char *policy, const kp_context_sources *src)
 {
-	char policy[2048];
-	snprintf(policy, sizeof policy,
-		 "apiVersion: policies.kyverno.io/v1\nkind: %s\nmetadata: {name: v, namespace: team-a}\n"
-		 "spec:\n  matchConstraints:\n    resourceRules:\n"
-		 "    - {apiGroups: [''], apiVersions: [v1], resources: [pods], operations: [CREATE]}\n"
-		 "  validations:\n  - expression: \"%s\"\n", kind, expr);
 	kp_policy_set *ps = kp_policy_set_new();
 	kp_policy_set_strict(ps, false);
 	kp_error err;
@@ -213,6 +206,18 @@ static row run_expr(const char *kind, const char *expr, const kp_context_sources
 	kp_doc_free(d);
 	kp_policy_set_free(ps);
 	return rw;
+}
+
+/* A ValidatingPolicy (kind `kind`) on Pods with one validation `expr`. */
+static row run_expr(const char *kind, const char *expr, const kp_context_sources *src)
+{
+	char policy[2048];
+	snprintf(policy, sizeof policy,
+		 "apiVersion: policies.kyverno.io/v1\nkind: %s\nmetadata: {name: v, namespace: team-a}\n"
+		 "spec:\n  matchConstraints:\n    resourceRules:\n"
+		 "    - {apiGroups: [''], apiVersions: [v1], resources: [pods], operations: [CREATE]}\n"
+		 "  validations:\n  - expression: \"%s\"\n", kind, expr);
+	return eval_policy(policy, src);
 }
 
 static kp_context_sources *with_context(const char *yaml)
@@ -375,22 +380,9 @@ Test(celres, validate_cel_does_not_declare_them)
 		"  - name: r\n    match: {any: [{resources: {kinds: [Pod]}}]}\n"
 		"    validate:\n      cel:\n        expressions:\n"
 		"        - expression: \"resource.Get('v1', 'configmaps', 'a', 'b') == null\"\n";
-	kp_policy_set *ps = kp_policy_set_new();
-	kp_policy_set_strict(ps, false);
-	kp_error err;
-	kp_doc *pd = doc_of(policy);
-	cr_assert_eq(kp_policy_set_add(ps, pd, &err), 1, "%s", err.msg);
-	kp_doc_free(pd);
-	kp_policy_set_seal(ps);
-	kp_doc *d = doc_of(pod);
-	kp_doc_normalize_resource(d);
-	row rw = {0};
 	kp_context_sources *s = with_context(context);
-	kp_eval_opts opts = {.sources = s};
-	cr_assert_geq(kp_evaluate(NULL, ps, d, &opts, collect, &rw, &err), 0, "%s", err.msg);
+	row rw = eval_policy(policy, s);
 	cr_assert_eq(rw.status, KP_STATUS_FAIL);
 	cr_assert(strstr(rw.message, "undeclared reference to 'resource'"), "%s", rw.message);
 	kp_context_sources_free(s);
-	kp_doc_free(d);
-	kp_policy_set_free(ps);
 }
