@@ -97,7 +97,11 @@ typedef struct kp_cel_host_req {
 
 typedef struct kp_cel_host {
 	/* Answer one call: 0 with *out (a document node the caller keeps
-	 * alive for the evaluation; NULL means null); -1 with *msg the cause
+	 * alive for the evaluation; NULL means null), its numbers read as
+	 * the env reads documents (double in Kyverno's environments: data
+	 * that went through JSON into Go's `any`); 2 the same with numbers
+	 * kept as written (integers stay int: Kubernetes objects decoded as
+	 * unstructured); -1 with *msg the cause
 	 * in Kyverno's words (`configmaps "x" not found`), which the library
 	 * prefixes as Kyverno does ("failed to get resource: "); 1 when the
 	 * call needs what kpolicy cannot reach offline (network, registry,

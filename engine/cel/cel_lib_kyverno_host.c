@@ -37,11 +37,11 @@ static cel_val ask(cel_ctx *c, kp_cel_host_req *req, const char *feature, const 
 	const kp_value *out = NULL;
 	const char *msg = NULL;
 	int rc = c->host->call(c->host->user, req, c->a, &out, &msg);
-	if (rc > 0)
+	if (rc == 1)
 		return unsupported(c, msg ? msg : feature);
 	if (rc < 0)
 		return cel_err(c, "%s%s", prefix, msg ? msg : "");
-	return out ? cel_from_doc(out, c->prog->env->dfloat) : cel_null();
+	return out ? cel_from_doc(out, rc == 2 ? false : c->prog->env->dfloat) : cel_null();
 }
 
 /* resource.Get(apiVersion, resource, namespace, name); in a

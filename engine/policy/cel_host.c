@@ -16,7 +16,9 @@
  *     `response`, so `.body` reads its body); an unmocked URL needs the
  *     network: unsupported.
  * Objects are indexed once, when added: an evaluation looks them up by
- * hashing its arguments and parses nothing. */
+ * hashing its arguments and parses nothing.  Numbers: objects keep their
+ * integers (the CLI decodes them as unstructured, int64); images, global
+ * entries and mocked responses went through JSON into `any`: doubles. */
 #include "policy/ctx_sources_int.h"
 #include "policy/policy_cel.h"
 
@@ -269,7 +271,7 @@ static int resource_get(const res_index *x, const kp_cel_host_req *req, kp_arena
 	const idx_ent *e = n ? idx_find(x, key, n) : NULL;
 	if (e && e->obj) {
 		*out = e->obj;
-		return 0;
+		return 2;
 	}
 	*msg = kp_arena_printf(a, "%s \"%s\" not found", group_resource(a, req->a[0], req->a[1]), req->a[3]);
 	return -1;
@@ -292,7 +294,7 @@ static int resource_list(const res_index *x, bool cluster, const kp_cel_host_req
 	/* the fake provider ignores label selectors */
 	if (e && (!cluster || !req->n_labels)) {
 		*out = e->list;
-		return 0;
+		return 2;
 	}
 	kp_value *list = kp_value_new(a, KP_MAP, NULL, 0, 0), *items = kp_value_new(a, KP_SEQ, NULL, 0, 0);
 	if (cluster) {
@@ -309,7 +311,7 @@ static int resource_list(const res_index *x, bool cluster, const kp_cel_host_req
 			kp_seq_push(a, items, e->items->u.seq.items[i]);
 	kp_map_set(a, list, "items", items);
 	*out = list;
-	return 0;
+	return 2;
 }
 
 static int global_get(const kp_context_sources *s, const kp_cel_host_req *req, kp_arena *a,
