@@ -158,6 +158,10 @@ Test(celres, errors_unsupported_and_undeclared)
 	cr_assert_str_eq(err.feature, "cel resource.Post");
 	cr_assert_eq(eval_host("http.Client('ca').Get('https://a')", &host, true, repr, sizeof repr, &err), -1);
 	cr_assert_str_eq(err.feature, "cel http.Client");
+	/* the client's methods on anything else: a type error, not unsupported */
+	cr_assert_eq(eval_host("'x'.Get('https://a')", &host, true, repr, sizeof repr, &err), -1);
+	cr_assert_eq(err.code, KP_E_POLICY);
+	cr_assert(strstr(err.msg, "no such overload"), "%s", err.msg);
 	/* only the ValidatingPolicy family declares them */
 	cr_assert_eq(eval_host("resource.Get('v1', 'configmaps', 'ns', 'x')", &host, false, repr, sizeof repr,
 			       &err), -1);
