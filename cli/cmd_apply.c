@@ -46,6 +46,9 @@ static const char apply_usage[] =
 	"  -f, --values-file FILE    values file (kind: Values): globalValues, per policy\n"
 	"                            resource and rule values, namespaceSelector labels,\n"
 	"                            subresources\n"
+	"      --context-file FILE   context (kind: Context) for ValidatingPolicy CEL\n"
+	"                            libraries: spec.resources (resource.Get/List) and\n"
+	"                            spec.images (image.GetMetadata)\n"
 	"  -s, --set K=V,...         variables, written over global and resource values\n"
 	"                            (repeatable; strings; keys with request.object.\n"
 	"                            are ignored; the first of a repeated key wins)\n"
@@ -548,6 +551,23 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 	return v;
 }
 
+/* --context-file: a Context (spec.resources, spec.images) for the CEL
+ * libraries of ValidatingPolicies. */
+static int load_context(const char *path, const kp_read_opts *base, kp_context_sources *sources)
+{
+	kp_read_opts ro = *base;
+	ro.raw = true;
+	kp_doc *d = kpc_read_first_doc(path, "context", &ro);
+	if (!d)
+		return -1;
+	kp_error e;
+	int rc = kp_context_sources_add_context(sources, kp_doc_root(d), &e);
+	if (rc < 0)
+		kpc_diag(stderr, "error", &e);
+	kp_doc_free(d);
+	return rc;
+}
+
 /* The largest --max-depth: patterns are compiled and matched recursively,
  * some 400 bytes of C stack per level (over 1 KiB under AddressSanitizer);
  * 4000 levels stay inside a 2 MiB thread stack, glibc's default for -j
@@ -625,7 +645,7 @@ static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 
 enum {
 	OPT_DETAILED = 256, OPT_POLICY_REPORT, OPT_REPORT_API, OPT_TIMESTAMP, OPT_AUDIT_WARN,
-	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR,
+	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR, OPT_CONTEXT_FILE,
 };
 
 int kpc_cmd_apply(int argc, char **argv)
@@ -658,6 +678,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"warn-no-pass", no_argument, NULL, OPT_WARN_NO_PASS},
 		{"unsupported", required_argument, NULL, OPT_UNSUPPORTED},
 		{"remove-color", no_argument, NULL, OPT_REMOVE_COLOR},
+		{"context-file", required_argument, NULL, OPT_CONTEXT_FILE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -665,6 +686,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	kp_buf set_kv;
 	kp_buf_init(&set_kv, NULL);
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
+	const char *context_file = NULL;
 	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
 	long long warn_exit_code = 0;
@@ -721,6 +743,7 @@ int kpc_cmd_apply(int argc, char **argv)
 			}
 			break;
 		case OPT_REMOVE_COLOR: remove_color = true; break;
+		case OPT_CONTEXT_FILE: context_file = optarg; break;
 		case 'f': values_file = optarg; break;
 		case 's':
 			/* kyverno's --set is a string slice: repeated flags add items */
@@ -867,6 +890,8 @@ int kpc_cmd_apply(int argc, char **argv)
 	kp_context_sources *sources = kp_context_sources_new();
 	kp_context_sources_unserved_api_calls(sources);
 	c.eval.sources = sources;
+	if (context_file && load_context(context_file, &c.ro, sources) < 0)
+		status = 2;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
 

@@ -198,8 +198,10 @@ static void walk(run_ctx *c, const char *path,
 		load_failed(c, &e);
 }
 
-/* Mocks and global context entries; the cluster's objects come after the
- * resources (load_cluster). */
+static kp_doc *load_one(run_ctx *c, const char *path, const char *what);
+
+/* Mocks, global context entries and the context file; the cluster's
+ * objects come after the resources (load_cluster). */
 static void load_sources(run_ctx *c)
 {
 	kpc_testfile *t = c->t;
@@ -225,6 +227,12 @@ static void load_sources(run_ctx *c)
 				continue;
 			walk(c, f[0] == '/' ? f : kp_arena_printf(c->arena, "%s/%s", t->dir, f), load_global_file);
 		}
+	}
+	if (t->context && !c->failed) {
+		kp_doc *d = load_one(c, t->context, "context");
+		if (d && kp_context_sources_add_context(c->sources, kp_doc_root(d), &e) < 0)
+			load_failed(c, &e);
+		kp_doc_free(d);
 	}
 	if (t->has_cluster_resources)
 		kp_context_sources_enable_cluster(c->sources);

@@ -16,7 +16,7 @@ struct kpc_testfile_priv {
  * them could get a different verdict from Kyverno, so its rows are all
  * reported unsupported rather than checked. */
 static const char *const unsupported_inputs[] = {
-	"targetResources", "paramResources", "context", "jsonPayloads", "httpPayloads",
+	"targetResources", "paramResources", "jsonPayloads", "httpPayloads",
 	"envoyPayloads", "checks", NULL
 };
 
@@ -229,6 +229,8 @@ static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_err
 	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
 	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;
 	t->userinfo = user && *user ? resolve(a, t->dir, user) : NULL;
+	const char *context = str_at(root, "context");
+	t->context = context && *context ? resolve(a, t->dir, context) : NULL;
 	const kp_value *values = kp_value_get(root, "values");
 	t->values = kp_value_type(values) == KP_MAP ? values : NULL;
 	for (const char *const *f = unsupported_inputs; *f && !t->unsupported; f++)

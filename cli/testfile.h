@@ -53,6 +53,7 @@ typedef struct kpc_testfile {
 	const kp_value *api_responses, *global_entries;
 	const char *variables;   /* values file path, NULL when none */
 	const char *userinfo;    /* userinfo file path, NULL when none */
+	const char *context;     /* `context` file (kind Context), NULL: none */
 	const kp_value *values;  /* inline `values` mapping, NULL when none */
 	/* A test-level input kpolicy does not use yet ("exceptions",
 	 * "clusterResources", ...): every row is unsupported.  NULL if none. */

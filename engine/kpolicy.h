@@ -771,6 +771,13 @@ KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
  * network stays unsupported unless values give the name: an unmocked
  * service call, a non-GET call, imageRegistry.  With kp_eval_opts.sources
  * NULL every such entry is unsupported unless values give its name.
+ * The same data answer the CEL libraries of ValidatingPolicies (branch
+ * celres, engine/policy/cel_host.c): resource.Get/List read the objects
+ * above when there are any (clusterResources), else the context file
+ * (kp_context_sources_add_context); globalContext.Get the entries (a
+ * missing one is null); http.Get/Post the mocks' whole `response`;
+ * image.GetMetadata the context file's images.  Objects are indexed when
+ * added, so an evaluation parses and scans nothing.
  * Build the object before evaluating; it is read-only during kp_evaluate
  * (several threads may share it).  Values are copied. */
 KP_API kp_context_sources *kp_context_sources_new(void);
@@ -786,8 +793,18 @@ KP_API int kp_context_sources_add_global_entry(kp_context_sources *s, const kp_v
 					       kp_error *err);
 KP_API int kp_context_sources_add_global_resource(kp_context_sources *s, const char *name,
 						  const kp_value *resource, kp_error *err);
-/* An object of the fake cluster (enables configMap and apiCall GET). */
+/* An object of the fake cluster (enables configMap and apiCall GET); a
+ * `kind: ClusterResource` document (cli.kyverno.io) adds its
+ * spec.resources. */
 KP_API void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *resource);
+/* A test's `context` file or apply's --context-file (kind Context,
+ * cli.kyverno.io): spec.resources, which a ValidatingPolicy's
+ * resource.Get/List read when the test has no clusterResources, and
+ * spec.images [{image, resolvedImage, registry, repository, tag, digest,
+ * imageIndex, manifest, config}], which image.GetMetadata(image) returns.
+ * Copied.  0, or -1 with err (KP_E_DOC at the node). */
+KP_API int kp_context_sources_add_context(kp_context_sources *s, const kp_value *doc,
+					  kp_error *err);
 /* The fake cluster exists even with no object (an empty clusterResources). */
 KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
 /* For `kyverno apply`, which queries its input resources for apiCalls and

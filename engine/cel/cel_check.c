@@ -39,6 +39,7 @@ typedef struct checker {
 	kp_arena *a;
 	bool homogeneous;
 	kp_error *err;
+	const kp_cel_env *env;
 	const cel_ty *locals[64];
 	bool failed;
 } checker;
@@ -354,7 +355,14 @@ static const cel_ty *check(checker *c, const cel_node *n)
 		return NULL;
 	switch (n->kind) {
 	case N_LIT: return lit_type(n->lit);
-	case N_VAR: case N_IDENT: case N_LAZY: return DYN;
+	case N_LAZY: {
+		/* a composited variable has its expression's type (Kubernetes'
+		 * composition library); only bool is carried so far, which a
+		 * validation that is just `variables.x` needs */
+		const kp_cel_prog *p = n->slot < (int)c->env->nlazy ? c->env->lazy_progs[n->slot] : NULL;
+		return p && p->type && !strcmp(p->type, "bool") ? &T_BOOL_ : DYN;
+	}
+	case N_VAR: case N_IDENT: return DYN;
 	case N_LOCAL: return c->locals[n->slot] ? c->locals[n->slot] : DYN;
 	case N_SELECT: {
 		const cel_ty *t = check(c, n->args[0]);
@@ -451,10 +459,10 @@ static const cel_ty *check(checker *c, const cel_node *n)
 	}
 }
 
-const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
-			 kp_error *err)
+const cel_ty *cel_check(const kp_cel_env *env, kp_arena *a, const cel_node *root,
+			 bool homogeneous, kp_error *err)
 {
-	checker c = {.a = a, .err = err, .homogeneous = homogeneous};
+	checker c = {.a = a, .err = err, .homogeneous = homogeneous, .env = env};
 	return check(&c, root);
 }
 

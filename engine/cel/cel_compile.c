@@ -142,7 +142,8 @@ static int resolve_call(resolver *r, cel_node *n)
 		char *q = chain_is_local(r, recv) ? NULL : chain(r, recv, &root);
 		if (q && qualified_var(r->env, q, root) < 0) {
 			char *full = kp_arena_printf(r->a, "%s.%s", q, n->name);
-			if (cel_lookup_fn(full, false, n->nargs - 1)) {
+			if (cel_lookup_fn(full, false, n->nargs - 1) ||
+			    cel_lookup_host_fn(r->env, full, false, n->nargs - 1)) {
 				n->name = full;
 				n->name_len = strlen(full);
 				n->flags &= (uint8_t)~NF_MEMBER;
@@ -159,6 +160,8 @@ static int resolve_call(resolver *r, cel_node *n)
 	if (name[0] == '.')
 		name++;
 	const cel_builtin *b = cel_lookup_fn(name, member, n->nargs);
+	if (!b)
+		b = cel_lookup_host_fn(r->env, name, member, n->nargs);
 	if (b && member && r->env->orvalue_compat && !strcmp(name, "orValue"))
 		b = cel_lookup_fn("__orValueCompat__", true, n->nargs);
 	if (!b) {

@@ -392,7 +392,7 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	}
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
-	kp_cel_activation act = {vals, V_N};
+	kp_cel_activation act = {vals, V_N, NULL};
 	const char *pre_error;
 	int m = kp_policy_cel_match(cr->pre, cr->n_pre, &act, a, &pre_error);
 	if (m == 0) {

@@ -59,6 +59,12 @@ const char *kp_policy_cel_deny_message(const kp_cel_prog *msg_prog, const char *
 int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_activation *act,
 			kp_arena *a, const char **error);
 
+/* The Kyverno CEL host libraries of one evaluation (cel_host.c), served
+ * from run->opts->sources: the test's clusterResources and resources, its
+ * context file, globalContextEntries and apiCallResponses.  No sources:
+ * every call is unsupported. */
+void kp_policy_cel_host(const kp_rule_run *run, kp_cel_host *host);
+
 /* Release what p's compiled CEL programs hold outside the arena. */
 void kp_policy_cel_release(kp_policy *p);
 

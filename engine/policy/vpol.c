@@ -78,7 +78,7 @@ static int compile_problem(kp_policy *p, const char *problem, kp_error *err)
 	/* the handles and functions of Kyverno's CEL libraries (kyverno-cel.md
 	 * §9), which kpolicy does not declare yet */
 	static const char *const libs[] = {
-		"resource", "http", "globalContext", "image", "imageData", "json", "yaml",
+		"image", "imageData", "json", "yaml",
 		"x509", "time", "random", "generator", "parseImageReference", "isImage",
 		"parseServiceAccount", "user", "hash", "sha1", "sha256", "md5", "transform",
 		"listObjToMap", "gzip",
@@ -131,6 +131,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		return 0;
 	}
 	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	kp_cel_env_kyverno_libs(env, true);
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
 	vp->n_conds = kp_value_len(conds);
@@ -299,10 +300,17 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
 	kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
 	vals[V_EXCEPTIONS] = exc;
-	kp_cel_activation act = {vals, V_N};
+	kp_cel_host host;
+	kp_policy_cel_host(run, &host);
+	kp_cel_activation act = {vals, V_N, &host};
 	kp_error e;
 	const char *cond_error;
 	int m = kp_policy_cel_match(vp->conds, vp->n_conds, &act, a, &cond_error);
+	if (m < 0 && !strncmp(cond_error, "unsupported: ", 13)) {
+		out->status = KP_STATUS_ERROR;
+		out->unsupported = cond_error + 13;
+		return;
+	}
 	if (m == 0 || (m < 0 && vp->ignore_failures)) {
 		out->status = KP_STATUS_SKIP;
 		out->message = "skip";
@@ -319,6 +327,8 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		bool ok;
 		if (kp_cel_eval_bool(c->prog, &act, a, &ok, &e) < 0) {
 			out->status = KP_STATUS_ERROR;
+			if (e.code == KP_E_UNSUPPORTED)
+				out->unsupported = kp_arena_strdup(a, e.feature);
 			out->message = kp_arena_printf(a, "error: %s", e.msg);
 			return;
 		}
@@ -327,7 +337,11 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		out->status = KP_STATUS_FAIL;
 		if (c->msg_prog) {
 			kp_cel_result r;
-			if (kp_cel_eval(c->msg_prog, &act, a, &r, &e) < 0)
+			int rc = kp_cel_eval(c->msg_prog, &act, a, &r, &e);
+			if (rc < 0 && e.code == KP_E_UNSUPPORTED) {
+				out->status = KP_STATUS_ERROR;
+				out->unsupported = kp_arena_strdup(a, e.feature);
+			} else if (rc < 0)
 				out->message = kp_arena_printf(a, "failed to evaluate message expression: %s", e.msg);
 			else if (kp_value_type(r.value) != KP_STRING)
 				out->message = kp_arena_printf(a, "failed to convert message expression to string: %s",

@@ -141,6 +141,12 @@ Test(testfile, unsupported_inputs_and_rows)
 		  "results: [{policy: p, resources: [a], result: pass}]\n");
 	cr_assert_str_eq(t->unsupported, "targetResources");
 	kpc_testfile_free(t);
+	/* the context file (kind Context) feeds the CEL libraries */
+	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\ncontext: ctx.yaml\n"
+		  "results: [{policy: p, resources: [a], result: pass}]\n");
+	cr_assert_null(t->unsupported);
+	cr_assert_str_eq(t->context, "suite/ctx.yaml");
+	kpc_testfile_free(t);
 }
 
 Test(testfile, errors_carry_positions)
