@@ -319,6 +319,13 @@ struct kp_policy_set {
 	kp_arena *exc_arena;
 	kp_exception **exc;
 	size_t n_exc;
+	/* ValidatingAdmissionPolicyBindings and parameter resources
+	 * (vap_binding.c), in one arena */
+	kp_arena *vap_arena;
+	struct kp_vap_binding **vap_bindings;
+	size_t n_vap_bindings, cap_vap_bindings;
+	const kp_value **params;
+	size_t n_params, cap_params;
 };
 
 /* ------------------------------------------------------------------------
