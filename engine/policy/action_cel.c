@@ -237,7 +237,6 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 	static const char *const unsupported[][2] = {
 		{"paramKind", "validate.cel.paramKind"},
 		{"paramRef", "validate.cel.paramRef"},
-		{"auditAnnotations", "validate.cel.auditAnnotations"},
 	};
 	for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
 		if (kp_value_len(kp_value_get(cel, unsupported[i][0]))) {
@@ -313,6 +312,15 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 				break;
 			}
 		}
+	}
+	/* audit annotations never change the row (the validator reports them
+	 * beside its decisions): compiled for their diagnostics only */
+	const kp_value *ann = kp_value_get(cel, "auditAnnotations");
+	for (size_t i = 0; i < kp_value_len(ann); i++) {
+		const char *ap = kp_arena_printf(p->arena, "%s/auditAnnotations/%zu/valueExpression", cpath, i);
+		if (!kp_policy_cel_compile(p, env, kp_value_get(kp_value_at(ann, i), "valueExpression"), ap,
+					   NULL, &problem, &e) && !problem)
+			goto failed;
 	}
 	r->action_data = cr;
 	return 0;

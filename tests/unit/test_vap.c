@@ -460,3 +460,25 @@ Test(vap, versions_and_bindings_add_no_policy)
 	cr_assert_eq(ps->n_vap_bindings, 1);
 	kp_policy_set_free(ps);
 }
+
+/* validate.cel in a ClusterPolicy: audit annotations are compiled (their
+ * problems located) but never change the row, as the validator keeps them
+ * apart from its decisions. */
+Test(vap, validate_cel_audit_annotations)
+{
+	const char *pol =
+		"apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: cp}\nspec:\n"
+		"  rules:\n  - name: r\n    match: {any: [{resources: {kinds: [Deployment]}}]}\n"
+		"    validate:\n      cel:\n        expressions:\n"
+		"        - expression: object.spec.replicas <= 2\n"
+		"        auditAnnotations:\n"
+		"        - {key: a, valueExpression: \"'replicas ' + string(object.spec.replicas)\"}\n"
+		"        - {key: b, valueExpression: object.spec.missing}\n";
+	char b[512];
+	rows rs;
+	run(pol, deploy(b, sizeof b, "d", "default", "a", 1), &rs);
+	cr_assert_eq(rs.n, 1);
+	cr_assert_eq(rs.status[0], KP_STATUS_PASS, "%s", rs.message[0]);
+	run(pol, deploy(b, sizeof b, "d", "default", "a", 3), &rs);
+	cr_assert_eq(rs.status[0], KP_STATUS_FAIL);
+}
