@@ -818,9 +818,12 @@ KP_API void kp_context_sources_unserved_api_calls(kp_context_sources *s);
  * ValidatingPolicy, MutatingPolicy, ... and their Namespaced forms) or of
  * Kubernetes admission control (ValidatingAdmissionPolicy,
  * MutatingAdmissionPolicy and their Bindings) that kpolicy does not
- * evaluate, whatever the apiVersion says.  The one list of them lives in
- * the library; kp_policy_set_add adds those it recognises by apiVersion
- * as unsupported policies (see kp_policy_unsupported). */
+ * evaluate under every apiVersion: ValidatingPolicy (policies.kyverno.io
+ * v1alpha1, v1beta1, v1) and ValidatingAdmissionPolicy with its binding
+ * (admissionregistration.k8s.io v1, v1beta1, v1alpha1) are run, any other
+ * version is not.  The one list of them lives in the library;
+ * kp_policy_set_add adds those it recognises by apiVersion as unsupported
+ * policies (see kp_policy_unsupported). */
 KP_API bool kp_policy_kind_unsupported(const char *kind);
 
 /* (end: branch libkp) */

@@ -9,7 +9,8 @@
 
 /* Kyverno policy kinds that kpolicy does not run (CEL-based policies of
  * policies.kyverno.io, but for ValidatingPolicy of a known version, and the
- * Kubernetes admission policies the Kyverno CLI also applies).  They are Kyverno policies: they are added, flagged
+ * Kubernetes admission policies the Kyverno CLI also applies, but for
+ * ValidatingAdmissionPolicy and its binding of a known version).  They are Kyverno policies: they are added, flagged
  * unsupported, with no rules, so that callers can say so.  The bindings of
  * admission policies are listed for kp_policy_kind_unsupported only: they
  * are not policies of their own. */
