@@ -297,6 +297,10 @@ struct kp_policy {
 	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
+	/* the set's parameter resources (validate.cel paramRef), given at
+	 * seal (vap_binding.c); owned by the set */
+	const kp_value *const *params;
+	size_t n_params;
 	/* compiled CEL programs (policy_cel.h), released by kp_policy_free */
 	struct kp_cel_prog **cel_progs;
 	size_t n_cel_progs, cap_cel_progs;

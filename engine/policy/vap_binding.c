@@ -98,6 +98,8 @@ void kp_vap_bind(kp_policy_set *ps)
 {
 	for (size_t i = 0; i < ps->n; i++) {
 		kp_policy *p = ps->items[i];
+		p->params = ps->params;
+		p->n_params = ps->n_params;
 		if (p->unsupported || strcmp(p->kind, "ValidatingAdmissionPolicy"))
 			continue;
 		size_t n = 0;
@@ -124,4 +126,86 @@ void kp_vap_set_free(kp_policy_set *ps)
 	ps->vap_bindings = NULL;
 	ps->params = NULL;
 	ps->vap_arena = NULL;
+}
+
+/* ---- validate.cel paramKind / paramRef ---- */
+
+int kp_param_ref_compile(kp_arena *a, const kp_value *param_kind, const kp_value *ref,
+			 const char *path, kp_param_ref *out, kp_error *err)
+{
+	memset(out, 0, sizeof *out);
+	const char *s = kp_value_path_str(param_kind, "apiVersion");
+	out->api_version = kp_arena_strdup(a, s ? s : "");
+	s = kp_value_path_str(param_kind, "kind");
+	out->kind = kp_arena_strdup(a, s ? s : "");
+	s = kp_value_path_str(ref, "name");
+	out->name = kp_arena_strdup(a, s ? s : "");
+	s = kp_value_path_str(ref, "namespace");
+	out->namespace = kp_arena_strdup(a, s ? s : "");
+	out->deny = kp_value_str_eq(kp_value_get(ref, "parameterNotFoundAction"), "Deny");
+	return kp_label_selector_compile(a, kp_value_get(ref, "selector"),
+					 kp_arena_printf(a, "%s/selector", path), &out->selector, err);
+}
+
+int kp_param_ref_collect(const kp_param_ref *r, const kp_value *const *params, size_t n_params,
+			 const char *resource_ns, const char *policy_ns, kp_arena *a,
+			 const kp_value ***out, size_t *n, const char **error)
+{
+	*out = NULL;
+	*n = 0;
+	const char *ns = "";
+	if (!kp_kind_is_cluster_scoped(r->api_version, r->kind)) {
+		if (policy_ns && *policy_ns) {
+			if (*r->namespace && strcmp(r->namespace, policy_ns)) {
+				*error = kp_arena_printf(a, "paramRef.namespace \"%s\" must match policy namespace \"%s\"",
+							 r->namespace, policy_ns);
+				return -1;
+			}
+			ns = policy_ns;
+		} else if (*r->namespace) {
+			ns = r->namespace;
+		} else if (resource_ns && *resource_ns) {
+			ns = resource_ns;
+		} else {
+			*error = "can't use namespaced paramRef to match cluster-scoped resources";
+			return -1;
+		}
+	} else if (policy_ns && *policy_ns) {
+		*error = "cluster-scoped paramKind is not allowed in namespaced policies";
+		return -1;
+	} else if (*r->namespace) {
+		*error = "paramRef.namespace must not be provided for a cluster-scoped `paramKind`";
+		return -1;
+	}
+	const kp_value **found = kp_arena_alloc(a, (n_params + 1) * sizeof *found);
+	for (size_t i = 0; i < n_params; i++) {
+		const kp_value *p = params[i];
+		const char *pns = kp_value_path_str(p, "metadata/namespace");
+		if (!kp_value_str_eq(kp_value_get(p, "apiVersion"), r->api_version) ||
+		    !kp_value_str_eq(kp_value_get(p, "kind"), r->kind) || strcmp(pns ? pns : "", ns))
+			continue;
+		if (*r->name) {
+			if (kp_value_str_eq(kp_value_path(p, "metadata/name"), r->name)) {
+				found[0] = p;
+				*out = found;
+				*n = 1;
+				return 0;
+			}
+		} else if (r->selector.present &&
+			   kp_label_selector_matches(&r->selector, kp_value_path(p, "metadata/labels"))) {
+			found[(*n)++] = p;
+		}
+	}
+	if (*r->name) {
+		/* the API's NotFound */
+		*error = kp_arena_printf(a, "%s \"%s\" not found", kp_policy_guess_resource(a, r->kind),
+					 r->name);
+		return -1;
+	}
+	if (!*n && r->deny) {
+		*error = "no params found";
+		return -1;
+	}
+	*out = found;
+	return 0;
 }

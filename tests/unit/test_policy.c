@@ -242,9 +242,6 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 	kp_policy_set *ps = kp_policy_set_new();
 	static const struct { const char *rule, *reason; } cases[] = {
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
-		 "    validate: {cel: {paramKind: {kind: ConfigMap}, expressions: [{expression: 'true'}]}}\n",
-		 "validate.cel.paramKind"},
-		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {manifests: {attestors: []}, message: m, pattern: {a: 1}}\n",
 		 "validate.manifests"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"

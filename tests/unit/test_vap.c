@@ -482,3 +482,76 @@ Test(vap, validate_cel_audit_annotations)
 	run(pol, deploy(b, sizeof b, "d", "default", "a", 3), &rs);
 	cr_assert_eq(rs.status[0], KP_STATUS_FAIL);
 }
+
+/* ---- validate.cel paramKind / paramRef over the parameter resources ---- */
+
+static const char *cel_params_policy(char *buf, size_t n, const char *kind, const char *ns,
+				     const char *ref)
+{
+	snprintf(buf, n,
+		 "apiVersion: kyverno.io/v1\nkind: %s\nmetadata: {name: cp%s%s}\nspec:\n"
+		 "  rules:\n  - name: r\n    match: {any: [{resources: {kinds: [Deployment]}}]}\n"
+		 "    validate:\n      cel:\n        paramKind: {apiVersion: v1, kind: ConfigMap}\n"
+		 "        paramRef: %s\n        expressions:\n"
+		 "        - expression: object.spec.replicas <= int(params.data.max)\n",
+		 kind, ns ? ", namespace: " : "", ns ? ns : "", ref);
+	return buf;
+}
+
+static const char *const ns_limits =
+	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: limits, namespace: team, labels: {l: a}}\n"
+	"data: {max: '2'}\n---\n"
+	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: more, namespace: team, labels: {l: a}}\n"
+	"data: {max: '5'}\n";
+
+Test(vap, validate_cel_params_by_name)
+{
+	char pol[2048], b[512];
+	setup s = {.params = ns_limits};
+	rows rs;
+	cel_params_policy(pol, sizeof pol, "ClusterPolicy", NULL, "{name: limits}");
+	/* a namespaced paramKind is looked up in the resource's namespace */
+	run_with(pol, deploy(b, sizeof b, "d", "team", "a", 3), &s, &rs, NULL);
+	cr_assert_eq(rs.n, 1);
+	cr_assert_eq(rs.status[0], KP_STATUS_FAIL, "%s", rs.message[0]);
+	run_with(pol, deploy(b, sizeof b, "d", "team", "a", 2), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_PASS, "%s", rs.message[0]);
+	cr_assert_str_eq(rs.message[0], "Validation rule 'r' passed.");
+	/* not in that namespace: the API's NotFound */
+	run_with(pol, deploy(b, sizeof b, "d", "other", "a", 2), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_ERROR);
+	cr_assert_str_eq(rs.message[0],
+			 "error in parameterized resource: configmaps \"limits\" not found");
+	/* a Policy is confined to its own namespace */
+	cel_params_policy(pol, sizeof pol, "Policy", "team", "{name: limits}");
+	run_with(pol, deploy(b, sizeof b, "d", "team", "a", 3), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_FAIL, "%s", rs.message[0]);
+	cel_params_policy(pol, sizeof pol, "Policy", "team", "{name: limits, namespace: other}");
+	run_with(pol, deploy(b, sizeof b, "d", "team", "a", 3), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_ERROR);
+	cr_assert(strstr(rs.message[0], "must match policy namespace \"team\""), "%s", rs.message[0]);
+}
+
+Test(vap, validate_cel_params_by_selector)
+{
+	char pol[2048], b[512];
+	setup s = {.params = ns_limits};
+	rows rs;
+	/* every matching param is evaluated; the first that decides wins */
+	cel_params_policy(pol, sizeof pol, "ClusterPolicy", NULL,
+			  "{namespace: team, selector: {matchLabels: {l: a}}}");
+	run_with(pol, deploy(b, sizeof b, "d", "x", "a", 3), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_FAIL, "%s", rs.message[0]);
+	run_with(pol, deploy(b, sizeof b, "d", "x", "a", 1), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_PASS, "%s", rs.message[0]);
+	/* none found: Allow (or nothing said) passes, Deny is an error */
+	cel_params_policy(pol, sizeof pol, "ClusterPolicy", NULL,
+			  "{selector: {matchLabels: {l: z}}, parameterNotFoundAction: Allow}");
+	run_with(pol, deploy(b, sizeof b, "d", "team", "a", 9), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_PASS, "%s", rs.message[0]);
+	cel_params_policy(pol, sizeof pol, "ClusterPolicy", NULL,
+			  "{selector: {matchLabels: {l: z}}, parameterNotFoundAction: Deny}");
+	run_with(pol, deploy(b, sizeof b, "d", "team", "a", 9), &s, &rs, NULL);
+	cr_assert_eq(rs.status[0], KP_STATUS_ERROR);
+	cr_assert_str_eq(rs.message[0], "error in parameterized resource: no params found");
+}
