@@ -430,7 +430,8 @@ Test(vap, compile_error_located)
 	cr_assert_str_eq(w.first.file, "vap.yaml");
 	/* line 9 of the policy; the column inside the quoted expression */
 	cr_assert_eq(w.first.line, 9, "%u", w.first.line);
-	cr_assert_gt(w.first.col, 17, "%u", w.first.col);
+	cr_assert_eq(w.first.col, 42, "%u", w.first.col);
+	cr_assert_eq(w.first.expr_col, 25, "%u", w.first.expr_col);
 	cr_assert_str_eq(w.first.path, "/spec/validations/0/expression");
 }
 
