@@ -443,7 +443,7 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	}
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
-	kp_cel_activation act = {vals, V_N};
+	kp_cel_activation act = {.vals = vals, .n = V_N};
 	if (!cr->has_param) {
 		if (cel_validate(cr, &act, a, out))
 			return;

@@ -216,7 +216,7 @@ static const kp_value *vap_request(const kp_rule_run *run, kp_arena *a, const kp
 /* validateResource: the row of one evaluation with params. */
 static void validate(const kp_vap *v, const kp_value **vals, kp_arena *a, kp_rule_outcome *out)
 {
-	kp_cel_activation act = {vals, V_N};
+	kp_cel_activation act = {.vals = vals, .n = V_N};
 	const char *cond_error;
 	int m = kp_policy_cel_match(v->conds, v->n_conds, &act, a, &cond_error);
 	if (m > 0 && v->cond_problem) {
