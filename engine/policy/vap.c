@@ -43,8 +43,6 @@ typedef struct kp_vap {
 	/* set at seal (vap_binding.c) */
 	const kp_vap_binding *const *bindings;
 	size_t n_bindings;
-	const kp_value *const *params;
-	size_t n_params;
 } kp_vap;
 
 /* ---- compile ---- */
@@ -288,7 +286,7 @@ static void vap_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		const kp_vap_binding *b = v->bindings[i];
 		if (b->match.present && !kp_match_resources_match(&b->match, &q))
 			continue;
-		vals[V_PARAMS] = kp_vap_binding_params(b, v->params, v->n_params, a);
+		vals[V_PARAMS] = kp_vap_binding_params(b, run->policy->params, run->policy->n_params, a);
 		if (!vals[V_PARAMS])
 			vals[V_PARAMS] = &null_node;
 		/* the last applying binding's row is kept */
@@ -320,8 +318,7 @@ int kp_vap_load(kp_policy *p, const kp_value *spec, kp_error *err)
 	return 0;
 }
 
-void kp_vap_attach(kp_policy *p, const kp_vap_binding *const *bindings, size_t n,
-		   const kp_value *const *params, size_t n_params)
+void kp_vap_attach(kp_policy *p, const kp_vap_binding *const *bindings, size_t n)
 {
 	kp_vap *v = p->n_rules == 1 && p->rules[0].action == &kp_action_vap ? p->rules[0].action_data
 									    : NULL;
@@ -329,6 +326,4 @@ void kp_vap_attach(kp_policy *p, const kp_vap_binding *const *bindings, size_t n
 		return;
 	v->bindings = bindings;
 	v->n_bindings = n;
-	v->params = params;
-	v->n_params = n_params;
 }

@@ -58,8 +58,7 @@ int kp_vap_binding_add(kp_policy_set *ps, const kp_value *root, kp_error *err);
 void kp_vap_bind(kp_policy_set *ps);
 void kp_vap_set_free(kp_policy_set *ps);
 /* vap.c: give p (a ValidatingAdmissionPolicy; others are left alone) its
- * bindings and the parameter resources (both outlive p's evaluations). */
-void kp_vap_attach(kp_policy *p, const kp_vap_binding *const *bindings, size_t n,
-		   const kp_value *const *params, size_t n_params);
+ * bindings (in the set's arena, outliving p's evaluations). */
+void kp_vap_attach(kp_policy *p, const kp_vap_binding *const *bindings, size_t n);
 
 #endif /* KP_POLICY_VAP_H */

@@ -105,16 +105,14 @@ void kp_vap_bind(kp_policy_set *ps)
 		size_t n = 0;
 		for (size_t k = 0; k < ps->n_vap_bindings; k++)
 			n += !strcmp(ps->vap_bindings[k]->policy_name, p->name);
-		if (!n) {
-			kp_vap_attach(p, NULL, 0, ps->params, ps->n_params);
-			continue;
-		}
+		if (!n)
+			continue;      /* its own matchConstraints decide */
 		const kp_vap_binding **mine = kp_arena_alloc(vap_arena(ps), n * sizeof *mine);
 		n = 0;
 		for (size_t k = 0; k < ps->n_vap_bindings; k++)
 			if (!strcmp(ps->vap_bindings[k]->policy_name, p->name))
 				mine[n++] = ps->vap_bindings[k];
-		kp_vap_attach(p, mine, n, ps->params, ps->n_params);
+		kp_vap_attach(p, mine, n);
 	}
 }
 
