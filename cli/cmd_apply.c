@@ -53,6 +53,9 @@ static const char apply_usage[] =
 	"                            (repeatable; strings; keys with request.object.\n"
 	"                            are ignored; the first of a repeated key wins)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
+	"      --parameter-resource FILE\n"
+	"                            parameter resources for ValidatingAdmissionPolicy\n"
+	"                            bindings' paramRef (repeatable)\n"
 	"      --yaml-parser NAME    libyaml (default) or libfyaml\n"
 	"  -j, --jobs N              evaluate with N threads (output order unchanged)\n"
 	"      --max-depth N         nesting limit per document (default 1000, at most 4000)\n"
@@ -328,7 +331,11 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	row->engine_fail = row->status == KP_STATUS_FAIL ||
 			   (row->status == KP_STATUS_WARN && !row->pol->scored);
 	row->audit_warning = false;
-	if (row->status == KP_STATUS_FAIL && c->audit_warn && kp_policy_audit(row->pol->p, row->namespace)) {
+	/* the CLI counts a ValidatingAdmissionPolicy's pass, fail and error
+	 * only, without --audit-warn (processor/result.go) */
+	bool vap = row->pol->kind && !strcmp(row->pol->kind, "ValidatingAdmissionPolicy");
+	if (row->status == KP_STATUS_FAIL && c->audit_warn && !vap &&
+	    kp_policy_audit(row->pol->p, row->namespace)) {
 		row->status = KP_STATUS_WARN;
 		row->audit_warning = true;
 	}
@@ -338,7 +345,8 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	}
 	if (row->unsupported && c->unsupported == KPC_UNSUPPORTED_WARN)
 		row->status = KP_STATUS_WARN;
-	kpc_count(&p->total, row->status);
+	if (!vap || row->status != KP_STATUS_SKIP)
+		kpc_count(&p->total, row->status);
 	kpc_count(&rep->policies[row->policy_index].counts, row->status);
 	rep->ops->row(rep, row);
 }
@@ -646,6 +654,7 @@ static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 enum {
 	OPT_DETAILED = 256, OPT_POLICY_REPORT, OPT_REPORT_API, OPT_TIMESTAMP, OPT_AUDIT_WARN,
 	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR, OPT_CONTEXT_FILE,
+	OPT_PARAM,
 };
 
 int kpc_cmd_apply(int argc, char **argv)
@@ -679,10 +688,11 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"unsupported", required_argument, NULL, OPT_UNSUPPORTED},
 		{"remove-color", no_argument, NULL, OPT_REMOVE_COLOR},
 		{"context-file", required_argument, NULL, OPT_CONTEXT_FILE},
+		{"parameter-resource", required_argument, NULL, OPT_PARAM},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0}, exclude = {0}, exceptions = {0};
+	strlist policies = {0}, resources = {0}, exclude = {0}, exceptions = {0}, params = {0};
 	kp_buf set_kv;
 	kp_buf_init(&set_kv, NULL);
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
@@ -744,6 +754,10 @@ int kpc_cmd_apply(int argc, char **argv)
 			break;
 		case OPT_REMOVE_COLOR: remove_color = true; break;
 		case OPT_CONTEXT_FILE: context_file = optarg; break;
+		case OPT_PARAM:
+			params.v = kpc_xrealloc(params.v, (params.n + 1) * sizeof(*params.v));
+			params.v[params.n++] = kpc_xstrdup(optarg);
+			break;
 		case 'f': values_file = optarg; break;
 		case 's':
 			/* kyverno's --set is a string slice: repeated flags add items */
@@ -785,6 +799,7 @@ int kpc_cmd_apply(int argc, char **argv)
 			strlist_free(&resources);
 			strlist_free(&exclude);
 			strlist_free(&exceptions);
+			strlist_free(&params);
 			kp_buf_free(&set_kv);
 			return 0;
 		default:
@@ -834,6 +849,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		strlist_free(&exclude);
 		strlist_free(&exceptions);
+		strlist_free(&params);
 		kp_buf_free(&set_kv);
 		return 2;
 	}
@@ -855,6 +871,8 @@ int kpc_cmd_apply(int argc, char **argv)
 	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
 	if (kpc_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, &c.wo, stderr))
 		status = 2;
+	if (kpc_load_params(c.ps, params.v, params.n, &c.ro, &c.wo, stderr))
+		status = 2;
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
 		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
@@ -864,6 +882,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		strlist_free(&exclude);
 		strlist_free(&exceptions);
+		strlist_free(&params);
 		kp_buf_free(&set_kv);
 		return 2;
 	}
@@ -956,6 +975,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	strlist_free(&resources);
 	strlist_free(&exclude);
 	strlist_free(&exceptions);
+	strlist_free(&params);
 	if (status)
 		return 2;
 	/* kyverno apply's exit(): fail, then error, then warnings, then no pass */

@@ -78,7 +78,12 @@ static void lint_doc(lint_ctx *c, const kp_doc *d)
 			kpc_note_skipped(stderr, &e);
 	} else {
 		c->policies++;
-		if (rc < 0 && c->errors == before && e.code == KP_E_UNSUPPORTED) {
+		if (rc > 0 && e.code == KP_W_POLICY && e.expr_col) {
+			/* loaded, but an expression does not compile: its rows
+			 * will say so (validate.cel, ValidatingAdmissionPolicy) */
+			c->warnings++;
+			print_problem(c, "warning", &e, "the rows it decides fail or error");
+		} else if (rc < 0 && c->errors == before && e.code == KP_E_UNSUPPORTED) {
 			c->warnings++;   /* kpolicy's gap, not the policy's */
 			print_problem(c, "warning", &e, "kpolicy does not support this yet");
 		} else if (rc < 0 && c->errors == before) {

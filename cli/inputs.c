@@ -52,6 +52,7 @@ typedef struct {
 	size_t added, rejected;
 	int status;
 	bool exceptions;        /* PolicyException files (-e) */
+	bool params;            /* parameter resources (--parameter-resource) */
 } load_ctx;
 
 static void walk_error(void *ud, const kp_error *e)
@@ -97,7 +98,10 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 			continue;
 		}
 		kp_error_clear(&e);
-		rc = c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
+		if (c->params)
+			kp_doc_normalize_resource(d);
+		rc = c->params ? (kp_policy_set_add_param(c->ps, d, &e) < 0 ? -1 : 1)
+		   : c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
 				   : kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0) {
 			c->added++;
@@ -139,8 +143,8 @@ static int load_all(load_ctx c, char *const *paths, size_t n)
 		/* said once: a path whose policies were all rejected has its errors */
 		if (c.added == before && c.rejected == rejected_before) {
 			kp_error ne;
-			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.exceptions
-				  ? "no PolicyException found" : "no Kyverno policy found");
+			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.params ? "no parameter resource found"
+				  : c.exceptions ? "no PolicyException found" : "no Kyverno policy found");
 			kpc_diag(diag, "error", &ne);
 			c.status = 2;
 		}
@@ -158,6 +162,13 @@ int kpc_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
 			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
 	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .exceptions = true},
+			paths, n);
+}
+
+int kpc_load_params(kp_policy_set *ps, char *const *paths, size_t n,
+		    const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
+{
+	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .params = true},
 			paths, n);
 }
 

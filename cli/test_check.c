@@ -157,6 +157,12 @@ static void check_case(const kpc_test_result *res, const kpc_test_ref *ref, size
 				continue;
 			matched++;
 			kpc_test_row *row = add_row(out, res, case_no, subject_label(s));
+			if (pol->ruleless) {
+				/* the response's rule: "" (ValidatingPolicy), the
+				 * policy name (ValidatingAdmissionPolicy) */
+				free(row->rule);
+				row->rule = kpc_xstrdup(oc->rule);
+			}
 			row->actual = kp_status_name(oc->status);
 			if (oc->unsupported) {
 				set_unsupported(row, oc->message ? oc->message : "rule");

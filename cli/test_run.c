@@ -78,6 +78,11 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	const char *kind = kp_doc_kind(d);
 	size_t before = kp_policy_set_count(c->ps);
 	int rc = kp_policy_set_add(c->ps, d, &e);
+	if (rc > 0 && kp_policy_set_count(c->ps) == before) {
+		/* a ValidatingAdmissionPolicyBinding: joins its policy */
+		kp_doc_free(d);
+		return;
+	}
 	const char *why = rc > 0 && kp_policy_set_count(c->ps) > before
 		? kp_policy_unsupported(kp_policy_set_at(c->ps, before)) : NULL;
 	if (rc > 0 && why)
@@ -161,6 +166,21 @@ static int load_resource_file(void *ud, const char *file, const kp_error *proble
 static int load_exception_file(void *ud, const char *file, const kp_error *problem)
 {
 	return load_file(ud, file, problem, take_exception);
+}
+
+/* One parameter resource of ValidatingAdmissionPolicy bindings. */
+static void take_param(run_ctx *c, kp_doc *d)
+{
+	kp_error e;
+	kp_doc_normalize_resource(d);
+	if (kp_policy_set_add_param(c->ps, d, &e) < 0)
+		load_failed(c, &e);
+	kp_doc_free(d);
+}
+
+static int load_param_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_param);
 }
 
 /* ---- context data sources (kyverno-rules.md 4.3-4.5) ---- */
@@ -382,6 +402,11 @@ static void run_loaded(run_ctx *c, kpc_test_report *out)
 	for (size_t i = 0; i < t->n_exceptions && !c->failed; i++) {
 		kp_error_clear(&e);
 		if (kp_walk_inputs(t->exceptions[i], load_exception_file, c, &e) < 0)
+			load_failed(c, &e);
+	}
+	for (size_t i = 0; i < t->n_param_resources && !c->failed; i++) {
+		kp_error_clear(&e);
+		if (kp_walk_inputs(t->param_resources[i], load_param_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
 	if (log)

@@ -16,7 +16,7 @@ struct kpc_testfile_priv {
  * them could get a different verdict from Kyverno, so its rows are all
  * reported unsupported rather than checked. */
 static const char *const unsupported_inputs[] = {
-	"targetResources", "paramResources", "jsonPayloads", "httpPayloads",
+	"targetResources", "jsonPayloads", "httpPayloads",
 	"envoyPayloads", "checks", NULL
 };
 
@@ -27,9 +27,9 @@ static const char *const unsupported_row_fields[] = {
 };
 
 /* Row flags marking policy kinds kpolicy does not evaluate (isValidatingPolicy
- * rows are run: ValidatingPolicy is, vpol.c). */
+ * and isValidatingAdmissionPolicy rows are run: vpol.c, vap.c). */
 static const char *const unsupported_row_flags[] = {
-	"isValidatingAdmissionPolicy", "isMutatingAdmissionPolicy",
+	"isMutatingAdmissionPolicy",
 	"isMutatingPolicy", "isMUtatingPolicy",
 	"isGeneratingPolicy", "isDeletingPolicy", "isImageValidatingPolicy", NULL
 };
@@ -217,7 +217,9 @@ static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_err
 	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0 ||
 	    path_list(t, a, root, "exceptions", &t->exceptions, &t->n_exceptions, err) < 0 ||
 	    path_list(t, a, root, "clusterResources", &t->cluster_resources,
-		      &t->n_cluster_resources, err) < 0)
+		      &t->n_cluster_resources, err) < 0 ||
+	    path_list(t, a, root, "paramResources", &t->param_resources,
+		      &t->n_param_resources, err) < 0)
 		return -1;
 	t->has_cluster_resources = present(kp_value_get(root, "clusterResources"));
 	t->api_responses = kp_value_get(root, "apiCallResponses");

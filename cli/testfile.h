@@ -44,6 +44,8 @@ typedef struct kpc_testfile {
 	size_t n_resources;
 	const char **exceptions; /* PolicyException files (`exceptions`) */
 	size_t n_exceptions;
+	const char **param_resources; /* `paramResources` files (resolved) */
+	size_t n_param_resources;
 	/* context data sources: `clusterResources` files (resolved),
 	 * `apiCallResponses` and `globalContextEntries` lists as written
 	 * (NULL when absent) */

@@ -417,8 +417,20 @@ KP_API void kp_policy_set_free(kp_policy_set *ps);
  *      KP_CHECK_SUSPECT problem);
  *   0: the document is not a Kyverno policy (err carries a KP_W_NOTPOLICY
  *      warning naming file:line:col);
- *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col). */
+ *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col).
+ * A ValidatingAdmissionPolicyBinding (admissionregistration.k8s.io v1,
+ * v1beta1, v1alpha1) is taken too (1) but adds no policy: at
+ * kp_policy_set_seal it joins the ValidatingAdmissionPolicy its
+ * spec.policyName names, in the order bindings were added. */
 KP_API int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+/* A parameter resource for ValidatingAdmissionPolicy bindings' paramRef
+ * (`kyverno apply --parameter-resource`, the test file's
+ * `paramResources`), copied; before kp_policy_set_seal.  Every policy sees
+ * every parameter resource, as in the Kyverno CLI (a paramRef picks by
+ * metadata.name, or by its label selector; kind and namespace play no
+ * part).  0, or -1 with err (KP_E_USAGE: no document, or a sealed set).
+ * Not thread-safe (loading). */
+KP_API int kp_policy_set_add_param(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
 /* Ends loading: builds the rule index (rules by the kinds they can select)
  * so that kp_evaluate takes no lock.  Idempotent.  After it,
  * kp_policy_set_add gives -1 (KP_E_USAGE). */
@@ -823,9 +835,12 @@ KP_API void kp_context_sources_unserved_api_calls(kp_context_sources *s);
  * ValidatingPolicy, MutatingPolicy, ... and their Namespaced forms) or of
  * Kubernetes admission control (ValidatingAdmissionPolicy,
  * MutatingAdmissionPolicy and their Bindings) that kpolicy does not
- * evaluate, whatever the apiVersion says.  The one list of them lives in
- * the library; kp_policy_set_add adds those it recognises by apiVersion
- * as unsupported policies (see kp_policy_unsupported). */
+ * evaluate under every apiVersion: ValidatingPolicy (policies.kyverno.io
+ * v1alpha1, v1beta1, v1) and ValidatingAdmissionPolicy with its binding
+ * (admissionregistration.k8s.io v1, v1beta1, v1alpha1) are run, any other
+ * version is not.  The one list of them lives in the library;
+ * kp_policy_set_add adds those it recognises by apiVersion as unsupported
+ * policies (see kp_policy_unsupported). */
 KP_API bool kp_policy_kind_unsupported(const char *kind);
 
 /* (end: branch libkp) */

@@ -297,6 +297,10 @@ struct kp_policy {
 	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
+	/* the set's parameter resources (validate.cel paramRef), given at
+	 * seal (vap_binding.c); owned by the set */
+	const kp_value *const *params;
+	size_t n_params;
 	/* compiled CEL programs (policy_cel.h), released by kp_policy_free */
 	struct kp_cel_prog **cel_progs;
 	size_t n_cel_progs, cap_cel_progs;
@@ -319,6 +323,13 @@ struct kp_policy_set {
 	kp_arena *exc_arena;
 	kp_exception **exc;
 	size_t n_exc;
+	/* ValidatingAdmissionPolicyBindings and parameter resources
+	 * (vap_binding.c), in one arena */
+	kp_arena *vap_arena;
+	struct kp_vap_binding **vap_bindings;
+	size_t n_vap_bindings, cap_vap_bindings;
+	const kp_value **params;
+	size_t n_params, cap_params;
 };
 
 /* ------------------------------------------------------------------------

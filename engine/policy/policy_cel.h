@@ -64,6 +64,44 @@ int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_
  * context file, globalContextEntries and apiCallResponses.  No sources:
  * every call is unsupported. */
 void kp_policy_cel_host(const kp_rule_run *run, kp_cel_host *host);
+/* ---- admissionregistration MatchResources (cel_match.c), shared by
+ * ValidatingPolicy and ValidatingAdmissionPolicy and its bindings ---- */
+
+/* A list of strings; "*" in it matches anything (kp_strs_has). */
+typedef struct kp_strs {
+	const char **v;
+	size_t n;
+} kp_strs;
+kp_strs kp_strs_of(kp_arena *a, const kp_value *list);
+bool kp_strs_has(const kp_strs *s, const char *x);
+
+typedef struct kp_match_rule kp_match_rule;
+/* matchConstraints / matchResources compiled (present: given as a map). */
+typedef struct kp_match_resources {
+	bool present;
+	kp_match_rule *rules, *excludes;
+	size_t n_rules, n_excludes;
+	kp_label_selector ns_sel, obj_sel;
+} kp_match_resources;
+/* Compile mr (NULL: absent) into out, in a; path names it for errors.
+ * 0, or -1 with err (a malformed label selector). */
+int kp_match_resources_compile(kp_arena *a, const kp_value *mr, const char *path,
+			       kp_match_resources *out, kp_error *err);
+
+/* The request attributes the matcher sees (the GVR guessed offline as the
+ * CLI does).  ns_labels: the labels of the object's namespace, set by the
+ * caller for namespaced objects (each kind finds them its own way). */
+typedef struct kp_match_request {
+	const char *group, *version, *resource, *kind, *op, *name;
+	bool cluster;
+	const kp_value *labels, *ns_labels;
+} kp_match_request;
+/* false when the resource has no apiVersion or kind (matches nothing). */
+bool kp_match_request_init(kp_match_request *q, kp_arena *a, const kp_value *res, const char *op);
+/* namespaceSelector (cluster-scoped objects pass, a Namespace uses its own
+ * labels), objectSelector, excludeResourceRules (any excludes), then
+ * resourceRules (none: everything). */
+bool kp_match_resources_match(const kp_match_resources *m, const kp_match_request *q);
 
 /* Release what p's compiled CEL programs hold outside the arena. */
 void kp_policy_cel_release(kp_policy *p);
