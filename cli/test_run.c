@@ -94,22 +94,16 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	kp_doc_free(d);
 }
 
-/* Take one PolicyException document (the test file's `exceptions`): the
- * CEL kind (policies.kyverno.io) belongs to the CEL policy kinds kpolicy
- * lacks, so the test's rows become unsupported; any other kind fails the
- * test, as Kyverno's "policy exception type not supported". */
+/* Take one PolicyException document (the test file's `exceptions`):
+ * kyverno.io v2/v2beta1 or policies.kyverno.io (the CEL kinds'); any
+ * other kind fails the test, as Kyverno's "policy exception type not
+ * supported". */
 static void take_exception(run_ctx *c, kp_doc *d)
 {
 	kp_error e;
 	kp_error_clear(&e);
-	const char *api = kp_doc_api_version(d);
-	if (api && !strncmp(api, "policies.kyverno.io/", 20) &&
-	    !strcmp(kp_doc_kind(d), "PolicyException")) {
-		if (!c->t->unsupported)
-			c->t->unsupported = "exceptions (policies.kyverno.io PolicyException)";
-	} else if (kp_policy_set_add_exception(c->ps, d, &e) <= 0) {
+	if (kp_policy_set_add_exception(c->ps, d, &e) <= 0)
 		load_failed(c, &e);
-	}
 	kp_doc_free(d);
 }
 

@@ -736,6 +736,14 @@ KP_API int kp_cel_eval_once(const char *expr, size_t len,
  * skip "rule is skipped due to policy exceptions<key>, <key>..."
  * (podSecurity rules: see kyverno-rules.md section 6).  The exception's own
  * namespace only forms its key, as in the Kyverno CLI.
+ * A policies.kyverno.io (v1alpha1, v1beta1, v1) PolicyException is the
+ * CEL kinds' (exception_cel.c): its matchConditions are compiled here; it
+ * applies to each ValidatingPolicy / NamespacedValidatingPolicy its
+ * spec.policyRefs name (name and kind), before the policy's
+ * matchConditions: the row is then rule `exception`, skip "rule is
+ * skipped due to policy exception: <key>, <key>" (pass "rule is passed
+ * ..." under reportResult: pass); one with images or allowedValues only
+ * fills the policy's `exceptions` variable.
  *   1: added;
  *   0: not a PolicyException (err: KP_W_NOTPOLICY "policy exception type
  *      not supported", file:line:col);

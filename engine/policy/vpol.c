@@ -42,6 +42,11 @@ typedef struct vpol {
 
 /* ---- compile ---- */
 
+kp_cel_env *kp_vpol_env(kp_arena *a)
+{
+	return kp_policy_cel_env(a, var_names, V_N);
+}
+
 static strs str_list(kp_arena *a, const kp_value *v)
 {
 	strs s = {kp_arena_alloc(a, (kp_value_len(v) + 1) * sizeof(char *)), 0};
@@ -130,7 +135,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		p->unsupported = "ValidatingPolicy evaluation.mode JSON";
 		return 0;
 	}
-	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	kp_cel_env *env = kp_vpol_env(a);
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
 	vp->n_conds = kp_value_len(conds);
@@ -298,8 +303,13 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
 	kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
 	kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
-	vals[V_EXCEPTIONS] = exc;
+	/* CEL PolicyExceptions first; they do not see `exceptions` */
+	vals[V_EXCEPTIONS] = NULL;
 	kp_cel_activation act = {vals, V_N};
+	if (run->policy->n_cel_exceptions &&
+	    kp_cel_exceptions_apply(run, &act, vp->ignore_failures, exc, out))
+		return;
+	vals[V_EXCEPTIONS] = exc;
 	kp_error e;
 	const char *cond_error;
 	int m = kp_policy_cel_match(vp->conds, vp->n_conds, &act, a, &cond_error);
