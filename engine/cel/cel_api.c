@@ -151,13 +151,14 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 	}
 	p->type = "dyn";
 	if (env->check) {
-		const cel_ty *t = cel_check(a, root, !env->mixed_literals, err);
+		const cel_ty *t = cel_check(a, env, root, err);
 		if (!t) {
 			finish_error(expr, len, err);
 			kp_cel_prog_free(p);   /* its literal regexes */
 			return NULL;
 		}
 		p->type = cel_ty_name(a, t);
+		p->sty = t;
 	}
 	return p;
 }

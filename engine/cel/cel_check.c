@@ -1,7 +1,8 @@
 /* cel/cel_check.c - a light type checker, run at compile time when the
  * environment checks (kp_cel_env_check): it infers static types where
- * they are known (literals, operators, builtin results; variables and
- * fields of documents are `dyn`) and rejects what cel-go's checker with
+ * they are known (literals, operators, builtin results, composited
+ * variables; declared variables and fields of documents are `dyn`) and
+ * rejects what cel-go's checker with
  * Kubernetes' options rejects (../shared/docs/kyverno-cel.md sections 8
  * and 22.6): mixed list/map literals (HomogeneousAggregateLiterals),
  * operators applied to known types with no overload, and literal
@@ -37,6 +38,7 @@ TY(T_TYPE_, TY_TYPE, false);
 
 typedef struct checker {
 	kp_arena *a;
+	const kp_cel_env *env;
 	bool homogeneous;
 	kp_error *err;
 	const cel_ty *locals[64];
@@ -124,6 +126,23 @@ static const cel_ty *join(checker *c, const cel_ty *a, const cel_ty *b)
 }
 
 static const cel_ty *check(checker *c, const cel_node *n);
+
+/* The type a composited variable (`variables.<name>`) is declared with:
+ * its expression's type as Kubernetes' CompositionEnv.AddField converts
+ * it (convertCelTypeToDeclType: optionals and types become dyn, list and
+ * map parameters recursively); Kyverno's ValidatingPolicy keeps
+ * optionals, which this treats as dyn too (accepting what either
+ * accepts).  Unbound type parameters (`[]`) end as dyn, as cel-go
+ * substitutes them. */
+static const cel_ty *declared_type(checker *c, const cel_ty *t)
+{
+	switch (t->k) {
+	case TY_OPT: case TY_TYPE: case TY_DYN: return DYN;
+	case TY_LIST: return mk(c, TY_LIST, declared_type(c, t->p[0]), NULL);
+	case TY_MAP: return mk(c, TY_MAP, declared_type(c, t->p[0]), declared_type(c, t->p[1]));
+	default: return t;
+	}
+}
 
 static const cel_ty *lit_type(const cel_val v)
 {
@@ -354,7 +373,11 @@ static const cel_ty *check(checker *c, const cel_node *n)
 		return NULL;
 	switch (n->kind) {
 	case N_LIT: return lit_type(n->lit);
-	case N_VAR: case N_IDENT: case N_LAZY: return DYN;
+	case N_VAR: case N_IDENT: return DYN;
+	case N_LAZY: {
+		const kp_cel_prog *v = c->env->lazy_progs[n->slot];
+		return v->sty ? declared_type(c, v->sty) : DYN;
+	}
 	case N_LOCAL: return c->locals[n->slot] ? c->locals[n->slot] : DYN;
 	case N_SELECT: {
 		const cel_ty *t = check(c, n->args[0]);
@@ -451,10 +474,10 @@ static const cel_ty *check(checker *c, const cel_node *n)
 	}
 }
 
-const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
+const cel_ty *cel_check(kp_arena *a, const kp_cel_env *env, const cel_node *root,
 			 kp_error *err)
 {
-	checker c = {.a = a, .err = err, .homogeneous = homogeneous};
+	checker c = {.a = a, .env = env, .err = err, .homogeneous = !env->mixed_literals};
 	return check(&c, root);
 }
 

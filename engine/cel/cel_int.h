@@ -283,13 +283,14 @@ struct kp_cel_prog {
 	const char *src;
 	size_t len;
 	const char *type;    /* static result type ("bool", "dyn", ...) */
+	const struct cel_ty *sty; /* the same as checked (NULL: not checked) */
 	cel_rx *rx;          /* literal regexes (kp_cel_prog_free frees them) */
 	size_t nrx;
 };
 
 /* Static types (cel_check.c): NULL with err on what the checker rejects. */
 typedef struct cel_ty cel_ty;
-const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
+const cel_ty *cel_check(kp_arena *a, const kp_cel_env *env, const cel_node *root,
 			 kp_error *err);
 char *cel_ty_name(kp_arena *a, const cel_ty *t);
 
