@@ -161,16 +161,29 @@ static const cel_ty *lit_type(const cel_val v)
 
 static bool numeric(ty_kind k) { return k == TY_INT || k == TY_UINT || k == TY_DOUBLE; }
 
+/* cel-go's "found no matching overload" naming the argument types t[0..n). */
+static const cel_ty *no_overload_n(checker *c, const cel_node *n, const char *fn,
+				   const cel_ty *const *t, size_t nt)
+{
+	char m[640], x[160];
+	size_t o = (size_t)snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(", fn);
+	for (size_t i = 0; i < nt && o < sizeof m; i++) {
+		ty_name(t[i], x, sizeof x);
+		o += (size_t)snprintf(m + o, sizeof m - o, "%s%s", i ? ", " : "", x);
+	}
+	if (o < sizeof m)
+		snprintf(m + o, sizeof m - o, ")'");
+	return fail(c, n, m);
+}
+
 static const cel_ty *no_overload(checker *c, const cel_node *n, const cel_ty *a,
 				 const cel_ty *b)
 {
-	char x[160], y[160], m[512];
-	ty_name(a, x, sizeof x);
-	ty_name(b, y, sizeof y);
-	snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(%s, %s)'",
-		 n->name ? n->name : "_?_:_", x, y);
-	return fail(c, n, m);
+	const cel_ty *t[2] = {a, b};
+	return no_overload_n(c, n, n->name ? n->name : "_?_:_", t, 2);
 }
+
+static bool boolish(const cel_ty *t) { return t->k == TY_BOOL || t->k == TY_DYN; }
 
 /* Binary operators on two known types. */
 static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, const cel_ty *b)
@@ -294,7 +307,9 @@ static const cel_ty *check_call(checker *c, const cel_node *n)
 		return binary(c, n, at[0], at[1]);
 	if (!strcmp(n->name, "-_"))
 		return (at[0]->k == TY_DYN || at[0]->k == TY_INT || at[0]->k == TY_DOUBLE ||
-			at[0]->k == TY_DURATION) ? at[0] : no_overload(c, n, at[0], at[0]);
+			at[0]->k == TY_DURATION) ? at[0] : no_overload_n(c, n, "-_", at, 1);
+	if (!strcmp(n->name, "!_") && n->nargs == 1)
+		return boolish(at[0]) ? &T_BOOL_ : no_overload_n(c, n, "!_", at, 1);
 	if (!strcmp(n->name, "dyn"))
 		return DYN;
 	if ((!strcmp(n->name, "indexOf") || !strcmp(n->name, "lastIndexOf")))
@@ -340,8 +355,13 @@ static const cel_ty *check_comp(checker *c, const cel_node *n)
 			return NULL;
 		return k == COMP_OPT_MAP ? mk(c, TY_OPT, t, NULL) : t;
 	}
-	if (r->k != TY_DYN && r->k != TY_LIST && r->k != TY_MAP)
-		return fail(c, n->args[0], "expression of this type cannot be range of a comprehension (must be list, map, or dynamic)");
+	if (r->k != TY_DYN && r->k != TY_LIST && r->k != TY_MAP) {
+		char x[160], m[320];
+		ty_name(r, x, sizeof x);
+		snprintf(m, sizeof m, "expression of type '%s' cannot be range of a comprehension "
+			 "(must be list, map, or dynamic)", x);
+		return fail(c, n->args[0], m);
+	}
 	if (n->v2) {
 		/* two variables: index (key) and value */
 		c->locals[n->s1] = r->k == TY_LIST ? &T_INT_ : elem_type(c, r, true, 0);
@@ -390,31 +410,32 @@ static const cel_ty *check(checker *c, const cel_node *n)
 			r = t->p[1];
 		else if (t->k == TY_OPT)
 			return mk(c, TY_OPT, DYN, NULL);
-		else if (t->k != TY_DYN)
-			return fail(c, n, "type does not support field selection");
+		else if (t->k != TY_DYN) {
+			char x[160], m[320];
+			ty_name(t, x, sizeof x);
+			snprintf(m, sizeof m, "type '%s' does not support field selection", x);
+			return fail(c, n, m);
+		}
 		return (n->flags & NF_OPTIONAL) ? mk(c, TY_OPT, r, NULL) : r;
 	}
 	case N_CALL: return check_call(c, n);
-	case N_AND: case N_OR:
-		for (size_t i = 0; i < 2; i++) {
-			const cel_ty *t = check(c, n->args[i]);
-			if (!t)
+	case N_AND: case N_OR: {
+		const cel_ty *t[2];
+		for (size_t i = 0; i < 2; i++)
+			if (!(t[i] = check(c, n->args[i])))
 				return NULL;
-			if (t->k != TY_BOOL && t->k != TY_DYN)
-				return no_overload(c, n, t, t);
-		}
+		if (!boolish(t[0]) || !boolish(t[1]))
+			return no_overload_n(c, n, n->kind == N_AND ? "_&&_" : "_||_", t, 2);
 		return &T_BOOL_;
+	}
 	case N_COND: {
-		const cel_ty *k = check(c, n->args[0]);
-		const cel_ty *a = k ? check(c, n->args[1]) : NULL;
-		const cel_ty *b = a ? check(c, n->args[2]) : NULL;
-		if (!b)
-			return NULL;
-		if (k->k != TY_BOOL && k->k != TY_DYN)
-			return fail(c, n->args[0], "found no matching overload for '_?_:_': the condition is not a bool");
-		if (!assignable(a, b) && a->k != TY_NULL && b->k != TY_NULL)
-			return no_overload(c, n, a, b);
-		return join(c, a, b);
+		const cel_ty *t[3];
+		for (size_t i = 0; i < 3; i++)
+			if (!(t[i] = check(c, n->args[i])))
+				return NULL;
+		if (!boolish(t[0]) || (!assignable(t[1], t[2]) && t[1]->k != TY_NULL && t[2]->k != TY_NULL))
+			return no_overload_n(c, n, "_?_:_", t, 3);
+		return join(c, t[1], t[2]);
 	}
 	case N_LIST: {
 		const cel_ty *et = NULL;

@@ -51,6 +51,43 @@ const char *kp_policy_cel_trim(kp_arena *a, const char *s, size_t n)
 	return kp_arena_strndup(a, s, n);
 }
 
+/* cel-go's Error.ToDisplayString: "ERROR: <input>:L:C: MSG", then the
+ * source line (tabs as spaces) and a caret under column C, a dot for each
+ * code point before it (full-width dot and caret for wide ones). */
+static const char *cel_display_error(kp_arena *a, const char *src, size_t len, const kp_error *e)
+{
+	kp_buf b;
+	kp_buf_init(&b, a);
+	kp_buf_printf(&b, "ERROR: <input>:%u:%u: %s", e->line, e->col, e->msg);
+	size_t start = 0;
+	for (unsigned line = 1; line < e->line && start < len; start++)
+		if (src[start] == '\n')
+			line++;
+	if (e->line < 1 || start > len || (start == len && e->line > 1))
+		return kp_buf_str(&b);
+	size_t end = start;
+	while (end < len && src[end] != '\n')
+		end++;
+	kp_buf_puts(&b, "\n | ");
+	for (size_t i = start; i < end; i++)
+		kp_buf_add(&b, src[i] == '\t' ? " " : &src[i], 1);
+	kp_buf_puts(&b, "\n | ");
+	size_t i = start;
+	for (unsigned col = 1; col <= e->col; col++) {
+		size_t sz = 1;
+		while (i + sz < end && ((unsigned char)src[i + sz] & 0xC0) == 0x80)
+			sz++;
+		bool wide = i < end && sz > 1;
+		if (col == e->col)
+			kp_buf_puts(&b, wide ? "\xef\xbc\xbe" : "^");
+		else
+			kp_buf_puts(&b, wide ? "\xef\xbc\x8e" : ".");
+		if (i < end)
+			i += sz;
+	}
+	return kp_buf_str(&b);
+}
+
 const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 					 const kp_value *node, const char *path,
 					 const char *want, const char **problem,
@@ -82,8 +119,8 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 				off++;
 			col++;
 		}
-		*problem = kp_arena_printf(p->arena, "compilation failed: ERROR: <input>:%u:%u: %s",
-					   e.line, e.col, e.msg);
+		*problem = kp_arena_printf(p->arena, "compilation failed: %s",
+					   cel_display_error(p->arena, src, len, &e));
 		if (p->diag.code == KP_OK)
 			kp_error_in_expr(&p->diag, KP_E_EXPR, node, off, path, "%s", e.msg);
 		return NULL;
