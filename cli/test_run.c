@@ -80,8 +80,9 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	int rc = kp_policy_set_add(c->ps, d, &e);
 	const char *why = rc > 0 && kp_policy_set_count(c->ps) > before
 		? kp_policy_unsupported(kp_policy_set_at(c->ps, before)) : NULL;
-	if (rc > 0 && why)
-		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
+	if (rc > 0 && why)   /* a kind kpolicy does not run: its name is the reason */
+		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s%s",
+						  !strcmp(why, kind) ? "kind " : "", why));
 	else if (rc > 0)
 		note_policy(c, d, NULL);
 	else if (rc == 0 && kp_policy_kind_unsupported(kind))
