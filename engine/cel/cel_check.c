@@ -5,7 +5,9 @@
  * rejects what cel-go's checker with
  * Kubernetes' options rejects (../shared/docs/kyverno-cel.md sections 8
  * and 22.6): mixed list/map literals (HomogeneousAggregateLiterals),
- * operators applied to known types with no overload, and literal
+ * operators with no overload for their operands (a dyn operand admits
+ * any; the overloads the other one admits decide the result type, as in
+ * cel-go's overload resolution), and literal
  * durations, timestamps and regexes that cannot be parsed.  It is
  * deliberately lenient where it cannot be sure: unknown is `dyn`. */
 #include "cel/cel_int.h"
@@ -185,7 +187,64 @@ static const cel_ty *no_overload(checker *c, const cel_node *n, const cel_ty *a,
 
 static bool boolish(const cel_ty *t) { return t->k == TY_BOOL || t->k == TY_DYN; }
 
-/* Binary operators on two known types. */
+/* The arithmetic overloads of cel-go's standard library: operator,
+ * operand kinds, result kind (TY_LIST: list(A) + list(A) -> list(A)). */
+typedef struct arith { char op; ty_kind a, b, r; } arith;
+static const arith ariths[] = {
+	{'+', TY_INT, TY_INT, TY_INT}, {'+', TY_UINT, TY_UINT, TY_UINT},
+	{'+', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE}, {'+', TY_STRING, TY_STRING, TY_STRING},
+	{'+', TY_BYTES, TY_BYTES, TY_BYTES}, {'+', TY_LIST, TY_LIST, TY_LIST},
+	{'+', TY_TIMESTAMP, TY_DURATION, TY_TIMESTAMP}, {'+', TY_DURATION, TY_TIMESTAMP, TY_TIMESTAMP},
+	{'+', TY_DURATION, TY_DURATION, TY_DURATION},
+	{'-', TY_INT, TY_INT, TY_INT}, {'-', TY_UINT, TY_UINT, TY_UINT},
+	{'-', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE}, {'-', TY_TIMESTAMP, TY_TIMESTAMP, TY_DURATION},
+	{'-', TY_TIMESTAMP, TY_DURATION, TY_TIMESTAMP}, {'-', TY_DURATION, TY_DURATION, TY_DURATION},
+	{'*', TY_INT, TY_INT, TY_INT}, {'*', TY_UINT, TY_UINT, TY_UINT},
+	{'*', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE},
+	{'/', TY_INT, TY_INT, TY_INT}, {'/', TY_UINT, TY_UINT, TY_UINT},
+	{'/', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE},
+	{'%', TY_INT, TY_INT, TY_INT}, {'%', TY_UINT, TY_UINT, TY_UINT},
+};
+
+static const cel_ty *kind_type(ty_kind k)
+{
+	static const cel_ty *const of[] = {
+		[TY_BOOL] = &T_BOOL_, [TY_INT] = &T_INT_, [TY_UINT] = &T_UINT_, [TY_DOUBLE] = &T_DOUBLE_,
+		[TY_STRING] = &T_STRING_, [TY_BYTES] = &T_BYTES_, [TY_TIMESTAMP] = &T_TS_,
+		[TY_DURATION] = &T_DUR_,
+	};
+	return of[k] ? of[k] : DYN;
+}
+
+/* cel-go's overload resolution for an arithmetic operator: the overloads
+ * whose operand kinds accept a and b (dyn accepts any); one result type
+ * when they agree, dyn when they do not, an error when none applies. */
+static const cel_ty *arithmetic(checker *c, const cel_node *n, const cel_ty *a, const cel_ty *b)
+{
+	const cel_ty *r = NULL;
+	bool mixed = false;
+	for (size_t i = 0; i < sizeof ariths / sizeof *ariths; i++) {
+		const arith *o = &ariths[i];
+		if (o->op != n->name[1] || (a->k != TY_DYN && a->k != o->a) || (b->k != TY_DYN && b->k != o->b))
+			continue;
+		const cel_ty *t;
+		if (o->r == TY_LIST) {
+			if (a->k == TY_LIST && b->k == TY_LIST && !assignable(a, b))
+				continue;
+			t = a->k == TY_LIST && b->k == TY_LIST ? join(c, a, b) : a->k == TY_LIST ? a : b;
+		} else {
+			t = kind_type(o->r);
+		}
+		if (r && (r->k != t->k || t->k == TY_LIST))
+			mixed = true;
+		r = t;
+	}
+	if (!r)
+		return no_overload(c, n, a, b);
+	return mixed ? DYN : r;
+}
+
+/* Binary operators. */
 static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, const cel_ty *b)
 {
 	const char *f = n->name;
@@ -196,16 +255,23 @@ static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, cons
 		return &T_BOOL_;
 	}
 	if (!strcmp(f, "_<_") || !strcmp(f, "_<=_") || !strcmp(f, "_>_") || !strcmp(f, "_>=_")) {
-		if (anydyn)
-			return &T_BOOL_;
-		bool ok = (numeric(a->k) && numeric(b->k)) ||
-			  (a->k == b->k && (a->k == TY_STRING || a->k == TY_BYTES ||
-					    a->k == TY_BOOL || a->k == TY_TIMESTAMP ||
-					    a->k == TY_DURATION));
+		/* the ordered kinds, numbers across kinds; dyn meets any of them */
+		const cel_ty *known = a->k == TY_DYN ? b : a;
+		bool ordered = known->k == TY_DYN || numeric(known->k) || known->k == TY_STRING ||
+			       known->k == TY_BYTES || known->k == TY_BOOL || known->k == TY_TIMESTAMP ||
+			       known->k == TY_DURATION;
+		bool ok = anydyn ? ordered
+				 : (numeric(a->k) && numeric(b->k)) || (a->k == b->k && ordered);
 		return ok ? &T_BOOL_ : no_overload(c, n, a, b);
 	}
-	if (!strcmp(f, "@in"))
-		return (anydyn || b->k == TY_LIST || b->k == TY_MAP) ? &T_BOOL_ : no_overload(c, n, a, b);
+	if (!strcmp(f, "@in")) {
+		/* (A, list(A)), (A, map(A, B)) */
+		if (b->k != TY_DYN && b->k != TY_LIST && b->k != TY_MAP)
+			return no_overload(c, n, a, b);
+		if (b->k != TY_DYN && !assignable(a, b->p[0]))
+			return no_overload(c, n, a, b);
+		return &T_BOOL_;
+	}
 	if (!strcmp(f, "_[_]") || !strcmp(f, "_[?_]")) {
 		bool opt = f[2] == '?';
 		const cel_ty *r = DYN;
@@ -217,26 +283,7 @@ static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, cons
 			return no_overload(c, n, a, b);
 		return opt ? mk(c, TY_OPT, r, NULL) : r;
 	}
-	bool add = !strcmp(f, "_+_"), sub = !strcmp(f, "_-_");
-	if (anydyn)
-		return DYN;
-	if (a->k == b->k) {
-		if (numeric(a->k))
-			return (f[1] == '%' && a->k == TY_DOUBLE) ? no_overload(c, n, a, b) : a;
-		if (add && (a->k == TY_STRING || a->k == TY_BYTES))
-			return a;
-		if (add && a->k == TY_LIST)
-			return assignable(a, b) ? join(c, a, b) : no_overload(c, n, a, b);
-		if ((add || sub) && a->k == TY_DURATION)
-			return a;
-		if (sub && a->k == TY_TIMESTAMP)
-			return &T_DUR_;
-	}
-	if ((add || sub) && a->k == TY_TIMESTAMP && b->k == TY_DURATION)
-		return a;
-	if (add && a->k == TY_DURATION && b->k == TY_TIMESTAMP)
-		return b;
-	return no_overload(c, n, a, b);
+	return arithmetic(c, n, a, b);
 }
 
 /* Literal arguments that Kubernetes validates at compile time. */

@@ -243,3 +243,37 @@ Test(cel_checker, empty_literal_variable_is_dyn_typed)
 	cr_assert_str_eq(check_with("variables.none + ['a'] == ['a']", vars, 2), "ok bool");
 	cr_assert_str_eq(check_with("variables.nomap", vars, 2), "ok map(dyn, dyn)");
 }
+
+/* ---- overload resolution with a dyn operand (cel-go: the overloads the
+ * known operand admits decide the result type, or reject) ---- */
+
+Test(cel_checker, dyn_operand_takes_the_type_of_the_only_overload)
+{
+	CHECKS("object.name + '!'", "ok string");
+	CHECKS("object.count * 2", "ok int");
+	CHECKS("object.ratio / 2.0", "ok double");
+	CHECKS("object.items + [1]", "ok list(int)");
+	CHECKS("timestamp('2024-01-01T00:00:00Z') + object.d", "ok google.protobuf.Timestamp");
+	CHECKS("object.t - timestamp('2024-01-01T00:00:00Z')", "ok google.protobuf.Duration");
+	/* overloads with different results: dyn */
+	CHECKS("object.d + duration('1s')", "ok dyn");
+	CHECKS("object.a + object.b", "ok dyn");
+}
+
+Test(cel_checker, dyn_operand_with_no_overload_is_refused)
+{
+	CHECKS("object.x + true", "1:10: found no matching overload for '_+_' applied to '(dyn, bool)'");
+	CHECKS("object.x % 1.5", "1:10: found no matching overload for '_%_' applied to '(dyn, double)'");
+	CHECKS("object.x * 'a'", "1:10: found no matching overload for '_*_' applied to '(dyn, string)'");
+	CHECKS("object.x < [1]", "1:10: found no matching overload for '_<_' applied to '(dyn, list(int))'");
+	CHECKS("object.name + '!' == 1", "1:19: found no matching overload for '_==_' applied to '(string, int)'");
+	CHECKS("object.x < 1 && object.y >= 'a'", "ok bool");
+}
+
+Test(cel_checker, in_needs_the_element_type)
+{
+	CHECKS("1 in ['a']", "1:3: found no matching overload for '@in' applied to '(int, list(string))'");
+	CHECKS("1 in {'a': 1}", "1:3: found no matching overload for '@in' applied to '(int, map(string, int))'");
+	CHECKS("'a' in {'a': 1} && object.x in [1] && 1 in object.list && 1 in []", "ok bool");
+	CHECKS("1 in 'abc'", "1:3: found no matching overload for '@in' applied to '(int, string)'");
+}
