@@ -132,9 +132,11 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 	}
 	p->cel_progs[p->n_cel_progs++] = prog;
 	const char *t = kp_cel_prog_type(prog);
-	/* kpolicy's checker types some string expressions cel-go types
-	 * (`'a' + variables.x`) as dyn: a message must be a string, which
-	 * evaluation checks too, so dyn is let through there */
+	/* kpolicy's checker types some string expressions cel-go types as
+	 * string as dyn (library functions it has no result type for, such
+	 * as `image(x).registry()`): a message must be a string, which
+	 * evaluation checks too, so dyn is let through there (a bare
+	 * `object.metadata.name`, which cel-go refuses, too) */
 	if (want && strcmp(t, want) && !(!strcmp(want, "string") && !strcmp(t, "dyn"))) {
 		*problem = kp_arena_printf(p->arena, "must evaluate to %s but got %s", want, t);
 		if (p->diag.code == KP_OK)
