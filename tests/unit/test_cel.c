@@ -85,7 +85,7 @@ Test(cel_macros, comprehensions)
 	CEL_EQ("[1, 2].transformList(i, v, i + v)", "[1, 3]");
 	CEL_EQ("{'a': 1}.transformMap(k, v, v + 1)", "{\"a\": 2}");
 	CEL_EQ("[3, 1, 2].sortBy(x, -x)", "[3, 2, 1]");
-	CEL_ERR("has(a)", "compile: 1:1: invalid argument to has() macro");
+	CEL_ERR("has(a)", "compile: 1:5: invalid argument to has() macro");
 	CEL_ERR("[1].all(1, true)", "compile: 1:9: argument must be a simple name");
 }
 
@@ -94,7 +94,7 @@ Test(cel_resolve, undeclared_names)
 	cr_assert_str_eq(cel_run_with("nope + 1", NULL, false, true),
 			 "compile: 1:1: undeclared reference to 'nope' (in container '')");
 	cr_assert_str_eq(cel_run_with("1 + foo(2)", NULL, false, true),
-			 "compile: 1:5: undeclared reference to 'foo' (in container '')");
+			 "compile: 1:8: undeclared reference to 'foo' (in container '')");
 	CEL_ERR("nope", "error: no such attribute: nope");
 	cr_assert_str_eq(cel_run_with("[1].exists(x, x == 1)", NULL, false, true), "true");
 	cr_assert_str_eq(cel_run_with("object", NULL, false, true),

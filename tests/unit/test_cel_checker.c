@@ -56,7 +56,9 @@ Test(cel_checker, undeclared_identifier)
 
 Test(cel_checker, undeclared_global_function)
 {
-	CHECKS("1 + foo(2)", "1:5: undeclared reference to 'foo' (in container '')");
+	/* a call is located at its '(' as in cel-go */
+	CHECKS("1 + foo(2)", "1:8: undeclared reference to 'foo' (in container '')");
+	CHECKS("'a'.nope()", "1:9: undeclared reference to 'nope' (in container '')");
 }
 
 Test(cel_checker, comprehension_variable_out_of_scope)
