@@ -7,7 +7,8 @@
  * and 22.6): mixed list/map literals (HomogeneousAggregateLiterals),
  * operators with no overload for their operands (a dyn operand admits
  * any; the overloads the other one admits decide the result type, as in
- * cel-go's overload resolution), and literal
+ * cel-go's overload resolution), standard string functions and size()
+ * applied to kinds they have no overload for, and literal
  * durations, timestamps and regexes that cannot be parsed.  It is
  * deliberately lenient where it cannot be sure: unknown is `dyn`. */
 #include "cel/cel_int.h"
@@ -338,6 +339,71 @@ static const cel_ty *known_result(const char *f)
 	return NULL;
 }
 
+/* Standard functions whose overloads all take fixed kinds (cel-go's
+ * stdlib and ext.Strings; no Kubernetes or Kyverno library adds an
+ * overload of these names): the receiver (member calls; TY_DYN: a
+ * global call) and argument kinds ("s" string, "i" int, "c" string, bytes,
+ * list or map, "x" string or list (indexOf), "?" not checked). */
+typedef struct fn_sig { const char *name; bool member; const char *recv, *args; } fn_sig;
+static const fn_sig fn_sigs[] = {
+	{"contains", true, "s", "s"}, {"startsWith", true, "s", "s"}, {"endsWith", true, "s", "s"},
+	{"matches", true, "s", "s"}, {"matches", false, NULL, "ss"},
+	{"size", false, NULL, "c"}, {"size", true, "c", ""},
+	{"lowerAscii", true, "s", ""}, {"upperAscii", true, "s", ""}, {"trim", true, "s", ""},
+	{"charAt", true, "s", "i"}, {"split", true, "s", "si"}, {"substring", true, "s", "ii"},
+	{"replace", true, "s", "ssi"}, {"indexOf", true, "x", "??"}, {"lastIndexOf", true, "x", "??"},
+};
+
+static bool kind_fits(char want, const cel_ty *t)
+{
+	switch (want) {
+	case 's': return t->k == TY_STRING;
+	case 'i': return t->k == TY_INT;
+	case 'c': return t->k == TY_STRING || t->k == TY_BYTES || t->k == TY_LIST || t->k == TY_MAP;
+	case 'x': return t->k == TY_STRING || t->k == TY_LIST;
+	default: return true;
+	}
+}
+
+/* false when n's known receiver and argument kinds fit a signature of
+ * its name (or it has none here), else true after cel-go's
+ * no-matching-overload error. */
+static bool bad_args(checker *c, const cel_node *n, const cel_ty *const *at)
+{
+	bool member = n->flags & NF_MEMBER, known = false, fits = false;
+	for (size_t i = 0; i < sizeof fn_sigs / sizeof *fn_sigs; i++) {
+		const fn_sig *g = &fn_sigs[i];
+		if (g->member != member || strcmp(g->name, n->name))
+			continue;
+		known = true;
+		size_t first = member ? 1 : 0, na = n->nargs - first;
+		if (na > strlen(g->args) || (member && at[0]->k != TY_DYN && !kind_fits(g->recv[0], at[0])))
+			continue;
+		bool ok = true;
+		for (size_t k = 0; k < na && k + first < 8 && ok; k++)
+			ok = at[k + first]->k == TY_DYN || kind_fits(g->args[k], at[k + first]);
+		fits |= ok;
+	}
+	if (!known || fits)
+		return false;
+	char m[640], x[160];
+	size_t o = (size_t)snprintf(m, sizeof m, "found no matching overload for '%s' applied to '", n->name);
+	size_t first = member ? 1 : 0;
+	if (member) {
+		ty_name(at[0], x, sizeof x);
+		o += (size_t)snprintf(m + o, sizeof m - o, "%s.", x);
+	}
+	o += (size_t)snprintf(m + o, sizeof m - o, "(");
+	for (size_t k = first; k < n->nargs && k < 8 && o < sizeof m; k++) {
+		ty_name(at[k], x, sizeof x);
+		o += (size_t)snprintf(m + o, sizeof m - o, "%s%s", k > first ? ", " : "", x);
+	}
+	if (o < sizeof m)
+		snprintf(m + o, sizeof m - o, ")'");
+	fail(c, n, m);
+	return true;
+}
+
 static const cel_ty *check_call(checker *c, const cel_node *n)
 {
 	const cel_ty *at[8] = {0};
@@ -348,7 +414,7 @@ static const cel_ty *check_call(checker *c, const cel_node *n)
 		if (i < 8)
 			at[i] = t;
 	}
-	if (!literal_ok(c, n))
+	if (!literal_ok(c, n) || bad_args(c, n, at))
 		return NULL;
 	if ((n->nargs == 2 && n->name[0] == '_') || !strcmp(n->name, "@in"))
 		return binary(c, n, at[0], at[1]);

@@ -280,3 +280,18 @@ Test(cel_checker, in_needs_the_element_type)
 	CHECKS("'a' in {'a': 1} && object.x in [1] && 1 in object.list && 1 in []", "ok bool");
 	CHECKS("1 in 'abc'", "1:3: found no matching overload for '@in' applied to '(int, string)'");
 }
+
+Test(cel_checker, standard_function_argument_kinds)
+{
+	CHECKS("'abc'.startsWith(1)", "1:17: found no matching overload for 'startsWith' applied to 'string.(int)'");
+	CHECKS("(1).contains('a')", "1:13: found no matching overload for 'contains' applied to 'int.(string)'");
+	CHECKS("size(1)", "1:5: found no matching overload for 'size' applied to '(int)'");
+	CHECKS("matches('a', 1)", "1:8: found no matching overload for 'matches' applied to '(string, int)'");
+	CHECKS("'a,b'.split(1)", "1:12: found no matching overload for 'split' applied to 'string.(int)'");
+	CHECKS("'abc'.substring('a')", "1:16: found no matching overload for 'substring' applied to 'string.(string)'");
+	/* dyn, and the kinds each overload takes, pass */
+	CHECKS("object.name.startsWith(object.prefix) && size(object.items) > 0 && size('ab') == 2 && "
+	       "size(b'ab') == 2 && size({'a': 1}) == 1 && [1, 2].indexOf(2) == 1 && 'ab'.indexOf('b') == 1 && "
+	       "'a,b'.split(',', 1).size() == 1 && 'abc'.substring(1, 2) == 'b' && 'abc'.charAt(0) == 'a'",
+	       "ok bool");
+}
