@@ -151,7 +151,7 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 	}
 	p->type = "dyn";
 	if (env->check) {
-		const cel_ty *t = cel_check(a, env, root, err);
+		const cel_ty *t = cel_check(env, a, root, !env->mixed_literals, err);
 		if (!t) {
 			finish_error(expr, len, err);
 			kp_cel_prog_free(p);   /* its literal regexes */

@@ -41,9 +41,9 @@ TY(T_TYPE_, TY_TYPE, false);
 
 typedef struct checker {
 	kp_arena *a;
-	const kp_cel_env *env;
 	bool homogeneous;
 	kp_error *err;
+	const kp_cel_env *env;
 	const cel_ty *locals[64];
 	bool failed;
 } checker;
@@ -608,10 +608,10 @@ static const cel_ty *check(checker *c, const cel_node *n)
 	}
 }
 
-const cel_ty *cel_check(kp_arena *a, const kp_cel_env *env, const cel_node *root,
-			 kp_error *err)
+const cel_ty *cel_check(const kp_cel_env *env, kp_arena *a, const cel_node *root,
+			 bool homogeneous, kp_error *err)
 {
-	checker c = {.a = a, .env = env, .err = err, .homogeneous = !env->mixed_literals};
+	checker c = {.a = a, .err = err, .homogeneous = homogeneous, .env = env};
 	return check(&c, root);
 }
 

@@ -290,8 +290,8 @@ struct kp_cel_prog {
 
 /* Static types (cel_check.c): NULL with err on what the checker rejects. */
 typedef struct cel_ty cel_ty;
-const cel_ty *cel_check(kp_arena *a, const kp_cel_env *env, const cel_node *root,
-			 kp_error *err);
+const cel_ty *cel_check(const kp_cel_env *env, kp_arena *a, const cel_node *root,
+			 bool homogeneous, kp_error *err);
 char *cel_ty_name(kp_arena *a, const cel_ty *t);
 
 /* Resolution and light checking (cel_compile.c). */

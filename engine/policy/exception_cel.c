@@ -207,6 +207,12 @@ bool kp_cel_exceptions_apply(const kp_rule_run *run, const kp_cel_activation *ac
 			m = 0;
 		if (m < 0 && full)
 			continue;   /* a broken later exception does not undo a full one */
+		if (m < 0 && !strncmp(error, "unsupported: ", 13)) {
+			/* a Kyverno library call kpolicy cannot serve offline */
+			out->status = KP_STATUS_ERROR;
+			out->unsupported = error + 13;
+			return true;
+		}
 		if (m < 0) {
 			out->rule = "evaluation";
 			out->status = KP_STATUS_ERROR;
