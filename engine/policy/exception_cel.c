@@ -135,7 +135,8 @@ int kp_cel_exception_add(kp_policy_set *ps, const kp_value *root, kp_error *err)
 	x->owner->arena = kp_arena_new();
 	x->owner->kind = "PolicyException";
 	x->owner->name = "";
-	x->owner->file = kp_value_file(root);
+	const char *file = kp_value_file(root);
+	x->owner->file = file ? kp_arena_strdup(x->owner->arena, file) : NULL;
 	root = kp_value_copy(x->owner->arena, root);
 	if (load(x, root, err) < 0) {
 		kp_policy_free(x->owner);
