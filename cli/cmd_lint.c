@@ -73,6 +73,11 @@ static void lint_doc(lint_ctx *c, const kp_doc *d)
 	kp_check_level worst = kp_policy_check(d, on_problem, c);
 	/* what Kyverno accepts must also compile for kpolicy */
 	int rc = worst >= KP_CHECK_INVALID ? 1 : kp_policy_set_add(ps, d, &e);
+	/* a PolicyException compiles too (its conditions, CEL matchConditions) */
+	if (rc == 0 && kp_doc_kind(d) && !strcmp(kp_doc_kind(d), "PolicyException")) {
+		kp_error_clear(&e);
+		rc = kp_policy_set_add_exception(ps, d, &e);
+	}
 	if (rc == 0) {
 		if (c->verbose)
 			kpc_note_skipped(stderr, &e);

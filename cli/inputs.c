@@ -62,15 +62,6 @@ static void walk_error(void *ud, const kp_error *e)
 	c->status = 2;
 }
 
-/* A policies.kyverno.io PolicyException: Kyverno gives it to the CEL
- * policy engines. */
-static bool cel_exception(const kp_doc *d)
-{
-	const char *api = kp_doc_api_version(d), *kind = kp_doc_kind(d);
-	return api && kind && !strncmp(api, "policies.kyverno.io/", 20) &&
-	       !strcmp(kind, "PolicyException");
-}
-
 static int load_file(void *ud, const char *file, const kp_error *problem)
 {
 	if (problem) {
@@ -108,13 +99,6 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 			/* an expression that does not compile: where, with a caret */
 			if (e.code == KP_W_SUSPECT || (e.code == KP_W_POLICY && e.expr_col))
 				kpc_diag(c->diag, "warning", &e);
-		} else if (rc == 0 && c->exceptions && cel_exception(d)) {
-			c->added++;
-			kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
-				  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
-				  "applies to CEL policy kinds, which kpolicy does not evaluate",
-				  kp_doc_api_version(d), kp_doc_name(d));
-			kpc_diag(c->diag, "warning", &e);
 		} else if (rc == 0 && !c->exceptions)
 			kpc_note_skipped(c->diag, &e);
 		else {

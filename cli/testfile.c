@@ -34,6 +34,16 @@ static const char *const unsupported_row_flags[] = {
 	"isGeneratingPolicy", "isDeletingPolicy", "isImageValidatingPolicy", NULL
 };
 
+/* The reason a row flag gives: the kind it names, as for a policy of that
+ * kind ("isMUtatingPolicy", an upstream misspelling, -> "kind MutatingPolicy"). */
+static const char *flag_kind(kp_arena *a, const char *flag)
+{
+	char *r = kp_arena_printf(a, "kind %s", flag + 2);
+	if (!strncmp(r + 5, "MUtating", 8))
+		r[6] = 'u';
+	return r;
+}
+
 bool kpc_status_parse(const char *s, kp_status *out)
 {
 	static const char *const names[] = {"pass", "fail", "warn", "error", "skip"};
@@ -196,7 +206,7 @@ static int parse_result(kpc_testfile *t, kp_arena *a, const kp_value *row, kpc_t
 			res->unsupported = *f;
 	for (const char *const *f = unsupported_row_flags; *f && !res->unsupported; f++)
 		if (kp_value_bool(kp_value_get(row, *f)))
-			res->unsupported = *f;
+			res->unsupported = flag_kind(a, *f);
 	return parse_refs(t, a, row, res, err);
 }
 

@@ -447,7 +447,9 @@ KP_API void kp_policy_set_strict(kp_policy_set *ps, bool strict);
 KP_API size_t kp_policy_set_count(const kp_policy_set *ps);
 KP_API const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
 /* Rules counted as `kyverno apply` counts them in "Applying N policy
- * rule(s)": every rule of every policy, autogen rules included. */
+ * rule(s)": every rule of every ClusterPolicy and Policy, autogen rules
+ * included, and one for each policy of another kind (ValidatingPolicy,
+ * ...). */
 KP_API size_t kp_policy_set_rule_count(const kp_policy_set *ps);
 
 KP_API const char *kp_policy_name(const kp_policy *p);
@@ -748,6 +750,14 @@ KP_API int kp_cel_eval_once(const char *expr, size_t len,
  * skip "rule is skipped due to policy exceptions<key>, <key>..."
  * (podSecurity rules: see kyverno-rules.md section 6).  The exception's own
  * namespace only forms its key, as in the Kyverno CLI.
+ * A policies.kyverno.io (v1alpha1, v1beta1, v1) PolicyException is the
+ * CEL kinds' (exception_cel.c): its matchConditions are compiled here; it
+ * applies to each ValidatingPolicy / NamespacedValidatingPolicy its
+ * spec.policyRefs name (name and kind), before the policy's
+ * matchConditions: the row is then rule `exception`, skip "rule is
+ * skipped due to policy exception: <key>, <key>" (pass "rule is passed
+ * ..." under reportResult: pass); one with images or allowedValues only
+ * fills the policy's `exceptions` variable.
  *   1: added;
  *   0: not a PolicyException (err: KP_W_NOTPOLICY "policy exception type
  *      not supported", file:line:col);

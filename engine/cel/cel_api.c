@@ -159,6 +159,7 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 			return NULL;
 		}
 		p->type = cel_ty_name(a, t);
+		p->sty = t;
 	}
 	return p;
 }

@@ -289,6 +289,7 @@ struct kp_cel_prog {
 	const char *src;
 	size_t len;
 	const char *type;    /* static result type ("bool", "dyn", ...) */
+	const struct cel_ty *sty; /* the same as checked (NULL: not checked) */
 	cel_rx *rx;          /* literal regexes (kp_cel_prog_free frees them) */
 	size_t nrx;
 };

@@ -53,6 +53,43 @@ const char *kp_policy_cel_trim(kp_arena *a, const char *s, size_t n)
 	return kp_arena_strndup(a, s, n);
 }
 
+/* cel-go's Error.ToDisplayString: "ERROR: <input>:L:C: MSG", then the
+ * source line (tabs as spaces) and a caret under column C, a dot for each
+ * code point before it (full-width dot and caret for wide ones). */
+static const char *cel_display_error(kp_arena *a, const char *src, size_t len, const kp_error *e)
+{
+	kp_buf b;
+	kp_buf_init(&b, a);
+	kp_buf_printf(&b, "ERROR: <input>:%u:%u: %s", e->line, e->col, e->msg);
+	size_t start = 0;
+	for (unsigned line = 1; line < e->line && start < len; start++)
+		if (src[start] == '\n')
+			line++;
+	if (e->line < 1 || start > len || (start == len && e->line > 1))
+		return kp_buf_str(&b);
+	size_t end = start;
+	while (end < len && src[end] != '\n')
+		end++;
+	kp_buf_puts(&b, "\n | ");
+	for (size_t i = start; i < end; i++)
+		kp_buf_add(&b, src[i] == '\t' ? " " : &src[i], 1);
+	kp_buf_puts(&b, "\n | ");
+	size_t i = start;
+	for (unsigned col = 1; col <= e->col; col++) {
+		size_t sz = 1;
+		while (i + sz < end && ((unsigned char)src[i + sz] & 0xC0) == 0x80)
+			sz++;
+		bool wide = i < end && sz > 1;
+		if (col == e->col)
+			kp_buf_puts(&b, wide ? "\xef\xbc\xbe" : "^");
+		else
+			kp_buf_puts(&b, wide ? "\xef\xbc\x8e" : ".");
+		if (i < end)
+			i += sz;
+	}
+	return kp_buf_str(&b);
+}
+
 const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 					 const kp_value *node, const char *path,
 					 const char *want, const char **problem,
@@ -84,8 +121,8 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 				off++;
 			col++;
 		}
-		*problem = kp_arena_printf(p->arena, "compilation failed: ERROR: <input>:%u:%u: %s",
-					   e.line, e.col, e.msg);
+		*problem = kp_arena_printf(p->arena, "compilation failed: %s",
+					   cel_display_error(p->arena, src, len, &e));
 		if (p->diag.code == KP_OK)
 			kp_error_in_expr(&p->diag, KP_E_EXPR, node, off, path, "%s", e.msg);
 		return NULL;
@@ -97,9 +134,11 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 	}
 	p->cel_progs[p->n_cel_progs++] = prog;
 	const char *t = kp_cel_prog_type(prog);
-	/* kpolicy's checker types some string expressions cel-go types
-	 * (`'a' + variables.x`) as dyn: a message must be a string, which
-	 * evaluation checks too, so dyn is let through there */
+	/* kpolicy's checker types some string expressions cel-go types as
+	 * string as dyn (library functions it has no result type for, such
+	 * as `image(x).registry()`): a message must be a string, which
+	 * evaluation checks too, so dyn is let through there (a bare
+	 * `object.metadata.name`, which cel-go refuses, too) */
 	if (want && strcmp(t, want) && !(!strcmp(want, "string") && !strcmp(t, "dyn"))) {
 		*problem = kp_arena_printf(p->arena, "must evaluate to %s but got %s", want, t);
 		if (p->diag.code == KP_OK)

@@ -108,4 +108,29 @@ void kp_policy_cel_release(kp_policy *p);
 
 extern const kp_action_ops kp_action_cel;
 
+/* The ValidatingPolicy environment (vpol.c), in a: what its match
+ * conditions see. */
+kp_cel_env *kp_vpol_env(kp_arena *a);
+
+/* ---- CEL PolicyException (policies.kyverno.io; exception_cel.c) ---- */
+
+/* A policies.kyverno.io/v1alpha1, v1beta1 or v1 PolicyException. */
+bool kp_cel_exception_doc(const kp_value *root);
+/* Compile one (its matchConditions in the ValidatingPolicy environment)
+ * into ps: 1, or -1 with err at the offending node (a condition that does
+ * not compile: its file:line:col and column inside the expression). */
+int kp_cel_exception_add(kp_policy_set *ps, const kp_value *root, kp_error *err);
+/* At seal: give each policy the exceptions whose policyRefs name it (name
+ * and kind), allocated in a. */
+void kp_cel_exceptions_bind(kp_policy_set *ps, kp_arena *a);
+void kp_cel_exceptions_free(kp_policy_set *ps);
+/* Step 2 of a ValidatingPolicy evaluation, before its matchConditions:
+ * the bound exceptions' conditions in act (whose `exceptions` slot is
+ * unbound).  true when they decided the row (*out: rule `exception`, skip
+ * or pass; or rule `evaluation`, error); false otherwise, with the images
+ * and allowedValues of partially matching exceptions appended to the
+ * lists of exceptions_var ({allowedImages, allowedValues}). */
+bool kp_cel_exceptions_apply(const kp_rule_run *run, const kp_cel_activation *act, bool ignore_failures,
+			     kp_value *exceptions_var, kp_rule_outcome *out);
+
 #endif /* KP_POLICY_CEL_H */

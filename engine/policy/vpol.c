@@ -28,6 +28,13 @@ typedef struct vpol {
 
 /* ---- compile ---- */
 
+kp_cel_env *kp_vpol_env(kp_arena *a)
+{
+	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	kp_cel_env_kyverno_libs(env, true);
+	return env;
+}
+
 /* A compile problem: a Kyverno library kpolicy lacks makes the policy
  * unsupported; anything else is an error at its place (Kyverno aborts the
  * run: "failed to compile policy"). */
@@ -82,8 +89,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		p->unsupported = "ValidatingPolicy evaluation.mode JSON";
 		return 0;
 	}
-	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
-	kp_cel_env_kyverno_libs(env, true);
+	kp_cel_env *env = kp_vpol_env(a);
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
 	vp->n_conds = kp_value_len(conds);
@@ -182,10 +188,15 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
 	kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
 	kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
-	vals[V_EXCEPTIONS] = exc;
+	/* CEL PolicyExceptions first; they do not see `exceptions` */
+	vals[V_EXCEPTIONS] = NULL;
 	kp_cel_host host;
 	kp_policy_cel_host(run, &host);
 	kp_cel_activation act = {vals, V_N, &host};
+	if (run->policy->n_cel_exceptions &&
+	    kp_cel_exceptions_apply(run, &act, vp->ignore_failures, exc, out))
+		return;
+	vals[V_EXCEPTIONS] = exc;
 	kp_error e;
 	const char *cond_error;
 	int m = kp_policy_cel_match(vp->conds, vp->n_conds, &act, a, &cond_error);

@@ -291,7 +291,7 @@ Test(cel_api, composited_variables)
 	cr_assert(out);
 	kp_cel_prog *bad = kp_cel_compile(env, "variables.nope", 14, a, &err);
 	cr_assert_null(bad);
-	cr_assert_str_eq(err.msg, "undeclared reference to 'variables.nope'");
+	cr_assert_str_eq(err.msg, "undefined field 'nope'");
 	kp_cel_prog *b2 = kp_cel_compile(env, "variables.broken", 16, a, &err);
 	cr_assert_eq(kp_cel_eval_bool(b2, &act, a, &out, &err), -1);
 	cr_assert_str_eq(err.msg, "no such key: missing");
