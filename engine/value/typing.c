@@ -19,10 +19,10 @@ typedef struct kp_word {
 } kp_word;
 #define W(x) {sizeof(x) - 1, x}
 
-static bool is_one_of(const char *s, size_t n, const kp_word *list)
+static bool is_one_of(const char *s, size_t n, const kp_word *list) /* n > 0 */
 {
 	for (; list->s; list++)
-		if (list->n == n && memcmp(list->s, s, n) == 0)
+		if (list->n == n && list->s[0] == s[0] && memcmp(list->s, s, n) == 0)
 			return true;
 	return false;
 }
@@ -177,11 +177,26 @@ static void set_k8s_float(kp_value *v, double d)
 void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 {
 	v->type = KP_STRING;
-	/* every special word is at most 5 bytes and starts with one of these:
-	 * most scalars (names, images) leave here */
-	if (n > 5 && !((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.'))
+	if (n == 0) {
+		v->type = KP_NULL;
 		return;
-	if (n == 0 || is_one_of(s, n, null_words)) {
+	}
+	/* Decided by the first byte for most scalars: every word below starts
+	 * with one of ~nNtTfFyYoO and has at most 5 bytes, every number with a
+	 * digit or one of -+. */
+	switch (s[0]) {
+	case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+	case '7': case '8': case '9': case '-': case '+': case '.':
+		break;
+	case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+	case 'y': case 'Y': case 'o': case 'O':
+		if (n > 5)
+			return;
+		break;
+	default:
+		return;
+	}
+	if (is_one_of(s, n, null_words)) {
 		v->type = KP_NULL;
 		return;
 	}

@@ -92,6 +92,9 @@ typedef struct kp_build_frame {
 	size_t bytes;              /* scalar bytes in this subtree so far */
 	size_t *hash;              /* key index for large maps (malloc) */
 	size_t hash_cap;
+	uint64_t key_bloom;        /* maps: one bit per key (builder.c's
+	                              key_bit); a key whose bit is clear
+	                              cannot be a duplicate */
 	bool merge_key;            /* the pending key is `<<` (merge) */
 } kp_build_frame;
 
@@ -122,12 +125,19 @@ typedef struct kp_builder {
 	                              aliases cannot make a document bigger
 	                              than a document may be */
 	size_t dup_warnings;       /* duplicate-key warnings given so far */
+	/* Nodes are carved from blocks of the arena here, without a call
+	 * per node (arena memory comes zeroed). */
+	char *bump, *bump_end;
 	kp_value *root;
 	kp_error *err;
 } kp_builder;
 
 void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
 		     const kp_read_opts *opts, kp_error *err);
+/* Start the next document, in arena a, of `file` with the same options and
+ * error slot, keeping the builder's buffers (a reader builds many
+ * documents with one builder).  Any unfinished document is dropped. */
+void kp_builder_reuse(kp_builder *b, kp_arena *a, const char *file);
 void kp_builder_fini(kp_builder *b);
 /* Each returns 0, or -1 with b->err filled (limits, bad alias, ...).
  * `anchor` and `tag` may be NULL; strings are copied.  line/col 1-based. */
