@@ -409,6 +409,7 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			continue;
 		}
 		kp_doc *d = kp_doc_new(a, root, root ? root->file : kp_arena_strdup(a, r->name));
+		d->no_null_values = b->null_values == 0;
 		rc = accept_doc(r, d, out, err);
 		if (rc == 1 || rc == -1)
 			return rc;

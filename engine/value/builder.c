@@ -38,7 +38,7 @@ void kp_builder_reuse(kp_builder *b, kp_arena *a, const char *file)
 	b->anchor_index = NULL;
 	b->anchor_index_cap = 0;
 	b->depth = b->n_slots = b->n_anchors = 0;
-	b->alias_nodes = b->alias_bytes = b->dup_warnings = 0;
+	b->alias_nodes = b->alias_bytes = b->dup_warnings = b->null_values = 0;
 	b->bump = b->bump_end = NULL;
 	b->root = NULL;
 	b->arena = a;
@@ -228,6 +228,8 @@ static void warn_dup(kp_builder *b, const kp_value *first, const kp_value *again
 static void map_put(kp_builder *b, kp_build_frame *f, kp_value *k, kp_value *v,
 		    bool warn)
 {
+	if (v->type == KP_NULL)
+		b->null_values++;
 	size_t s = find_key(b, f, k);
 	if (s != (size_t)-1) {
 		if (warn)

@@ -174,6 +174,37 @@ static void set_k8s_float(kp_value *v, double d)
 	}
 }
 
+/* The null and bool words, each looked for only among the words starting
+ * with the scalar's first byte. */
+static void resolve_word(kp_value *v, const char *s, size_t n, bool k8s)
+{
+	switch (s[0]) {
+	case '~': case 'n': case 'N':
+		if (is_one_of(s, n, null_words)) {
+			v->type = KP_NULL;
+			return;
+		}
+		break;
+	case 't': case 'T': case 'y': case 'Y':
+		if (is_one_of(s, n, k8s ? true11 : true12)) {
+			v->type = KP_BOOL;
+			v->u.b = true;
+		}
+		return;
+	case 'o': case 'O':
+		if (is_one_of(s, n, k8s ? true11 : true12)) {
+			v->type = KP_BOOL;
+			v->u.b = true;
+			return;
+		}
+		break;
+	}
+	if (is_one_of(s, n, k8s ? false11 : false12)) {
+		v->type = KP_BOOL;
+		v->u.b = false;
+	}
+}
+
 void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 {
 	v->type = KP_STRING;
@@ -181,40 +212,24 @@ void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 		v->type = KP_NULL;
 		return;
 	}
-	/* Decided by the first byte for most scalars: every word below starts
-	 * with one of ~nNtTfFyYoO and has at most 5 bytes, every number with a
-	 * digit or one of -+. */
-	switch (s[0]) {
+	/* Decided by the first byte for most scalars: every word (null, bool)
+	 * starts with one of ~nNtTfFyYoO and has at most 5 bytes, every number
+	 * starts with a digit or one of -+. */
+	const bool k8s = typing == KP_TYPING_KUBERNETES;
+	const char c = s[0];
+	switch (c) {
 	case '0': case '1': case '2': case '3': case '4': case '5': case '6':
 	case '7': case '8': case '9': case '-': case '+': case '.':
 		break;
 	case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
 	case 'y': case 'Y': case 'o': case 'O':
-		if (n > 5)
-			return;
-		break;
+		if (n <= 5)
+			resolve_word(v, s, n, k8s);
+		return;
 	default:
 		return;
 	}
-	if (is_one_of(s, n, null_words)) {
-		v->type = KP_NULL;
-		return;
-	}
-	const bool k8s = typing == KP_TYPING_KUBERNETES;
-	if (is_one_of(s, n, k8s ? true11 : true12)) {
-		v->type = KP_BOOL;
-		v->u.b = true;
-		return;
-	}
-	if (is_one_of(s, n, k8s ? false11 : false12)) {
-		v->type = KP_BOOL;
-		v->u.b = false;
-		return;
-	}
 	if (n > 64)
-		return;
-	char c = s[0];
-	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.'))
 		return;
 	if (is_one_of(s, n, inf_pos) || is_one_of(s, n, inf_neg) || is_one_of(s, n, nan_words)) {
 		v->type = KP_FLOAT;

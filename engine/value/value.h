@@ -61,6 +61,9 @@ struct kp_doc {
 	kp_value *root;
 	const char *file;
 	struct kp_doc_shared *shared; /* non-NULL: arena shared by List items */
+	bool no_null_values;       /* the reader built it and no mapping in it
+	                              has a null value: normalisation has no
+	                              null maps to look for */
 };
 
 /* Wrap a root that lives in `arena` (ownership of arena passes to the doc). */
@@ -125,6 +128,7 @@ typedef struct kp_builder {
 	                              aliases cannot make a document bigger
 	                              than a document may be */
 	size_t dup_warnings;       /* duplicate-key warnings given so far */
+	size_t null_values;        /* null values put into mappings */
 	/* Nodes are carved from blocks of the arena here, without a call
 	 * per node (arena memory comes zeroed). */
 	char *bump, *bump_end;
