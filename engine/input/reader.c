@@ -218,6 +218,23 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 			}
 		}
 		while (r->scan != KP_NONE && r->scan < r->end) {
+			if (r->dirs == KP_NONE && !r->ended) {
+				/* a run of lines that change nothing (none starts
+				 * with `-`, `%` or `.`): only count them */
+				const char *buf = r->buf, *p = buf + r->scan, *end = buf + r->end;
+				unsigned lines = r->scan_lines;
+				while (end - p >= 4 && *p != '-' && *p != '%' && *p != '.') {
+					const char *nl = memchr(p, '\n', (size_t)(end - p));
+					if (!nl)
+						break;
+					p = nl + 1;
+					lines++;
+				}
+				r->scan = (size_t)(p - buf);
+				r->scan_lines = lines;
+				if (r->scan >= r->end)
+					break;
+			}
 			size_t line = r->scan, rest = r->end - line;
 			if (rest < 4 && !r->eof)
 				break;  /* cannot tell yet whether this is a marker */

@@ -260,7 +260,7 @@ static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
 }
 
 /* Attach a finished node to the parent (or make it the root). */
-static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
+static inline int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 {
 	if (b->depth == 0) {
 		b->root = v;
@@ -277,7 +277,7 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 	 * value slot after it */
 	bool have_key = b->n_slots > f->base && b->slots[b->n_slots - 1] == NULL;
 	if (!have_key) {
-		kp_value *k = key_to_string(b, v);
+		kp_value *k = v->type == KP_STRING ? v : key_to_string(b, v);
 		if (!k)
 			return kp_errorf(b->err, KP_E_YAML, b->file, v->line, v->col,
 					 "a mapping or sequence cannot be a mapping key");
@@ -288,6 +288,15 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 	}
 	/* value for the parked key */
 	kp_value *k = b->slots[b->n_slots - 2];
+	uint64_t bit = key_bit(k);
+	if (!(f->key_bloom & bit) && !f->hash && !f->merge_key) {
+		/* surely a new key (map_put's work, in place) */
+		f->key_bloom |= bit;
+		b->slots[b->n_slots - 1] = v;
+		if (v->type == KP_NULL)
+			b->null_values++;
+		return 0;
+	}
 	b->n_slots -= 2;
 	if (f->merge_key) {
 		f->merge_key = false;
@@ -368,7 +377,7 @@ int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 	/* typed once, before the node exists: a string gets its text in the
 	 * same piece of memory as its node */
 	kp_value typed = {.type = KP_STRING};
-	if (resolve)
+	if (resolve && (!len || kp_plain_typed_first[(unsigned char)s[0]]))
 		kp_resolve_plain(&typed, s, len, b->opts.typing);
 	kp_value *v;
 	if (typed.type == KP_STRING) {

@@ -205,6 +205,13 @@ static void resolve_word(kp_value *v, const char *s, size_t n, bool k8s)
 	}
 }
 
+const unsigned char kp_plain_typed_first[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['+'] = 1, ['.'] = 1,
+	['~'] = 1, ['n'] = 1, ['N'] = 1, ['t'] = 1, ['T'] = 1, ['f'] = 1, ['F'] = 1,
+	['y'] = 1, ['Y'] = 1, ['o'] = 1, ['O'] = 1,
+};
+
 void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 {
 	v->type = KP_STRING;
@@ -212,21 +219,16 @@ void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 		v->type = KP_NULL;
 		return;
 	}
-	/* Decided by the first byte for most scalars: every word (null, bool)
-	 * starts with one of ~nNtTfFyYoO and has at most 5 bytes, every number
-	 * starts with a digit or one of -+. */
+	/* Decided by the first byte for most scalars (kp_plain_typed_first):
+	 * every word (null, bool) starts with one of ~nNtTfFyYoO and has at
+	 * most 5 bytes, every number starts with a digit or one of -+. */
 	const bool k8s = typing == KP_TYPING_KUBERNETES;
 	const char c = s[0];
-	switch (c) {
-	case '0': case '1': case '2': case '3': case '4': case '5': case '6':
-	case '7': case '8': case '9': case '-': case '+': case '.':
-		break;
-	case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
-	case 'y': case 'Y': case 'o': case 'O':
+	if (!kp_plain_typed_first[(unsigned char)c])
+		return;
+	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')) {
 		if (n <= 5)
 			resolve_word(v, s, n, k8s);
-		return;
-	default:
 		return;
 	}
 	if (n > 64)
