@@ -35,6 +35,8 @@ struct kp_reader {
 	void *session;            /* loader session over the current chunk */
 	kp_builder builder;       /* kept from one document to the next */
 	bool have_builder;
+	kp_arena *spare;          /* emptied arena of an attempt that built no
+	                             document (the end of each chunk) */
 	/* items of a `kind: List` still to hand out */
 	kp_doc *list;
 	size_t list_next;
@@ -128,6 +130,7 @@ void kp_reader_close(kp_reader *r)
 	kp_doc_free(r->list);
 	if (r->have_builder)
 		kp_builder_fini(&r->builder);
+	kp_arena_free(r->spare);
 	if (r->close_f)
 		fclose(r->f);
 	free(r->buf);
@@ -406,7 +409,8 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			r->session = r->cur == r->ops ? r->ops->open(data, len, first - 1)
 						      : kp_json_open(data, len, first - 1, r->ops);
 		}
-		kp_arena *a = kp_arena_new();
+		kp_arena *a = r->spare ? r->spare : kp_arena_new();
+		r->spare = NULL;
 		kp_builder *b = &r->builder;
 		if (r->have_builder) {
 			kp_builder_reuse(b, a, r->name);
@@ -418,7 +422,8 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 		int rc = r->cur->next(r->session, b, err);
 		kp_value *root = kp_build_root(b);
 		if (rc <= 0) {
-			kp_arena_free(a);
+			kp_arena_reset(a);
+			r->spare = a;
 			r->cur->close(r->session);
 			r->session = NULL;
 			if (rc < 0)
