@@ -260,7 +260,9 @@ static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
 }
 
 /* Attach a finished node to the parent (or make it the root). */
-static inline int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
+/* inlined: it runs for every node, most of its work is a few stores */
+static inline __attribute__((always_inline)) int
+attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 {
 	if (b->depth == 0) {
 		b->root = v;
@@ -377,7 +379,8 @@ int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 	/* typed once, before the node exists: a string gets its text in the
 	 * same piece of memory as its node */
 	kp_value typed = {.type = KP_STRING};
-	if (resolve && (!len || kp_plain_typed_first[(unsigned char)s[0]]))
+	unsigned first = len ? kp_plain_typed_first[(unsigned char)s[0]] : 1;
+	if (resolve && (first == 1 || (first && len <= first)))
 		kp_resolve_plain(&typed, s, len, b->opts.typing);
 	kp_value *v;
 	if (typed.type == KP_STRING) {

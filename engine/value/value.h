@@ -162,9 +162,10 @@ kp_value *kp_build_root(kp_builder *b);
 /* Resolve a plain scalar's type under `typing` into v (v->type and v->u);
  * strings keep s. */
 void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
-/* Nonzero for the bytes a non-empty plain scalar other than a string can
- * start with (a digit, -+. or the first byte of a null or bool word):
- * a scalar starting with any other byte is a string, no call needed. */
+/* For the first byte of a non-empty plain scalar: 0 when a scalar
+ * starting with it is a string whatever follows; 1 for a digit or -+.
+ * (a number, maybe); else the longest null or bool word starting with it
+ * (5): a longer scalar is a string.  Lets the builder skip the call. */
 extern const unsigned char kp_plain_typed_first[256];
 
 /* Strict JSON text (RFC 8259, as Go's json.Unmarshal takes it) into a
