@@ -458,10 +458,10 @@ static int close_collection(kp_builder *b)
 			n--;
 		v->u.map.n = n / 2;
 		v->u.map.pairs = bump(b, sizeof(kp_pair) * (n / 2 + 1));
-		for (size_t i = 0; i < n / 2; i++) {
-			v->u.map.pairs[i].key = b->slots[f.base + 2 * i];
-			v->u.map.pairs[i].value = b->slots[f.base + 2 * i + 1];
-		}
+		/* slots hold key, value, key, value ...: kp_pair's layout */
+		_Static_assert(sizeof(kp_pair) == 2 * sizeof(kp_value *), "kp_pair is two pointers");
+		if (n)
+			memcpy(v->u.map.pairs, b->slots + f.base, sizeof(kp_value *) * n);
 	}
 	free(f.hash);
 	b->n_slots = f.base;
