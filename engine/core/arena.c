@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KP_ARENA_CHUNK (64 * 1024)
+#define KP_ARENA_CHUNK (64 * 1024 - 256)
 
 typedef struct kp_chunk {
 	struct kp_chunk *next;

@@ -413,18 +413,6 @@ static void js_close(void *p)
 	free(s);
 }
 
-/* Start the builder afresh (what a failed JSON attempt built is dropped;
- * its nodes stay in the arena until the document is freed). */
-static void reset_builder(kp_builder *b)
-{
-	kp_arena *a = b->arena;
-	kp_read_opts o = b->opts;
-	kp_error *err = b->err;
-	const char *file = b->file;
-	kp_builder_fini(b);
-	kp_builder_init(b, a, file, &o, err);
-}
-
 static int js_next(void *p, kp_builder *b, kp_error *err)
 {
 	js_session *s = p;
@@ -466,7 +454,9 @@ static int js_next(void *p, kp_builder *b, kp_error *err)
 	 * document's line).  Errors thus always come from the YAML path, which
 	 * may see a scanner error in its look-ahead before the limit. */
 	s->done = true;
-	reset_builder(b);
+	/* start the builder afresh: what a failed JSON attempt built is
+	 * dropped (its nodes stay in the arena until the document is freed) */
+	kp_builder_reuse(b, b->arena, b->file);
 	if (!s->docs) {
 		s->ys = s->yaml->open(s->chunk, s->chunk_len, s->line0);
 	} else {

@@ -15,7 +15,9 @@ typedef struct {
 
 static void *ly_open(const char *buf, size_t len, unsigned line0)
 {
-	ly_session *s = kp_xcalloc(1, sizeof(*s));
+	/* every field is set below (yaml_parser_initialize clears the parser) */
+	ly_session *s = kp_xmalloc(sizeof(*s));
+	s->done = false;
 	if (!yaml_parser_initialize(&s->parser))
 		kp_oom(sizeof(*s));
 	/* the encoding is fixed to UTF-8, which turns off libyaml's BOM

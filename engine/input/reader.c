@@ -23,6 +23,9 @@ struct kp_reader {
 	unsigned beg_line;        /* 0-based line of buf[beg] in the input */
 	size_t scan;              /* next line start to test for a marker */
 	size_t dirs;              /* start of a run of `%` directive lines */
+	unsigned scan_lines;      /* line breaks in buf[beg, scan) ... */
+	unsigned dirs_lines;      /* ... and in buf[beg, dirs): counted by the
+	                             scan, not again when the chunk is done */
 	bool ended;               /* the last content line was `...` */
 	bool skipping;            /* an oversized document is being dropped */
 	size_t chunk_len;         /* the chunk handed out last (at buf[beg]) */
@@ -30,6 +33,10 @@ struct kp_reader {
 	const kp_loader_ops *ops;
 	const kp_loader_ops *cur; /* ops or kp_loader_json: the session's */
 	void *session;            /* loader session over the current chunk */
+	kp_builder builder;       /* kept from one document to the next */
+	bool have_builder;
+	kp_arena *spare;          /* emptied arena of an attempt that built no
+	                             document (the end of each chunk) */
 	/* items of a `kind: List` still to hand out */
 	kp_doc *list;
 	size_t list_next;
@@ -121,6 +128,9 @@ void kp_reader_close(kp_reader *r)
 	if (r->session)
 		r->cur->close(r->session);
 	kp_doc_free(r->list);
+	if (r->have_builder)
+		kp_builder_fini(&r->builder);
+	kp_arena_free(r->spare);
 	if (r->close_f)
 		fclose(r->f);
 	free(r->buf);
@@ -161,10 +171,16 @@ static int fill(kp_reader *r, kp_error *err)
 	return 0;
 }
 
-/* Drop buf[beg, upto), counting its lines. */
+/* Drop buf[beg, upto), counting its lines (those the scan passed are
+ * counted already). */
 static void consume(kp_reader *r, size_t upto)
 {
-	r->beg_line += count_lines(r->buf + r->beg, upto - r->beg);
+	if (r->scan != KP_NONE && upto >= r->scan)
+		r->beg_line += r->scan_lines + count_lines(r->buf + r->scan, upto - r->scan);
+	else if (r->dirs != KP_NONE && upto >= r->dirs)
+		r->beg_line += r->dirs_lines + count_lines(r->buf + r->dirs, upto - r->dirs);
+	else
+		r->beg_line += count_lines(r->buf + r->beg, upto - r->beg);
 	r->beg = upto;
 	r->scan = KP_NONE;
 	r->dirs = KP_NONE;
@@ -184,6 +200,7 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 			 * directives (with comments or blank lines among them)
 			 * followed by its marker: skip them */
 			size_t line = r->beg;
+			unsigned lines = 0;
 			bool complete = false;
 			for (;;) {
 				const char *nl = memchr(r->buf + line, '\n', r->end - line);
@@ -192,15 +209,35 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 				bool directive = r->buf[line] == '%' ||
 						 is_filler_line(r->buf + line, (size_t)(nl - r->buf) - line);
 				line = (size_t)(nl - r->buf) + 1;
+				lines++;
 				if (!directive) {
 					complete = true;
 					break;
 				}
 			}
-			if (complete || (r->eof && line > r->beg))
+			if (complete || (r->eof && line > r->beg)) {
 				r->scan = line;
+				r->scan_lines = lines;
+			}
 		}
 		while (r->scan != KP_NONE && r->scan < r->end) {
+			if (r->dirs == KP_NONE && !r->ended) {
+				/* a run of lines that change nothing (none starts
+				 * with `-`, `%` or `.`): only count them */
+				const char *buf = r->buf, *p = buf + r->scan, *end = buf + r->end;
+				unsigned lines = r->scan_lines;
+				while (end - p >= 4 && *p != '-' && *p != '%' && *p != '.') {
+					const char *nl = memchr(p, '\n', (size_t)(end - p));
+					if (!nl)
+						break;
+					p = nl + 1;
+					lines++;
+				}
+				r->scan = (size_t)(p - buf);
+				r->scan_lines = lines;
+				if (r->scan >= r->end)
+					break;
+			}
 			size_t line = r->scan, rest = r->end - line;
 			if (rest < 4 && !r->eof)
 				break;  /* cannot tell yet whether this is a marker */
@@ -220,11 +257,18 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 				/* directives belong to the next document only after a
 				 * `...` (or at the start of the stream); elsewhere the
 				 * line stays where it is and the parser judges it */
-				if (r->dirs == KP_NONE && r->ended)
+				if (r->dirs == KP_NONE && r->ended) {
 					r->dirs = line;
-			} else if (!is_filler_line(r->buf + line, line_len)) {
-				r->dirs = KP_NONE;
-				r->ended = is_end_line(r->buf + line, line_len);
+					r->dirs_lines = r->scan_lines;
+				}
+			} else if (r->buf[line] == '.' || r->dirs != KP_NONE || r->ended) {
+				/* (with no directives pending and no `...` before, a
+				 * line other than these changes nothing: most lines
+				 * need no further look) */
+				if (!is_filler_line(r->buf + line, line_len)) {
+					r->dirs = KP_NONE;
+					r->ended = is_end_line(r->buf + line, line_len);
+				}
 			}
 			if (!nl) {
 				if (r->eof)
@@ -232,6 +276,7 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 				break;
 			}
 			r->scan = (size_t)(nl - r->buf) + 1;
+			r->scan_lines++;
 		}
 		if (r->eof && (r->scan == KP_NONE || r->scan >= r->end || r->end - r->scan < 4)) {
 			if (r->skipping || r->beg >= r->end) {
@@ -251,9 +296,10 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 		if (r->skipping && r->scan != KP_NONE && r->scan > r->beg) {
 			/* drop what was scanned already, keep the partial line */
 			size_t keep = r->dirs != KP_NONE ? r->dirs : r->scan;
-			r->beg_line += count_lines(r->buf + r->beg, keep - r->beg);
+			r->beg_line += r->dirs != KP_NONE ? r->dirs_lines : r->scan_lines;
 			r->beg = keep;
 			r->scan = keep;
+			r->scan_lines = r->dirs_lines = 0;
 		}
 		if (fill(r, err) < 0)
 			return -1;
@@ -363,14 +409,21 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			r->session = r->cur == r->ops ? r->ops->open(data, len, first - 1)
 						      : kp_json_open(data, len, first - 1, r->ops);
 		}
-		kp_arena *a = kp_arena_new();
-		kp_builder b;
-		kp_builder_init(&b, a, r->name, &r->opts, err);
-		int rc = r->cur->next(r->session, &b, err);
-		kp_value *root = kp_build_root(&b);
-		kp_builder_fini(&b);
+		kp_arena *a = r->spare ? r->spare : kp_arena_new();
+		r->spare = NULL;
+		kp_builder *b = &r->builder;
+		if (r->have_builder) {
+			kp_builder_reuse(b, a, r->name);
+		} else {
+			kp_builder_init(b, a, r->name, &r->opts, err);
+			r->have_builder = true;
+		}
+		b->err = err;
+		int rc = r->cur->next(r->session, b, err);
+		kp_value *root = kp_build_root(b);
 		if (rc <= 0) {
-			kp_arena_free(a);
+			kp_arena_reset(a);
+			r->spare = a;
 			r->cur->close(r->session);
 			r->session = NULL;
 			if (rc < 0)
@@ -378,6 +431,7 @@ int kp_reader_next(kp_reader *r, kp_doc **out, kp_error *err)
 			continue;
 		}
 		kp_doc *d = kp_doc_new(a, root, root ? root->file : kp_arena_strdup(a, r->name));
+		d->no_null_values = b->null_values == 0;
 		rc = accept_doc(r, d, out, err);
 		if (rc == 1 || rc == -1)
 			return rc;

@@ -115,7 +115,9 @@ void kp_doc_normalize_resource(kp_doc *d)
 		return;
 	kp_value *root = d->root;
 	kp_arena *a = d->arena;
-	normalize_nil_maps(a, root);
+	/* a second walk over the tree only when its builder saw a null */
+	if (!d->no_null_values)
+		normalize_nil_maps(a, root);
 
 	/* resource.GetNamespace() == "" (absent, empty or not a string) ->
 	 * SetNamespace("default"), which creates an absent metadata map

@@ -30,6 +30,73 @@ void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
 	b->err = err;
 }
 
+void kp_builder_reuse(kp_builder *b, kp_arena *a, const char *file)
+{
+	for (size_t i = 0; i < b->depth; i++)
+		free(b->stack[i].hash);
+	free(b->anchor_index);
+	b->anchor_index = NULL;
+	b->anchor_index_cap = 0;
+	b->depth = b->n_slots = b->n_anchors = 0;
+	b->alias_nodes = b->alias_bytes = b->dup_warnings = b->null_values = 0;
+	b->bump = b->bump_end = NULL;
+	b->root = NULL;
+	b->arena = a;
+	b->file = kp_arena_strdup(a, file ? file : "");
+}
+
+/* Node memory: blocks of KP_BUMP_BLOCK bytes taken from the arena (zeroed
+ * there) and carved up here, 8-byte aligned; bigger pieces come from the
+ * arena directly.  Small blocks waste little at the end of a document and
+ * are zeroed with vector stores (glibc's memset switches to `rep stosb`
+ * from 2 KB). */
+#define KP_BUMP_BLOCK 2000
+
+static void *bump_slow(kp_builder *b, size_t n)
+{
+	if (n > KP_BUMP_BLOCK / 4)
+		return kp_arena_alloc(b->arena, n);
+	b->bump = kp_arena_alloc(b->arena, KP_BUMP_BLOCK);
+	b->bump_end = b->bump + KP_BUMP_BLOCK;
+	void *p = b->bump;
+	b->bump += n;
+	return p;
+}
+
+static inline void *bump(kp_builder *b, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	if ((size_t)(b->bump_end - b->bump) < n)
+		return bump_slow(b, n);
+	void *p = b->bump;
+	b->bump += n;
+	return p;
+}
+
+/* A node with `extra` zeroed bytes behind it (a string's text). */
+static inline kp_value *new_node(kp_builder *b, kp_type t, unsigned line, unsigned col,
+				 size_t extra)
+{
+	kp_value *v = bump(b, sizeof(*v) + extra);
+	v->type = t;
+	v->file = b->file;
+	v->line = line;
+	v->col = col;
+	return v;
+}
+
+/* One bit of a map frame's key_bloom per key, from its length and its
+ * first and last bytes: most keys of a map differ there, so most inserts
+ * skip the duplicate search. */
+static inline uint64_t key_bit(const kp_value *k)
+{
+	size_t n = k->u.s.len;
+	unsigned h = n ? (unsigned char)k->u.s.ptr[0] * 31u +
+			 (unsigned char)k->u.s.ptr[n - 1] * 7u + (unsigned)n
+		       : 0;
+	return (uint64_t)1 << (h & 63);
+}
+
 void kp_builder_fini(kp_builder *b)
 {
 	for (size_t i = 0; i < b->depth; i++)
@@ -46,12 +113,16 @@ kp_value *kp_build_root(kp_builder *b)
 	return b->root;
 }
 
-static void push_slot(kp_builder *b, kp_value *v)
+static void grow_slots(kp_builder *b)
 {
-	if (b->n_slots == b->slots_cap) {
-		b->slots_cap = b->slots_cap ? b->slots_cap * 2 : 256;
-		b->slots = kp_xrealloc(b->slots, b->slots_cap * sizeof(*b->slots));
-	}
+	b->slots_cap = b->slots_cap ? b->slots_cap * 2 : 256;
+	b->slots = kp_xrealloc(b->slots, b->slots_cap * sizeof(*b->slots));
+}
+
+static inline void push_slot(kp_builder *b, kp_value *v)
+{
+	if (b->n_slots == b->slots_cap)
+		grow_slots(b);
 	b->slots[b->n_slots++] = v;
 }
 
@@ -79,6 +150,8 @@ static void hash_rebuild(kp_builder *b, kp_build_frame *f)
 /* Slot of an existing key equal to k in frame f, or (size_t)-1. */
 static size_t find_key(kp_builder *b, kp_build_frame *f, const kp_value *k)
 {
+	if (!(f->key_bloom & key_bit(k)))
+		return (size_t)-1;
 	size_t pairs = (b->n_slots - f->base) / 2;
 	if (pairs < KP_HASH_MIN) {
 		for (size_t s = f->base; s + 1 < b->n_slots; s += 2) {
@@ -155,6 +228,8 @@ static void warn_dup(kp_builder *b, const kp_value *first, const kp_value *again
 static void map_put(kp_builder *b, kp_build_frame *f, kp_value *k, kp_value *v,
 		    bool warn)
 {
+	if (v->type == KP_NULL)
+		b->null_values++;
 	size_t s = find_key(b, f, k);
 	if (s != (size_t)-1) {
 		if (warn)
@@ -162,6 +237,7 @@ static void map_put(kp_builder *b, kp_build_frame *f, kp_value *k, kp_value *v,
 		b->slots[s + 1] = v;
 		return;
 	}
+	f->key_bloom |= key_bit(k);
 	push_slot(b, k);
 	push_slot(b, v);
 	hash_note(b, f, b->n_slots - 2);
@@ -184,7 +260,9 @@ static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
 }
 
 /* Attach a finished node to the parent (or make it the root). */
-static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
+/* inlined: it runs for every node, most of its work is a few stores */
+static inline __attribute__((always_inline)) int
+attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 {
 	if (b->depth == 0) {
 		b->root = v;
@@ -201,7 +279,7 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 	 * value slot after it */
 	bool have_key = b->n_slots > f->base && b->slots[b->n_slots - 1] == NULL;
 	if (!have_key) {
-		kp_value *k = key_to_string(b, v);
+		kp_value *k = v->type == KP_STRING ? v : key_to_string(b, v);
 		if (!k)
 			return kp_errorf(b->err, KP_E_YAML, b->file, v->line, v->col,
 					 "a mapping or sequence cannot be a mapping key");
@@ -212,6 +290,15 @@ static int attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 	}
 	/* value for the parked key */
 	kp_value *k = b->slots[b->n_slots - 2];
+	uint64_t bit = key_bit(k);
+	if (!(f->key_bloom & bit) && !f->hash && !f->merge_key) {
+		/* surely a new key (map_put's work, in place) */
+		f->key_bloom |= bit;
+		b->slots[b->n_slots - 1] = v;
+		if (v->type == KP_NULL)
+			b->null_values++;
+		return 0;
+	}
 	b->n_slots -= 2;
 	if (f->merge_key) {
 		f->merge_key = false;
@@ -276,28 +363,39 @@ int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		    kp_scalar_style style, unsigned block_indent,
 		    const char *anchor, const char *tag, unsigned line, unsigned col)
 {
-	kp_value *v = kp_value_new(b->arena, KP_STRING, b->file, line, col);
-	v->style = (unsigned char)style;
-	v->block_indent = (unsigned short)(block_indent > 0xffff ? 0xffff : block_indent);
-	const char *t = tag;
-	if (t && strncmp(t, "tag:yaml.org,2002:", 18) == 0)
-		t += 18;
-	else if (t && strncmp(t, "!!", 2) == 0)
-		t += 2;
 	/* go-yaml v2 resolves untagged plain scalars and the standard scalar
 	 * tags; any other tag (`!`, `!!str`, `!local`, ...) leaves a string. */
 	bool resolve = style == KP_STYLE_PLAIN && !tag;
-	if (t && (!strcmp(t, "int") || !strcmp(t, "float") ||
-		  !strcmp(t, "bool") || !strcmp(t, "null")))
-		resolve = true;
-	if (resolve) {
-		kp_resolve_plain(v, s, len, b->opts.typing);
-		if (v->type == KP_STRING)
-			v->u.s.ptr = kp_arena_strndup(b->arena, s, len), v->u.s.len = len;
-	} else {
-		v->u.s.ptr = kp_arena_strndup(b->arena, s, len);
-		v->u.s.len = len;
+	if (tag) {
+		const char *t = tag;
+		if (strncmp(t, "tag:yaml.org,2002:", 18) == 0)
+			t += 18;
+		else if (strncmp(t, "!!", 2) == 0)
+			t += 2;
+		if (!strcmp(t, "int") || !strcmp(t, "float") || !strcmp(t, "bool") ||
+		    !strcmp(t, "null"))
+			resolve = true;
 	}
+	/* typed once, before the node exists: a string gets its text in the
+	 * same piece of memory as its node */
+	kp_value typed = {.type = KP_STRING};
+	unsigned first = len ? kp_plain_typed_first[(unsigned char)s[0]] : 1;
+	if (resolve && (first == 1 || (first && len <= first)))
+		kp_resolve_plain(&typed, s, len, b->opts.typing);
+	kp_value *v;
+	if (typed.type == KP_STRING) {
+		v = new_node(b, KP_STRING, line, col, len + 1);
+		char *text = (char *)(v + 1);
+		if (len)
+			memcpy(text, s, len);
+		v->u.s.ptr = text;
+		v->u.s.len = len;
+	} else {
+		v = new_node(b, typed.type, line, col, 0);
+		v->u = typed.u;
+	}
+	v->style = (unsigned char)style;
+	v->block_indent = (unsigned short)(block_indent > 0xffff ? 0xffff : block_indent);
 	if (anchor)
 		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1, len);
 	if (attach(b, v, 1, len) < 0)
@@ -322,7 +420,7 @@ static int open_collection(kp_builder *b, kp_type t, const char *anchor,
 	}
 	kp_build_frame *f = &b->stack[b->depth++];
 	memset(f, 0, sizeof(*f));
-	f->node = kp_value_new(b->arena, t, b->file, line, col);
+	f->node = new_node(b, t, line, col, 0);
 	f->anchor = anchor ? kp_arena_strdup(b->arena, anchor) : NULL;
 	f->base = b->n_slots;
 	f->nodes = 1;
@@ -352,18 +450,18 @@ static int close_collection(kp_builder *b)
 	kp_value *v = f.node;
 	if (v->type == KP_SEQ) {
 		v->u.seq.n = n;
-		v->u.seq.items = kp_arena_alloc(b->arena, sizeof(kp_value *) * (n ? n : 1));
+		v->u.seq.items = bump(b, sizeof(kp_value *) * (n ? n : 1));
 		if (n) /* b->slots may still be NULL */
 			memcpy(v->u.seq.items, b->slots + f.base, sizeof(kp_value *) * n);
 	} else {
 		if (n % 2) /* key without value: cannot happen with a sane parser */
 			n--;
 		v->u.map.n = n / 2;
-		v->u.map.pairs = kp_arena_alloc(b->arena, sizeof(kp_pair) * (n / 2 + 1));
-		for (size_t i = 0; i < n / 2; i++) {
-			v->u.map.pairs[i].key = b->slots[f.base + 2 * i];
-			v->u.map.pairs[i].value = b->slots[f.base + 2 * i + 1];
-		}
+		v->u.map.pairs = bump(b, sizeof(kp_pair) * (n / 2 + 1));
+		/* slots hold key, value, key, value ...: kp_pair's layout */
+		_Static_assert(sizeof(kp_pair) == 2 * sizeof(kp_value *), "kp_pair is two pointers");
+		if (n)
+			memcpy(v->u.map.pairs, b->slots + f.base, sizeof(kp_value *) * n);
 	}
 	free(f.hash);
 	b->n_slots = f.base;

@@ -19,19 +19,14 @@ typedef struct kp_word {
 } kp_word;
 #define W(x) {sizeof(x) - 1, x}
 
-static bool is_one_of(const char *s, size_t n, const kp_word *list)
+static bool is_one_of(const char *s, size_t n, const kp_word *list) /* n > 0 */
 {
 	for (; list->s; list++)
-		if (list->n == n && memcmp(list->s, s, n) == 0)
+		if (list->n == n && list->s[0] == s[0] && memcmp(list->s, s, n) == 0)
 			return true;
 	return false;
 }
 
-static const kp_word null_words[] = {W("~"), W("null"), W("Null"), W("NULL"), {0, NULL}};
-static const kp_word true12[] = {W("true"), W("True"), W("TRUE"), {0, NULL}};
-static const kp_word false12[] = {W("false"), W("False"), W("FALSE"), {0, NULL}};
-static const kp_word true11[] = {W("y"), W("Y"), W("yes"), W("Yes"), W("YES"), W("true"), W("True"), W("TRUE"), W("on"), W("On"), W("ON"), {0, NULL}};
-static const kp_word false11[] = {W("n"), W("N"), W("no"), W("No"), W("NO"), W("false"), W("False"), W("FALSE"), W("off"), W("Off"), W("OFF"), {0, NULL}};
 static const kp_word inf_pos[] = {W(".inf"), W(".Inf"), W(".INF"), W("+.inf"), W("+.Inf"), W("+.INF"), {0, NULL}};
 static const kp_word inf_neg[] = {W("-.inf"), W("-.Inf"), W("-.INF"), {0, NULL}};
 static const kp_word nan_words[] = {W(".nan"), W(".NaN"), W(".NAN"), {0, NULL}};
@@ -174,32 +169,75 @@ static void set_k8s_float(kp_value *v, double d)
 	}
 }
 
+/* One of the three spellings of a word of n bytes (memcmp of a constant
+ * length compiles to a load and a compare). */
+#define ANY3(s, n, a, b, c) \
+	(!memcmp(s, a, n) || !memcmp(s, b, n) || !memcmp(s, c, n))
+
+/* The null and bool words: `~`, null, true, false, each also Capitalised
+ * and UPPER; with YAML 1.1 (KP_TYPING_KUBERNETES) also y, yes, on for true
+ * and n, no, off for false (y/Y, n/N).  By length, then by content. */
+static void resolve_word(kp_value *v, const char *s, size_t n, bool k8s)
+{
+	enum { NONE, NUL, T, F } w = NONE;
+	bool y11 = k8s;  /* the YAML 1.1 words count */
+	switch (n) {
+	case 1:
+		w = s[0] == '~' ? NUL
+		    : y11 && (s[0] == 'y' || s[0] == 'Y') ? T
+		    : y11 && (s[0] == 'n' || s[0] == 'N') ? F : NONE;
+		break;
+	case 2:
+		w = !y11 ? NONE : ANY3(s, 2, "on", "On", "ON") ? T
+		    : ANY3(s, 2, "no", "No", "NO") ? F : NONE;
+		break;
+	case 3:
+		w = !y11 ? NONE : ANY3(s, 3, "yes", "Yes", "YES") ? T
+		    : ANY3(s, 3, "off", "Off", "OFF") ? F : NONE;
+		break;
+	case 4:
+		w = ANY3(s, 4, "null", "Null", "NULL") ? NUL
+		    : ANY3(s, 4, "true", "True", "TRUE") ? T : NONE;
+		break;
+	case 5:
+		w = ANY3(s, 5, "false", "False", "FALSE") ? F : NONE;
+		break;
+	}
+	if (w == NUL) {
+		v->type = KP_NULL;
+	} else if (w != NONE) {
+		v->type = KP_BOOL;
+		v->u.b = w == T;
+	}
+}
+
+const unsigned char kp_plain_typed_first[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['+'] = 1, ['.'] = 1,
+	['~'] = 5, ['n'] = 5, ['N'] = 5, ['t'] = 5, ['T'] = 5, ['f'] = 5, ['F'] = 5,
+	['y'] = 5, ['Y'] = 5, ['o'] = 5, ['O'] = 5,
+};
+
 void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 {
 	v->type = KP_STRING;
-	/* every special word is at most 5 bytes and starts with one of these:
-	 * most scalars (names, images) leave here */
-	if (n > 5 && !((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.'))
-		return;
-	if (n == 0 || is_one_of(s, n, null_words)) {
+	if (n == 0) {
 		v->type = KP_NULL;
 		return;
 	}
+	/* Decided by the first byte for most scalars (kp_plain_typed_first):
+	 * every word (null, bool) starts with one of ~nNtTfFyYoO and has at
+	 * most 5 bytes, every number starts with a digit or one of -+. */
 	const bool k8s = typing == KP_TYPING_KUBERNETES;
-	if (is_one_of(s, n, k8s ? true11 : true12)) {
-		v->type = KP_BOOL;
-		v->u.b = true;
+	const char c = s[0];
+	if (!kp_plain_typed_first[(unsigned char)c])
 		return;
-	}
-	if (is_one_of(s, n, k8s ? false11 : false12)) {
-		v->type = KP_BOOL;
-		v->u.b = false;
+	if (kp_plain_typed_first[(unsigned char)c] != 1) {
+		if (n <= 5)
+			resolve_word(v, s, n, k8s);
 		return;
 	}
 	if (n > 64)
-		return;
-	char c = s[0];
-	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.'))
 		return;
 	if (is_one_of(s, n, inf_pos) || is_one_of(s, n, inf_neg) || is_one_of(s, n, nan_words)) {
 		v->type = KP_FLOAT;

@@ -263,6 +263,7 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root)
 		list->shared->refs = 1;
 	}
 	kp_doc *d = kp_doc_new(list->arena, root, list->file);
+	d->no_null_values = list->no_null_values;
 	d->shared = list->shared;
 	d->shared->refs++;
 	return d;

@@ -61,6 +61,9 @@ struct kp_doc {
 	kp_value *root;
 	const char *file;
 	struct kp_doc_shared *shared; /* non-NULL: arena shared by List items */
+	bool no_null_values;       /* the reader built it and no mapping in it
+	                              has a null value: normalisation has no
+	                              null maps to look for */
 };
 
 /* Wrap a root that lives in `arena` (ownership of arena passes to the doc). */
@@ -92,6 +95,9 @@ typedef struct kp_build_frame {
 	size_t bytes;              /* scalar bytes in this subtree so far */
 	size_t *hash;              /* key index for large maps (malloc) */
 	size_t hash_cap;
+	uint64_t key_bloom;        /* maps: one bit per key (builder.c's
+	                              key_bit); a key whose bit is clear
+	                              cannot be a duplicate */
 	bool merge_key;            /* the pending key is `<<` (merge) */
 } kp_build_frame;
 
@@ -122,12 +128,20 @@ typedef struct kp_builder {
 	                              aliases cannot make a document bigger
 	                              than a document may be */
 	size_t dup_warnings;       /* duplicate-key warnings given so far */
+	size_t null_values;        /* null values put into mappings */
+	/* Nodes are carved from blocks of the arena here, without a call
+	 * per node (arena memory comes zeroed). */
+	char *bump, *bump_end;
 	kp_value *root;
 	kp_error *err;
 } kp_builder;
 
 void kp_builder_init(kp_builder *b, kp_arena *a, const char *file,
 		     const kp_read_opts *opts, kp_error *err);
+/* Start the next document, in arena a, of `file` with the same options and
+ * error slot, keeping the builder's buffers (a reader builds many
+ * documents with one builder).  Any unfinished document is dropped. */
+void kp_builder_reuse(kp_builder *b, kp_arena *a, const char *file);
 void kp_builder_fini(kp_builder *b);
 /* Each returns 0, or -1 with b->err filled (limits, bad alias, ...).
  * `anchor` and `tag` may be NULL; strings are copied.  line/col 1-based. */
@@ -148,6 +162,11 @@ kp_value *kp_build_root(kp_builder *b);
 /* Resolve a plain scalar's type under `typing` into v (v->type and v->u);
  * strings keep s. */
 void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
+/* For the first byte of a non-empty plain scalar: 0 when a scalar
+ * starting with it is a string whatever follows; 1 for a digit or -+.
+ * (a number, maybe); else the longest null or bool word starting with it
+ * (5): a longer scalar is a string.  Lets the builder skip the call. */
+extern const unsigned char kp_plain_typed_first[256];
 
 /* Strict JSON text (RFC 8259, as Go's json.Unmarshal takes it) into a
  * tree in arena a: integral numbers in int64 range are KP_INT, other
