@@ -56,6 +56,14 @@ void kp_cel_env_homogeneous_literals(kp_cel_env *env, bool on);
  * it for ValidatingPolicy, validate.cel and VAP.  Default: false. */
 void kp_cel_env_orvalue_compat(kp_cel_env *env, bool on);
 
+/* Kyverno's CEL libraries (kyverno-cel.md section 9; kyverno/sdk
+ * extensions/cel/libs), declared only in the ValidatingPolicy family's
+ * environment, not in validate.cel or ValidatingAdmissionPolicy: image
+ * references, parseServiceAccount, hashes, math.round(d, n), json/yaml,
+ * x509.decode, time.now/truncate/toCron, listObjToMap, gzip, and the
+ * host-backed handles where kpolicy has them.  Default: false. */
+void kp_cel_env_kyverno_libs(kp_cel_env *env, bool on);
+
 /* Compile `expr` (len bytes) into arena `a`.  NULL on a syntax or
  * resolution error: err->code KP_E_POLICY, err->line/col inside the
  * expression (1-based, code points), err->msg cel-go's wording where

@@ -142,7 +142,9 @@ static int resolve_call(resolver *r, cel_node *n)
 		char *q = chain_is_local(r, recv) ? NULL : chain(r, recv, &root);
 		if (q && qualified_var(r->env, q, root) < 0) {
 			char *full = kp_arena_printf(r->a, "%s.%s", q, n->name);
-			if (cel_lookup_fn(full, false, n->nargs - 1)) {
+			bool ky = r->env->kyverno_libs;
+			if (cel_lookup_fn_in(full, false, n->nargs - 1, ky) ||
+			    (ky && cel_kyverno_unsupported(full, n->nargs - 1))) {
 				n->name = full;
 				n->name_len = strlen(full);
 				n->flags &= (uint8_t)~NF_MEMBER;
@@ -158,9 +160,11 @@ static int resolve_call(resolver *r, cel_node *n)
 	const char *name = n->name;
 	if (name[0] == '.')
 		name++;
-	const cel_builtin *b = cel_lookup_fn(name, member, n->nargs);
+	const cel_builtin *b = cel_lookup_fn_in(name, member, n->nargs, r->env->kyverno_libs);
 	if (b && member && r->env->orvalue_compat && !strcmp(name, "orValue"))
 		b = cel_lookup_fn("__orValueCompat__", true, n->nargs);
+	if (!b && !member && r->env->kyverno_libs && cel_kyverno_unsupported(name, n->nargs))
+		return fail(r, n, "unsupported: cel function %s", name);
 	if (!b) {
 		if (r->env->check)
 			return fail(r, n, "undeclared reference to '%s'", name);

@@ -85,6 +85,13 @@ size_t kp_go_float_f(double f, char *buf, size_t n);
 /* fmt's %v for a float64 (%g with shortest digits): "8", "1e+06", "0.5". */
 size_t kp_go_float_v(double f, char *buf, size_t n);
 
+/* Go's encoding/json text (gojson.c): a float64 (shortest digits, plain
+ * for 1e-6 <= |f| < 1e21, else "1e+21"; NaN and infinities, which Go
+ * refuses, as null), and a quoted string (`go`: also Go's HTML-safe
+ * escapes of < > & and U+2028/U+2029). */
+void kp_go_json_float(kp_buf *sb, double f);
+void kp_go_json_string(kp_buf *sb, const char *s, size_t n, bool go);
+
 /* Append Go's fmt %v rendering of a decoded JSON value to *sb: nil "<nil>",
  * maps "map[k:v ...]" with sorted keys, lists "[a b]", numbers as int64 /
  * float64.  `as_pattern` renders integers as float64, as Kyverno's patterns

@@ -78,10 +78,7 @@ static int compile_problem(kp_policy *p, const char *problem, kp_error *err)
 	/* the handles and functions of Kyverno's CEL libraries (kyverno-cel.md
 	 * §9), which kpolicy does not declare yet */
 	static const char *const libs[] = {
-		"resource", "http", "globalContext", "image", "imageData", "json", "yaml",
-		"x509", "time", "random", "generator", "parseImageReference", "isImage",
-		"parseServiceAccount", "user", "hash", "sha1", "sha256", "md5", "transform",
-		"listObjToMap", "gzip",
+		"resource", "http", "globalContext", "image", "imageData", "generator",
 	};
 	const char *u = strstr(problem, "undeclared reference to '");
 	if (u) {
@@ -131,6 +128,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		return 0;
 	}
 	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	kp_cel_env_kyverno_libs(env, true);
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
 	vp->n_conds = kp_value_len(conds);
