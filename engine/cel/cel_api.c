@@ -267,14 +267,29 @@ static cel_val eval_act(const kp_cel_prog *prog, const kp_cel_activation *act,
 	return cel_eval_vals(prog, vars, scratch);
 }
 
+/* An evaluation that ended in an error value: KP_E_POLICY with the CEL
+ * error, or KP_E_UNSUPPORTED when a library met something kpolicy does
+ * not reproduce ("unsupported: <feature> (...)"; feature = up to " ("). */
+static int eval_error(cel_val r, kp_error *err)
+{
+	static const char pre[] = "unsupported: ";
+	bool unsupported = r.u.s.n > sizeof pre - 1 && !memcmp(r.u.s.p, pre, sizeof pre - 1);
+	kp_errorf(err, unsupported ? KP_E_UNSUPPORTED : KP_E_POLICY, NULL, 0, 0, "%.*s",
+		  (int)r.u.s.n, r.u.s.p);
+	if (unsupported && err) {
+		const char *f = r.u.s.p + sizeof pre - 1, *end = r.u.s.p + r.u.s.n;
+		const char *paren = memmem(f, (size_t)(end - f), " (", 2);
+		snprintf(err->feature, sizeof err->feature, "%.*s", (int)((paren ? paren : end) - f), f);
+	}
+	return -1;
+}
+
 int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
 		kp_arena *scratch, kp_cel_result *out, kp_error *err)
 {
 	cel_val r = eval_act(prog, act, scratch);
-	if (r.kind == CEL_ERROR) {
-		kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
-		return -1;
-	}
+	if (r.kind == CEL_ERROR)
+		return eval_error(r, err);
 	out->value = to_doc(scratch, r);
 	out->type = cel_type_name(r);
 	out->repr = cel_val_repr(scratch, r);
@@ -286,7 +301,7 @@ int kp_cel_eval_bool(const kp_cel_prog *prog, const kp_cel_activation *act,
 {
 	cel_val r = eval_act(prog, act, scratch);
 	if (r.kind == CEL_ERROR)
-		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
+		return eval_error(r, err);
 	if (r.kind != CEL_BOOL)
 		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0,
 				 "expression must evaluate to bool but got %s", cel_type_name(r));

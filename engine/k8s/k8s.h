@@ -92,6 +92,21 @@ size_t kp_go_float_v(double f, char *buf, size_t n);
 void kp_go_json_float(kp_buf *sb, double f);
 void kp_go_json_string(kp_buf *sb, const char *s, size_t n, bool go);
 
+/* Go's base64.StdEncoding (gobase64.c): encoding with padding into a
+ * (NUL-terminated, *out_len bytes); decoding with padding required, \r and
+ * \n skipped, false with *bad_at the offending input byte otherwise. */
+char *kp_go_base64_encode(kp_arena *a, const unsigned char *s, size_t len, size_t *out_len);
+bool kp_go_base64_decode(kp_arena *a, const char *str, size_t len, char **out,
+			 size_t *out_len, size_t *bad_at);
+
+/* Kyverno's x509 decoding of PEM text pem[0..n) (x509.c): JMESPath's
+ * x509_decode (cel false) or CEL's x509.decode (cel true) as a document in
+ * a (numbers as Go's JSON decoding gives them).  0 with *out; -1 with *why
+ * Kyverno's message, or *unsupported naming a field kpolicy does not
+ * reproduce (*why NULL then). */
+int kp_x509_decode(kp_arena *a, const char *pem, size_t n, bool cel, const kp_value **out,
+		   const char **why, const char **unsupported);
+
 /* Append Go's fmt %v rendering of a decoded JSON value to *sb: nil "<nil>",
  * maps "map[k:v ...]" with sorted keys, lists "[a b]", numbers as int64 /
  * float64.  `as_pattern` renders integers as float64, as Kyverno's patterns

@@ -318,6 +318,8 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		if (kp_cel_eval_bool(c->prog, &act, a, &ok, &e) < 0) {
 			out->status = KP_STATUS_ERROR;
 			out->message = kp_arena_printf(a, "error: %s", e.msg);
+			if (e.code == KP_E_UNSUPPORTED)
+				out->unsupported = kp_arena_strdup(a, e.feature);
 			return;
 		}
 		if (ok)
