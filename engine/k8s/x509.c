@@ -68,6 +68,7 @@ static bool der_expect(der *in, int want, der *content, der *whole)
 typedef struct x5 {
 	kp_arena *a;
 	bool cel;                  /* Kyverno's CEL x509.decode, not JMESPath's */
+	bool drop_uris;            /* CEL's certificate output has no URIs */
 	const char *err;           /* why decoding failed */
 	const char *unsupported;   /* set when a field we do not reproduce occurs */
 } x5;
@@ -415,7 +416,7 @@ static void parse_ext(x5 *x, der oid, bool critical, der val, exts *e)
 			e->aki = b64(x, item);
 	} else if (oid_is(oid, "2.5.29.17")) {     /* subject alternative names */
 		if (der_expect(&in, 0x30, &seq, NULL))
-			general_names(x, seq, e, x->cel ? &e->uris : NULL);
+			general_names(x, seq, e, x->drop_uris ? &e->uris : NULL);
 	} else if (oid_is(oid, "2.5.29.37")) {     /* extended key usage */
 		if (der_expect(&in, 0x30, &seq, NULL))
 			while (der_expect(&seq, 0x06, &item, NULL)) {
@@ -520,17 +521,13 @@ static void set_san(x5 *x, kp_value *o, const exts *e)
 	set(x, o, "DNSNames", e->dns);
 	set(x, o, "EmailAddresses", e->email);
 	set(x, o, "IPAddresses", e->ips);
-	set(x, o, "URIs", NULL);
+	if (!x->drop_uris)
+		set(x, o, "URIs", NULL);
 }
 
-/* The certificate as Kyverno's CEL x509.decode gives it: its own
- * CertificateOutput struct (a subset of x509.Certificate's fields;
- * SerialNumber as big.Int.Int64(): the low 64 bits of the magnitude,
- * signed), marshalled to JSON and read back. */
-static int cel_output(x5 *x, const unsigned char *raw, size_t rn, der tbs_whole, der spki_w,
-		      der subject_w, der issuer_w, der sig, const kp_value *pk, der serial,
-		      const kp_value *iss, const kp_value *not_before, const kp_value *not_after,
-		      const exts *e, const kp_value **out)
+/* big.Int.Int64() of a DER INTEGER, as Kyverno's CEL CertificateOutput
+ * holds the serial number: the low 64 bits of the magnitude, signed. */
+static const kp_value *serial_int64(x5 *x, der serial)
 {
 	/* |serial| from the two's complement DER INTEGER, low 64 bits */
 	bool neg = serial.n && (serial.p[0] & 0x80);
@@ -545,47 +542,12 @@ static int cel_output(x5 *x, const unsigned char *raw, size_t rn, der tbs_whole,
 		low |= (uint64_t)b << (8 * (serial.n - 1 - i));
 	}
 	int64_t v = neg ? (int64_t)(0 - low) : (int64_t)low;
-	kp_value *o = obj(x);
-	set(x, o, "Raw", b64(x, (der){raw, rn}));
-	set(x, o, "RawTBSCertificate", b64(x, tbs_whole));
-	set(x, o, "RawSubjectPublicKeyInfo", b64(x, spki_w));
-	set(x, o, "RawSubject", b64(x, subject_w));
-	set(x, o, "RawIssuer", b64(x, issuer_w));
-	set(x, o, "Signature", b64(x, (der){sig.p + 1, sig.n - 1}));
-	set(x, o, "PublicKeyAlgorithm", num(x, 1));
-	set(x, o, "PublicKey", pk);
-	set(x, o, "SerialNumber", num(x, (double)v));
-	set(x, o, "Issuer", iss);
-	set(x, o, "NotBefore", not_before);
-	set(x, o, "NotAfter", not_after);
-	set(x, o, "KeyUsage", num(x, e->key_usage));
-	set(x, o, "Extensions", e->ext_list);
-	set(x, o, "ExtraExtensions", NULL);
-	set(x, o, "ExtKeyUsage", e->eku);
-	set(x, o, "BasicConstraintsValid", boolean(x, e->bc_valid));
-	set(x, o, "IsCA", boolean(x, e->is_ca));
-	set(x, o, "MaxPathLen", num(x, (double)e->max_path));
-	set(x, o, "MaxPathLenZero", boolean(x, e->path_zero));
-	set(x, o, "AuthorityKeyId", e->aki);
-	set(x, o, "OCSPServer", e->ocsp);
-	set(x, o, "IssuingCertificateURL", e->issuing);
-	set(x, o, "DNSNames", e->dns);
-	set(x, o, "EmailAddresses", e->email);
-	set(x, o, "IPAddresses", e->ips);
-	set(x, o, "PermittedDNSDomainsCritical", boolean(x, false));
-	static const char *nc[] = {"PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges",
-				   "ExcludedIPRanges", "PermittedEmailAddresses", "ExcludedEmailAddresses",
-				   "PermittedURIDomains", "ExcludedURIDomains"};
-	for (size_t i = 0; i < sizeof nc / sizeof *nc; i++)
-		set(x, o, nc[i], NULL);
-	set(x, o, "CRLDistributionPoints", e->crl);
-	set(x, o, "PolicyIdentifiers", e->policies);
-	*out = o;
-	return 0;
+	return num(x, (double)v);
 }
 
 static int decode_cert(x5 *x, const unsigned char *raw, size_t rn, const kp_value **out)
 {
+	x->drop_uris = x->cel;
 	const unsigned char *dp = raw;
 	X509 *cert = d2i_X509(NULL, &dp, (long)rn);   /* Go's ParseCertificate checks */
 	if (!cert)
@@ -626,9 +588,6 @@ static int decode_cert(x5 *x, const unsigned char *raw, size_t rn, const kp_valu
 	if (!iss || !sub || !serial_v)
 		return malformed(x);
 
-	if (x->cel)
-		return cel_output(x, raw, rn, tbs_whole, spki_w, subject_w, issuer_w, sig, pk, serial,
-				  iss, not_before, not_after, &e, out);
 	kp_value *o = obj(x);
 	set(x, o, "Raw", b64(x, (der){raw, rn}));
 	set(x, o, "RawTBSCertificate", b64(x, tbs_whole));
@@ -636,26 +595,32 @@ static int decode_cert(x5 *x, const unsigned char *raw, size_t rn, const kp_valu
 	set(x, o, "RawSubject", b64(x, subject_w));
 	set(x, o, "RawIssuer", b64(x, issuer_w));
 	set(x, o, "Signature", b64(x, (der){sig.p + 1, sig.n - 1}));
-	set(x, o, "SignatureAlgorithm", num(x, sig_alg(sigalg)));
+	if (!x->cel)
+		set(x, o, "SignatureAlgorithm", num(x, sig_alg(sigalg)));
 	set(x, o, "PublicKeyAlgorithm", num(x, 1));
 	set(x, o, "PublicKey", pk);
-	set(x, o, "Version", num(x, version));
-	set(x, o, "SerialNumber", serial_v);
+	if (!x->cel)
+		set(x, o, "Version", num(x, version));
+	set(x, o, "SerialNumber", x->cel ? serial_int64(x, serial) : serial_v);
 	set(x, o, "Issuer", iss);
-	set(x, o, "Subject", sub);
+	if (!x->cel)
+		set(x, o, "Subject", sub);
 	set(x, o, "NotBefore", not_before);
 	set(x, o, "NotAfter", not_after);
 	set(x, o, "KeyUsage", num(x, e.key_usage));
 	set(x, o, "Extensions", e.ext_list);
 	set(x, o, "ExtraExtensions", NULL);
-	set(x, o, "UnhandledCriticalExtensions", e.unhandled);
+	if (!x->cel)
+		set(x, o, "UnhandledCriticalExtensions", e.unhandled);
 	set(x, o, "ExtKeyUsage", e.eku);
-	set(x, o, "UnknownExtKeyUsage", e.unknown_eku);
+	if (!x->cel)
+		set(x, o, "UnknownExtKeyUsage", e.unknown_eku);
 	set(x, o, "BasicConstraintsValid", boolean(x, e.bc_valid));
 	set(x, o, "IsCA", boolean(x, e.is_ca));
 	set(x, o, "MaxPathLen", num(x, (double)e.max_path));
 	set(x, o, "MaxPathLenZero", boolean(x, e.path_zero));
-	set(x, o, "SubjectKeyId", e.ski);
+	if (!x->cel)
+		set(x, o, "SubjectKeyId", e.ski);
 	set(x, o, "AuthorityKeyId", e.aki);
 	set(x, o, "OCSPServer", e.ocsp);
 	set(x, o, "IssuingCertificateURL", e.issuing);
