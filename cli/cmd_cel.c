@@ -17,7 +17,10 @@ static const char cel_usage[] =
 	"\n"
 	"Evaluates the CEL expression EXPR and prints its value.  -i binds `object` to\n"
 	"the first document of FILE; --var binds NAME (request, oldObject, params,\n"
-	"namespaceObject, variables, ...) to the first document of FILE.\n"
+	"namespaceObject, variables, ...) to the first document of FILE.  The\n"
+	"environment is ValidatingPolicy's: Kubernetes' libraries and Kyverno's\n"
+	"(parseImageReference, parseServiceAccount, sha256, json, yaml, x509.decode,\n"
+	"time, listObjToMap, gzip.decompress, ...).\n"
 	"--numbers-as-double reads the documents' numbers as double, as kyverno\n"
 	"apply/test do to resources.  Exit status: 0 a value, 1 an evaluation error,\n"
 	"2 usage, unreadable input or an expression that does not compile.\n";

@@ -1,8 +1,9 @@
 /* fuzz_cel - the CEL evaluator: parse + resolve (kp_cel_compile) and
  * evaluate (kp_cel_eval) the input as an expression, with `object`,
  * `request` and `variables` bound to a small document.  The input's length
- * picks the options (odd: checked names, numbers as double), so both are
- * covered without doubling the work.  A result must render, an error must
+ * picks the options (odd: checked names, numbers as double; 2 or 3 modulo
+ * 4: Kyverno's libraries, as ValidatingPolicy), so all are covered
+ * without doubling the work.  A result must render, an error must
  * carry a message and a position inside the expression. */
 #include "fuzz.h"
 #include "cel/cel.h"
@@ -27,6 +28,7 @@ int kp_fuzz_cel(const uint8_t *data, size_t size)
 	kp_cel_env *env = kp_cel_env_new(a);
 	kp_cel_env_check(env, size % 2);
 	kp_cel_env_numbers_as_double(env, size % 2);
+	kp_cel_env_kyverno_libs(env, size % 4 >= 2);
 	kp_cel_env_declare(env, "object");
 	kp_cel_env_declare(env, "request");
 	kp_cel_env_declare(env, "variables");
