@@ -6,8 +6,8 @@
  * nanoseconds), yaml.parse(s) (sigs.k8s.io/yaml: the first document, as
  * JSON would hold it).  In Kyverno `json` and `yaml` are variables of
  * opaque handle types and these are their member functions; kpolicy
- * resolves the qualified calls.  Error texts of malformed input are
- * kpolicy's own (Go names the offending character and offset). */
+ * resolves the qualified calls.  Malformed JSON gives Go's scanner error;
+ * malformed YAML kpolicy's loader's. */
 #include "cel/cel_int.h"
 #include "input/input.h"
 #include "k8s/k8s.h"
@@ -23,10 +23,9 @@ static cel_val fn_unmarshal(cel_ctx *c, cel_val *a, size_t n)
 		return cel_err(c, "type conversion error from '%s' to 'string'", cel_type_name(a[0]));
 	const kp_value *v = kp_json_parse(c->a, a[0].u.s.p, a[0].u.s.n);
 	if (!v) {
-		size_t i = 0;
-		while (i < a[0].u.s.n && strchr(" \t\r\n", a[0].u.s.p[i]))
-			i++;
-		return cel_err(c, i == a[0].u.s.n ? "unexpected end of JSON input" : "invalid JSON");
+		char msg[160];
+		kp_go_json_syntax_error(a[0].u.s.p, a[0].u.s.n, msg, sizeof msg);
+		return cel_err(c, "%s", msg);
 	}
 	return cel_from_doc(v, true);
 }

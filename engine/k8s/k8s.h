@@ -91,6 +91,10 @@ size_t kp_go_float_v(double f, char *buf, size_t n);
  * escapes of < > & and U+2028/U+2029). */
 void kp_go_json_float(kp_buf *sb, double f);
 void kp_go_json_string(kp_buf *sb, const char *s, size_t n, bool go);
+/* The error Go's json.Unmarshal gives for the text s[0..n) that is not
+ * JSON, its scanner's ("invalid character 'x' looking for beginning of
+ * value", "unexpected end of JSON input"), into msg (mn bytes). */
+void kp_go_json_syntax_error(const char *s, size_t n, char *msg, size_t mn);
 
 /* Go's base64.StdEncoding (gobase64.c): encoding with padding into a
  * (NUL-terminated, *out_len bytes); decoding with padding required, \r and
