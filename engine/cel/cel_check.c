@@ -337,6 +337,16 @@ static const cel_ty *check_call(checker *c, const cel_node *n)
 	const cel_sig *sig = cel_sig_lookup(n->name, n->flags & NF_MEMBER, n->nargs);
 	if (sig)
 		return check_sig(c, n, sig, at);
+	/* the library types convert to nothing and have no size */
+	static const char *const no_opaque[] = {"string", "int", "uint", "double", "bool",
+		"bytes", "timestamp", "duration", "size", NULL};
+	for (int k = 0; no_opaque[k] && n->nargs == 1 && at[0]->k == TY_OPAQUE; k++)
+		if (!strcmp(n->name, no_opaque[k])) {
+			char m[300];
+			snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(%s)'",
+				 n->name, at[0]->name);
+			return fail(c, n, m);
+		}
 	if ((n->nargs == 2 && n->name[0] == '_') || !strcmp(n->name, "@in"))
 		return binary(c, n, at[0], at[1]);
 	if (!strcmp(n->name, "-_"))

@@ -182,7 +182,9 @@ Test(cel_kyverno, image_go_containerregistry_rules)
 	KY_EQ("type(image('nginx')) == type(image('ghcr.io/x/y'))", "true");
 	/* no string form (Kyverno: a type conversion error); printed by type */
 	KY_EQ("[image('nginx')]", "[kyverno.image{...}]");
-	KY_EQ("string(image('nginx'))", "error: type conversion error from 'kyverno.image' to 'string'");
+	KY_EQ("string(dyn(image('nginx')))", "error: type conversion error from 'kyverno.image' to 'string'");
+	KY_HAS("string(image('nginx'))", "compile: 1:1: found no matching overload for 'string' applied to '(kyverno.image)'");
+	KY_HAS("size(parseServiceAccount('x'))", "compile: 1:1: found no matching overload for 'size' applied to '(user.ServiceAccount)'");
 	KY_EQ("parseImageReference('registry.k8s.io/kube-apiserver-arm64:@')",
 	      "error: could not parse reference: registry.k8s.io/kube-apiserver-arm64:@");
 	KY_HAS("parseImageReference('https://ghcr.io/a/b')",
