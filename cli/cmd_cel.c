@@ -108,7 +108,7 @@ int kpc_cmd_cel(int argc, char **argv)
 	kp_error_clear(&e);
 	if (kp_cel_eval_once(expr, strlen(expr), names, vals, n, as_double, a, &res, &e) == 0) {
 		printf("%s\n", res.repr);
-	} else if (e.code == KP_E_EXPR || e.code == KP_E_UNSUPPORTED) {
+	} else if ((e.code == KP_E_EXPR || e.code == KP_E_UNSUPPORTED) && e.line) {
 		fprintf(stderr, "kpolicy: error: <expr>:%u:%u: %s\n", e.line, e.col, e.msg);
 		caret(stderr, &e);
 		status = 2;

@@ -129,6 +129,12 @@ bool cel_utf8_valid(const char *s, size_t n);
 /* Debug/print form of a value (CLI, vectors). */
 char *cel_val_repr(kp_arena *a, cel_val v);
 
+/* A field of a library struct value (Kyverno's user.ServiceAccount, a Go
+ * struct cel-go sees through its native types): false when v has no such
+ * field; else *out its value and *set whether it is not the zero value
+ * (cel-go's has() on a native field). */
+bool cel_struct_field(cel_val v, const char *name, size_t n, cel_val *out, bool *set);
+
 /* Go url.ParseRequestURI's verdict: NULL when s parses, else why
  * (cel_lib_url.c). */
 const char *cel_url_check(const char *s, size_t n);

@@ -120,9 +120,35 @@ static const char *marshal(cel_ctx *c, kp_buf *b, cel_val v, int depth)
 		kp_buf_add(b, "}", 1);
 		return NULL;
 	}
-	default:
-		return kp_arena_printf(c->a, "json: unsupported type: %s", cel_type_name(v));
+	case CEL_OPAQUE: {
+		/* user.ServiceAccount: its Go JSON tags, omitempty */
+		static const char *const fields[2][2] = {{"Name", "name"}, {"Namespace", "namespace"}};
+		cel_val f;
+		bool set, any = false;
+		if (!cel_struct_field(v, "Name", 4, &f, &set))
+			break;
+		kp_buf_add(b, "{", 1);
+		for (int i = 0; i < 2; i++) {
+			cel_struct_field(v, fields[i][0], strlen(fields[i][0]), &f, &set);
+			if (!set)
+				continue;
+			if (any)
+				kp_buf_add(b, ",", 1);
+			any = true;
+			kp_go_json_string(b, fields[i][1], strlen(fields[i][1]), true);
+			kp_buf_add(b, ":", 1);
+			kp_go_json_string(b, f.u.s.p, f.u.s.n, true);
+		}
+		kp_buf_add(b, "}", 1);
+		return NULL;
 	}
+	default:
+		break;
+	}
+	/* other library values and optionals: what Go's reflection makes of
+	 * them is not reproduced */
+	return kp_arena_printf(c->a, "unsupported: cel function json.marshal (a %s value)",
+			       cel_type_name(v));
 }
 
 static cel_val fn_marshal(cel_ctx *c, cel_val *a, size_t n)

@@ -5,12 +5,40 @@
  * other user name gives both empty.
  *
  * Kyverno returns a Go struct (user.ServiceAccount) through cel-go's
- * native types, whose CEL fields are the Go names `Name` and `Namespace`;
- * the checker types it so (cel_check.c).  kpolicy's value is a map with
- * those two keys: selection and comparison agree; has(sa.Name) is true
- * even when Name is empty (cel-go: false for a zero field) and type(sa)
- * is map. */
+ * native types: a value of type user.ServiceAccount whose CEL fields are
+ * the Go names `Name` and `Namespace` (both always selectable; has() true
+ * when not empty), equal when both fields are, with no string form; the
+ * checker types it so (cel_check.c).  json.marshal writes its JSON tags
+ * (cel_lib_kyverno_json.c). */
 #include "cel/cel_int.h"
+
+typedef struct service_account {
+	cel_opaque h;
+	cel_val name, ns;
+} service_account;
+
+static bool sa_equal(const cel_opaque *a, const cel_opaque *b)
+{
+	const service_account *x = (const service_account *)a, *y = (const service_account *)b;
+	return cel_equal(x->name, y->name) && cel_equal(x->ns, y->ns);
+}
+
+static const cel_opaque_type sa_type = {"user.ServiceAccount", sa_equal, NULL, NULL};
+
+bool cel_struct_field(cel_val v, const char *name, size_t n, cel_val *out, bool *set)
+{
+	if (!cel_is_opaque(v, &sa_type))
+		return false;
+	const service_account *sa = (const service_account *)v.u.op;
+	if (n == 4 && !memcmp(name, "Name", 4))
+		*out = sa->name;
+	else if (n == 9 && !memcmp(name, "Namespace", 9))
+		*out = sa->ns;
+	else
+		return false;
+	*set = out->u.s.n > 0;
+	return true;
+}
 
 static cel_val parse_sa(cel_ctx *c, cel_val *a, size_t n)
 {
@@ -21,22 +49,17 @@ static cel_val parse_sa(cel_ctx *c, cel_val *a, size_t n)
 	const size_t pl = sizeof prefix - 1;
 	const char *s = a[0].u.s.p;
 	size_t len = a[0].u.s.n;
-	cel_val ns = cel_str("", 0), name = cel_str("", 0);
+	service_account *sa = kp_arena_alloc(c->a, sizeof *sa);
+	sa->h.t = &sa_type;
+	sa->name = sa->ns = cel_str("", 0);
 	if (len >= pl && !memcmp(s, prefix, pl)) {
 		const char *rest = s + pl, *sep = memchr(rest, ':', len - pl);
 		if (sep) {
-			ns = cel_str(rest, (size_t)(sep - rest));
-			name = cel_str(sep + 1, (size_t)(s + len - sep - 1));
+			sa->ns = cel_str(rest, (size_t)(sep - rest));
+			sa->name = cel_str(sep + 1, (size_t)(s + len - sep - 1));
 		}
 	}
-	cel_val m = cel_map_new(c, 2);
-	cel_map *mm = (cel_map *)m.u.m;
-	mm->keys[0] = cel_str("Name", 4);
-	mm->vals[0] = name;
-	mm->keys[1] = cel_str("Namespace", 9);
-	mm->vals[1] = ns;
-	mm->n = 2;
-	return m;
+	return cel_opaque_val(&sa->h);
 }
 
 const cel_builtin cel_lib_kyverno_user[] = {

@@ -204,7 +204,10 @@ Test(cel_kyverno, image_types_checked)
 Test(cel_kyverno, parse_service_account)
 {
 	/* kyverno/sdk libs/user/impl_test.go */
-	KY_EQ("parseServiceAccount('system:serviceaccount:foo:bar')", "{\"Name\": \"bar\", \"Namespace\": \"foo\"}");
+	KY_EQ("parseServiceAccount('system:serviceaccount:foo:bar') == user.parseServiceAccount('system:serviceaccount:foo:bar')",
+	      "true");
+	KY_EQ("parseServiceAccount('system:serviceaccount:foo:bar')", "user.ServiceAccount{...}");
+	KY_EQ("parseServiceAccount('system:serviceaccount:foo:bar').Namespace", "\"foo\"");
 	KY_EQ("parseServiceAccount('system:serviceaccount:foo:bar:baz').Name", "\"bar:baz\"");
 	KY_EQ("parseServiceAccount('something-else:123').Name", "\"\"");
 	KY_EQ("parseServiceAccount('system:serviceaccount:foo').Namespace", "\"\"");
@@ -215,6 +218,16 @@ Test(cel_kyverno, parse_service_account)
 	KY_HAS("parseServiceAccount('x').name", "compile: 1:25: undefined field 'name'");
 	KY_HAS("parseServiceAccount(false)", "compile: 1:1: found no matching overload for 'parseServiceAccount' applied to '(bool)'");
 	KY_HAS("parseServiceAccount('x').Name == 1", "compile:");
+	/* cel-go on a native struct: has() and .? test for a non-zero field */
+	KY_EQ("has(parseServiceAccount('x').Name)", "false");
+	KY_EQ("has(parseServiceAccount('system:serviceaccount:a:b').Name)", "true");
+	KY_EQ("parseServiceAccount('x').?Name", "optional.none()");
+	KY_EQ("parseServiceAccount('system:serviceaccount:a:b').?Name", "optional.of(\"b\")");
+	KY_EQ("parseServiceAccount('x') == parseServiceAccount('y')", "true");
+	/* json.marshal writes the struct's JSON tags, omitempty */
+	KY_EQ("json.marshal(parseServiceAccount('system:serviceaccount:a:b'))",
+	      "\"{\\\"name\\\":\\\"b\\\",\\\"namespace\\\":\\\"a\\\"}\"");
+	KY_EQ("json.marshal(parseServiceAccount('x'))", "\"{}\"");
 }
 
 Test(cel_kyverno, math_round)
@@ -297,6 +310,8 @@ Test(cel_kyverno, json_and_yaml)
 	KY_EQ("json.marshal(duration('1s'))", "\"1000000000\"");
 	KY_EQ("json.marshal(1.0 / 0.0)", "error: json: unsupported value: +Inf");
 	KY_HAS("json.marshal({1: 'a'})", "error: json: failed to convert CEL map to native map");
+	/* what Go's reflection makes of other library values: not reproduced */
+	KY_EQ("json.marshal([image('nginx')])", "error: unsupported: cel function json.marshal (a kyverno.image value)");
 	/* yaml.parse: sigs.k8s.io/yaml, the first document, numbers as JSON's */
 	KY_EQ("yaml.parse('a: 1\\nb: [x, \"y\"]')", "{\"a\": 1.0, \"b\": [\"x\", \"y\"]}");
 	KY_EQ("yaml.parse('a: 1\\n---\\nb: 2')", "{\"a\": 1.0}");
