@@ -166,13 +166,14 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 	}
 	p->type = "dyn";
 	if (env->check) {
-		const cel_ty *t = cel_check(a, root, !env->mixed_literals, err);
+		const cel_ty *t = cel_check(env, a, root, !env->mixed_literals, err);
 		if (!t) {
 			finish_error(expr, len, err);
 			kp_cel_prog_free(p);   /* its literal regexes */
 			return NULL;
 		}
 		p->type = cel_ty_name(a, t);
+		p->sty = t;
 	}
 	return p;
 }
@@ -194,7 +195,13 @@ void kp_cel_prog_free(kp_cel_prog *p)
 
 cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars, kp_arena *scratch)
 {
-	cel_ctx c = {.a = scratch, .vars = vars, .prog = p};
+	return cel_eval_vals_host(p, vars, NULL, scratch);
+}
+
+cel_val cel_eval_vals_host(const kp_cel_prog *p, const cel_val *vars,
+			   const kp_cel_host *host, kp_arena *scratch)
+{
+	cel_ctx c = {.a = scratch, .vars = vars, .prog = p, .host = host};
 	if (p->env->nlazy)
 		c.lazy = kp_arena_alloc(scratch, p->env->nlazy * sizeof(cel_lazy));
 	c.locals = p->nlocals ? kp_arena_alloc(scratch, (size_t)p->nlocals * sizeof(cel_val)) : NULL;
@@ -264,22 +271,17 @@ static cel_val eval_act(const kp_cel_prog *prog, const kp_cel_activation *act,
 			vars[i] = cel_strn(CEL_ERROR, m, strlen(m));
 		}
 	}
-	return cel_eval_vals(prog, vars, scratch);
+	return cel_eval_vals_host(prog, vars, act ? act->host : NULL, scratch);
 }
 
-/* An evaluation that ended in an error value: KP_E_POLICY with the CEL
- * error, or KP_E_UNSUPPORTED when a library met something kpolicy does
- * not reproduce ("unsupported: <feature> (...)"; feature = up to " ("). */
-static int eval_error(cel_val r, kp_error *err)
+/* An evaluation error; "unsupported: F" (a Kyverno host library call
+ * kpolicy cannot serve offline) is KP_E_UNSUPPORTED with feature F. */
+static int eval_error(kp_error *err, cel_val r)
 {
-	static const char pre[] = "unsupported: ";
-	bool unsupported = r.u.s.n > sizeof pre - 1 && !memcmp(r.u.s.p, pre, sizeof pre - 1);
-	kp_errorf(err, unsupported ? KP_E_UNSUPPORTED : KP_E_POLICY, NULL, 0, 0, "%.*s",
-		  (int)r.u.s.n, r.u.s.p);
-	if (unsupported && err) {
-		const char *f = r.u.s.p + sizeof pre - 1, *end = r.u.s.p + r.u.s.n;
-		const char *paren = memmem(f, (size_t)(end - f), " (", 2);
-		snprintf(err->feature, sizeof err->feature, "%.*s", (int)((paren ? paren : end) - f), f);
+	kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
+	if (err && r.u.s.n > 13 && !memcmp(r.u.s.p, "unsupported: ", 13)) {
+		err->code = KP_E_UNSUPPORTED;
+		snprintf(err->feature, sizeof err->feature, "%.*s", (int)(r.u.s.n - 13), r.u.s.p + 13);
 	}
 	return -1;
 }
@@ -289,7 +291,7 @@ int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
 {
 	cel_val r = eval_act(prog, act, scratch);
 	if (r.kind == CEL_ERROR)
-		return eval_error(r, err);
+		return eval_error(err, r);
 	out->value = to_doc(scratch, r);
 	out->type = cel_type_name(r);
 	out->repr = cel_val_repr(scratch, r);
@@ -301,7 +303,7 @@ int kp_cel_eval_bool(const kp_cel_prog *prog, const kp_cel_activation *act,
 {
 	cel_val r = eval_act(prog, act, scratch);
 	if (r.kind == CEL_ERROR)
-		return eval_error(r, err);
+		return eval_error(err, r);
 	if (r.kind != CEL_BOOL)
 		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0,
 				 "expression must evaluate to bool but got %s", cel_type_name(r));
@@ -323,7 +325,7 @@ int kp_cel_eval_once(const char *expr, size_t len, const char *const *names,
 	kp_cel_prog *p = kp_cel_compile(env, expr, len, a, err);
 	if (!p)
 		return -1;
-	kp_cel_activation act = {bound, env->n};
+	kp_cel_activation act = {bound, env->n, NULL};
 	int rc = kp_cel_eval(p, &act, a, out, err);
 	kp_cel_prog_free(p);
 	return rc;

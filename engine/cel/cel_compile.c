@@ -36,6 +36,17 @@ static int fail(resolver *r, const cel_node *n, const char *fmt, const char *a1)
 	return -1;
 }
 
+/* cel-go's undeclaredReference. */
+static int undeclared(resolver *r, const cel_node *n, const char *name)
+{
+	if (!r->failed) {
+		r->failed = true;
+		kp_errorf(r->err, KP_E_POLICY, NULL, 0, n->pos + 1,
+			  "undeclared reference to '%s' (in container '%s')", name, r->env->container);
+	}
+	return -1;
+}
+
 static int local_slot(const resolver *r, const char *name)
 {
 	for (int i = r->depth - 1; i >= 0; i--)
@@ -144,6 +155,7 @@ static int resolve_call(resolver *r, cel_node *n)
 			char *full = kp_arena_printf(r->a, "%s.%s", q, n->name);
 			bool ky = r->env->kyverno_libs;
 			if (cel_lookup_fn_in(full, false, n->nargs - 1, ky) ||
+			    cel_lookup_host_fn(r->env, full, false, n->nargs - 1) ||
 			    (ky && cel_kyverno_unsupported(full, n->nargs - 1))) {
 				n->name = full;
 				n->name_len = strlen(full);
@@ -161,13 +173,15 @@ static int resolve_call(resolver *r, cel_node *n)
 	if (name[0] == '.')
 		name++;
 	const cel_builtin *b = cel_lookup_fn_in(name, member, n->nargs, r->env->kyverno_libs);
+	if (!b)
+		b = cel_lookup_host_fn(r->env, name, member, n->nargs);
 	if (b && member && r->env->orvalue_compat && !strcmp(name, "orValue"))
 		b = cel_lookup_fn("__orValueCompat__", true, n->nargs);
 	if (!b && !member && r->env->kyverno_libs && cel_kyverno_unsupported(name, n->nargs))
 		return fail(r, n, "unsupported: cel function %s", name);
 	if (!b) {
 		if (r->env->check)
-			return fail(r, n, "undeclared reference to '%s'", name);
+			return undeclared(r, n, name);
 		return 0;   /* a run-time error, as cel-go without the checker */
 	}
 	n->fn = b->fn;
@@ -205,7 +219,7 @@ static int resolve(resolver *r, cel_node *n)
 		if (resolve_chain(r, n))
 			return 0;
 		if (r->env->check)
-			return fail(r, n, "undeclared reference to '%s'", n->name);
+			return undeclared(r, n, n->name);
 		return 0;
 	}
 	case N_SELECT:
@@ -219,7 +233,7 @@ static int resolve(resolver *r, cel_node *n)
 					return 0;
 				}
 			if (r->env->nlazy && var_index(r->env, "variables") < 0)
-				return fail(r, n, "undeclared reference to 'variables.%s'", n->name);
+				return fail(r, n, "undefined field '%s'", n->name);
 		}
 		if (!(n->flags & NF_TEST_ONLY) && resolve_chain(r, n))
 			return 0;

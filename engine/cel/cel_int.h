@@ -254,6 +254,10 @@ const cel_sig *cel_sig_lookup(const char *name, bool member, size_t nargs);
 /* A Kyverno library function (global, by argument count) that kpolicy
  * recognises but reports unsupported. */
 bool cel_kyverno_unsupported(const char *name, size_t nargs);
+/* Kyverno's host-backed library functions (cel_lib_kyverno_host.c), found
+ * only in an env with kyverno_libs; NULL otherwise. */
+const cel_builtin *cel_lookup_host_fn(const kp_cel_env *env, const char *name,
+				      bool member, size_t nargs);
 
 /* ------------------------------------------------------------------------
  * Evaluation context
@@ -276,6 +280,7 @@ struct cel_ctx {
 	cel_val *locals;         /* comprehension variables, by slot */
 	int depth;
 	struct kp_regex_scratch *rx;
+	const kp_cel_host *host;  /* Kyverno host libraries, or NULL */
 };
 
 cel_val cel_eval_node(cel_ctx *c, const cel_node *n);
@@ -321,14 +326,15 @@ struct kp_cel_prog {
 	const char *src;
 	size_t len;
 	const char *type;    /* static result type ("bool", "dyn", ...) */
+	const struct cel_ty *sty; /* the same as checked (NULL: not checked) */
 	cel_rx *rx;          /* literal regexes (kp_cel_prog_free frees them) */
 	size_t nrx;
 };
 
 /* Static types (cel_check.c): NULL with err on what the checker rejects. */
 typedef struct cel_ty cel_ty;
-const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
-			 kp_error *err);
+const cel_ty *cel_check(const kp_cel_env *env, kp_arena *a, const cel_node *root,
+			 bool homogeneous, kp_error *err);
 char *cel_ty_name(kp_arena *a, const cel_ty *t);
 
 /* Resolution and light checking (cel_compile.c). */
