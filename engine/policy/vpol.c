@@ -233,8 +233,6 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 			if (e.code == KP_E_UNSUPPORTED)
 				out->unsupported = kp_arena_strdup(a, e.feature);
 			out->message = kp_arena_printf(a, "error: %s", e.msg);
-			if (e.code == KP_E_UNSUPPORTED)
-				out->unsupported = kp_arena_strdup(a, e.feature);
 			return;
 		}
 		if (ok)
