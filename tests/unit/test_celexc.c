@@ -6,23 +6,7 @@
 
 #include "policy/policy_cel.h"
 #include "doc_util.h"
-
-typedef struct rows {
-	size_t n;
-	kp_status status[8];
-	char rule[8][64];
-	char message[8][512];
-} rows;
-
-static void collect(void *ud, const kp_result *r)
-{
-	rows *rs = ud;
-	cr_assert_lt(rs->n, 8);
-	rs->status[rs->n] = r->status;
-	snprintf(rs->rule[rs->n], sizeof rs->rule[0], "%s", r->rule);
-	snprintf(rs->message[rs->n], sizeof rs->message[0], "%s", r->message ? r->message : "");
-	rs->n++;
-}
+#include "rows_util.h"
 
 static const char *const vpol =
 	"apiVersion: policies.kyverno.io/v1beta1\nkind: ValidatingPolicy\n"
