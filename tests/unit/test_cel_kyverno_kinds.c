@@ -6,30 +6,16 @@
 
 #include "doc_util.h"
 #include "policy/policy_cel.h"
-
-typedef struct row {
-	int n;
-	kp_status status;
-	char message[512], unsupported[128];
-} row;
-
-static void collect(void *ud, const kp_result *r)
-{
-	row *w = ud;
-	w->n++;
-	w->status = r->status;
-	snprintf(w->message, sizeof w->message, "%s", r->message ? r->message : "");
-	snprintf(w->unsupported, sizeof w->unsupported, "%s", r->unsupported ? r->unsupported : "");
-}
+#include "rows_util.h"
 
 static const char *const pod =
 	"apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: team-a}\n"
 	"spec:\n  containers: [{name: c, image: 'nginx:1.25'}]\n";
 
 /* A ValidatingPolicy (vpol) or a validate.cel ClusterPolicy with one
- * expression, evaluated on the pod: its one row, or n = 0 and
- * `unsupported` the policy's reason when kpolicy refuses it. */
-static row run(bool vpol, const char *expr, const char *extra_resource_yaml)
+ * expression, evaluated on the pod: its rows, or none and
+ * unsupported[0] the policy's reason when kpolicy refuses it. */
+static rows run(bool vpol, const char *expr, const char *extra_resource_yaml)
 {
 	char policy[4096];
 	if (vpol)
@@ -49,11 +35,11 @@ static row run(bool vpol, const char *expr, const char *extra_resource_yaml)
 	kp_doc *pd = doc_of(policy);
 	int added = kp_policy_set_add(ps, pd, &err);
 	kp_doc_free(pd);
-	row w = {0};
+	rows w = {0};
 	cr_assert_eq(added, 1, "%s", err.msg);
 	const char *why = kp_policy_unsupported(kp_policy_set_at(ps, 0));
 	if (why) {
-		snprintf(w.unsupported, sizeof w.unsupported, "%s", why);
+		snprintf(w.unsupported[0], sizeof w.unsupported[0], "%s", why);
 		kp_policy_set_free(ps);
 		return w;
 	}
@@ -68,34 +54,34 @@ static row run(bool vpol, const char *expr, const char *extra_resource_yaml)
 
 Test(cel_kyverno_kinds, validating_policy_has_the_libraries)
 {
-	row w = run(true, "parseImageReference(object.spec.containers[0].image).repository() == 'library/nginx'", NULL);
+	rows w = run(true, "parseImageReference(object.spec.containers[0].image).repository() == 'library/nginx'", NULL);
 	cr_assert_eq(w.n, 1);
-	cr_assert_eq(w.status, KP_STATUS_PASS, "%s", w.message);
+	cr_assert_eq(w.status[0], KP_STATUS_PASS, "%s", w.message[0]);
 	w = run(true, "sha256(object.metadata.name) == 'x'", NULL);
-	cr_assert_eq(w.status, KP_STATUS_FAIL, "%s", w.message);
+	cr_assert_eq(w.status[0], KP_STATUS_FAIL, "%s", w.message[0]);
 	/* a library's run-time error is an error row, as any */
 	w = run(true, "parseImageReference('ghcr.io/A/b').tag() == 'latest'", NULL);
-	cr_assert_eq(w.status, KP_STATUS_ERROR);
-	cr_assert_str_eq(w.message, "error: could not parse reference: ghcr.io/A/b");
+	cr_assert_eq(w.status[0], KP_STATUS_ERROR);
+	cr_assert_str_eq(w.message[0], "error: could not parse reference: ghcr.io/A/b");
 }
 
 Test(cel_kyverno_kinds, validate_cel_does_not)
 {
 	/* Kubernetes' environment: an undeclared function, a compile error
 	 * that fails every resource */
-	row w = run(false, "sha256(object.metadata.name) != ''", NULL);
+	rows w = run(false, "sha256(object.metadata.name) != ''", NULL);
 	cr_assert_eq(w.n, 1);
-	cr_assert_eq(w.status, KP_STATUS_FAIL);
-	cr_assert(strstr(w.message, "undeclared reference to 'sha256'"), "%s", w.message);
+	cr_assert_eq(w.status[0], KP_STATUS_FAIL);
+	cr_assert(strstr(w.message[0], "undeclared reference to 'sha256'"), "%s", w.message[0]);
 }
 
 Test(cel_kyverno_kinds, unsupported_functions)
 {
-	row w = run(true, "size(gzip.compress(object.metadata.name)) > 0", NULL);
+	rows w = run(true, "size(gzip.compress(object.metadata.name)) > 0", NULL);
 	cr_assert_eq(w.n, 0);
-	cr_assert_str_eq(w.unsupported, "cel function gzip.compress");
+	cr_assert_str_eq(w.unsupported[0], "cel function gzip.compress");
 	w = run(true, "random('[a-z]{3}') != ''", NULL);
-	cr_assert_str_eq(w.unsupported, "cel function random");
+	cr_assert_str_eq(w.unsupported[0], "cel function random");
 }
 
 /* made with openssl req -x509 -addext nameConstraints=critical,permitted;DNS:example.com */
@@ -119,11 +105,11 @@ static const char *const constrained_pod =
 
 Test(cel_kyverno_kinds, what_a_library_does_not_reproduce_is_an_unsupported_row)
 {
-	row w = run(true, "x509.decode(object.metadata.annotations.cert).IsCA == true", constrained_pod);
+	rows w = run(true, "x509.decode(object.metadata.annotations.cert).IsCA == true", constrained_pod);
 	cr_assert_eq(w.n, 1);
-	cr_assert_str_eq(w.unsupported, "cel function x509.decode (name constraints)");
+	cr_assert_str_eq(w.unsupported[0], "cel function x509.decode (name constraints)");
 	/* absorbed by || like any error: the row does not depend on it */
 	w = run(true, "true || x509.decode(object.metadata.annotations.cert).IsCA == true", constrained_pod);
-	cr_assert_eq(w.status, KP_STATUS_PASS);
-	cr_assert_str_eq(w.unsupported, "");
+	cr_assert_eq(w.status[0], KP_STATUS_PASS);
+	cr_assert_str_eq(w.unsupported[0], "");
 }
