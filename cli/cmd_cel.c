@@ -17,7 +17,10 @@ static const char cel_usage[] =
 	"\n"
 	"Evaluates the CEL expression EXPR and prints its value.  -i binds `object` to\n"
 	"the first document of FILE; --var binds NAME (request, oldObject, params,\n"
-	"namespaceObject, variables, ...) to the first document of FILE.\n"
+	"namespaceObject, variables, ...) to the first document of FILE.  The\n"
+	"environment is ValidatingPolicy's: Kubernetes' libraries and Kyverno's\n"
+	"(parseImageReference, parseServiceAccount, sha256, json, yaml, x509.decode,\n"
+	"time, listObjToMap, gzip.decompress, ...).\n"
 	"--numbers-as-double reads the documents' numbers as double, as kyverno\n"
 	"apply/test do to resources.  Exit status: 0 a value, 1 an evaluation error,\n"
 	"2 usage, unreadable input or an expression that does not compile.\n";
@@ -105,7 +108,7 @@ int kpc_cmd_cel(int argc, char **argv)
 	kp_error_clear(&e);
 	if (kp_cel_eval_once(expr, strlen(expr), names, vals, n, as_double, a, &res, &e) == 0) {
 		printf("%s\n", res.repr);
-	} else if (e.code == KP_E_EXPR || e.code == KP_E_UNSUPPORTED) {
+	} else if ((e.code == KP_E_EXPR || e.code == KP_E_UNSUPPORTED) && e.line) {
 		fprintf(stderr, "kpolicy: error: <expr>:%u:%u: %s\n", e.line, e.col, e.msg);
 		caret(stderr, &e);
 		status = 2;

@@ -720,7 +720,8 @@ typedef struct kp_cel_result {
 } kp_cel_result;
 
 /* Compile `expr` (len bytes) with the variables names[0..n) bound to
- * vals[0..n) (a NULL value: declared but unbound) and evaluate it once;
+ * vals[0..n) (a NULL value: declared but unbound) and evaluate it once,
+ * in ValidatingPolicy's environment (Kyverno's CEL libraries declared);
  * everything is allocated in arena `a`.  `numbers_as_double` reads
  * document numbers as double, as the Kyverno CLI does to resources.
  * Returns 0 with *out; -1 on a compile error (err->code KP_E_EXPR,

@@ -119,7 +119,11 @@ typedef struct kp_cel_host {
 } kp_cel_host;
 
 /* Declare Kyverno's CEL libraries of the ValidatingPolicy family (not
- * validate.cel, not ValidatingAdmissionPolicy).  Default: false. */
+ * validate.cel, not ValidatingAdmissionPolicy; kyverno-cel.md section 9,
+ * kyverno/sdk extensions/cel/libs): the host-backed ones above and the
+ * pure ones (image references, parseServiceAccount, hashes,
+ * math.round(d, n), json/yaml, x509.decode, time.now/truncate/toCron,
+ * listObjToMap, gzip.decompress, random).  Default: false. */
 void kp_cel_env_kyverno_libs(kp_cel_env *env, bool on);
 
 /* Variable bindings: vals[i] is the value of the env's variable i (NULL:

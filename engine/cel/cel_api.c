@@ -9,16 +9,28 @@
 static const cel_builtin *const tables[] = {
 	cel_std_ops, cel_std_conv, cel_std_time, cel_std_string, cel_std_list,
 	cel_std_math, cel_std_optional, cel_std_misc, cel_std_format, cel_std_regex, cel_lib_quantity, cel_lib_ip,
-	cel_lib_semver, cel_lib_url, cel_lib_format, NULL
+	cel_lib_semver, cel_lib_url, cel_lib_format,
+	cel_lib_kyverno_image, cel_lib_kyverno_user, cel_lib_kyverno_hash,
+	cel_lib_kyverno_math, cel_lib_kyverno_time, cel_lib_kyverno_transform,
+	cel_lib_kyverno_gzip, cel_lib_kyverno_json, cel_lib_kyverno_x509,
+	cel_lib_kyverno_random, NULL
 };
 
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs)
+{
+	return cel_lookup_fn_in(name, member, nargs, false);
+}
+
+const cel_builtin *cel_lookup_fn_in(const char *name, bool member, size_t nargs,
+				    bool kyverno)
 {
 	for (int t = 0; tables[t]; t++)
 		for (const cel_builtin *b = tables[t]; b->name; b++) {
 			if (strcmp(b->name, name))
 				continue;
 			if (!(b->style & (member ? 2 : 1)))
+				continue;
+			if ((b->style & CEL_FN_KYVERNO) && !kyverno)
 				continue;
 			if ((int)nargs < b->min || (int)nargs > b->max)
 				continue;
@@ -114,7 +126,9 @@ static void finish_error(const char *src, size_t len, kp_error *err)
 	bool unsupported = !strncmp(err->msg, "unsupported: ", 13);
 	err->code = unsupported ? KP_E_UNSUPPORTED : KP_E_EXPR;
 	if (unsupported)
-		snprintf(err->feature, sizeof err->feature, "cel.message-construction");
+		snprintf(err->feature, sizeof err->feature, "%s",
+			 strncmp(err->msg + 13, "message construction", 20) ? err->msg + 13
+									    : "cel.message-construction");
 	size_t start = 0, line = 1;
 	for (size_t i = 0; i < len && line < err->line; i++)
 		if (src[i] == '\n') {
@@ -304,6 +318,7 @@ int kp_cel_eval_once(const char *expr, size_t len, const char *const *names,
 	kp_cel_env *env = kp_cel_env_new(a);
 	kp_cel_env_numbers_as_double(env, numbers_as_double);
 	kp_cel_env_orvalue_compat(env, true);
+	kp_cel_env_kyverno_libs(env, true);
 	const kp_value **bound = kp_arena_alloc(a, (n + 1) * sizeof *bound);
 	for (size_t i = 0; i < n; i++)
 		bound[kp_cel_env_declare(env, names[i])] = vals[i];

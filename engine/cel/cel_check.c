@@ -17,12 +17,13 @@
 
 typedef enum ty_kind {
 	TY_DYN, TY_NULL, TY_BOOL, TY_INT, TY_UINT, TY_DOUBLE, TY_STRING,
-	TY_BYTES, TY_LIST, TY_MAP, TY_TIMESTAMP, TY_DURATION, TY_TYPE, TY_OPT
+	TY_BYTES, TY_LIST, TY_MAP, TY_TIMESTAMP, TY_DURATION, TY_TYPE, TY_OPT,
+	TY_OPAQUE   /* a library type, named by `name` */
 } ty_kind;
 
 /* `free`: a type parameter not bound yet (the element type of `[]`, the
  * value type of optional.none()); it takes the type it meets. */
-struct cel_ty { ty_kind k; const cel_ty *p[2]; bool free; };
+struct cel_ty { ty_kind k; const cel_ty *p[2]; bool free; const char *name; };
 
 #define TY(name, kind, fr) static const cel_ty name = {.k = kind, .free = fr}
 TY(T_FREE_, TY_DYN, true);
@@ -37,6 +38,8 @@ TY(T_BYTES_, TY_BYTES, false);
 TY(T_TS_, TY_TIMESTAMP, false);
 TY(T_DUR_, TY_DURATION, false);
 TY(T_TYPE_, TY_TYPE, false);
+static const cel_ty T_IMAGE_ = {.k = TY_OPAQUE, .name = "kyverno.image"};
+static const cel_ty T_SA_ = {.k = TY_OPAQUE, .name = "user.ServiceAccount"};
 #define DYN (&T_DYN_)
 
 typedef struct checker {
@@ -74,6 +77,9 @@ static void ty_name(const cel_ty *t, char *buf, size_t n)
 		ty_name(t->p[1], b, sizeof b);
 		snprintf(buf, n, "map(%s, %s)", a, b);
 		return;
+	case TY_OPAQUE:
+		snprintf(buf, n, "%s", t->name);
+		return;
 	default:
 		snprintf(buf, n, "%s", names[t->k]);
 	}
@@ -102,6 +108,8 @@ static bool assignable(const cel_ty *a, const cel_ty *b)
 		return assignable(a->p[0], b->p[0]);
 	if (a->k == TY_MAP)
 		return assignable(a->p[0], b->p[0]) && assignable(a->p[1], b->p[1]);
+	if (a->k == TY_OPAQUE)
+		return !strcmp(a->name, b->name);
 	return true;
 }
 
@@ -339,6 +347,61 @@ static const cel_ty *known_result(const char *f)
 	return NULL;
 }
 
+/* The type a signature letter stands for (cel_sig in cel_int.h). */
+static const cel_ty *sig_type(checker *c, char l)
+{
+	switch (l) {
+	case 's': return &T_STRING_;
+	case 'b': return &T_BYTES_;
+	case 'i': return &T_INT_;
+	case 'd': return &T_DOUBLE_;
+	case 'B': return &T_BOOL_;
+	case 't': return &T_TS_;
+	case 'u': return &T_DUR_;
+	case 'l': return mk(c, TY_LIST, DYN, NULL);
+	case 'm': return mk(c, TY_MAP, DYN, DYN);
+	case 'I': return &T_IMAGE_;
+	case 'A': return &T_SA_;
+	default: return DYN;
+	}
+}
+
+/* A call of a declared library overload: arguments must be assignable
+ * to its parameters (cel-go: "found no matching overload for 'f' applied
+ * to '(int)'", a member's receiver printed before a dot). */
+static const cel_ty *check_sig(checker *c, const cel_node *n, const cel_sig *sig,
+			       const cel_ty *const *at)
+{
+	bool ok = true;
+	for (size_t i = 0; i < n->nargs && i < 8; i++)
+		ok = ok && assignable(sig_type(c, sig->args[i]), at[i]);
+	if (ok)
+		return sig_type(c, sig->result);
+	char m[512], t[160];
+	size_t k = (size_t)snprintf(m, sizeof m, "found no matching overload for '%s' applied to '", n->name);
+	size_t first = sig->member ? 1 : 0;
+	if (sig->member && k < sizeof m) {
+		ty_name(at[0], t, sizeof t);
+		k += (size_t)snprintf(m + k, sizeof m - k, "%s.", t);
+	}
+	for (size_t i = first; i < n->nargs && i < 8 && k < sizeof m; i++) {
+		ty_name(at[i], t, sizeof t);
+		k += (size_t)snprintf(m + k, sizeof m - k, "%s%s", i == first ? "(" : ", ", t);
+	}
+	if (k < sizeof m)
+		snprintf(m + k, sizeof m - k, "%s)'", n->nargs == first ? "(" : "");
+	return fail(c, n, m);
+}
+
+/* Fields of the library's struct types (Kyverno's user.ServiceAccount,
+ * a Go struct given to cel-go as a native type). */
+static const cel_ty *struct_field(const cel_ty *t, const char *f)
+{
+	if (!strcmp(t->name, "user.ServiceAccount") && (!strcmp(f, "Name") || !strcmp(f, "Namespace")))
+		return &T_STRING_;
+	return NULL;
+}
+
 /* Standard functions whose overloads all take fixed kinds (cel-go's
  * stdlib and ext.Strings; no Kubernetes or Kyverno library adds an
  * overload of these names): the receiver (member calls; TY_DYN: a
@@ -416,6 +479,19 @@ static const cel_ty *check_call(checker *c, const cel_node *n)
 	}
 	if (!literal_ok(c, n) || bad_args(c, n, at))
 		return NULL;
+	const cel_sig *sig = cel_sig_lookup(n->name, n->flags & NF_MEMBER, n->nargs);
+	if (sig)
+		return check_sig(c, n, sig, at);
+	/* the library types convert to nothing and have no size */
+	static const char *const no_opaque[] = {"string", "int", "uint", "double", "bool",
+		"bytes", "timestamp", "duration", "size", NULL};
+	for (int k = 0; no_opaque[k] && n->nargs == 1 && at[0]->k == TY_OPAQUE; k++)
+		if (!strcmp(n->name, no_opaque[k])) {
+			char m[300];
+			snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(%s)'",
+				 n->name, at[0]->name);
+			return fail(c, n, m);
+		}
 	if ((n->nargs == 2 && n->name[0] == '_') || !strcmp(n->name, "@in"))
 		return binary(c, n, at[0], at[1]);
 	if (!strcmp(n->name, "-_"))
@@ -525,7 +601,13 @@ static const cel_ty *check(checker *c, const cel_node *n)
 			r = t->p[1];
 		else if (t->k == TY_OPT)
 			return mk(c, TY_OPT, DYN, NULL);
-		else if (t->k != TY_DYN) {
+		else if (t->k == TY_OPAQUE && struct_field(t, n->name))
+			r = struct_field(t, n->name);
+		else if (t->k == TY_OPAQUE && !strcmp(t->name, "user.ServiceAccount")) {
+			char m[300];
+			snprintf(m, sizeof m, "undefined field '%s'", n->name);
+			return fail(c, n, m);
+		} else if (t->k != TY_DYN) {
 			char x[160], m[320];
 			ty_name(t, x, sizeof x);
 			snprintf(m, sizeof m, "type '%s' does not support field selection", x);

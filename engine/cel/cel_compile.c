@@ -153,8 +153,10 @@ static int resolve_call(resolver *r, cel_node *n)
 		char *q = chain_is_local(r, recv) ? NULL : chain(r, recv, &root);
 		if (q && qualified_var(r->env, q, root) < 0) {
 			char *full = kp_arena_printf(r->a, "%s.%s", q, n->name);
-			if (cel_lookup_fn(full, false, n->nargs - 1) ||
-			    cel_lookup_host_fn(r->env, full, false, n->nargs - 1)) {
+			bool ky = r->env->kyverno_libs;
+			if (cel_lookup_fn_in(full, false, n->nargs - 1, ky) ||
+			    cel_lookup_host_fn(r->env, full, false, n->nargs - 1) ||
+			    (ky && cel_kyverno_unsupported(full, n->nargs - 1))) {
 				n->name = full;
 				n->name_len = strlen(full);
 				n->flags &= (uint8_t)~NF_MEMBER;
@@ -170,11 +172,13 @@ static int resolve_call(resolver *r, cel_node *n)
 	const char *name = n->name;
 	if (name[0] == '.')
 		name++;
-	const cel_builtin *b = cel_lookup_fn(name, member, n->nargs);
+	const cel_builtin *b = cel_lookup_fn_in(name, member, n->nargs, r->env->kyverno_libs);
 	if (!b)
 		b = cel_lookup_host_fn(r->env, name, member, n->nargs);
 	if (b && member && r->env->orvalue_compat && !strcmp(name, "orValue"))
 		b = cel_lookup_fn("__orValueCompat__", true, n->nargs);
+	if (!b && !member && r->env->kyverno_libs && cel_kyverno_unsupported(name, n->nargs))
+		return fail(r, n, "unsupported: cel function %s", name);
 	if (!b) {
 		if (r->env->check)
 			return undeclared(r, n, name);

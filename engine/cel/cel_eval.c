@@ -30,6 +30,13 @@ static cel_val select_field(cel_ctx *c, cel_val v, const cel_node *n, bool opt)
 	 * on a value that is not a map is absent, e.g. on `metadata: null`;
 	 * a plain `.f` chained after one is still an error (conformance
 	 * optionals/map_null_entry_no_such_key) */
+	cel_val out;
+	bool set;
+	if (v.kind == CEL_OPAQUE && cel_struct_field(v, n->name, n->name_len, &out, &set)) {
+		if (opt && (n->flags & NF_OPTIONAL) && !set)
+			return cel_optional(c, NULL);   /* `.?f` tests presence */
+		return opt ? cel_optional(c, &out) : out;
+	}
 	if (opt && (n->flags & NF_OPTIONAL))
 		return cel_optional(c, NULL);
 	return cel_err(c, "type '%s' does not support field selection",
@@ -47,10 +54,12 @@ static cel_val eval_select(cel_ctx *c, const cel_node *n)
 				return cel_bool(false);
 			v = *v.u.opt;
 		}
-		if (v.kind == CEL_MAP) {
-			cel_val out;
+		cel_val out;
+		bool set;
+		if (v.kind == CEL_MAP)
 			return cel_bool(cel_map_find(v, cel_str(n->name, n->name_len), &out));
-		}
+		if (v.kind == CEL_OPAQUE && cel_struct_field(v, n->name, n->name_len, &out, &set))
+			return cel_bool(set);
 		return cel_err(c, "invalid type for field selection.");
 	}
 	if (v.kind == CEL_OPTIONAL) {

@@ -129,6 +129,12 @@ bool cel_utf8_valid(const char *s, size_t n);
 /* Debug/print form of a value (CLI, vectors). */
 char *cel_val_repr(kp_arena *a, cel_val v);
 
+/* A field of a library struct value (Kyverno's user.ServiceAccount, a Go
+ * struct cel-go sees through its native types): false when v has no such
+ * field; else *out its value and *set whether it is not the zero value
+ * (cel-go's has() on a native field). */
+bool cel_struct_field(cel_val v, const char *name, size_t n, cel_val *out, bool *set);
+
 /* Go url.ParseRequestURI's verdict: NULL when s parses, else why
  * (cel_lib_url.c). */
 const char *cel_url_check(const char *s, size_t n);
@@ -203,9 +209,13 @@ cel_node *cel_expand_macro(kp_arena *a, cel_node *call, kp_error *err);
 /* ------------------------------------------------------------------------
  * Functions
  * ---------------------------------------------------------------------- */
+/* cel_builtin.style bit: a Kyverno library function, found only in an
+ * environment with kp_cel_env_kyverno_libs on. */
+#define CEL_FN_KYVERNO 4
+
 typedef struct cel_builtin {
 	const char *name;
-	uint8_t style;       /* 1 global, 2 member, 3 both */
+	uint8_t style;       /* 1 global, 2 member, 3 both; | CEL_FN_KYVERNO */
 	int8_t min, max;     /* argument counts including the receiver */
 	cel_fn fn;
 } cel_builtin;
@@ -216,7 +226,34 @@ extern const cel_builtin cel_std_ops[], cel_std_conv[], cel_std_time[],
 	cel_std_misc[], cel_std_format[], cel_std_regex[],
 	cel_lib_quantity[], cel_lib_ip[], cel_lib_semver[], cel_lib_url[],
 	cel_lib_format[];
+/* Kyverno's pure library functions (cel_lib_kyverno_*.c). */
+extern const cel_builtin cel_lib_kyverno_image[], cel_lib_kyverno_user[],
+	cel_lib_kyverno_hash[], cel_lib_kyverno_math[], cel_lib_kyverno_time[],
+	cel_lib_kyverno_transform[], cel_lib_kyverno_gzip[], cel_lib_kyverno_json[],
+	cel_lib_kyverno_x509[], cel_lib_kyverno_random[];
+/* A builtin by name, call style and argument count; Kyverno library
+ * functions only when `kyverno` (cel_lookup_fn: never). */
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
+const cel_builtin *cel_lookup_fn_in(const char *name, bool member, size_t nargs,
+				    bool kyverno);
+
+/* The static signature of a library overload for the checker (cel-go's
+ * declarations): `args` one letter per argument, the receiver first for
+ * a member; `result` one letter.  Letters: s string, b bytes, i int,
+ * d double, B bool, t timestamp, u duration, l list(dyn), m map(dyn, dyn),
+ * D dyn, I kyverno.image, A user.ServiceAccount. */
+typedef struct cel_sig {
+	const char *name;
+	bool member;
+	const char *args;
+	char result;
+} cel_sig;
+/* NULL-terminated signature tables (cel_lib_kyverno_sigs.c). */
+extern const cel_sig cel_kyverno_sigs[];
+const cel_sig *cel_sig_lookup(const char *name, bool member, size_t nargs);
+/* A Kyverno library function (global, by argument count) that kpolicy
+ * recognises but reports unsupported. */
+bool cel_kyverno_unsupported(const char *name, size_t nargs);
 /* Kyverno's host-backed library functions (cel_lib_kyverno_host.c), found
  * only in an env with kyverno_libs; NULL otherwise. */
 const cel_builtin *cel_lookup_host_fn(const kp_cel_env *env, const char *name,

@@ -504,6 +504,12 @@ static void repr(sbuf *b, cel_val v, int depth)
 		sb_put(b, v.u.s.p, v.u.s.n);
 		return;
 	default: {
+		if (v.kind == CEL_OPAQUE && !v.u.op->t->str) {
+			/* a library type without a string form (kyverno.image) */
+			sb_puts(b, v.u.op->t->name);
+			sb_puts(b, "{...}");
+			return;
+		}
 		cel_val s = cel_to_string(&c, v);
 		sb_put(b, s.u.s.p, s.u.s.n);
 	}

@@ -47,5 +47,11 @@ bool kp_json_sniff(const char *buf, size_t len);
 void *kp_json_open(const char *buf, size_t len, unsigned line0, const kp_loader_ops *yaml);
 extern const kp_loader_ops kp_loader_json;
 
+/* The first document of the YAML text s[0..n) as sigs.k8s.io/yaml's
+ * Unmarshal reads it (Kubernetes typing; an empty text is null), copied
+ * into a (positions name `name`); NULL with err on a syntax error
+ * (yaml_first.c). */
+const kp_value *kp_yaml_first(kp_arena *a, const char *name, const char *s, size_t n,
+			      kp_error *err);
 
 #endif /* KP_INPUT_H */

@@ -163,106 +163,6 @@ size_t kp_jp_utf8_len(const char *s, size_t n)
  * JSON text
  * ---------------------------------------------------------------------- */
 
-/* Go's encoding/json for a float64: shortest digits, plain notation for
- * 1e-6 <= |f| < 1e21, else exponent form with at least one exponent digit
- * ("1e+21", "1e-7"). */
-static void json_float(kp_buf *sb, double f)
-{
-	if (isnan(f) || isinf(f)) {
-		kp_buf_puts(sb, "null");
-		return;
-	}
-	if (f == 0) {
-		kp_buf_puts(sb, "0");
-		return;
-	}
-	char e[64];
-	kp_go_float_E(f, e, sizeof e); /* "-1.2345E+02" */
-	const char *p = e;
-	bool neg = *p == '-';
-	if (neg)
-		p++;
-	char digits[32] = {0};
-	int nd = 0;
-	for (; *p && *p != 'E'; p++)
-		if (*p != '.')
-			digits[nd++] = *p;
-	int exp = atoi(p + 1);
-	double af = fabs(f);
-	char out[400];
-	size_t k = 0;
-	if (neg)
-		out[k++] = '-';
-	if (af < 1e-6 || af >= 1e21) {
-		out[k++] = digits[0];
-		if (nd > 1) {
-			out[k++] = '.';
-			for (int i = 1; i < nd; i++)
-				out[k++] = digits[i];
-		}
-		k += (size_t)snprintf(out + k, sizeof out - k, "e%c%d", exp < 0 ? '-' : '+',
-				      exp < 0 ? -exp : exp);
-	} else if (exp < 0) {
-		out[k++] = '0';
-		out[k++] = '.';
-		for (int i = -1; i > exp; i--)
-			out[k++] = '0';
-		for (int i = 0; i < nd; i++)
-			out[k++] = digits[i];
-	} else {
-		for (int i = 0; i <= exp || i < nd; i++) {
-			if (i == exp + 1)
-				out[k++] = '.';
-			out[k++] = i < nd ? digits[i] : '0';
-		}
-	}
-	kp_buf_add(sb, out, k);
-}
-
-static void json_string(kp_buf *sb, const char *s, size_t n, bool go)
-{
-	static const char hex[] = "0123456789abcdef";
-	kp_buf_add(sb, "\"", 1);
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
-		char u[7];
-		if (c == '"')
-			esc = "\\\"";
-		else if (c == '\\')
-			esc = "\\\\";
-		else if (c == '\n')
-			esc = "\\n";
-		else if (c == '\r')
-			esc = "\\r";
-		else if (c == '\t')
-			esc = "\\t";
-		else if (c < 0x20 || (go && (c == '<' || c == '>' || c == '&'))) {
-			u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
-			u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = 0;
-			esc = u;
-		} else if (go && c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-			esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-			kp_buf_add(sb, s + i - run, run);
-			run = 0;
-			kp_buf_puts(sb, esc);
-			i += 2;
-			continue;
-		}
-		if (esc) {
-			kp_buf_add(sb, s + i - run, run);
-			run = 0;
-			kp_buf_puts(sb, esc);
-		} else {
-			run++;
-		}
-	}
-	kp_buf_add(sb, s + n - run, run);
-	kp_buf_add(sb, "\"", 1);
-}
-
 static int key_cmp(const void *x, const void *y)
 {
 	const kp_pair *a = x, *b = y;
@@ -289,14 +189,14 @@ static void json_value(kp_buf *sb, const kp_value *v, bool go, int indent, int l
 		/* Go holds every JSON number as a float64: past 2^53 an
 		 * integer prints as that float64 does */
 		if (go && (v->u.i > 9007199254740992LL || v->u.i < -9007199254740992LL)) {
-			json_float(sb, (double)v->u.i);
+			kp_go_json_float(sb, (double)v->u.i);
 			break;
 		}
 		snprintf(num, sizeof num, "%lld", (long long)v->u.i);
 		kp_buf_puts(sb, num);
 		break;
-	case KP_FLOAT: json_float(sb, v->u.f); break;
-	case KP_STRING: json_string(sb, v->u.s.ptr, v->u.s.len, go); break;
+	case KP_FLOAT: kp_go_json_float(sb, v->u.f); break;
+	case KP_STRING: kp_go_json_string(sb, v->u.s.ptr, v->u.s.len, go); break;
 	case KP_SEQ:
 		kp_buf_add(sb, "[", 1);
 		for (size_t i = 0; i < v->u.seq.n; i++) {
@@ -323,7 +223,7 @@ static void json_value(kp_buf *sb, const kp_value *v, bool go, int indent, int l
 			if (i)
 				kp_buf_add(sb, ",", 1);
 			json_newline(sb, indent, level + 1);
-			json_string(sb, pairs[i].key->u.s.ptr, pairs[i].key->u.s.len, go);
+			kp_go_json_string(sb, pairs[i].key->u.s.ptr, pairs[i].key->u.s.len, go);
 			kp_buf_add(sb, indent > 0 ? ": " : ":", indent > 0 ? 2 : 1);
 			json_value(sb, pairs[i].value, go, indent, level + 1);
 		}

@@ -58,20 +58,11 @@ KY_FN(ky_parse_json)
 /* yaml.Unmarshal decodes the first document only; an empty one is null. */
 KY_FN(ky_parse_yaml)
 {
-	kp_read_opts ro = {.typing = KP_TYPING_KUBERNETES, .raw = true};
 	kp_error e;
-	kp_error_clear(&e);
-	kp_reader *r = kp_reader_open_mem("parse_yaml", ARG(0)->u.s.ptr, ARG(0)->u.s.len, &ro, &e);
-	kp_doc *d = NULL;
-	int rc = r ? kp_reader_next(r, &d, &e) : -1;
-	if (rc < 0) {
-		if (r)
-			kp_reader_close(r);
+	const kp_value *v = kp_yaml_first(c->arena, "parse_yaml", ARG(0)->u.s.ptr, ARG(0)->u.s.len, &e);
+	if (!v)
 		return kp_jp_fail(c, KP_JP_E_FUNCTION, "%s", e.msg);
-	}
-	*out = rc == 1 ? kp_value_copy(c->arena, kp_doc_root(d)) : kp_jp_null();
-	kp_doc_free(d);
-	kp_reader_close(r);
+	*out = v->type == KP_NULL ? kp_jp_null() : v;
 	return 0;
 }
 

@@ -85,6 +85,32 @@ size_t kp_go_float_f(double f, char *buf, size_t n);
 /* fmt's %v for a float64 (%g with shortest digits): "8", "1e+06", "0.5". */
 size_t kp_go_float_v(double f, char *buf, size_t n);
 
+/* Go's encoding/json text (gojson.c): a float64 (shortest digits, plain
+ * for 1e-6 <= |f| < 1e21, else "1e+21"; NaN and infinities, which Go
+ * refuses, as null), and a quoted string (`go`: also Go's HTML-safe
+ * escapes of < > & and U+2028/U+2029). */
+void kp_go_json_float(kp_buf *sb, double f);
+void kp_go_json_string(kp_buf *sb, const char *s, size_t n, bool go);
+/* The error Go's json.Unmarshal gives for the text s[0..n) that is not
+ * JSON, its scanner's ("invalid character 'x' looking for beginning of
+ * value", "unexpected end of JSON input"), into msg (mn bytes). */
+void kp_go_json_syntax_error(const char *s, size_t n, char *msg, size_t mn);
+
+/* Go's base64.StdEncoding (gobase64.c): encoding with padding into a
+ * (NUL-terminated, *out_len bytes); decoding with padding required, \r and
+ * \n skipped, false with *bad_at the offending input byte otherwise. */
+char *kp_go_base64_encode(kp_arena *a, const unsigned char *s, size_t len, size_t *out_len);
+bool kp_go_base64_decode(kp_arena *a, const char *str, size_t len, char **out,
+			 size_t *out_len, size_t *bad_at);
+
+/* Kyverno's x509 decoding of PEM text pem[0..n) (x509.c): JMESPath's
+ * x509_decode (cel false) or CEL's x509.decode (cel true) as a document in
+ * a (numbers as Go's JSON decoding gives them).  0 with *out; -1 with *why
+ * Kyverno's message, or *unsupported naming a field kpolicy does not
+ * reproduce (*why NULL then). */
+int kp_x509_decode(kp_arena *a, const char *pem, size_t n, bool cel, const kp_value **out,
+		   const char **why, const char **unsupported);
+
 /* Append Go's fmt %v rendering of a decoded JSON value to *sb: nil "<nil>",
  * maps "map[k:v ...]" with sorted keys, lists "[a b]", numbers as int64 /
  * float64.  `as_pattern` renders integers as float64, as Kyverno's patterns

@@ -43,10 +43,7 @@ static int compile_problem(kp_policy *p, const char *problem, kp_error *err)
 	/* the handles and functions of Kyverno's CEL libraries (kyverno-cel.md
 	 * §9), which kpolicy does not declare yet */
 	static const char *const libs[] = {
-		"image", "imageData", "json", "yaml",
-		"x509", "time", "random", "generator", "parseImageReference", "isImage",
-		"parseServiceAccount", "user", "hash", "sha1", "sha256", "md5", "transform",
-		"listObjToMap", "gzip",
+		"image", "imageData", "generator",
 	};
 	const char *u = strstr(problem, "undeclared reference to '");
 	if (u) {
@@ -64,12 +61,24 @@ static int compile_problem(kp_policy *p, const char *problem, kp_error *err)
 	return -1;
 }
 
+/* A compile failure without a problem text: a Kyverno library function
+ * kpolicy recognises but does not evaluate ("cel function gzip.compress")
+ * makes the policy unsupported; anything else fails. */
+static int compile_failed(kp_policy *p, kp_error *err)
+{
+	if (err->code != KP_E_UNSUPPORTED || strncmp(err->feature, "cel function ", 13))
+		return -1;
+	p->unsupported = kp_arena_strdup(p->arena, err->feature);
+	kp_error_clear(err);
+	return 0;
+}
+
 #define COMPILE(dst, node, path, want)                                                  \
 	do {                                                                            \
 		const char *problem_;                                                   \
 		(dst) = kp_policy_cel_compile(p, env, (node), (path), (want), &problem_, err); \
 		if (!(dst))                                                             \
-			return problem_ ? compile_problem(p, problem_, err) : -1;       \
+			return problem_ ? compile_problem(p, problem_, err) : compile_failed(p, err); \
 	} while (0)
 
 static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_error *err)
@@ -100,7 +109,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 	const char *problem;
 	if (kp_policy_cel_variables(p, env, kp_value_get(spec, "variables"), "/spec/variables",
 				    &problem, err) < 0)
-		return -1;
+		return compile_failed(p, err);
 	if (problem)
 		return compile_problem(p, problem, err);
 	const kp_value *vals = kp_value_get(spec, "validations");

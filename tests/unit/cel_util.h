@@ -9,14 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
-/* `object` is bound to the YAML document `object_yaml` (NULL: unbound). */
-static inline char *cel_run_with(const char *expr, const char *object_yaml,
-				 bool as_double, bool check)
+/* `object` is bound to the YAML document `object_yaml` (NULL: unbound);
+ * `kyverno`: Kyverno's libraries declared (ValidatingPolicy's env). */
+static inline char *cel_run_env(const char *expr, const char *object_yaml,
+				bool as_double, bool check, bool kyverno)
 {
 	static char out[4096];
 	kp_arena *a = kp_arena_new();
 	kp_cel_env *env = kp_cel_env_new(a);
 	kp_cel_env_check(env, check);
+	kp_cel_env_kyverno_libs(env, kyverno);
 	kp_cel_env_numbers_as_double(env, as_double);
 	kp_cel_env_declare(env, "object");
 	kp_error err;
@@ -45,6 +47,12 @@ static inline char *cel_run_with(const char *expr, const char *object_yaml,
 	kp_reader_close(r);
 	kp_arena_free(a);
 	return out;
+}
+
+static inline char *cel_run_with(const char *expr, const char *object_yaml,
+				 bool as_double, bool check)
+{
+	return cel_run_env(expr, object_yaml, as_double, check, false);
 }
 
 static inline char *cel_run(const char *expr)
