@@ -3,6 +3,7 @@
  * jsonpatch.escapeKey, and the comparisons shared by the ordered library
  * types. */
 #include "cel/cel_int.h"
+#include "k8s/k8s.h"
 
 static const char b64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -12,21 +13,9 @@ static cel_val fn_b64_encode(cel_ctx *c, cel_val *a, size_t n)
 	(void)n;
 	if (a[0].kind != CEL_BYTES)
 		return cel_no_overload(c, "base64.encode");
-	const unsigned char *s = (const unsigned char *)a[0].u.s.p;
-	size_t len = a[0].u.s.n, o = 0;
-	char *out = kp_arena_alloc(c->a, (len + 2) / 3 * 4 + 1);
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)s[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)s[i + 1] << 8;
-		if (i + 2 < len)
-			v |= s[i + 2];
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < len ? b64[v & 63] : '=';
-	}
-	return cel_str(out, o);
+	size_t len;
+	const char *out = kp_go_base64_encode(c->a, (const unsigned char *)a[0].u.s.p, a[0].u.s.n, &len);
+	return cel_str(out, len);
 }
 
 static int b64val(char ch)
