@@ -29,6 +29,7 @@ typedef struct cel_rule {
 	cel_check *checks;
 	size_t n;
 	const char *compile_error;   /* every resource fails with this */
+	const kp_cel_env *env;       /* of the variables and expressions */
 	const char *pass_message;
 } cel_rule;
 
@@ -247,6 +248,7 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 	cel_rule *cr = kp_arena_alloc(p->arena, sizeof *cr);
 	cr->pass_message = kp_arena_printf(p->arena, "Validation rule '%s' passed.", r->name);
 	kp_cel_env *env = kp_policy_cel_env(p->arena, var_names, V_N);
+	cr->env = env;
 	const char *problem;
 	kp_error e = {0};
 	if (kp_policy_cel_variables(p, env, kp_value_get(cel, "variables"),
@@ -392,7 +394,8 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	}
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
-	kp_cel_activation act = {vals, V_N};
+	/* variables computed once for all expressions */
+	kp_cel_activation act = {vals, V_N, kp_cel_memo_new(cr->env, a)};
 	const char *pre_error;
 	int m = kp_policy_cel_match(cr->pre, cr->n_pre, &act, a, &pre_error);
 	if (m == 0) {

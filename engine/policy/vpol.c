@@ -38,6 +38,9 @@ typedef struct vpol {
 	bool ignore_failures;        /* failurePolicy: Ignore */
 	vpol_check *checks;
 	size_t n_checks;
+	const kp_cel_env *env;       /* of the variables and validations */
+	bool uses[V_N];              /* some program reads the variable */
+	bool needs_scope;            /* some rule names a scope */
 } vpol;
 
 /* ---- compile ---- */
@@ -131,6 +134,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		return 0;
 	}
 	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	vp->env = env;
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
 	vp->n_conds = kp_value_len(conds);
@@ -159,6 +163,18 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		const char *m = kp_value_path_str(x, "message");
 		c->message = m && *m ? kp_arena_strdup(a, m) : NULL;
 	}
+	/* the activation builds only what a program reads */
+	for (size_t v = 0; v < V_N; v++) {
+		for (size_t i = 0; i < vp->n_conds; i++)
+			vp->uses[v] |= kp_cel_prog_uses(vp->conds[i], v);
+		for (size_t i = 0; i < vp->n_checks; i++)
+			vp->uses[v] |= kp_cel_prog_uses(vp->checks[i].prog, v) ||
+				       (vp->checks[i].msg_prog && kp_cel_prog_uses(vp->checks[i].msg_prog, v));
+	}
+	for (size_t i = 0; i < vp->n_rules + vp->n_excludes; i++) {
+		const res_rule *r = i < vp->n_rules ? &vp->rules[i] : &vp->excludes[i - vp->n_rules];
+		vp->needs_scope |= strcmp(r->scope, "*") != 0;
+	}
 	return 0;
 }
 
@@ -177,20 +193,26 @@ typedef struct req_attrs {
 	bool cluster;
 } req_attrs;
 
+/* One of the rule's `resources` names `resource` (no subresource). */
+static bool resource_listed(const res_rule *r, const char *resource)
+{
+	for (size_t i = 0; i < r->resources.n; i++) {
+		const char *x = r->resources.v[i], *slash = strchr(x, '/');
+		size_t rn = slash ? (size_t)(slash - x) : strlen(x);
+		const char *sub = slash ? slash + 1 : "";
+		bool rm = (rn == 1 && x[0] == '*') || (strlen(resource) == rn && !strncmp(x, resource, rn));
+		if (rm && (!strcmp(sub, "*") || !*sub))
+			return true;
+	}
+	return false;
+}
+
 static bool rule_matches(const res_rule *r, const req_attrs *q)
 {
 	if (!in_list(&r->ops, q->op) || !in_list(&r->groups, q->group) ||
 	    !in_list(&r->versions, q->version))
 		return false;
-	bool res = false;
-	for (size_t i = 0; i < r->resources.n && !res; i++) {
-		const char *x = r->resources.v[i], *slash = strchr(x, '/');
-		size_t rn = slash ? (size_t)(slash - x) : strlen(x);
-		const char *sub = slash ? slash + 1 : "";
-		bool rm = (rn == 1 && x[0] == '*') || (strlen(q->resource) == rn && !strncmp(x, q->resource, rn));
-		res = rm && (!strcmp(sub, "*") || !*sub);
-	}
-	if (!res)
+	if (!resource_listed(r, q->resource))
 		return false;
 	if (!strcmp(r->scope, "Cluster") && !q->cluster)
 		return false;
@@ -204,18 +226,29 @@ static bool constraints_match(const vpol *vp, const kp_rule_run *run, const kp_v
 {
 	if (!vp->has_constraints)
 		return false;
-	const char *api = kp_value_path_str(res, "apiVersion");
-	const char *kind = kp_value_path_str(res, "kind");
+	const char *api = kp_value_str(kp_value_get(res, "apiVersion"), NULL);
+	const char *kind = kp_value_str(kp_value_get(res, "kind"), NULL);
 	if (!api || !kind)
 		return false;
+	/* most resources are told apart by their resource name alone: that
+	 * first, before anything is built (every autogen variant sees every
+	 * resource) */
+	const char *resource = kp_policy_guess_resource(a, kind);
+	bool listed = !vp->n_rules;
+	for (size_t i = 0; i < vp->n_rules && !listed; i++)
+		listed = resource_listed(&vp->rules[i], resource);
+	if (!listed)
+		return false;
+	bool need_cluster = vp->needs_scope ||
+			    (vp->ns_sel.present && (vp->ns_sel.n_labels || vp->ns_sel.n_exprs));
 	const char *slash = strchr(api, '/');
 	req_attrs q = {
 		.group = slash ? kp_arena_strndup(a, api, (size_t)(slash - api)) : "",
 		.version = slash ? slash + 1 : api,
-		.resource = kp_policy_guess_resource(a, kind),
+		.resource = resource,
 		.op = op,
 		.name = kp_value_path_str(res, "metadata/name"),
-		.cluster = kp_kind_is_cluster_scoped(api, kind),
+		.cluster = need_cluster && kp_kind_is_cluster_scoped(api, kind),
 	};
 	if (!q.name)
 		q.name = "";
@@ -271,13 +304,15 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		out->no_response = true;
 		return;
 	}
-	kp_value *req = (kp_value *)kp_policy_cel_request(a, run, vals[V_OBJECT], vals[V_OLD]);
-	kp_map_set(a, req, "object", (kp_value *)vals[V_OBJECT]);
-	kp_map_set(a, req, "oldObject", (kp_value *)vals[V_OLD]);
-	vals[V_REQUEST] = req;
-	const char *ns = kp_value_path_str(res, "metadata/namespace");
-	const char *kind = kp_value_path_str(res, "kind");
-	vals[V_NSOBJ] = &null_node;
+	vals[V_REQUEST] = vals[V_NSOBJ] = vals[V_EXCEPTIONS] = &null_node;
+	if (vp->uses[V_REQUEST]) {
+		kp_value *req = (kp_value *)kp_policy_cel_request(a, run, vals[V_OBJECT], vals[V_OLD]);
+		kp_map_set(a, req, "object", (kp_value *)vals[V_OBJECT]);
+		kp_map_set(a, req, "oldObject", (kp_value *)vals[V_OLD]);
+		vals[V_REQUEST] = req;
+	}
+	const char *ns = vp->uses[V_NSOBJ] ? kp_value_path_str(res, "metadata/namespace") : NULL;
+	const char *kind = kp_value_str(kp_value_get(res, "kind"), NULL);
 	/* the values file's Namespace object, else one built from its
 	 * namespaceSelector labels, else null (kyverno-cel.md §12) */
 	if (ns && *ns && !(kind && !strcmp(kind, "Namespace"))) {
@@ -295,11 +330,14 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 			vals[V_NSOBJ] = nso;
 		}
 	}
-	kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
-	kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
-	kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
-	vals[V_EXCEPTIONS] = exc;
-	kp_cel_activation act = {vals, V_N};
+	if (vp->uses[V_EXCEPTIONS]) {
+		kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
+		kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
+		kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
+		vals[V_EXCEPTIONS] = exc;
+	}
+	/* variables computed once for all validations */
+	kp_cel_activation act = {vals, V_N, kp_cel_memo_new(vp->env, a)};
 	kp_error e;
 	const char *cond_error;
 	int m = kp_policy_cel_match(vp->conds, vp->n_conds, &act, a, &cond_error);
