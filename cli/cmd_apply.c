@@ -511,6 +511,9 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 		if (!u) {
 			u = unit_new(name);
 			u->first_line = first - 1;
+			/* room for a whole unit: no copying as it grows */
+			batch.cap = KPC_UNIT_BYTES + ((size_t)64 << 10);
+			batch.data = kpc_xmalloc(batch.cap);
 		}
 		kp_buf_add(&batch, data, len);
 		if (batch.len >= KPC_UNIT_BYTES) {

@@ -222,6 +222,11 @@ static int find_chunk(kp_reader *r, size_t *chunk_end, kp_error *err)
 				 * line stays where it is and the parser judges it */
 				if (r->dirs == KP_NONE && r->ended)
 					r->dirs = line;
+			} else if ((r->buf[line] == ' ' || r->buf[line] == '\t') &&
+				   r->dirs == KP_NONE && !r->ended) {
+				/* an indented line, filler or not, changes nothing
+				 * here: its indentation (most lines of YAML) need
+				 * not be read */
 			} else if (!is_filler_line(r->buf + line, line_len)) {
 				r->dirs = KP_NONE;
 				r->ended = is_end_line(r->buf + line, line_len);
