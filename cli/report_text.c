@@ -91,8 +91,17 @@ static void text_row(kpc_report *r, const kpc_row *row)
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
-	kp_buf_printf(b, "%zu - %s%s%s %s (%s:%u:%u)\n", n, kpc_color(r, KPC_BOLD), row->rule,
-		     kpc_color(r, KPC_RESET), row->message, row->file, row->line, row->col);
+	/* "N - RULE MESSAGE (FILE:LINE:COL)": the strings are copied, not
+	 * run through printf (the main thread writes every row) */
+	kp_buf_printf(b, "%zu - ", n);
+	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
+	kp_buf_puts(b, row->rule);
+	kp_buf_puts(b, kpc_color(r, KPC_RESET));
+	kp_buf_add(b, " ", 1);
+	kp_buf_puts(b, row->message);
+	kp_buf_add(b, " (", 2);
+	kp_buf_puts(b, row->file);
+	kp_buf_printf(b, ":%u:%u)\n", row->line, row->col);
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)
