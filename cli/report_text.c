@@ -22,6 +22,7 @@ typedef struct text_state {
 	size_t n_fails, n_errors;
 	bool audit_warning;
 	kp_buf head;               /* "policy P -> resource R" */
+	kp_buf block;              /* the group's text, reused */
 } text_state;
 
 static void hold(text_state *t, const char *s, size_t n)
@@ -63,21 +64,21 @@ static void flush_group(kpc_report *r, text_state *t)
 {
 	if (!t->in_group)
 		return;
-	kp_buf b = {0};
+	kp_buf *b = &t->block;
+	kp_buf_reset(b);
 	if (t->n_fails) {
-		put_head(r, t, &b, t->audit_warning ? KPC_YELLOW : KPC_RED,
+		put_head(r, t, b, t->audit_warning ? KPC_YELLOW : KPC_RED,
 			 t->audit_warning ? "failed as audit warning:" : "failed:");
-		kp_buf_add(&b, t->fails.data, t->fails.len);
-		kp_buf_puts(&b, "\n");
+		kp_buf_add(b, t->fails.data, t->fails.len);
+		kp_buf_add(b, "\n", 1);
 	}
 	if (t->n_errors) {
-		put_head(r, t, &b, KPC_RED, "error:");
-		kp_buf_add(&b, t->errors.data, t->errors.len);
-		kp_buf_puts(&b, "\n");
+		put_head(r, t, b, KPC_RED, "error:");
+		kp_buf_add(b, t->errors.data, t->errors.len);
+		kp_buf_add(b, "\n", 1);
 	}
-	if (b.len)
-		hold(t, b.data, b.len);
-	kp_buf_free(&b);
+	if (b->len)
+		hold(t, b->data, b->len);
 	kp_buf_reset(&t->fails);
 	kp_buf_reset(&t->errors);
 	t->n_fails = t->n_errors = 0;
@@ -185,6 +186,7 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	kp_buf_free(&t->fails);
 	kp_buf_free(&t->errors);
 	kp_buf_free(&t->head);
+	kp_buf_free(&t->block);
 	free(t);
 	r->state = NULL;
 }
