@@ -46,10 +46,16 @@ static const char apply_usage[] =
 	"  -f, --values-file FILE    values file (kind: Values): globalValues, per policy\n"
 	"                            resource and rule values, namespaceSelector labels,\n"
 	"                            subresources\n"
+	"      --context-file FILE   context (kind: Context) for ValidatingPolicy CEL\n"
+	"                            libraries: spec.resources (resource.Get/List) and\n"
+	"                            spec.images (image.GetMetadata)\n"
 	"  -s, --set K=V,...         variables, written over global and resource values\n"
 	"                            (repeatable; strings; keys with request.object.\n"
 	"                            are ignored; the first of a repeated key wins)\n"
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
+	"      --parameter-resource FILE\n"
+	"                            parameter resources for ValidatingAdmissionPolicy\n"
+	"                            bindings' paramRef (repeatable)\n"
 	"      --yaml-parser NAME    libyaml (default) or libfyaml\n"
 	"  -j, --jobs N              evaluate with N threads (output order unchanged)\n"
 	"      --max-depth N         nesting limit per document (default 1000, at most 4000)\n"
@@ -337,7 +343,11 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	row->engine_fail = row->status == KP_STATUS_FAIL ||
 			   (row->status == KP_STATUS_WARN && !row->pol->scored);
 	row->audit_warning = false;
-	if (row->status == KP_STATUS_FAIL && c->audit_warn && kp_policy_audit(row->pol->p, row->namespace)) {
+	/* the CLI counts a ValidatingAdmissionPolicy's pass, fail and error
+	 * only, without --audit-warn (processor/result.go) */
+	bool vap = row->pol->kind && !strcmp(row->pol->kind, "ValidatingAdmissionPolicy");
+	if (row->status == KP_STATUS_FAIL && c->audit_warn && !vap &&
+	    kp_policy_audit(row->pol->p, row->namespace)) {
 		row->status = KP_STATUS_WARN;
 		row->audit_warning = true;
 	}
@@ -347,7 +357,8 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	}
 	if (row->unsupported && c->unsupported == KPC_UNSUPPORTED_WARN)
 		row->status = KP_STATUS_WARN;
-	kpc_count(&p->total, row->status);
+	if (!vap || row->status != KP_STATUS_SKIP)
+		kpc_count(&p->total, row->status);
 	kpc_count(&rep->policies[row->policy_index].counts, row->status);
 	rep->ops->row(rep, row);
 }
@@ -558,6 +569,23 @@ static kp_values *load_values(const char *path, const char *what, const kp_read_
 	return v;
 }
 
+/* --context-file: a Context (spec.resources, spec.images) for the CEL
+ * libraries of ValidatingPolicies. */
+static int load_context(const char *path, const kp_read_opts *base, kp_context_sources *sources)
+{
+	kp_read_opts ro = *base;
+	ro.raw = true;
+	kp_doc *d = kpc_read_first_doc(path, "context", &ro);
+	if (!d)
+		return -1;
+	kp_error e;
+	int rc = kp_context_sources_add_context(sources, kp_doc_root(d), &e);
+	if (rc < 0)
+		kpc_diag(stderr, "error", &e);
+	kp_doc_free(d);
+	return rc;
+}
+
 /* The largest --max-depth: patterns are compiled and matched recursively,
  * some 400 bytes of C stack per level (over 1 KiB under AddressSanitizer);
  * 4000 levels stay inside a 2 MiB thread stack, glibc's default for -j
@@ -635,7 +663,8 @@ static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 
 enum {
 	OPT_DETAILED = 256, OPT_POLICY_REPORT, OPT_REPORT_API, OPT_TIMESTAMP, OPT_AUDIT_WARN,
-	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR,
+	OPT_WARN_EXIT, OPT_WARN_NO_PASS, OPT_UNSUPPORTED, OPT_REMOVE_COLOR, OPT_CONTEXT_FILE,
+	OPT_PARAM,
 };
 
 int kpc_cmd_apply(int argc, char **argv)
@@ -668,13 +697,16 @@ int kpc_cmd_apply(int argc, char **argv)
 		{"warn-no-pass", no_argument, NULL, OPT_WARN_NO_PASS},
 		{"unsupported", required_argument, NULL, OPT_UNSUPPORTED},
 		{"remove-color", no_argument, NULL, OPT_REMOVE_COLOR},
+		{"context-file", required_argument, NULL, OPT_CONTEXT_FILE},
+		{"parameter-resource", required_argument, NULL, OPT_PARAM},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	strlist policies = {0}, resources = {0}, exclude = {0}, exceptions = {0};
+	strlist policies = {0}, resources = {0}, exclude = {0}, exceptions = {0}, params = {0};
 	kp_buf set_kv;
 	kp_buf_init(&set_kv, NULL);
 	const char *values_file = NULL, *userinfo_file = NULL, *format = "text", *pss = NULL;
+	const char *context_file = NULL;
 	apply_ctx c = {.report = {.opt = {.timestamp = -1}}};
 	bool table = false, policy_report = false, remove_color = false, warn_no_pass = false;
 	long long warn_exit_code = 0;
@@ -731,6 +763,11 @@ int kpc_cmd_apply(int argc, char **argv)
 			}
 			break;
 		case OPT_REMOVE_COLOR: remove_color = true; break;
+		case OPT_CONTEXT_FILE: context_file = optarg; break;
+		case OPT_PARAM:
+			params.v = kpc_xrealloc(params.v, (params.n + 1) * sizeof(*params.v));
+			params.v[params.n++] = kpc_xstrdup(optarg);
+			break;
 		case 'f': values_file = optarg; break;
 		case 's':
 			/* kyverno's --set is a string slice: repeated flags add items */
@@ -772,6 +809,7 @@ int kpc_cmd_apply(int argc, char **argv)
 			strlist_free(&resources);
 			strlist_free(&exclude);
 			strlist_free(&exceptions);
+			strlist_free(&params);
 			kp_buf_free(&set_kv);
 			return 0;
 		default:
@@ -821,6 +859,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		strlist_free(&exclude);
 		strlist_free(&exceptions);
+		strlist_free(&params);
 		kp_buf_free(&set_kv);
 		return 2;
 	}
@@ -842,6 +881,8 @@ int kpc_cmd_apply(int argc, char **argv)
 	status = kpc_load_policies(c.ps, policies.v, policies.n, &c.ro, &c.wo, stderr);
 	if (kpc_load_exceptions(c.ps, exceptions.v, exceptions.n, &c.ro, &c.wo, stderr))
 		status = 2;
+	if (kpc_load_params(c.ps, params.v, params.n, &c.ro, &c.wo, stderr))
+		status = 2;
 	kp_error pss_err;
 	if (pss && kp_policy_set_add_pss(c.ps, pss, &pss_err) < 0) {
 		fprintf(stderr, "kpolicy apply: %s\n", pss_err.msg);
@@ -851,6 +892,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		strlist_free(&resources);
 		strlist_free(&exclude);
 		strlist_free(&exceptions);
+		strlist_free(&params);
 		kp_buf_free(&set_kv);
 		return 2;
 	}
@@ -877,6 +919,8 @@ int kpc_cmd_apply(int argc, char **argv)
 	kp_context_sources *sources = kp_context_sources_new();
 	kp_context_sources_unserved_api_calls(sources);
 	c.eval.sources = sources;
+	if (context_file && load_context(context_file, &c.ro, sources) < 0)
+		status = 2;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
 
@@ -941,6 +985,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	strlist_free(&resources);
 	strlist_free(&exclude);
 	strlist_free(&exceptions);
+	strlist_free(&params);
 	if (status)
 		return 2;
 	/* kyverno apply's exit(): fail, then error, then warnings, then no pass */

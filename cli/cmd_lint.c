@@ -73,12 +73,22 @@ static void lint_doc(lint_ctx *c, const kp_doc *d)
 	kp_check_level worst = kp_policy_check(d, on_problem, c);
 	/* what Kyverno accepts must also compile for kpolicy */
 	int rc = worst >= KP_CHECK_INVALID ? 1 : kp_policy_set_add(ps, d, &e);
+	/* a PolicyException compiles too (its conditions, CEL matchConditions) */
+	if (rc == 0 && kp_doc_kind(d) && !strcmp(kp_doc_kind(d), "PolicyException")) {
+		kp_error_clear(&e);
+		rc = kp_policy_set_add_exception(ps, d, &e);
+	}
 	if (rc == 0) {
 		if (c->verbose)
 			kpc_note_skipped(stderr, &e);
 	} else {
 		c->policies++;
-		if (rc < 0 && c->errors == before && e.code == KP_E_UNSUPPORTED) {
+		if (rc > 0 && e.code == KP_W_POLICY && e.expr_col) {
+			/* loaded, but an expression does not compile: its rows
+			 * will say so (validate.cel, ValidatingAdmissionPolicy) */
+			c->warnings++;
+			print_problem(c, "warning", &e, "the rows it decides fail or error");
+		} else if (rc < 0 && c->errors == before && e.code == KP_E_UNSUPPORTED) {
 			c->warnings++;   /* kpolicy's gap, not the policy's */
 			print_problem(c, "warning", &e, "kpolicy does not support this yet");
 		} else if (rc < 0 && c->errors == before) {

@@ -52,6 +52,7 @@ typedef struct {
 	size_t added, rejected;
 	int status;
 	bool exceptions;        /* PolicyException files (-e) */
+	bool params;            /* parameter resources (--parameter-resource) */
 } load_ctx;
 
 static void walk_error(void *ud, const kp_error *e)
@@ -59,15 +60,6 @@ static void walk_error(void *ud, const kp_error *e)
 	load_ctx *c = ud;
 	kpc_diag(c->diag, "error", e);
 	c->status = 2;
-}
-
-/* A policies.kyverno.io PolicyException: Kyverno gives it to the CEL
- * policy engines. */
-static bool cel_exception(const kp_doc *d)
-{
-	const char *api = kp_doc_api_version(d), *kind = kp_doc_kind(d);
-	return api && kind && !strncmp(api, "policies.kyverno.io/", 20) &&
-	       !strcmp(kind, "PolicyException");
 }
 
 static int load_file(void *ud, const char *file, const kp_error *problem)
@@ -97,20 +89,16 @@ static int load_file(void *ud, const char *file, const kp_error *problem)
 			continue;
 		}
 		kp_error_clear(&e);
-		rc = c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
+		if (c->params)
+			kp_doc_normalize_resource(d);
+		rc = c->params ? (kp_policy_set_add_param(c->ps, d, &e) < 0 ? -1 : 1)
+		   : c->exceptions ? kp_policy_set_add_exception(c->ps, d, &e)
 				   : kp_policy_set_add(c->ps, d, &e);
 		if (rc > 0) {
 			c->added++;
 			/* an expression that does not compile: where, with a caret */
 			if (e.code == KP_W_SUSPECT || (e.code == KP_W_POLICY && e.expr_col))
 				kpc_diag(c->diag, "warning", &e);
-		} else if (rc == 0 && c->exceptions && cel_exception(d)) {
-			c->added++;
-			kp_errorf(&e, KP_W_NOTPOLICY, kp_doc_file(d), kp_value_line(kp_doc_root(d)),
-				  kp_value_col(kp_doc_root(d)), "%s PolicyException %s ignored: it "
-				  "applies to CEL policy kinds, which kpolicy does not evaluate",
-				  kp_doc_api_version(d), kp_doc_name(d));
-			kpc_diag(c->diag, "warning", &e);
 		} else if (rc == 0 && !c->exceptions)
 			kpc_note_skipped(c->diag, &e);
 		else {
@@ -139,8 +127,8 @@ static int load_all(load_ctx c, char *const *paths, size_t n)
 		/* said once: a path whose policies were all rejected has its errors */
 		if (c.added == before && c.rejected == rejected_before) {
 			kp_error ne;
-			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.exceptions
-				  ? "no PolicyException found" : "no Kyverno policy found");
+			kp_errorf(&ne, KP_E_POLICY, paths[i], 0, 0, c.params ? "no parameter resource found"
+				  : c.exceptions ? "no PolicyException found" : "no Kyverno policy found");
 			kpc_diag(diag, "error", &ne);
 			c.status = 2;
 		}
@@ -158,6 +146,13 @@ int kpc_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
 			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
 {
 	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .exceptions = true},
+			paths, n);
+}
+
+int kpc_load_params(kp_policy_set *ps, char *const *paths, size_t n,
+		    const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag)
+{
+	return load_all((load_ctx){.ps = ps, .ro = ro, .wo = wo, .diag = diag, .params = true},
 			paths, n);
 }
 

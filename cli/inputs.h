@@ -51,4 +51,10 @@ int kpc_load_policies(kp_policy_set *ps, char *const *paths, size_t n,
 int kpc_load_exceptions(kp_policy_set *ps, char *const *paths, size_t n,
 			   const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag);
 
+/* The same for parameter resources of ValidatingAdmissionPolicy bindings
+ * (`kpolicy apply --parameter-resource`): every document is one
+ * (kp_policy_set_add_param), normalised as resources are. */
+int kpc_load_params(kp_policy_set *ps, char *const *paths, size_t n,
+		    const kp_read_opts *ro, const kp_walk_opts *wo, FILE *diag);
+
 #endif

@@ -56,6 +56,14 @@ static void pr_input_error(kpc_report *r, const kp_error *e)
 	(void)r, (void)e;   /* printed on stderr, exit 2 */
 }
 
+/* The result's source (kyverno pkg/utils/report: SourceKyverno,
+ * SourceValidatingAdmissionPolicy). */
+static const char *source_of(const kpc_policy_info *pi)
+{
+	return pi->kind && !strcmp(pi->kind, "ValidatingAdmissionPolicy") ? "ValidatingAdmissionPolicy"
+									   : "kyverno";
+}
+
 static bool valid_severity(const char *s)
 {
 	static const char *const ok[] = {"critical", "high", "medium", "low", "info"};
@@ -117,14 +125,15 @@ static void yaml_result(kp_buf *b, const kpc_report *r, const prow *x, long long
 		kp_buf_puts(b, "  scored: true\n");
 	if (valid_severity(pi->severity))
 		kp_buf_printf(b, "  severity: %s\n", pi->severity);
-	kp_buf_printf(b, "  source: kyverno\n  timestamp:\n    nanos: 0\n    seconds: %lld\n", now);
+	kp_buf_printf(b, "  source: %s\n  timestamp:\n    nanos: 0\n    seconds: %lld\n", source_of(pi),
+		      now);
 #undef KEY
 }
 
 static void json_result(kp_buf *b, const kpc_report *r, const prow *x, long long now)
 {
 	const kpc_policy_info *pi = &r->policies[x->policy];
-	kp_buf_puts(b, "{\"source\":\"kyverno\",\"policy\":");
+	kp_buf_printf(b, "{\"source\":\"%s\",\"policy\":", source_of(pi));
 	kp_buf pn = {0};
 	kpc_policy_display(&pn, pi);
 	kp_buf_json_str(b, pn.data, pn.len);

@@ -157,6 +157,12 @@ static void check_case(const kpc_test_result *res, const kpc_test_ref *ref, size
 				continue;
 			matched++;
 			kpc_test_row *row = add_row(out, res, case_no, subject_label(s));
+			if (pol->ruleless) {
+				/* the response's rule: "" (ValidatingPolicy), the
+				 * policy name (ValidatingAdmissionPolicy) */
+				free(row->rule);
+				row->rule = kpc_xstrdup(oc->rule);
+			}
 			row->actual = kp_status_name(oc->status);
 			if (oc->unsupported) {
 				set_unsupported(row, oc->message ? oc->message : "rule");
@@ -206,6 +212,10 @@ void kpc_test_check(const kpc_testfile *t, const kpc_test_evidence *ev,
 								    res->rule, ref->text))
 				continue;
 			const char *why = t->unsupported ? t->unsupported : res->unsupported;
+			/* a policy of a kind kpolicy does not run says so first */
+			const kpc_test_policy *pol = why ? find_policy(ev, res->policy) : NULL;
+			if (pol && pol->unsupported && !strncmp(pol->unsupported, "unsupported: kind ", 18))
+				why = pol->unsupported;
 			if (why) {
 				set_unsupported(add_row(out, res, case_no, ref_label(res, ref)), why);
 			} else if (o->load_error) {

@@ -1,5 +1,6 @@
 /* test_report.c - table, summary, JSON, YAML and JUnit output of `kpolicy test`. */
 #include "test_report.h"
+#include "report.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -242,29 +243,15 @@ void kpc_test_print_yaml(FILE *out, const kpc_test_report *reports, size_t n)
 
 /* ---------------------------------------------------------------- JUnit */
 
-/* s escaped for XML attribute values and text; characters XML 1.0 forbids
- * (control characters other than tab, LF, CR) become U+FFFD.  (A twin of
- * report_util.c's kpc_xml_escape, which differs on ' and 0x7f: folding
- * them changes `kpolicy test --junit` output.) */
+/* s escaped for an XML attribute value (report_util.c: forbidden characters
+ * and invalid UTF-8 become U+FFFD). */
 static void xml_out(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&apos;", out); break;
-		case '\t': fputs("&#9;", out); break;
-		case '\n': fputs("&#10;", out); break;
-		case '\r': fputs("&#13;", out); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fputs("\xef\xbf\xbd", out);
-			else
-				fputc(*p, out);
-		}
-	}
+	kp_buf sb = {0};
+	kpc_xml_escape(&sb, s, true);
+	if (sb.len)
+		fwrite(sb.data, 1, sb.len, out);
+	kp_buf_free(&sb);
 }
 
 typedef struct junit_case {

@@ -78,10 +78,16 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	const char *kind = kp_doc_kind(d);
 	size_t before = kp_policy_set_count(c->ps);
 	int rc = kp_policy_set_add(c->ps, d, &e);
+	if (rc > 0 && kp_policy_set_count(c->ps) == before) {
+		/* a ValidatingAdmissionPolicyBinding: joins its policy */
+		kp_doc_free(d);
+		return;
+	}
 	const char *why = rc > 0 && kp_policy_set_count(c->ps) > before
 		? kp_policy_unsupported(kp_policy_set_at(c->ps, before)) : NULL;
-	if (rc > 0 && why)
-		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s", why));
+	if (rc > 0 && why)   /* a kind kpolicy does not run: its name is the reason */
+		note_policy(c, d, kp_arena_printf(c->arena, "unsupported: %s%s",
+						  !strcmp(why, kind) ? "kind " : "", why));
 	else if (rc > 0)
 		note_policy(c, d, NULL);
 	else if (rc == 0 && kp_policy_kind_unsupported(kind))
@@ -94,22 +100,16 @@ static void take_policy(run_ctx *c, kp_doc *d)
 	kp_doc_free(d);
 }
 
-/* Take one PolicyException document (the test file's `exceptions`): the
- * CEL kind (policies.kyverno.io) belongs to the CEL policy kinds kpolicy
- * lacks, so the test's rows become unsupported; any other kind fails the
- * test, as Kyverno's "policy exception type not supported". */
+/* Take one PolicyException document (the test file's `exceptions`):
+ * kyverno.io v2/v2beta1 or policies.kyverno.io (the CEL kinds'); any
+ * other kind fails the test, as Kyverno's "policy exception type not
+ * supported". */
 static void take_exception(run_ctx *c, kp_doc *d)
 {
 	kp_error e;
 	kp_error_clear(&e);
-	const char *api = kp_doc_api_version(d);
-	if (api && !strncmp(api, "policies.kyverno.io/", 20) &&
-	    !strcmp(kp_doc_kind(d), "PolicyException")) {
-		if (!c->t->unsupported)
-			c->t->unsupported = "exceptions (policies.kyverno.io PolicyException)";
-	} else if (kp_policy_set_add_exception(c->ps, d, &e) <= 0) {
+	if (kp_policy_set_add_exception(c->ps, d, &e) <= 0)
 		load_failed(c, &e);
-	}
 	kp_doc_free(d);
 }
 
@@ -163,6 +163,21 @@ static int load_exception_file(void *ud, const char *file, const kp_error *probl
 	return load_file(ud, file, problem, take_exception);
 }
 
+/* One parameter resource of ValidatingAdmissionPolicy bindings. */
+static void take_param(run_ctx *c, kp_doc *d)
+{
+	kp_error e;
+	kp_doc_normalize_resource(d);
+	if (kp_policy_set_add_param(c->ps, d, &e) < 0)
+		load_failed(c, &e);
+	kp_doc_free(d);
+}
+
+static int load_param_file(void *ud, const char *file, const kp_error *problem)
+{
+	return load_file(ud, file, problem, take_param);
+}
+
 /* ---- context data sources (kyverno-rules.md 4.3-4.5) ---- */
 
 static void take_cluster_resource(run_ctx *c, kp_doc *d)
@@ -198,8 +213,10 @@ static void walk(run_ctx *c, const char *path,
 		load_failed(c, &e);
 }
 
-/* Mocks and global context entries; the cluster's objects come after the
- * resources (load_cluster). */
+static kp_doc *load_one(run_ctx *c, const char *path, const char *what);
+
+/* Mocks, global context entries and the context file; the cluster's
+ * objects come after the resources (load_cluster). */
 static void load_sources(run_ctx *c)
 {
 	kpc_testfile *t = c->t;
@@ -225,6 +242,12 @@ static void load_sources(run_ctx *c)
 				continue;
 			walk(c, f[0] == '/' ? f : kp_arena_printf(c->arena, "%s/%s", t->dir, f), load_global_file);
 		}
+	}
+	if (t->context && !c->failed) {
+		kp_doc *d = load_one(c, t->context, "context");
+		if (d && kp_context_sources_add_context(c->sources, kp_doc_root(d), &e) < 0)
+			load_failed(c, &e);
+		kp_doc_free(d);
 	}
 	if (t->has_cluster_resources)
 		kp_context_sources_enable_cluster(c->sources);
@@ -374,6 +397,11 @@ static void run_loaded(run_ctx *c, kpc_test_report *out)
 	for (size_t i = 0; i < t->n_exceptions && !c->failed; i++) {
 		kp_error_clear(&e);
 		if (kp_walk_inputs(t->exceptions[i], load_exception_file, c, &e) < 0)
+			load_failed(c, &e);
+	}
+	for (size_t i = 0; i < t->n_param_resources && !c->failed; i++) {
+		kp_error_clear(&e);
+		if (kp_walk_inputs(t->param_resources[i], load_param_file, c, &e) < 0)
 			load_failed(c, &e);
 	}
 	if (log)

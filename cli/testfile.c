@@ -16,7 +16,7 @@ struct kpc_testfile_priv {
  * them could get a different verdict from Kyverno, so its rows are all
  * reported unsupported rather than checked. */
 static const char *const unsupported_inputs[] = {
-	"targetResources", "paramResources", "context", "jsonPayloads", "httpPayloads",
+	"targetResources", "jsonPayloads", "httpPayloads",
 	"envoyPayloads", "checks", NULL
 };
 
@@ -27,12 +27,22 @@ static const char *const unsupported_row_fields[] = {
 };
 
 /* Row flags marking policy kinds kpolicy does not evaluate (isValidatingPolicy
- * rows are run: ValidatingPolicy is, vpol.c). */
+ * and isValidatingAdmissionPolicy rows are run: vpol.c, vap.c). */
 static const char *const unsupported_row_flags[] = {
-	"isValidatingAdmissionPolicy", "isMutatingAdmissionPolicy",
+	"isMutatingAdmissionPolicy",
 	"isMutatingPolicy", "isMUtatingPolicy",
 	"isGeneratingPolicy", "isDeletingPolicy", "isImageValidatingPolicy", NULL
 };
+
+/* The reason a row flag gives: the kind it names, as for a policy of that
+ * kind ("isMUtatingPolicy", an upstream misspelling, -> "kind MutatingPolicy"). */
+static const char *flag_kind(kp_arena *a, const char *flag)
+{
+	char *r = kp_arena_printf(a, "kind %s", flag + 2);
+	if (!strncmp(r + 5, "MUtating", 8))
+		r[6] = 'u';
+	return r;
+}
 
 bool kpc_status_parse(const char *s, kp_status *out)
 {
@@ -196,7 +206,7 @@ static int parse_result(kpc_testfile *t, kp_arena *a, const kp_value *row, kpc_t
 			res->unsupported = *f;
 	for (const char *const *f = unsupported_row_flags; *f && !res->unsupported; f++)
 		if (kp_value_bool(kp_value_get(row, *f)))
-			res->unsupported = *f;
+			res->unsupported = flag_kind(a, *f);
 	return parse_refs(t, a, row, res, err);
 }
 
@@ -217,7 +227,9 @@ static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_err
 	    path_list(t, a, root, "resources", &t->resources, &t->n_resources, err) < 0 ||
 	    path_list(t, a, root, "exceptions", &t->exceptions, &t->n_exceptions, err) < 0 ||
 	    path_list(t, a, root, "clusterResources", &t->cluster_resources,
-		      &t->n_cluster_resources, err) < 0)
+		      &t->n_cluster_resources, err) < 0 ||
+	    path_list(t, a, root, "paramResources", &t->param_resources,
+		      &t->n_param_resources, err) < 0)
 		return -1;
 	t->has_cluster_resources = present(kp_value_get(root, "clusterResources"));
 	t->api_responses = kp_value_get(root, "apiCallResponses");
@@ -229,6 +241,8 @@ static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_err
 	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
 	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;
 	t->userinfo = user && *user ? resolve(a, t->dir, user) : NULL;
+	const char *context = str_at(root, "context");
+	t->context = context && *context ? resolve(a, t->dir, context) : NULL;
 	const kp_value *values = kp_value_get(root, "values");
 	t->values = kp_value_type(values) == KP_MAP ? values : NULL;
 	for (const char *const *f = unsupported_inputs; *f && !t->unsupported; f++)

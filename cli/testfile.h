@@ -44,6 +44,8 @@ typedef struct kpc_testfile {
 	size_t n_resources;
 	const char **exceptions; /* PolicyException files (`exceptions`) */
 	size_t n_exceptions;
+	const char **param_resources; /* `paramResources` files (resolved) */
+	size_t n_param_resources;
 	/* context data sources: `clusterResources` files (resolved),
 	 * `apiCallResponses` and `globalContextEntries` lists as written
 	 * (NULL when absent) */
@@ -53,6 +55,7 @@ typedef struct kpc_testfile {
 	const kp_value *api_responses, *global_entries;
 	const char *variables;   /* values file path, NULL when none */
 	const char *userinfo;    /* userinfo file path, NULL when none */
+	const char *context;     /* `context` file (kind Context), NULL: none */
 	const kp_value *values;  /* inline `values` mapping, NULL when none */
 	/* A test-level input kpolicy does not use yet ("exceptions",
 	 * "clusterResources", ...): every row is unsupported.  NULL if none. */

@@ -417,8 +417,20 @@ KP_API void kp_policy_set_free(kp_policy_set *ps);
  *      KP_CHECK_SUSPECT problem);
  *   0: the document is not a Kyverno policy (err carries a KP_W_NOTPOLICY
  *      warning naming file:line:col);
- *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col). */
+ *  -1: an invalid policy (KP_E_POLICY / KP_E_PATTERN with file:line:col).
+ * A ValidatingAdmissionPolicyBinding (admissionregistration.k8s.io v1,
+ * v1beta1, v1alpha1) is taken too (1) but adds no policy: at
+ * kp_policy_set_seal it joins the ValidatingAdmissionPolicy its
+ * spec.policyName names, in the order bindings were added. */
 KP_API int kp_policy_set_add(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
+/* A parameter resource for ValidatingAdmissionPolicy bindings' paramRef
+ * (`kyverno apply --parameter-resource`, the test file's
+ * `paramResources`), copied; before kp_policy_set_seal.  Every policy sees
+ * every parameter resource, as in the Kyverno CLI (a paramRef picks by
+ * metadata.name, or by its label selector; kind and namespace play no
+ * part).  0, or -1 with err (KP_E_USAGE: no document, or a sealed set).
+ * Not thread-safe (loading). */
+KP_API int kp_policy_set_add_param(kp_policy_set *ps, const kp_doc *doc, kp_error *err);
 /* Ends loading: builds the rule index (rules by the kinds they can select)
  * so that kp_evaluate takes no lock.  Idempotent.  After it,
  * kp_policy_set_add gives -1 (KP_E_USAGE). */
@@ -435,7 +447,9 @@ KP_API void kp_policy_set_strict(kp_policy_set *ps, bool strict);
 KP_API size_t kp_policy_set_count(const kp_policy_set *ps);
 KP_API const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
 /* Rules counted as `kyverno apply` counts them in "Applying N policy
- * rule(s)": every rule of every policy, autogen rules included. */
+ * rule(s)": every rule of every ClusterPolicy and Policy, autogen rules
+ * included, and one for each policy of another kind (ValidatingPolicy,
+ * ...). */
 KP_API size_t kp_policy_set_rule_count(const kp_policy_set *ps);
 
 KP_API const char *kp_policy_name(const kp_policy *p);
@@ -736,6 +750,14 @@ KP_API int kp_cel_eval_once(const char *expr, size_t len,
  * skip "rule is skipped due to policy exceptions<key>, <key>..."
  * (podSecurity rules: see kyverno-rules.md section 6).  The exception's own
  * namespace only forms its key, as in the Kyverno CLI.
+ * A policies.kyverno.io (v1alpha1, v1beta1, v1) PolicyException is the
+ * CEL kinds' (exception_cel.c): its matchConditions are compiled here; it
+ * applies to each ValidatingPolicy / NamespacedValidatingPolicy its
+ * spec.policyRefs name (name and kind), before the policy's
+ * matchConditions: the row is then rule `exception`, skip "rule is
+ * skipped due to policy exception: <key>, <key>" (pass "rule is passed
+ * ..." under reportResult: pass); one with images or allowedValues only
+ * fills the policy's `exceptions` variable.
  *   1: added;
  *   0: not a PolicyException (err: KP_W_NOTPOLICY "policy exception type
  *      not supported", file:line:col);
@@ -771,6 +793,13 @@ KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
  * network stays unsupported unless values give the name: an unmocked
  * service call, a non-GET call, imageRegistry.  With kp_eval_opts.sources
  * NULL every such entry is unsupported unless values give its name.
+ * The same data answer the CEL libraries of ValidatingPolicies (branch
+ * celres, engine/policy/cel_host.c): resource.Get/List read the objects
+ * above when there are any (clusterResources), else the context file
+ * (kp_context_sources_add_context); globalContext.Get the entries (a
+ * missing one is null); http.Get/Post the mocks' whole `response`;
+ * image.GetMetadata the context file's images.  Objects are indexed when
+ * added, so an evaluation parses and scans nothing.
  * Build the object before evaluating; it is read-only during kp_evaluate
  * (several threads may share it).  Values are copied. */
 KP_API kp_context_sources *kp_context_sources_new(void);
@@ -786,8 +815,18 @@ KP_API int kp_context_sources_add_global_entry(kp_context_sources *s, const kp_v
 					       kp_error *err);
 KP_API int kp_context_sources_add_global_resource(kp_context_sources *s, const char *name,
 						  const kp_value *resource, kp_error *err);
-/* An object of the fake cluster (enables configMap and apiCall GET). */
+/* An object of the fake cluster (enables configMap and apiCall GET); a
+ * `kind: ClusterResource` document (cli.kyverno.io) adds its
+ * spec.resources. */
 KP_API void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *resource);
+/* A test's `context` file or apply's --context-file (kind Context,
+ * cli.kyverno.io): spec.resources, which a ValidatingPolicy's
+ * resource.Get/List read when the test has no clusterResources, and
+ * spec.images [{image, resolvedImage, registry, repository, tag, digest,
+ * imageIndex, manifest, config}], which image.GetMetadata(image) returns.
+ * Copied.  0, or -1 with err (KP_E_DOC at the node). */
+KP_API int kp_context_sources_add_context(kp_context_sources *s, const kp_value *doc,
+					  kp_error *err);
 /* The fake cluster exists even with no object (an empty clusterResources). */
 KP_API void kp_context_sources_enable_cluster(kp_context_sources *s);
 /* For `kyverno apply`, which queries its input resources for apiCalls and
@@ -806,9 +845,12 @@ KP_API void kp_context_sources_unserved_api_calls(kp_context_sources *s);
  * ValidatingPolicy, MutatingPolicy, ... and their Namespaced forms) or of
  * Kubernetes admission control (ValidatingAdmissionPolicy,
  * MutatingAdmissionPolicy and their Bindings) that kpolicy does not
- * evaluate, whatever the apiVersion says.  The one list of them lives in
- * the library; kp_policy_set_add adds those it recognises by apiVersion
- * as unsupported policies (see kp_policy_unsupported). */
+ * evaluate under every apiVersion: ValidatingPolicy (policies.kyverno.io
+ * v1alpha1, v1beta1, v1) and ValidatingAdmissionPolicy with its binding
+ * (admissionregistration.k8s.io v1, v1beta1, v1alpha1) are run, any other
+ * version is not.  The one list of them lives in the library;
+ * kp_policy_set_add adds those it recognises by apiVersion as unsupported
+ * policies (see kp_policy_unsupported). */
 KP_API bool kp_policy_kind_unsupported(const char *kind);
 
 /* (end: branch libkp) */

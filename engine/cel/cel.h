@@ -85,13 +85,65 @@ bool kp_cel_prog_uses(const kp_cel_prog *prog, size_t index);
 typedef struct kp_cel_memo kp_cel_memo;
 kp_cel_memo *kp_cel_memo_new(const kp_cel_env *env, kp_arena *scratch);
 
+/* Kyverno's host-backed libraries (kyverno-cel.md section 9: `resource`,
+ * `globalContext`, `http`, `image.GetMetadata`), declared by
+ * kp_cel_env_kyverno_libs and answered per evaluation by the embedder
+ * through a kp_cel_host in the activation (cel/ knows no data source). */
+typedef enum kp_cel_host_op {
+	KP_CEL_RESOURCE_GET,    /* a[0] apiVersion, a[1] resource (plural),
+	                           a[2] namespace ("" cluster scope), a[3] name */
+	KP_CEL_RESOURCE_LIST,   /* a[0..2] as GET; label selector in labels */
+	KP_CEL_GLOBAL_GET,      /* a[0] entry name, a[1] projection ("": none) */
+	KP_CEL_HTTP_GET,        /* a[0] url */
+	KP_CEL_HTTP_POST,       /* a[0] url; body in `body` */
+	KP_CEL_IMAGE_METADATA,  /* a[0] image reference as written */
+} kp_cel_host_op;
+
+typedef struct kp_cel_host_req {
+	kp_cel_host_op op;
+	const char *a[4];            /* NUL-terminated, scratch memory */
+	const char *const *label_keys, *const *label_vals; /* LIST: matchLabels */
+	size_t n_labels;
+	const kp_value *body;        /* HTTP_POST: the request body, or NULL */
+} kp_cel_host_req;
+
+typedef struct kp_cel_host {
+	/* Answer one call: 0 with *out (a document node the caller keeps
+	 * alive for the evaluation; NULL means null), its numbers read as
+	 * the env reads documents (double in Kyverno's environments: data
+	 * that went through JSON into Go's `any`); 2 the same with numbers
+	 * kept as written (integers stay int: Kubernetes objects decoded as
+	 * unstructured); -1 with *msg the cause
+	 * in Kyverno's words (`configmaps "x" not found`), which the library
+	 * prefixes as Kyverno does ("failed to get resource: "); 1 when the
+	 * call needs what kpolicy cannot reach offline (network, registry,
+	 * a cluster), *msg naming the feature: the evaluation error is then
+	 * "unsupported: <feature>" (kp_cel_eval* report KP_E_UNSUPPORTED).
+	 * Strings and nodes it makes go to `scratch`. */
+	int (*call)(void *user, const kp_cel_host_req *req, kp_arena *scratch,
+		    const kp_value **out, const char **msg);
+	void *user;
+	/* NamespacedValidatingPolicy: its namespace, which the namespaced
+	 * forms `resource.Get(apiVersion, resource, name)` and
+	 * `resource.List(apiVersion, resource[, labels])` use; NULL for a
+	 * cluster-wide policy (namespace given as an argument). */
+	const char *namespace;
+} kp_cel_host;
+
+/* Declare Kyverno's CEL libraries of the ValidatingPolicy family (not
+ * validate.cel, not ValidatingAdmissionPolicy).  Default: false. */
+void kp_cel_env_kyverno_libs(kp_cel_env *env, bool on);
+
 /* Variable bindings: vals[i] is the value of the env's variable i (NULL:
- * unbound; referencing it is an evaluation error).  memo: NULL computes
- * composited variables afresh in each evaluation; else shared by the
- * evaluations of programs of memo's environment (others ignore it). */
+ * unbound; referencing it is an evaluation error).  `host` serves the
+ * Kyverno host libraries (NULL: every such call is "unsupported").
+ * memo: NULL computes composited variables afresh in each evaluation;
+ * else shared by the evaluations of programs of memo's environment
+ * (others ignore it). */
 typedef struct kp_cel_activation {
 	const kp_value *const *vals;
 	size_t n;
+	const kp_cel_host *host;
 	kp_cel_memo *memo;
 } kp_cel_activation;
 

@@ -82,6 +82,7 @@ void kp_cel_env_numbers_as_double(kp_cel_env *env, bool on) { env->dfloat = on; 
 void kp_cel_env_check(kp_cel_env *env, bool on) { env->check = on; }
 void kp_cel_env_homogeneous_literals(kp_cel_env *env, bool on) { env->mixed_literals = !on; }
 void kp_cel_env_orvalue_compat(kp_cel_env *env, bool on) { env->orvalue_compat = on; }
+void kp_cel_env_kyverno_libs(kp_cel_env *env, bool on) { env->kyverno_libs = on; }
 
 const char *kp_cel_prog_type(const kp_cel_prog *p) { return p->type; }
 
@@ -177,13 +178,14 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 	}
 	p->type = "dyn";
 	if (env->check) {
-		const cel_ty *t = cel_check(a, root, !env->mixed_literals, err);
+		const cel_ty *t = cel_check(env, a, root, !env->mixed_literals, err);
 		if (!t) {
 			finish_error(expr, len, err);
 			kp_cel_prog_free(p);   /* its literal regexes */
 			return NULL;
 		}
 		p->type = cel_ty_name(a, t);
+		p->sty = t;
 	}
 	return p;
 }
@@ -213,10 +215,10 @@ kp_cel_memo *kp_cel_memo_new(const kp_cel_env *env, kp_arena *scratch)
 	return m;
 }
 
-static cel_val eval_memo(const kp_cel_prog *p, const cel_val *vars, kp_cel_memo *memo,
-			 kp_arena *scratch)
+static cel_val eval_memo(const kp_cel_prog *p, const cel_val *vars, const kp_cel_host *host,
+			 kp_cel_memo *memo, kp_arena *scratch)
 {
-	cel_ctx c = {.a = scratch, .vars = vars, .prog = p};
+	cel_ctx c = {.a = scratch, .vars = vars, .prog = p, .host = host};
 	if (memo && memo->env == p->env)
 		c.lazy = memo->lazy;
 	else if (p->env->nlazy)
@@ -227,7 +229,13 @@ static cel_val eval_memo(const kp_cel_prog *p, const cel_val *vars, kp_cel_memo 
 
 cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars, kp_arena *scratch)
 {
-	return eval_memo(p, vars, NULL, scratch);
+	return eval_memo(p, vars, NULL, NULL, scratch);
+}
+
+cel_val cel_eval_vals_host(const kp_cel_prog *p, const cel_val *vars,
+			   const kp_cel_host *host, kp_arena *scratch)
+{
+	return eval_memo(p, vars, host, NULL, scratch);
 }
 
 /* The file name of nodes made from CEL values. */
@@ -297,17 +305,27 @@ static cel_val eval_act(const kp_cel_prog *prog, const kp_cel_activation *act,
 			vars[i] = cel_strn(CEL_ERROR, m, strlen(m));
 		}
 	}
-	return eval_memo(prog, vars, act ? act->memo : NULL, scratch);
+	return eval_memo(prog, vars, act ? act->host : NULL, act ? act->memo : NULL, scratch);
+}
+
+/* An evaluation error; "unsupported: F" (a Kyverno host library call
+ * kpolicy cannot serve offline) is KP_E_UNSUPPORTED with feature F. */
+static int eval_error(kp_error *err, cel_val r)
+{
+	kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
+	if (err && r.u.s.n > 13 && !memcmp(r.u.s.p, "unsupported: ", 13)) {
+		err->code = KP_E_UNSUPPORTED;
+		snprintf(err->feature, sizeof err->feature, "%.*s", (int)(r.u.s.n - 13), r.u.s.p + 13);
+	}
+	return -1;
 }
 
 int kp_cel_eval(const kp_cel_prog *prog, const kp_cel_activation *act,
 		kp_arena *scratch, kp_cel_result *out, kp_error *err)
 {
 	cel_val r = eval_act(prog, act, scratch);
-	if (r.kind == CEL_ERROR) {
-		kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
-		return -1;
-	}
+	if (r.kind == CEL_ERROR)
+		return eval_error(err, r);
 	out->value = to_doc(scratch, r);
 	out->type = cel_type_name(r);
 	out->repr = cel_val_repr(scratch, r);
@@ -319,7 +337,7 @@ int kp_cel_eval_bool(const kp_cel_prog *prog, const kp_cel_activation *act,
 {
 	cel_val r = eval_act(prog, act, scratch);
 	if (r.kind == CEL_ERROR)
-		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0, "%.*s", (int)r.u.s.n, r.u.s.p);
+		return eval_error(err, r);
 	if (r.kind != CEL_BOOL)
 		return kp_errorf(err, KP_E_POLICY, NULL, 0, 0,
 				 "expression must evaluate to bool but got %s", cel_type_name(r));
@@ -340,7 +358,7 @@ int kp_cel_eval_once(const char *expr, size_t len, const char *const *names,
 	kp_cel_prog *p = kp_cel_compile(env, expr, len, a, err);
 	if (!p)
 		return -1;
-	kp_cel_activation act = {bound, env->n, NULL};
+	kp_cel_activation act = {bound, env->n, NULL, NULL};
 	int rc = kp_cel_eval(p, &act, a, out, err);
 	kp_cel_prog_free(p);
 	return rc;

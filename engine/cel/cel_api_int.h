@@ -12,5 +12,8 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 /* Evaluate with variables given as CEL values (by env index). */
 cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars,
 		      kp_arena *scratch);
+/* The same with the Kyverno host libraries served by `host` (may be NULL). */
+cel_val cel_eval_vals_host(const kp_cel_prog *p, const cel_val *vars,
+			   const kp_cel_host *host, kp_arena *scratch);
 
 #endif

@@ -1,10 +1,14 @@
 /* cel/cel_check.c - a light type checker, run at compile time when the
  * environment checks (kp_cel_env_check): it infers static types where
- * they are known (literals, operators, builtin results; variables and
- * fields of documents are `dyn`) and rejects what cel-go's checker with
+ * they are known (literals, operators, builtin results, composited
+ * variables; declared variables and fields of documents are `dyn`) and
+ * rejects what cel-go's checker with
  * Kubernetes' options rejects (../shared/docs/kyverno-cel.md sections 8
  * and 22.6): mixed list/map literals (HomogeneousAggregateLiterals),
- * operators applied to known types with no overload, and literal
+ * operators with no overload for their operands (a dyn operand admits
+ * any; the overloads the other one admits decide the result type, as in
+ * cel-go's overload resolution), standard string functions and size()
+ * applied to kinds they have no overload for, and literal
  * durations, timestamps and regexes that cannot be parsed.  It is
  * deliberately lenient where it cannot be sure: unknown is `dyn`. */
 #include "cel/cel_int.h"
@@ -39,6 +43,7 @@ typedef struct checker {
 	kp_arena *a;
 	bool homogeneous;
 	kp_error *err;
+	const kp_cel_env *env;
 	const cel_ty *locals[64];
 	bool failed;
 } checker;
@@ -125,6 +130,23 @@ static const cel_ty *join(checker *c, const cel_ty *a, const cel_ty *b)
 
 static const cel_ty *check(checker *c, const cel_node *n);
 
+/* The type a composited variable (`variables.<name>`) is declared with:
+ * its expression's type as Kubernetes' CompositionEnv.AddField converts
+ * it (convertCelTypeToDeclType: optionals and types become dyn, list and
+ * map parameters recursively); Kyverno's ValidatingPolicy keeps
+ * optionals, which this treats as dyn too (accepting what either
+ * accepts).  Unbound type parameters (`[]`) end as dyn, as cel-go
+ * substitutes them. */
+static const cel_ty *declared_type(checker *c, const cel_ty *t)
+{
+	switch (t->k) {
+	case TY_OPT: case TY_TYPE: case TY_DYN: return DYN;
+	case TY_LIST: return mk(c, TY_LIST, declared_type(c, t->p[0]), NULL);
+	case TY_MAP: return mk(c, TY_MAP, declared_type(c, t->p[0]), declared_type(c, t->p[1]));
+	default: return t;
+	}
+}
+
 static const cel_ty *lit_type(const cel_val v)
 {
 	switch (v.kind) {
@@ -142,18 +164,88 @@ static const cel_ty *lit_type(const cel_val v)
 
 static bool numeric(ty_kind k) { return k == TY_INT || k == TY_UINT || k == TY_DOUBLE; }
 
-static const cel_ty *no_overload(checker *c, const cel_node *n, const cel_ty *a,
-				 const cel_ty *b)
+/* cel-go's "found no matching overload" naming the argument types t[0..n). */
+static const cel_ty *no_overload_n(checker *c, const cel_node *n, const char *fn,
+				   const cel_ty *const *t, size_t nt)
 {
-	char x[160], y[160], m[512];
-	ty_name(a, x, sizeof x);
-	ty_name(b, y, sizeof y);
-	snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(%s, %s)'",
-		 n->name ? n->name : "_?_:_", x, y);
+	char m[640], x[160];
+	size_t o = (size_t)snprintf(m, sizeof m, "found no matching overload for '%s' applied to '(", fn);
+	for (size_t i = 0; i < nt && o < sizeof m; i++) {
+		ty_name(t[i], x, sizeof x);
+		o += (size_t)snprintf(m + o, sizeof m - o, "%s%s", i ? ", " : "", x);
+	}
+	if (o < sizeof m)
+		snprintf(m + o, sizeof m - o, ")'");
 	return fail(c, n, m);
 }
 
-/* Binary operators on two known types. */
+static const cel_ty *no_overload(checker *c, const cel_node *n, const cel_ty *a,
+				 const cel_ty *b)
+{
+	const cel_ty *t[2] = {a, b};
+	return no_overload_n(c, n, n->name ? n->name : "_?_:_", t, 2);
+}
+
+static bool boolish(const cel_ty *t) { return t->k == TY_BOOL || t->k == TY_DYN; }
+
+/* The arithmetic overloads of cel-go's standard library: operator,
+ * operand kinds, result kind (TY_LIST: list(A) + list(A) -> list(A)). */
+typedef struct arith { char op; ty_kind a, b, r; } arith;
+static const arith ariths[] = {
+	{'+', TY_INT, TY_INT, TY_INT}, {'+', TY_UINT, TY_UINT, TY_UINT},
+	{'+', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE}, {'+', TY_STRING, TY_STRING, TY_STRING},
+	{'+', TY_BYTES, TY_BYTES, TY_BYTES}, {'+', TY_LIST, TY_LIST, TY_LIST},
+	{'+', TY_TIMESTAMP, TY_DURATION, TY_TIMESTAMP}, {'+', TY_DURATION, TY_TIMESTAMP, TY_TIMESTAMP},
+	{'+', TY_DURATION, TY_DURATION, TY_DURATION},
+	{'-', TY_INT, TY_INT, TY_INT}, {'-', TY_UINT, TY_UINT, TY_UINT},
+	{'-', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE}, {'-', TY_TIMESTAMP, TY_TIMESTAMP, TY_DURATION},
+	{'-', TY_TIMESTAMP, TY_DURATION, TY_TIMESTAMP}, {'-', TY_DURATION, TY_DURATION, TY_DURATION},
+	{'*', TY_INT, TY_INT, TY_INT}, {'*', TY_UINT, TY_UINT, TY_UINT},
+	{'*', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE},
+	{'/', TY_INT, TY_INT, TY_INT}, {'/', TY_UINT, TY_UINT, TY_UINT},
+	{'/', TY_DOUBLE, TY_DOUBLE, TY_DOUBLE},
+	{'%', TY_INT, TY_INT, TY_INT}, {'%', TY_UINT, TY_UINT, TY_UINT},
+};
+
+static const cel_ty *kind_type(ty_kind k)
+{
+	static const cel_ty *const of[] = {
+		[TY_BOOL] = &T_BOOL_, [TY_INT] = &T_INT_, [TY_UINT] = &T_UINT_, [TY_DOUBLE] = &T_DOUBLE_,
+		[TY_STRING] = &T_STRING_, [TY_BYTES] = &T_BYTES_, [TY_TIMESTAMP] = &T_TS_,
+		[TY_DURATION] = &T_DUR_,
+	};
+	return of[k] ? of[k] : DYN;
+}
+
+/* cel-go's overload resolution for an arithmetic operator: the overloads
+ * whose operand kinds accept a and b (dyn accepts any); one result type
+ * when they agree, dyn when they do not, an error when none applies. */
+static const cel_ty *arithmetic(checker *c, const cel_node *n, const cel_ty *a, const cel_ty *b)
+{
+	const cel_ty *r = NULL;
+	bool mixed = false;
+	for (size_t i = 0; i < sizeof ariths / sizeof *ariths; i++) {
+		const arith *o = &ariths[i];
+		if (o->op != n->name[1] || (a->k != TY_DYN && a->k != o->a) || (b->k != TY_DYN && b->k != o->b))
+			continue;
+		const cel_ty *t;
+		if (o->r == TY_LIST) {
+			if (a->k == TY_LIST && b->k == TY_LIST && !assignable(a, b))
+				continue;
+			t = a->k == TY_LIST && b->k == TY_LIST ? join(c, a, b) : a->k == TY_LIST ? a : b;
+		} else {
+			t = kind_type(o->r);
+		}
+		if (r && (r->k != t->k || t->k == TY_LIST))
+			mixed = true;
+		r = t;
+	}
+	if (!r)
+		return no_overload(c, n, a, b);
+	return mixed ? DYN : r;
+}
+
+/* Binary operators. */
 static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, const cel_ty *b)
 {
 	const char *f = n->name;
@@ -164,16 +256,23 @@ static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, cons
 		return &T_BOOL_;
 	}
 	if (!strcmp(f, "_<_") || !strcmp(f, "_<=_") || !strcmp(f, "_>_") || !strcmp(f, "_>=_")) {
-		if (anydyn)
-			return &T_BOOL_;
-		bool ok = (numeric(a->k) && numeric(b->k)) ||
-			  (a->k == b->k && (a->k == TY_STRING || a->k == TY_BYTES ||
-					    a->k == TY_BOOL || a->k == TY_TIMESTAMP ||
-					    a->k == TY_DURATION));
+		/* the ordered kinds, numbers across kinds; dyn meets any of them */
+		const cel_ty *known = a->k == TY_DYN ? b : a;
+		bool ordered = known->k == TY_DYN || numeric(known->k) || known->k == TY_STRING ||
+			       known->k == TY_BYTES || known->k == TY_BOOL || known->k == TY_TIMESTAMP ||
+			       known->k == TY_DURATION;
+		bool ok = anydyn ? ordered
+				 : (numeric(a->k) && numeric(b->k)) || (a->k == b->k && ordered);
 		return ok ? &T_BOOL_ : no_overload(c, n, a, b);
 	}
-	if (!strcmp(f, "@in"))
-		return (anydyn || b->k == TY_LIST || b->k == TY_MAP) ? &T_BOOL_ : no_overload(c, n, a, b);
+	if (!strcmp(f, "@in")) {
+		/* (A, list(A)), (A, map(A, B)) */
+		if (b->k != TY_DYN && b->k != TY_LIST && b->k != TY_MAP)
+			return no_overload(c, n, a, b);
+		if (b->k != TY_DYN && !assignable(a, b->p[0]))
+			return no_overload(c, n, a, b);
+		return &T_BOOL_;
+	}
 	if (!strcmp(f, "_[_]") || !strcmp(f, "_[?_]")) {
 		bool opt = f[2] == '?';
 		const cel_ty *r = DYN;
@@ -185,26 +284,7 @@ static const cel_ty *binary(checker *c, const cel_node *n, const cel_ty *a, cons
 			return no_overload(c, n, a, b);
 		return opt ? mk(c, TY_OPT, r, NULL) : r;
 	}
-	bool add = !strcmp(f, "_+_"), sub = !strcmp(f, "_-_");
-	if (anydyn)
-		return DYN;
-	if (a->k == b->k) {
-		if (numeric(a->k))
-			return (f[1] == '%' && a->k == TY_DOUBLE) ? no_overload(c, n, a, b) : a;
-		if (add && (a->k == TY_STRING || a->k == TY_BYTES))
-			return a;
-		if (add && a->k == TY_LIST)
-			return assignable(a, b) ? join(c, a, b) : no_overload(c, n, a, b);
-		if ((add || sub) && a->k == TY_DURATION)
-			return a;
-		if (sub && a->k == TY_TIMESTAMP)
-			return &T_DUR_;
-	}
-	if ((add || sub) && a->k == TY_TIMESTAMP && b->k == TY_DURATION)
-		return a;
-	if (add && a->k == TY_DURATION && b->k == TY_TIMESTAMP)
-		return b;
-	return no_overload(c, n, a, b);
+	return arithmetic(c, n, a, b);
 }
 
 /* Literal arguments that Kubernetes validates at compile time. */
@@ -259,6 +339,71 @@ static const cel_ty *known_result(const char *f)
 	return NULL;
 }
 
+/* Standard functions whose overloads all take fixed kinds (cel-go's
+ * stdlib and ext.Strings; no Kubernetes or Kyverno library adds an
+ * overload of these names): the receiver (member calls; TY_DYN: a
+ * global call) and argument kinds ("s" string, "i" int, "c" string, bytes,
+ * list or map, "x" string or list (indexOf), "?" not checked). */
+typedef struct fn_sig { const char *name; bool member; const char *recv, *args; } fn_sig;
+static const fn_sig fn_sigs[] = {
+	{"contains", true, "s", "s"}, {"startsWith", true, "s", "s"}, {"endsWith", true, "s", "s"},
+	{"matches", true, "s", "s"}, {"matches", false, NULL, "ss"},
+	{"size", false, NULL, "c"}, {"size", true, "c", ""},
+	{"lowerAscii", true, "s", ""}, {"upperAscii", true, "s", ""}, {"trim", true, "s", ""},
+	{"charAt", true, "s", "i"}, {"split", true, "s", "si"}, {"substring", true, "s", "ii"},
+	{"replace", true, "s", "ssi"}, {"indexOf", true, "x", "??"}, {"lastIndexOf", true, "x", "??"},
+};
+
+static bool kind_fits(char want, const cel_ty *t)
+{
+	switch (want) {
+	case 's': return t->k == TY_STRING;
+	case 'i': return t->k == TY_INT;
+	case 'c': return t->k == TY_STRING || t->k == TY_BYTES || t->k == TY_LIST || t->k == TY_MAP;
+	case 'x': return t->k == TY_STRING || t->k == TY_LIST;
+	default: return true;
+	}
+}
+
+/* false when n's known receiver and argument kinds fit a signature of
+ * its name (or it has none here), else true after cel-go's
+ * no-matching-overload error. */
+static bool bad_args(checker *c, const cel_node *n, const cel_ty *const *at)
+{
+	bool member = n->flags & NF_MEMBER, known = false, fits = false;
+	for (size_t i = 0; i < sizeof fn_sigs / sizeof *fn_sigs; i++) {
+		const fn_sig *g = &fn_sigs[i];
+		if (g->member != member || strcmp(g->name, n->name))
+			continue;
+		known = true;
+		size_t first = member ? 1 : 0, na = n->nargs - first;
+		if (na > strlen(g->args) || (member && at[0]->k != TY_DYN && !kind_fits(g->recv[0], at[0])))
+			continue;
+		bool ok = true;
+		for (size_t k = 0; k < na && k + first < 8 && ok; k++)
+			ok = at[k + first]->k == TY_DYN || kind_fits(g->args[k], at[k + first]);
+		fits |= ok;
+	}
+	if (!known || fits)
+		return false;
+	char m[640], x[160];
+	size_t o = (size_t)snprintf(m, sizeof m, "found no matching overload for '%s' applied to '", n->name);
+	size_t first = member ? 1 : 0;
+	if (member) {
+		ty_name(at[0], x, sizeof x);
+		o += (size_t)snprintf(m + o, sizeof m - o, "%s.", x);
+	}
+	o += (size_t)snprintf(m + o, sizeof m - o, "(");
+	for (size_t k = first; k < n->nargs && k < 8 && o < sizeof m; k++) {
+		ty_name(at[k], x, sizeof x);
+		o += (size_t)snprintf(m + o, sizeof m - o, "%s%s", k > first ? ", " : "", x);
+	}
+	if (o < sizeof m)
+		snprintf(m + o, sizeof m - o, ")'");
+	fail(c, n, m);
+	return true;
+}
+
 static const cel_ty *check_call(checker *c, const cel_node *n)
 {
 	const cel_ty *at[8] = {0};
@@ -269,13 +414,15 @@ static const cel_ty *check_call(checker *c, const cel_node *n)
 		if (i < 8)
 			at[i] = t;
 	}
-	if (!literal_ok(c, n))
+	if (!literal_ok(c, n) || bad_args(c, n, at))
 		return NULL;
 	if ((n->nargs == 2 && n->name[0] == '_') || !strcmp(n->name, "@in"))
 		return binary(c, n, at[0], at[1]);
 	if (!strcmp(n->name, "-_"))
 		return (at[0]->k == TY_DYN || at[0]->k == TY_INT || at[0]->k == TY_DOUBLE ||
-			at[0]->k == TY_DURATION) ? at[0] : no_overload(c, n, at[0], at[0]);
+			at[0]->k == TY_DURATION) ? at[0] : no_overload_n(c, n, "-_", at, 1);
+	if (!strcmp(n->name, "!_") && n->nargs == 1)
+		return boolish(at[0]) ? &T_BOOL_ : no_overload_n(c, n, "!_", at, 1);
 	if (!strcmp(n->name, "dyn"))
 		return DYN;
 	if ((!strcmp(n->name, "indexOf") || !strcmp(n->name, "lastIndexOf")))
@@ -321,8 +468,13 @@ static const cel_ty *check_comp(checker *c, const cel_node *n)
 			return NULL;
 		return k == COMP_OPT_MAP ? mk(c, TY_OPT, t, NULL) : t;
 	}
-	if (r->k != TY_DYN && r->k != TY_LIST && r->k != TY_MAP)
-		return fail(c, n->args[0], "expression of this type cannot be range of a comprehension (must be list, map, or dynamic)");
+	if (r->k != TY_DYN && r->k != TY_LIST && r->k != TY_MAP) {
+		char x[160], m[320];
+		ty_name(r, x, sizeof x);
+		snprintf(m, sizeof m, "expression of type '%s' cannot be range of a comprehension "
+			 "(must be list, map, or dynamic)", x);
+		return fail(c, n->args[0], m);
+	}
 	if (n->v2) {
 		/* two variables: index (key) and value */
 		c->locals[n->s1] = r->k == TY_LIST ? &T_INT_ : elem_type(c, r, true, 0);
@@ -354,7 +506,13 @@ static const cel_ty *check(checker *c, const cel_node *n)
 		return NULL;
 	switch (n->kind) {
 	case N_LIT: return lit_type(n->lit);
-	case N_VAR: case N_IDENT: case N_LAZY: return DYN;
+	case N_VAR: case N_IDENT: return DYN;
+	case N_LAZY: {
+		/* a composited variable has its expression's type (Kubernetes'
+		 * CompositionEnv.AddField, Kyverno's RegisterField) */
+		const kp_cel_prog *v = n->slot < (int)c->env->nlazy ? c->env->lazy_progs[n->slot] : NULL;
+		return v && v->sty ? declared_type(c, v->sty) : DYN;
+	}
 	case N_LOCAL: return c->locals[n->slot] ? c->locals[n->slot] : DYN;
 	case N_SELECT: {
 		const cel_ty *t = check(c, n->args[0]);
@@ -367,31 +525,32 @@ static const cel_ty *check(checker *c, const cel_node *n)
 			r = t->p[1];
 		else if (t->k == TY_OPT)
 			return mk(c, TY_OPT, DYN, NULL);
-		else if (t->k != TY_DYN)
-			return fail(c, n, "type does not support field selection");
+		else if (t->k != TY_DYN) {
+			char x[160], m[320];
+			ty_name(t, x, sizeof x);
+			snprintf(m, sizeof m, "type '%s' does not support field selection", x);
+			return fail(c, n, m);
+		}
 		return (n->flags & NF_OPTIONAL) ? mk(c, TY_OPT, r, NULL) : r;
 	}
 	case N_CALL: return check_call(c, n);
-	case N_AND: case N_OR:
-		for (size_t i = 0; i < 2; i++) {
-			const cel_ty *t = check(c, n->args[i]);
-			if (!t)
+	case N_AND: case N_OR: {
+		const cel_ty *t[2];
+		for (size_t i = 0; i < 2; i++)
+			if (!(t[i] = check(c, n->args[i])))
 				return NULL;
-			if (t->k != TY_BOOL && t->k != TY_DYN)
-				return no_overload(c, n, t, t);
-		}
+		if (!boolish(t[0]) || !boolish(t[1]))
+			return no_overload_n(c, n, n->kind == N_AND ? "_&&_" : "_||_", t, 2);
 		return &T_BOOL_;
+	}
 	case N_COND: {
-		const cel_ty *k = check(c, n->args[0]);
-		const cel_ty *a = k ? check(c, n->args[1]) : NULL;
-		const cel_ty *b = a ? check(c, n->args[2]) : NULL;
-		if (!b)
-			return NULL;
-		if (k->k != TY_BOOL && k->k != TY_DYN)
-			return fail(c, n->args[0], "found no matching overload for '_?_:_': the condition is not a bool");
-		if (!assignable(a, b) && a->k != TY_NULL && b->k != TY_NULL)
-			return no_overload(c, n, a, b);
-		return join(c, a, b);
+		const cel_ty *t[3];
+		for (size_t i = 0; i < 3; i++)
+			if (!(t[i] = check(c, n->args[i])))
+				return NULL;
+		if (!boolish(t[0]) || (!assignable(t[1], t[2]) && t[1]->k != TY_NULL && t[2]->k != TY_NULL))
+			return no_overload_n(c, n, "_?_:_", t, 3);
+		return join(c, t[1], t[2]);
 	}
 	case N_LIST: {
 		const cel_ty *et = NULL;
@@ -451,10 +610,10 @@ static const cel_ty *check(checker *c, const cel_node *n)
 	}
 }
 
-const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
-			 kp_error *err)
+const cel_ty *cel_check(const kp_cel_env *env, kp_arena *a, const cel_node *root,
+			 bool homogeneous, kp_error *err)
 {
-	checker c = {.a = a, .err = err, .homogeneous = homogeneous};
+	checker c = {.a = a, .err = err, .homogeneous = homogeneous, .env = env};
 	return check(&c, root);
 }
 

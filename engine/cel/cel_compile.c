@@ -36,6 +36,17 @@ static int fail(resolver *r, const cel_node *n, const char *fmt, const char *a1)
 	return -1;
 }
 
+/* cel-go's undeclaredReference. */
+static int undeclared(resolver *r, const cel_node *n, const char *name)
+{
+	if (!r->failed) {
+		r->failed = true;
+		kp_errorf(r->err, KP_E_POLICY, NULL, 0, n->pos + 1,
+			  "undeclared reference to '%s' (in container '%s')", name, r->env->container);
+	}
+	return -1;
+}
+
 static int local_slot(const resolver *r, const char *name)
 {
 	for (int i = r->depth - 1; i >= 0; i--)
@@ -142,7 +153,8 @@ static int resolve_call(resolver *r, cel_node *n)
 		char *q = chain_is_local(r, recv) ? NULL : chain(r, recv, &root);
 		if (q && qualified_var(r->env, q, root) < 0) {
 			char *full = kp_arena_printf(r->a, "%s.%s", q, n->name);
-			if (cel_lookup_fn(full, false, n->nargs - 1)) {
+			if (cel_lookup_fn(full, false, n->nargs - 1) ||
+			    cel_lookup_host_fn(r->env, full, false, n->nargs - 1)) {
 				n->name = full;
 				n->name_len = strlen(full);
 				n->flags &= (uint8_t)~NF_MEMBER;
@@ -159,11 +171,13 @@ static int resolve_call(resolver *r, cel_node *n)
 	if (name[0] == '.')
 		name++;
 	const cel_builtin *b = cel_lookup_fn(name, member, n->nargs);
+	if (!b)
+		b = cel_lookup_host_fn(r->env, name, member, n->nargs);
 	if (b && member && r->env->orvalue_compat && !strcmp(name, "orValue"))
 		b = cel_lookup_fn("__orValueCompat__", true, n->nargs);
 	if (!b) {
 		if (r->env->check)
-			return fail(r, n, "undeclared reference to '%s'", name);
+			return undeclared(r, n, name);
 		return 0;   /* a run-time error, as cel-go without the checker */
 	}
 	n->fn = b->fn;
@@ -201,7 +215,7 @@ static int resolve(resolver *r, cel_node *n)
 		if (resolve_chain(r, n))
 			return 0;
 		if (r->env->check)
-			return fail(r, n, "undeclared reference to '%s'", n->name);
+			return undeclared(r, n, n->name);
 		return 0;
 	}
 	case N_SELECT:
@@ -215,7 +229,7 @@ static int resolve(resolver *r, cel_node *n)
 					return 0;
 				}
 			if (r->env->nlazy && var_index(r->env, "variables") < 0)
-				return fail(r, n, "undeclared reference to 'variables.%s'", n->name);
+				return fail(r, n, "undefined field '%s'", n->name);
 		}
 		if (!(n->flags & NF_TEST_ONLY) && resolve_chain(r, n))
 			return 0;

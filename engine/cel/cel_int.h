@@ -217,6 +217,10 @@ extern const cel_builtin cel_std_ops[], cel_std_conv[], cel_std_time[],
 	cel_lib_quantity[], cel_lib_ip[], cel_lib_semver[], cel_lib_url[],
 	cel_lib_format[];
 const cel_builtin *cel_lookup_fn(const char *name, bool member, size_t nargs);
+/* Kyverno's host-backed library functions (cel_lib_kyverno_host.c), found
+ * only in an env with kyverno_libs; NULL otherwise. */
+const cel_builtin *cel_lookup_host_fn(const kp_cel_env *env, const char *name,
+				      bool member, size_t nargs);
 
 /* ------------------------------------------------------------------------
  * Evaluation context
@@ -244,6 +248,7 @@ struct cel_ctx {
 	cel_val *locals;         /* comprehension variables, by slot */
 	int depth;
 	struct kp_regex_scratch *rx;
+	const kp_cel_host *host;  /* Kyverno host libraries, or NULL */
 };
 
 cel_val cel_eval_node(cel_ctx *c, const cel_node *n);
@@ -279,6 +284,7 @@ struct kp_cel_env {
 	bool check;          /* reject undeclared names at compile time */
 	bool orvalue_compat; /* Kyverno's orValue shim on non-optionals */
 	bool mixed_literals; /* checker: mixed list/map literals are dyn */
+	bool kyverno_libs;   /* Kyverno's libraries (ValidatingPolicy family) */
 };
 
 struct kp_cel_prog {
@@ -288,6 +294,7 @@ struct kp_cel_prog {
 	const char *src;
 	size_t len;
 	const char *type;    /* static result type ("bool", "dyn", ...) */
+	const struct cel_ty *sty; /* the same as checked (NULL: not checked) */
 	cel_rx *rx;          /* literal regexes (kp_cel_prog_free frees them) */
 	size_t nrx;
 	/* bit i: env variable i is read, here or by a composited variable
@@ -297,8 +304,8 @@ struct kp_cel_prog {
 
 /* Static types (cel_check.c): NULL with err on what the checker rejects. */
 typedef struct cel_ty cel_ty;
-const cel_ty *cel_check(kp_arena *a, const cel_node *root, bool homogeneous,
-			 kp_error *err);
+const cel_ty *cel_check(const kp_cel_env *env, kp_arena *a, const cel_node *root,
+			 bool homogeneous, kp_error *err);
 char *cel_ty_name(kp_arena *a, const cel_ty *t);
 
 /* Resolution and light checking (cel_compile.c). */

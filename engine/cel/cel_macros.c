@@ -104,7 +104,7 @@ cel_node *cel_expand_macro(kp_arena *a, cel_node *c, kp_error *err)
 	if (!member && c->nargs == 1 && !strcmp(c->name, "has")) {
 		cel_node *s = args[0];
 		if (s->kind != N_SELECT || (s->flags & NF_OPTIONAL))
-			return macro_error(err, c, "invalid argument to has() macro");
+			return macro_error(err, s, "invalid argument to has() macro");
 		s->flags |= NF_TEST_ONLY;
 		return s;
 	}

@@ -386,8 +386,9 @@ static cel_node *primary(parser *p)
 			return fail(p, t.start, "reserved identifier: %s", tok_str(p, &t));
 		advance(p);
 		if (p->t.kind == T_LPAREN) {
+			/* a call is located at its '(' (cel-go) */
+			cel_node *c = cel_node_new(p->a, N_CALL, p->t.start);
 			advance(p);
-			cel_node *c = cel_node_new(p->a, N_CALL, t.start);
 			c->name = root ? kp_arena_printf(p->a, ".%s", tok_str(p, &t))
 				       : tok_str(p, &t);
 			c->name_len = strlen(c->name);
@@ -423,8 +424,8 @@ static cel_node *member(parser *p, cel_node *n)
 					    f.kind == T_EOF ? "" : tok_str(p, &f));
 			advance(p);
 			if (p->t.kind == T_LPAREN && !opt && f.kind != T_ESC_IDENT) {
+				cel_node *c = cel_node_new(p->a, N_CALL, p->t.start);
 				advance(p);
-				cel_node *c = cel_node_new(p->a, N_CALL, f.start);
 				c->name = name;
 				c->name_len = strlen(name);
 				c->flags |= NF_MEMBER;

@@ -4,7 +4,7 @@
  * evaluated, the first one that denies decides; a runtime error denies
  * too (failure policy Fail), so it is a `fail` row. */
 #include "policy/policy.h"
-#include "policy/policy_cel.h"
+#include "policy/vap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +31,8 @@ typedef struct cel_rule {
 	const char *compile_error;   /* every resource fails with this */
 	const kp_cel_env *env;       /* of the variables and expressions */
 	const char *pass_message;
+	bool has_param;              /* paramKind and paramRef given */
+	kp_param_ref param;
 } cel_rule;
 
 kp_cel_env *kp_policy_cel_env(kp_arena *a, const char *const *names, size_t n)
@@ -50,6 +52,43 @@ const char *kp_policy_cel_trim(kp_arena *a, const char *s, size_t n)
 	while (n && strchr(" \t\r\n\v\f", s[n - 1]))
 		n--;
 	return kp_arena_strndup(a, s, n);
+}
+
+/* cel-go's Error.ToDisplayString: "ERROR: <input>:L:C: MSG", then the
+ * source line (tabs as spaces) and a caret under column C, a dot for each
+ * code point before it (full-width dot and caret for wide ones). */
+static const char *cel_display_error(kp_arena *a, const char *src, size_t len, const kp_error *e)
+{
+	kp_buf b;
+	kp_buf_init(&b, a);
+	kp_buf_printf(&b, "ERROR: <input>:%u:%u: %s", e->line, e->col, e->msg);
+	size_t start = 0;
+	for (unsigned line = 1; line < e->line && start < len; start++)
+		if (src[start] == '\n')
+			line++;
+	if (e->line < 1 || start > len || (start == len && e->line > 1))
+		return kp_buf_str(&b);
+	size_t end = start;
+	while (end < len && src[end] != '\n')
+		end++;
+	kp_buf_puts(&b, "\n | ");
+	for (size_t i = start; i < end; i++)
+		kp_buf_add(&b, src[i] == '\t' ? " " : &src[i], 1);
+	kp_buf_puts(&b, "\n | ");
+	size_t i = start;
+	for (unsigned col = 1; col <= e->col; col++) {
+		size_t sz = 1;
+		while (i + sz < end && ((unsigned char)src[i + sz] & 0xC0) == 0x80)
+			sz++;
+		bool wide = i < end && sz > 1;
+		if (col == e->col)
+			kp_buf_puts(&b, wide ? "\xef\xbc\xbe" : "^");
+		else
+			kp_buf_puts(&b, wide ? "\xef\xbc\x8e" : ".");
+		if (i < end)
+			i += sz;
+	}
+	return kp_buf_str(&b);
 }
 
 const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
@@ -83,8 +122,8 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 				off++;
 			col++;
 		}
-		*problem = kp_arena_printf(p->arena, "compilation failed: ERROR: <input>:%u:%u: %s",
-					   e.line, e.col, e.msg);
+		*problem = kp_arena_printf(p->arena, "compilation failed: %s",
+					   cel_display_error(p->arena, src, len, &e));
 		if (p->diag.code == KP_OK)
 			kp_error_in_expr(&p->diag, KP_E_EXPR, node, off, path, "%s", e.msg);
 		return NULL;
@@ -96,9 +135,11 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 	}
 	p->cel_progs[p->n_cel_progs++] = prog;
 	const char *t = kp_cel_prog_type(prog);
-	/* kpolicy's checker types some string expressions cel-go types
-	 * (`'a' + variables.x`) as dyn: a message must be a string, which
-	 * evaluation checks too, so dyn is let through there */
+	/* kpolicy's checker types some string expressions cel-go types as
+	 * string as dyn (library functions it has no result type for, such
+	 * as `image(x).registry()`): a message must be a string, which
+	 * evaluation checks too, so dyn is let through there (a bare
+	 * `object.metadata.name`, which cel-go refuses, too) */
 	if (want && strcmp(t, want) && !(!strcmp(want, "string") && !strcmp(t, "dyn"))) {
 		*problem = kp_arena_printf(p->arena, "must evaluate to %s but got %s", want, t);
 		if (p->diag.code == KP_OK)
@@ -235,17 +276,15 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 {
 	const kp_value *cel = kp_value_path(rule, "validate/cel");
 	const char *cpath = kp_arena_printf(p->arena, "%s/validate/cel", path);
-	static const char *const unsupported[][2] = {
-		{"paramKind", "validate.cel.paramKind"},
-		{"paramRef", "validate.cel.paramRef"},
-		{"auditAnnotations", "validate.cel.auditAnnotations"},
-	};
-	for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
-		if (kp_value_len(kp_value_get(cel, unsupported[i][0]))) {
-			r->unsupported = unsupported[i][1];
-			return 0;
-		}
 	cel_rule *cr = kp_arena_alloc(p->arena, sizeof *cr);
+	memset(cr, 0, sizeof *cr);
+	/* CEL.HasParam: both given */
+	const kp_value *pk = kp_value_get(cel, "paramKind"), *pr = kp_value_get(cel, "paramRef");
+	cr->has_param = kp_value_type(pk) == KP_MAP && kp_value_type(pr) == KP_MAP;
+	if (cr->has_param && kp_param_ref_compile(p->arena, pk, pr,
+						  kp_arena_printf(p->arena, "%s/paramRef", cpath),
+						  &cr->param, err))
+		return -1;
 	cr->pass_message = kp_arena_printf(p->arena, "Validation rule '%s' passed.", r->name);
 	kp_cel_env *env = kp_policy_cel_env(p->arena, var_names, V_N);
 	cr->env = env;
@@ -316,6 +355,15 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 			}
 		}
 	}
+	/* audit annotations never change the row (the validator reports them
+	 * beside its decisions): compiled for their diagnostics only */
+	const kp_value *ann = kp_value_get(cel, "auditAnnotations");
+	for (size_t i = 0; i < kp_value_len(ann); i++) {
+		const char *ap = kp_arena_printf(p->arena, "%s/auditAnnotations/%zu/valueExpression", cpath, i);
+		if (!kp_policy_cel_compile(p, env, kp_value_get(kp_value_at(ann, i), "valueExpression"), ap,
+					   NULL, &problem, &e) && !problem)
+			goto failed;
+	}
 	r->action_data = cr;
 	return 0;
 failed:
@@ -368,6 +416,46 @@ const char *kp_policy_cel_deny_message(const kp_cel_prog *msg_prog, const char *
 	return kp_arena_printf(a, "failed expression: %s", expr);
 }
 
+/* One run of the validator (with one param, or none): true when a
+ * precondition or a validation decided *out. */
+static bool cel_validate(const cel_rule *cr, const kp_cel_activation *act, kp_arena *a,
+			 kp_rule_outcome *out)
+{
+	const char *pre_error;
+	int m = kp_policy_cel_match(cr->pre, cr->n_pre, act, a, &pre_error);
+	if (m == 0) {
+		out->status = KP_STATUS_SKIP;
+		out->message = "cel preconditions not met";
+		return true;
+	}
+	if (m < 0) {
+		out->status = KP_STATUS_ERROR;
+		out->message = kp_arena_printf(a, "cel preconditions evaluation failed: %s", pre_error);
+		return true;
+	}
+	for (size_t i = 0; i < cr->n; i++) {
+		const cel_check *c = &cr->checks[i];
+		bool ok;
+		kp_error e;
+		if (c->problem) {
+			out->status = KP_STATUS_FAIL;
+			out->message = c->problem;
+			return true;
+		}
+		if (kp_cel_eval_bool(c->prog, act, a, &ok, &e) < 0) {
+			out->status = KP_STATUS_FAIL;
+			out->message = kp_arena_printf(a, "expression '%s' resulted in error: %s", c->expr, e.msg);
+			return true;
+		}
+		if (!ok) {
+			out->status = KP_STATUS_FAIL;
+			out->message = kp_policy_cel_deny_message(c->msg_prog, c->message, c->expr, act, a);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 {
 	const cel_rule *cr = run->rule->action_data;
@@ -384,7 +472,9 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	const kp_value *res = kp_value_type(vals[V_OBJECT]) == KP_MAP ? vals[V_OBJECT] : vals[V_OLD];
 	const char *ns = kp_value_path_str(res, "metadata/namespace");
 	const char *kind = kp_value_path_str(res, "kind");
-	if (ns && *ns && !(kind && !strcmp(kind, "Namespace"))) {
+	if (kind && !strcmp(kind, "Namespace"))
+		ns = NULL;
+	if (ns && *ns) {
 		kp_value *nso = map_node(a), *md = map_node(a);
 		kp_map_set(a, md, "name", str_node(a, ns));
 		kp_map_set(a, nso, "metadata", md);
@@ -394,38 +484,28 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	}
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
-	/* variables computed once for all expressions */
-	kp_cel_activation act = {vals, V_N, kp_cel_memo_new(cr->env, a)};
-	const char *pre_error;
-	int m = kp_policy_cel_match(cr->pre, cr->n_pre, &act, a, &pre_error);
-	if (m == 0) {
-		out->status = KP_STATUS_SKIP;
-		out->message = "cel preconditions not met";
-		return;
-	}
-	if (m < 0) {
-		out->status = KP_STATUS_ERROR;
-		out->message = kp_arena_printf(a, "cel preconditions evaluation failed: %s", pre_error);
-		return;
-	}
-	for (size_t i = 0; i < cr->n; i++) {
-		const cel_check *c = &cr->checks[i];
-		bool ok;
-		kp_error e;
-		if (c->problem) {
-			out->status = KP_STATUS_FAIL;
-			out->message = c->problem;
+	/* variables computed once for all expressions (per param) */
+	kp_cel_activation act = {vals, V_N, NULL, kp_cel_memo_new(cr->env, a)};
+	if (!cr->has_param) {
+		if (cel_validate(cr, &act, a, out))
+			return;
+	} else {
+		/* evaluated once per param; the first that decides wins, and
+		 * no param at all passes */
+		const kp_value **params;
+		size_t n;
+		const char *error;
+		if (kp_param_ref_collect(&cr->param, run->policy->params, run->policy->n_params, ns,
+					 run->policy->namespace, a, &params, &n, &error) < 0) {
+			out->status = KP_STATUS_ERROR;
+			out->message = kp_arena_printf(a, "error in parameterized resource: %s", error);
 			return;
 		}
-		if (kp_cel_eval_bool(c->prog, &act, a, &ok, &e) < 0) {
-			out->status = KP_STATUS_FAIL;
-			out->message = kp_arena_printf(a, "expression '%s' resulted in error: %s", c->expr, e.msg);
-			return;
-		}
-		if (!ok) {
-			out->status = KP_STATUS_FAIL;
-			out->message = kp_policy_cel_deny_message(c->msg_prog, c->message, c->expr, &act, a);
-			return;
+		for (size_t i = 0; i < n; i++) {
+			vals[V_PARAMS] = params[i];
+			act.memo = kp_cel_memo_new(cr->env, a);   /* variables may read params */
+			if (cel_validate(cr, &act, a, out))
+				return;
 		}
 	}
 	out->status = KP_STATUS_PASS;

@@ -7,41 +7,14 @@
  * values file may give its name, else it is reported unsupported. */
 #include "policy/policy.h"
 #include "jmespath/jmespath.h"
+#include "policy/ctx_sources_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the embedder's sources ---- */
-
-typedef struct api_mock {
-	const char *url;             /* url or urlPath as written */
-	const char *method;          /* NULL: any method (the bare-URL key) */
-	int64_t status;
-	const kp_value *body;
-} api_mock;
-
-typedef struct global_entry {
-	const char *name;
-	const kp_value *data;        /* `data`, NULL when absent */
-	kp_value *resources;         /* `resources` + resourceFiles (a KP_SEQ), or NULL */
-	const char *field_path;      /* NULL: none */
-	const kp_value *projections; /* the list, NULL: none */
-} global_entry;
-
-struct kp_context_sources {
-	kp_arena *arena;
-	api_mock *mocks;
-	size_t n_mocks;
-	global_entry *globals;
-	size_t n_globals;
-	bool cluster;                /* clusterResources given: a fake cluster */
-	bool no_api_calls;           /* apply: unmocked apiCalls and global
-	                                references unsupported */
-	const kp_value **objects;    /* what configMap and apiCall GET read */
-	size_t n_objects;
-};
+/* ---- the embedder's sources (policy/ctx_sources_int.h) ---- */
 
 kp_context_sources *kp_context_sources_new(void)
 {
@@ -57,6 +30,7 @@ void kp_context_sources_free(kp_context_sources *s)
 	free(s->mocks);
 	free(s->globals);
 	free(s->objects);
+	kp_cel_data_free(s->cel);
 	kp_arena_free(s->arena);
 	free(s);
 }
@@ -84,6 +58,7 @@ int kp_context_sources_add_api_response(kp_context_sources *s, const kp_value *e
 	api_mock m = {.url = url, .method = str_of(s->arena, kp_value_get(entry, "method")),
 		      .status = code ? code->u.i : 200,
 		      .body = kp_value_copy(s->arena, kp_value_get(resp, "body"))};
+	m.response = kp_value_copy(s->arena, resp);
 	if (m.method && !*m.method)
 		m.method = NULL;
 	s->mocks = kp_xrealloc(s->mocks, (s->n_mocks + 1) * sizeof *s->mocks);
@@ -91,7 +66,7 @@ int kp_context_sources_add_api_response(kp_context_sources *s, const kp_value *e
 	return 0;
 }
 
-static global_entry *global_find(const kp_context_sources *s, const char *name, size_t len)
+global_entry *kp_ctx_global_find(const kp_context_sources *s, const char *name, size_t len)
 {
 	for (size_t i = 0; i < s->n_globals; i++)
 		if (strlen(s->globals[i].name) == len && !memcmp(s->globals[i].name, name, len))
@@ -129,7 +104,7 @@ int kp_context_sources_add_global_entry(kp_context_sources *s, const kp_value *e
 int kp_context_sources_add_global_resource(kp_context_sources *s, const char *name,
 					   const kp_value *resource, kp_error *err)
 {
-	global_entry *g = global_find(s, name, strlen(name));
+	global_entry *g = kp_ctx_global_find(s, name, strlen(name));
 	if (!g)
 		return kp_errorf(err, KP_E_USAGE, NULL, 0, 0, "no globalContextEntries entry %s", name);
 	if (!g->resources)
@@ -143,8 +118,20 @@ void kp_context_sources_add_resource(kp_context_sources *s, const kp_value *reso
 	s->cluster = true;
 	if (kp_value_type(resource) != KP_MAP)
 		return;
+	/* a `kind: ClusterResource` file (cli.kyverno.io) holds its objects
+	 * in spec.resources */
+	const char *api = kp_value_path_str(resource, "apiVersion");
+	if (kp_value_str_eq(kp_value_get(resource, "kind"), "ClusterResource") && api &&
+	    !strncmp(api, "cli.kyverno.io/", 15)) {
+		const kp_value *list = kp_value_path(resource, "spec/resources");
+		for (size_t i = 0; i < kp_value_len(list); i++)
+			if (kp_value_type(kp_value_at(list, i)) == KP_MAP)
+				kp_context_sources_add_resource(s, kp_value_at(list, i));
+		return;
+	}
 	s->objects = kp_xrealloc(s->objects, (s->n_objects + 1) * sizeof *s->objects);
-	s->objects[s->n_objects++] = kp_value_copy(s->arena, resource);
+	s->objects[s->n_objects] = kp_value_copy(s->arena, resource);
+	kp_cel_data_add_cluster_object(s, s->objects[s->n_objects++]);
 }
 
 void kp_context_sources_enable_cluster(kp_context_sources *s)
@@ -219,7 +206,7 @@ static int substitute(const kp_ctx_source *s, kp_env *env, const kp_value **spec
 }
 
 /* The mock for an apiCall: "<METHOD>:<url>" entries, then bare-URL ones. */
-static const api_mock *mock_find(const kp_context_sources *src, const char *method, const char *url)
+const api_mock *kp_ctx_mock_find(const kp_context_sources *src, const char *method, const char *url)
 {
 	for (size_t i = 0; i < src->n_mocks; i++)
 		if (src->mocks[i].method && !strcmp(src->mocks[i].method, method) &&
@@ -385,7 +372,7 @@ static int load_api_call(const kp_ctx_source *s, kp_env *env, const kp_ctx_entry
 	if (substitute(s, env, &spec, err) < 0)
 		return -1;
 	const char *url = api_url(spec);
-	const api_mock *m = url ? mock_find(src, api_method(spec), url) : NULL;
+	const api_mock *m = url ? kp_ctx_mock_find(src, api_method(spec), url) : NULL;
 	if (m)
 		return mock_value(s, spec, m, a, out, err);
 	/* the fake cluster answers urlPath GETs; service calls need the network */
@@ -442,7 +429,7 @@ static int load_config_map(const kp_ctx_source *s, kp_env *env, const kp_ctx_ent
 
 /* The mock entry's value: data or the resources, then fieldPath, then
  * projections ({name: value}). */
-static int global_value(const global_entry *g, kp_arena *a, const kp_value **out, kp_error *err)
+int kp_ctx_global_value(const global_entry *g, kp_arena *a, const kp_value **out, kp_error *err)
 {
 	const kp_value *root = g->data ? g->data : g->resources;
 	kp_error je;
@@ -495,11 +482,11 @@ static int load_global(const kp_ctx_source *s, kp_env *env, const kp_context_sou
 		name = "";
 	const char *dot = strchr(name, '.');
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
-	const global_entry *g = global_find(src, name, len);
+	const global_entry *g = kp_ctx_global_find(src, name, len);
 	if (!g)
 		return kp_errorf(err, KP_E_EXPR, NULL, 0, 0, "failed to fetch entry key=%.*s", (int)len, name);
 	const kp_value *data;
-	if (global_value(g, a, &data, err) < 0)
+	if (kp_ctx_global_value(g, a, &data, err) < 0)
 		return -1;
 	if (dot) {
 		if (kp_value_type(data) != KP_MAP)
@@ -548,7 +535,7 @@ int kp_ctx_sources_register(kp_env *env, size_t first, kp_error *err)
 					 "failed to substitute variables in apiCall context entry \"%s\": %s",
 					 e->name, se.msg);
 		const char *url = api_url(spec);
-		const api_mock *m = url ? mock_find(src, api_method(spec), url) : NULL;
+		const api_mock *m = url ? kp_ctx_mock_find(src, api_method(spec), url) : NULL;
 		if (!m)
 			continue;
 		env->loaded[i] = true;

@@ -5,6 +5,7 @@
  * pkg/engine/utils/exceptions.go, validate_resource.go, validate_pss.go;
  * ../shared/docs/kyverno-rules.md section 6). */
 #include "policy/policy.h"
+#include "policy/policy_cel.h"
 #include "pss/pss.h"
 
 #include <stdarg.h>
@@ -181,6 +182,8 @@ int kp_policy_set_add_exception(kp_policy_set *ps, const kp_doc *doc, kp_error *
 				 "kp_policy_set_add_exception: the set is sealed");
 	const char *api = kp_value_path_str(root, "apiVersion");
 	const char *kind = kp_value_path_str(root, "kind");
+	if (kp_value_type(root) == KP_MAP && kp_cel_exception_doc(root))
+		return kp_policy_doc_rejected(ps, root, err) ? -1 : kp_cel_exception_add(ps, root, err);
 	if (kp_value_type(root) != KP_MAP || !kind || strcmp(kind, "PolicyException") || !api ||
 	    (strcmp(api, "kyverno.io/v2") && strcmp(api, "kyverno.io/v2beta1"))) {
 		kp_errorf(err, KP_W_NOTPOLICY, kp_value_file(root), kp_value_line(root),
@@ -204,11 +207,12 @@ int kp_policy_set_add_exception(kp_policy_set *ps, const kp_doc *doc, kp_error *
 
 size_t kp_policy_set_exception_count(const kp_policy_set *ps)
 {
-	return ps ? ps->n_exc : 0;
+	return ps ? ps->n_exc + ps->n_cexc : 0;
 }
 
 void kp_exceptions_free(kp_policy_set *ps)
 {
+	kp_cel_exceptions_free(ps);
 	free(ps->exc);
 	kp_arena_free(ps->exc_arena);
 }
@@ -235,6 +239,11 @@ static bool excepts(const kp_exception *x, const char *key, const char *rule)
 
 void kp_exceptions_bind(kp_policy_set *ps)
 {
+	if (ps->n_cexc) {
+		if (!ps->exc_arena)
+			ps->exc_arena = kp_arena_new();
+		kp_cel_exceptions_bind(ps, ps->exc_arena);
+	}
 	if (!ps->n_exc)
 		return;
 	for (size_t i = 0; i < ps->n; i++) {

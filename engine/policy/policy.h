@@ -129,6 +129,7 @@ typedef struct kp_ctx_entry kp_ctx_entry;
 typedef struct kp_tmpl kp_tmpl;
 typedef struct kp_ttree kp_ttree;
 typedef struct kp_exception kp_exception;
+typedef struct kp_cel_exception kp_cel_exception;
 typedef struct kp_sel_ctx kp_sel_ctx;
 typedef struct kp_ctx_source kp_ctx_source;
 
@@ -297,9 +298,18 @@ struct kp_policy {
 	const kp_value *root;
 	kp_rule *rules;              /* after autogen */
 	size_t n_rules;
+	/* the set's parameter resources (validate.cel paramRef), given at
+	 * seal (vap_binding.c); owned by the set */
+	const kp_value *const *params;
+	size_t n_params;
 	/* compiled CEL programs (policy_cel.h), released by kp_policy_free */
 	struct kp_cel_prog **cel_progs;
 	size_t n_cel_progs, cap_cel_progs;
+	/* CEL PolicyExceptions naming this policy, one entry per naming
+	 * policyRef (bound at seal, exception_cel.c; in the set's exception
+	 * arena) */
+	const kp_cel_exception **cel_exceptions;
+	size_t n_cel_exceptions;
 };
 
 /* Rules grouped by the kinds they can select (evaluate.c), so that a
@@ -319,6 +329,16 @@ struct kp_policy_set {
 	kp_arena *exc_arena;
 	kp_exception **exc;
 	size_t n_exc;
+	/* ValidatingAdmissionPolicyBindings and parameter resources
+	 * (vap_binding.c), in one arena */
+	kp_arena *vap_arena;
+	struct kp_vap_binding **vap_bindings;
+	size_t n_vap_bindings, cap_vap_bindings;
+	const kp_value **params;
+	size_t n_params, cap_params;
+	/* CEL PolicyExceptions (policies.kyverno.io, exception_cel.c) */
+	kp_cel_exception **cexc;
+	size_t n_cexc;
 };
 
 /* ------------------------------------------------------------------------

@@ -59,9 +59,78 @@ const char *kp_policy_cel_deny_message(const kp_cel_prog *msg_prog, const char *
 int kp_policy_cel_match(const kp_cel_prog *const *conds, size_t n, const kp_cel_activation *act,
 			kp_arena *a, const char **error);
 
+/* The Kyverno CEL host libraries of one evaluation (cel_host.c), served
+ * from run->opts->sources: the test's clusterResources and resources, its
+ * context file, globalContextEntries and apiCallResponses.  No sources:
+ * every call is unsupported. */
+void kp_policy_cel_host(const kp_rule_run *run, kp_cel_host *host);
+/* ---- admissionregistration MatchResources (cel_match.c), shared by
+ * ValidatingPolicy and ValidatingAdmissionPolicy and its bindings ---- */
+
+/* A list of strings; "*" in it matches anything (kp_strs_has). */
+typedef struct kp_strs {
+	const char **v;
+	size_t n;
+} kp_strs;
+kp_strs kp_strs_of(kp_arena *a, const kp_value *list);
+bool kp_strs_has(const kp_strs *s, const char *x);
+
+typedef struct kp_match_rule kp_match_rule;
+/* matchConstraints / matchResources compiled (present: given as a map). */
+typedef struct kp_match_resources {
+	bool present;
+	kp_match_rule *rules, *excludes;
+	size_t n_rules, n_excludes;
+	kp_label_selector ns_sel, obj_sel;
+} kp_match_resources;
+/* Compile mr (NULL: absent) into out, in a; path names it for errors.
+ * 0, or -1 with err (a malformed label selector). */
+int kp_match_resources_compile(kp_arena *a, const kp_value *mr, const char *path,
+			       kp_match_resources *out, kp_error *err);
+
+/* The request attributes the matcher sees (the GVR guessed offline as the
+ * CLI does).  ns_labels: the labels of the object's namespace, set by the
+ * caller for namespaced objects (each kind finds them its own way). */
+typedef struct kp_match_request {
+	const char *group, *version, *resource, *kind, *op, *name;
+	bool cluster;
+	const kp_value *labels, *ns_labels;
+} kp_match_request;
+/* false when the resource has no apiVersion or kind (matches nothing). */
+bool kp_match_request_init(kp_match_request *q, kp_arena *a, const kp_value *res, const char *op);
+/* namespaceSelector (cluster-scoped objects pass, a Namespace uses its own
+ * labels), objectSelector, excludeResourceRules (any excludes), then
+ * resourceRules (none: everything). */
+bool kp_match_resources_match(const kp_match_resources *m, const kp_match_request *q);
+
 /* Release what p's compiled CEL programs hold outside the arena. */
 void kp_policy_cel_release(kp_policy *p);
 
 extern const kp_action_ops kp_action_cel;
+
+/* The ValidatingPolicy environment (vpol.c), in a: what its match
+ * conditions see. */
+kp_cel_env *kp_vpol_env(kp_arena *a);
+
+/* ---- CEL PolicyException (policies.kyverno.io; exception_cel.c) ---- */
+
+/* A policies.kyverno.io/v1alpha1, v1beta1 or v1 PolicyException. */
+bool kp_cel_exception_doc(const kp_value *root);
+/* Compile one (its matchConditions in the ValidatingPolicy environment)
+ * into ps: 1, or -1 with err at the offending node (a condition that does
+ * not compile: its file:line:col and column inside the expression). */
+int kp_cel_exception_add(kp_policy_set *ps, const kp_value *root, kp_error *err);
+/* At seal: give each policy the exceptions whose policyRefs name it (name
+ * and kind), allocated in a. */
+void kp_cel_exceptions_bind(kp_policy_set *ps, kp_arena *a);
+void kp_cel_exceptions_free(kp_policy_set *ps);
+/* Step 2 of a ValidatingPolicy evaluation, before its matchConditions:
+ * the bound exceptions' conditions in act (whose `exceptions` slot is
+ * unbound).  true when they decided the row (*out: rule `exception`, skip
+ * or pass; or rule `evaluation`, error); false otherwise, with the images
+ * and allowedValues of partially matching exceptions appended to the
+ * lists of exceptions_var ({allowedImages, allowedValues}). */
+bool kp_cel_exceptions_apply(const kp_rule_run *run, const kp_cel_activation *act, bool ignore_failures,
+			     kp_value *exceptions_var, kp_rule_outcome *out);
 
 #endif /* KP_POLICY_CEL_H */

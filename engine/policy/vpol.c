@@ -4,7 +4,6 @@
  * variables, validations in order stopping at the first that is not
  * true; a runtime error is an `error` row. */
 #include "policy/policy_cel.h"
-#include "k8s/k8s.h"
 
 #include <string.h>
 
@@ -13,26 +12,13 @@ static const char *const var_names[V_N] = {
 	"object", "oldObject", "request", "namespaceObject", "exceptions",
 };
 
-typedef struct strs {
-	const char **v;
-	size_t n;
-} strs;
-
-typedef struct res_rule {
-	strs groups, versions, resources, ops, names;
-	const char *scope;           /* "*", "Cluster", "Namespaced" */
-} res_rule;
-
 typedef struct vpol_check {
 	const kp_cel_prog *prog, *msg_prog;
 	const char *message;         /* as written, NULL when absent/empty */
 } vpol_check;
 
 typedef struct vpol {
-	bool has_constraints;
-	res_rule *rules, *excludes;
-	size_t n_rules, n_excludes;
-	kp_label_selector ns_sel, obj_sel;
+	kp_match_resources mc;       /* absent: matches nothing */
 	const kp_cel_prog **conds;
 	size_t n_conds;
 	bool ignore_failures;        /* failurePolicy: Ignore */
@@ -40,37 +26,15 @@ typedef struct vpol {
 	size_t n_checks;
 	const kp_cel_env *env;       /* of the variables and validations */
 	bool uses[V_N];              /* some program reads the variable */
-	bool needs_scope;            /* some rule names a scope */
 } vpol;
 
 /* ---- compile ---- */
 
-static strs str_list(kp_arena *a, const kp_value *v)
+kp_cel_env *kp_vpol_env(kp_arena *a)
 {
-	strs s = {kp_arena_alloc(a, (kp_value_len(v) + 1) * sizeof(char *)), 0};
-	for (size_t i = 0; i < kp_value_len(v); i++) {
-		const char *x = kp_value_str(kp_value_at(v, i), NULL);
-		if (x)
-			s.v[s.n++] = kp_arena_strdup(a, x);
-	}
-	return s;
-}
-
-static res_rule *res_rules(kp_arena *a, const kp_value *list, size_t *n)
-{
-	*n = kp_value_len(list);
-	res_rule *r = kp_arena_alloc(a, (*n + 1) * sizeof *r);
-	for (size_t i = 0; i < *n; i++) {
-		const kp_value *x = kp_value_at(list, i);
-		r[i].groups = str_list(a, kp_value_get(x, "apiGroups"));
-		r[i].versions = str_list(a, kp_value_get(x, "apiVersions"));
-		r[i].resources = str_list(a, kp_value_get(x, "resources"));
-		r[i].ops = str_list(a, kp_value_get(x, "operations"));
-		r[i].names = str_list(a, kp_value_get(x, "resourceNames"));
-		const char *scope = kp_value_path_str(x, "scope");
-		r[i].scope = scope ? kp_arena_strdup(a, scope) : "*";
-	}
-	return r;
+	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	kp_cel_env_kyverno_libs(env, true);
+	return env;
 }
 
 /* A compile problem: a Kyverno library kpolicy lacks makes the policy
@@ -81,7 +45,7 @@ static int compile_problem(kp_policy *p, const char *problem, kp_error *err)
 	/* the handles and functions of Kyverno's CEL libraries (kyverno-cel.md
 	 * §9), which kpolicy does not declare yet */
 	static const char *const libs[] = {
-		"resource", "http", "globalContext", "image", "imageData", "json", "yaml",
+		"image", "imageData", "json", "yaml",
 		"x509", "time", "random", "generator", "parseImageReference", "isImage",
 		"parseServiceAccount", "user", "hash", "sha1", "sha256", "md5", "transform",
 		"listObjToMap", "gzip",
@@ -113,14 +77,8 @@ static int compile_problem(kp_policy *p, const char *problem, kp_error *err)
 static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_error *err)
 {
 	kp_arena *a = p->arena;
-	const kp_value *mc = kp_value_get(spec, "matchConstraints");
-	vp->has_constraints = kp_value_type(mc) == KP_MAP;
-	vp->rules = res_rules(a, kp_value_get(mc, "resourceRules"), &vp->n_rules);
-	vp->excludes = res_rules(a, kp_value_get(mc, "excludeResourceRules"), &vp->n_excludes);
-	if (kp_label_selector_compile(a, kp_value_get(mc, "namespaceSelector"),
-				      "/spec/matchConstraints/namespaceSelector", &vp->ns_sel, err) ||
-	    kp_label_selector_compile(a, kp_value_get(mc, "objectSelector"),
-				      "/spec/matchConstraints/objectSelector", &vp->obj_sel, err))
+	if (kp_match_resources_compile(a, kp_value_get(spec, "matchConstraints"),
+				       "/spec/matchConstraints", &vp->mc, err))
 		return -1;
 	vp->ignore_failures = kp_value_str_eq(kp_value_get(spec, "failurePolicy"), "Ignore");
 	/* their errors would turn results into errors: not evaluated yet */
@@ -133,7 +91,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		p->unsupported = "ValidatingPolicy evaluation.mode JSON";
 		return 0;
 	}
-	kp_cel_env *env = kp_policy_cel_env(a, var_names, V_N);
+	kp_cel_env *env = kp_vpol_env(a);
 	vp->env = env;
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
@@ -171,120 +129,30 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 			vp->uses[v] |= kp_cel_prog_uses(vp->checks[i].prog, v) ||
 				       (vp->checks[i].msg_prog && kp_cel_prog_uses(vp->checks[i].msg_prog, v));
 	}
-	for (size_t i = 0; i < vp->n_rules + vp->n_excludes; i++) {
-		const res_rule *r = i < vp->n_rules ? &vp->rules[i] : &vp->excludes[i - vp->n_rules];
-		vp->needs_scope |= strcmp(r->scope, "*") != 0;
-	}
 	return 0;
 }
 
 /* ---- matching (kyverno pkg/cel/matching over the K8s rule matcher) ---- */
 
-static bool in_list(const strs *s, const char *x)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], "*") || !strcmp(s->v[i], x))
-			return true;
-	return false;
-}
-
-typedef struct req_attrs {
-	const char *group, *version, *resource, *op, *name;
-	bool cluster;
-} req_attrs;
-
-/* One of the rule's `resources` names `resource` (no subresource). */
-static bool resource_listed(const res_rule *r, const char *resource)
-{
-	for (size_t i = 0; i < r->resources.n; i++) {
-		const char *x = r->resources.v[i], *slash = strchr(x, '/');
-		size_t rn = slash ? (size_t)(slash - x) : strlen(x);
-		const char *sub = slash ? slash + 1 : "";
-		bool rm = (rn == 1 && x[0] == '*') || (strlen(resource) == rn && !strncmp(x, resource, rn));
-		if (rm && (!strcmp(sub, "*") || !*sub))
-			return true;
-	}
-	return false;
-}
-
-static bool rule_matches(const res_rule *r, const req_attrs *q)
-{
-	if (!in_list(&r->ops, q->op) || !in_list(&r->groups, q->group) ||
-	    !in_list(&r->versions, q->version))
-		return false;
-	if (!resource_listed(r, q->resource))
-		return false;
-	if (!strcmp(r->scope, "Cluster") && !q->cluster)
-		return false;
-	if (!strcmp(r->scope, "Namespaced") && q->cluster)
-		return false;
-	return !r->names.n || in_list(&r->names, q->name);
-}
-
+/* matchConstraints with the namespace labels of the values file, else
+ * only kubernetes.io/metadata.name (kyverno-cel.md §13). */
 static bool constraints_match(const vpol *vp, const kp_rule_run *run, const kp_value *res,
 			      const char *op, kp_arena *a)
 {
-	if (!vp->has_constraints)
+	kp_match_request q;
+	if (!vp->mc.present || !kp_match_request_init(&q, a, res, op))
 		return false;
-	const char *api = kp_value_str(kp_value_get(res, "apiVersion"), NULL);
-	const char *kind = kp_value_str(kp_value_get(res, "kind"), NULL);
-	if (!api || !kind)
-		return false;
-	/* most resources are told apart by their resource name alone: that
-	 * first, before anything is built (every autogen variant sees every
-	 * resource) */
-	const char *resource = kp_policy_guess_resource(a, kind);
-	bool listed = !vp->n_rules;
-	for (size_t i = 0; i < vp->n_rules && !listed; i++)
-		listed = resource_listed(&vp->rules[i], resource);
-	if (!listed)
-		return false;
-	bool need_cluster = vp->needs_scope ||
-			    (vp->ns_sel.present && (vp->ns_sel.n_labels || vp->ns_sel.n_exprs));
-	const char *slash = strchr(api, '/');
-	req_attrs q = {
-		.group = slash ? kp_arena_strndup(a, api, (size_t)(slash - api)) : "",
-		.version = slash ? slash + 1 : api,
-		.resource = resource,
-		.op = op,
-		.name = kp_value_path_str(res, "metadata/name"),
-		.cluster = need_cluster && kp_kind_is_cluster_scoped(api, kind),
-	};
-	if (!q.name)
-		q.name = "";
 	const char *ns = kp_value_path_str(res, "metadata/namespace");
-	/* namespaceSelector: cluster-scoped objects pass; a Namespace uses
-	 * its own labels */
-	if (vp->ns_sel.present && (vp->ns_sel.n_labels || vp->ns_sel.n_exprs)) {
-		const kp_value *labels = NULL;
-		if (!strcmp(kind, "Namespace")) {
-			labels = kp_value_path(res, "metadata/labels");
-		} else if (!q.cluster) {
-			labels = ns && *ns ? kp_values_namespace_labels(run->opts->values, ns) : NULL;
-			if (!labels) {
-				kp_value *m = kp_value_new(a, KP_MAP, NULL, 0, 0);
-				const char *n = ns && *ns ? ns : "default";
-				kp_map_set(a, m, "kubernetes.io/metadata.name",
-					   kp_value_new_str(a, n, strlen(n), NULL, 0, 0));
-				labels = m;
-			}
-		}
-		if ((labels || !q.cluster || !strcmp(kind, "Namespace")) &&
-		    !kp_label_selector_matches(&vp->ns_sel, labels))
-			return false;
+	if (!vp->mc.ns_sel.present)
+		return kp_match_resources_match(&vp->mc, &q);
+	q.ns_labels = ns && *ns ? kp_values_namespace_labels(run->opts->values, ns) : NULL;
+	if (!q.ns_labels) {
+		kp_value *m = kp_value_new(a, KP_MAP, NULL, 0, 0);
+		const char *n = ns && *ns ? ns : "default";
+		kp_map_set(a, m, "kubernetes.io/metadata.name", kp_value_new_str(a, n, strlen(n), NULL, 0, 0));
+		q.ns_labels = m;
 	}
-	if (vp->obj_sel.present && (vp->obj_sel.n_labels || vp->obj_sel.n_exprs) &&
-	    !kp_label_selector_matches(&vp->obj_sel, kp_value_path(res, "metadata/labels")))
-		return false;
-	for (size_t i = 0; i < vp->n_excludes; i++)
-		if (rule_matches(&vp->excludes[i], &q))
-			return false;
-	if (!vp->n_rules)
-		return true;
-	for (size_t i = 0; i < vp->n_rules; i++)
-		if (rule_matches(&vp->rules[i], &q))
-			return true;
-	return false;
+	return kp_match_resources_match(&vp->mc, &q);
 }
 
 /* ---- evaluate ---- */
@@ -305,13 +173,15 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		return;
 	}
 	vals[V_REQUEST] = vals[V_NSOBJ] = vals[V_EXCEPTIONS] = &null_node;
-	if (vp->uses[V_REQUEST]) {
+	/* CEL PolicyExceptions' programs may read them too */
+	bool all = run->policy->n_cel_exceptions != 0;
+	if (all || vp->uses[V_REQUEST]) {
 		kp_value *req = (kp_value *)kp_policy_cel_request(a, run, vals[V_OBJECT], vals[V_OLD]);
 		kp_map_set(a, req, "object", (kp_value *)vals[V_OBJECT]);
 		kp_map_set(a, req, "oldObject", (kp_value *)vals[V_OLD]);
 		vals[V_REQUEST] = req;
 	}
-	const char *ns = vp->uses[V_NSOBJ] ? kp_value_path_str(res, "metadata/namespace") : NULL;
+	const char *ns = all || vp->uses[V_NSOBJ] ? kp_value_path_str(res, "metadata/namespace") : NULL;
 	const char *kind = kp_value_str(kp_value_get(res, "kind"), NULL);
 	/* the values file's Namespace object, else one built from its
 	 * namespaceSelector labels, else null (kyverno-cel.md §12) */
@@ -330,17 +200,27 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 			vals[V_NSOBJ] = nso;
 		}
 	}
-	if (vp->uses[V_EXCEPTIONS]) {
-		kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
-		kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
-		kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
-		vals[V_EXCEPTIONS] = exc;
-	}
+	kp_value *exc = kp_value_new(a, KP_MAP, NULL, 0, 0);
+	kp_map_set(a, exc, "allowedImages", kp_value_new(a, KP_SEQ, NULL, 0, 0));
+	kp_map_set(a, exc, "allowedValues", kp_value_new(a, KP_SEQ, NULL, 0, 0));
+	/* CEL PolicyExceptions first; they do not see `exceptions` */
+	vals[V_EXCEPTIONS] = NULL;
+	kp_cel_host host;
+	kp_policy_cel_host(run, &host);
 	/* variables computed once for all validations */
-	kp_cel_activation act = {vals, V_N, kp_cel_memo_new(vp->env, a)};
+	kp_cel_activation act = {vals, V_N, &host, kp_cel_memo_new(vp->env, a)};
+	if (run->policy->n_cel_exceptions &&
+	    kp_cel_exceptions_apply(run, &act, vp->ignore_failures, exc, out))
+		return;
+	vals[V_EXCEPTIONS] = exc;
 	kp_error e;
 	const char *cond_error;
 	int m = kp_policy_cel_match(vp->conds, vp->n_conds, &act, a, &cond_error);
+	if (m < 0 && !strncmp(cond_error, "unsupported: ", 13)) {
+		out->status = KP_STATUS_ERROR;
+		out->unsupported = cond_error + 13;
+		return;
+	}
 	if (m == 0 || (m < 0 && vp->ignore_failures)) {
 		out->status = KP_STATUS_SKIP;
 		out->message = "skip";
@@ -357,6 +237,8 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		bool ok;
 		if (kp_cel_eval_bool(c->prog, &act, a, &ok, &e) < 0) {
 			out->status = KP_STATUS_ERROR;
+			if (e.code == KP_E_UNSUPPORTED)
+				out->unsupported = kp_arena_strdup(a, e.feature);
 			out->message = kp_arena_printf(a, "error: %s", e.msg);
 			return;
 		}
@@ -365,7 +247,11 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		out->status = KP_STATUS_FAIL;
 		if (c->msg_prog) {
 			kp_cel_result r;
-			if (kp_cel_eval(c->msg_prog, &act, a, &r, &e) < 0)
+			int rc = kp_cel_eval(c->msg_prog, &act, a, &r, &e);
+			if (rc < 0 && e.code == KP_E_UNSUPPORTED) {
+				out->status = KP_STATUS_ERROR;
+				out->unsupported = kp_arena_strdup(a, e.feature);
+			} else if (rc < 0)
 				out->message = kp_arena_printf(a, "failed to evaluate message expression: %s", e.msg);
 			else if (kp_value_type(r.value) != KP_STRING)
 				out->message = kp_arena_printf(a, "failed to convert message expression to string: %s",
@@ -480,7 +366,7 @@ static kp_value *str_seq(kp_arena *a, const char *const *v, size_t n)
 
 /* One variant spec: the rewritten copy with matchConstraints narrowed to
  * the controllers' resources (one rule per group/version). */
-static kp_value *variant(kp_arena *a, const kp_value *spec, bool cron, const strs *ctrl)
+static kp_value *variant(kp_arena *a, const kp_value *spec, bool cron, const kp_strs *ctrl)
 {
 	kp_value *s = kp_value_copy(a, spec);
 	rewrite_tree(a, s, cron ? "spec.jobTemplate.spec.template" : "spec.template");
@@ -494,11 +380,11 @@ static kp_value *variant(kp_arena *a, const kp_value *spec, bool cron, const str
 	const char *app_res[4], *batch_res[1];
 	size_t na = 0, nb = 0;
 	for (size_t i = 0; i < 4 && !cron; i++)
-		if (in_list(ctrl, apps[i][0]))
+		if (kp_strs_has(ctrl, apps[i][0]))
 			app_res[na++] = apps[i][1];
-	if (!cron && in_list(ctrl, "Job"))
+	if (!cron && kp_strs_has(ctrl, "Job"))
 		batch_res[nb++] = "jobs";
-	if (cron && in_list(ctrl, "CronJob"))
+	if (cron && kp_strs_has(ctrl, "CronJob"))
 		batch_res[nb++] = "cronjobs";
 	const char *const *groups[2] = {app_res, batch_res};
 	size_t counts[2] = {na, nb};
@@ -528,8 +414,8 @@ int kp_vpol_load(kp_policy *p, const kp_value *spec, kp_error *err)
 		static const char *const all[] = {"DaemonSet", "Deployment", "ReplicaSet", "StatefulSet",
 						  "Job", "CronJob"};
 		const kp_value *given = kp_value_path(spec, "autogen/podControllers/controllers");
-		strs ctrl = kp_value_type(given) == KP_SEQ ? str_list(a, given)
-							    : (strs){(const char **)all, 6};
+		kp_strs ctrl = kp_value_type(given) == KP_SEQ ? kp_strs_of(a, given)
+							       : (kp_strs){(const char **)all, 6};
 		specs[1] = variant(a, spec, false, &ctrl);
 		specs[2] = variant(a, spec, true, &ctrl);
 	}

@@ -14,6 +14,17 @@ static const char doc_yaml[] =
 	"spec:\n  replicas: 3\n  ratio: 0.5\n  containers:\n  - name: c\n    image: nginx:1.2\n"
 	"    ports: [{containerPort: 80}, {containerPort: 443}]\n  enabled: true\n  none: null\n";
 
+/* Kyverno's host libraries (odd lengths): Get answers the document,
+ * List an error, the rest are unsupported. */
+static int fuzz_host(void *user, const kp_cel_host_req *req, kp_arena *a, const kp_value **out,
+		     const char **msg)
+{
+	(void)a;
+	*out = user;
+	*msg = "fuzz";
+	return req->op == KP_CEL_RESOURCE_GET ? 2 : req->op == KP_CEL_RESOURCE_LIST ? -1 : 1;
+}
+
 int kp_fuzz_cel(const uint8_t *data, size_t size)
 {
 	if (size > 4096)
@@ -27,6 +38,7 @@ int kp_fuzz_cel(const uint8_t *data, size_t size)
 	kp_cel_env *env = kp_cel_env_new(a);
 	kp_cel_env_check(env, size % 2);
 	kp_cel_env_numbers_as_double(env, size % 2);
+	kp_cel_env_kyverno_libs(env, size % 2);
 	kp_cel_env_declare(env, "object");
 	kp_cel_env_declare(env, "request");
 	kp_cel_env_declare(env, "variables");
@@ -38,7 +50,8 @@ int kp_fuzz_cel(const uint8_t *data, size_t size)
 	} else {
 		const kp_value *root = kp_doc_root(d);
 		const kp_value *vals[3] = {root, kp_value_get(root, "spec"), NULL};
-		kp_cel_activation act = {vals, 3, NULL};
+		kp_cel_host host = {fuzz_host, (void *)root, NULL};
+		kp_cel_activation act = {vals, 3, &host, NULL};
 		kp_arena *scratch = kp_arena_new();
 		kp_cel_result res;
 		kp_error_clear(&err);

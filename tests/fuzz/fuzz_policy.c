@@ -2,9 +2,10 @@
  * input (a resource stream, as `kpolicy apply -p` reads it) goes to
  * kp_policy_set_add; the documents that are not policies become, in turn,
  * a user info (kp_userinfo_from_value), a values file (kp_values_from_value)
- * or extra resources.  The set is then evaluated against a fixed handful of
- * resources plus those extras, without options and with user info, values
- * and an UPDATE operation. */
+ * or extra resources (also parameter resources of ValidatingAdmissionPolicy
+ * bindings, beside the fixed ones).  The set is then evaluated against a
+ * fixed handful of resources plus those extras, without options and with
+ * user info, values and an UPDATE operation. */
 #include "fuzz.h"
 
 #include <string.h>
@@ -145,6 +146,7 @@ int kp_fuzz_policy(const uint8_t *data, size_t size)
 				kp_values_free(v);
 			if (n_extra < KP_FUZZ_MAX_EXTRA) {
 				kp_doc_normalize_resource(in.docs[i]);
+				KP_FUZZ_CHECK(kp_policy_set_add_param(ps, in.docs[i], &e) == 0);
 				extra[n_extra++] = in.docs[i];
 				in.docs[i] = NULL;
 			}
@@ -165,6 +167,8 @@ int kp_fuzz_policy(const uint8_t *data, size_t size)
 		rules += kp_policy_rule_count(p);
 	}
 	KP_FUZZ_CHECK(rules == kp_policy_set_rule_count(ps));
+	for (size_t i = 0; i < fixed.n; i++)
+		KP_FUZZ_CHECK(kp_policy_set_add_param(ps, fixed.docs[i], NULL) == 0);
 
 	kp_policy_set_seal(ps);
 	/* a low depth limit, so that deep patterns meet it too */

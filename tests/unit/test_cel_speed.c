@@ -47,7 +47,7 @@ Test(cel_speed, unused_unbound_variable_is_no_error)
 	kp_cel_prog *p = compile(env, a, "object.a == 1");
 	kp_doc *d = doc_of("a: 1\n");
 	const kp_value *vals[2] = {kp_doc_root(d), NULL};
-	kp_cel_activation act = {vals, 2, NULL};
+	kp_cel_activation act = {vals, 2, NULL, NULL};
 	bool ok = false;
 	kp_error err;
 	cr_assert_eq(kp_cel_eval_bool(p, &act, a, &ok, &err), 0, "%s", err.msg);
@@ -72,7 +72,7 @@ Test(cel_speed, memo_computes_variables_once)
 	kp_cel_prog *q = compile(env, a, "variables.v + 1 == 2");
 	kp_doc *one = doc_of("a: 1\n"), *two = doc_of("a: 2\n");
 	const kp_value *vals[1] = {kp_doc_root(one)};
-	kp_cel_activation act = {vals, 1, kp_cel_memo_new(env, a)};
+	kp_cel_activation act = {vals, 1, NULL, kp_cel_memo_new(env, a)};
 	bool ok = false;
 	kp_error err;
 	cr_assert_eq(kp_cel_eval_bool(p, &act, a, &ok, &err), 0, "%s", err.msg);

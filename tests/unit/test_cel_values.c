@@ -235,7 +235,7 @@ Test(cel_api, eval_bool_hot_path)
 	kp_doc *d = NULL;
 	cr_assert_eq(kp_reader_next(r, &d, &err), 1);
 	const kp_value *vals[1] = {kp_doc_root(d)};
-	kp_cel_activation act = {vals, 1, NULL};
+	kp_cel_activation act = {vals, 1, NULL, NULL};
 	const char *ok = "object.spec.containers.all(c, c.image != '')";
 	kp_cel_prog *p = kp_cel_compile(env, ok, strlen(ok), a, &err);
 	cr_assert(p);
@@ -285,13 +285,13 @@ Test(cel_api, composited_variables)
 	kp_cel_prog *p = kp_cel_compile(env, e, strlen(e), a, &err);
 	cr_assert(p, "%s", err.msg);
 	const kp_value *vals[1] = {kp_doc_root(d)};
-	kp_cel_activation act = {vals, 1, NULL};
+	kp_cel_activation act = {vals, 1, NULL, NULL};
 	bool out = false;
 	cr_assert_eq(kp_cel_eval_bool(p, &act, a, &out, &err), 0, "%s", err.msg);
 	cr_assert(out);
 	kp_cel_prog *bad = kp_cel_compile(env, "variables.nope", 14, a, &err);
 	cr_assert_null(bad);
-	cr_assert_str_eq(err.msg, "undeclared reference to 'variables.nope'");
+	cr_assert_str_eq(err.msg, "undefined field 'nope'");
 	kp_cel_prog *b2 = kp_cel_compile(env, "variables.broken", 16, a, &err);
 	cr_assert_eq(kp_cel_eval_bool(b2, &act, a, &out, &err), -1);
 	cr_assert_str_eq(err.msg, "no such key: missing");

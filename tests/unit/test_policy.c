@@ -168,9 +168,9 @@ Test(policy, cel_policy_kinds_are_added_as_unsupported)
 	cr_assert_str_eq(p->unsupported, "GeneratingPolicy");
 	cr_assert_str_eq(kp_policy_name(p), "gpol");
 	cr_assert_eq(kp_policy_rule_count(p), 0);
-	cr_assert_eq(add_yaml(ps, "apiVersion: admissionregistration.k8s.io/v1\n"
-			      "kind: ValidatingAdmissionPolicy\nmetadata: {name: vap}\n", &err), 1);
-	cr_assert_str_eq(kp_policy_set_at(ps, 1)->unsupported, "ValidatingAdmissionPolicy");
+	cr_assert_eq(add_yaml(ps, "apiVersion: admissionregistration.k8s.io/v1alpha1\n"
+			      "kind: MutatingAdmissionPolicy\nmetadata: {name: map}\n", &err), 1);
+	cr_assert_str_eq(kp_policy_set_at(ps, 1)->unsupported, "MutatingAdmissionPolicy");
 	kp_policy_set_free(ps);
 }
 
@@ -241,9 +241,6 @@ Test(policy, rules_using_missing_features_are_marked_unsupported)
 {
 	kp_policy_set *ps = kp_policy_set_new();
 	static const struct { const char *rule, *reason; } cases[] = {
-		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
-		 "    validate: {cel: {paramKind: {kind: ConfigMap}, expressions: [{expression: 'true'}]}}\n",
-		 "validate.cel.paramKind"},
 		{"  - name: r\n    match: {resources: {kinds: [ConfigMap]}}\n"
 		 "    validate: {manifests: {attestors: []}, message: m, pattern: {a: 1}}\n",
 		 "validate.manifests"},

@@ -125,11 +125,13 @@ Test(testfile, unsupported_inputs_and_rows)
 		"results:\n"
 		"- {policy: p, rule: r, resources: [a], result: pass, patchedResources: pr.yaml}\n"
 		"- {policy: v, resources: [a], result: fail, isMutatingPolicy: true}\n"
-		"- {policy: v, resources: [a], result: fail, isMutatingPolicy: false}\n");
+		"- {policy: v, resources: [a], result: fail, isMutatingPolicy: false}\n"
+		"- {policy: v, resources: [a], result: fail, isMUtatingPolicy: true}\n");
 	cr_assert_null(t->unsupported);
 	cr_assert_str_eq(t->results[0].unsupported, "patchedResources");
-	cr_assert_str_eq(t->results[1].unsupported, "isMutatingPolicy");
+	cr_assert_str_eq(t->results[1].unsupported, "kind MutatingPolicy");
 	cr_assert_null(t->results[2].unsupported);
+	cr_assert_str_eq(t->results[3].unsupported, "kind MutatingPolicy");  /* upstream misspelling */
 	kpc_testfile_free(t);
 	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\nexceptions: [e.yaml]\n"
 		  "results: [{policy: p, resources: [a], result: pass}]\n");
@@ -140,6 +142,12 @@ Test(testfile, unsupported_inputs_and_rows)
 	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\ntargetResources: [t.yaml]\n"
 		  "results: [{policy: p, resources: [a], result: pass}]\n");
 	cr_assert_str_eq(t->unsupported, "targetResources");
+	kpc_testfile_free(t);
+	/* the context file (kind Context) feeds the CEL libraries */
+	t = parse("apiVersion: v1\nkind: Test\npolicies: [p.yaml]\ncontext: ctx.yaml\n"
+		  "results: [{policy: p, resources: [a], result: pass}]\n");
+	cr_assert_null(t->unsupported);
+	cr_assert_str_eq(t->context, "suite/ctx.yaml");
 	kpc_testfile_free(t);
 }
 
