@@ -137,7 +137,7 @@ typedef struct unit {
  *   'r' a row of the last resource: rule, message, path (if has_path), file;
  *   'E' an unusable input: a kp_error, raw. */
 typedef struct rec_fixed {
-	uint32_t policy, line, col;
+	uint32_t policy, rule, line, col;   /* rule: index in the policy */
 	uint8_t status, unsupported, has_path;
 } rec_fixed;
 
@@ -171,12 +171,24 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 	return 0;
 }
 
+/* The index of the rule named `rule` in p (0 when none is: a row of rule
+ * `evaluation` and the like), looked up on the worker. */
+static size_t rule_index(const kp_policy *p, const char *rule)
+{
+	for (size_t i = 0; i < kp_policy_rule_count(p); i++)
+		if (!strcmp(kp_policy_rule_name(p, i), rule))
+			return i;
+	return 0;
+}
+
 static void on_result(void *ud, const kp_result *r)
 {
 	row_ctx *rc = ud;
 	kp_buf *b = &rc->u->recs;
+	size_t policy = find_policy(rc, r);
 	rec_fixed f = {
-		.policy = (uint32_t)find_policy(rc, r), .status = (uint8_t)r->status,
+		.policy = (uint32_t)policy, .rule = (uint32_t)rule_index(rc->c->report.policies[policy].p, r->rule),
+		.status = (uint8_t)r->status,
 		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
@@ -389,12 +401,7 @@ static void replay(pipeline *p, const kp_buf *recs)
 		row.file = s, s += strlen(s) + 1;
 		row.line = f.line;
 		row.col = f.col;
-		row.rule_index = 0;
-		for (size_t i = 0; i < kp_policy_rule_count(row.pol->p); i++)
-			if (!strcmp(kp_policy_rule_name(row.pol->p, i), row.rule)) {
-				row.rule_index = i;
-				break;
-			}
+		row.rule_index = f.rule;
 		emit_row(p, &row, &f);
 	}
 }
@@ -522,6 +529,9 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 		if (!u) {
 			u = unit_new(name);
 			u->first_line = first - 1;
+			/* room for a whole unit: no copying as it grows */
+			batch.cap = KPC_UNIT_BYTES + ((size_t)64 << 10);
+			batch.data = kpc_xmalloc(batch.cap);
 		}
 		kp_buf_add(&batch, data, len);
 		if (batch.len >= KPC_UNIT_BYTES) {

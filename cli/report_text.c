@@ -22,6 +22,7 @@ typedef struct text_state {
 	size_t n_fails, n_errors;
 	bool audit_warning;
 	kp_buf head;               /* "policy P -> resource R" */
+	kp_buf block;              /* the group's text, reused */
 } text_state;
 
 static void hold(text_state *t, const char *s, size_t n)
@@ -36,28 +37,48 @@ static void hold(text_state *t, const char *s, size_t n)
 	}
 }
 
+/* The main thread writes every row: strings are copied, not run through
+ * printf, whose set-up costs more than a short line. */
+static void put_uint(kp_buf *b, size_t v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	do
+		tmp[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	kp_buf_add(b, tmp + i, sizeof tmp - i);
+}
+
+static void put_head(kpc_report *r, const text_state *t, kp_buf *b, const char *color,
+		     const char *label)
+{
+	kp_buf_add(b, t->head.data, t->head.len);
+	kp_buf_add(b, " ", 1);
+	kp_buf_puts(b, kpc_color(r, color));
+	kp_buf_puts(b, label);
+	kp_buf_puts(b, kpc_color(r, KPC_RESET));
+	kp_buf_add(b, "\n", 1);
+}
+
 static void flush_group(kpc_report *r, text_state *t)
 {
 	if (!t->in_group)
 		return;
-	kp_buf b = {0};
+	kp_buf *b = &t->block;
+	kp_buf_reset(b);
 	if (t->n_fails) {
-		kp_buf_printf(&b, "%s %s%s%s\n", t->head.data,
-			     kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED),
-			     t->audit_warning ? "failed as audit warning:" : "failed:",
-			     kpc_color(r, KPC_RESET));
-		kp_buf_add(&b, t->fails.data, t->fails.len);
-		kp_buf_puts(&b, "\n");
+		put_head(r, t, b, t->audit_warning ? KPC_YELLOW : KPC_RED,
+			 t->audit_warning ? "failed as audit warning:" : "failed:");
+		kp_buf_add(b, t->fails.data, t->fails.len);
+		kp_buf_add(b, "\n", 1);
 	}
 	if (t->n_errors) {
-		kp_buf_printf(&b, "%s %serror:%s\n", t->head.data, kpc_color(r, KPC_RED),
-			     kpc_color(r, KPC_RESET));
-		kp_buf_add(&b, t->errors.data, t->errors.len);
-		kp_buf_puts(&b, "\n");
+		put_head(r, t, b, KPC_RED, "error:");
+		kp_buf_add(b, t->errors.data, t->errors.len);
+		kp_buf_add(b, "\n", 1);
 	}
-	if (b.len)
-		hold(t, b.data, b.len);
-	kp_buf_free(&b);
+	if (b->len)
+		hold(t, b->data, b->len);
 	kp_buf_reset(&t->fails);
 	kp_buf_reset(&t->errors);
 	t->n_fails = t->n_errors = 0;
@@ -84,15 +105,30 @@ static void text_row(kpc_report *r, const kpc_row *row)
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
 		kp_buf_reset(&t->head);
-		kp_buf_printf(&t->head, "policy %s -> resource ", row->pol->name);
+		kp_buf_puts(&t->head, "policy ");
+		kp_buf_puts(&t->head, row->pol->name);
+		kp_buf_puts(&t->head, " -> resource ");
 		kpc_resource_path(&t->head, row);
 	}
 	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
-	kp_buf_printf(b, "%zu - %s%s%s %s (%s:%u:%u)\n", n, kpc_color(r, KPC_BOLD), row->rule,
-		     kpc_color(r, KPC_RESET), row->message, row->file, row->line, row->col);
+	/* N - RULE MESSAGE (FILE:LINE:COL) */
+	put_uint(b, n);
+	kp_buf_add(b, " - ", 3);
+	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
+	kp_buf_puts(b, row->rule);
+	kp_buf_puts(b, kpc_color(r, KPC_RESET));
+	kp_buf_add(b, " ", 1);
+	kp_buf_puts(b, row->message);
+	kp_buf_add(b, " (", 2);
+	kp_buf_puts(b, row->file);
+	kp_buf_add(b, ":", 1);
+	put_uint(b, row->line);
+	kp_buf_add(b, ":", 1);
+	put_uint(b, row->col);
+	kp_buf_add(b, ")\n", 2);
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)
@@ -150,6 +186,7 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	kp_buf_free(&t->fails);
 	kp_buf_free(&t->errors);
 	kp_buf_free(&t->head);
+	kp_buf_free(&t->block);
 	free(t);
 	r->state = NULL;
 }

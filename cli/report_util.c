@@ -25,7 +25,11 @@ const char *kpc_report_names(void)
 
 void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 {
-	kp_buf_printf(sb, "%s/%s/%s", row->namespace, row->kind, row->name);
+	kp_buf_puts(sb, row->namespace);
+	kp_buf_add(sb, "/", 1);
+	kp_buf_puts(sb, row->kind);
+	kp_buf_add(sb, "/", 1);
+	kp_buf_puts(sb, row->name);
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)

@@ -73,6 +73,18 @@ void kp_cel_prog_free(kp_cel_prog *prog);
  * requires exactly "bool" for validations and "string" for messages. */
 const char *kp_cel_prog_type(const kp_cel_prog *prog);
 
+/* Whether evaluating `prog` can read the env's variable `index` (directly
+ * or through a composited variable): a caller may leave a variable no
+ * program uses unbuilt.  Conservative: true when unsure. */
+bool kp_cel_prog_uses(const kp_cel_prog *prog, size_t index);
+
+/* The composited variables of one activation, shared by the programs of
+ * one environment evaluated on it (validations, messages), so that each
+ * variable is computed at most once per resource, as Kubernetes'
+ * composition library caches them.  Lives in `scratch`. */
+typedef struct kp_cel_memo kp_cel_memo;
+kp_cel_memo *kp_cel_memo_new(const kp_cel_env *env, kp_arena *scratch);
+
 /* Kyverno's host-backed libraries (kyverno-cel.md section 9: `resource`,
  * `globalContext`, `http`, `image.GetMetadata`), declared by
  * kp_cel_env_kyverno_libs and answered per evaluation by the embedder
@@ -128,11 +140,15 @@ void kp_cel_env_kyverno_libs(kp_cel_env *env, bool on);
 
 /* Variable bindings: vals[i] is the value of the env's variable i (NULL:
  * unbound; referencing it is an evaluation error).  `host` serves the
- * Kyverno host libraries (NULL: every such call is "unsupported"). */
+ * Kyverno host libraries (NULL: every such call is "unsupported").
+ * memo: NULL computes composited variables afresh in each evaluation;
+ * else shared by the evaluations of programs of memo's environment
+ * (others ignore it). */
 typedef struct kp_cel_activation {
 	const kp_value *const *vals;
 	size_t n;
 	const kp_cel_host *host;
+	kp_cel_memo *memo;
 } kp_cel_activation;
 
 /* kp_cel_result is declared in kpolicy.h (public). */

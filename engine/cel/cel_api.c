@@ -98,6 +98,31 @@ void kp_cel_env_kyverno_libs(kp_cel_env *env, bool on) { env->kyverno_libs = on;
 
 const char *kp_cel_prog_type(const kp_cel_prog *p) { return p->type; }
 
+static uint64_t var_bit(size_t index)
+{
+	return (uint64_t)1 << (index < 63 ? index : 63);
+}
+
+bool kp_cel_prog_uses(const kp_cel_prog *p, size_t index)
+{
+	return p->uses & var_bit(index);
+}
+
+/* The variables a resolved tree reads (kp_cel_prog.uses). */
+static uint64_t tree_uses(const kp_cel_env *env, const cel_node *n)
+{
+	if (!n)
+		return 0;
+	if (n->kind == N_VAR)
+		return var_bit((size_t)n->slot);
+	if (n->kind == N_LAZY)
+		return env->lazy_progs[n->slot]->uses;
+	uint64_t u = 0;
+	for (size_t i = 0; i < n->nargs; i++)
+		u |= tree_uses(env, n->args[i]);
+	return u;
+}
+
 /* Resolution errors carry a byte offset in col; make it line:col. */
 static void fix_position(const char *src, size_t len, kp_error *err)
 {
@@ -160,6 +185,7 @@ kp_cel_prog *cel_compile_opts(const kp_cel_env *env, const char *expr,
 		finish_error(expr, len, err);
 		return NULL;
 	}
+	p->uses = tree_uses(env, root);
 	if (cel_regex_precompile(p, a, err)) {
 		finish_error(expr, len, err);
 		return NULL;
@@ -193,19 +219,37 @@ void kp_cel_prog_free(kp_cel_prog *p)
 	p->nrx = 0;
 }
 
+kp_cel_memo *kp_cel_memo_new(const kp_cel_env *env, kp_arena *scratch)
+{
+	kp_cel_memo *m = kp_arena_alloc(scratch, sizeof *m);
+	m->env = env;
+	m->lazy = NULL;
+	if (env->nlazy)
+		m->lazy = kp_arena_alloc(scratch, env->nlazy * sizeof(cel_lazy));   /* zeroed */
+	return m;
+}
+
+static cel_val eval_memo(const kp_cel_prog *p, const cel_val *vars, const kp_cel_host *host,
+			 kp_cel_memo *memo, kp_arena *scratch)
+{
+	cel_ctx c = {.a = scratch, .vars = vars, .prog = p, .host = host};
+	if (memo && memo->env == p->env)
+		c.lazy = memo->lazy;
+	else if (p->env->nlazy)
+		c.lazy = kp_arena_alloc(scratch, p->env->nlazy * sizeof(cel_lazy));
+	c.locals = p->nlocals ? kp_arena_alloc(scratch, (size_t)p->nlocals * sizeof(cel_val)) : NULL;
+	return cel_eval_node(&c, p->root);
+}
+
 cel_val cel_eval_vals(const kp_cel_prog *p, const cel_val *vars, kp_arena *scratch)
 {
-	return cel_eval_vals_host(p, vars, NULL, scratch);
+	return eval_memo(p, vars, NULL, NULL, scratch);
 }
 
 cel_val cel_eval_vals_host(const kp_cel_prog *p, const cel_val *vars,
 			   const kp_cel_host *host, kp_arena *scratch)
 {
-	cel_ctx c = {.a = scratch, .vars = vars, .prog = p, .host = host};
-	if (p->env->nlazy)
-		c.lazy = kp_arena_alloc(scratch, p->env->nlazy * sizeof(cel_lazy));
-	c.locals = p->nlocals ? kp_arena_alloc(scratch, (size_t)p->nlocals * sizeof(cel_val)) : NULL;
-	return cel_eval_node(&c, p->root);
+	return eval_memo(p, vars, host, NULL, scratch);
 }
 
 /* The file name of nodes made from CEL values. */
@@ -263,6 +307,10 @@ static cel_val eval_act(const kp_cel_prog *prog, const kp_cel_activation *act,
 	const kp_cel_env *env = prog->env;
 	cel_val *vars = env->n ? kp_arena_alloc(scratch, env->n * sizeof(cel_val)) : NULL;
 	for (size_t i = 0; i < env->n; i++) {
+		if (!kp_cel_prog_uses(prog, i)) {
+			vars[i] = cel_null();   /* never read */
+			continue;
+		}
 		const kp_value *v = act && i < act->n ? act->vals[i] : NULL;
 		if (v) {
 			vars[i] = cel_from_doc(v, env->dfloat);
@@ -271,7 +319,7 @@ static cel_val eval_act(const kp_cel_prog *prog, const kp_cel_activation *act,
 			vars[i] = cel_strn(CEL_ERROR, m, strlen(m));
 		}
 	}
-	return cel_eval_vals_host(prog, vars, act ? act->host : NULL, scratch);
+	return eval_memo(prog, vars, act ? act->host : NULL, act ? act->memo : NULL, scratch);
 }
 
 /* An evaluation error; "unsupported: F" (a Kyverno host library call
@@ -325,7 +373,7 @@ int kp_cel_eval_once(const char *expr, size_t len, const char *const *names,
 	kp_cel_prog *p = kp_cel_compile(env, expr, len, a, err);
 	if (!p)
 		return -1;
-	kp_cel_activation act = {bound, env->n, NULL};
+	kp_cel_activation act = {bound, env->n, NULL, NULL};
 	int rc = kp_cel_eval(p, &act, a, out, err);
 	kp_cel_prog_free(p);
 	return rc;

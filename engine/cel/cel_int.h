@@ -265,6 +265,11 @@ const cel_builtin *cel_lookup_host_fn(const kp_cel_env *env, const char *name,
 /* Per-evaluation state of composited variables (N_LAZY). */
 typedef struct cel_lazy { cel_val v; uint8_t state; /* 0 new, 1 busy, 2 done */ } cel_lazy;
 
+struct kp_cel_memo {
+	const struct kp_cel_env *env;
+	cel_lazy *lazy;          /* env->nlazy entries */
+};
+
 /* Hostile-input bounds (Kubernetes bounds CEL by cost instead): steps of
  * comprehensions per evaluation, and the size of one built string, bytes
  * or list. */
@@ -329,6 +334,9 @@ struct kp_cel_prog {
 	const struct cel_ty *sty; /* the same as checked (NULL: not checked) */
 	cel_rx *rx;          /* literal regexes (kp_cel_prog_free frees them) */
 	size_t nrx;
+	/* bit i: env variable i is read, here or by a composited variable
+	 * this program uses (bit 63 stands for every index >= 63) */
+	uint64_t uses;
 };
 
 /* Static types (cel_check.c): NULL with err on what the checker rejects. */

@@ -29,6 +29,7 @@ typedef struct cel_rule {
 	cel_check *checks;
 	size_t n;
 	const char *compile_error;   /* every resource fails with this */
+	const kp_cel_env *env;       /* of the variables and expressions */
 	const char *pass_message;
 	bool has_param;              /* paramKind and paramRef given */
 	kp_param_ref param;
@@ -286,6 +287,7 @@ static int cel_compile_rule(kp_policy *p, kp_rule *r, const kp_value *rule, cons
 		return -1;
 	cr->pass_message = kp_arena_printf(p->arena, "Validation rule '%s' passed.", r->name);
 	kp_cel_env *env = kp_policy_cel_env(p->arena, var_names, V_N);
+	cr->env = env;
 	const char *problem;
 	kp_error e = {0};
 	if (kp_policy_cel_variables(p, env, kp_value_get(cel, "variables"),
@@ -482,7 +484,8 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 	}
 	vals[V_PARAMS] = &null_node;
 	vals[V_AUTHZ] = NULL;
-	kp_cel_activation act = {vals, V_N, NULL};
+	/* variables computed once for all expressions (per param) */
+	kp_cel_activation act = {vals, V_N, NULL, kp_cel_memo_new(cr->env, a)};
 	if (!cr->has_param) {
 		if (cel_validate(cr, &act, a, out))
 			return;
@@ -500,6 +503,7 @@ static void cel_eval_rule(const kp_rule_run *run, kp_rule_outcome *out)
 		}
 		for (size_t i = 0; i < n; i++) {
 			vals[V_PARAMS] = params[i];
+			act.memo = kp_cel_memo_new(cr->env, a);   /* variables may read params */
 			if (cel_validate(cr, &act, a, out))
 				return;
 		}

@@ -24,6 +24,8 @@ typedef struct vpol {
 	bool ignore_failures;        /* failurePolicy: Ignore */
 	vpol_check *checks;
 	size_t n_checks;
+	const kp_cel_env *env;       /* of the variables and validations */
+	bool uses[V_N];              /* some program reads the variable */
 } vpol;
 
 /* ---- compile ---- */
@@ -99,6 +101,7 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 		return 0;
 	}
 	kp_cel_env *env = kp_vpol_env(a);
+	vp->env = env;
 	/* match conditions do not see variables */
 	const kp_value *conds = kp_value_get(spec, "matchConditions");
 	vp->n_conds = kp_value_len(conds);
@@ -126,6 +129,14 @@ static int variant_compile(kp_policy *p, const kp_value *spec, vpol *vp, kp_erro
 				"string");
 		const char *m = kp_value_path_str(x, "message");
 		c->message = m && *m ? kp_arena_strdup(a, m) : NULL;
+	}
+	/* the activation builds only what a program reads */
+	for (size_t v = 0; v < V_N; v++) {
+		for (size_t i = 0; i < vp->n_conds; i++)
+			vp->uses[v] |= kp_cel_prog_uses(vp->conds[i], v);
+		for (size_t i = 0; i < vp->n_checks; i++)
+			vp->uses[v] |= kp_cel_prog_uses(vp->checks[i].prog, v) ||
+				       (vp->checks[i].msg_prog && kp_cel_prog_uses(vp->checks[i].msg_prog, v));
 	}
 	return 0;
 }
@@ -170,13 +181,17 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 		out->no_response = true;
 		return;
 	}
-	kp_value *req = (kp_value *)kp_policy_cel_request(a, run, vals[V_OBJECT], vals[V_OLD]);
-	kp_map_set(a, req, "object", (kp_value *)vals[V_OBJECT]);
-	kp_map_set(a, req, "oldObject", (kp_value *)vals[V_OLD]);
-	vals[V_REQUEST] = req;
-	const char *ns = kp_value_path_str(res, "metadata/namespace");
-	const char *kind = kp_value_path_str(res, "kind");
-	vals[V_NSOBJ] = &null_node;
+	vals[V_REQUEST] = vals[V_NSOBJ] = vals[V_EXCEPTIONS] = &null_node;
+	/* CEL PolicyExceptions' programs may read them too */
+	bool all = run->policy->n_cel_exceptions != 0;
+	if (all || vp->uses[V_REQUEST]) {
+		kp_value *req = (kp_value *)kp_policy_cel_request(a, run, vals[V_OBJECT], vals[V_OLD]);
+		kp_map_set(a, req, "object", (kp_value *)vals[V_OBJECT]);
+		kp_map_set(a, req, "oldObject", (kp_value *)vals[V_OLD]);
+		vals[V_REQUEST] = req;
+	}
+	const char *ns = all || vp->uses[V_NSOBJ] ? kp_value_path_str(res, "metadata/namespace") : NULL;
+	const char *kind = kp_value_str(kp_value_get(res, "kind"), NULL);
 	/* the values file's Namespace object, else one built from its
 	 * namespaceSelector labels, else null (kyverno-cel.md §12) */
 	if (ns && *ns && !(kind && !strcmp(kind, "Namespace"))) {
@@ -201,7 +216,8 @@ static void vpol_eval(const kp_rule_run *run, kp_rule_outcome *out)
 	vals[V_EXCEPTIONS] = NULL;
 	kp_cel_host host;
 	kp_policy_cel_host(run, &host);
-	kp_cel_activation act = {vals, V_N, &host};
+	/* variables computed once for all validations */
+	kp_cel_activation act = {vals, V_N, &host, kp_cel_memo_new(vp->env, a)};
 	if (run->policy->n_cel_exceptions &&
 	    kp_cel_exceptions_apply(run, &act, vp->ignore_failures, exc, out))
 		return;

@@ -51,7 +51,7 @@ int kp_fuzz_cel(const uint8_t *data, size_t size)
 		const kp_value *root = kp_doc_root(d);
 		const kp_value *vals[3] = {root, kp_value_get(root, "spec"), NULL};
 		kp_cel_host host = {fuzz_host, (void *)root, NULL};
-		kp_cel_activation act = {vals, 3, &host};
+		kp_cel_activation act = {vals, 3, &host, NULL};
 		kp_arena *scratch = kp_arena_new();
 		kp_cel_result res;
 		kp_error_clear(&err);

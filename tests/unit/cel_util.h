@@ -35,7 +35,7 @@ static inline char *cel_run_env(const char *expr, const char *object_yaml,
 		snprintf(out, sizeof out, "compile: %u:%u: %s", err.line, err.col, err.msg);
 	} else {
 		const kp_value *vals[1] = {d ? kp_doc_root(d) : NULL};
-		kp_cel_activation act = {vals, 1, NULL};
+		kp_cel_activation act = {vals, 1, NULL, NULL};
 		kp_cel_result res;
 		if (kp_cel_eval(p, &act, a, &res, &err) == 0)
 			snprintf(out, sizeof out, "%s", res.repr);

@@ -235,7 +235,7 @@ Test(cel_api, eval_bool_hot_path)
 	kp_doc *d = NULL;
 	cr_assert_eq(kp_reader_next(r, &d, &err), 1);
 	const kp_value *vals[1] = {kp_doc_root(d)};
-	kp_cel_activation act = {vals, 1, NULL};
+	kp_cel_activation act = {vals, 1, NULL, NULL};
 	const char *ok = "object.spec.containers.all(c, c.image != '')";
 	kp_cel_prog *p = kp_cel_compile(env, ok, strlen(ok), a, &err);
 	cr_assert(p);
@@ -285,7 +285,7 @@ Test(cel_api, composited_variables)
 	kp_cel_prog *p = kp_cel_compile(env, e, strlen(e), a, &err);
 	cr_assert(p, "%s", err.msg);
 	const kp_value *vals[1] = {kp_doc_root(d)};
-	kp_cel_activation act = {vals, 1, NULL};
+	kp_cel_activation act = {vals, 1, NULL, NULL};
 	bool out = false;
 	cr_assert_eq(kp_cel_eval_bool(p, &act, a, &out, &err), 0, "%s", err.msg);
 	cr_assert(out);

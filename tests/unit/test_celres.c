@@ -49,7 +49,7 @@ static int eval_host(const char *expr, const kp_cel_host *host, bool libs, char 
 	kp_cel_prog *p = kp_cel_compile(env, expr, strlen(expr), a, err);
 	int rc = -1;
 	if (p) {
-		kp_cel_activation act = {NULL, 0, host};
+		kp_cel_activation act = {NULL, 0, host, NULL};
 		kp_cel_result r;
 		rc = kp_cel_eval(p, &act, a, &r, err);
 		if (!rc)
