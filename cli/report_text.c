@@ -42,16 +42,22 @@ static void flush_group(kpc_report *r, text_state *t)
 		return;
 	kp_buf b = {0};
 	if (t->n_fails) {
-		kp_buf_printf(&b, "%s %s%s%s\n", t->head.data,
-			     kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED),
-			     t->audit_warning ? "failed as audit warning:" : "failed:",
-			     kpc_color(r, KPC_RESET));
+		kp_buf_add(&b, t->head.data, t->head.len);
+		kp_buf_puts(&b, " ");
+		kp_buf_puts(&b, kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED));
+		kp_buf_puts(&b, t->audit_warning ? "failed as audit warning:" : "failed:");
+		kp_buf_puts(&b, kpc_color(r, KPC_RESET));
+		kp_buf_puts(&b, "\n");
 		kp_buf_add(&b, t->fails.data, t->fails.len);
 		kp_buf_puts(&b, "\n");
 	}
 	if (t->n_errors) {
-		kp_buf_printf(&b, "%s %serror:%s\n", t->head.data, kpc_color(r, KPC_RED),
-			     kpc_color(r, KPC_RESET));
+		kp_buf_add(&b, t->head.data, t->head.len);
+		kp_buf_puts(&b, " ");
+		kp_buf_puts(&b, kpc_color(r, KPC_RED));
+		kp_buf_puts(&b, "error:");
+		kp_buf_puts(&b, kpc_color(r, KPC_RESET));
+		kp_buf_puts(&b, "\n");
 		kp_buf_add(&b, t->errors.data, t->errors.len);
 		kp_buf_puts(&b, "\n");
 	}
@@ -84,15 +90,31 @@ static void text_row(kpc_report *r, const kpc_row *row)
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
 		kp_buf_reset(&t->head);
-		kp_buf_printf(&t->head, "policy %s -> resource ", row->pol->name);
+		kp_buf_puts(&t->head, "policy ");
+		kp_buf_puts(&t->head, row->pol->name);
+		kp_buf_puts(&t->head, " -> resource ");
 		kpc_resource_path(&t->head, row);
 	}
 	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
-	kp_buf_printf(b, "%zu - %s%s%s %s (%s:%u:%u)\n", n, kpc_color(r, KPC_BOLD), row->rule,
-		     kpc_color(r, KPC_RESET), row->message, row->file, row->line, row->col);
+	/* "N - RULE MESSAGE (FILE:LINE:COL)", without printf: a library run
+	 * writes one such line per failed rule */
+	kpc_buf_uint(b, n);
+	kp_buf_puts(b, " - ");
+	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
+	kp_buf_puts(b, row->rule);
+	kp_buf_puts(b, kpc_color(r, KPC_RESET));
+	kp_buf_puts(b, " ");
+	kp_buf_puts(b, row->message);
+	kp_buf_puts(b, " (");
+	kp_buf_puts(b, row->file);
+	kp_buf_puts(b, ":");
+	kpc_buf_uint(b, row->line);
+	kp_buf_puts(b, ":");
+	kpc_buf_uint(b, row->col);
+	kp_buf_puts(b, ")\n");
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)

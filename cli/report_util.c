@@ -25,7 +25,20 @@ const char *kpc_report_names(void)
 
 void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 {
-	kp_buf_printf(sb, "%s/%s/%s", row->namespace, row->kind, row->name);
+	kp_buf_puts(sb, row->namespace);
+	kp_buf_puts(sb, "/");
+	kp_buf_puts(sb, row->kind);
+	kp_buf_puts(sb, "/");
+	kp_buf_puts(sb, row->name);
+}
+
+void kpc_buf_uint(kp_buf *sb, size_t v)
+{
+	char d[24], *w = d + sizeof d;
+	do
+		*--w = (char)('0' + v % 10);
+	while (v /= 10);
+	kp_buf_add(sb, w, (size_t)(d + sizeof d - w));
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
