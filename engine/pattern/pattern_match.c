@@ -740,8 +740,18 @@ static void render(kp_buf *sb, const perr *e)
 	}
 }
 
-void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
-		  kp_arena *scratch, kp_pat_result *out)
+static const char *error_text(const perr *err, kp_arena *scratch)
+{
+	kp_buf sb;
+	kp_buf_init(&sb, scratch);
+	render(&sb, err);
+	return kp_buf_str(&sb);
+}
+
+/* text: render the error text even where the rule message does not use it
+ * (a FAIL with a path), as the public matcher reports it. */
+static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch,
+		  kp_pat_result *out, bool text)
 {
 	mctx c = {.a = scratch, .root = pat};
 	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
@@ -749,14 +759,11 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 	out->node = res;
 	out->path = "";
 	out->error = "";
+	out->why = err;
 	if (!err) {
 		out->status = KP_STATUS_PASS;
 		return;
 	}
-	kp_buf sb;
-	kp_buf_init(&sb, scratch);
-	render(&sb, err);
-	out->error = kp_buf_str(&sb);
 	out->node = err->node ? err->node : res;
 	if (is_skip(err)) {
 		out->status = KP_STATUS_SKIP;
@@ -770,4 +777,25 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 		out->status = KP_STATUS_FAIL;
 		out->path = err->path;
 	}
+	out->error = text || out->status != KP_STATUS_FAIL || !out->path[0]
+		? error_text(err, scratch) : NULL;
+}
+
+void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
+		  kp_arena *scratch, kp_pat_result *out)
+{
+	match(pat, res, scratch, out, true);
+}
+
+void kp_pat_match_quick(const kp_pat_root *pat, const kp_value *res,
+			kp_arena *scratch, kp_pat_result *out)
+{
+	match(pat, res, scratch, out, false);
+}
+
+const char *kp_pat_error(const kp_pat_result *r, kp_arena *scratch)
+{
+	if (r->error)
+		return r->error;
+	return r->why ? error_text(r->why, scratch) : "";
 }
