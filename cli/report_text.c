@@ -22,6 +22,7 @@ typedef struct text_state {
 	size_t n_fails, n_errors;
 	bool audit_warning;
 	kp_buf head;               /* "policy P -> resource R" */
+	kp_buf group;              /* the group's text, reused */
 } text_state;
 
 static void hold(text_state *t, const char *s, size_t n)
@@ -40,30 +41,30 @@ static void flush_group(kpc_report *r, text_state *t)
 {
 	if (!t->in_group)
 		return;
-	kp_buf b = {0};
+	kp_buf *b = &t->group;
+	kp_buf_reset(b);
 	if (t->n_fails) {
-		kp_buf_add(&b, t->head.data, t->head.len);
-		kp_buf_puts(&b, " ");
-		kp_buf_puts(&b, kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED));
-		kp_buf_puts(&b, t->audit_warning ? "failed as audit warning:" : "failed:");
-		kp_buf_puts(&b, kpc_color(r, KPC_RESET));
-		kp_buf_puts(&b, "\n");
-		kp_buf_add(&b, t->fails.data, t->fails.len);
-		kp_buf_puts(&b, "\n");
+		kp_buf_add(b, t->head.data, t->head.len);
+		kp_buf_puts(b, " ");
+		kp_buf_puts(b, kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED));
+		kp_buf_puts(b, t->audit_warning ? "failed as audit warning:" : "failed:");
+		kp_buf_puts(b, kpc_color(r, KPC_RESET));
+		kp_buf_puts(b, "\n");
+		kp_buf_add(b, t->fails.data, t->fails.len);
+		kp_buf_puts(b, "\n");
 	}
 	if (t->n_errors) {
-		kp_buf_add(&b, t->head.data, t->head.len);
-		kp_buf_puts(&b, " ");
-		kp_buf_puts(&b, kpc_color(r, KPC_RED));
-		kp_buf_puts(&b, "error:");
-		kp_buf_puts(&b, kpc_color(r, KPC_RESET));
-		kp_buf_puts(&b, "\n");
-		kp_buf_add(&b, t->errors.data, t->errors.len);
-		kp_buf_puts(&b, "\n");
+		kp_buf_add(b, t->head.data, t->head.len);
+		kp_buf_puts(b, " ");
+		kp_buf_puts(b, kpc_color(r, KPC_RED));
+		kp_buf_puts(b, "error:");
+		kp_buf_puts(b, kpc_color(r, KPC_RESET));
+		kp_buf_puts(b, "\n");
+		kp_buf_add(b, t->errors.data, t->errors.len);
+		kp_buf_puts(b, "\n");
 	}
-	if (b.len)
-		hold(t, b.data, b.len);
-	kp_buf_free(&b);
+	if (b->len)
+		hold(t, b->data, b->len);
 	kp_buf_reset(&t->fails);
 	kp_buf_reset(&t->errors);
 	t->n_fails = t->n_errors = 0;
@@ -172,6 +173,7 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	kp_buf_free(&t->fails);
 	kp_buf_free(&t->errors);
 	kp_buf_free(&t->head);
+	kp_buf_free(&t->group);
 	free(t);
 	r->state = NULL;
 }
