@@ -125,11 +125,17 @@ static void ix_leave(mctx *c, ix_saved sv)
 	c->ix_cap = sv.cap;
 }
 
+/* kp_value_type without the call: the walk asks it at every node */
+static inline kp_type vtype(const kp_value *v)
+{
+	return v ? v->type : KP_NULL;
+}
+
 static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
 			      bool *present)
 {
 	*present = false;
-	if (kp_value_type(map) != KP_MAP)
+	if (vtype(map) != KP_MAP)
 		return NULL;
 	if (map == c->ix_map) {
 		size_t h, s = ix_find(c, k, n, &h);
@@ -138,7 +144,9 @@ static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k,
 	}
 	for (size_t i = 0; i < map->u.map.n; i++) {
 		const kp_value *key = map->u.map.pairs[i].key;
-		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0) {
+		/* the first byte before memcmp: most keys differ there */
+		if (key->u.s.len == n && (n == 0 || (key->u.s.ptr[0] == k[0] &&
+						     memcmp(key->u.s.ptr, k, n) == 0))) {
 			*present = true;
 			return map->u.map.pairs[i].value;
 		}
@@ -256,8 +264,9 @@ static unsigned char *slot(mctx *c, const kp_pat_entry *e)
 
 static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
 {
-	for (size_t i = 0; i < p->u.map.n_all; i++) {
-		const kp_pat_entry *e = &p->u.map.all[i];
+	/* the (k), ^(k) and X(k) entries are all in phase 1 */
+	for (size_t i = 0; i < p->u.map.n1; i++) {
+		const kp_pat_entry *e = p->u.map.p1[i];
 		if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
 		    e->anchor != KP_ANCHOR_NEG)
 			continue;
@@ -490,7 +499,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
 		perr *f = NULL;
-		if (kp_value_type(v) != KP_SEQ) {
+		if (vtype(v) != KP_SEQ) {
 			f = new_err(c, E_PLAIN, M_EXIST_RTYPE, cur_path(c), v ? v : r);
 			f->res = v;
 		} else if (e->value->kind != KP_PAT_LIST) {
@@ -521,7 +530,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 	default:
 		v = lookup(c, r, e->raw, e->raw_len, &present);
 		if (e->star) {
-			if (kp_value_type(v) != KP_NULL)
+			if (vtype(v) != KP_NULL)
 				return NULL;
 			perr *n = new_err(c, E_PLAIN, M_NOTFOUND, cur_path(c), r);
 			n->tpath = n->path;
@@ -622,7 +631,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 	perr *e;
 	switch (p->kind) {
 	case KP_PAT_MAP:
-		if (kp_value_type(r) != KP_MAP) {
+		if (vtype(r) != KP_MAP) {
 			e = new_err(c, E_PLAIN, M_STRUCT, cur_path(c), node);
 			e->tpath = e->path;
 			e->res = r;
@@ -637,7 +646,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 			return err;
 		}
 	case KP_PAT_LIST:
-		if (kp_value_type(r) != KP_SEQ) {
+		if (vtype(r) != KP_SEQ) {
 			e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
 			e->tpath = e->path;
 			return e;
@@ -645,7 +654,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 		return match_list(c, r, anc, p);
 	case KP_PAT_LEAF:
 	default:
-		if (kp_value_type(r) == KP_SEQ) {
+		if (vtype(r) == KP_SEQ) {
 			for (size_t i = 0; i < r->u.seq.n; i++)
 				if (!kp_leaf_match(&p->u.leaf, r->u.seq.items[i]))
 					goto leaf_fail;
