@@ -44,24 +44,19 @@ static void flush_group(kpc_report *r, text_state *t)
 	kp_buf *b = &t->group;
 	kp_buf_reset(b);
 	if (t->n_fails) {
-		kp_buf_add(b, t->head.data, t->head.len);
-		kp_buf_puts(b, " ");
-		kp_buf_puts(b, kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED));
-		kp_buf_puts(b, t->audit_warning ? "failed as audit warning:" : "failed:");
-		kp_buf_puts(b, kpc_color(r, KPC_RESET));
-		kp_buf_puts(b, "\n");
-		kp_buf_add(b, t->fails.data, t->fails.len);
-		kp_buf_puts(b, "\n");
+		const char *parts[] = {
+			t->head.data, " ", kpc_color(r, t->audit_warning ? KPC_YELLOW : KPC_RED),
+			t->audit_warning ? "failed as audit warning:" : "failed:",
+			kpc_color(r, KPC_RESET), "\n", t->fails.data, "\n",
+		};
+		kpc_buf_cat(b, parts, sizeof parts / sizeof *parts);
 	}
 	if (t->n_errors) {
-		kp_buf_add(b, t->head.data, t->head.len);
-		kp_buf_puts(b, " ");
-		kp_buf_puts(b, kpc_color(r, KPC_RED));
-		kp_buf_puts(b, "error:");
-		kp_buf_puts(b, kpc_color(r, KPC_RESET));
-		kp_buf_puts(b, "\n");
-		kp_buf_add(b, t->errors.data, t->errors.len);
-		kp_buf_puts(b, "\n");
+		const char *parts[] = {
+			t->head.data, " ", kpc_color(r, KPC_RED), "error:", kpc_color(r, KPC_RESET),
+			"\n", t->errors.data, "\n",
+		};
+		kpc_buf_cat(b, parts, sizeof parts / sizeof *parts);
 	}
 	if (b->len)
 		hold(t, b->data, b->len);
@@ -91,10 +86,11 @@ static void text_row(kpc_report *r, const kpc_row *row)
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
 		kp_buf_reset(&t->head);
-		kp_buf_puts(&t->head, "policy ");
-		kp_buf_puts(&t->head, row->pol->name);
-		kp_buf_puts(&t->head, " -> resource ");
-		kpc_resource_path(&t->head, row);
+		const char *parts[] = {
+			"policy ", row->pol->name, " -> resource ", row->namespace, "/", row->kind,
+			"/", row->name,   /* kpc_resource_path */
+		};
+		kpc_buf_cat(&t->head, parts, sizeof parts / sizeof *parts);
 	}
 	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
@@ -102,20 +98,13 @@ static void text_row(kpc_report *r, const kpc_row *row)
 		t->audit_warning = true;
 	/* "N - RULE MESSAGE (FILE:LINE:COL)", without printf: a library run
 	 * writes one such line per failed rule */
-	kpc_buf_uint(b, n);
-	kp_buf_puts(b, " - ");
-	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
-	kp_buf_puts(b, row->rule);
-	kp_buf_puts(b, kpc_color(r, KPC_RESET));
-	kp_buf_puts(b, " ");
-	kp_buf_puts(b, row->message);
-	kp_buf_puts(b, " (");
-	kp_buf_puts(b, row->file);
-	kp_buf_puts(b, ":");
-	kpc_buf_uint(b, row->line);
-	kp_buf_puts(b, ":");
-	kpc_buf_uint(b, row->col);
-	kp_buf_puts(b, ")\n");
+	char num[3][24];
+	const char *parts[] = {
+		kpc_uint_str(num[0], n), " - ", kpc_color(r, KPC_BOLD), row->rule,
+		kpc_color(r, KPC_RESET), " ", row->message, " (", row->file, ":",
+		kpc_uint_str(num[1], row->line), ":", kpc_uint_str(num[2], row->col), ")\n",
+	};
+	kpc_buf_cat(b, parts, sizeof parts / sizeof *parts);
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)

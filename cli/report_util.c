@@ -32,13 +32,38 @@ void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 	kp_buf_puts(sb, row->name);
 }
 
-void kpc_buf_uint(kp_buf *sb, size_t v)
+const char *kpc_uint_str(char d[24], size_t v)
 {
-	char d[24], *w = d + sizeof d;
+	char *w = d + 23;
+	*w = 0;
 	do
 		*--w = (char)('0' + v % 10);
 	while (v /= 10);
-	kp_buf_add(sb, w, (size_t)(d + sizeof d - w));
+	return w;
+}
+
+void kpc_buf_uint(kp_buf *sb, size_t v)
+{
+	char d[24];
+	kp_buf_puts(sb, kpc_uint_str(d, v));
+}
+
+void kpc_buf_cat(kp_buf *sb, const char *const *parts, size_t n)
+{
+	char line[2048];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(parts[i]);
+		if (len + k > sizeof line) {
+			kp_buf_add(sb, line, len);   /* too long for one append */
+			for (; i < n; i++)
+				kp_buf_puts(sb, parts[i]);
+			return;
+		}
+		memcpy(line + len, parts[i], k);
+		len += k;
+	}
+	kp_buf_add(sb, line, len);
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
