@@ -160,7 +160,7 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (rc->policy + k) % n;
 		const kpc_policy_info *pi = &rep->policies[i];
-		if (!strcmp(pi->name, r->policy) &&
+		if ((pi->name == r->policy || !strcmp(pi->name, r->policy)) &&
 		    (pi->ns ? r->policy_namespace && !strcmp(pi->ns, r->policy_namespace)
 			    : !r->policy_namespace)) {
 			rc->found_name = r->policy;

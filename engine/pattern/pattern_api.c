@@ -122,11 +122,15 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		kp_pat_result r;
 		kp_pat_match_quick(pats[i], res, scratch, &r);
 		if (r.status == KP_STATUS_PASS) {
-			kp_buf sb;
-			kp_buf_init(&sb, scratch);
-			kp_buf_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
+			char num[24], *w = num + sizeof num - 1;
+			*w = 0;
+			size_t v = i;
+			do
+				*--w = (char)('0' + v % 10);
+			while (v /= 10);
+			const char *parts[] = {"validation rule '", rule, "' anyPattern[", w, "] passed."};
 			out->status = KP_STATUS_PASS;
-			out->message = kp_buf_str(&sb);
+			out->message = concat(scratch, parts, 5);
 			out->path = NULL;
 			out->node = res;
 			out->passed_index = i;

@@ -165,7 +165,7 @@ static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
 	return e;
 }
 
-static size_t path_len(const mctx *c)
+static inline size_t path_len(const mctx *c)
 {
 	return c->n_segs ? c->segs[c->n_segs - 1].end : 1;
 }
@@ -193,7 +193,7 @@ static const char *cur_path(mctx *c)
 	return p;
 }
 
-static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
+static inline size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
 {
 	if (c->n_segs == c->cap_segs) {
 		size_t cap = c->cap_segs ? c->cap_segs * 2 : 32;
@@ -209,12 +209,12 @@ static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
 	return mark;
 }
 
-static size_t push(mctx *c, const char *seg, size_t n)
+static inline size_t push(mctx *c, const char *seg, size_t n)
 {
 	return push_seg(c, seg, n, 0);
 }
 
-static size_t push_index(mctx *c, size_t i)
+static inline size_t push_index(mctx *c, size_t i)
 {
 	size_t digits = 1;  /* length of the index as text, without printing it */
 	for (size_t v = i; v >= 10; v /= 10)
@@ -222,7 +222,7 @@ static size_t push_index(mctx *c, size_t i)
 	return push_seg(c, NULL, digits, i);
 }
 
-static void pop(mctx *c, size_t mark)
+static inline void pop(mctx *c, size_t mark)
 {
 	c->n_segs = mark;
 }
