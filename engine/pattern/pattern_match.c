@@ -185,7 +185,11 @@ static const char *cur_path(mctx *c)
 			memcpy(w, sg->key, sg->len);
 			w += sg->len;
 		} else {
-			w += sprintf(w, "%zu", sg->index);
+			/* sg->len digits (push_index counted them), without printf */
+			size_t v = sg->index;
+			for (size_t d = sg->len; d--; v /= 10)
+				w[d] = (char)('0' + v % 10);
+			w += sg->len;
 		}
 		*w++ = '/';
 	}
