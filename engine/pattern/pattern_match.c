@@ -766,7 +766,8 @@ static const char *error_text(const perr *err, kp_arena *scratch)
 static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch,
 		  kp_pat_result *out, bool text)
 {
-	mctx c = {.a = scratch, .root = pat};
+	path_seg first[32];   /* the path's first steps: no arena block per match */
+	mctx c = {.a = scratch, .root = pat, .segs = first, .cap_segs = 32};
 	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
 	const perr *err = elem(&c, res, res, pat->root);
 	out->node = res;
