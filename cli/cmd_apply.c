@@ -397,6 +397,10 @@ static void replay(pipeline *p, const kp_buf *recs)
 		rec_fixed f;
 		memcpy(&f, s, sizeof f);
 		s += sizeof f;
+		/* rows come in rule order: with unique rule names the search for
+		 * this row's rule starts after the last row's */
+		size_t from = row.pol && row.policy_index == f.policy && row.pol->unique_rules
+			? row.rule_index + 1 : 0;
 		row.policy_index = f.policy;
 		row.pol = &rep->policies[f.policy];
 		row.rule = s, s += strlen(s) + 1;
@@ -407,12 +411,15 @@ static void replay(pipeline *p, const kp_buf *recs)
 		row.file = s, s += strlen(s) + 1;
 		row.line = f.line;
 		row.col = f.col;
+		size_t n_rules = kp_policy_rule_count(row.pol->p);
 		row.rule_index = 0;
-		for (size_t i = 0; i < kp_policy_rule_count(row.pol->p); i++)
+		for (size_t k = 0; k < n_rules; k++) {
+			size_t i = (from + k) % n_rules;
 			if (!strcmp(kp_policy_rule_name(row.pol->p, i), row.rule)) {
 				row.rule_index = i;
 				break;
 			}
+		}
 		emit_row(p, &row, &f);
 	}
 }
@@ -632,6 +639,16 @@ static void keep_error(void *ud, const kp_error *e)
 	l->v[l->n++] = *e;
 }
 
+static bool rules_unique(const kp_policy *p)
+{
+	size_t n = kp_policy_rule_count(p);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(kp_policy_rule_name(p, i), kp_policy_rule_name(p, j)))
+				return false;
+	return true;
+}
+
 static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 {
 	size_t n = kp_policy_set_count(ps);
@@ -647,6 +664,7 @@ static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 			.severity = kp_policy_annotation(p, "policies.kyverno.io/severity"),
 			.description = kp_policy_annotation(p, "policies.kyverno.io/description"),
 			.scored = !(scored && !strcmp(scored, "false")),
+			.unique_rules = rules_unique(p),
 		};
 	}
 	return v;

@@ -29,6 +29,7 @@ typedef struct kpc_policy_info {
 	const char *name, *ns, *kind;      /* ns: NULL for a ClusterPolicy */
 	const char *title, *category, *severity, *description; /* annotations or NULL */
 	bool scored;                       /* policies.kyverno.io/scored != "false" */
+	bool unique_rules;                 /* no two rules share a name */
 	kpc_counts counts;                 /* this policy's rows so far */
 } kpc_policy_info;
 
