@@ -260,7 +260,9 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 	if (!opts)
 		opts = &no_opts;
 	kp_eval_ctx *own = ctx ? NULL : (ctx = kp_eval_ctx_new(NULL));
-	const char *kind = kp_resource_match_kind(doc->root, opts->values, NULL);
+	kp_sel_ctx sel;
+	kp_sel_prepare(&sel, doc->root, opts);
+	const char *kind = sel.res.kind;   /* kp_resource_match_kind, worked out once */
 	const kp_rule_ref *refs = ix->other;
 	size_t n = ix->n_other;
 	for (size_t i = 0; i < ix->n_kinds; i++)
@@ -269,8 +271,6 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 			n = ix->kinds[i].n;
 			break;
 		}
-	kp_sel_ctx sel;
-	kp_sel_prepare(&sel, doc->root, opts);
 	/* each distinct match/exclude block is decided once for the resource */
 	unsigned char memo_small[512];
 	size_t memo_len = ps->n_shared_blocks * 2;

@@ -767,8 +767,14 @@ static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch
 		  kp_pat_result *out, bool text)
 {
 	path_seg first[32];   /* the path's first steps: no arena block per match */
+	unsigned char bk[64];
 	mctx c = {.a = scratch, .root = pat, .segs = first, .cap_segs = 32};
-	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
+	if (pat->n_bk < sizeof bk) {
+		memset(bk, 0, pat->n_bk + 1);
+		c.bk = bk;
+	} else {
+		c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
+	}
 	const perr *err = elem(&c, res, res, pat->root);
 	out->node = res;
 	out->path = "";
