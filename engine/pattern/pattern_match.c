@@ -131,7 +131,7 @@ static inline kp_type vtype(const kp_value *v)
 	return v ? v->type : KP_NULL;
 }
 
-static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
+static inline const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
 			      bool *present)
 {
 	*present = false;
