@@ -152,6 +152,7 @@ typedef struct row_ctx {
 	const char *res_file;
 	unsigned res_line, res_col;
 	size_t policy;          /* where the last lookup found its policy */
+	const char *found_name, *found_ns;  /* the strings it was found by */
 } row_ctx;
 
 /* The index of the policy a result names: results come in policy order,
@@ -159,14 +160,19 @@ typedef struct row_ctx {
 static size_t find_policy(row_ctx *rc, const kp_result *r)
 {
 	const kpc_report *rep = &rc->c->report;
+	if (r->policy == rc->found_name && r->policy_namespace == rc->found_ns)
+		return rc->policy;   /* the same strings as the last row's */
 	size_t n = rep->n_policies;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (rc->policy + k) % n;
 		const kpc_policy_info *pi = &rep->policies[i];
-		if (!strcmp(pi->name, r->policy) &&
+		if ((pi->name == r->policy || !strcmp(pi->name, r->policy)) &&
 		    (pi->ns ? r->policy_namespace && !strcmp(pi->ns, r->policy_namespace)
-			    : !r->policy_namespace))
+			    : !r->policy_namespace)) {
+			rc->found_name = r->policy;
+			rc->found_ns = r->policy_namespace;
 			return rc->policy = i;
+		}
 	}
 	return 0;
 }
@@ -192,13 +198,36 @@ static void on_result(void *ud, const kp_result *r)
 		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
-	kp_buf_add(b, "r", 1);
-	kp_buf_add(b, (const char *)&f, sizeof f);
-	rec_str(b, r->rule);
-	rec_str(b, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message);
-	if (r->path)
-		rec_str(b, r->path);
-	rec_str(b, r->file ? r->file : rc->res_file);
+	/* one append per row: the record is put together on the stack */
+	const char *str[4] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
+			      r->file ? r->file : rc->res_file, r->path};
+	size_t n_str = r->path ? 4 : 3, len[4], total = 1 + sizeof f;
+	for (size_t i = 0; i < n_str; i++)
+		total += (len[i] = strlen(str[i] ? str[i] : "")) + 1;
+	char rec[1024];
+	if (total > sizeof rec) {
+		kp_buf_add(b, "r", 1);
+		kp_buf_add(b, (const char *)&f, sizeof f);
+		rec_str(b, str[0]);
+		rec_str(b, str[1]);
+		if (r->path)
+			rec_str(b, r->path);
+		rec_str(b, str[2]);
+		return;
+	}
+	static const size_t order[2][4] = {{0, 1, 2}, {0, 1, 3, 2}};
+	char *w = rec;
+	*w++ = 'r';
+	memcpy(w, &f, sizeof f);
+	w += sizeof f;
+	for (size_t k = 0; k < n_str; k++) {
+		size_t i = order[r->path != NULL][k];
+		if (len[i])
+			memcpy(w, str[i], len[i]);
+		w += len[i];
+		*w++ = 0;
+	}
+	kp_buf_add(b, rec, total);
 }
 
 static void unit_diag(unit *u, const char *level, const kp_error *e)

@@ -24,10 +24,14 @@ static void json_row(kpc_report *r, const kpc_row *row)
 	if (j->rows++)
 		kp_buf_puts(b, ",\n");
 	kp_buf_puts(b, "{\"policy\": ");
-	kp_buf pn = {0};
-	kpc_policy_display(&pn, row->pol);
-	kp_buf_json_str(b, pn.data, pn.len);
-	kp_buf_free(&pn);
+	if (!row->pol->ns) {
+		kp_buf_json_cstr(b, row->pol->name);   /* no display copy per row */
+	} else {
+		kp_buf pn = {0};
+		kpc_policy_display(&pn, row->pol);
+		kp_buf_json_str(b, pn.data, pn.len);
+		kp_buf_free(&pn);
+	}
 	kp_buf_puts(b, ", \"rule\": ");
 	kp_buf_json_cstr(b, row->rule);
 	kp_buf_puts(b, ", \"resource\": {\"apiVersion\": ");
@@ -38,13 +42,19 @@ static void json_row(kpc_report *r, const kpc_row *row)
 	kp_buf_json_cstr(b, row->namespace);
 	kp_buf_puts(b, ", \"name\": ");
 	kp_buf_json_cstr(b, row->name);
-	kp_buf_printf(b, "}, \"result\": \"%s\", \"message\": ", kp_status_name(row->status));
+	kp_buf_puts(b, "}, \"result\": \"");
+	kp_buf_puts(b, kp_status_name(row->status));
+	kp_buf_puts(b, "\", \"message\": ");
 	kp_buf_json_cstr(b, row->message);
 	kp_buf_puts(b, ", \"path\": ");
 	kp_buf_json_cstr(b, row->path);
 	kp_buf_puts(b, ", \"source\": {\"file\": ");
 	kp_buf_json_cstr(b, row->file);
-	kp_buf_printf(b, ", \"line\": %u, \"column\": %u}}", row->line, row->col);
+	kp_buf_puts(b, ", \"line\": ");
+	kpc_buf_uint(b, row->line);
+	kp_buf_puts(b, ", \"column\": ");
+	kpc_buf_uint(b, row->col);
+	kp_buf_puts(b, "}}");
 	kp_buf_flush(b, r->out);
 }
 

@@ -39,16 +39,6 @@ static void hold(text_state *t, const char *s, size_t n)
 
 /* The main thread writes every row: strings are copied, not run through
  * printf, whose set-up costs more than a short line. */
-static void put_uint(kp_buf *b, size_t v)
-{
-	char tmp[24];
-	size_t i = sizeof tmp;
-	do
-		tmp[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	kp_buf_add(b, tmp + i, sizeof tmp - i);
-}
-
 static void put_head(kpc_report *r, const text_state *t, kp_buf *b, const char *color,
 		     const char *label)
 {
@@ -115,7 +105,7 @@ static void text_row(kpc_report *r, const kpc_row *row)
 	if (row->audit_warning)
 		t->audit_warning = true;
 	/* N - RULE MESSAGE (FILE:LINE:COL) */
-	put_uint(b, n);
+	kpc_buf_uint(b, n);
 	kp_buf_add(b, " - ", 3);
 	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
 	kp_buf_puts(b, row->rule);
@@ -125,9 +115,9 @@ static void text_row(kpc_report *r, const kpc_row *row)
 	kp_buf_add(b, " (", 2);
 	kp_buf_puts(b, row->file);
 	kp_buf_add(b, ":", 1);
-	put_uint(b, row->line);
+	kpc_buf_uint(b, row->line);
 	kp_buf_add(b, ":", 1);
-	put_uint(b, row->col);
+	kpc_buf_uint(b, row->col);
 	kp_buf_add(b, ")\n", 2);
 }
 

@@ -260,7 +260,9 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 	if (!opts)
 		opts = &no_opts;
 	kp_eval_ctx *own = ctx ? NULL : (ctx = kp_eval_ctx_new(NULL));
-	const char *kind = kp_resource_match_kind(doc->root, opts->values, NULL);
+	kp_sel_ctx sel;
+	kp_sel_prepare(&sel, doc->root, opts);
+	const char *kind = sel.res.kind;   /* kp_resource_match_kind, worked out once */
 	const kp_rule_ref *refs = ix->other;
 	size_t n = ix->n_other;
 	for (size_t i = 0; i < ix->n_kinds; i++)
@@ -269,21 +271,31 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 			n = ix->kinds[i].n;
 			break;
 		}
-	kp_sel_ctx sel;
-	kp_sel_prepare(&sel, doc->root, opts);
+	/* each distinct match/exclude block is decided once for the resource */
+	unsigned char memo_small[512];
+	size_t memo_len = ps->n_shared_blocks * 2;
+	sel.memo = memo_len <= sizeof memo_small ? memo_small : kp_xmalloc(memo_len);
+	sel.n_memo = ps->n_shared_blocks;
+	memset(sel.memo, 0, memo_len);
 	/* values may rewrite the resource; DELETE changes what rules see */
 	bool values = opts->values || opts->set ||
 		      (opts->operation && !strcmp(opts->operation, "DELETE"));
 	int rows = 0, status = 0;
 	const kp_policy *refused = NULL;
-	policy_view view = {0};
+	policy_view view;
+	view.p = NULL;
+	view.built = false;
 	for (size_t i = 0; i < n; i++) {
 		const kp_policy *p = refs[i].p;
 		const kp_rule *r = refs[i].r;
 		if (p == refused)
 			continue;
-		if (p != view.p)
-			view = (policy_view){.p = p};
+		if (p != view.p) {
+			/* the rest is read only once built (the view is large: not
+			 * cleared per rule) */
+			view.p = p;
+			view.built = false;
+		}
 		if ((values || r->uses_vars || r->n_exceptions) && !view.built)
 			view_build(&view, ctx, doc, opts, &sel);
 		if (view.built && view.error) {
@@ -318,6 +330,8 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		rows += eval_rule(&run, doc, cb, ud);
 		kp_eval_ctx_rule_done(ctx);
 	}
+	if (sel.memo != memo_small)
+		free(sel.memo);
 	kp_eval_ctx_free(own);
 	return status < 0 ? -1 : rows;
 }

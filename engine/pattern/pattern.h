@@ -196,13 +196,22 @@ typedef struct kp_pat_result {
 	const kp_value *node;      /* deepest resource node along the failing
 	                              path, else the resource root */
 	const char *error;         /* Kyverno's error text (PatternError.Error())
-	                              for FAIL, SKIP and ERROR; "" for PASS */
+	                              for FAIL, SKIP and ERROR; "" for PASS;
+	                              NULL from kp_pat_match_quick for a FAIL
+	                              with a path (kp_pat_error renders it) */
+	const void *why;           /* the error behind it (kp_pat_error) */
 } kp_pat_result;
 
 /* Match `res` (the resource root, may be NULL) against a compiled pattern.
  * Allocates only in `scratch` (reset it between evaluations). */
 void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 		  kp_arena *scratch, kp_pat_result *out);
+/* The same match, leaving out the error text where a rule message does not
+ * show it (a FAIL with a path: "rule R failed at path P"). */
+void kp_pat_match_quick(const kp_pat_root *pat, const kp_value *res,
+			kp_arena *scratch, kp_pat_result *out);
+/* r's error text, rendered into scratch if the match left it out. */
+const char *kp_pat_error(const kp_pat_result *r, kp_arena *scratch);
 
 /* ------------------------------------------------------------------------
  * Rule outcome (validate_resource.go)

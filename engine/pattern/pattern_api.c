@@ -55,41 +55,56 @@ void kp_pattern_free(kp_pattern *p)
 	free(p);
 }
 
-/* "<M>." unless M already ends with '.' */
-static void add_message(kp_buf *sb, const char *m)
+/* The concatenation of parts (at most 8) in one arena block: a rule
+ * message is built once per failing row, without printf. */
+static const char *concat(kp_arena *a, const char *const *parts, size_t n)
 {
-	kp_buf_puts(sb, m);
-	size_t n = strlen(m);
-	if (n == 0 || m[n - 1] != '.')
-		kp_buf_puts(sb, ".");
+	size_t len[8], total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += len[i] = strlen(parts[i]);
+	char *s = kp_arena_alloc(a, total + 1), *w = s;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(w, parts[i], len[i]);
+		w += len[i];
+	}
+	*w = 0;
+	return s;
 }
 
 const char *kp_pat_rule_message(kp_arena *a, const char *rule,
 				const char *message, const kp_pat_result *r)
 {
 	bool has_msg = message && message[0];
-	kp_buf sb;
-	kp_buf_init(&sb, a);
+	const char *parts[8];
+	size_t n = 0;
 	switch (r->status) {
 	case KP_STATUS_PASS:
-		kp_buf_printf(&sb, "validation rule '%s' passed.", rule);
+		parts[n++] = "validation rule '";
+		parts[n++] = rule;
+		parts[n++] = "' passed.";
 		break;
 	case KP_STATUS_SKIP:
-		kp_buf_puts(&sb, r->error);
+		parts[n++] = r->error;
 		break;
 	default:
-		kp_buf_puts(&sb, "validation error: ");
+		parts[n++] = "validation error: ";
 		if (has_msg) {
-			add_message(&sb, message);
-			kp_buf_puts(&sb, " ");
+			/* "<M>. " unless M already ends with '.' */
+			parts[n++] = message;
+			parts[n++] = message[strlen(message) - 1] == '.' ? " " : ". ";
 		}
-		if (r->status == KP_STATUS_FAIL && r->path[0])
-			kp_buf_printf(&sb, "rule %s failed at path %s", rule, r->path);
-		else
-			kp_buf_printf(&sb, "rule %s execution error: %s", rule, r->error);
+		parts[n++] = "rule ";
+		parts[n++] = rule;
+		if (r->status == KP_STATUS_FAIL && r->path[0]) {
+			parts[n++] = " failed at path ";
+			parts[n++] = r->path;
+		} else {
+			parts[n++] = " execution error: ";
+			parts[n++] = r->error;
+		}
 		break;
 	}
-	return kp_buf_str(&sb);
+	return concat(a, parts, n);
 }
 
 void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
@@ -105,13 +120,17 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 	bool any_failed = false, any_skipped = false;
 	for (size_t i = 0; i < n; i++) {
 		kp_pat_result r;
-		kp_pat_match(pats[i], res, scratch, &r);
+		kp_pat_match_quick(pats[i], res, scratch, &r);
 		if (r.status == KP_STATUS_PASS) {
-			kp_buf sb;
-			kp_buf_init(&sb, scratch);
-			kp_buf_printf(&sb, "validation rule '%s' anyPattern[%zu] passed.", rule, i);
+			char num[24], *w = num + sizeof num - 1;
+			*w = 0;
+			size_t v = i;
+			do
+				*--w = (char)('0' + v % 10);
+			while (v /= 10);
+			const char *parts[] = {"validation rule '", rule, "' anyPattern[", w, "] passed."};
 			out->status = KP_STATUS_PASS;
-			out->message = kp_buf_str(&sb);
+			out->message = concat(scratch, parts, 5);
 			out->path = NULL;
 			out->node = res;
 			out->passed_index = i;

@@ -125,11 +125,17 @@ static void ix_leave(mctx *c, ix_saved sv)
 	c->ix_cap = sv.cap;
 }
 
-static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
+/* kp_value_type without the call: the walk asks it at every node */
+static inline kp_type vtype(const kp_value *v)
+{
+	return v ? v->type : KP_NULL;
+}
+
+static inline const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
 			      bool *present)
 {
 	*present = false;
-	if (kp_value_type(map) != KP_MAP)
+	if (vtype(map) != KP_MAP)
 		return NULL;
 	if (map == c->ix_map) {
 		size_t h, s = ix_find(c, k, n, &h);
@@ -138,7 +144,9 @@ static const kp_value *lookup(const mctx *c, const kp_value *map, const char *k,
 	}
 	for (size_t i = 0; i < map->u.map.n; i++) {
 		const kp_value *key = map->u.map.pairs[i].key;
-		if (key->u.s.len == n && memcmp(key->u.s.ptr, k, n) == 0) {
+		/* the first byte before memcmp: most keys differ there */
+		if (key->u.s.len == n && (n == 0 || (key->u.s.ptr[0] == k[0] &&
+						     memcmp(key->u.s.ptr, k, n) == 0))) {
 			*present = true;
 			return map->u.map.pairs[i].value;
 		}
@@ -157,7 +165,7 @@ static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
 	return e;
 }
 
-static size_t path_len(const mctx *c)
+static inline size_t path_len(const mctx *c)
 {
 	return c->n_segs ? c->segs[c->n_segs - 1].end : 1;
 }
@@ -177,7 +185,11 @@ static const char *cur_path(mctx *c)
 			memcpy(w, sg->key, sg->len);
 			w += sg->len;
 		} else {
-			w += sprintf(w, "%zu", sg->index);
+			/* sg->len digits (push_index counted them), without printf */
+			size_t v = sg->index;
+			for (size_t d = sg->len; d--; v /= 10)
+				w[d] = (char)('0' + v % 10);
+			w += sg->len;
 		}
 		*w++ = '/';
 	}
@@ -185,7 +197,7 @@ static const char *cur_path(mctx *c)
 	return p;
 }
 
-static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
+static inline size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
 {
 	if (c->n_segs == c->cap_segs) {
 		size_t cap = c->cap_segs ? c->cap_segs * 2 : 32;
@@ -201,12 +213,12 @@ static size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
 	return mark;
 }
 
-static size_t push(mctx *c, const char *seg, size_t n)
+static inline size_t push(mctx *c, const char *seg, size_t n)
 {
 	return push_seg(c, seg, n, 0);
 }
 
-static size_t push_index(mctx *c, size_t i)
+static inline size_t push_index(mctx *c, size_t i)
 {
 	size_t digits = 1;  /* length of the index as text, without printing it */
 	for (size_t v = i; v >= 10; v /= 10)
@@ -214,7 +226,7 @@ static size_t push_index(mctx *c, size_t i)
 	return push_seg(c, NULL, digits, i);
 }
 
-static void pop(mctx *c, size_t mark)
+static inline void pop(mctx *c, size_t mark)
 {
 	c->n_segs = mark;
 }
@@ -256,8 +268,9 @@ static unsigned char *slot(mctx *c, const kp_pat_entry *e)
 
 static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
 {
-	for (size_t i = 0; i < p->u.map.n_all; i++) {
-		const kp_pat_entry *e = &p->u.map.all[i];
+	/* the (k), ^(k) and X(k) entries are all in phase 1 */
+	for (size_t i = 0; i < p->u.map.n1; i++) {
+		const kp_pat_entry *e = p->u.map.p1[i];
 		if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
 		    e->anchor != KP_ANCHOR_NEG)
 			continue;
@@ -490,7 +503,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
 		perr *f = NULL;
-		if (kp_value_type(v) != KP_SEQ) {
+		if (vtype(v) != KP_SEQ) {
 			f = new_err(c, E_PLAIN, M_EXIST_RTYPE, cur_path(c), v ? v : r);
 			f->res = v;
 		} else if (e->value->kind != KP_PAT_LIST) {
@@ -521,7 +534,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 	default:
 		v = lookup(c, r, e->raw, e->raw_len, &present);
 		if (e->star) {
-			if (kp_value_type(v) != KP_NULL)
+			if (vtype(v) != KP_NULL)
 				return NULL;
 			perr *n = new_err(c, E_PLAIN, M_NOTFOUND, cur_path(c), r);
 			n->tpath = n->path;
@@ -622,7 +635,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 	perr *e;
 	switch (p->kind) {
 	case KP_PAT_MAP:
-		if (kp_value_type(r) != KP_MAP) {
+		if (vtype(r) != KP_MAP) {
 			e = new_err(c, E_PLAIN, M_STRUCT, cur_path(c), node);
 			e->tpath = e->path;
 			e->res = r;
@@ -637,7 +650,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 			return err;
 		}
 	case KP_PAT_LIST:
-		if (kp_value_type(r) != KP_SEQ) {
+		if (vtype(r) != KP_SEQ) {
 			e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
 			e->tpath = e->path;
 			return e;
@@ -645,7 +658,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 		return match_list(c, r, anc, p);
 	case KP_PAT_LEAF:
 	default:
-		if (kp_value_type(r) == KP_SEQ) {
+		if (vtype(r) == KP_SEQ) {
 			for (size_t i = 0; i < r->u.seq.n; i++)
 				if (!kp_leaf_match(&p->u.leaf, r->u.seq.items[i]))
 					goto leaf_fail;
@@ -740,23 +753,37 @@ static void render(kp_buf *sb, const perr *e)
 	}
 }
 
-void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
-		  kp_arena *scratch, kp_pat_result *out)
+static const char *error_text(const perr *err, kp_arena *scratch)
 {
-	mctx c = {.a = scratch, .root = pat};
-	c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
+	kp_buf sb;
+	kp_buf_init(&sb, scratch);
+	render(&sb, err);
+	return kp_buf_str(&sb);
+}
+
+/* text: render the error text even where the rule message does not use it
+ * (a FAIL with a path), as the public matcher reports it. */
+static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch,
+		  kp_pat_result *out, bool text)
+{
+	path_seg first[32];   /* the path's first steps: no arena block per match */
+	unsigned char bk[64];
+	mctx c = {.a = scratch, .root = pat, .segs = first, .cap_segs = 32};
+	if (pat->n_bk < sizeof bk) {
+		memset(bk, 0, pat->n_bk + 1);
+		c.bk = bk;
+	} else {
+		c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
+	}
 	const perr *err = elem(&c, res, res, pat->root);
 	out->node = res;
 	out->path = "";
 	out->error = "";
+	out->why = err;
 	if (!err) {
 		out->status = KP_STATUS_PASS;
 		return;
 	}
-	kp_buf sb;
-	kp_buf_init(&sb, scratch);
-	render(&sb, err);
-	out->error = kp_buf_str(&sb);
 	out->node = err->node ? err->node : res;
 	if (is_skip(err)) {
 		out->status = KP_STATUS_SKIP;
@@ -770,4 +797,25 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 		out->status = KP_STATUS_FAIL;
 		out->path = err->path;
 	}
+	out->error = text || out->status != KP_STATUS_FAIL || !out->path[0]
+		? error_text(err, scratch) : NULL;
+}
+
+void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
+		  kp_arena *scratch, kp_pat_result *out)
+{
+	match(pat, res, scratch, out, true);
+}
+
+void kp_pat_match_quick(const kp_pat_root *pat, const kp_value *res,
+			kp_arena *scratch, kp_pat_result *out)
+{
+	match(pat, res, scratch, out, false);
+}
+
+const char *kp_pat_error(const kp_pat_result *r, kp_arena *scratch)
+{
+	if (r->error)
+		return r->error;
+	return r->why ? error_text(r->why, scratch) : "";
 }

@@ -214,7 +214,7 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 		if (too_deep(ctx, r->name, one, out))
 			return;
 		kp_pat_result res;
-		kp_pat_match(one, target, ctx->scratch, &res);
+		kp_pat_match_quick(one, target, ctx->scratch, &res);
 		out->status = res.status;
 		out->node = res.node;
 		if (res.status == KP_STATUS_PASS) {
@@ -227,7 +227,7 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 		out->message = msg_failed
 			? kp_arena_printf(ctx->scratch,
 					  "validation error: variables substitution error in rule %s execution error: %s",
-					  r->name, res.error)
+					  r->name, kp_pat_error(&res, ctx->scratch))
 			: kp_pat_rule_message(ctx->scratch, r->name, m, &res);
 		return;
 	}

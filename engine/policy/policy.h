@@ -94,6 +94,9 @@ typedef struct kp_block {
 	/* Kyverno compares the structs with DeepEqual: a block whose
 	 * description and user info are both empty never matches. */
 	bool rd_empty, ui_empty;
+	/* the same number for blocks alike in all of the above, across the
+	 * rules and policies of a sealed set (kp_blocks_share); 0: none */
+	size_t share_id;
 } kp_block;
 
 typedef enum kp_sel_mode {
@@ -322,6 +325,7 @@ struct kp_policy_set {
 	size_t n, cap;
 	kp_kind_index *index;        /* built by kp_policy_set_seal; NULL
 	                                while loading */
+	size_t n_shared_blocks;      /* kp_blocks_share at seal */
 	kp_warn_cb warn;             /* kp_policy_set_on_warning */
 	void *warn_ud;
 	bool lenient;                /* kp_policy_set_strict(ps, false) */
@@ -363,6 +367,10 @@ bool kp_exceptions_apply(kp_rule_run *run, kp_env *env, kp_rule_outcome *out);
 const char *kp_exception_key(const kp_exception *e);
 /* Its spec.podSecurity exclusions (a kp_pss_excludes *), NULL when none. */
 const void *kp_exception_pss(const kp_exception *e);
+
+/* Number the distinct match/exclude blocks of the set's rules
+ * (kp_block.share_id, select_share.c); returns how many there are. */
+size_t kp_blocks_share(kp_policy_set *ps);
 
 /* The rule index of a sealed set (evaluate.c). */
 kp_kind_index *kp_kind_index_build(const kp_policy_set *ps);
@@ -465,6 +473,11 @@ struct kp_sel_ctx {
 	const char *op;
 	const kp_userinfo *ui;       /* NULL when there is no admission info */
 	const kp_value *ns_labels;
+	/* per share_id - 1, two bytes (user info ignored / used): 0 not yet
+	 * decided, 1 no match, 2 match; NULL: decide every block afresh
+	 * (kp_sel_prepare; the evaluator gives its shared context one) */
+	unsigned char *memo;
+	size_t n_memo;
 };
 
 void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opts *opts);

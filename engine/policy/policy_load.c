@@ -426,6 +426,7 @@ void kp_policy_set_seal(kp_policy_set *ps)
 	if (ps && !ps->index) {
 		kp_exceptions_bind(ps);
 		kp_vap_bind(ps);
+		ps->n_shared_blocks = kp_blocks_share(ps);
 		ps->index = kp_kind_index_build(ps);
 	}
 }

@@ -341,6 +341,19 @@ bool kp_block_matches(const kp_block *b, const kp_value *resource,
  * ---------------------------------------------------------------------- */
 
 
+/* block_matches, decided once per resource for each distinct block when
+ * the context keeps a memo (blocks alike share a number, kp_blocks_share). */
+static bool block_decided(const kp_block *b, const kp_sel_ctx *c, bool use_ui)
+{
+	size_t id = b->share_id;
+	if (!c->memo || !id || id > c->n_memo)
+		return block_matches(b, &c->res, c->op, c->ui, use_ui, c->ns_labels, c->resource);
+	unsigned char *m = &c->memo[(id - 1) * 2 + use_ui];
+	if (!*m)
+		*m = block_matches(b, &c->res, c->op, c->ui, use_ui, c->ns_labels, c->resource) ? 2 : 1;
+	return *m == 2;
+}
+
 /* matchesResourceDescriptionMatchHelper: without admission info the
  * block's user info is cleared; an empty block never matches. */
 static bool match_helper(const kp_block *b, const kp_sel_ctx *c)
@@ -348,7 +361,7 @@ static bool match_helper(const kp_block *b, const kp_sel_ctx *c)
 	bool ui_empty = b->ui_empty || !c->ui;
 	if (b->rd_empty && ui_empty)
 		return false;
-	return block_matches(b, &c->res, c->op, c->ui, c->ui != NULL, c->ns_labels, c->resource);
+	return block_decided(b, c, c->ui != NULL);
 }
 
 /* matchesResourceDescriptionExcludeHelper: true when b excludes. */
@@ -356,7 +369,7 @@ static bool exclude_helper(const kp_block *b, const kp_sel_ctx *c)
 {
 	if (b->rd_empty && b->ui_empty)
 		return false;
-	return block_matches(b, &c->res, c->op, c->ui, true, c->ns_labels, c->resource);
+	return block_decided(b, c, true);
 }
 
 void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opts *opts)
@@ -369,6 +382,8 @@ void kp_sel_prepare(kp_sel_ctx *ctx, const kp_value *resource, const kp_eval_opt
 	c.op = opts && opts->operation ? opts->operation : "CREATE";
 	c.ui = opts && opts->userinfo && !opts->userinfo->empty ? opts->userinfo : NULL;
 	c.ns_labels = opts ? kp_values_namespace_labels(opts->values, c.res.ns) : NULL;
+	c.memo = NULL;
+	c.n_memo = 0;
 	*ctx = c;
 }
 
@@ -403,13 +418,12 @@ bool kp_selector_matches(const kp_selector *m, const kp_sel_ctx *c)
 	}
 }
 
-bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel_ctx *ctx)
+bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel_ctx *c)
 {
-	const kp_sel_ctx c = *ctx;
-	if (p && p->namespace && strcmp(p->namespace, c.res.ns))
+	if (p && p->namespace && strcmp(p->namespace, c->res.ns))
 		return false;
 
-	bool matched = kp_selector_matches(&r->match, &c);
+	bool matched = kp_selector_matches(&r->match, c);
 	if (!matched)
 		return false;
 
@@ -418,12 +432,12 @@ bool kp_rule_selects_prepared(const kp_rule *r, const kp_policy *p, const kp_sel
 	case KP_SEL_ANY:
 	case KP_SEL_PLAIN:
 		for (size_t i = 0; i < x->n_blocks; i++)
-			if (exclude_helper(&x->blocks[i], &c))
+			if (exclude_helper(&x->blocks[i], c))
 				return false;
 		return true;
 	case KP_SEL_ALL:
 		for (size_t i = 0; i < x->n_blocks; i++)
-			if (!exclude_helper(&x->blocks[i], &c))
+			if (!exclude_helper(&x->blocks[i], c))
 				return true;
 		return false;
 	default:

@@ -279,8 +279,13 @@ static int query(const kp_vars *vs, const tvar *v, const char *path, const kp_va
 	const char *text = v->text;
 	size_t len = v->len;
 	const kp_jp *jp = vs->is_delete ? v->jp_delete : v->jp;
+	/* every field cleared as kp_error_clear would leave it, text fields by
+	 * their first byte: a query runs per variable per resource, and the
+	 * whole record is some 2.4 KB */
 	kp_error e;
-	kp_error_clear(&e);
+	e.code = KP_OK;
+	e.line = e.col = e.expr_col = 0;
+	e.file[0] = e.path[0] = e.msg[0] = e.feature[0] = e.expr_line[0] = 0;
 	if (len == 1 && text[0] == '@') {
 		text = at_path(vs->scratch, path);
 		len = strlen(text);
