@@ -222,7 +222,8 @@ static const char suite[] =
 	"- {policy: cp, rule: r1, kind: Pod, resources: [p1], result: fail, generatedResource: g.yaml}\n"; /* 13 */
 
 static const kpc_test_policy policies[] = {
-	{"cp", NULL, NULL}, {"np", "team", NULL}, {"vp", NULL, "unsupported: kind ValidatingPolicy"},
+	{"cp", NULL, NULL, false}, {"np", "team", NULL, false},
+	{"vp", NULL, "unsupported: kind ValidatingPolicy", false},
 };
 static const kpc_test_outcome outcomes[] = {
 	{"cp", NULL, "r1", KP_STATUS_PASS, "validation rule 'r1' passed.", false},        /* p1 CREATE */
