@@ -446,8 +446,13 @@ const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i)
 size_t kp_policy_set_rule_count(const kp_policy_set *ps)
 {
 	size_t n = 0;
-	for (size_t i = 0; ps && i < ps->n; i++)
-		n += ps->items[i]->n_rules;
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const kp_policy *p = ps->items[i];
+		/* the CEL kinds count once each, autogen variants or not
+		 * (len(vps), len(vaps), ... in the Kyverno CLI's apply) */
+		bool classic = !strcmp(p->kind, "ClusterPolicy") || !strcmp(p->kind, "Policy");
+		n += classic ? p->n_rules : 1;
+	}
 	return n;
 }
 
