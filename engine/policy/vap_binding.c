@@ -24,6 +24,8 @@ int kp_vap_binding_add(kp_policy_set *ps, const kp_value *root, kp_error *err)
 	const char *name = kp_value_path_str(root, "metadata/name");
 	b->name = kp_arena_strdup(a, name ? name : "");
 	const kp_value *spec = kp_value_get(root, "spec");
+	if (kp_vap_shape_check(a, spec, true, err))
+		return -1;
 	const char *pn = kp_value_path_str(spec, "policyName");
 	if (!pn || !*pn)
 		return kp_error_at(err, KP_E_POLICY, spec ? spec : root, "/spec/policyName",
