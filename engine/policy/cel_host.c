@@ -222,16 +222,19 @@ int kp_context_sources_add_context(kp_context_sources *s, const kp_value *doc, k
 		return kp_error_at(err, KP_E_DOC, res, "/spec/resources", "spec.resources must be a list");
 	if (kp_value_type(imgs) != KP_NULL && imgs->type != KP_SEQ)
 		return kp_error_at(err, KP_E_DOC, imgs, "/spec/images", "spec.images must be a list");
+	char path[64];
 	for (size_t i = 0; i < kp_value_len(res); i++) {
 		const kp_value *o = kp_value_at(res, i);
+		snprintf(path, sizeof path, "/spec/resources/%zu", i);
 		if (kp_value_type(o) != KP_MAP || !kp_value_path_str(o, "apiVersion") || !kp_value_path_str(o, "kind"))
-			return kp_error_at(err, KP_E_DOC, o, "/spec/resources",
-					   "a context resource needs apiVersion and kind");
+			return kp_error_at(err, KP_E_DOC, o, path, "a context resource needs apiVersion and kind");
 	}
-	for (size_t i = 0; i < kp_value_len(imgs); i++)
+	for (size_t i = 0; i < kp_value_len(imgs); i++) {
+		snprintf(path, sizeof path, "/spec/images/%zu", i);
 		if (!kp_value_path_str(kp_value_at(imgs, i), "image"))
-			return kp_error_at(err, KP_E_DOC, kp_value_at(imgs, i), "/spec/images",
+			return kp_error_at(err, KP_E_DOC, kp_value_at(imgs, i), path,
 					   "a context image needs `image`");
+	}
 	kp_cel_data *d = data_of(s);
 	for (size_t i = 0; i < kp_value_len(res); i++)
 		index_object(s->arena, &d->ctx, kp_value_copy(s->arena, kp_value_at(res, i)));
