@@ -55,7 +55,7 @@ static const char apply_usage[] =
 	"  -u, --userinfo FILE       request user info (roles, clusterRoles, subjects)\n"
 	"      --parameter-resource FILE\n"
 	"                            parameter resources for ValidatingAdmissionPolicy\n"
-	"                            bindings' paramRef (repeatable)\n"
+	"                            bindings' and validate.cel's paramRef (repeatable)\n"
 	"      --yaml-parser NAME    libyaml (default) or libfyaml\n"
 	"  -j, --jobs N              evaluate with N threads (output order unchanged)\n"
 	"      --max-depth N         nesting limit per document (default 1000, at most 4000)\n"

@@ -238,6 +238,14 @@ static int parse_root(kpc_testfile *t, kp_arena *a, const kp_value *root, kp_err
 		return bad(err, t->api_responses, t->path, "`%s` must be a list", "apiCallResponses");
 	if (kp_value_type(t->global_entries) != KP_NULL && kp_value_type(t->global_entries) != KP_SEQ)
 		return bad(err, t->global_entries, t->path, "`%s` must be a list", "globalContextEntries");
+	/* one path each (strings in the CLI's Test type: anything else fails
+	 * its decoding, not read as absent) */
+	static const char *const single[] = {"variables", "userinfo", "context"};
+	for (size_t i = 0; i < 3; i++) {
+		const kp_value *v = kp_value_get(root, single[i]);
+		if (kp_value_type(v) != KP_NULL && kp_value_type(v) != KP_STRING)
+			return bad(err, v, t->path, "`%s` must be a path", single[i]);
+	}
 	const char *vars = str_at(root, "variables"), *user = str_at(root, "userinfo");
 	t->variables = vars && *vars ? resolve(a, t->dir, vars) : NULL;
 	t->userinfo = user && *user ? resolve(a, t->dir, user) : NULL;

@@ -447,9 +447,9 @@ KP_API void kp_policy_set_strict(kp_policy_set *ps, bool strict);
 KP_API size_t kp_policy_set_count(const kp_policy_set *ps);
 KP_API const kp_policy *kp_policy_set_at(const kp_policy_set *ps, size_t i);
 /* Rules counted as `kyverno apply` counts them in "Applying N policy
- * rule(s)": every rule of every ClusterPolicy and Policy, autogen rules
- * included, and one for each policy of another kind (ValidatingPolicy,
- * ...). */
+ * rule(s)": every rule of every ClusterPolicy/Policy, autogen rules
+ * included, and one for each policy of a CEL kind (ValidatingPolicy,
+ * ValidatingAdmissionPolicy, ...; supported or not). */
 KP_API size_t kp_policy_set_rule_count(const kp_policy_set *ps);
 
 KP_API const char *kp_policy_name(const kp_policy *p);

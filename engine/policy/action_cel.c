@@ -91,6 +91,30 @@ static const char *cel_display_error(kp_arena *a, const char *src, size_t len, c
 	return kp_buf_str(&b);
 }
 
+/* The deepest node of p's document on path ("/spec/validations/0/x"):
+ * where an absent field is reported. */
+static const kp_value *nearest_node(const kp_policy *p, const char *path)
+{
+	const kp_value *at = p->root;
+	char key[256];
+	while (path && *path == '/') {
+		const char *end = strchr(path + 1, '/');
+		size_t n = end ? (size_t)(end - path - 1) : strlen(path + 1);
+		if (n >= sizeof key)
+			break;
+		memcpy(key, path + 1, n);
+		key[n] = 0;
+		const kp_value *next = kp_value_type(at) == KP_SEQ
+					       ? kp_value_at(at, strtoul(key, NULL, 10))
+					       : kp_value_get(at, key);
+		if (!next)
+			break;
+		at = next;
+		path = end;
+	}
+	return at;
+}
+
 const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 					 const kp_value *node, const char *path,
 					 const char *want, const char **problem,
@@ -100,7 +124,10 @@ const kp_cel_prog *kp_policy_cel_compile(kp_policy *p, const kp_cel_env *env,
 	const char *src = kp_value_str(node, &len);
 	*problem = NULL;
 	if (!src) {
-		kp_error_at(err, KP_E_POLICY, node, path, "expression must be a string");
+		if (node)
+			kp_error_at(err, KP_E_POLICY, node, path, "expression must be a string");
+		else
+			kp_error_at(err, KP_E_POLICY, nearest_node(p, path), path, "expression is missing");
 		return NULL;
 	}
 	kp_error e = {0};

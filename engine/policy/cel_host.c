@@ -35,6 +35,7 @@ typedef struct idx_ent {
 	const kp_value *obj;         /* 'o' keys: the object */
 	kp_value *list;              /* 'l'/'a' keys: the list object */
 	kp_value *items;             /* its items */
+	size_t cap;                  /* room in items' array */
 	struct idx_ent *next;
 } idx_ent;
 
@@ -135,7 +136,17 @@ static void list_add(kp_arena *a, res_index *x, const char *key, size_t n, const
 		}
 		kp_map_set(a, e->list, "items", e->items);
 	}
-	kp_seq_push(a, e->items, (kp_value *)obj);
+	/* doubling: kp_seq_push copies the array on every push, quadratic
+	 * in time and arena memory over a context of thousands of objects */
+	kp_value *items = e->items;
+	if (items->u.seq.n == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 8;
+		kp_value **grown = kp_arena_alloc(a, e->cap * sizeof *grown);
+		if (items->u.seq.n)
+			memcpy(grown, items->u.seq.items, items->u.seq.n * sizeof *grown);
+		items->u.seq.items = grown;
+	}
+	items->u.seq.items[items->u.seq.n++] = (kp_value *)obj;
 }
 
 static void index_object(kp_arena *a, res_index *x, const kp_value *obj)
@@ -222,16 +233,19 @@ int kp_context_sources_add_context(kp_context_sources *s, const kp_value *doc, k
 		return kp_error_at(err, KP_E_DOC, res, "/spec/resources", "spec.resources must be a list");
 	if (kp_value_type(imgs) != KP_NULL && imgs->type != KP_SEQ)
 		return kp_error_at(err, KP_E_DOC, imgs, "/spec/images", "spec.images must be a list");
+	char path[64];
 	for (size_t i = 0; i < kp_value_len(res); i++) {
 		const kp_value *o = kp_value_at(res, i);
+		snprintf(path, sizeof path, "/spec/resources/%zu", i);
 		if (kp_value_type(o) != KP_MAP || !kp_value_path_str(o, "apiVersion") || !kp_value_path_str(o, "kind"))
-			return kp_error_at(err, KP_E_DOC, o, "/spec/resources",
-					   "a context resource needs apiVersion and kind");
+			return kp_error_at(err, KP_E_DOC, o, path, "a context resource needs apiVersion and kind");
 	}
-	for (size_t i = 0; i < kp_value_len(imgs); i++)
+	for (size_t i = 0; i < kp_value_len(imgs); i++) {
+		snprintf(path, sizeof path, "/spec/images/%zu", i);
 		if (!kp_value_path_str(kp_value_at(imgs, i), "image"))
-			return kp_error_at(err, KP_E_DOC, kp_value_at(imgs, i), "/spec/images",
+			return kp_error_at(err, KP_E_DOC, kp_value_at(imgs, i), path,
 					   "a context image needs `image`");
+	}
 	kp_cel_data *d = data_of(s);
 	for (size_t i = 0; i < kp_value_len(res); i++)
 		index_object(s->arena, &d->ctx, kp_value_copy(s->arena, kp_value_at(res, i)));
@@ -306,9 +320,12 @@ static int resource_list(const res_index *x, bool cluster, const kp_cel_host_req
 		kp_map_set(a, meta, "resourceVersion", str_node(a, ""));
 		kp_map_set(a, list, "metadata", meta);
 	}
-	for (size_t i = 0; e && i < e->items->u.seq.n; i++)
+	/* one array for the matches (not kp_seq_push: quadratic) */
+	size_t total = e ? e->items->u.seq.n : 0;
+	items->u.seq.items = kp_arena_alloc(a, (total + 1) * sizeof *items->u.seq.items);
+	for (size_t i = 0; i < total; i++)
 		if (labels_match(e->items->u.seq.items[i], req))
-			kp_seq_push(a, items, e->items->u.seq.items[i]);
+			items->u.seq.items[items->u.seq.n++] = e->items->u.seq.items[i];
 	kp_map_set(a, list, "items", items);
 	*out = list;
 	return 2;

@@ -300,6 +300,8 @@ static const kp_action_ops kp_action_vap = {.name = "ValidatingAdmissionPolicy",
 
 int kp_vap_load(kp_policy *p, const kp_value *spec, kp_error *err)
 {
+	if (kp_vap_shape_check(p->arena, spec, false, err))
+		return -1;
 	kp_vap *v = kp_arena_alloc(p->arena, sizeof *v);
 	memset(v, 0, sizeof *v);
 	if (vap_compile(p, spec, v, err) < 0)

@@ -52,6 +52,10 @@ int kp_param_ref_collect(const kp_param_ref *r, const kp_value *const *params, s
 int kp_vap_load(kp_policy *p, const kp_value *spec, kp_error *err);
 /* Compile a binding document (root) into the set.  1, or -1 with err. */
 int kp_vap_binding_add(kp_policy_set *ps, const kp_value *root, kp_error *err);
+/* 0, or -1 with err located at the first field of a ValidatingAdmission-
+ * Policy spec (binding false) or binding spec whose type the Kubernetes
+ * API does not allow (vap_shape.c); scratch paths in a. */
+int kp_vap_shape_check(kp_arena *a, const kp_value *spec, bool binding, kp_error *err);
 /* At seal: give each ValidatingAdmissionPolicy its bindings (by
  * spec.policyName, in the order added), and every policy the set's
  * parameter resources (p->params, for validate.cel). */

@@ -24,6 +24,8 @@ int kp_vap_binding_add(kp_policy_set *ps, const kp_value *root, kp_error *err)
 	const char *name = kp_value_path_str(root, "metadata/name");
 	b->name = kp_arena_strdup(a, name ? name : "");
 	const kp_value *spec = kp_value_get(root, "spec");
+	if (kp_vap_shape_check(a, spec, true, err))
+		return -1;
 	const char *pn = kp_value_path_str(spec, "policyName");
 	if (!pn || !*pn)
 		return kp_error_at(err, KP_E_POLICY, spec ? spec : root, "/spec/policyName",
@@ -72,22 +74,28 @@ const kp_value *kp_vap_binding_params(const kp_vap_binding *b, const kp_value *c
 {
 	if (!b->has_param_ref)
 		return NULL;
-	kp_value *items = NULL;
-	for (size_t i = 0; i < n_params; i++) {
-		const kp_value *p = params[i];
-		if (!b->param_sel.present) {
-			if (kp_value_str_eq(kp_value_path(p, "metadata/name"), b->param_name))
-				return p;
-			continue;
-		}
-		if (!kp_label_selector_matches(&b->param_sel, kp_value_path(p, "metadata/labels")))
-			continue;
-		if (!items)
-			items = kp_value_new(a, KP_SEQ, NULL, 0, 0);
-		kp_seq_push(a, items, (kp_value *)p);
-	}
-	if (!items)
+	if (!b->param_sel.present) {
+		for (size_t i = 0; i < n_params; i++)
+			if (kp_value_str_eq(kp_value_path(params[i], "metadata/name"), b->param_name))
+				return params[i];
 		return NULL;
+	}
+	/* one array for the matches: kp_seq_push copies the list on each
+	 * push, quadratic over thousands of parameter resources */
+	kp_value **found = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < n_params; i++) {
+		if (!kp_label_selector_matches(&b->param_sel, kp_value_path(params[i], "metadata/labels")))
+			continue;
+		if (!found)
+			found = kp_arena_alloc(a, (n_params - i) * sizeof *found);
+		found[n++] = (kp_value *)params[i];
+	}
+	if (!n)
+		return NULL;
+	kp_value *items = kp_value_new(a, KP_SEQ, NULL, 0, 0);
+	items->u.seq.items = found;
+	items->u.seq.n = n;
 	/* an UnstructuredList's content */
 	kp_value *list = kp_value_new(a, KP_MAP, NULL, 0, 0);
 	kp_map_set(a, list, "items", items);

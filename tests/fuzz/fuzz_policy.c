@@ -164,7 +164,9 @@ int kp_fuzz_policy(const uint8_t *data, size_t size)
 			KP_FUZZ_CHECK(kp_policy_rule_count(p) == 0);
 		for (size_t j = 0; j < kp_policy_rule_count(p); j++)
 			KP_FUZZ_CHECK(kp_policy_rule_name(p, j) != NULL);
-		rules += kp_policy_rule_count(p);
+		bool classic = !strcmp(kp_policy_kind(p), "ClusterPolicy") ||
+			       !strcmp(kp_policy_kind(p), "Policy");
+		rules += classic ? kp_policy_rule_count(p) : 1;
 	}
 	KP_FUZZ_CHECK(rules == kp_policy_set_rule_count(ps));
 	for (size_t i = 0; i < fixed.n; i++)
