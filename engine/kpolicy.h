@@ -266,6 +266,11 @@ KP_API kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts
 /* Read from `buf` (len bytes), reported under `name`.  The buffer is copied. */
 KP_API kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 			      const kp_read_opts *opts, kp_error *err);
+/* Like kp_reader_open_mem, without the copy: `buf` (len bytes, need not be
+ * NUL-terminated) is only read, and must stay valid and unchanged until
+ * kp_reader_close. */
+KP_API kp_reader *kp_reader_open_borrowed(const char *name, const char *buf, size_t len,
+				   const kp_read_opts *opts, kp_error *err);
 /* Next document of the stream.
  *   1: *out is a new document, to be released with kp_doc_free();
  *   0: end of the stream;

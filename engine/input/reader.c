@@ -19,6 +19,7 @@ struct kp_reader {
 	bool close_f, eof;
 	char *buf;
 	size_t cap;
+	bool borrowed;            /* buf is the caller's: never written or freed */
 	size_t beg, end;          /* unconsumed input: buf[beg, end) */
 	unsigned beg_line;        /* 0-based line of buf[beg] in the input */
 	size_t scan;              /* next line start to test for a marker */
@@ -104,6 +105,20 @@ kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 	return r;
 }
 
+kp_reader *kp_reader_open_borrowed(const char *name, const char *buf, size_t len,
+				   const kp_read_opts *opts, kp_error *err)
+{
+	(void)err;
+	kp_reader *r = reader_new(name, opts);
+	/* all input is here (eof): fill() never runs, nothing writes buf */
+	r->buf = (char *)buf;
+	r->borrowed = true;
+	r->cap = len;
+	r->end = len;
+	r->eof = true;
+	return r;
+}
+
 kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 			       kp_error *err)
 {
@@ -133,7 +148,8 @@ void kp_reader_close(kp_reader *r)
 	kp_arena_free(r->spare);
 	if (r->close_f)
 		fclose(r->f);
-	free(r->buf);
+	if (!r->borrowed)
+		free(r->buf);
 	free(r->name);
 	free(r);
 }
