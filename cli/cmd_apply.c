@@ -124,6 +124,8 @@ typedef struct unit {
 	const char *file;     /* borrowed: the input's name */
 	char *data;           /* the batch (NULL: diagnostic only) */
 	size_t len, cap;
+	kp_chunk_mark *marks; /* the chunks of data, as the main thread cut them */
+	size_t n_marks;
 	unsigned first_line;  /* lines of the input before data[0] */
 	kp_buf recs;       /* packed records (see below), read in order */
 	kp_buf diag;       /* stderr lines */
@@ -275,7 +277,8 @@ static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 	ro.warn_ud = u;
 	ro.first_line = u->first_line;
 	kp_error e;
-	kp_reader *r = kp_reader_open_borrowed(u->file, u->data, u->len, &ro, &e);
+	kp_reader *r = kp_reader_open_borrowed(u->file, u->data, u->len, u->marks, u->n_marks,
+					       &ro, &e);
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
@@ -453,6 +456,7 @@ static void write_unit(pipeline *p, unit *u)
 	} else {
 		free(u->data);
 	}
+	free(u->marks);
 	free(u);
 }
 
@@ -551,6 +555,7 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	unsigned first;
 	int rc;
 	kp_buf batch = {0};
+	size_t marks_cap = 0;
 	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
 		if (rc < 0) {
 			if (u) {
@@ -564,6 +569,7 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 		}
 		if (!u) {
 			u = unit_new(name);
+			marks_cap = 0;
 			u->first_line = first - 1;
 			/* room for a whole unit: no copying as it grows */
 			if (p->spare) {
@@ -574,6 +580,10 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 				batch.data = kpc_xmalloc(batch.cap);
 			}
 		}
+		if (u->n_marks == marks_cap)
+			u->marks = kpc_xrealloc(u->marks, (marks_cap = marks_cap ? 2 * marks_cap : 64) *
+							      sizeof(*u->marks));
+		u->marks[u->n_marks++] = (kp_chunk_mark){batch.len, len, first};
 		kp_buf_add(&batch, data, len);
 		if (batch.len >= KPC_UNIT_BYTES) {
 			u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
