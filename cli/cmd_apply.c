@@ -123,7 +123,9 @@ typedef struct apply_ctx {
 typedef struct unit {
 	const char *file;     /* borrowed: the input's name */
 	char *data;           /* the batch (NULL: diagnostic only) */
-	size_t len;
+	size_t len, cap;
+	kp_chunk_mark *marks; /* the chunks of data, as the main thread cut them */
+	size_t n_marks;
 	unsigned first_line;  /* lines of the input before data[0] */
 	kp_buf recs;       /* packed records (see below), read in order */
 	kp_buf diag;       /* stderr lines */
@@ -275,7 +277,8 @@ static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 	ro.warn_ud = u;
 	ro.first_line = u->first_line;
 	kp_error e;
-	kp_reader *r = kp_reader_open_mem(u->file, u->data, u->len, &ro, &e);
+	kp_reader *r = kp_reader_open_borrowed(u->file, u->data, u->len, u->marks, u->n_marks,
+					       &ro, &e);
 	kp_doc *d;
 	int rc;
 	while ((rc = kp_reader_next(r, &d, &e)) != 0) {
@@ -294,8 +297,6 @@ static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 		kp_doc_free(d);
 	}
 	kp_reader_close(r);
-	free(u->data);
-	u->data = NULL;
 }
 
 /* ---- the pipeline: the main thread cuts inputs into units, workers
@@ -323,6 +324,10 @@ typedef struct pipeline {
 	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
+	/* the data buffer of a written unit, for the next unit: memory that
+	 * is mapped and warm already (main thread only) */
+	char *spare;
+	size_t spare_cap;
 } pipeline;
 
 static void *worker(void *arg)
@@ -445,7 +450,13 @@ static void write_unit(pipeline *p, unit *u)
 		p->status = 2;
 	kp_buf_free(&u->recs);
 	kp_buf_free(&u->diag);
-	free(u->data);
+	if (u->data && !p->spare) {
+		p->spare = u->data;
+		p->spare_cap = u->cap;
+	} else {
+		free(u->data);
+	}
+	free(u->marks);
 	free(u);
 }
 
@@ -544,10 +555,11 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	unsigned first;
 	int rc;
 	kp_buf batch = {0};
+	size_t marks_cap = 0;
 	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
 		if (rc < 0) {
 			if (u) {
-				u->data = batch.data, u->len = batch.len;
+				u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
 				batch = (kp_buf){0};
 				submit(p, u);
 				u = NULL;
@@ -557,21 +569,31 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 		}
 		if (!u) {
 			u = unit_new(name);
+			marks_cap = 0;
 			u->first_line = first - 1;
 			/* room for a whole unit: no copying as it grows */
-			batch.cap = KPC_UNIT_BYTES + ((size_t)64 << 10);
-			batch.data = kpc_xmalloc(batch.cap);
+			if (p->spare) {
+				batch.data = p->spare, batch.cap = p->spare_cap;
+				p->spare = NULL;
+			} else {
+				batch.cap = KPC_UNIT_BYTES + ((size_t)64 << 10);
+				batch.data = kpc_xmalloc(batch.cap);
+			}
 		}
+		if (u->n_marks == marks_cap)
+			u->marks = kpc_xrealloc(u->marks, (marks_cap = marks_cap ? 2 * marks_cap : 64) *
+							      sizeof(*u->marks));
+		u->marks[u->n_marks++] = (kp_chunk_mark){batch.len, len, first};
 		kp_buf_add(&batch, data, len);
 		if (batch.len >= KPC_UNIT_BYTES) {
-			u->data = batch.data, u->len = batch.len;
+			u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
 			batch = (kp_buf){0};
 			submit(p, u);
 			u = NULL;
 		}
 	}
 	if (u) {
-		u->data = batch.data, u->len = batch.len;
+		u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
 		submit(p, u);
 	}
 	kp_reader_close(r);
@@ -1001,6 +1023,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	for (size_t i = 0; i < p.n_names; i++)
 		free(p.names[i]);
 	free(p.names);
+	free(p.spare);
 	free(p.q);
 	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);

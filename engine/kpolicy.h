@@ -266,6 +266,20 @@ KP_API kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts
 /* Read from `buf` (len bytes), reported under `name`.  The buffer is copied. */
 KP_API kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 			      const kp_read_opts *opts, kp_error *err);
+/* A chunk (see kp_reader_next_chunk) inside a batch of chunks: buf[off,
+ * off + len), first_line as kp_reader_next_chunk gave it. */
+typedef struct kp_chunk_mark {
+	size_t off, len;
+	unsigned first_line;
+} kp_chunk_mark;
+/* Like kp_reader_open_mem, without the copy: `buf` (len bytes, need not be
+ * NUL-terminated) is only read, and must stay valid and unchanged until
+ * kp_reader_close.  `marks` (n_marks, borrowed likewise; NULL: none) are
+ * the chunks kp_reader_next_chunk cut the batch into, in order: given,
+ * the input is not scanned again and opts.first_line is not used. */
+KP_API kp_reader *kp_reader_open_borrowed(const char *name, const char *buf, size_t len,
+				   const kp_chunk_mark *marks, size_t n_marks,
+				   const kp_read_opts *opts, kp_error *err);
 /* Next document of the stream.
  *   1: *out is a new document, to be released with kp_doc_free();
  *   0: end of the stream;

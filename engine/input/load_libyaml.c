@@ -1,6 +1,7 @@
 /* load_libyaml.c - libyaml (0.2.x) events -> document builder. */
 #include "input/input.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -13,13 +14,55 @@ typedef struct {
 	bool done;
 } ly_session;
 
+/* A session whose parser read its stream to the end cleanly, kept for the
+ * next chunk: a parser costs eight allocations (64 KB of buffers among
+ * them) and as many frees, once per document otherwise.  Shared by all
+ * threads; still reachable at exit. */
+static _Atomic(ly_session *) spare_session;
+
+/* Bring a parser that produced STREAM-END without error back to the state
+ * yaml_parser_initialize leaves, keeping its memory.  Every field of
+ * yaml_parser_t is public (yaml.h); the ones holding memory are kept with
+ * their contents dropped, all others are zero after initialisation. */
+static void parser_rewind(yaml_parser_t *p)
+{
+	while (p->tokens.head != p->tokens.tail)
+		yaml_token_delete(p->tokens.head++);
+	while (p->tag_directives.top != p->tag_directives.start) {
+		yaml_tag_directive_t *td = --p->tag_directives.top;
+		free(td->handle);
+		free(td->prefix);
+	}
+	yaml_parser_t keep = *p;
+	memset(p, 0, sizeof(*p));
+	p->raw_buffer.start = p->raw_buffer.pointer = p->raw_buffer.last = keep.raw_buffer.start;
+	p->raw_buffer.end = keep.raw_buffer.end;
+	p->buffer.start = p->buffer.pointer = p->buffer.last = keep.buffer.start;
+	p->buffer.end = keep.buffer.end;
+	p->tokens.start = p->tokens.head = p->tokens.tail = keep.tokens.start;
+	p->tokens.end = keep.tokens.end;
+	p->indents.start = p->indents.top = keep.indents.start;
+	p->indents.end = keep.indents.end;
+	p->simple_keys.start = p->simple_keys.top = keep.simple_keys.start;
+	p->simple_keys.end = keep.simple_keys.end;
+	p->states.start = p->states.top = keep.states.start;
+	p->states.end = keep.states.end;
+	p->marks.start = p->marks.top = keep.marks.start;
+	p->marks.end = keep.marks.end;
+	p->tag_directives.start = p->tag_directives.top = keep.tag_directives.start;
+	p->tag_directives.end = keep.tag_directives.end;
+}
+
 static void *ly_open(const char *buf, size_t len, unsigned line0)
 {
 	/* every field is set below (yaml_parser_initialize clears the parser) */
-	ly_session *s = kp_xmalloc(sizeof(*s));
+	ly_session *s = atomic_exchange(&spare_session, NULL);
+	if (!s) {
+		s = kp_xmalloc(sizeof(*s));
+		if (!yaml_parser_initialize(&s->parser))
+			kp_oom(sizeof(*s));
+	}
 	s->done = false;
-	if (!yaml_parser_initialize(&s->parser))
-		kp_oom(sizeof(*s));
 	/* the encoding is fixed to UTF-8, which turns off libyaml's BOM
 	 * detection: skip a byte-order mark here (it occupies no column) */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -37,6 +80,13 @@ static void ly_close(void *p)
 	ly_session *s = p;
 	if (!s)
 		return;
+	if (s->parser.stream_end_produced && s->parser.error == YAML_NO_ERROR &&
+	    !s->parser.aliases.start && !s->parser.document) {
+		parser_rewind(&s->parser);
+		ly_session *none = NULL;
+		if (atomic_compare_exchange_strong(&spare_session, &none, s))
+			return;
+	}
 	yaml_parser_delete(&s->parser);
 	free(s);
 }

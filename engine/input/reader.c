@@ -19,6 +19,9 @@ struct kp_reader {
 	bool close_f, eof;
 	char *buf;
 	size_t cap;
+	bool borrowed;            /* buf is the caller's: never written or freed */
+	const kp_chunk_mark *marks; /* the chunks of buf, cut already (borrowed) */
+	size_t n_marks, next_mark;
 	size_t beg, end;          /* unconsumed input: buf[beg, end) */
 	unsigned beg_line;        /* 0-based line of buf[beg] in the input */
 	size_t scan;              /* next line start to test for a marker */
@@ -104,6 +107,23 @@ kp_reader *kp_reader_open_mem(const char *name, const char *buf, size_t len,
 	return r;
 }
 
+kp_reader *kp_reader_open_borrowed(const char *name, const char *buf, size_t len,
+				   const kp_chunk_mark *marks, size_t n_marks,
+				   const kp_read_opts *opts, kp_error *err)
+{
+	(void)err;
+	kp_reader *r = reader_new(name, opts);
+	/* all input is here (eof): fill() never runs, nothing writes buf */
+	r->buf = (char *)buf;
+	r->borrowed = true;
+	r->marks = marks;
+	r->n_marks = n_marks;
+	r->cap = len;
+	r->end = len;
+	r->eof = true;
+	return r;
+}
+
 kp_reader *kp_reader_open_file(const char *path, const kp_read_opts *opts,
 			       kp_error *err)
 {
@@ -133,7 +153,8 @@ void kp_reader_close(kp_reader *r)
 	kp_arena_free(r->spare);
 	if (r->close_f)
 		fclose(r->f);
-	free(r->buf);
+	if (!r->borrowed)
+		free(r->buf);
 	free(r->name);
 	free(r);
 }
@@ -311,6 +332,15 @@ again:;
 int kp_reader_next_chunk(kp_reader *r, const char **data, size_t *len,
 			 unsigned *first_line, kp_error *err)
 {
+	if (r->marks) {
+		if (r->next_mark == r->n_marks)
+			return 0;
+		const kp_chunk_mark *m = &r->marks[r->next_mark++];
+		*data = r->buf + m->off;
+		*len = m->len;
+		*first_line = m->first_line;
+		return 1;
+	}
 	if (r->chunk_len) {
 		consume(r, r->beg + r->chunk_len);
 		r->chunk_len = 0;
