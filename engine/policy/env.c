@@ -12,16 +12,22 @@
 
 /* ---- maps in scratch memory, copy on write ---- */
 
-/* A shallow copy of map m (or a new empty map) in a, with room to grow. */
-static kp_value *map_copy(kp_arena *a, const kp_value *m)
+/* A shallow copy of map m (or a new empty map) in a, with room for `extra`
+ * more keys set by map_put_room (map_put copies the pairs per new key). */
+static kp_value *map_copy_room(kp_arena *a, const kp_value *m, size_t extra)
 {
 	kp_value *c = kp_value_new(a, KP_MAP, m ? m->file : NULL, m ? m->line : 0, m ? m->col : 0);
 	size_t n = kp_value_type(m) == KP_MAP ? m->u.map.n : 0;
-	c->u.map.pairs = kp_arena_alloc(a, (n + 1) * sizeof(kp_pair));
+	c->u.map.pairs = kp_arena_alloc(a, (n + extra + 1) * sizeof(kp_pair));
 	if (n)
 		memcpy(c->u.map.pairs, m->u.map.pairs, n * sizeof(kp_pair));
 	c->u.map.n = n;
 	return c;
+}
+
+static kp_value *map_copy(kp_arena *a, const kp_value *m)
+{
+	return map_copy_room(a, m, 0);
 }
 
 static kp_pair *find_pair(kp_value *m, const char *k, size_t n)
@@ -49,6 +55,33 @@ static void map_put(kp_arena *a, kp_value *m, const char *k, size_t n, const kp_
 	np[m->u.map.n].value = (kp_value *)v;
 	m->u.map.pairs = np;
 	m->u.map.n++;
+}
+
+/* map_put into a map from map_copy_room that still has room. */
+static void map_put_room(kp_arena *a, kp_value *m, const char *k, size_t n, const kp_value *v)
+{
+	kp_pair *p = find_pair(m, k, n);
+	if (!p) {
+		p = &m->u.map.pairs[m->u.map.n++];
+		p->key = kp_value_new_str(a, k, n, NULL, 0, 0);
+	}
+	p->value = (kp_value *)v;
+}
+
+/* base (len bytes) followed by the decimal digits of u, into buf (at least
+ * len + 11 bytes); returns the length (snprintf "%s%u" without printf). */
+static size_t with_number(char *buf, const char *base, size_t len, unsigned u)
+{
+	char d[10];
+	size_t nd = 0;
+	do
+		d[nd++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	memcpy(buf, base, len);
+	for (size_t i = 0; i < nd; i++)
+		buf[len + i] = d[nd - 1 - i];
+	buf[len + nd] = 0;
+	return len + nd;
 }
 
 /* Objects merge, everything else replaces (the values layering). */
@@ -541,7 +574,7 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 {
 	kp_arena *a = parent->vars.scratch;
 	*child = *parent;
-	child->root = map_copy(a, parent->root);
+	child->root = map_copy_room(a, parent->root, 4);
 	child->vars.root = child->root;
 	child->vars.load_ud = child;
 	/* loaded outer entries stay; their flags are copied with the list */
@@ -551,12 +584,10 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 	kp_value *idx = kp_value_new(a, KP_INT, NULL, 0, 0);
 	idx->u.i = (int64_t)index;
 	char name[32];
-	map_put(a, child->root, "element", 7, element);
-	map_put(a, child->root, "elementIndex", 12, idx);
-	int l = snprintf(name, sizeof name, "element%u", depth);
-	map_put(a, child->root, name, (size_t)l, element);
-	l = snprintf(name, sizeof name, "elementIndex%u", depth);
-	map_put(a, child->root, name, (size_t)l, idx);
+	map_put_room(a, child->root, "element", 7, element);
+	map_put_room(a, child->root, "elementIndex", 12, idx);
+	map_put_room(a, child->root, name, with_number(name, "element", 7, depth), element);
+	map_put_room(a, child->root, name, with_number(name, "elementIndex", 12, depth), idx);
 	if (rule_values(child, err) < 0)
 		return -1;
 	add_entries(child, entries, n_entries);
