@@ -3,6 +3,14 @@
 
 #include <string.h>
 
+/* snprintf(dst, n, "%s", s) without printf (errors are built per row). */
+static void copy_trunc(char *dst, size_t n, const char *s)
+{
+	size_t l = strnlen(s, n - 1);
+	memcpy(dst, s, l);
+	dst[l] = 0;
+}
+
 int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
 	      unsigned col, const char *fmt, ...)
 {
@@ -11,14 +19,19 @@ int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
 	err->code = code;
 	err->line = line;
 	err->col = col;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	copy_trunc(err->file, sizeof(err->file), file ? file : "");
 	err->path[0] = 0;
 	err->feature[0] = 0;
 	err->expr_line[0] = 0;
 	err->expr_col = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	if (fmt[0] == '%' && fmt[1] == 's' && !fmt[2]) {
+		const char *s = va_arg(ap, const char *);
+		copy_trunc(err->msg, sizeof(err->msg), s ? s : "(null)");
+	} else {
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	}
 	va_end(ap);
 	return -1;
 }
