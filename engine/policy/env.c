@@ -68,6 +68,27 @@ static void map_put_room(kp_arena *a, kp_value *m, const char *k, size_t n, cons
 	p->value = (kp_value *)v;
 }
 
+/* map_put_room with a key node that outlives the map. */
+static void map_put_key(kp_value *m, kp_value *key, const kp_value *v)
+{
+	kp_pair *p = find_pair(m, key->u.s.ptr, key->u.s.len);
+	if (!p) {
+		p = &m->u.map.pairs[m->u.map.n++];
+		p->key = key;
+	}
+	p->value = (kp_value *)v;
+}
+
+/* The keys of a foreach element's context, shared by every element:
+ * element, elementIndex, then element<d>, elementIndex<d> for d < 8. */
+#define ELEM_KEY(lit) {.type = KP_STRING, .u.s = {lit, sizeof lit - 1}}
+#define ELEM_KEYS(d) ELEM_KEY("element" #d), ELEM_KEY("elementIndex" #d)
+#define ELEM_KEY_DEPTHS 8u
+static kp_value elem_keys[] = {
+	ELEM_KEY("element"), ELEM_KEY("elementIndex"), ELEM_KEYS(0), ELEM_KEYS(1), ELEM_KEYS(2),
+	ELEM_KEYS(3), ELEM_KEYS(4), ELEM_KEYS(5), ELEM_KEYS(6), ELEM_KEYS(7),
+};
+
 /* base (len bytes) followed by the decimal digits of u, into buf (at least
  * len + 11 bytes); returns the length (snprintf "%s%u" without printf). */
 static size_t with_number(char *buf, const char *base, size_t len, unsigned u)
@@ -583,11 +604,16 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 		memcpy(child->loaded, parent->loaded, parent->n_entries);
 	kp_value *idx = kp_value_new(a, KP_INT, NULL, 0, 0);
 	idx->u.i = (int64_t)index;
-	char name[32];
-	map_put_room(a, child->root, "element", 7, element);
-	map_put_room(a, child->root, "elementIndex", 12, idx);
-	map_put_room(a, child->root, name, with_number(name, "element", 7, depth), element);
-	map_put_room(a, child->root, name, with_number(name, "elementIndex", 12, depth), idx);
+	map_put_key(child->root, &elem_keys[0], element);
+	map_put_key(child->root, &elem_keys[1], idx);
+	if (depth < ELEM_KEY_DEPTHS) {
+		map_put_key(child->root, &elem_keys[2 + 2 * depth], element);
+		map_put_key(child->root, &elem_keys[3 + 2 * depth], idx);
+	} else {
+		char name[32];
+		map_put_room(a, child->root, name, with_number(name, "element", 7, depth), element);
+		map_put_room(a, child->root, name, with_number(name, "elementIndex", 12, depth), idx);
+	}
 	if (rule_values(child, err) < 0)
 		return -1;
 	add_entries(child, entries, n_entries);
