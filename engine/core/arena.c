@@ -152,9 +152,7 @@ static bool simple_conv(const char **f, va_list *ap, char *num, const char **s, 
 	return true;
 }
 
-/* Walks fmt with the simple conversions; writes into out when not NULL.
- * Returns the length, or SIZE_MAX when fmt needs printf. */
-static size_t simple_format(const char *fmt, va_list ap0, char *out)
+size_t kp_format_simple(const char *fmt, va_list ap0, char *out)
 {
 	va_list ap;
 	va_copy(ap, ap0);
@@ -189,10 +187,10 @@ char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	/* rows' messages and paths: text and strings, without printf's two
 	 * passes */
-	size_t sn = simple_format(fmt, ap, NULL);
+	size_t sn = kp_format_simple(fmt, ap, NULL);
 	if (sn != SIZE_MAX) {
 		char *p = kp_arena_alloc(a, sn + 1);
-		simple_format(fmt, ap, p);
+		kp_format_simple(fmt, ap, p);
 		p[sn] = 0;
 		va_end(ap);
 		return p;

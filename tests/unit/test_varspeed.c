@@ -68,3 +68,30 @@ Test(varspeed, a_bad_pattern_fails_the_same_way_every_time)
 	}
 	cr_assert(strstr(first.err.msg, "invalid escape sequence"), "%s", first.err.msg);
 }
+
+Test(varspeed, errorf_writes_what_printf_writes_and_truncates_alike)
+{
+	static char longs[3000];
+	memset(longs, 'x', sizeof longs - 1);
+	kp_error e;
+	char want[sizeof e.msg];
+	kp_errorf(&e, KP_E_EXPR, "f.yaml", 3, 4, "Unknown key \"%.*s\" in path", 3, "abcdef");
+	cr_assert_str_eq(e.msg, "Unknown key \"abc\" in path");
+	cr_assert_str_eq(e.file, "f.yaml");
+	cr_assert_eq(e.line, 3);
+	kp_errorf(&e, KP_E_EXPR, NULL, 0, 0, "a %s: %s", "b", longs);
+	memcpy(want, "a b: ", 5);
+	memset(want + 5, 'x', sizeof want - 6);
+	want[sizeof want - 1] = 0; /* as snprintf truncates */
+	cr_assert_str_eq(e.msg, want);
+	cr_assert_eq(strlen(e.msg), sizeof e.msg - 1);
+	cr_assert_str_eq(e.file, "");
+	kp_errorf(&e, KP_E_EXPR, longs, 0, 0, "%d items", 5);
+	cr_assert_str_eq(e.msg, "5 items");
+	cr_assert_eq(strlen(e.file), sizeof e.file - 1);
+	kp_error_unsupported(&e, NULL, "/spec", "function lookup");
+	cr_assert_str_eq(e.msg, "unsupported: function lookup");
+	cr_assert_str_eq(e.feature, "function lookup");
+	cr_assert_str_eq(e.path, "/spec");
+	cr_assert_eq(e.code, KP_E_UNSUPPORTED);
+}
