@@ -559,6 +559,9 @@ static int rule_values(kp_env *env, kp_error *err)
 
 static void add_entries(kp_env *env, const kp_ctx_entry *const *entries, size_t n)
 {
+	env->loading = SIZE_MAX;
+	if (!n)
+		return;  /* most rules: nothing to copy */
 	kp_arena *a = env->vars.scratch;
 	size_t total = env->n_entries + n;
 	const kp_ctx_entry **all = kp_arena_alloc(a, (total + 1) * sizeof *all);
@@ -572,7 +575,6 @@ static void add_entries(kp_env *env, const kp_ctx_entry *const *entries, size_t 
 	env->entries = all;
 	env->loaded = loaded;
 	env->n_entries = total;
-	env->loading = SIZE_MAX;
 }
 
 int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err)
