@@ -125,9 +125,96 @@ char *kp_arena_strdup(kp_arena *a, const char *s)
 	return kp_arena_strndup(a, s, strlen(s));
 }
 
+/* One conversion of the formats kp_arena_printf writes itself: %s, %.*s,
+ * %.<digits>s, %zu and %%.  Returns the bytes it stands for (*s, *len; a
+ * number goes to num[]) and advances *f past it, or false for any other
+ * conversion (printf does those). */
+static bool simple_conv(const char **f, va_list *ap, char *num, const char **s, size_t *len)
+{
+	const char *p = *f + 1;
+	long prec = -1;
+	if (*p == '%') {
+		*s = "%", *len = 1, *f = p + 1;
+		return true;
+	}
+	if (*p == 'z' && p[1] == 'u') {
+		size_t u = va_arg(*ap, size_t), k = 0;
+		char d[24];
+		do
+			d[k++] = (char)('0' + u % 10);
+		while ((u /= 10));
+		for (size_t i = 0; i < k; i++)
+			num[i] = d[k - 1 - i];
+		*s = num, *len = k, *f = p + 2;
+		return true;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			prec = va_arg(*ap, int);
+			p++;
+		} else {
+			if (*p < '0' || *p > '9')
+				return false;
+			for (prec = 0; *p >= '0' && *p <= '9' && prec < 100000000; p++)
+				prec = prec * 10 + (*p - '0');
+		}
+	}
+	if (*p != 's')
+		return false;
+	const char *str = va_arg(*ap, const char *);
+	if (!str)
+		str = "(null)";  /* glibc's */
+	*s = str;
+	*len = prec < 0 ? strlen(str) : strnlen(str, (size_t)prec);
+	*f = p + 1;
+	return true;
+}
+
+size_t kp_format_simple(const char *fmt, va_list ap0, char *out)
+{
+	va_list ap;
+	va_copy(ap, ap0);
+	size_t n = 0;
+	char num[24];
+	for (const char *f = fmt; *f;) {
+		const char *lit = strchr(f, '%');
+		size_t ll = lit ? (size_t)(lit - f) : strlen(f);
+		if (out)
+			memcpy(out + n, f, ll);
+		n += ll;
+		if (!lit)
+			break;
+		f = lit;
+		const char *s;
+		size_t sl;
+		if (!simple_conv(&f, &ap, num, &s, &sl)) {
+			va_end(ap);
+			return SIZE_MAX;
+		}
+		if (out)
+			memcpy(out + n, s, sl);
+		n += sl;
+	}
+	va_end(ap);
+	return n;
+}
+
 char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
 {
 	va_list ap;
+	va_start(ap, fmt);
+	/* rows' messages and paths: text and strings, without printf's two
+	 * passes */
+	size_t sn = kp_format_simple(fmt, ap, NULL);
+	if (sn != SIZE_MAX) {
+		char *p = kp_arena_alloc(a, sn + 1);
+		kp_format_simple(fmt, ap, p);
+		p[sn] = 0;
+		va_end(ap);
+		return p;
+	}
+	va_end(ap);
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);

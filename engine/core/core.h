@@ -49,6 +49,17 @@ int kp_snprintf_c(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
 
+/* printf without printf for the formats errors and messages mostly use:
+ * text with %s, %.*s, %.<digits>s, %zu and %% (arena.c).  Returns the
+ * length of the result, or SIZE_MAX when fmt holds any other conversion;
+ * writes it (no NUL) to out unless out is NULL.  ap is not consumed. */
+size_t kp_format_simple(const char *fmt, va_list ap, char *out);
+/* snprintf(dst, n, "%s", s) (n > 0). */
+void kp_copy_trunc(char *dst, size_t n, const char *s);
+/* kp_errorf (kpolicy.h) with a va_list (error.c). */
+int kp_verrorf(kp_error *err, kp_code code, const char *file, unsigned line,
+	       unsigned col, const char *fmt, va_list ap);
+
 /* Code point cp (at most 0x10FFFF) as UTF-8 into u[0..3]; returns the
  * length (utf8.c: the one encoder of the JSON parsers, JMESPath, CEL and
  * the regex translation). */

@@ -3,22 +3,43 @@
 
 #include <string.h>
 
-int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
-	      unsigned col, const char *fmt, ...)
+void kp_copy_trunc(char *dst, size_t n, const char *s)
+{
+	size_t l = strnlen(s, n - 1);
+	memcpy(dst, s, l);
+	dst[l] = 0;
+}
+
+int kp_verrorf(kp_error *err, kp_code code, const char *file, unsigned line,
+	       unsigned col, const char *fmt, va_list ap)
 {
 	if (!err)
 		return -1;
 	err->code = code;
 	err->line = line;
 	err->col = col;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	/* errors are built per row: text copied, not printed, where it can */
+	kp_copy_trunc(err->file, sizeof(err->file), file ? file : "");
 	err->path[0] = 0;
 	err->feature[0] = 0;
 	err->expr_line[0] = 0;
 	err->expr_col = 0;
+	size_t n = kp_format_simple(fmt, ap, NULL);
+	if (n < sizeof(err->msg)) {
+		kp_format_simple(fmt, ap, err->msg);
+		err->msg[n] = 0;
+	} else {
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	}
+	return -1;
+}
+
+int kp_errorf(kp_error *err, kp_code code, const char *file, unsigned line,
+	      unsigned col, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	kp_verrorf(err, code, file, line, col, fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -198,12 +198,18 @@ typedef struct policy_view {
 	kp_eval_opts opts;
 	int error;                   /* the values could not be applied */
 	kp_error err;
+	bool common;                 /* base, sel, opts and error hold the
+	                                context of every policy (no values
+	                                file: nothing in it names a policy) */
 } policy_view;
 
 static void view_build(policy_view *v, kp_eval_ctx *ctx, const kp_doc *doc,
 		       const kp_eval_opts *opts, const kp_sel_ctx *sel)
 {
 	v->built = true;
+	if (v->common)
+		return;
+	v->common = !opts->values;
 	kp_arena_reset(ctx->policy_scratch);
 	v->error = kp_base_ctx_build(&v->base, ctx->policy_scratch, doc->root, opts, v->p->name, &v->err);
 	if (v->error)
@@ -285,6 +291,7 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 	policy_view view;
 	view.p = NULL;
 	view.built = false;
+	view.common = false;
 	for (size_t i = 0; i < n; i++) {
 		const kp_policy *p = refs[i].p;
 		const kp_rule *r = refs[i].r;

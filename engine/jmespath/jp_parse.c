@@ -376,12 +376,16 @@ static kp_jp_node *function_call(parser *p, kp_jp_node *left, const jp_token *lp
 	}
 	advance(p);
 	const kp_jp_func *fn = kp_jp_func_find(left->name, left->len, p->mode);
-	char name[128];
-	snprintf(name, sizeof name, "%.*s", (int)(left->len < 100 ? left->len : 100), left->name);
 	jp_token at = {.col = left->col};
-	if (!fn)
-		return failp(p, KP_JP_E_UNKNOWN_FUNCTION, &at, "unknown function %s()", name);
-	if (args.n < fn->min_args || (fn->max_args != KP_JP_VARIADIC && args.n > fn->max_args)) {
+	bool arity_ok = fn && args.n >= fn->min_args &&
+		(fn->max_args == KP_JP_VARIADIC || args.n <= fn->max_args);
+	if (!arity_ok) {
+		/* only for the messages: expressions are also compiled per
+		 * resource (variables holding variables) */
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(left->len < 100 ? left->len : 100), left->name);
+		if (!fn)
+			return failp(p, KP_JP_E_UNKNOWN_FUNCTION, &at, "unknown function %s()", name);
 		char msg[256];
 		if (fn->max_args == KP_JP_VARIADIC)
 			snprintf(msg, sizeof msg, "%s() takes at least %u arguments, got %zu", name,

@@ -79,6 +79,18 @@ kp_conds *kp_conds_compile(kp_arena *a, const kp_value *v, const char *path, boo
 	return c;
 }
 
+/* msg = prefix + the first 960 bytes of text (snprintf "%s%.960s" into a
+ * kp_error's msg, without printf: conditions fail per resource). */
+static void prefixed(kp_error *err, const char *prefix, const char *text)
+{
+	size_t pl = strlen(prefix), tl = strnlen(text, 960);
+	if (pl + tl > sizeof err->msg - 1)
+		tl = sizeof err->msg - 1 - pl;
+	memmove(err->msg + pl, text, tl);
+	memcpy(err->msg, prefix, pl);
+	err->msg[pl + tl] = 0;
+}
+
 /* One condition: 1 true, 0 false, -1 error (err: Kyverno's text without
  * the caller's prefix). */
 static int eval_cond(const kp_condition *c, const kp_vars *vs, kp_error *err)
@@ -88,7 +100,7 @@ static int eval_cond(const kp_condition *c, const kp_vars *vs, kp_error *err)
 		kp_error e;
 		if (kp_ttree_eval(c->key_t, vs, &key, &e) < 0) {
 			*err = e;
-			snprintf(err->msg, sizeof err->msg, "failed to substitute variables in condition key: %.960s", e.msg);
+			prefixed(err, "failed to substitute variables in condition key: ", e.msg);
 			return -1;
 		}
 	}
@@ -96,7 +108,7 @@ static int eval_cond(const kp_condition *c, const kp_vars *vs, kp_error *err)
 		kp_error e;
 		if (kp_ttree_eval(c->value_t, vs, &value, &e) < 0) {
 			*err = e;
-			snprintf(err->msg, sizeof err->msg, "failed to substitute variables in condition value: %.960s", e.msg);
+			prefixed(err, "failed to substitute variables in condition value: ", e.msg);
 			return -1;
 		}
 	}

@@ -12,16 +12,22 @@
 
 /* ---- maps in scratch memory, copy on write ---- */
 
-/* A shallow copy of map m (or a new empty map) in a, with room to grow. */
-static kp_value *map_copy(kp_arena *a, const kp_value *m)
+/* A shallow copy of map m (or a new empty map) in a, with room for `extra`
+ * more keys set by map_put_room (map_put copies the pairs per new key). */
+static kp_value *map_copy_room(kp_arena *a, const kp_value *m, size_t extra)
 {
 	kp_value *c = kp_value_new(a, KP_MAP, m ? m->file : NULL, m ? m->line : 0, m ? m->col : 0);
 	size_t n = kp_value_type(m) == KP_MAP ? m->u.map.n : 0;
-	c->u.map.pairs = kp_arena_alloc(a, (n + 1) * sizeof(kp_pair));
+	c->u.map.pairs = kp_arena_alloc(a, (n + extra + 1) * sizeof(kp_pair));
 	if (n)
 		memcpy(c->u.map.pairs, m->u.map.pairs, n * sizeof(kp_pair));
 	c->u.map.n = n;
 	return c;
+}
+
+static kp_value *map_copy(kp_arena *a, const kp_value *m)
+{
+	return map_copy_room(a, m, 0);
 }
 
 static kp_pair *find_pair(kp_value *m, const char *k, size_t n)
@@ -49,6 +55,54 @@ static void map_put(kp_arena *a, kp_value *m, const char *k, size_t n, const kp_
 	np[m->u.map.n].value = (kp_value *)v;
 	m->u.map.pairs = np;
 	m->u.map.n++;
+}
+
+/* map_put into a map from map_copy_room that still has room. */
+static void map_put_room(kp_arena *a, kp_value *m, const char *k, size_t n, const kp_value *v)
+{
+	kp_pair *p = find_pair(m, k, n);
+	if (!p) {
+		p = &m->u.map.pairs[m->u.map.n++];
+		p->key = kp_value_new_str(a, k, n, NULL, 0, 0);
+	}
+	p->value = (kp_value *)v;
+}
+
+/* map_put_room with a key node that outlives the map. */
+static void map_put_key(kp_value *m, kp_value *key, const kp_value *v)
+{
+	kp_pair *p = find_pair(m, key->u.s.ptr, key->u.s.len);
+	if (!p) {
+		p = &m->u.map.pairs[m->u.map.n++];
+		p->key = key;
+	}
+	p->value = (kp_value *)v;
+}
+
+/* The keys of a foreach element's context, shared by every element:
+ * element, elementIndex, then element<d>, elementIndex<d> for d < 8. */
+#define ELEM_KEY(lit) {.type = KP_STRING, .u.s = {lit, sizeof lit - 1}}
+#define ELEM_KEYS(d) ELEM_KEY("element" #d), ELEM_KEY("elementIndex" #d)
+#define ELEM_KEY_DEPTHS 8u
+static kp_value elem_keys[] = {
+	ELEM_KEY("element"), ELEM_KEY("elementIndex"), ELEM_KEYS(0), ELEM_KEYS(1), ELEM_KEYS(2),
+	ELEM_KEYS(3), ELEM_KEYS(4), ELEM_KEYS(5), ELEM_KEYS(6), ELEM_KEYS(7),
+};
+
+/* base (len bytes) followed by the decimal digits of u, into buf (at least
+ * len + 11 bytes); returns the length (snprintf "%s%u" without printf). */
+static size_t with_number(char *buf, const char *base, size_t len, unsigned u)
+{
+	char d[10];
+	size_t nd = 0;
+	do
+		d[nd++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	memcpy(buf, base, len);
+	for (size_t i = 0; i < nd; i++)
+		buf[len + i] = d[nd - 1 - i];
+	buf[len + nd] = 0;
+	return len + nd;
 }
 
 /* Objects merge, everything else replaces (the values layering). */
@@ -505,6 +559,9 @@ static int rule_values(kp_env *env, kp_error *err)
 
 static void add_entries(kp_env *env, const kp_ctx_entry *const *entries, size_t n)
 {
+	env->loading = SIZE_MAX;
+	if (!n)
+		return;  /* most rules: nothing to copy */
 	kp_arena *a = env->vars.scratch;
 	size_t total = env->n_entries + n;
 	const kp_ctx_entry **all = kp_arena_alloc(a, (total + 1) * sizeof *all);
@@ -518,7 +575,6 @@ static void add_entries(kp_env *env, const kp_ctx_entry *const *entries, size_t 
 	env->entries = all;
 	env->loaded = loaded;
 	env->n_entries = total;
-	env->loading = SIZE_MAX;
 }
 
 int kp_env_init(kp_env *env, const kp_rule_run *run, kp_error *err)
@@ -541,7 +597,7 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 {
 	kp_arena *a = parent->vars.scratch;
 	*child = *parent;
-	child->root = map_copy(a, parent->root);
+	child->root = map_copy_room(a, parent->root, 4);
 	child->vars.root = child->root;
 	child->vars.load_ud = child;
 	/* loaded outer entries stay; their flags are copied with the list */
@@ -550,13 +606,16 @@ int kp_env_element(kp_env *child, const kp_env *parent, const kp_value *element,
 		memcpy(child->loaded, parent->loaded, parent->n_entries);
 	kp_value *idx = kp_value_new(a, KP_INT, NULL, 0, 0);
 	idx->u.i = (int64_t)index;
-	char name[32];
-	map_put(a, child->root, "element", 7, element);
-	map_put(a, child->root, "elementIndex", 12, idx);
-	int l = snprintf(name, sizeof name, "element%u", depth);
-	map_put(a, child->root, name, (size_t)l, element);
-	l = snprintf(name, sizeof name, "elementIndex%u", depth);
-	map_put(a, child->root, name, (size_t)l, idx);
+	map_put_key(child->root, &elem_keys[0], element);
+	map_put_key(child->root, &elem_keys[1], idx);
+	if (depth < ELEM_KEY_DEPTHS) {
+		map_put_key(child->root, &elem_keys[2 + 2 * depth], element);
+		map_put_key(child->root, &elem_keys[3 + 2 * depth], idx);
+	} else {
+		char name[32];
+		map_put_room(a, child->root, name, with_number(name, "element", 7, depth), element);
+		map_put_room(a, child->root, name, with_number(name, "elementIndex", 12, depth), idx);
+	}
 	if (rule_values(child, err) < 0)
 		return -1;
 	add_entries(child, entries, n_entries);

@@ -10,11 +10,8 @@ int kp_error_vat(kp_error *err, kp_code code, const kp_value *at,
 {
 	if (!err)
 		return -1;
-	char msg[sizeof err->msg];
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	kp_errorf(err, code, kp_value_file(at), kp_value_line(at), kp_value_col(at),
-		  "%s", msg);
-	snprintf(err->path, sizeof err->path, "%s", path ? path : "");
+	kp_verrorf(err, code, kp_value_file(at), kp_value_line(at), kp_value_col(at), fmt, ap);
+	kp_copy_trunc(err->path, sizeof err->path, path ? path : "");
 	return -1;
 }
 
@@ -33,7 +30,7 @@ int kp_error_unsupported(kp_error *err, const kp_value *at, const char *path,
 {
 	kp_error_at(err, KP_E_UNSUPPORTED, at, path, "unsupported: %s", feature);
 	if (err)
-		snprintf(err->feature, sizeof err->feature, "%s", feature);
+		kp_copy_trunc(err->feature, sizeof err->feature, feature);
 	return -1;
 }
 
