@@ -145,6 +145,7 @@ static void cond_compile(kp_arena *a, kp_cond *c, kp_op op, const char *s, size_
 	c->op = op;
 	c->operand = kp_arena_strndup(a, s, len);
 	c->operand_len = len;
+	c->wild = kp_wildcard_has(s, len);
 	c->is_duration = kp_duration_parse(s, len, &c->duration);
 	c->is_quantity = kp_quantity_parse(s, len, &c->quantity);
 }
@@ -312,6 +313,23 @@ static bool null_match(const kp_value *v)
 	}
 }
 
+/* %lld of i into buf (at least 21 bytes), without printf: leaves compare
+ * many integer fields against quantity patterns. */
+static size_t int_text(int64_t i, char *buf)
+{
+	char tmp[24], *w = tmp + sizeof tmp;
+	uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+	do
+		*--w = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (i < 0)
+		*--w = '-';
+	size_t n = (size_t)(tmp + sizeof tmp - w);
+	memcpy(buf, w, n);
+	buf[n] = 0;
+	return n;
+}
+
 /* convertNumberToString (duration and quantity attempts). */
 static bool number_string(const kp_value *v, char *buf, size_t n,
 			  const char **s, size_t *len)
@@ -330,7 +348,7 @@ static bool number_string(const kp_value *v, char *buf, size_t n,
 		*s = buf;
 		return *len < n;
 	case KP_INT:
-		*len = (size_t)snprintf(buf, n, "%lld", (long long)v->u.i);
+		*len = int_text(v->u.i, buf);
 		*s = buf;
 		return true;
 	default:
@@ -352,7 +370,7 @@ static bool plain_string(const kp_value *v, char *buf, size_t n,
 		*s = buf;
 		return true;
 	case KP_INT:
-		*len = (size_t)snprintf(buf, n, "%lld", (long long)v->u.i);
+		*len = int_text(v->u.i, buf);
 		*s = buf;
 		return true;
 	case KP_BOOL:
@@ -398,7 +416,8 @@ static bool cond_match(const kp_cond *c, const kp_value *v)
 		return false;
 	if (!plain_string(v, buf, sizeof buf, &s, &len))
 		return false;
-	bool m = kp_wildcard_match(c->operand, c->operand_len, s, len);
+	bool m = c->wild ? kp_wildcard_match(c->operand, c->operand_len, s, len)
+			 : len == c->operand_len && memcmp(c->operand, s, len) == 0;
 	return c->op == KP_OP_NOT_EQUAL ? !m : m;
 }
 

@@ -47,6 +47,8 @@ typedef struct kp_cond {
 	kp_op op;                  /* never a range: ranges are split */
 	const char *operand;       /* NUL-terminated, arena */
 	size_t operand_len;
+	bool wild;                 /* operand holds * or ?: needs the wildcard
+	                              matcher, else plain byte equality */
 	bool is_duration;          /* operand parses as a Go duration */
 	int64_t duration;
 	bool is_quantity;          /* operand parses as a Quantity */
