@@ -450,6 +450,17 @@ static const perr *join_skips(mctx *c, const perr *head, const kp_value *node)
 	return e;
 }
 
+/* resource value r (under anc) does not match leaf pattern p */
+static const perr *leaf_error(mctx *c, const kp_value *r, const kp_value *anc,
+			      const kp_pat *p)
+{
+	perr *e = new_err(c, E_PLAIN, M_LEAF, cur_path(c), r ? r : anc);
+	e->tpath = e->path;
+	e->res = r;
+	e->pat = p->src;
+	return e;
+}
+
 static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 {
 	bool present;
@@ -540,6 +551,16 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			n->tpath = n->path;
 			n->elem = kp_arena_strndup(c->a, e->raw, e->raw_len);
 			return n;
+		}
+		/* a scalar that matches its leaf needs no path step (the common
+		 * case); a failing one gets its error here, without a second match */
+		if (e->value->kind == KP_PAT_LEAF && vtype(v) != KP_SEQ) {
+			if (kp_leaf_match(&e->value->u.leaf, v))
+				return NULL;
+			mark = push(c, e->raw, e->raw_len);
+			err = leaf_error(c, v, r, e->value);
+			pop(c, mark);
+			return err;
 		}
 		mark = push(c, e->raw, e->raw_len);
 		err = elem(c, v, r, e->value);
@@ -667,11 +688,7 @@ static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
 		if (kp_leaf_match(&p->u.leaf, r))
 			return NULL;
 	leaf_fail:
-		e = new_err(c, E_PLAIN, M_LEAF, cur_path(c), node);
-		e->tpath = e->path;
-		e->res = r;
-		e->pat = p->src;
-		return e;
+		return leaf_error(c, r, anc, p);
 	}
 }
 
