@@ -107,6 +107,26 @@ const char *kp_pat_rule_message(kp_arena *a, const char *rule,
 	return concat(a, parts, n);
 }
 
+/* i in decimal, in num (24 bytes) */
+static const char *index_text(size_t i, char *num)
+{
+	char *w = num + 23;
+	*w = 0;
+	do
+		*--w = (char)('0' + i % 10);
+	while (i /= 10);
+	return w;
+}
+
+/* "rule <rule>[<i>" (what "rule %s[%zu" prints, without printf) */
+static void rule_index(kp_buf *b, const char *rule, size_t i, char *num)
+{
+	kp_buf_puts(b, "rule ");
+	kp_buf_puts(b, rule ? rule : "(null)");
+	kp_buf_puts(b, "[");
+	kp_buf_puts(b, index_text(i, num));
+}
+
 void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		      const kp_value *res, const char *rule,
 		      const char *message, kp_arena *scratch,
@@ -121,14 +141,10 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		kp_pat_result r;
 		kp_pat_match_quick(pats[i], res, scratch, &r);
+		char num[24];
 		if (r.status == KP_STATUS_PASS) {
-			char num[24], *w = num + sizeof num - 1;
-			*w = 0;
-			size_t v = i;
-			do
-				*--w = (char)('0' + v % 10);
-			while (v /= 10);
-			const char *parts[] = {"validation rule '", rule, "' anyPattern[", w, "] passed."};
+			const char *parts[] = {"validation rule '", rule, "' anyPattern[",
+					       index_text(i, num), "] passed."};
 			out->status = KP_STATUS_PASS;
 			out->message = concat(scratch, parts, 5);
 			out->path = NULL;
@@ -139,16 +155,19 @@ void kp_pat_match_any(const kp_pat_root *const *pats, size_t n,
 		if (r.status == KP_STATUS_SKIP) {
 			if (any_skipped)
 				kp_buf_puts(&skipped, " ");
-			kp_buf_printf(&skipped, "rule %s[%zu] skipped: %s", rule, i, r.error);
+			rule_index(&skipped, rule, i, num);
+			kp_buf_puts(&skipped, "] skipped: ");
+			kp_buf_puts(&skipped, r.error ? r.error : "(null)");
 			any_skipped = true;
 			continue;
 		}
 		if (any_failed)
 			kp_buf_puts(&failed, " ");
-		if (r.status == KP_STATUS_FAIL && r.path[0])
-			kp_buf_printf(&failed, "rule %s[%zu] failed at path %s", rule, i, r.path);
-		else
-			kp_buf_printf(&failed, "rule %s[%zu] failed: %s", rule, i, r.error);
+		rule_index(&failed, rule, i, num);
+		bool at_path = r.status == KP_STATUS_FAIL && r.path[0];
+		kp_buf_puts(&failed, at_path ? "] failed at path " : "] failed: ");
+		const char *what = at_path ? r.path : r.error;
+		kp_buf_puts(&failed, what ? what : "(null)");
 		if (!any_failed) {
 			out->path = r.status == KP_STATUS_FAIL ? r.path : "";
 			out->node = r.node;
