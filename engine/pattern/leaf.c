@@ -139,13 +139,54 @@ static void trim_blanks(const char **s, size_t *len)
 		(*len)--;
 }
 
+/* KP_WILD_* for operand s: the shapes a byte test decides exactly.  With
+ * an ASCII operand and no `?`, rune and byte matching agree (ASCII bytes
+ * are whole runes in any text), so A*B is prefix A + suffix B and *A* is
+ * A anywhere. */
+static unsigned char wild_mode(const char *s, size_t len)
+{
+	size_t stars = 0, first = 0, last = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '?' || ch >= 0x80)
+			return kp_wildcard_has(s, len) ? KP_WILD_GENERAL : KP_WILD_NONE;
+		if (ch == '*') {
+			if (!stars++)
+				first = i;
+			last = i;
+		}
+	}
+	if (stars == 0)
+		return KP_WILD_NONE;
+	if (stars == 1)
+		return KP_WILD_AFFIX;
+	if (stars == 2 && first == 0 && last == len - 1)
+		return KP_WILD_INFIX;
+	return KP_WILD_GENERAL;
+}
+
+/* A byte test for an operand of mode KP_WILD_AFFIX or KP_WILD_INFIX. */
+static bool wild_bytes(const kp_cond *c, const char *t, size_t tn)
+{
+	const char *p = c->operand;
+	size_t pn = c->operand_len;
+	if (c->wild == KP_WILD_INFIX) {
+		if (pn == 2)
+			return true;
+		return tn >= pn - 2 && memmem(t, tn, p + 1, pn - 2) != NULL;
+	}
+	const char *star = memchr(p, '*', pn);
+	size_t a = (size_t)(star - p), b = pn - a - 1;
+	return tn >= a + b && memcmp(t, p, a) == 0 && memcmp(t + tn - b, star + 1, b) == 0;
+}
+
 static void cond_compile(kp_arena *a, kp_cond *c, kp_op op, const char *s, size_t len)
 {
 	trim_space(&s, &len);
 	c->op = op;
 	c->operand = kp_arena_strndup(a, s, len);
 	c->operand_len = len;
-	c->wild = kp_wildcard_has(s, len);
+	c->wild = wild_mode(s, len);
 	c->is_duration = kp_duration_parse(s, len, &c->duration);
 	c->is_quantity = kp_quantity_parse(s, len, &c->quantity);
 }
@@ -416,8 +457,19 @@ static bool cond_match(const kp_cond *c, const kp_value *v)
 		return false;
 	if (!plain_string(v, buf, sizeof buf, &s, &len))
 		return false;
-	bool m = c->wild ? kp_wildcard_match(c->operand, c->operand_len, s, len)
-			 : len == c->operand_len && memcmp(c->operand, s, len) == 0;
+	bool m;
+	switch (c->wild) {
+	case KP_WILD_NONE:
+		m = len == c->operand_len && memcmp(c->operand, s, len) == 0;
+		break;
+	case KP_WILD_AFFIX:
+	case KP_WILD_INFIX:
+		m = wild_bytes(c, s, len);
+		break;
+	default:
+		m = kp_wildcard_match(c->operand, c->operand_len, s, len);
+		break;
+	}
 	return c->op == KP_OP_NOT_EQUAL ? !m : m;
 }
 

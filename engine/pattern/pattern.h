@@ -42,13 +42,20 @@ const char *kp_op_token(kp_op op);
 kp_op kp_op_parse(const char *s, size_t len, const char **lo, size_t *lo_len,
 		  const char **hi, size_t *hi_len);
 
+/* How a condition's operand matches a string, decided at compile time. */
+enum {
+	KP_WILD_NONE,     /* no * or ?: byte equality */
+	KP_WILD_AFFIX,    /* ASCII A*B (one *, no ?): prefix A and suffix B */
+	KP_WILD_INFIX,    /* ASCII *A* (no other * or ?): A anywhere */
+	KP_WILD_GENERAL   /* kp_wildcard_match */
+};
+
 /* One comparison: operator and operand, the operand pre-parsed. */
 typedef struct kp_cond {
 	kp_op op;                  /* never a range: ranges are split */
 	const char *operand;       /* NUL-terminated, arena */
 	size_t operand_len;
-	bool wild;                 /* operand holds * or ?: needs the wildcard
-	                              matcher, else plain byte equality */
+	unsigned char wild;        /* KP_WILD_*: how the operand matches */
 	bool is_duration;          /* operand parses as a Go duration */
 	int64_t duration;
 	bool is_quantity;          /* operand parses as a Quantity */

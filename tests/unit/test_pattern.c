@@ -312,3 +312,21 @@ Test(message, any_pattern)
 				    "Array len is 1");
 	kp_arena_free(a);
 }
+
+/* Operands matched by byte tests (A*B, *A*) agree with the wildcard
+ * matcher, including non-ASCII text and a * that must match nothing. */
+Test(pattern, star_operands_by_bytes)
+{
+	expect("{i: '*:*'}", "{i: 'nginx:1.2'}", "pass", "");
+	expect("{i: '*:*'}", "{i: 'nginx'}", "fail", "/i/");
+	expect("{i: '!*:latest'}", "{i: 'nginx:latest'}", "fail", "/i/");
+	expect("{i: '!*:latest'}", "{i: 'nginx:1'}", "pass", "");
+	expect("{i: 'ab*ba'}", "{i: 'aba'}", "fail", "/i/");    /* A and B may not overlap */
+	expect("{i: 'ab*ba'}", "{i: 'abba'}", "pass", "");
+	expect("{i: 'a*'}", "{i: 'a\u00e9'}", "pass", "");
+	expect("{i: '*\u00e9'}", "{i: 'x\u00e9'}", "pass", "");  /* non-ASCII: general matcher */
+	expect("{i: '*reg*'}", "{i: 'my.registry.io/x'}", "pass", "");
+	expect("{i: '*reg*'}", "{i: 're'}", "fail", "/i/");
+	expect("{i: '**'}", "{i: ''}", "pass", "");
+	expect("{n: '*2'}", "{n: 12}", "pass", "");              /* numbers as text */
+}
