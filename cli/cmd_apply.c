@@ -115,6 +115,9 @@ typedef struct apply_ctx {
 	/* the format shows pass rows' messages (text, github and sarif list
 	 * only what did not pass: passes cost no text then) */
 	bool pass_messages;
+	/* the format reads only the status, policy and resource of rows that
+	 * pass or skip (text): those go as bare 'c' records */
+	bool bare_passes;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -136,11 +139,15 @@ typedef struct unit {
 /* Records a worker packs for the main thread: a type byte, a rec_fixed,
  * then NUL-terminated strings.
  *   'R' a resource: apiVersion, kind, namespace, name, uid, resourceVersion;
- *   'r' a row of the last resource: rule, message, path (if has_path), file;
+ *   'r' a row of the last resource: rule, message, path (if has_path), file,
+ *       text_tail (if has_tail: then message and file are "" unless the row
+ *       is unsupported);
+ *   'c' a row of the last resource that passed or skipped, no strings (the
+ *       format ignores them: bare_passes);
  *   'E' an unusable input: a kp_error, raw. */
 typedef struct rec_fixed {
 	uint32_t policy, rule, line, col;   /* rule: index in the policy */
-	uint8_t status, unsupported, has_path;
+	uint8_t status, unsupported, has_path, has_tail;
 } rec_fixed;
 
 static void rec_str(kp_buf *b, const char *s)
@@ -155,6 +162,7 @@ typedef struct row_ctx {
 	unsigned res_line, res_col;
 	size_t policy;          /* where the last lookup found its policy */
 	const char *found_name, *found_ns;  /* the strings it was found by */
+	kp_buf tail;            /* the text line rendered on the worker */
 } row_ctx;
 
 /* The index of the policy a result names: results come in policy order,
@@ -200,30 +208,51 @@ static void on_result(void *ud, const kp_result *r)
 		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
+	if (rc->c->bare_passes && !r->unsupported &&
+	    (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP)) {
+		char rec[1 + sizeof f];
+		rec[0] = 'c';
+		memcpy(rec + 1, &f, sizeof f);
+		kp_buf_add(b, rec, sizeof rec);
+		return;
+	}
 	/* one append per row: the record is put together on the stack */
-	const char *str[4] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
-			      r->file ? r->file : rc->res_file, r->path};
-	size_t n_str = r->path ? 4 : 3, len[4], total = 1 + sizeof f;
-	for (size_t i = 0; i < n_str; i++)
-		total += (len[i] = strlen(str[i] ? str[i] : "")) + 1;
+	const char *str[5] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
+			      r->file ? r->file : rc->res_file, r->path, NULL};
+	if (rc->c->bare_passes) {
+		/* text: the main thread only numbers the line (the message
+		 * stays for --unsupported=skip's note) */
+		kp_buf_reset(&rc->tail);
+		kpc_text_tail(&rc->tail, &rc->c->report, r->rule ? r->rule : "", str[1] ? str[1] : "",
+			      str[2] ? str[2] : "", f.line, f.col);
+		f.has_tail = 1;
+		str[4] = rc->tail.data;
+		if (!r->unsupported)
+			str[1] = "";
+		str[2] = "";
+	}
+	size_t len[5], total = 1 + sizeof f;
+	for (size_t i = 0; i < 5; i++)
+		if ((len[i] = str[i] ? strlen(str[i]) : 0) || str[i] || i < 3)
+			total += len[i] + 1;
+	static const size_t order[5] = {0, 1, 3, 2, 4};
 	char rec[1024];
 	if (total > sizeof rec) {
 		kp_buf_add(b, "r", 1);
 		kp_buf_add(b, (const char *)&f, sizeof f);
-		rec_str(b, str[0]);
-		rec_str(b, str[1]);
-		if (r->path)
-			rec_str(b, r->path);
-		rec_str(b, str[2]);
+		for (size_t k = 0; k < 5; k++)
+			if (str[order[k]] || order[k] < 3)
+				rec_str(b, str[order[k]]);
 		return;
 	}
-	static const size_t order[2][4] = {{0, 1, 2}, {0, 1, 3, 2}};
 	char *w = rec;
 	*w++ = 'r';
 	memcpy(w, &f, sizeof f);
 	w += sizeof f;
-	for (size_t k = 0; k < n_str; k++) {
-		size_t i = order[r->path != NULL][k];
+	for (size_t k = 0; k < 5; k++) {
+		size_t i = order[k];
+		if (!str[i] && i >= 3)
+			continue;
 		if (len[i])
 			memcpy(w, str[i], len[i]);
 		w += len[i];
@@ -266,6 +295,7 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
+	kp_buf_free(&rc.tail);
 }
 
 static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
@@ -427,15 +457,24 @@ static void replay(pipeline *p, const kp_buf *recs)
 		s += sizeof f;
 		row.policy_index = f.policy;
 		row.pol = &rep->policies[f.policy];
+		row.line = f.line;
+		row.col = f.col;
+		row.rule_index = f.rule;
+		if (type == 'c') {
+			row.rule = row.message = row.file = "";
+			row.path = NULL;
+			emit_row(p, &row, &f);
+			continue;
+		}
 		row.rule = s, s += strlen(s) + 1;
 		row.message = s, s += strlen(s) + 1;
 		row.path = NULL;
 		if (f.has_path)
 			row.path = s, s += strlen(s) + 1;
 		row.file = s, s += strlen(s) + 1;
-		row.line = f.line;
-		row.col = f.col;
-		row.rule_index = f.rule;
+		row.text_tail = NULL;
+		if (f.has_tail)
+			row.text_tail = s, s += strlen(s) + 1;
 		emit_row(p, &row, &f);
 	}
 }
@@ -917,6 +956,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	c.report.ops = kpc_report_find(format);
 	c.pass_messages = c.report.ops != &kpc_report_text && c.report.ops != &kpc_report_github &&
 			  c.report.ops != &kpc_report_sarif;
+	c.bare_passes = c.report.ops == &kpc_report_text;
 	c.report.out = stdout;
 	const char *no_color = getenv("NO_COLOR");
 	c.report.opt.color = !remove_color && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&

@@ -51,6 +51,8 @@ typedef struct kpc_row {
 	const char *path;                  /* failure path or NULL */
 	const char *file;                  /* offending node (or document root) */
 	unsigned line, col;
+	const char *text_tail;             /* text: "RULE MESSAGE (FILE:LINE:COL)\n"
+	                                      rendered by the worker, or NULL */
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {
@@ -141,6 +143,10 @@ const char *kpc_status_title(kp_status s);
 
 /* ANSI sequences (empty strings when colour is off). */
 const char *kpc_color(const kpc_report *r, const char *seq);
+/* Append the text report's line for a failed or errored row after its
+ * "N - ": "RULE MESSAGE (FILE:LINE:COL)\n" (workers render it). */
+void kpc_text_tail(kp_buf *b, const kpc_report *r, const char *rule, const char *message,
+		   const char *file, unsigned line, unsigned col);
 #define KPC_RED "\033[31m"
 #define KPC_GREEN "\033[32m"
 #define KPC_YELLOW "\033[33m"

@@ -27,14 +27,15 @@ typedef struct text_state {
 
 static void hold(text_state *t, const char *s, size_t n)
 {
-	if (!t->spill && t->held.len + n > KPC_TEXT_SPILL)
-		t->spill = tmpfile();   /* NULL: stay in memory */
-	if (t->spill) {
-		kp_buf_flush(&t->held, t->spill);
-		fwrite(s, 1, n, t->spill);
-	} else {
-		kp_buf_add(&t->held, s, n);
+	/* past KPC_TEXT_SPILL bytes the blocks go to a temporary file, in
+	 * batches of about that size */
+	if (t->held.len + n > KPC_TEXT_SPILL) {
+		if (!t->spill)
+			t->spill = tmpfile();   /* NULL: stay in memory */
+		if (t->spill)
+			kp_buf_flush(&t->held, t->spill);
 	}
+	kp_buf_add(&t->held, s, n);
 }
 
 /* The main thread writes every row: strings are copied, not run through
@@ -107,17 +108,26 @@ static void text_row(kpc_report *r, const kpc_row *row)
 	/* N - RULE MESSAGE (FILE:LINE:COL) */
 	kpc_buf_uint(b, n);
 	kp_buf_add(b, " - ", 3);
+	if (row->text_tail)
+		kp_buf_puts(b, row->text_tail);
+	else
+		kpc_text_tail(b, r, row->rule, row->message, row->file, row->line, row->col);
+}
+
+void kpc_text_tail(kp_buf *b, const kpc_report *r, const char *rule, const char *message,
+		   const char *file, unsigned line, unsigned col)
+{
 	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
-	kp_buf_puts(b, row->rule);
+	kp_buf_puts(b, rule);
 	kp_buf_puts(b, kpc_color(r, KPC_RESET));
 	kp_buf_add(b, " ", 1);
-	kp_buf_puts(b, row->message);
+	kp_buf_puts(b, message);
 	kp_buf_add(b, " (", 2);
-	kp_buf_puts(b, row->file);
+	kp_buf_puts(b, file);
 	kp_buf_add(b, ":", 1);
-	kpc_buf_uint(b, row->line);
+	kpc_buf_uint(b, line);
 	kp_buf_add(b, ":", 1);
-	kpc_buf_uint(b, row->col);
+	kpc_buf_uint(b, col);
 	kp_buf_add(b, ")\n", 2);
 }
 
