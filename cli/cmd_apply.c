@@ -118,6 +118,9 @@ typedef struct apply_ctx {
 	/* the format reads only the status, policy and resource of rows that
 	 * pass or skip (text): those go as bare 'c' records */
 	bool bare_passes;
+	/* text without --unsupported=skip: the workers write the blocks and
+	 * every row goes as a bare record */
+	bool text_groups;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -131,6 +134,7 @@ typedef struct unit {
 	size_t n_marks;
 	unsigned first_line;  /* lines of the input before data[0] */
 	kp_buf recs;       /* packed records (see below), read in order */
+	kp_buf text;       /* text_groups: the unit's finished blocks */
 	kp_buf diag;       /* stderr lines */
 	int status;           /* 2 when some input was unusable */
 	int done;
@@ -139,15 +143,14 @@ typedef struct unit {
 /* Records a worker packs for the main thread: a type byte, a rec_fixed,
  * then NUL-terminated strings.
  *   'R' a resource: apiVersion, kind, namespace, name, uid, resourceVersion;
- *   'r' a row of the last resource: rule, message, path (if has_path), file,
- *       text_tail (if has_tail: then message and file are "" unless the row
- *       is unsupported);
- *   'c' a row of the last resource that passed or skipped, no strings (the
- *       format ignores them: bare_passes);
+ *   'r' a row of the last resource: rule, message, path (if has_path), file;
+ *   'c' a row of the last resource, no strings: a pass or skip whose
+ *       strings the format ignores (bare_passes), or any row whose text the
+ *       worker wrote (text_groups);
  *   'E' an unusable input: a kp_error, raw. */
 typedef struct rec_fixed {
 	uint32_t policy, rule, line, col;   /* rule: index in the policy */
-	uint8_t status, unsupported, has_path, has_tail;
+	uint8_t status, unsupported, has_path;
 } rec_fixed;
 
 static void rec_str(kp_buf *b, const char *s)
@@ -162,7 +165,8 @@ typedef struct row_ctx {
 	unsigned res_line, res_col;
 	size_t policy;          /* where the last lookup found its policy */
 	const char *found_name, *found_ns;  /* the strings it was found by */
-	kp_buf tail;            /* the text line rendered on the worker */
+	const char *kind, *ns, *name;      /* the resource's, for text_groups */
+	kpc_text_groups groups;
 } row_ctx;
 
 /* The index of the policy a result names: results come in policy order,
@@ -197,6 +201,37 @@ static size_t rule_index(const kp_policy *p, const char *rule)
 	return 0;
 }
 
+/* --audit-warn turns this fail into a warning (the CLI leaves a
+ * ValidatingAdmissionPolicy's results alone: processor/result.go). */
+static inline bool audit_warns(const apply_ctx *c, const kpc_policy_info *pol, kp_status st,
+			       const char *ns)
+{
+	if (st != KP_STATUS_FAIL || !c->audit_warn)
+		return false;
+	bool vap = pol->kind && !strcmp(pol->kind, "ValidatingAdmissionPolicy");
+	return !vap && kp_policy_audit(pol->p, ns);
+}
+
+/* text_groups: the row's line goes into the unit's blocks now. */
+static void text_group_row(row_ctx *rc, const kp_result *r, const rec_fixed *f)
+{
+	const kpc_report *rep = &rc->c->report;
+	const kpc_policy_info *pol = &rep->policies[f->policy];
+	kpc_row row = {
+		.pol = pol, .policy_index = f->policy, .rule_index = f->rule,
+		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
+		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
+		.line = f->line, .col = f->col,
+		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
+		/* as emit_row turns it: only the status decides the error block */
+		.status = r->unsupported && rc->c->unsupported == KPC_UNSUPPORTED_WARN ? KP_STATUS_WARN
+										: r->status,
+		.engine_fail = r->status == KP_STATUS_FAIL || (r->status == KP_STATUS_WARN && !pol->scored),
+		.audit_warning = audit_warns(rc->c, pol, r->status, rc->ns),
+	};
+	kpc_text_groups_row(rep, &rc->groups, &row, &rc->u->text);
+}
+
 static void on_result(void *ud, const kp_result *r)
 {
 	row_ctx *rc = ud;
@@ -208,8 +243,10 @@ static void on_result(void *ud, const kp_result *r)
 		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
-	if (rc->c->bare_passes && !r->unsupported &&
-	    (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP)) {
+	if (rc->c->text_groups)
+		text_group_row(rc, r, &f);
+	if (rc->c->text_groups || (rc->c->bare_passes && !r->unsupported &&
+	    (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP))) {
 		char rec[1 + sizeof f];
 		rec[0] = 'c';
 		memcpy(rec + 1, &f, sizeof f);
@@ -217,42 +254,29 @@ static void on_result(void *ud, const kp_result *r)
 		return;
 	}
 	/* one append per row: the record is put together on the stack */
-	const char *str[5] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
-			      r->file ? r->file : rc->res_file, r->path, NULL};
-	if (rc->c->bare_passes) {
-		/* text: the main thread only numbers the line (the message
-		 * stays for --unsupported=skip's note) */
-		kp_buf_reset(&rc->tail);
-		kpc_text_tail(&rc->tail, &rc->c->report, r->rule ? r->rule : "", str[1] ? str[1] : "",
-			      str[2] ? str[2] : "", f.line, f.col);
-		f.has_tail = 1;
-		str[4] = rc->tail.data;
-		if (!r->unsupported)
-			str[1] = "";
-		str[2] = "";
-	}
-	size_t len[5], total = 1 + sizeof f;
-	for (size_t i = 0; i < 5; i++)
-		if ((len[i] = str[i] ? strlen(str[i]) : 0) || str[i] || i < 3)
-			total += len[i] + 1;
-	static const size_t order[5] = {0, 1, 3, 2, 4};
+	const char *str[4] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
+			      r->file ? r->file : rc->res_file, r->path};
+	size_t n_str = r->path ? 4 : 3, len[4], total = 1 + sizeof f;
+	for (size_t i = 0; i < n_str; i++)
+		total += (len[i] = strlen(str[i] ? str[i] : "")) + 1;
 	char rec[1024];
 	if (total > sizeof rec) {
 		kp_buf_add(b, "r", 1);
 		kp_buf_add(b, (const char *)&f, sizeof f);
-		for (size_t k = 0; k < 5; k++)
-			if (str[order[k]] || order[k] < 3)
-				rec_str(b, str[order[k]]);
+		rec_str(b, str[0]);
+		rec_str(b, str[1]);
+		if (r->path)
+			rec_str(b, r->path);
+		rec_str(b, str[2]);
 		return;
 	}
+	static const size_t order[2][4] = {{0, 1, 2}, {0, 1, 3, 2}};
 	char *w = rec;
 	*w++ = 'r';
 	memcpy(w, &f, sizeof f);
 	w += sizeof f;
-	for (size_t k = 0; k < 5; k++) {
-		size_t i = order[k];
-		if (!str[i] && i >= 3)
-			continue;
+	for (size_t k = 0; k < n_str; k++) {
+		size_t i = order[r->path != NULL][k];
 		if (len[i])
 			memcpy(w, str[i], len[i]);
 		w += len[i];
@@ -281,7 +305,11 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
 	row_ctx rc = {.c = c, .u = u, .res_file = kp_doc_file(d),
-		      .res_line = kp_value_line(root), .res_col = kp_value_col(root)};
+		      .res_line = kp_value_line(root), .res_col = kp_value_col(root),
+		      .kind = kp_doc_kind(d), .ns = kp_doc_namespace(d), .name = kp_doc_name(d)};
+	rc.kind = rc.kind ? rc.kind : "";
+	rc.ns = rc.ns ? rc.ns : "";
+	rc.name = rc.name ? rc.name : "";
 	kp_buf *b = &u->recs;
 	kp_buf_add(b, "R", 1);
 	rec_str(b, kp_doc_api_version(d));
@@ -295,7 +323,8 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
-	kp_buf_free(&rc.tail);
+	kpc_text_groups_flush(&c->report, &rc.groups, &u->text);
+	kpc_text_groups_free(&rc.groups);
 }
 
 static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
@@ -410,8 +439,7 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	/* the CLI counts a ValidatingAdmissionPolicy's pass, fail and error
 	 * only, without --audit-warn (processor/result.go) */
 	bool vap = row->pol->kind && !strcmp(row->pol->kind, "ValidatingAdmissionPolicy");
-	if (row->status == KP_STATUS_FAIL && c->audit_warn && !vap &&
-	    kp_policy_audit(row->pol->p, row->namespace)) {
+	if (audit_warns(c, row->pol, row->status, row->namespace)) {
 		row->status = KP_STATUS_WARN;
 		row->audit_warning = true;
 	}
@@ -460,21 +488,17 @@ static void replay(pipeline *p, const kp_buf *recs)
 		row.line = f.line;
 		row.col = f.col;
 		row.rule_index = f.rule;
+		row.text_done = type == 'c' && p->c->text_groups;
+		row.path = NULL;
 		if (type == 'c') {
 			row.rule = row.message = row.file = "";
-			row.path = NULL;
-			emit_row(p, &row, &f);
-			continue;
+		} else {
+			row.rule = s, s += strlen(s) + 1;
+			row.message = s, s += strlen(s) + 1;
+			if (f.has_path)
+				row.path = s, s += strlen(s) + 1;
+			row.file = s, s += strlen(s) + 1;
 		}
-		row.rule = s, s += strlen(s) + 1;
-		row.message = s, s += strlen(s) + 1;
-		row.path = NULL;
-		if (f.has_path)
-			row.path = s, s += strlen(s) + 1;
-		row.file = s, s += strlen(s) + 1;
-		row.text_tail = NULL;
-		if (f.has_tail)
-			row.text_tail = s, s += strlen(s) + 1;
 		emit_row(p, &row, &f);
 	}
 }
@@ -485,6 +509,8 @@ static void write_unit(pipeline *p, unit *u)
 	fflush(stdout);
 	kp_buf_flush(&u->diag, stderr);
 	replay(p, &u->recs);
+	kpc_text_hold((kpc_report *)&p->c->report, u->text.data, u->text.len);
+	kp_buf_free(&u->text);
 	if (u->status)
 		p->status = 2;
 	kp_buf_free(&u->recs);
@@ -957,6 +983,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	c.pass_messages = c.report.ops != &kpc_report_text && c.report.ops != &kpc_report_github &&
 			  c.report.ops != &kpc_report_sarif;
 	c.bare_passes = c.report.ops == &kpc_report_text;
+	c.text_groups = c.bare_passes && c.unsupported != KPC_UNSUPPORTED_SKIP;
 	c.report.out = stdout;
 	const char *no_color = getenv("NO_COLOR");
 	c.report.opt.color = !remove_color && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
