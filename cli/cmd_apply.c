@@ -115,6 +115,12 @@ typedef struct apply_ctx {
 	/* the format shows pass rows' messages (text, github and sarif list
 	 * only what did not pass: passes cost no text then) */
 	bool pass_messages;
+	/* the format reads only the status, policy and resource of rows that
+	 * pass or skip (text): those go as bare 'c' records */
+	bool bare_passes;
+	/* text without --unsupported=skip: the workers write the blocks and
+	 * every row goes as a bare record */
+	bool text_groups;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -128,6 +134,7 @@ typedef struct unit {
 	size_t n_marks;
 	unsigned first_line;  /* lines of the input before data[0] */
 	kp_buf recs;       /* packed records (see below), read in order */
+	kp_buf text;       /* text_groups: the unit's finished blocks */
 	kp_buf diag;       /* stderr lines */
 	int status;           /* 2 when some input was unusable */
 	int done;
@@ -137,6 +144,9 @@ typedef struct unit {
  * then NUL-terminated strings.
  *   'R' a resource: apiVersion, kind, namespace, name, uid, resourceVersion;
  *   'r' a row of the last resource: rule, message, path (if has_path), file;
+ *   'c' a row of the last resource, no strings: a pass or skip whose
+ *       strings the format ignores (bare_passes), or any row whose text the
+ *       worker wrote (text_groups);
  *   'E' an unusable input: a kp_error, raw. */
 typedef struct rec_fixed {
 	uint32_t policy, rule, line, col;   /* rule: index in the policy */
@@ -155,6 +165,8 @@ typedef struct row_ctx {
 	unsigned res_line, res_col;
 	size_t policy;          /* where the last lookup found its policy */
 	const char *found_name, *found_ns;  /* the strings it was found by */
+	const char *kind, *ns, *name;      /* the resource's, for text_groups */
+	kpc_text_groups groups;
 } row_ctx;
 
 /* The index of the policy a result names: results come in policy order,
@@ -189,6 +201,37 @@ static size_t rule_index(const kp_policy *p, const char *rule)
 	return 0;
 }
 
+/* --audit-warn turns this fail into a warning (the CLI leaves a
+ * ValidatingAdmissionPolicy's results alone: processor/result.go). */
+static inline bool audit_warns(const apply_ctx *c, const kpc_policy_info *pol, kp_status st,
+			       const char *ns)
+{
+	if (st != KP_STATUS_FAIL || !c->audit_warn)
+		return false;
+	bool vap = pol->kind && !strcmp(pol->kind, "ValidatingAdmissionPolicy");
+	return !vap && kp_policy_audit(pol->p, ns);
+}
+
+/* text_groups: the row's line goes into the unit's blocks now. */
+static void text_group_row(row_ctx *rc, const kp_result *r, const rec_fixed *f)
+{
+	const kpc_report *rep = &rc->c->report;
+	const kpc_policy_info *pol = &rep->policies[f->policy];
+	kpc_row row = {
+		.pol = pol, .policy_index = f->policy, .rule_index = f->rule,
+		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
+		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
+		.line = f->line, .col = f->col,
+		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
+		/* as emit_row turns it: only the status decides the error block */
+		.status = r->unsupported && rc->c->unsupported == KPC_UNSUPPORTED_WARN ? KP_STATUS_WARN
+										: r->status,
+		.engine_fail = r->status == KP_STATUS_FAIL || (r->status == KP_STATUS_WARN && !pol->scored),
+		.audit_warning = audit_warns(rc->c, pol, r->status, rc->ns),
+	};
+	kpc_text_groups_row(rep, &rc->groups, &row, &rc->u->text);
+}
+
 static void on_result(void *ud, const kp_result *r)
 {
 	row_ctx *rc = ud;
@@ -200,6 +243,16 @@ static void on_result(void *ud, const kp_result *r)
 		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
+	if (rc->c->text_groups)
+		text_group_row(rc, r, &f);
+	if (rc->c->text_groups || (rc->c->bare_passes && !r->unsupported &&
+	    (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP))) {
+		char rec[1 + sizeof f];
+		rec[0] = 'c';
+		memcpy(rec + 1, &f, sizeof f);
+		kp_buf_add(b, rec, sizeof rec);
+		return;
+	}
 	/* one append per row: the record is put together on the stack */
 	const char *str[4] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
 			      r->file ? r->file : rc->res_file, r->path};
@@ -252,7 +305,11 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
 	row_ctx rc = {.c = c, .u = u, .res_file = kp_doc_file(d),
-		      .res_line = kp_value_line(root), .res_col = kp_value_col(root)};
+		      .res_line = kp_value_line(root), .res_col = kp_value_col(root),
+		      .kind = kp_doc_kind(d), .ns = kp_doc_namespace(d), .name = kp_doc_name(d)};
+	rc.kind = rc.kind ? rc.kind : "";
+	rc.ns = rc.ns ? rc.ns : "";
+	rc.name = rc.name ? rc.name : "";
 	kp_buf *b = &u->recs;
 	kp_buf_add(b, "R", 1);
 	rec_str(b, kp_doc_api_version(d));
@@ -266,6 +323,8 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
+	kpc_text_groups_flush(&c->report, &rc.groups, &u->text);
+	kpc_text_groups_free(&rc.groups);
 }
 
 static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
@@ -380,8 +439,7 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	/* the CLI counts a ValidatingAdmissionPolicy's pass, fail and error
 	 * only, without --audit-warn (processor/result.go) */
 	bool vap = row->pol->kind && !strcmp(row->pol->kind, "ValidatingAdmissionPolicy");
-	if (row->status == KP_STATUS_FAIL && c->audit_warn && !vap &&
-	    kp_policy_audit(row->pol->p, row->namespace)) {
+	if (audit_warns(c, row->pol, row->status, row->namespace)) {
 		row->status = KP_STATUS_WARN;
 		row->audit_warning = true;
 	}
@@ -427,15 +485,20 @@ static void replay(pipeline *p, const kp_buf *recs)
 		s += sizeof f;
 		row.policy_index = f.policy;
 		row.pol = &rep->policies[f.policy];
-		row.rule = s, s += strlen(s) + 1;
-		row.message = s, s += strlen(s) + 1;
-		row.path = NULL;
-		if (f.has_path)
-			row.path = s, s += strlen(s) + 1;
-		row.file = s, s += strlen(s) + 1;
 		row.line = f.line;
 		row.col = f.col;
 		row.rule_index = f.rule;
+		row.text_done = type == 'c' && p->c->text_groups;
+		row.path = NULL;
+		if (type == 'c') {
+			row.rule = row.message = row.file = "";
+		} else {
+			row.rule = s, s += strlen(s) + 1;
+			row.message = s, s += strlen(s) + 1;
+			if (f.has_path)
+				row.path = s, s += strlen(s) + 1;
+			row.file = s, s += strlen(s) + 1;
+		}
 		emit_row(p, &row, &f);
 	}
 }
@@ -446,6 +509,8 @@ static void write_unit(pipeline *p, unit *u)
 	fflush(stdout);
 	kp_buf_flush(&u->diag, stderr);
 	replay(p, &u->recs);
+	kpc_text_hold((kpc_report *)&p->c->report, u->text.data, u->text.len);
+	kp_buf_free(&u->text);
 	if (u->status)
 		p->status = 2;
 	kp_buf_free(&u->recs);
@@ -917,6 +982,8 @@ int kpc_cmd_apply(int argc, char **argv)
 	c.report.ops = kpc_report_find(format);
 	c.pass_messages = c.report.ops != &kpc_report_text && c.report.ops != &kpc_report_github &&
 			  c.report.ops != &kpc_report_sarif;
+	c.bare_passes = c.report.ops == &kpc_report_text;
+	c.text_groups = c.bare_passes && c.unsupported != KPC_UNSUPPORTED_SKIP;
 	c.report.out = stdout;
 	const char *no_color = getenv("NO_COLOR");
 	c.report.opt.color = !remove_color && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&

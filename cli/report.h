@@ -51,6 +51,8 @@ typedef struct kpc_row {
 	const char *path;                  /* failure path or NULL */
 	const char *file;                  /* offending node (or document root) */
 	unsigned line, col;
+	bool text_done;                    /* text: the worker wrote the row's
+	                                      group (kpc_text_groups) */
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {
@@ -141,6 +143,23 @@ const char *kpc_status_title(kp_status s);
 
 /* ANSI sequences (empty strings when colour is off). */
 const char *kpc_color(const kpc_report *r, const char *seq);
+/* The text report's blocks, one per (policy, resource) group of failed or
+ * errored rows, built row by row; a finished block is appended to `out`.
+ * Workers use it on their own rows (a resource never spans two units) and
+ * hand the text to kpc_text_hold, in input order. */
+typedef struct kpc_text_groups {
+	bool in_group;
+	size_t policy, resource;
+	kp_buf fails, errors;
+	size_t n_fails, n_errors;
+	bool audit_warning;
+	kp_buf head;               /* "policy P -> resource R" */
+} kpc_text_groups;
+void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *g, const kpc_row *row, kp_buf *out);
+void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *g, kp_buf *out);
+void kpc_text_groups_free(kpc_text_groups *g);
+/* Add finished blocks to the text report's output (main thread). */
+void kpc_text_hold(kpc_report *r, const char *s, size_t n);
 #define KPC_RED "\033[31m"
 #define KPC_GREEN "\033[32m"
 #define KPC_YELLOW "\033[33m"

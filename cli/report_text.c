@@ -15,31 +15,26 @@
 typedef struct text_state {
 	kp_buf held;               /* blocks not yet spilled */
 	FILE *spill;
-	/* the (policy, resource) group being built */
-	bool in_group;
-	size_t policy, resource;
-	kp_buf fails, errors;
-	size_t n_fails, n_errors;
-	bool audit_warning;
-	kp_buf head;               /* "policy P -> resource R" */
-	kp_buf block;              /* the group's text, reused */
+	kpc_text_groups g;         /* rows not rendered by a worker */
+	kp_buf block;              /* finished blocks, reused */
 } text_state;
 
 static void hold(text_state *t, const char *s, size_t n)
 {
-	if (!t->spill && t->held.len + n > KPC_TEXT_SPILL)
-		t->spill = tmpfile();   /* NULL: stay in memory */
-	if (t->spill) {
-		kp_buf_flush(&t->held, t->spill);
-		fwrite(s, 1, n, t->spill);
-	} else {
-		kp_buf_add(&t->held, s, n);
+	/* past KPC_TEXT_SPILL bytes the blocks go to a temporary file, in
+	 * batches of about that size */
+	if (t->held.len + n > KPC_TEXT_SPILL) {
+		if (!t->spill)
+			t->spill = tmpfile();   /* NULL: stay in memory */
+		if (t->spill)
+			kp_buf_flush(&t->held, t->spill);
 	}
+	kp_buf_add(&t->held, s, n);
 }
 
-/* The main thread writes every row: strings are copied, not run through
- * printf, whose set-up costs more than a short line. */
-static void put_head(kpc_report *r, const text_state *t, kp_buf *b, const char *color,
+/* Built for every failed row (on the workers for `apply -j`): strings are
+ * copied, not run through printf, whose set-up costs more than a short line. */
+static void put_head(const kpc_report *r, const kpc_text_groups *t, kp_buf *b, const char *color,
 		     const char *label)
 {
 	kp_buf_add(b, t->head.data, t->head.len);
@@ -50,12 +45,10 @@ static void put_head(kpc_report *r, const text_state *t, kp_buf *b, const char *
 	kp_buf_add(b, "\n", 1);
 }
 
-static void flush_group(kpc_report *r, text_state *t)
+void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
 {
 	if (!t->in_group)
 		return;
-	kp_buf *b = &t->block;
-	kp_buf_reset(b);
 	if (t->n_fails) {
 		put_head(r, t, b, t->audit_warning ? KPC_YELLOW : KPC_RED,
 			 t->audit_warning ? "failed as audit warning:" : "failed:");
@@ -67,8 +60,6 @@ static void flush_group(kpc_report *r, text_state *t)
 		kp_buf_add(b, t->errors.data, t->errors.len);
 		kp_buf_add(b, "\n", 1);
 	}
-	if (b->len)
-		hold(t, b->data, b->len);
 	kp_buf_reset(&t->fails);
 	kp_buf_reset(&t->errors);
 	t->n_fails = t->n_errors = 0;
@@ -80,11 +71,34 @@ static void text_begin(kpc_report *r)
 	r->state = kpc_xcalloc(1, sizeof(text_state));
 }
 
+void kpc_text_groups_free(kpc_text_groups *g)
+{
+	kp_buf_free(&g->fails);
+	kp_buf_free(&g->errors);
+	kp_buf_free(&g->head);
+}
+
+void kpc_text_hold(kpc_report *r, const char *s, size_t n)
+{
+	if (n)
+		hold(r->state, s, n);
+}
+
 static void text_row(kpc_report *r, const kpc_row *row)
 {
+	if (row->text_done)
+		return;
 	text_state *t = r->state;
+	kp_buf_reset(&t->block);
+	kpc_text_groups_row(r, &t->g, row, &t->block);
+	if (t->block.len)
+		hold(t, t->block.data, t->block.len);
+}
+
+void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row *row, kp_buf *out)
+{
 	if (t->in_group && (t->policy != row->policy_index || t->resource != row->resource_seq))
-		flush_group(r, t);
+		kpc_text_groups_flush(r, t, out);
 	bool is_fail = row->engine_fail;
 	bool is_error = row->status == KP_STATUS_ERROR;
 	if (!is_fail && !is_error)
@@ -154,7 +168,10 @@ static void policy_table(kpc_report *r)
 static void text_end(kpc_report *r, const kpc_summary *s)
 {
 	text_state *t = r->state;
-	flush_group(r, t);
+	kp_buf_reset(&t->block);
+	kpc_text_groups_flush(r, &t->g, &t->block);
+	if (t->block.len)
+		hold(t, t->block.data, t->block.len);
 	FILE *f = r->out;
 	kpc_print_applying(f, s);
 	if (t->spill) {
@@ -173,9 +190,7 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	fprintf(f, "\npass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
 		c->pass, c->fail, c->warn, c->error, c->skip);
 	kp_buf_free(&t->held);
-	kp_buf_free(&t->fails);
-	kp_buf_free(&t->errors);
-	kp_buf_free(&t->head);
+	kpc_text_groups_free(&t->g);
 	kp_buf_free(&t->block);
 	free(t);
 	r->state = NULL;
