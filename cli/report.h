@@ -109,8 +109,6 @@ void kpc_resource_path(kp_buf *sb, const kpc_row *row);
 /* Decimal digits of v, as printf's %zu writes them (the per-row writers use
  * it instead of printf). */
 void kpc_buf_uint(kp_buf *sb, size_t v);
-/* The same digits, written at the end of d; returns where they start. */
-const char *kpc_uint_str(char d[24], size_t v);
 /* "policy" or "ns/policy". */
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi);
 /* Append s as XML text (attr: also quotes, tab and newlines as character

@@ -32,20 +32,13 @@ void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 	kp_buf_puts(sb, row->name);
 }
 
-const char *kpc_uint_str(char d[24], size_t v)
+void kpc_buf_uint(kp_buf *sb, size_t v)
 {
-	char *w = d + 23;
-	*w = 0;
+	char d[24], *w = d + sizeof d;
 	do
 		*--w = (char)('0' + v % 10);
 	while (v /= 10);
-	return w;
-}
-
-void kpc_buf_uint(kp_buf *sb, size_t v)
-{
-	char d[24];
-	kp_buf_puts(sb, kpc_uint_str(d, v));
+	kp_buf_add(sb, w, (size_t)(d + sizeof d - w));
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)

@@ -808,8 +808,8 @@ KP_API size_t kp_policy_set_exception_count(const kp_policy_set *ps);
  * network stays unsupported unless values give the name: an unmocked
  * service call, a non-GET call, imageRegistry.  With kp_eval_opts.sources
  * NULL every such entry is unsupported unless values give its name.
- * The same data answer the CEL libraries of ValidatingPolicies (branch
- * celres, engine/policy/cel_host.c): resource.Get/List read the objects
+ * The same data answer the CEL libraries of ValidatingPolicies
+ * (engine/policy/cel_host.c): resource.Get/List read the objects
  * above when there are any (clusterResources), else the context file
  * (kp_context_sources_add_context); globalContext.Get the entries (a
  * missing one is null); http.Get/Post the mocks' whole `response`;
