@@ -128,10 +128,12 @@ typedef struct apply_ctx {
  * written by the main thread in input order. */
 typedef struct unit {
 	const char *file;     /* borrowed: the input's name */
-	char *data;           /* the batch (NULL: diagnostic only) */
+	char *data;           /* the batch (kept with its capacity in the pool) */
 	size_t len, cap;
 	kp_chunk_mark *marks; /* the chunks of data, as the main thread cut them */
-	size_t n_marks;
+	size_t n_marks;       /* 0: a diagnostic-only unit */
+	size_t marks_cap;
+	struct unit *next_free; /* in the pipeline's pool */
 	unsigned first_line;  /* lines of the input before data[0] */
 	kp_buf recs;       /* packed records (see below), read in order */
 	kp_buf text;       /* text_groups: the unit's finished blocks */
@@ -329,7 +331,7 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 
 static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
 {
-	if (!u->data)
+	if (!u->n_marks)
 		return;
 	kp_read_opts ro = c->ro;
 	ro.warn = unit_warn;
@@ -383,10 +385,10 @@ typedef struct pipeline {
 	kp_eval_ctx *main_ctx;       /* for units evaluated on the main thread */
 	char **names;                /* input names the units point to */
 	size_t n_names;
-	/* the data buffer of a written unit, for the next unit: memory that
-	 * is mapped and warm already (main thread only) */
-	char *spare;
-	size_t spare_cap;
+	/* written units with their buffers, for the next units: memory that
+	 * is mapped and warm already, and no heap trimmed and grown again per
+	 * unit (main thread only; at most as many as were ever in flight) */
+	unit *pool;
 } pipeline;
 
 static void *worker(void *arg)
@@ -510,19 +512,24 @@ static void write_unit(pipeline *p, unit *u)
 	kp_buf_flush(&u->diag, stderr);
 	replay(p, &u->recs);
 	kpc_text_hold((kpc_report *)&p->c->report, u->text.data, u->text.len);
-	kp_buf_free(&u->text);
 	if (u->status)
 		p->status = 2;
-	kp_buf_free(&u->recs);
-	kp_buf_free(&u->diag);
-	if (u->data && !p->spare) {
-		p->spare = u->data;
-		p->spare_cap = u->cap;
-	} else {
+	u->next_free = p->pool;
+	p->pool = u;
+}
+
+static void pool_free(pipeline *p)
+{
+	while (p->pool) {
+		unit *u = p->pool;
+		p->pool = u->next_free;
+		kp_buf_free(&u->text);
+		kp_buf_free(&u->recs);
+		kp_buf_free(&u->diag);
 		free(u->data);
+		free(u->marks);
+		free(u);
 	}
-	free(u->marks);
-	free(u);
 }
 
 /* Write finished units from the head of the queue, in order.  wait_all:
@@ -580,16 +587,28 @@ static void submit(pipeline *p, unit *u)
 	drain(p, false);
 }
 
-static unit *unit_new(const char *file)
+/* A unit from the pool (buffers emptied, capacities kept) or a new one. */
+static unit *unit_new(pipeline *p, const char *file)
 {
-	unit *u = kpc_xcalloc(1, sizeof(*u));
+	unit *u = p->pool;
+	if (u) {
+		p->pool = u->next_free;
+		u->len = u->n_marks = 0;
+		u->first_line = 0;
+		u->status = u->done = 0;
+		kp_buf_reset(&u->recs);
+		kp_buf_reset(&u->text);
+		kp_buf_reset(&u->diag);
+	} else {
+		u = kpc_xcalloc(1, sizeof(*u));
+	}
 	u->file = file;
 	return u;
 }
 
 static void submit_diag(pipeline *p, const char *file, const kp_error *e)
 {
-	unit *u = unit_new(file);
+	unit *u = unit_new(p, file);
 	unit_diag(u, "error", e);
 	u->status = 2;
 	u->done = 1;
@@ -619,13 +638,9 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	size_t len;
 	unsigned first;
 	int rc;
-	kp_buf batch = {0};
-	size_t marks_cap = 0;
 	while ((rc = kp_reader_next_chunk(r, &data, &len, &first, &e)) != 0) {
 		if (rc < 0) {
 			if (u) {
-				u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
-				batch = (kp_buf){0};
 				submit(p, u);
 				u = NULL;
 			}
@@ -633,34 +648,31 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 			continue;
 		}
 		if (!u) {
-			u = unit_new(name);
-			marks_cap = 0;
+			u = unit_new(p, name);
 			u->first_line = first - 1;
 			/* room for a whole unit: no copying as it grows */
-			if (p->spare) {
-				batch.data = p->spare, batch.cap = p->spare_cap;
-				p->spare = NULL;
-			} else {
-				batch.cap = KPC_UNIT_BYTES + ((size_t)64 << 10);
-				batch.data = kpc_xmalloc(batch.cap);
+			if (!u->data) {
+				u->cap = KPC_UNIT_BYTES + ((size_t)64 << 10);
+				u->data = kpc_xmalloc(u->cap);
 			}
 		}
-		if (u->n_marks == marks_cap)
-			u->marks = kpc_xrealloc(u->marks, (marks_cap = marks_cap ? 2 * marks_cap : 64) *
+		if (u->n_marks == u->marks_cap)
+			u->marks = kpc_xrealloc(u->marks, (u->marks_cap = u->marks_cap ? 2 * u->marks_cap : 64) *
 							      sizeof(*u->marks));
-		u->marks[u->n_marks++] = (kp_chunk_mark){batch.len, len, first};
-		kp_buf_add(&batch, data, len);
-		if (batch.len >= KPC_UNIT_BYTES) {
-			u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
-			batch = (kp_buf){0};
+		u->marks[u->n_marks++] = (kp_chunk_mark){u->len, len, first};
+		if (u->len + len > u->cap) {
+			u->cap = 2 * (u->len + len);
+			u->data = kpc_xrealloc(u->data, u->cap);
+		}
+		memcpy(u->data + u->len, data, len);
+		u->len += len;
+		if (u->len >= KPC_UNIT_BYTES) {
 			submit(p, u);
 			u = NULL;
 		}
 	}
-	if (u) {
-		u->data = batch.data, u->len = batch.len, u->cap = batch.cap;
+	if (u)
 		submit(p, u);
-	}
 	kp_reader_close(r);
 	return 0;
 }
@@ -1090,7 +1102,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	for (size_t i = 0; i < p.n_names; i++)
 		free(p.names[i]);
 	free(p.names);
-	free(p.spare);
+	pool_free(&p);
 	free(p.q);
 	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
