@@ -163,8 +163,8 @@ static bool simple_conv(const char **f, va_list *ap, char *num, const char **s, 
 	if (*p != 's')
 		return false;
 	const char *str = va_arg(*ap, const char *);
-	if (!str)
-		str = "(null)";  /* glibc's */
+	if (!str)   /* glibc's: "(null)", or nothing where a precision cuts it */
+		str = prec < 0 || prec >= 6 ? "(null)" : "";
 	*s = str;
 	*len = prec < 0 ? strlen(str) : strnlen(str, (size_t)prec);
 	*f = p + 1;

@@ -26,6 +26,9 @@ Test(varspeed, arena_printf_writes_what_printf_writes)
 	SAME_AS_PRINTF("%s/%zu/%zu", "/spec/containers", (size_t)0, (size_t)1234567890123);
 	SAME_AS_PRINTF("%d %5s %-3s| %x %g", -42, "ab", "c", 255u, 1.5); /* printf's path */
 	SAME_AS_PRINTF("%s %d %s", "mixed", 7, "tail");
+	/* glibc prints "(null)" for a NULL %s unless a precision under 6 cuts it */
+	const char *volatile none = NULL;
+	SAME_AS_PRINTF("[%s|%.3s|%.6s|%.*s|%.*s]", none, none, none, 2, none, -1, none);
 	kp_arena_free(a);
 }
 
