@@ -131,8 +131,10 @@ static inline kp_type vtype(const kp_value *v)
 	return v ? v->type : KP_NULL;
 }
 
+/* The value of key k[0..n) (head: kp_key_head(k, n)) in map, *present
+ * telling a missing key from a null value. */
 static inline const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
-			      bool *present)
+				     uint64_t head, bool *present)
 {
 	*present = false;
 	if (vtype(map) != KP_MAP)
@@ -142,16 +144,24 @@ static inline const kp_value *lookup(const mctx *c, const kp_value *map, const c
 		*present = s != 0;
 		return s ? map->u.map.pairs[s - 1].value : NULL;
 	}
-	for (size_t i = 0; i < map->u.map.n; i++) {
-		const kp_value *key = map->u.map.pairs[i].key;
-		/* the first byte before memcmp: most keys differ there */
-		if (key->u.s.len == n && (n == 0 || (key->u.s.ptr[0] == k[0] &&
-						     memcmp(key->u.s.ptr, k, n) == 0))) {
+	const kp_pair *pr = map->u.map.pairs, *end = pr + map->u.map.n;
+	for (; pr < end; pr++) {
+		const kp_value *key = pr->key;
+		/* the length, then one word: most keys differ there */
+		if (key->u.s.len != n || kp_key_head(key->u.s.ptr, n) != head)
+			continue;
+		if (n <= 8 || memcmp(key->u.s.ptr + 8, k + 8, n - 8) == 0) {
 			*present = true;
-			return map->u.map.pairs[i].value;
+			return pr->value;
 		}
 	}
 	return NULL;
+}
+
+static inline const kp_value *lookup_hot(const mctx *c, const kp_value *map,
+					 const kp_pat_hot *e, bool *present)
+{
+	return lookup(c, map, e->key, e->key_len, e->head, present);
 }
 
 static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
@@ -239,8 +249,9 @@ static bool is_skip(const perr *e)
 /* ------------------------------------------------------------------------
  * anchor map (anchor/anchormap.go)
  * ---------------------------------------------------------------------- */
-static unsigned char *slot(mctx *c, const kp_pat_entry *e)
+static unsigned char *slot(mctx *c, const kp_pat_hot *h)
 {
+	const kp_pat_entry *e = h->full;
 	if (e->bk >= 0)
 		return &c->bk[e->bk];
 	for (size_t i = 0; i < c->root->n_bk; i++)
@@ -270,7 +281,7 @@ static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
 {
 	/* the (k), ^(k) and X(k) entries are all in phase 1 */
 	for (size_t i = 0; i < p->u.map.n1; i++) {
-		const kp_pat_entry *e = p->u.map.p1[i];
+		const kp_pat_hot *e = &p->u.map.hot[i];
 		if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
 		    e->anchor != KP_ANCHOR_NEG)
 			continue;
@@ -279,7 +290,7 @@ static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
 			continue;
 		*s = 1;
 		bool present;
-		lookup(c, r, e->key, e->key_len, &present);
+		lookup_hot(c, r, e, &present);
 		if (present)
 			*s = 2;
 	}
@@ -390,7 +401,7 @@ static const kp_pat *expand_metadata(mctx *c, const kp_value *r, const kp_pat *p
 	if (!me || me->value->kind != KP_PAT_MAP)
 		return p;
 	bool present;
-	const kp_value *rmd = lookup(c, r, "metadata", 8, &present);
+	const kp_value *rmd = lookup(c, r, "metadata", 8, kp_key_head("metadata", 8), &present);
 	if (kp_value_type(rmd) != KP_MAP)
 		return p;
 	const kp_pat *md = me->value;
@@ -461,7 +472,7 @@ static const perr *leaf_error(mctx *c, const kp_value *r, const kp_value *anc,
 	return e;
 }
 
-static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
+static const perr *handle(mctx *c, const kp_value *r, const kp_pat_hot *e)
 {
 	bool present;
 	const kp_value *v;
@@ -470,7 +481,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 	switch (e->anchor) {
 	case KP_ANCHOR_COND:
 	case KP_ANCHOR_GLOBAL:
-		v = lookup(c, r, e->key, e->key_len, &present);
+		v = lookup_hot(c, r, e, &present);
 		mark = push(c, e->key, e->key_len);
 		if (!present) {
 			err = e->anchor == KP_ANCHOR_COND
@@ -490,7 +501,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return w;
 		}
 	case KP_ANCHOR_EQUAL:
-		v = lookup(c, r, e->key, e->key_len, &present);
+		v = lookup_hot(c, r, e, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -498,7 +509,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 		pop(c, mark);
 		return err;
 	case KP_ANCHOR_NEG:
-		v = lookup(c, r, e->key, e->key_len, &present);
+		v = lookup_hot(c, r, e, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -509,7 +520,7 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return n;
 		}
 	case KP_ANCHOR_EXIST: {
-		v = lookup(c, r, e->key, e->key_len, &present);
+		v = lookup_hot(c, r, e, &present);
 		if (!present)
 			return NULL;
 		mark = push(c, e->key, e->key_len);
@@ -543,26 +554,27 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 		return f;
 	}
 	default:
-		v = lookup(c, r, e->raw, e->raw_len, &present);
+		/* a plain or +(k) key: key is the raw key */
+		v = lookup_hot(c, r, e, &present);
 		if (e->star) {
 			if (vtype(v) != KP_NULL)
 				return NULL;
 			perr *n = new_err(c, E_PLAIN, M_NOTFOUND, cur_path(c), r);
 			n->tpath = n->path;
-			n->elem = kp_arena_strndup(c->a, e->raw, e->raw_len);
+			n->elem = kp_arena_strndup(c->a, e->key, e->key_len);
 			return n;
 		}
 		/* a scalar that matches its leaf needs no path step (the common
 		 * case); a failing one gets its error here, without a second match */
-		if (e->value->kind == KP_PAT_LEAF && vtype(v) != KP_SEQ) {
+		if (e->leaf && vtype(v) != KP_SEQ) {
 			if (kp_leaf_match(&e->value->u.leaf, v))
 				return NULL;
-			mark = push(c, e->raw, e->raw_len);
+			mark = push(c, e->key, e->key_len);
 			err = leaf_error(c, v, r, e->value);
 			pop(c, mark);
 			return err;
 		}
-		mark = push(c, e->raw, e->raw_len);
+		mark = push(c, e->key, e->key_len);
 		err = elem(c, v, r, e->value);
 		pop(c, mark);
 		return err;
@@ -576,8 +588,9 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 	perr *skips = NULL, *last = NULL;
 	bool direct = false;
 	size_t applied = 0;
+	const kp_pat_hot *hot = p->u.map.hot;
 	for (size_t i = 0; i < p->u.map.n1; i++) {
-		const kp_pat_entry *e = p->u.map.p1[i];
+		const kp_pat_hot *e = &hot[i];
 		const perr *err = handle(c, r, e);
 		if (err) {
 			if (is_skip(err)) {
@@ -594,8 +607,9 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 	}
 	if (skips && (applied == 0 || direct))
 		return skips->next ? join_skips(c, skips, r) : skips;
+	hot += p->u.map.n1;
 	for (size_t i = 0; i < p->u.map.n2; i++) {
-		const perr *err = handle(c, r, p->u.map.p2[i]);
+		const perr *err = handle(c, r, &hot[i]);
 		if (err)
 			return err;
 	}
