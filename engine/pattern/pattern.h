@@ -186,11 +186,11 @@ struct kp_pat {
 			 * then the rest sorted */
 			const kp_pat_hot *hot;
 			size_t n1, n2;
+			/* metadata wildcard expansion may apply at this level */
+			bool meta_expand;
 			/* all entries in byte-sorted raw-key order */
 			kp_pat_entry *all;
 			size_t n_all;
-			/* metadata wildcard expansion may apply at this level */
-			bool meta_expand;
 		} map;
 		struct {
 			const kp_pat **items;

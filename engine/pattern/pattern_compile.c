@@ -378,6 +378,13 @@ static void *take(packer *k, size_t n)
 	return p;
 }
 
+/* A node on a cache line of its own, whole (the block is line-aligned). */
+static void *take_line(packer *k, size_t n)
+{
+	k->used = (k->used + 63) & ~(size_t)63;
+	return take(k, n);
+}
+
 static const char *pack_bytes(packer *k, const char *s, size_t n)
 {
 	char *w = take(k, n + 1);
@@ -421,7 +428,7 @@ static void pack_leaf(packer *k, kp_leaf *l)
 
 static const kp_pat *pack_node(packer *k, const kp_pat *p)
 {
-	kp_pat *out = take(k, sizeof *out), tmp;
+	kp_pat *out = take_line(k, sizeof *out), tmp;
 	kp_pat *q = out ? out : &tmp;
 	*q = *p;
 	switch (p->kind) {
@@ -466,7 +473,8 @@ static const kp_pat *pack(kp_arena *a, const kp_pat *root)
 {
 	packer k = {0};
 	pack_node(&k, root);
-	k.block = kp_arena_alloc(a, k.used);
+	char *block = kp_arena_alloc(a, k.used + 48);
+	k.block = block + (-(uintptr_t)block & 63);
 	k.used = 0;
 	return pack_node(&k, root);
 }
