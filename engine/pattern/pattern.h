@@ -55,22 +55,23 @@ enum {
 
 /* One comparison: operator and operand, the operand pre-parsed. */
 typedef struct kp_cond {
+	/* what every match reads first, together at the front */
 	kp_op op;                  /* never a range: ranges are split */
-	const char *operand;       /* NUL-terminated, arena */
-	size_t operand_len;
 	unsigned char wild;        /* KP_WILD_*: how the operand matches */
 	bool is_duration;          /* operand parses as a Go duration */
-	int64_t duration;
 	bool is_quantity;          /* operand parses as a Quantity */
+	const char *operand;       /* NUL-terminated, arena */
+	size_t operand_len;
+	int64_t duration;
 	kp_quantity quantity;
 } kp_cond;
 
 /* A term of an alternative: a plain condition, or a range giving two
  * conditions joined by AND (InRange) or OR (NotInRange). */
 typedef struct kp_term {
-	kp_cond a, b;
 	int kind;                  /* 0 plain (a), 1 a AND b, 2 a OR b, 3 never
 	                              (range text that fails to split) */
+	kp_cond a, b;
 } kp_term;
 
 /* An alternative: all of its terms must hold (`&`). */

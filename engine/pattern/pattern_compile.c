@@ -371,18 +371,16 @@ typedef struct packer {
 	size_t used;
 } packer;
 
+static size_t padded(size_t n)
+{
+	return (n + 15) & ~(size_t)15;   /* kp_quantity wants 16 */
+}
+
 static void *take(packer *k, size_t n)
 {
 	void *p = k->block ? k->block + k->used : NULL;
-	k->used += (n + 15) & ~(size_t)15;   /* kp_quantity wants 16 */
+	k->used += padded(n);
 	return p;
-}
-
-/* A node on a cache line of its own, whole (the block is line-aligned). */
-static void *take_line(packer *k, size_t n)
-{
-	k->used = (k->used + 63) & ~(size_t)63;
-	return take(k, n);
 }
 
 static const char *pack_bytes(packer *k, const char *s, size_t n)
@@ -395,40 +393,59 @@ static const char *pack_bytes(packer *k, const char *s, size_t n)
 	return w;
 }
 
-static void pack_cond(packer *k, kp_cond *c)
+/* Copy s[0..n) with its NUL to *w, advancing it. */
+static const char *put_bytes(char **w, const char *s, size_t n)
 {
-	c->operand = pack_bytes(k, c->operand, c->operand_len);
+	char *d = *w;
+	memcpy(d, s, n);
+	d[n] = 0;
+	*w += padded(n + 1);
+	return d;
 }
 
+static bool term_has_b(const kp_term *t)
+{
+	return t->kind == 1 || t->kind == 2;
+}
+
+/* A string leaf's parts in the order a match reads them: the
+ * alternatives, the whole string, the operands, then the terms (whose
+ * hot fields lead and whose quantities trail). */
 static void pack_leaf(packer *k, kp_leaf *l)
 {
 	if (l->kind != KP_LEAF_STRING)
 		return;
-	l->str = pack_bytes(k, l->str, l->str_len);
 	kp_alt *alts = take(k, l->n_alts * sizeof *alts);
-	if (alts)
-		memcpy(alts, l->alts, l->n_alts * sizeof *alts);
-	for (size_t i = 0; i < l->n_alts; i++) {
-		const kp_alt *src = &l->alts[i];
-		kp_term *t = take(k, src->n * sizeof *t);
-		kp_term tmp;
-		for (size_t j = 0; j < src->n; j++) {
-			kp_term *d = t ? &t[j] : &tmp;
-			*d = src->terms[j];
-			pack_cond(k, &d->a);
-			if (d->kind == 1 || d->kind == 2)
-				pack_cond(k, &d->b);
+	l->str = pack_bytes(k, l->str, l->str_len);
+	size_t n_terms = 0, op_bytes = 0;
+	for (size_t i = 0; i < l->n_alts; i++)
+		for (size_t j = 0; j < l->alts[i].n; j++) {
+			const kp_term *t = &l->alts[i].terms[j];
+			op_bytes += padded(t->a.operand_len + 1);
+			if (term_has_b(t))
+				op_bytes += padded(t->b.operand_len + 1);
+			n_terms++;
 		}
-		if (alts)
-			alts[i].terms = t;
+	char *ops = take(k, op_bytes);
+	kp_term *terms = take(k, n_terms * sizeof *terms);
+	if (!terms)
+		return;
+	for (size_t i = 0; i < l->n_alts; i++) {
+		alts[i].n = l->alts[i].n;
+		alts[i].terms = terms;
+		for (size_t j = 0; j < l->alts[i].n; j++, terms++) {
+			*terms = l->alts[i].terms[j];
+			terms->a.operand = put_bytes(&ops, terms->a.operand, terms->a.operand_len);
+			if (term_has_b(terms))
+				terms->b.operand = put_bytes(&ops, terms->b.operand, terms->b.operand_len);
+		}
 	}
-	if (alts)
-		l->alts = alts;
+	l->alts = alts;
 }
 
 static const kp_pat *pack_node(packer *k, const kp_pat *p)
 {
-	kp_pat *out = take_line(k, sizeof *out), tmp;
+	kp_pat *out = take(k, sizeof *out), tmp;
 	kp_pat *q = out ? out : &tmp;
 	*q = *p;
 	switch (p->kind) {

@@ -259,22 +259,28 @@ static unsigned char *slot(mctx *c, const kp_pat_hot *h)
 	return &d->state;
 }
 
-static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
+/* Record in the anchor map whether the key of phase-1 entry e is in the
+ * resource map (only (k), ^(k) and X(k) count).  A slot ends at 2
+ * (present) if any lookup of its key found it, else 1: the order of the
+ * lookups does not matter. */
+static inline void note_anchor(mctx *c, const kp_pat_hot *e, bool present)
 {
-	/* the (k), ^(k) and X(k) entries are all in phase 1 */
-	for (size_t i = 0; i < p->u.map.n1; i++) {
-		const kp_pat_hot *e = &p->u.map.hot[i];
-		if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
-		    e->anchor != KP_ANCHOR_NEG)
-			continue;
-		unsigned char *s = slot(c, e);
-		if (*s == 2)
-			continue;
-		*s = 1;
+	if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
+	    e->anchor != KP_ANCHOR_NEG)
+		return;
+	unsigned char *s = slot(c, e);
+	if (*s != 2)
+		*s = present ? 2 : 1;
+}
+
+/* Phase-1 entries hot[from..n1) that a failing map did not reach. */
+static __attribute__((noinline)) void note_rest(mctx *c, const kp_pat_hot *hot, size_t from,
+						size_t n1, const kp_value *r)
+{
+	for (size_t i = from; i < n1; i++) {
 		bool present;
-		lookup_hot(c, r, e, &present);
-		if (present)
-			*s = 2;
+		lookup_hot(c, r, &hot[i], &present);
+		note_anchor(c, &hot[i], present);
 	}
 }
 
@@ -457,10 +463,9 @@ static const perr *leaf_error(mctx *c, const kp_value *r, const kp_value *anc,
 /* The anchored keys: (k) <(k) =(k) X(k) ^(k).  Out of line: the walk
  * meets them far less often than plain keys. */
 static __attribute__((noinline)) const perr *handle_anchor(mctx *c, const kp_value *r,
-							   const kp_pat_hot *e)
+							   const kp_pat_hot *e,
+							   const kp_value *v, bool present)
 {
-	bool present;
-	const kp_value *v = lookup_hot(c, r, e, &present);
 	const perr *err;
 	path_seg sg;
 	switch (e->anchor) {
@@ -561,13 +566,13 @@ static __attribute__((noinline)) const perr *key_leaf_error(mctx *c, const kp_va
 	return err;
 }
 
-/* One key of map pattern p against resource map r (known to be a map). */
-static inline const perr *handle(mctx *c, const kp_value *r, const kp_pat_hot *e)
+/* One key of map pattern p against resource map r (known to be a map);
+ * v and present: the key's lookup in r. */
+static inline const perr *handle(mctx *c, const kp_value *r, const kp_pat_hot *e,
+				 const kp_value *v, bool present)
 {
 	if (e->anchor != KP_ANCHOR_NONE && e->anchor != KP_ANCHOR_ADD)
-		return handle_anchor(c, r, e);
-	bool present;
-	const kp_value *v = lookup_hot(c, r, e, &present);
+		return handle_anchor(c, r, e, v, present);
 	if (e->star)
 		return vtype(v) != KP_NULL ? NULL : star_missing(c, r, e);
 	/* a scalar that matches its leaf needs no path step (the common
@@ -591,13 +596,15 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 	const kp_pat_hot *hot = p->u.map.hot;
 	size_t n1 = p->u.map.n1, n2 = p->u.map.n2;
 	if (n1) {
-		check_anchors(c, p, r);
 		perr *skips = NULL, *last = NULL;
 		bool direct = false;
 		size_t applied = 0;
 		for (size_t i = 0; i < n1; i++) {
 			const kp_pat_hot *e = &hot[i];
-			const perr *err = handle(c, r, e);
+			bool present;
+			const kp_value *v = lookup_hot(c, r, e, &present);
+			note_anchor(c, e, present);
+			const perr *err = handle_anchor(c, r, e, v, present);
 			if (err) {
 				if (is_skip(err)) {
 					skip_push(c, &skips, &last, err);
@@ -607,6 +614,7 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 				}
 				if (direct)
 					continue;
+				note_rest(c, hot, i + 1, n1, r);
 				return err;
 			}
 			applied++;
@@ -616,7 +624,9 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 		hot += n1;
 	}
 	for (size_t i = 0; i < n2; i++) {
-		const perr *err = handle(c, r, &hot[i]);
+		bool present;
+		const kp_value *v = lookup_hot(c, r, &hot[i], &present);
+		const perr *err = handle(c, r, &hot[i], v, present);
 		if (err)
 			return err;
 	}
