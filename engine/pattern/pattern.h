@@ -50,7 +50,8 @@ enum {
 	KP_WILD_NONE,     /* no * or ?: byte equality */
 	KP_WILD_AFFIX,    /* ASCII A*B (one *, no ?): prefix A and suffix B */
 	KP_WILD_INFIX,    /* ASCII *A* (no other * or ?): A anywhere */
-	KP_WILD_GENERAL   /* kp_wildcard_match */
+	KP_WILD_GENERAL,  /* kp_wildcard_match */
+	KP_WILD_SOME      /* exactly "?*": one rune or more, any non-empty text */
 };
 
 /* One comparison: operator and operand, the operand pre-parsed. */

@@ -456,7 +456,11 @@ static const kp_pat *pack_node(packer *k, const kp_pat *p)
 			memcpy(h, p->u.map.hot, n * sizeof *h);
 			q->u.map.hot = h;
 		}
+		/* a lookup reads the bytes of keys past 8 only (kp_key_head has
+		 * the rest); shorter keys keep pointing at the source */
 		for (size_t i = 0; i < n; i++) {
+			if (p->u.map.hot[i].key_len <= 8)
+				continue;
 			const char *key = pack_bytes(k, p->u.map.hot[i].key, p->u.map.hot[i].key_len);
 			if (h)
 				h[i].key = key;

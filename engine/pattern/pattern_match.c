@@ -849,7 +849,8 @@ static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch
 	unsigned char bk[64];
 	mctx c = {.a = scratch, .root = pat};
 	if (pat->n_bk < sizeof bk) {
-		memset(bk, 0, pat->n_bk + 1);
+		if (pat->n_bk)   /* most patterns have no anchor map: no call */
+			memset(bk, 0, pat->n_bk);
 		c.bk = bk;
 	} else {
 		c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
