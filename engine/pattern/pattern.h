@@ -168,13 +168,12 @@ static inline uint64_t kp_key_head(const char *s, size_t n)
 typedef struct kp_pat_hot {
 	const kp_pat *value;
 	const char *key;           /* the key looked up (inner key of an anchor) */
-	const kp_pat_entry *full;  /* the entry (raw key, anchor-map slot) */
 	uint64_t head;             /* kp_key_head(key, key_len) */
 	uint32_t key_len;          /* keys longer than 4 GiB are never built */
 	unsigned char anchor;      /* kp_anchor */
 	bool star;                 /* value is exactly the string "*" */
 	bool leaf;                 /* value->kind == KP_PAT_LEAF */
-} kp_pat_hot;
+} kp_pat_hot;                      /* 32 bytes: two to a cache line */
 
 struct kp_pat {
 	kp_pat_kind kind;
@@ -187,9 +186,12 @@ struct kp_pat {
 			 * global and anchor-holding keys first (reverse sorted),
 			 * then the rest sorted */
 			const kp_pat_hot *hot;
-			size_t n1, n2;
+			uint32_t n1, n2;   /* pattern maps are far below 4G keys */
 			/* metadata wildcard expansion may apply at this level */
 			bool meta_expand;
+			/* the phase-1 entries in full (raw key and anchor-map
+			 * slot: the walk reads them for (k) ^(k) X(k) only) */
+			const kp_pat_entry **p1;
 			/* all entries in byte-sorted raw-key order */
 			kp_pat_entry *all;
 			size_t n_all;

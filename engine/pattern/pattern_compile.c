@@ -64,10 +64,12 @@ static int entry_cmp(const void *x, const void *y)
 	return kp_bytes_cmp(a->raw, a->raw_len, b->raw, b->raw_len);
 }
 
+_Static_assert(sizeof(kp_pat_hot) == 32, "two hot entries to a cache line");
+
 static kp_pat_hot hot_of(const kp_pat_entry *e)
 {
 	return (kp_pat_hot){
-		.value = e->value, .key = e->key, .full = e,
+		.value = e->value, .key = e->key,
 		.head = kp_key_head(e->key, e->key_len), .key_len = (uint32_t)e->key_len,
 		.anchor = (unsigned char)e->anchor, .star = e->star,
 		.leaf = e->value->kind == KP_PAT_LEAF,
@@ -86,12 +88,15 @@ kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
 	/* phase 1 from the front; phase 2's global and anchor-holding keys
 	 * (list.PushFront: reverse order) and then the rest behind it */
 	kp_pat_hot *hot = kp_arena_alloc(a, (n + 1) * sizeof *hot);
+	const kp_pat_entry **p1 = kp_arena_alloc(a, (n + 1) * sizeof *p1);
 	size_t n1 = 0, n_front = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (is_nested_anchor(e[i].anchor) || e[i].value->has_anchor)
 			p->has_anchor = true;
-		if (is_phase1(e[i].anchor))
+		if (is_phase1(e[i].anchor)) {
+			p1[n1] = &e[i];
 			hot[n1++] = hot_of(&e[i]);
+		}
 		else if (e[i].anchor == KP_ANCHOR_GLOBAL || e[i].value->has_anchor)
 			n_front++;
 	}
@@ -105,8 +110,9 @@ kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
 			hot[b++] = hot_of(&e[i]);
 	}
 	p->u.map.hot = hot;
-	p->u.map.n1 = n1;
-	p->u.map.n2 = n - n1;
+	p->u.map.p1 = p1;
+	p->u.map.n1 = (uint32_t)n1;
+	p->u.map.n2 = (uint32_t)(n - n1);
 	return p;
 }
 

@@ -231,9 +231,8 @@ static bool is_skip(const perr *e)
 /* ------------------------------------------------------------------------
  * anchor map (anchor/anchormap.go)
  * ---------------------------------------------------------------------- */
-static unsigned char *slot(mctx *c, const kp_pat_hot *h)
+static unsigned char *slot(mctx *c, const kp_pat_entry *e)
 {
-	const kp_pat_entry *e = h->full;
 	if (e->bk >= 0)
 		return &c->bk[e->bk];
 	for (size_t i = 0; i < c->root->n_bk; i++)
@@ -263,24 +262,25 @@ static unsigned char *slot(mctx *c, const kp_pat_hot *h)
  * resource map (only (k), ^(k) and X(k) count).  A slot ends at 2
  * (present) if any lookup of its key found it, else 1: the order of the
  * lookups does not matter. */
-static inline void note_anchor(mctx *c, const kp_pat_hot *e, bool present)
+static inline void note_anchor(mctx *c, const kp_pat *p, size_t i, bool present)
 {
+	const kp_pat_hot *e = &p->u.map.hot[i];
 	if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
 	    e->anchor != KP_ANCHOR_NEG)
 		return;
-	unsigned char *s = slot(c, e);
+	unsigned char *s = slot(c, p->u.map.p1[i]);
 	if (*s != 2)
 		*s = present ? 2 : 1;
 }
 
 /* Phase-1 entries hot[from..n1) that a failing map did not reach. */
-static __attribute__((noinline)) void note_rest(mctx *c, const kp_pat_hot *hot, size_t from,
-						size_t n1, const kp_value *r)
+static __attribute__((noinline)) void note_rest(mctx *c, const kp_pat *p, size_t from,
+						const kp_value *r)
 {
-	for (size_t i = from; i < n1; i++) {
+	for (size_t i = from; i < p->u.map.n1; i++) {
 		bool present;
-		lookup_hot(c, r, &hot[i], &present);
-		note_anchor(c, &hot[i], present);
+		lookup_hot(c, r, &p->u.map.hot[i], &present);
+		note_anchor(c, p, i, present);
 	}
 }
 
@@ -603,7 +603,7 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 			const kp_pat_hot *e = &hot[i];
 			bool present;
 			const kp_value *v = lookup_hot(c, r, e, &present);
-			note_anchor(c, e, present);
+			note_anchor(c, p, i, present);
 			const perr *err = handle_anchor(c, r, e, v, present);
 			if (err) {
 				if (is_skip(err)) {
@@ -614,7 +614,7 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 				}
 				if (direct)
 					continue;
-				note_rest(c, hot, i + 1, n1, r);
+				note_rest(c, p, i + 1, r);
 				return err;
 			}
 			applied++;
