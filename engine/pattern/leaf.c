@@ -145,6 +145,8 @@ static void trim_blanks(const char **s, size_t *len)
  * A anywhere. */
 static unsigned char wild_mode(const char *s, size_t len)
 {
+	if (len == 2 && s[0] == '?' && s[1] == '*')
+		return KP_WILD_SOME;   /* the usual "must be set" pattern */
 	size_t stars = 0, first = 0, last = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
@@ -465,6 +467,9 @@ static bool cond_match(const kp_cond *c, const kp_value *v)
 	case KP_WILD_AFFIX:
 	case KP_WILD_INFIX:
 		m = wild_bytes(c, s, len);
+		break;
+	case KP_WILD_SOME:
+		m = len > 0;   /* any byte starts a rune (or a U+FFFD) */
 		break;
 	default:
 		m = kp_wildcard_match(c->operand, c->operand_len, s, len);

@@ -16,6 +16,9 @@
 
 #include "k8s/k8s.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* ------------------------------------------------------------------------
  * Leaf patterns (pkg/engine/pattern + pkg/engine/operator)
  * ---------------------------------------------------------------------- */
@@ -47,27 +50,29 @@ enum {
 	KP_WILD_NONE,     /* no * or ?: byte equality */
 	KP_WILD_AFFIX,    /* ASCII A*B (one *, no ?): prefix A and suffix B */
 	KP_WILD_INFIX,    /* ASCII *A* (no other * or ?): A anywhere */
-	KP_WILD_GENERAL   /* kp_wildcard_match */
+	KP_WILD_GENERAL,  /* kp_wildcard_match */
+	KP_WILD_SOME      /* exactly "?*": one rune or more, any non-empty text */
 };
 
 /* One comparison: operator and operand, the operand pre-parsed. */
 typedef struct kp_cond {
+	/* what every match reads first, together at the front */
 	kp_op op;                  /* never a range: ranges are split */
-	const char *operand;       /* NUL-terminated, arena */
-	size_t operand_len;
 	unsigned char wild;        /* KP_WILD_*: how the operand matches */
 	bool is_duration;          /* operand parses as a Go duration */
-	int64_t duration;
 	bool is_quantity;          /* operand parses as a Quantity */
+	const char *operand;       /* NUL-terminated, arena */
+	size_t operand_len;
+	int64_t duration;
 	kp_quantity quantity;
 } kp_cond;
 
 /* A term of an alternative: a plain condition, or a range giving two
  * conditions joined by AND (InRange) or OR (NotInRange). */
 typedef struct kp_term {
-	kp_cond a, b;
 	int kind;                  /* 0 plain (a), 1 a AND b, 2 a OR b, 3 never
 	                              (range text that fails to split) */
+	kp_cond a, b;
 } kp_term;
 
 /* An alternative: all of its terms must hold (`&`). */
@@ -135,25 +140,61 @@ typedef struct kp_pat_entry {
 
 typedef enum kp_pat_kind { KP_PAT_MAP, KP_PAT_LIST, KP_PAT_LEAF } kp_pat_kind;
 
+/* Key bytes s[0..n) as one word that, with n, decides equality of the
+ * first min(n, 8) bytes: the first 8 bytes when n >= 8, two overlapping
+ * 4-byte loads for 4..7, else the bytes one by one.  Pattern keys keep it
+ * from compile time, so a lookup compares a resource key of the right
+ * length without touching the pattern's key bytes (or calling memcmp). */
+static inline uint64_t kp_key_head(const char *s, size_t n)
+{
+	uint64_t w = 0;
+	if (n >= 8) {
+		memcpy(&w, s, 8);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		w = lo | (uint64_t)hi << 32;
+	} else if (n) {
+		w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n >> 1] << 8 |
+		    (uint64_t)(unsigned char)s[n - 1] << 16;
+	}
+	return w;
+}
+
+/* What the walk reads of a map pattern's entry, in evaluation order and
+ * contiguous (phase 1 then phase 2): one small record per key instead of
+ * a pointer to a wide entry whose key bytes live in the policy's tree. */
+typedef struct kp_pat_hot {
+	const kp_pat *value;
+	const char *key;           /* the key looked up (inner key of an anchor) */
+	uint64_t head;             /* kp_key_head(key, key_len) */
+	uint32_t key_len;          /* keys longer than 4 GiB are never built */
+	unsigned char anchor;      /* kp_anchor */
+	bool star;                 /* value is exactly the string "*" */
+	bool leaf;                 /* value->kind == KP_PAT_LEAF */
+} kp_pat_hot;                      /* 32 bytes: two to a cache line */
+
 struct kp_pat {
 	kp_pat_kind kind;
-	const kp_value *src;       /* the pattern node (position, %v text) */
 	bool has_anchor;           /* this node or one below has an anchor
 	                              (for phase-2 ordering) */
+	const kp_value *src;       /* the pattern node (position, %v text) */
 	union {
 		struct {
+			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
+			 * global and anchor-holding keys first (reverse sorted),
+			 * then the rest sorted */
+			const kp_pat_hot *hot;
+			uint32_t n1, n2;   /* pattern maps are far below 4G keys */
+			/* metadata wildcard expansion may apply at this level */
+			bool meta_expand;
+			/* the phase-1 entries in full (raw key and anchor-map
+			 * slot: the walk reads them for (k) ^(k) X(k) only) */
+			const kp_pat_entry **p1;
 			/* all entries in byte-sorted raw-key order */
 			kp_pat_entry *all;
 			size_t n_all;
-			/* phase 1: (k) ^(k) =(k) X(k), sorted */
-			const kp_pat_entry **p1;
-			size_t n1;
-			/* phase 2: global and anchor-holding keys first (reverse
-			 * sorted), then the rest sorted */
-			const kp_pat_entry **p2;
-			size_t n2;
-			/* metadata wildcard expansion may apply at this level */
-			bool meta_expand;
 		} map;
 		struct {
 			const kp_pat **items;

@@ -64,6 +64,18 @@ static int entry_cmp(const void *x, const void *y)
 	return kp_bytes_cmp(a->raw, a->raw_len, b->raw, b->raw_len);
 }
 
+_Static_assert(sizeof(kp_pat_hot) == 32, "two hot entries to a cache line");
+
+static kp_pat_hot hot_of(const kp_pat_entry *e)
+{
+	return (kp_pat_hot){
+		.value = e->value, .key = e->key,
+		.head = kp_key_head(e->key, e->key_len), .key_len = (uint32_t)e->key_len,
+		.anchor = (unsigned char)e->anchor, .star = e->star,
+		.leaf = e->value->kind == KP_PAT_LEAF,
+	};
+}
+
 kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
 			 size_t n)
 {
@@ -73,28 +85,34 @@ kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
 	qsort(e, n, sizeof *e, entry_cmp);
 	p->u.map.all = e;
 	p->u.map.n_all = n;
-	p->u.map.p1 = kp_arena_alloc(a, (n + 1) * sizeof(kp_pat_entry *));
-	p->u.map.p2 = kp_arena_alloc(a, (n + 1) * sizeof(kp_pat_entry *));
-	size_t n1 = 0, n_front = 0, n_back = 0;
-	const kp_pat_entry **back = kp_arena_alloc(a, (n + 1) * sizeof(kp_pat_entry *));
-	const kp_pat_entry **front = kp_arena_alloc(a, (n + 1) * sizeof(kp_pat_entry *));
+	/* phase 1 from the front; phase 2's global and anchor-holding keys
+	 * (list.PushFront: reverse order) and then the rest behind it */
+	kp_pat_hot *hot = kp_arena_alloc(a, (n + 1) * sizeof *hot);
+	const kp_pat_entry **p1 = kp_arena_alloc(a, (n + 1) * sizeof *p1);
+	size_t n1 = 0, n_front = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (is_nested_anchor(e[i].anchor) || e[i].value->has_anchor)
 			p->has_anchor = true;
-		if (is_phase1(e[i].anchor))
-			p->u.map.p1[n1++] = &e[i];
+		if (is_phase1(e[i].anchor)) {
+			p1[n1] = &e[i];
+			hot[n1++] = hot_of(&e[i]);
+		}
 		else if (e[i].anchor == KP_ANCHOR_GLOBAL || e[i].value->has_anchor)
-			front[n_front++] = &e[i];   /* list.PushFront */
-		else
-			back[n_back++] = &e[i];
+			n_front++;
 	}
-	size_t n2 = 0;
-	for (size_t i = n_front; i-- > 0;)
-		p->u.map.p2[n2++] = front[i];
-	for (size_t i = 0; i < n_back; i++)
-		p->u.map.p2[n2++] = back[i];
-	p->u.map.n1 = n1;
-	p->u.map.n2 = n2;
+	size_t f = n1 + n_front, b = f;
+	for (size_t i = 0; i < n; i++) {
+		if (is_phase1(e[i].anchor))
+			continue;
+		if (e[i].anchor == KP_ANCHOR_GLOBAL || e[i].value->has_anchor)
+			hot[--f] = hot_of(&e[i]);
+		else
+			hot[b++] = hot_of(&e[i]);
+	}
+	p->u.map.hot = hot;
+	p->u.map.p1 = p1;
+	p->u.map.n1 = (uint32_t)n1;
+	p->u.map.n2 = (uint32_t)(n - n1);
 	return p;
 }
 
@@ -347,11 +365,155 @@ static const kp_pat *compile_node_at(compiler *c, const kp_value *v)
 	}
 }
 
+/* ------------------------------------------------------------------------
+ * Packing: the parts of a compiled pattern that the walk reads (nodes, hot
+ * entries, their key bytes, leaves with their alternatives and operands)
+ * copied into one block in the order a walk reads them, so a rule's
+ * pattern spans a few cache lines instead of lines spread over the
+ * policy's arena and source tree.  One pass counts, the second copies.
+ * ---------------------------------------------------------------------- */
+typedef struct packer {
+	char *block;               /* NULL while counting */
+	size_t used;
+} packer;
+
+static size_t padded(size_t n)
+{
+	return (n + 15) & ~(size_t)15;   /* kp_quantity wants 16 */
+}
+
+static void *take(packer *k, size_t n)
+{
+	void *p = k->block ? k->block + k->used : NULL;
+	k->used += padded(n);
+	return p;
+}
+
+static const char *pack_bytes(packer *k, const char *s, size_t n)
+{
+	char *w = take(k, n + 1);
+	if (!w)
+		return s;
+	memcpy(w, s, n);
+	w[n] = 0;
+	return w;
+}
+
+/* Copy s[0..n) with its NUL to *w, advancing it. */
+static const char *put_bytes(char **w, const char *s, size_t n)
+{
+	char *d = *w;
+	memcpy(d, s, n);
+	d[n] = 0;
+	*w += padded(n + 1);
+	return d;
+}
+
+static bool term_has_b(const kp_term *t)
+{
+	return t->kind == 1 || t->kind == 2;
+}
+
+/* A string leaf's parts in the order a match reads them: the
+ * alternatives, the whole string, the operands, then the terms (whose
+ * hot fields lead and whose quantities trail). */
+static void pack_leaf(packer *k, kp_leaf *l)
+{
+	if (l->kind != KP_LEAF_STRING)
+		return;
+	kp_alt *alts = take(k, l->n_alts * sizeof *alts);
+	l->str = pack_bytes(k, l->str, l->str_len);
+	size_t n_terms = 0, op_bytes = 0;
+	for (size_t i = 0; i < l->n_alts; i++)
+		for (size_t j = 0; j < l->alts[i].n; j++) {
+			const kp_term *t = &l->alts[i].terms[j];
+			op_bytes += padded(t->a.operand_len + 1);
+			if (term_has_b(t))
+				op_bytes += padded(t->b.operand_len + 1);
+			n_terms++;
+		}
+	char *ops = take(k, op_bytes);
+	kp_term *terms = take(k, n_terms * sizeof *terms);
+	if (!terms)
+		return;
+	for (size_t i = 0; i < l->n_alts; i++) {
+		alts[i].n = l->alts[i].n;
+		alts[i].terms = terms;
+		for (size_t j = 0; j < l->alts[i].n; j++, terms++) {
+			*terms = l->alts[i].terms[j];
+			terms->a.operand = put_bytes(&ops, terms->a.operand, terms->a.operand_len);
+			if (term_has_b(terms))
+				terms->b.operand = put_bytes(&ops, terms->b.operand, terms->b.operand_len);
+		}
+	}
+	l->alts = alts;
+}
+
+static const kp_pat *pack_node(packer *k, const kp_pat *p)
+{
+	kp_pat *out = take(k, sizeof *out), tmp;
+	kp_pat *q = out ? out : &tmp;
+	*q = *p;
+	switch (p->kind) {
+	case KP_PAT_MAP: {
+		size_t n = p->u.map.n1 + p->u.map.n2;
+		kp_pat_hot *h = take(k, n * sizeof *h);
+		if (h) {
+			memcpy(h, p->u.map.hot, n * sizeof *h);
+			q->u.map.hot = h;
+		}
+		/* a lookup reads the bytes of keys past 8 only (kp_key_head has
+		 * the rest); shorter keys keep pointing at the source */
+		for (size_t i = 0; i < n; i++) {
+			if (p->u.map.hot[i].key_len <= 8)
+				continue;
+			const char *key = pack_bytes(k, p->u.map.hot[i].key, p->u.map.hot[i].key_len);
+			if (h)
+				h[i].key = key;
+		}
+		for (size_t i = 0; i < n; i++) {
+			const kp_pat *v = pack_node(k, p->u.map.hot[i].value);
+			if (h)
+				h[i].value = v;
+		}
+		break;
+	}
+	case KP_PAT_LIST: {
+		const kp_pat **items = take(k, p->u.list.n * sizeof *items);
+		for (size_t i = 0; i < p->u.list.n; i++) {
+			const kp_pat *v = pack_node(k, p->u.list.items[i]);
+			if (items)
+				items[i] = v;
+		}
+		if (items)
+			q->u.list.items = items;
+		break;
+	}
+	case KP_PAT_LEAF:
+		pack_leaf(k, &q->u.leaf);
+		break;
+	}
+	return out ? out : p;
+}
+
+static const kp_pat *pack(kp_arena *a, const kp_pat *root)
+{
+	packer k = {0};
+	pack_node(&k, root);
+	char *block = kp_arena_alloc(a, k.used + 48);
+	k.block = block + (-(uintptr_t)block & 63);
+	k.used = 0;
+	return pack_node(&k, root);
+}
+
 kp_pat_root *kp_pat_compile(kp_arena *a, const kp_value *pattern, int flags,
 			    const char *where, kp_error *err)
 {
 	compiler c = {.a = a, .flags = flags, .where = where, .err = err};
 	c.root = kp_arena_alloc(a, sizeof *c.root);
-	c.root->root = compile_node(&c, pattern);
-	return c.root->root ? c.root : NULL;
+	const kp_pat *root = compile_node(&c, pattern);
+	if (!root)
+		return NULL;
+	c.root->root = pack(a, root);
+	return c.root;
 }

@@ -42,11 +42,13 @@ typedef struct bk_dyn {
 } bk_dyn;
 
 /* One step of the current path: a key (bytes of the pattern or resource,
- * which outlive the match) or a list index.  `end` is the path's length in
- * bytes with this step and its '/'. */
+ * which outlive the match) or a list index.  Steps live in the frames of
+ * the walk, each pointing at the one above it: a step costs three stores,
+ * and the path is spelled out only when an error keeps it. */
 typedef struct path_seg {
 	const char *key;           /* NULL: an index */
-	size_t len, index, end;
+	size_t n;                  /* key length, or the index */
+	const struct path_seg *up;
 } path_seg;
 
 typedef struct mctx {
@@ -55,10 +57,8 @@ typedef struct mctx {
 	unsigned char *bk;         /* 0 unseen, 1 missing, 2 present */
 	bk_dyn *dyn;               /* slots for keys made by metadata expansion */
 	size_t n_dyn, cap_dyn;
-	/* the current path as steps, spelled out only when an error keeps it
-	 * (a byte buffer would hold every key along a deep path) */
-	path_seg *segs;
-	size_t n_segs, cap_segs;
+	/* the current path's last step (NULL at the root) */
+	const path_seg *top;
 	size_t path_bytes;         /* bytes of paths copied into errors so far */
 	/* a key index of the resource map being matched, when it and its
 	 * pattern are both large (else every pattern key would scan it) */
@@ -101,8 +101,6 @@ static ix_saved ix_enter(mctx *c, const kp_value *r, const kp_pat *p)
 {
 	ix_saved sv = {c->ix_map, c->ix, c->ix_cap};
 	size_t n = r->u.map.n;
-	if (n < 32 || p->u.map.n_all < 8)
-		return sv;
 	size_t cap = 64;
 	while (cap < n * 2)
 		cap *= 2;
@@ -131,8 +129,10 @@ static inline kp_type vtype(const kp_value *v)
 	return v ? v->type : KP_NULL;
 }
 
+/* The value of key k[0..n) (head: kp_key_head(k, n)) in map, *present
+ * telling a missing key from a null value. */
 static inline const kp_value *lookup(const mctx *c, const kp_value *map, const char *k, size_t n,
-			      bool *present)
+				     uint64_t head, bool *present)
 {
 	*present = false;
 	if (vtype(map) != KP_MAP)
@@ -142,16 +142,24 @@ static inline const kp_value *lookup(const mctx *c, const kp_value *map, const c
 		*present = s != 0;
 		return s ? map->u.map.pairs[s - 1].value : NULL;
 	}
-	for (size_t i = 0; i < map->u.map.n; i++) {
-		const kp_value *key = map->u.map.pairs[i].key;
-		/* the first byte before memcmp: most keys differ there */
-		if (key->u.s.len == n && (n == 0 || (key->u.s.ptr[0] == k[0] &&
-						     memcmp(key->u.s.ptr, k, n) == 0))) {
+	const kp_pair *pr = map->u.map.pairs, *end = pr + map->u.map.n;
+	for (; pr < end; pr++) {
+		const kp_value *key = pr->key;
+		/* the length, then one word: most keys differ there */
+		if (key->u.s.len != n || kp_key_head(key->u.s.ptr, n) != head)
+			continue;
+		if (n <= 8 || memcmp(key->u.s.ptr + 8, k + 8, n - 8) == 0) {
 			*present = true;
-			return map->u.map.pairs[i].value;
+			return pr->value;
 		}
 	}
 	return NULL;
+}
+
+static inline const kp_value *lookup_hot(const mctx *c, const kp_value *map,
+					 const kp_pat_hot *e, bool *present)
+{
+	return lookup(c, map, e->key, e->key_len, e->head, present);
 }
 
 static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
@@ -165,70 +173,54 @@ static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
 	return e;
 }
 
-static inline size_t path_len(const mctx *c)
+static size_t index_digits(size_t i)
 {
-	return c->n_segs ? c->segs[c->n_segs - 1].end : 1;
+	size_t digits = 1;
+	for (; i >= 10; i /= 10)
+		digits++;
+	return digits;
 }
 
 /* The current path ("/spec/containers/0/"), arena-owned. */
 static const char *cur_path(mctx *c)
 {
-	size_t len = path_len(c);
+	size_t len = 1;
+	for (const path_seg *sg = c->top; sg; sg = sg->up)
+		len += (sg->key ? sg->n : index_digits(sg->n)) + 1;
 	if (len > KP_PATH_BUDGET - c->path_bytes)
 		return KP_PATH_OVER;
 	c->path_bytes += len;
-	char *p = kp_arena_alloc(c->a, len + 1), *w = p;
-	*w++ = '/';
-	for (size_t i = 0; i < c->n_segs; i++) {
-		const path_seg *sg = &c->segs[i];
-		if (sg->key) {
-			memcpy(w, sg->key, sg->len);
-			w += sg->len;
-		} else {
-			/* sg->len digits (push_index counted them), without printf */
-			size_t v = sg->index;
-			for (size_t d = sg->len; d--; v /= 10)
-				w[d] = (char)('0' + v % 10);
-			w += sg->len;
-		}
-		*w++ = '/';
-	}
+	char *p = kp_arena_alloc(c->a, len + 1), *w = p + len;
 	*w = 0;
+	for (const path_seg *sg = c->top; sg; sg = sg->up) {
+		*--w = '/';
+		if (sg->key) {
+			w -= sg->n;
+			memcpy(w, sg->key, sg->n);
+		} else {
+			size_t v = sg->n;   /* the digits, without printf */
+			do
+				*--w = (char)('0' + v % 10);
+			while ((v /= 10) != 0);
+		}
+	}
+	*--w = '/';
 	return p;
 }
 
-static inline size_t push_seg(mctx *c, const char *key, size_t len, size_t index)
+/* Enter step sg (a frame of the caller) for key[0..n), or for index n
+ * when key is NULL; leave it with pop. */
+static inline void push(mctx *c, path_seg *sg, const char *key, size_t n)
 {
-	if (c->n_segs == c->cap_segs) {
-		size_t cap = c->cap_segs ? c->cap_segs * 2 : 32;
-		path_seg *n = kp_arena_alloc(c->a, cap * sizeof *n);
-		if (c->n_segs)
-			memcpy(n, c->segs, c->n_segs * sizeof *n);
-		c->segs = n;
-		c->cap_segs = cap;
-	}
-	size_t mark = c->n_segs, end = path_len(c) + len + 1;
-	c->segs[mark] = (path_seg){key, len, index, end};
-	c->n_segs = mark + 1;
-	return mark;
+	sg->key = key;
+	sg->n = n;
+	sg->up = c->top;
+	c->top = sg;
 }
 
-static inline size_t push(mctx *c, const char *seg, size_t n)
+static inline void pop(mctx *c, const path_seg *sg)
 {
-	return push_seg(c, seg, n, 0);
-}
-
-static inline size_t push_index(mctx *c, size_t i)
-{
-	size_t digits = 1;  /* length of the index as text, without printing it */
-	for (size_t v = i; v >= 10; v /= 10)
-		digits++;
-	return push_seg(c, NULL, digits, i);
-}
-
-static inline void pop(mctx *c, size_t mark)
-{
-	c->n_segs = mark;
+	c->top = sg->up;
 }
 
 static bool is_skip(const perr *e)
@@ -266,22 +258,29 @@ static unsigned char *slot(mctx *c, const kp_pat_entry *e)
 	return &d->state;
 }
 
-static void check_anchors(mctx *c, const kp_pat *p, const kp_value *r)
+/* Record in the anchor map whether the key of phase-1 entry e is in the
+ * resource map (only (k), ^(k) and X(k) count).  A slot ends at 2
+ * (present) if any lookup of its key found it, else 1: the order of the
+ * lookups does not matter. */
+static inline void note_anchor(mctx *c, const kp_pat *p, size_t i, bool present)
 {
-	/* the (k), ^(k) and X(k) entries are all in phase 1 */
-	for (size_t i = 0; i < p->u.map.n1; i++) {
-		const kp_pat_entry *e = p->u.map.p1[i];
-		if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
-		    e->anchor != KP_ANCHOR_NEG)
-			continue;
-		unsigned char *s = slot(c, e);
-		if (*s == 2)
-			continue;
-		*s = 1;
+	const kp_pat_hot *e = &p->u.map.hot[i];
+	if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
+	    e->anchor != KP_ANCHOR_NEG)
+		return;
+	unsigned char *s = slot(c, p->u.map.p1[i]);
+	if (*s != 2)
+		*s = present ? 2 : 1;
+}
+
+/* Phase-1 entries hot[from..n1) that a failing map did not reach. */
+static __attribute__((noinline)) void note_rest(mctx *c, const kp_pat *p, size_t from,
+						const kp_value *r)
+{
+	for (size_t i = from; i < p->u.map.n1; i++) {
 		bool present;
-		lookup(c, r, e->key, e->key_len, &present);
-		if (present)
-			*s = 2;
+		lookup_hot(c, r, &p->u.map.hot[i], &present);
+		note_anchor(c, p, i, present);
 	}
 }
 
@@ -390,7 +389,7 @@ static const kp_pat *expand_metadata(mctx *c, const kp_value *r, const kp_pat *p
 	if (!me || me->value->kind != KP_PAT_MAP)
 		return p;
 	bool present;
-	const kp_value *rmd = lookup(c, r, "metadata", 8, &present);
+	const kp_value *rmd = lookup(c, r, "metadata", 8, kp_key_head("metadata", 8), &present);
 	if (kp_value_type(rmd) != KP_MAP)
 		return p;
 	const kp_pat *md = me->value;
@@ -440,8 +439,8 @@ static void skip_push(mctx *c, perr **skips, perr **last, const perr *err)
 /* ------------------------------------------------------------------------
  * the walk
  * ---------------------------------------------------------------------- */
-static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
-			const kp_pat *p);
+static inline __attribute__((always_inline)) const perr *
+elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p);
 
 static const perr *join_skips(mctx *c, const perr *head, const kp_value *node)
 {
@@ -461,25 +460,26 @@ static const perr *leaf_error(mctx *c, const kp_value *r, const kp_value *anc,
 	return e;
 }
 
-static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
+/* The anchored keys: (k) <(k) =(k) X(k) ^(k).  Out of line: the walk
+ * meets them far less often than plain keys. */
+static __attribute__((noinline)) const perr *handle_anchor(mctx *c, const kp_value *r,
+							   const kp_pat_hot *e,
+							   const kp_value *v, bool present)
 {
-	bool present;
-	const kp_value *v;
 	const perr *err;
-	size_t mark;
+	path_seg sg;
 	switch (e->anchor) {
 	case KP_ANCHOR_COND:
 	case KP_ANCHOR_GLOBAL:
-		v = lookup(c, r, e->key, e->key_len, &present);
-		mark = push(c, e->key, e->key_len);
+		push(c, &sg, e->key, e->key_len);
 		if (!present) {
 			err = e->anchor == KP_ANCHOR_COND
 				? new_err(c, E_COND, M_COND_MISSING, cur_path(c), r) : NULL;
-			pop(c, mark);
+			pop(c, &sg);
 			return err;
 		}
 		err = elem(c, v, r, e->value);
-		pop(c, mark);
+		pop(c, &sg);
 		if (!err)
 			return NULL;
 		{
@@ -490,29 +490,27 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 			return w;
 		}
 	case KP_ANCHOR_EQUAL:
-		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
-		mark = push(c, e->key, e->key_len);
+		push(c, &sg, e->key, e->key_len);
 		err = elem(c, v, r, e->value);
-		pop(c, mark);
+		pop(c, &sg);
 		return err;
 	case KP_ANCHOR_NEG:
-		v = lookup(c, r, e->key, e->key_len, &present);
 		if (!present)
 			return NULL;
-		mark = push(c, e->key, e->key_len);
+		push(c, &sg, e->key, e->key_len);
 		{
 			perr *n = new_err(c, E_NEG, M_NEG, cur_path(c), v ? v : r);
 			n->tpath = n->path;
-			pop(c, mark);
+			pop(c, &sg);
 			return n;
 		}
-	case KP_ANCHOR_EXIST: {
-		v = lookup(c, r, e->key, e->key_len, &present);
+	case KP_ANCHOR_EXIST:
+	default: {
 		if (!present)
 			return NULL;
-		mark = push(c, e->key, e->key_len);
+		push(c, &sg, e->key, e->key_len);
 		perr *f = NULL;
 		if (vtype(v) != KP_SEQ) {
 			f = new_err(c, E_PLAIN, M_EXIST_RTYPE, cur_path(c), v ? v : r);
@@ -529,9 +527,10 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 				}
 				bool found = false;
 				for (size_t i = 0; i < v->u.seq.n && !found; i++) {
-					size_t m2 = push_index(c, i);
+					path_seg ix;
+					push(c, &ix, NULL, i);
 					found = elem(c, v->u.seq.items[i], v, pl->u.list.items[j]) == NULL;
-					pop(c, m2);
+					pop(c, &ix);
 				}
 				if (!found) {
 					f = new_err(c, E_PLAIN, M_EXIST_FAIL, cur_path(c), v);
@@ -539,67 +538,109 @@ static const perr *handle(mctx *c, const kp_value *r, const kp_pat_entry *e)
 				}
 			}
 		}
-		pop(c, mark);
+		pop(c, &sg);
 		return f;
 	}
-	default:
-		v = lookup(c, r, e->raw, e->raw_len, &present);
-		if (e->star) {
-			if (vtype(v) != KP_NULL)
-				return NULL;
-			perr *n = new_err(c, E_PLAIN, M_NOTFOUND, cur_path(c), r);
-			n->tpath = n->path;
-			n->elem = kp_arena_strndup(c->a, e->raw, e->raw_len);
-			return n;
-		}
-		/* a scalar that matches its leaf needs no path step (the common
-		 * case); a failing one gets its error here, without a second match */
-		if (e->value->kind == KP_PAT_LEAF && vtype(v) != KP_SEQ) {
-			if (kp_leaf_match(&e->value->u.leaf, v))
-				return NULL;
-			mark = push(c, e->raw, e->raw_len);
-			err = leaf_error(c, v, r, e->value);
-			pop(c, mark);
-			return err;
-		}
-		mark = push(c, e->raw, e->raw_len);
-		err = elem(c, v, r, e->value);
-		pop(c, mark);
-		return err;
 	}
+}
+
+/* A plain key whose value is exactly "*", and the key is missing. */
+static __attribute__((noinline)) const perr *star_missing(mctx *c, const kp_value *r,
+							  const kp_pat_hot *e)
+{
+	perr *n = new_err(c, E_PLAIN, M_NOTFOUND, cur_path(c), r);
+	n->tpath = n->path;
+	n->elem = kp_arena_strndup(c->a, e->key, e->key_len);
+	return n;
+}
+
+/* Scalar v under key e of map r does not match e's leaf. */
+static __attribute__((noinline)) const perr *key_leaf_error(mctx *c, const kp_value *v,
+							    const kp_value *r,
+							    const kp_pat_hot *e)
+{
+	path_seg sg;
+	push(c, &sg, e->key, e->key_len);
+	const perr *err = leaf_error(c, v, r, e->value);
+	pop(c, &sg);
+	return err;
+}
+
+/* One key of map pattern p against resource map r (known to be a map);
+ * v and present: the key's lookup in r. */
+static inline const perr *handle(mctx *c, const kp_value *r, const kp_pat_hot *e,
+				 const kp_value *v, bool present)
+{
+	if (e->anchor != KP_ANCHOR_NONE && e->anchor != KP_ANCHOR_ADD)
+		return handle_anchor(c, r, e, v, present);
+	if (e->star)
+		return vtype(v) != KP_NULL ? NULL : star_missing(c, r, e);
+	/* a scalar that matches its leaf needs no path step (the common
+	 * case); a failing one gets its error here, without a second match */
+	if (e->leaf && vtype(v) != KP_SEQ) {
+		if (kp_leaf_match(&e->value->u.leaf, v))
+			return NULL;
+		return key_leaf_error(c, v, r, e);
+	}
+	path_seg sg;
+	push(c, &sg, e->key, e->key_len);
+	const perr *err = elem(c, v, r, e->value);
+	pop(c, &sg);
+	return err;
 }
 
 static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 {
 	if (p->u.map.meta_expand)
 		p = expand_metadata(c, r, p);
-	perr *skips = NULL, *last = NULL;
-	bool direct = false;
-	size_t applied = 0;
-	for (size_t i = 0; i < p->u.map.n1; i++) {
-		const kp_pat_entry *e = p->u.map.p1[i];
-		const perr *err = handle(c, r, e);
-		if (err) {
-			if (is_skip(err)) {
-				skip_push(c, &skips, &last, err);
-				if (e->anchor == KP_ANCHOR_COND)
-					direct = true;
-				continue;
+	const kp_pat_hot *hot = p->u.map.hot;
+	size_t n1 = p->u.map.n1, n2 = p->u.map.n2;
+	if (n1) {
+		perr *skips = NULL, *last = NULL;
+		bool direct = false;
+		size_t applied = 0;
+		for (size_t i = 0; i < n1; i++) {
+			const kp_pat_hot *e = &hot[i];
+			bool present;
+			const kp_value *v = lookup_hot(c, r, e, &present);
+			note_anchor(c, p, i, present);
+			const perr *err = handle_anchor(c, r, e, v, present);
+			if (err) {
+				if (is_skip(err)) {
+					skip_push(c, &skips, &last, err);
+					if (e->anchor == KP_ANCHOR_COND)
+						direct = true;
+					continue;
+				}
+				if (direct)
+					continue;
+				note_rest(c, p, i + 1, r);
+				return err;
 			}
-			if (direct)
-				continue;
-			return err;
+			applied++;
 		}
-		applied++;
+		if (skips && (applied == 0 || direct))
+			return skips->next ? join_skips(c, skips, r) : skips;
+		hot += n1;
 	}
-	if (skips && (applied == 0 || direct))
-		return skips->next ? join_skips(c, skips, r) : skips;
-	for (size_t i = 0; i < p->u.map.n2; i++) {
-		const perr *err = handle(c, r, p->u.map.p2[i]);
+	for (size_t i = 0; i < n2; i++) {
+		bool present;
+		const kp_value *v = lookup_hot(c, r, &hot[i], &present);
+		const perr *err = handle(c, r, &hot[i], v, present);
 		if (err)
 			return err;
 	}
 	return NULL;
+}
+
+/* A map with many keys against a pattern with many: indexed first. */
+static __attribute__((noinline)) const perr *match_map_indexed(mctx *c, const kp_value *r,
+							      const kp_pat *p)
+{
+	ix_saved sv = ix_enter(c, r, p);
+	const perr *err = match_map(c, r, p);
+	ix_leave(c, sv);
+	return err;
 }
 
 /* elements of a list against one pattern each; skips collected */
@@ -610,9 +651,10 @@ static const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *
 	size_t applied = 0;
 	size_t n = same ? r->u.seq.n : n_pats;
 	for (size_t i = 0; i < n; i++) {
-		size_t mark = push_index(c, i);
+		path_seg sg;
+		push(c, &sg, NULL, i);
 		const perr *err = elem(c, r->u.seq.items[i], r, same ? pats[0] : pats[i]);
-		pop(c, mark);
+		pop(c, &sg);
 		if (err) {
 			if (!is_skip(err))
 				return err;
@@ -626,8 +668,8 @@ static const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *
 	return NULL;
 }
 
-static const perr *match_list(mctx *c, const kp_value *r, const kp_value *anc,
-			      const kp_pat *p)
+static __attribute__((noinline)) const perr *match_list(mctx *c, const kp_value *r,
+							const kp_value *anc, const kp_pat *p)
 {
 	if (p->u.list.n == 0)
 		return new_err(c, E_PLAIN, M_EMPTY_ARRAY, cur_path(c), r);
@@ -649,46 +691,57 @@ static const perr *match_list(mctx *c, const kp_value *r, const kp_value *anc,
 	}
 }
 
-static const perr *elem(mctx *c, const kp_value *r, const kp_value *anc,
-			const kp_pat *p)
+/* r (under anc) is not what p's kind wants: a map or a list. */
+static __attribute__((noinline)) const perr *shape_error(mctx *c, const kp_value *r,
+							 const kp_value *anc, const kp_pat *p)
 {
 	const kp_value *node = r ? r : anc;
 	perr *e;
+	if (p->kind == KP_PAT_MAP) {
+		e = new_err(c, E_PLAIN, M_STRUCT, cur_path(c), node);
+		e->tpath = e->path;
+		e->res = r;
+		e->pat = p->src;
+		return e;
+	}
+	e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
+	e->tpath = e->path;
+	return e;
+}
+
+static const perr *leaf_elem(mctx *c, const kp_value *r, const kp_value *anc,
+			     const kp_pat *p)
+{
+	if (vtype(r) == KP_SEQ) {
+		for (size_t i = 0; i < r->u.seq.n; i++)
+			if (!kp_leaf_match(&p->u.leaf, r->u.seq.items[i]))
+				return leaf_error(c, r, anc, p);
+		return NULL;
+	}
+	if (kp_leaf_match(&p->u.leaf, r))
+		return NULL;
+	return leaf_error(c, r, anc, p);
+}
+
+/* Inlined where it is called, so a nested map costs one frame
+ * (match_map), not two. */
+static inline __attribute__((always_inline)) const perr *
+elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p)
+{
 	switch (p->kind) {
 	case KP_PAT_MAP:
-		if (vtype(r) != KP_MAP) {
-			e = new_err(c, E_PLAIN, M_STRUCT, cur_path(c), node);
-			e->tpath = e->path;
-			e->res = r;
-			e->pat = p->src;
-			return e;
-		}
-		{
-			ix_saved sv = ix_enter(c, r, p);
-			check_anchors(c, p, r);
-			const perr *err = match_map(c, r, p);
-			ix_leave(c, sv);
-			return err;
-		}
+		if (vtype(r) != KP_MAP)
+			return shape_error(c, r, anc, p);
+		if (p->u.map.n1 + p->u.map.n2 >= 8 && r->u.map.n >= 32)
+			return match_map_indexed(c, r, p);
+		return match_map(c, r, p);
 	case KP_PAT_LIST:
-		if (vtype(r) != KP_SEQ) {
-			e = new_err(c, E_PLAIN, M_LIST, cur_path(c), node);
-			e->tpath = e->path;
-			return e;
-		}
+		if (vtype(r) != KP_SEQ)
+			return shape_error(c, r, anc, p);
 		return match_list(c, r, anc, p);
 	case KP_PAT_LEAF:
 	default:
-		if (vtype(r) == KP_SEQ) {
-			for (size_t i = 0; i < r->u.seq.n; i++)
-				if (!kp_leaf_match(&p->u.leaf, r->u.seq.items[i]))
-					goto leaf_fail;
-			return NULL;
-		}
-		if (kp_leaf_match(&p->u.leaf, r))
-			return NULL;
-	leaf_fail:
-		return leaf_error(c, r, anc, p);
+		return leaf_elem(c, r, anc, p);
 	}
 }
 
@@ -793,11 +846,11 @@ static const char *error_text(const perr *err, kp_arena *scratch)
 static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch,
 		  kp_pat_result *out, bool text)
 {
-	path_seg first[32];   /* the path's first steps: no arena block per match */
 	unsigned char bk[64];
-	mctx c = {.a = scratch, .root = pat, .segs = first, .cap_segs = 32};
+	mctx c = {.a = scratch, .root = pat};
 	if (pat->n_bk < sizeof bk) {
-		memset(bk, 0, pat->n_bk + 1);
+		if (pat->n_bk)   /* most patterns have no anchor map: no call */
+			memset(bk, 0, pat->n_bk);
 		c.bk = bk;
 	} else {
 		c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);

@@ -187,3 +187,22 @@ Test(gofmt, floats)
 	kp_go_float_v(1e-5, b, sizeof b);
 	cr_assert_str_eq(b, "1e-05");
 }
+
+/* "?*" is decided by the text's length (one rune or more); the same
+ * answers as kp_wildcard_match over every kind of value. */
+Test(leaf, set_pattern_is_any_nonempty_text)
+{
+	cr_assert(lm("a", "'?*'"));
+	cr_assert(lm("'é'", "'?*'"));
+	cr_assert(lm("\"\\xff\"", "'?*'"));
+	cr_assert(lm("0", "'?*'"));
+	cr_assert(lm("false", "'?*'"));
+	cr_assert(lm("1.5", "'?*'"));
+	cr_assert(!lm("''", "'?*'"));
+	cr_assert(!lm_null("'?*'"));
+	cr_assert(!lm("{a: 1}", "'?*'"));
+	cr_assert(!lm("a", "'!?*'"));
+	cr_assert(lm("''", "'!?*'"));
+	cr_assert(lm("a", "'?* | x'"));
+	cr_assert(!lm("''", "'?* & x'"));
+}
