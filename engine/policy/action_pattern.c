@@ -197,6 +197,31 @@ failed:
 	return -1;
 }
 
+void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
+			const kp_rule_run *run, const kp_pat_result *res, kp_rule_outcome *out)
+{
+	out->status = res->status;
+	out->node = res->node;
+	if (res->status == KP_STATUS_PASS) {
+		out->message = pr->pass_message;
+		return;
+	}
+	if (res->status == KP_STATUS_FAIL)
+		out->path = res->path;
+	bool msg_failed;
+	const char *m = rule_message(r, env, run, &msg_failed);
+	out->message = msg_failed
+		? kp_arena_printf(ctx->scratch,
+				  "validation error: variables substitution error in rule %s execution error: %s",
+				  r->name, kp_pat_error(res, ctx->scratch))
+		: kp_pat_rule_message(ctx->scratch, r->name, m, res);
+}
+
+const kp_pat_root *kp_patbody_static(const kp_pattern_rule *pr)
+{
+	return pr && !pr->ref_error && !pr->dynamic && pr->pattern ? pr->compiled : NULL;
+}
+
 void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
 		     const kp_value *target, const kp_rule_run *run, kp_rule_outcome *out)
 {
@@ -215,20 +240,7 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 			return;
 		kp_pat_result res;
 		kp_pat_match_quick(one, target, ctx->scratch, &res);
-		out->status = res.status;
-		out->node = res.node;
-		if (res.status == KP_STATUS_PASS) {
-			out->message = pr->pass_message;
-			return;
-		}
-		if (res.status == KP_STATUS_FAIL)
-			out->path = res.path;
-		const char *m = rule_message(r, env, run, &msg_failed);
-		out->message = msg_failed
-			? kp_arena_printf(ctx->scratch,
-					  "validation error: variables substitution error in rule %s execution error: %s",
-					  r->name, kp_pat_error(&res, ctx->scratch))
-			: kp_pat_rule_message(ctx->scratch, r->name, m, &res);
+		kp_patbody_outcome(pr, r, env, ctx, run, &res, out);
 		return;
 	}
 	if (!pr->n_any) {

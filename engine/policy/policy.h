@@ -227,6 +227,15 @@ kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pattern, const
 /* Match `target` (env may be NULL for a body without variables). */
 void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
 		     const kp_value *target, const kp_rule_run *run, kp_rule_outcome *out);
+/* The single pattern of a body that kp_patbody_eval matches as it is (no
+ * variables, no unresolved reference), else NULL: the evaluator may match
+ * it itself and hand the result to kp_patbody_outcome. */
+const kp_pat_root *kp_patbody_static(const kp_pattern_rule *pr);
+/* The outcome of a single-pattern body from its match result `res`, as
+ * kp_patbody_eval gives it (the pass message, or the fail / error message
+ * with validate.message substituted). */
+void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
+			const kp_rule_run *run, const kp_pat_result *res, kp_rule_outcome *out);
 /* The deny body of a rule or foreach entry (action_deny.c). */
 void *kp_deny_compile(kp_policy *p, const kp_value *deny, const char *path, const char *rule,
 		      kp_error *err);
@@ -272,6 +281,12 @@ struct kp_rule {
 };
 
 struct kp_policy {
+	/* first, in one cache line: what the report asks per row
+	 * (kp_policy_rule_count, kp_policy_rule_name) */
+	size_t n_rules;
+	/* the rules' names, copied side by side at seal (rules[i].name points
+	 * at rule_names[i]); NULL before */
+	const char **rule_names;
 	kp_arena *arena;
 	const char *kind;            /* "ClusterPolicy", "Policy", or the
 	                                unsupported kind */
@@ -299,8 +314,7 @@ struct kp_policy {
 	/* the policy document as read (policy arena): annotations and spec
 	 * for the report accessors (policy_info.c) */
 	const kp_value *root;
-	kp_rule *rules;              /* after autogen */
-	size_t n_rules;
+	kp_rule *rules;              /* after autogen; n_rules above */
 	/* the set's parameter resources (validate.cel paramRef), given at
 	 * seal (vap_binding.c); owned by the set */
 	const kp_value *const *params;
