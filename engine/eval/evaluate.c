@@ -33,9 +33,12 @@ typedef struct kp_rule_slot {
 	const char *policy, *policy_ns, *rule;   /* as rows give them */
 	uint32_t memo;               /* SLOT_ONE_BLOCK: the block's memo index */
 	uint16_t flags;
+	uint16_t depth;              /* pattern->depth */
 } kp_rule_slot;
 
 #define SLOT_ALIGN 64
+_Static_assert(sizeof(void *) != 8 || sizeof(kp_rule_slot) == SLOT_ALIGN,
+	       "a rule slot fills one cache line");
 
 typedef struct kp_kind_entry {
 	const char *kind;
@@ -94,8 +97,12 @@ static kp_rule_slot slot_make(const kp_policy *p, const kp_rule *r)
 		s.memo = (uint32_t)(m->blocks[0].share_id - 1) * 2;
 	}
 	const kp_pattern_rule *pr = kp_rule_patterns(r);
-	if (!(s.flags & SLOT_UNSUPPORTED) && (s.pattern = kp_patbody_static(pr)))
+	const kp_pat_root *body = kp_patbody_static(pr);
+	if (!(s.flags & SLOT_UNSUPPORTED) && body && body->depth <= UINT16_MAX) {
+		s.pattern = body;
 		s.pass_message = pr->pass_message;
+		s.depth = (uint16_t)body->depth;
+	}
 	return s;
 }
 
@@ -413,7 +420,7 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		 * matched here, a pass row made from the slot alone */
 		kp_pat_result match;
 		bool matched = sl->pattern && !view.built && !(flags & SLOT_VIEW) &&
-			       sl->pattern->depth <= ctx->limits.max_depth;
+			       sl->depth <= ctx->limits.max_depth;
 		if (matched) {
 			kp_pat_match_quick(sl->pattern, doc->root, ctx->scratch, &match);
 			if (match.status == KP_STATUS_PASS) {

@@ -64,6 +64,22 @@ static const kp_pat_root *compile_one(kp_policy *p, const kp_value *pat,
 	return root;
 }
 
+/* The fail message of a path is the same text up to the path for every
+ * resource: made once, as kp_pat_rule_message makes it for a marker path,
+ * the marker cut off (left NULL if the text does not end with it). */
+static void fail_prefix(kp_arena *a, kp_pattern_rule *pr, const char *rule, const char *message)
+{
+	static const char marker[] = "\x01";
+	kp_pat_result failed = {.status = KP_STATUS_FAIL, .path = marker};
+	const char *m = kp_pat_rule_message(a, rule, message, &failed);
+	size_t n = strlen(m);
+	if (n < 1 || m[n - 1] != marker[0])
+		return;
+	pr->fail_message = message;
+	pr->fail_prefix = m;
+	pr->fail_prefix_len = n - 1;
+}
+
 /* A pattern body (of a rule or a foreach entry): whatever of pattern and
  * anyPattern is given (a rule may carry both; `pattern` then decides).
  * Static patterns compile once here; patterns with variables keep their
@@ -84,6 +100,7 @@ kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pat, const kp_
 	/* the pass message is the same for every resource: made once here */
 	kp_pat_result passed = {.status = KP_STATUS_PASS};
 	pr->pass_message = kp_pat_rule_message(a, rule, message, &passed);
+	fail_prefix(a, pr, rule, message);
 	char where[1100];
 	if (kp_value_type(pat) != KP_NULL) {
 		pr->pattern = pat;
@@ -210,6 +227,15 @@ void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env
 		out->path = res->path;
 	bool msg_failed;
 	const char *m = rule_message(r, env, run, &msg_failed);
+	if (!msg_failed && m == pr->fail_message && pr->fail_prefix &&
+	    res->status == KP_STATUS_FAIL && res->path[0]) {
+		size_t pn = strlen(res->path);
+		char *t = kp_arena_alloc(ctx->scratch, pr->fail_prefix_len + pn + 1);
+		memcpy(t, pr->fail_prefix, pr->fail_prefix_len);
+		memcpy(t + pr->fail_prefix_len, res->path, pn + 1);
+		out->message = t;
+		return;
+	}
 	out->message = msg_failed
 		? kp_arena_printf(ctx->scratch,
 				  "validation error: variables substitution error in rule %s execution error: %s",

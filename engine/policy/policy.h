@@ -209,6 +209,12 @@ typedef struct kp_pattern_rule {
 	const kp_pat_root **any_compiled;
 	size_t n_any;
 	const char *pass_message;    /* made at compile time */
+	/* A fail row's message is fail_prefix + the failure path when the
+	 * message shown is fail_message (the static validate.message this
+	 * body was compiled with, pointer-equal; NULL for none) */
+	const char *fail_message;
+	const char *fail_prefix;     /* NULL: build the message in full */
+	size_t fail_prefix_len;
 	/* patterns with variables: substituted and compiled per resource */
 	bool dynamic;
 	kp_ttree *pattern_t, *any_t;
