@@ -24,9 +24,19 @@
  * "Pod" -> (*,*,Pod,""), "v1/Pod" -> (*,v1,Pod,""), "Pod/exec" ->
  * (*,*,Pod,exec), "apps/v1/Deployment", "g/v/K/sub"; more than four parts
  * give all "" (matches nothing).  Every part is a wildcard pattern. */
+typedef enum kp_part_test {
+	KP_PART_WILD = 0,            /* a wildcard pattern: kp_wildcard_match */
+	KP_PART_ANY,                 /* "*": matches anything */
+	KP_PART_EXACT                /* no wildcard: matches itself only */
+} kp_part_test;
+
 typedef struct kp_kind_sel {
 	const char *text;            /* as written */
 	const char *group, *version, *kind, *sub;
+	/* byte tests made by kp_kind_sel_parse, per part (group, version,
+	 * kind, sub): its length and how it matches */
+	size_t len[4];
+	unsigned char test[4];       /* kp_part_test */
 } kp_kind_sel;
 
 typedef struct kp_strpair {
@@ -481,7 +491,7 @@ size_t kp_autogen_compute(kp_arena *a, const kp_value *rules,
  * (kinds, names, labels; operation, user info, namespace labels). */
 typedef struct kp_res {
 	const char *group, *version, *kind;
-	size_t group_len, version_len;
+	size_t group_len, version_len, kind_len, sub_len;
 	const char *sub;             /* subresource name, "" for none */
 	const char *name, *ns;
 	const kp_value *labels, *annotations;  /* NULL: none */

@@ -62,7 +62,9 @@ static void res_init(kp_res *r, const kp_value *res)
 		r->version = slash + 1;
 		r->version_len = strlen(slash + 1);
 	}
+	r->kind_len = strlen(r->kind);
 	r->sub = "";
+	r->sub_len = 0;
 	r->name = str_or_empty(kp_value_get(meta, "name"));
 	if (!*r->name)
 		r->name = str_or_empty(kp_value_get(meta, "generateName"));
@@ -96,7 +98,9 @@ static void res_apply_subresource(kp_res *r, const kp_values *v)
 	r->version = s->parent_version;
 	r->version_len = strlen(s->parent_version);
 	r->kind = s->parent_kind;
+	r->kind_len = strlen(r->kind);
 	r->sub = s->name;
+	r->sub_len = strlen(r->sub);
 }
 
 const char *kp_resource_match_kind(const kp_value *resource,
@@ -114,15 +118,29 @@ const char *kp_resource_match_kind(const kp_value *resource,
  * Criteria
  * ---------------------------------------------------------------------- */
 
+/* Part i of k against s (kp_wildcard_match by the part's byte test). */
+static inline bool part_matches(const kp_kind_sel *k, int i, const char *p, const char *s, size_t sn)
+{
+	switch (k->test[i]) {
+	case KP_PART_ANY:
+		return true;
+	case KP_PART_EXACT:
+		return k->len[i] == sn && !memcmp(p, s, sn);
+	default:
+		return kp_wildcard_match(p, k->len[i], s, sn);
+	}
+}
+
 static bool check_kind(const kp_block *b, const kp_res *r)
 {
 	for (size_t i = 0; i < b->n_kinds; i++) {
 		const kp_kind_sel *k = &b->kinds[i];
 		/* CheckKind: group, version, kind, then the subresource ("" unless
 		 * the values file maps the resource's kind to one) */
-		if (wild(k->group, r->group, r->group_len) &&
-		    wild(k->version, r->version, r->version_len) &&
-		    wild_z(k->kind, r->kind) && wild_z(k->sub, r->sub))
+		if (part_matches(k, 0, k->group, r->group, r->group_len) &&
+		    part_matches(k, 1, k->version, r->version, r->version_len) &&
+		    part_matches(k, 2, k->kind, r->kind, r->kind_len) &&
+		    part_matches(k, 3, k->sub, r->sub, r->sub_len))
 			return true;
 	}
 	return false;

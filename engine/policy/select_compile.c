@@ -100,7 +100,20 @@ static bool all_lower(const char *s)
 	return true;
 }
 
+static void parse_parts(kp_arena *a, const char *text, kp_kind_sel *k);
+
 void kp_kind_sel_parse(kp_arena *a, const char *text, kp_kind_sel *k)
+{
+	parse_parts(a, text, k);
+	const char *part[4] = {k->group, k->version, k->kind, k->sub};
+	for (int i = 0; i < 4; i++) {
+		k->len[i] = strlen(part[i]);
+		k->test[i] = !strcmp(part[i], "*") ? KP_PART_ANY
+			     : kp_wildcard_has(part[i], k->len[i]) ? KP_PART_WILD : KP_PART_EXACT;
+	}
+}
+
+static void parse_parts(kp_arena *a, const char *text, kp_kind_sel *k)
 {
 	const char *parts[8];
 	size_t n = 0;
