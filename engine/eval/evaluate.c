@@ -75,8 +75,8 @@ static bool rule_is_wild(const kp_rule *r)
 	return false;
 }
 
-/* The slot of rule r of policy p (kp_rule_selects_prepared and eval_rule
- * read for it). */
+/* The slot of rule r of policy p: what the loop would otherwise read from
+ * p, r, r's match block and r's pattern body for every row. */
 static kp_rule_slot slot_make(const kp_policy *p, const kp_rule *r)
 {
 	kp_rule_slot s = {.p = p, .r = r, .policy = p->name, .policy_ns = p->namespace,
