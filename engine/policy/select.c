@@ -467,8 +467,9 @@ static bool block_may_match_kind(const kp_block *b, const char *kind)
 {
 	if (!b->n_kinds)
 		return true;
+	size_t kl = strlen(kind);
 	for (size_t i = 0; i < b->n_kinds; i++)
-		if (wild_z(b->kinds[i].kind, kind))
+		if (part_matches(&b->kinds[i], 2, b->kinds[i].kind, kind, kl))
 			return true;
 	return false;
 }
