@@ -144,6 +144,7 @@ static int compile_patterns(kp_policy *p, kp_rule *r, const kp_value *rule,
 		return -1;
 	if (pr->dynamic)
 		r->uses_vars = true;
+	pr->fail_static = !r->message_t;
 	r->action_data = pr;
 	return 0;
 }
@@ -225,8 +226,8 @@ void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env
 	}
 	if (res->status == KP_STATUS_FAIL)
 		out->path = res->path;
-	bool msg_failed;
-	const char *m = rule_message(r, env, run, &msg_failed);
+	bool msg_failed = false;
+	const char *m = pr->fail_static ? pr->fail_message : rule_message(r, env, run, &msg_failed);
 	if (!msg_failed && m == pr->fail_message && pr->fail_prefix &&
 	    res->status == KP_STATUS_FAIL && res->path[0]) {
 		size_t pn = strlen(res->path);

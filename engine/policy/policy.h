@@ -225,6 +225,8 @@ typedef struct kp_pattern_rule {
 	const char *fail_message;
 	const char *fail_prefix;     /* NULL: build the message in full */
 	size_t fail_prefix_len;
+	bool fail_static;            /* a rule's body whose validate.message has
+	                                no variables: fail_message is shown */
 	/* patterns with variables: substituted and compiled per resource */
 	bool dynamic;
 	kp_ttree *pattern_t, *any_t;
