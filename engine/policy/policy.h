@@ -496,7 +496,9 @@ typedef struct kp_res {
 	size_t group_len, version_len, kind_len, sub_len;
 	const char *sub;             /* subresource name, "" for none */
 	const char *name, *ns;
-	const kp_value *labels, *annotations;  /* NULL: none */
+	/* metadata.labels / annotations as read (NULL: absent); a map with a
+	 * non-string value reads as none (string_map in select.c) */
+	const kp_value *labels, *annotations;
 } kp_res;
 
 struct kp_sel_ctx {

@@ -69,8 +69,9 @@ static void res_init(kp_res *r, const kp_value *res)
 	if (!*r->name)
 		r->name = str_or_empty(kp_value_get(meta, "generateName"));
 	r->ns = str_or_empty(kp_value_get(meta, "namespace"));
-	r->labels = string_map(kp_value_get(meta, "labels"));
-	r->annotations = string_map(kp_value_get(meta, "annotations"));
+	/* as read: string_map only when a block asks (few blocks do) */
+	r->labels = kp_value_get(meta, "labels");
+	r->annotations = kp_value_get(meta, "annotations");
 }
 
 /* The values file's subresource entry for r's group/version/kind, if any. */
@@ -320,9 +321,9 @@ static bool block_matches(const kp_block *b, const kp_res *r, const char *op,
 	}
 	if (b->n_namespaces && !kp_namespaces_match(b->namespaces, b->n_namespaces, resource))
 		return false;
-	if (b->n_annotations && !check_annotations(b, r->annotations))
+	if (b->n_annotations && !check_annotations(b, string_map(r->annotations)))
 		return false;
-	if (b->selector.present && !selector_matches(&b->selector, r->labels))
+	if (b->selector.present && !selector_matches(&b->selector, string_map(r->labels)))
 		return false;
 	if (b->ns_selector.present) {
 		if (!strcmp(r->kind, "Namespace"))
