@@ -424,9 +424,16 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		if (matched) {
 			kp_pat_match_quick(sl->pattern, doc->root, ctx->scratch, &match);
 			if (match.status == KP_STATUS_PASS) {
-				kp_rule_outcome out = {.status = KP_STATUS_PASS, .message = sl->pass_message,
-						       .node = match.node};
-				rows += report(sl, ctx, doc, &out, cb, ud);
+				/* report() for a pass: nothing of it to decide */
+				const kp_value *at = match.node && match.node->file ? match.node : doc->root;
+				kp_result res = {
+					.policy = sl->policy, .policy_namespace = sl->policy_ns,
+					.rule = sl->rule, .status = KP_STATUS_PASS,
+					.message = sl->pass_message,
+					.file = at->file, .line = at->line, .col = at->col,
+				};
+				cb(ud, &res);
+				rows++;
 				kp_eval_ctx_rule_done(ctx);
 				continue;
 			}
