@@ -41,11 +41,26 @@ static const kp_value *string_map(const kp_value *v)
 	return v;
 }
 
+/* kp_value_get for a literal key: the length known, the bytes compared
+ * inline (res_init runs once per resource and evaluation). */
+#define GET(map, lit) get_lit(map, lit, sizeof lit - 1)
+static inline const kp_value *get_lit(const kp_value *map, const char *key, size_t n)
+{
+	if (!map || map->type != KP_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.n; i++) {
+		const kp_value *k = map->u.map.pairs[i].key;
+		if (k->u.s.len == n && !memcmp(k->u.s.ptr, key, n))
+			return map->u.map.pairs[i].value;
+	}
+	return NULL;
+}
+
 static void res_init(kp_res *r, const kp_value *res)
 {
-	const char *api = str_or_empty(kp_value_get(res, "apiVersion"));
-	const kp_value *meta = kp_value_get(res, "metadata");
-	r->kind = str_or_empty(kp_value_get(res, "kind"));
+	const char *api = str_or_empty(GET(res, "apiVersion"));
+	const kp_value *meta = GET(res, "metadata");
+	r->kind = str_or_empty(GET(res, "kind"));
 	const char *slash = strchr(api, '/');
 	if (!slash) {
 		r->group = "";
@@ -65,13 +80,13 @@ static void res_init(kp_res *r, const kp_value *res)
 	r->kind_len = strlen(r->kind);
 	r->sub = "";
 	r->sub_len = 0;
-	r->name = str_or_empty(kp_value_get(meta, "name"));
+	r->name = str_or_empty(GET(meta, "name"));
 	if (!*r->name)
-		r->name = str_or_empty(kp_value_get(meta, "generateName"));
-	r->ns = str_or_empty(kp_value_get(meta, "namespace"));
+		r->name = str_or_empty(GET(meta, "generateName"));
+	r->ns = str_or_empty(GET(meta, "namespace"));
 	/* as read: string_map only when a block asks (few blocks do) */
-	r->labels = kp_value_get(meta, "labels");
-	r->annotations = kp_value_get(meta, "annotations");
+	r->labels = GET(meta, "labels");
+	r->annotations = GET(meta, "annotations");
 }
 
 /* The values file's subresource entry for r's group/version/kind, if any. */
