@@ -65,7 +65,9 @@ void kp_arena_free(kp_arena *a)
 
 void kp_arena_reset(kp_arena *a)
 {
-	if (!a || !a->head)
+	/* nothing handed out since the last reset (most rules of a passing
+	 * resource): the chunks are as the last reset left them */
+	if (!a || !a->head || !a->total)
 		return;
 	kp_chunk *keep = a->head;
 	/* keep the last (oldest) chunk: it has the default size */

@@ -10,21 +10,47 @@
 
 /* ---- kind index: a resource visits only rules that can select its kind ---- */
 
-typedef struct kp_rule_ref {
+/* What the loop over candidate rules and the common pass path read of one
+ * rule, side by side in one cache line per rule: the policy and rule
+ * structs are large and cold again by the time the next resource comes. */
+enum {
+	SLOT_VIEW = 1 << 0,          /* variables or exceptions: the policy view */
+	SLOT_NS_SELECTOR = 1 << 1,   /* p->uses_ns_selector */
+	SLOT_LAZY_MSG = 1 << 2,      /* only validate.message has variables */
+	SLOT_SCORED_FALSE = 1 << 3,  /* p->scored_false */
+	SLOT_UNSUPPORTED = 1 << 4,   /* p->unsupported or r->unsupported */
+	SLOT_ONE_BLOCK = 1 << 5,     /* selection is one shared match block:
+	                                no policy namespace, no exclude */
+	SLOT_RD_EMPTY = 1 << 6,      /* that block's rd_empty, ui_empty */
+	SLOT_UI_EMPTY = 1 << 7,
+};
+
+typedef struct kp_rule_slot {
 	const kp_policy *p;
 	const kp_rule *r;
-} kp_rule_ref;
+	const kp_pat_root *pattern;  /* kp_patbody_static of the rule's body */
+	const char *pass_message;    /* with `pattern` */
+	const char *policy, *policy_ns, *rule;   /* as rows give them */
+	uint32_t memo;               /* SLOT_ONE_BLOCK: the block's memo index */
+	uint16_t flags;
+	uint16_t depth;              /* pattern->depth */
+} kp_rule_slot;
+
+#define SLOT_ALIGN 64
+_Static_assert(sizeof(void *) != 8 || sizeof(kp_rule_slot) == SLOT_ALIGN,
+	       "a rule slot fills one cache line");
 
 typedef struct kp_kind_entry {
 	const char *kind;
-	kp_rule_ref *refs;
+	size_t len;
+	kp_rule_slot *slots;
 	size_t n;
 } kp_kind_entry;
 
 struct kp_kind_index {
 	kp_kind_entry *kinds;         /* kinds named literally by some rule */
 	size_t n_kinds;
-	kp_rule_ref *other;           /* rules with wildcard kinds or none */
+	kp_rule_slot *other;          /* rules with wildcard kinds or none */
 	size_t n_other;
 };
 
@@ -49,10 +75,54 @@ static bool rule_is_wild(const kp_rule *r)
 	return false;
 }
 
-static void refs_push(kp_rule_ref **v, size_t *n, const kp_policy *p, const kp_rule *r)
+/* The slot of rule r of policy p: what the loop would otherwise read from
+ * p, r, r's match block and r's pattern body for every row. */
+static kp_rule_slot slot_make(const kp_policy *p, const kp_rule *r)
+{
+	kp_rule_slot s = {.p = p, .r = r, .policy = p->name, .policy_ns = p->namespace,
+			  .rule = r->name};
+	s.flags = (r->uses_vars || r->n_exceptions ? SLOT_VIEW : 0) |
+		  (p->uses_ns_selector ? SLOT_NS_SELECTOR : 0) |
+		  (r->message_t && !r->uses_vars ? SLOT_LAZY_MSG : 0) |
+		  (p->scored_false ? SLOT_SCORED_FALSE : 0) |
+		  (p->unsupported || r->unsupported ? SLOT_UNSUPPORTED : 0);
+	const kp_selector *m = &r->match, *x = &r->exclude;
+	bool one = (m->mode == KP_SEL_PLAIN || m->mode == KP_SEL_ANY || m->mode == KP_SEL_ALL) &&
+		   m->n_blocks == 1 && m->blocks[0].share_id &&
+		   m->blocks[0].share_id <= UINT32_MAX / 2 &&
+		   !x->n_blocks && x->mode != KP_SEL_ALL && !p->namespace;
+	if (one) {
+		s.flags |= SLOT_ONE_BLOCK | (m->blocks[0].rd_empty ? SLOT_RD_EMPTY : 0) |
+			   (m->blocks[0].ui_empty ? SLOT_UI_EMPTY : 0);
+		s.memo = (uint32_t)(m->blocks[0].share_id - 1) * 2;
+	}
+	const kp_pattern_rule *pr = kp_rule_patterns(r);
+	const kp_pat_root *body = kp_patbody_static(pr);
+	if (!(s.flags & SLOT_UNSUPPORTED) && body && body->depth <= UINT16_MAX) {
+		s.pattern = body;
+		s.pass_message = pr->pass_message;
+		s.depth = (uint16_t)body->depth;
+	}
+	return s;
+}
+
+static void slots_push(kp_rule_slot **v, size_t *n, const kp_policy *p, const kp_rule *r)
 {
 	*v = kp_xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = (kp_rule_ref){p, r};
+	(*v)[(*n)++] = slot_make(p, r);
+}
+
+/* The list moved to memory aligned to a cache line. */
+static kp_rule_slot *slots_align(kp_rule_slot *v, size_t n)
+{
+	size_t bytes = (n * sizeof *v + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
+	kp_rule_slot *a = aligned_alloc(SLOT_ALIGN, bytes ? bytes : SLOT_ALIGN);
+	if (!a)
+		kp_oom(bytes);
+	if (n)
+		memcpy(a, v, n * sizeof *v);
+	free(v);
+	return a;
 }
 
 static bool index_has_kind(const kp_kind_index *ix, const char *kind)
@@ -77,7 +147,7 @@ kp_kind_index *kp_kind_index_build(const kp_policy_set *ps)
 					if (has_wild(kind) || index_has_kind(ix, kind))
 						continue;
 					ix->kinds = kp_xrealloc(ix->kinds, (ix->n_kinds + 1) * sizeof(*ix->kinds));
-					ix->kinds[ix->n_kinds++] = (kp_kind_entry){kind, NULL, 0};
+					ix->kinds[ix->n_kinds++] = (kp_kind_entry){kind, strlen(kind), NULL, 0};
 				}
 		}
 	}
@@ -87,12 +157,15 @@ kp_kind_index *kp_kind_index_build(const kp_policy_set *ps)
 		for (size_t j = 0; j < p->n_rules; j++) {
 			const kp_rule *r = &p->rules[j];
 			if (rule_is_wild(r))
-				refs_push(&ix->other, &ix->n_other, p, r);
+				slots_push(&ix->other, &ix->n_other, p, r);
 			for (size_t k = 0; k < ix->n_kinds; k++)
 				if (kp_rule_may_match_kind(r, ix->kinds[k].kind))
-					refs_push(&ix->kinds[k].refs, &ix->kinds[k].n, p, r);
+					slots_push(&ix->kinds[k].slots, &ix->kinds[k].n, p, r);
 		}
 	}
+	for (size_t k = 0; k < ix->n_kinds; k++)
+		ix->kinds[k].slots = slots_align(ix->kinds[k].slots, ix->kinds[k].n);
+	ix->other = slots_align(ix->other, ix->n_other);
 	return ix;
 }
 
@@ -101,10 +174,26 @@ void kp_kind_index_free(kp_kind_index *ix)
 	if (!ix)
 		return;
 	for (size_t i = 0; i < ix->n_kinds; i++)
-		free(ix->kinds[i].refs);
+		free(ix->kinds[i].slots);
 	free(ix->kinds);
 	free(ix->other);
 	free(ix);
+}
+
+/* kp_rule_selects_prepared for a slot: a rule selected by one shared block
+ * already decided for this resource is answered from the memo. */
+static inline bool slot_selects(const kp_rule_slot *sl, const kp_sel_ctx *s, const kp_sel_ctx *shared)
+{
+	if ((sl->flags & SLOT_ONE_BLOCK) && s == shared) {
+		bool use_ui = s->ui != NULL;
+		/* match_helper: an empty block never matches */
+		if ((sl->flags & SLOT_RD_EMPTY) && ((sl->flags & SLOT_UI_EMPTY) || !use_ui))
+			return false;
+		unsigned char m = s->memo[sl->memo + use_ui];
+		if (m)
+			return m == 2;
+	}
+	return kp_rule_selects_prepared(sl->r, sl->p, s);
 }
 
 /* ---- one rule ---- */
@@ -145,16 +234,35 @@ static bool before_action(kp_rule_run *run, kp_env *env, kp_rule_outcome *out)
 	return !(r->n_exceptions && kp_exceptions_apply(run, env, out));
 }
 
+/* The row of an outcome; false when Kyverno gives none. */
+static bool report(const kp_rule_slot *sl, kp_eval_ctx *ctx, const kp_doc *doc,
+		   kp_rule_outcome *out, kp_result_cb cb, void *ud)
+{
+	if (out->no_response)
+		return false;
+	if (out->unsupported && out->status == KP_STATUS_ERROR)
+		out->message = kp_arena_printf(ctx->scratch, "unsupported: %s", out->unsupported);
+	const kp_value *at = out->node && out->node->file ? out->node : doc->root;
+	kp_result res = {
+		.policy = sl->policy, .policy_namespace = sl->policy_ns,
+		.rule = out->rule ? out->rule : sl->rule,
+		.status = out->status, .message = out->message, .path = out->path,
+		.unsupported = out->unsupported,
+		.file = at->file, .line = at->line, .col = at->col,
+	};
+	/* policies.kyverno.io/scored: "false" turns a fail into a warn */
+	if (res.status == KP_STATUS_FAIL && (sl->flags & SLOT_SCORED_FALSE))
+		res.status = KP_STATUS_WARN;
+	cb(ud, &res);
+	return true;
+}
+
 /* One rule's row; false when Kyverno gives none. */
-static bool eval_rule(kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void *ud)
+static bool eval_rule(const kp_rule_slot *sl, kp_rule_run *run, const kp_doc *doc,
+		      kp_result_cb cb, void *ud)
 {
 	const kp_policy *p = run->policy;
 	const kp_rule *r = run->rule;
-	const kp_value *root = doc->root;
-	kp_result res = {
-		.policy = p->name, .policy_namespace = p->namespace, .rule = r->name,
-		.file = root->file, .line = root->line, .col = root->col,
-	};
 	kp_rule_outcome out = {0};
 	kp_env env;
 	const char *unsupported = p->unsupported ? p->unsupported : r->unsupported;
@@ -165,26 +273,7 @@ static bool eval_rule(kp_rule_run *run, const kp_doc *doc, kp_result_cb cb, void
 	} else if ((!r->uses_vars && !r->n_exceptions) || before_action(run, &env, &out)) {
 		r->action->eval(run, &out);
 	}
-	if (out.no_response)
-		return false;
-	if (out.unsupported && out.status == KP_STATUS_ERROR)
-		out.message = kp_arena_printf(run->ctx->scratch, "unsupported: %s", out.unsupported);
-	if (out.rule)
-		res.rule = out.rule;
-	res.status = out.status;
-	res.message = out.message;
-	res.path = out.path;
-	res.unsupported = out.unsupported;
-	/* policies.kyverno.io/scored: "false" turns a fail into a warn */
-	if (res.status == KP_STATUS_FAIL && p->scored_false)
-		res.status = KP_STATUS_WARN;
-	if (out.node && out.node->file) {
-		res.file = out.node->file;
-		res.line = out.node->line;
-		res.col = out.node->col;
-	}
-	cb(ud, &res);
-	return true;
+	return report(sl, run->ctx, doc, &out, cb, ud);
 }
 
 /* What one policy sees of the resource: built when the policy has rules
@@ -269,11 +358,12 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 	kp_sel_ctx sel;
 	kp_sel_prepare(&sel, doc->root, opts);
 	const char *kind = sel.res.kind;   /* kp_resource_match_kind, worked out once */
-	const kp_rule_ref *refs = ix->other;
+	size_t kind_len = strlen(kind);
+	const kp_rule_slot *slots = ix->other;
 	size_t n = ix->n_other;
 	for (size_t i = 0; i < ix->n_kinds; i++)
-		if (!strcmp(ix->kinds[i].kind, kind)) {
-			refs = ix->kinds[i].refs;
+		if (ix->kinds[i].len == kind_len && !memcmp(ix->kinds[i].kind, kind, kind_len)) {
+			slots = ix->kinds[i].slots;
 			n = ix->kinds[i].n;
 			break;
 		}
@@ -293,8 +383,9 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 	view.built = false;
 	view.common = false;
 	for (size_t i = 0; i < n; i++) {
-		const kp_policy *p = refs[i].p;
-		const kp_rule *r = refs[i].r;
+		const kp_rule_slot *sl = &slots[i];
+		const kp_policy *p = sl->p;
+		unsigned flags = sl->flags;
 		if (p == refused)
 			continue;
 		if (p != view.p) {
@@ -303,7 +394,7 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 			view.p = p;
 			view.built = false;
 		}
-		if ((values || r->uses_vars || r->n_exceptions) && !view.built)
+		if ((values || (flags & SLOT_VIEW)) && !view.built)
 			view_build(&view, ctx, doc, opts, &sel);
 		if (view.built && view.error) {
 			refused = p;
@@ -312,11 +403,11 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 			continue;
 		}
 		const kp_sel_ctx *s = view.built && view.own_sel ? &view.sel : &sel;
-		if (!kp_rule_selects_prepared(r, p, s))
+		if (!slot_selects(sl, s, &sel))
 			continue;
 		/* as the Kyverno CLI: a namespaceSelector needs the namespace's
 		 * labels from a values file */
-		if (p->uses_ns_selector &&
+		if ((flags & SLOT_NS_SELECTOR) &&
 		    kp_policy_lacks_namespace_labels(p, doc->root, opts->values)) {
 			refused = p;
 			status = kp_errorf(err, KP_E_USAGE, doc->file, doc->root->line, doc->root->col,
@@ -325,16 +416,51 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 					   kp_doc_namespace(doc), kind, kp_doc_name(doc), p->name);
 			continue;
 		}
+		/* a static pattern without variables on the resource as it is:
+		 * matched here, a pass row made from the slot alone */
+		kp_pat_result match;
+		bool matched = sl->pattern && !view.built && !(flags & SLOT_VIEW) &&
+			       sl->depth <= ctx->limits.max_depth;
+		if (matched) {
+			kp_pat_match_quick(sl->pattern, doc->root, ctx->scratch, &match);
+			if (match.status == KP_STATUS_PASS) {
+				/* report() for a pass: nothing of it to decide */
+				const kp_value *at = match.node && match.node->file ? match.node : doc->root;
+				kp_result res = {
+					.policy = sl->policy, .policy_namespace = sl->policy_ns,
+					.rule = sl->rule, .status = KP_STATUS_PASS,
+					.message = sl->pass_message,
+					.file = at->file, .line = at->line, .col = at->col,
+				};
+				cb(ud, &res);
+				rows++;
+				kp_eval_ctx_rule_done(ctx);
+				continue;
+			}
+		}
+		const kp_rule *r = sl->r;
 		kp_rule_run run = {.policy = p, .rule = r, .opts = view.built ? &view.opts : opts,
 				   .ctx = ctx, .base = view.built ? &view.base : NULL, .sel = s,
 				   .resource = view.built && view.base.object ? view.base.object : doc->root};
-		lazy_state lazy = {.view = &view, .ctx = ctx, .doc = doc, .opts = opts, .sel = &sel,
-				   .run = &run};
-		if (r->message_t && !r->uses_vars) {
+		lazy_state lazy;
+		if (flags & SLOT_LAZY_MSG) {
+			lazy.view = &view;
+			lazy.ctx = ctx;
+			lazy.doc = doc;
+			lazy.opts = opts;
+			lazy.sel = &sel;
+			lazy.run = &run;
+			lazy.built = false;
 			run.lazy_env = lazy_env;
 			run.lazy_ud = &lazy;
 		}
-		rows += eval_rule(&run, doc, cb, ud);
+		if (matched) {
+			kp_rule_outcome out = {0};
+			kp_patbody_outcome(kp_rule_patterns(r), r, NULL, ctx, &run, &match, &out);
+			rows += report(sl, ctx, doc, &out, cb, ud);
+		} else {
+			rows += eval_rule(sl, &run, doc, cb, ud);
+		}
 		kp_eval_ctx_rule_done(ctx);
 	}
 	if (sel.memo != memo_small)

@@ -64,6 +64,22 @@ static const kp_pat_root *compile_one(kp_policy *p, const kp_value *pat,
 	return root;
 }
 
+/* The fail message of a path is the same text up to the path for every
+ * resource: made once, as kp_pat_rule_message makes it for a marker path,
+ * the marker cut off (left NULL if the text does not end with it). */
+static void fail_prefix(kp_arena *a, kp_pattern_rule *pr, const char *rule, const char *message)
+{
+	static const char marker[] = "\x01";
+	kp_pat_result failed = {.status = KP_STATUS_FAIL, .path = marker};
+	const char *m = kp_pat_rule_message(a, rule, message, &failed);
+	size_t n = strlen(m);
+	if (n < 1 || m[n - 1] != marker[0])
+		return;
+	pr->fail_message = message;
+	pr->fail_prefix = m;
+	pr->fail_prefix_len = n - 1;
+}
+
 /* A pattern body (of a rule or a foreach entry): whatever of pattern and
  * anyPattern is given (a rule may carry both; `pattern` then decides).
  * Static patterns compile once here; patterns with variables keep their
@@ -84,6 +100,7 @@ kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pat, const kp_
 	/* the pass message is the same for every resource: made once here */
 	kp_pat_result passed = {.status = KP_STATUS_PASS};
 	pr->pass_message = kp_pat_rule_message(a, rule, message, &passed);
+	fail_prefix(a, pr, rule, message);
 	char where[1100];
 	if (kp_value_type(pat) != KP_NULL) {
 		pr->pattern = pat;
@@ -127,6 +144,7 @@ static int compile_patterns(kp_policy *p, kp_rule *r, const kp_value *rule,
 		return -1;
 	if (pr->dynamic)
 		r->uses_vars = true;
+	pr->fail_static = !r->message_t;
 	r->action_data = pr;
 	return 0;
 }
@@ -197,6 +215,40 @@ failed:
 	return -1;
 }
 
+void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
+			const kp_rule_run *run, const kp_pat_result *res, kp_rule_outcome *out)
+{
+	out->status = res->status;
+	out->node = res->node;
+	if (res->status == KP_STATUS_PASS) {
+		out->message = pr->pass_message;
+		return;
+	}
+	if (res->status == KP_STATUS_FAIL)
+		out->path = res->path;
+	bool msg_failed = false;
+	const char *m = pr->fail_static ? pr->fail_message : rule_message(r, env, run, &msg_failed);
+	if (!msg_failed && m == pr->fail_message && pr->fail_prefix &&
+	    res->status == KP_STATUS_FAIL && res->path[0]) {
+		size_t pn = strlen(res->path);
+		char *t = kp_arena_alloc(ctx->scratch, pr->fail_prefix_len + pn + 1);
+		memcpy(t, pr->fail_prefix, pr->fail_prefix_len);
+		memcpy(t + pr->fail_prefix_len, res->path, pn + 1);
+		out->message = t;
+		return;
+	}
+	out->message = msg_failed
+		? kp_arena_printf(ctx->scratch,
+				  "validation error: variables substitution error in rule %s execution error: %s",
+				  r->name, kp_pat_error(res, ctx->scratch))
+		: kp_pat_rule_message(ctx->scratch, r->name, m, res);
+}
+
+const kp_pat_root *kp_patbody_static(const kp_pattern_rule *pr)
+{
+	return pr && !pr->ref_error && !pr->dynamic && pr->pattern ? pr->compiled : NULL;
+}
+
 void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
 		     const kp_value *target, const kp_rule_run *run, kp_rule_outcome *out)
 {
@@ -215,20 +267,7 @@ void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, k
 			return;
 		kp_pat_result res;
 		kp_pat_match_quick(one, target, ctx->scratch, &res);
-		out->status = res.status;
-		out->node = res.node;
-		if (res.status == KP_STATUS_PASS) {
-			out->message = pr->pass_message;
-			return;
-		}
-		if (res.status == KP_STATUS_FAIL)
-			out->path = res.path;
-		const char *m = rule_message(r, env, run, &msg_failed);
-		out->message = msg_failed
-			? kp_arena_printf(ctx->scratch,
-					  "validation error: variables substitution error in rule %s execution error: %s",
-					  r->name, kp_pat_error(&res, ctx->scratch))
-			: kp_pat_rule_message(ctx->scratch, r->name, m, &res);
+		kp_patbody_outcome(pr, r, env, ctx, run, &res, out);
 		return;
 	}
 	if (!pr->n_any) {

@@ -24,9 +24,19 @@
  * "Pod" -> (*,*,Pod,""), "v1/Pod" -> (*,v1,Pod,""), "Pod/exec" ->
  * (*,*,Pod,exec), "apps/v1/Deployment", "g/v/K/sub"; more than four parts
  * give all "" (matches nothing).  Every part is a wildcard pattern. */
+typedef enum kp_part_test {
+	KP_PART_WILD = 0,            /* a wildcard pattern: kp_wildcard_match */
+	KP_PART_ANY,                 /* "*": matches anything */
+	KP_PART_EXACT                /* no wildcard: matches itself only */
+} kp_part_test;
+
 typedef struct kp_kind_sel {
 	const char *text;            /* as written */
 	const char *group, *version, *kind, *sub;
+	/* byte tests made by kp_kind_sel_parse, per part (group, version,
+	 * kind, sub): its length and how it matches */
+	size_t len[4];
+	unsigned char test[4];       /* kp_part_test */
 } kp_kind_sel;
 
 typedef struct kp_strpair {
@@ -209,6 +219,14 @@ typedef struct kp_pattern_rule {
 	const kp_pat_root **any_compiled;
 	size_t n_any;
 	const char *pass_message;    /* made at compile time */
+	/* A fail row's message is fail_prefix + the failure path when the
+	 * message shown is fail_message (the static validate.message this
+	 * body was compiled with, pointer-equal; NULL for none) */
+	const char *fail_message;
+	const char *fail_prefix;     /* NULL: build the message in full */
+	size_t fail_prefix_len;
+	bool fail_static;            /* a rule's body whose validate.message has
+	                                no variables: fail_message is shown */
 	/* patterns with variables: substituted and compiled per resource */
 	bool dynamic;
 	kp_ttree *pattern_t, *any_t;
@@ -227,6 +245,15 @@ kp_pattern_rule *kp_patbody_compile(kp_policy *p, const kp_value *pattern, const
 /* Match `target` (env may be NULL for a body without variables). */
 void kp_patbody_eval(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
 		     const kp_value *target, const kp_rule_run *run, kp_rule_outcome *out);
+/* The single pattern of a body that kp_patbody_eval matches as it is (no
+ * variables, no unresolved reference), else NULL: the evaluator may match
+ * it itself and hand the result to kp_patbody_outcome. */
+const kp_pat_root *kp_patbody_static(const kp_pattern_rule *pr);
+/* The outcome of a single-pattern body from its match result `res`, as
+ * kp_patbody_eval gives it (the pass message, or the fail / error message
+ * with validate.message substituted). */
+void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env, kp_eval_ctx *ctx,
+			const kp_rule_run *run, const kp_pat_result *res, kp_rule_outcome *out);
 /* The deny body of a rule or foreach entry (action_deny.c). */
 void *kp_deny_compile(kp_policy *p, const kp_value *deny, const char *path, const char *rule,
 		      kp_error *err);
@@ -272,6 +299,12 @@ struct kp_rule {
 };
 
 struct kp_policy {
+	/* first, in one cache line: what the report asks per row
+	 * (kp_policy_rule_count, kp_policy_rule_name) */
+	size_t n_rules;
+	/* the rules' names, copied side by side at seal (rules[i].name points
+	 * at rule_names[i]); NULL before */
+	const char **rule_names;
 	kp_arena *arena;
 	const char *kind;            /* "ClusterPolicy", "Policy", or the
 	                                unsupported kind */
@@ -299,8 +332,7 @@ struct kp_policy {
 	/* the policy document as read (policy arena): annotations and spec
 	 * for the report accessors (policy_info.c) */
 	const kp_value *root;
-	kp_rule *rules;              /* after autogen */
-	size_t n_rules;
+	kp_rule *rules;              /* after autogen; n_rules above */
 	/* the set's parameter resources (validate.cel paramRef), given at
 	 * seal (vap_binding.c); owned by the set */
 	const kp_value *const *params;
@@ -461,10 +493,12 @@ size_t kp_autogen_compute(kp_arena *a, const kp_value *rules,
  * (kinds, names, labels; operation, user info, namespace labels). */
 typedef struct kp_res {
 	const char *group, *version, *kind;
-	size_t group_len, version_len;
+	size_t group_len, version_len, kind_len, sub_len;
 	const char *sub;             /* subresource name, "" for none */
 	const char *name, *ns;
-	const kp_value *labels, *annotations;  /* NULL: none */
+	/* metadata.labels / annotations as read (NULL: absent); a map with a
+	 * non-string value reads as none (string_map in select.c) */
+	const kp_value *labels, *annotations;
 } kp_res;
 
 struct kp_sel_ctx {

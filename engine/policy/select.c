@@ -41,11 +41,26 @@ static const kp_value *string_map(const kp_value *v)
 	return v;
 }
 
+/* kp_value_get for a literal key: the length known, the bytes compared
+ * inline (res_init runs once per resource and evaluation). */
+#define GET(map, lit) get_lit(map, lit, sizeof lit - 1)
+static inline const kp_value *get_lit(const kp_value *map, const char *key, size_t n)
+{
+	if (!map || map->type != KP_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.n; i++) {
+		const kp_value *k = map->u.map.pairs[i].key;
+		if (k->u.s.len == n && !memcmp(k->u.s.ptr, key, n))
+			return map->u.map.pairs[i].value;
+	}
+	return NULL;
+}
+
 static void res_init(kp_res *r, const kp_value *res)
 {
-	const char *api = str_or_empty(kp_value_get(res, "apiVersion"));
-	const kp_value *meta = kp_value_get(res, "metadata");
-	r->kind = str_or_empty(kp_value_get(res, "kind"));
+	const char *api = str_or_empty(GET(res, "apiVersion"));
+	const kp_value *meta = GET(res, "metadata");
+	r->kind = str_or_empty(GET(res, "kind"));
 	const char *slash = strchr(api, '/');
 	if (!slash) {
 		r->group = "";
@@ -62,13 +77,16 @@ static void res_init(kp_res *r, const kp_value *res)
 		r->version = slash + 1;
 		r->version_len = strlen(slash + 1);
 	}
+	r->kind_len = strlen(r->kind);
 	r->sub = "";
-	r->name = str_or_empty(kp_value_get(meta, "name"));
+	r->sub_len = 0;
+	r->name = str_or_empty(GET(meta, "name"));
 	if (!*r->name)
-		r->name = str_or_empty(kp_value_get(meta, "generateName"));
-	r->ns = str_or_empty(kp_value_get(meta, "namespace"));
-	r->labels = string_map(kp_value_get(meta, "labels"));
-	r->annotations = string_map(kp_value_get(meta, "annotations"));
+		r->name = str_or_empty(GET(meta, "generateName"));
+	r->ns = str_or_empty(GET(meta, "namespace"));
+	/* as read: string_map only when a block asks (few blocks do) */
+	r->labels = GET(meta, "labels");
+	r->annotations = GET(meta, "annotations");
 }
 
 /* The values file's subresource entry for r's group/version/kind, if any. */
@@ -96,7 +114,9 @@ static void res_apply_subresource(kp_res *r, const kp_values *v)
 	r->version = s->parent_version;
 	r->version_len = strlen(s->parent_version);
 	r->kind = s->parent_kind;
+	r->kind_len = strlen(r->kind);
 	r->sub = s->name;
+	r->sub_len = strlen(r->sub);
 }
 
 const char *kp_resource_match_kind(const kp_value *resource,
@@ -114,15 +134,29 @@ const char *kp_resource_match_kind(const kp_value *resource,
  * Criteria
  * ---------------------------------------------------------------------- */
 
+/* Part i of k against s (kp_wildcard_match by the part's byte test). */
+static inline bool part_matches(const kp_kind_sel *k, int i, const char *p, const char *s, size_t sn)
+{
+	switch (k->test[i]) {
+	case KP_PART_ANY:
+		return true;
+	case KP_PART_EXACT:
+		return k->len[i] == sn && !memcmp(p, s, sn);
+	default:
+		return kp_wildcard_match(p, k->len[i], s, sn);
+	}
+}
+
 static bool check_kind(const kp_block *b, const kp_res *r)
 {
 	for (size_t i = 0; i < b->n_kinds; i++) {
 		const kp_kind_sel *k = &b->kinds[i];
 		/* CheckKind: group, version, kind, then the subresource ("" unless
 		 * the values file maps the resource's kind to one) */
-		if (wild(k->group, r->group, r->group_len) &&
-		    wild(k->version, r->version, r->version_len) &&
-		    wild_z(k->kind, r->kind) && wild_z(k->sub, r->sub))
+		if (part_matches(k, 0, k->group, r->group, r->group_len) &&
+		    part_matches(k, 1, k->version, r->version, r->version_len) &&
+		    part_matches(k, 2, k->kind, r->kind, r->kind_len) &&
+		    part_matches(k, 3, k->sub, r->sub, r->sub_len))
 			return true;
 	}
 	return false;
@@ -302,9 +336,9 @@ static bool block_matches(const kp_block *b, const kp_res *r, const char *op,
 	}
 	if (b->n_namespaces && !kp_namespaces_match(b->namespaces, b->n_namespaces, resource))
 		return false;
-	if (b->n_annotations && !check_annotations(b, r->annotations))
+	if (b->n_annotations && !check_annotations(b, string_map(r->annotations)))
 		return false;
-	if (b->selector.present && !selector_matches(&b->selector, r->labels))
+	if (b->selector.present && !selector_matches(&b->selector, string_map(r->labels)))
 		return false;
 	if (b->ns_selector.present) {
 		if (!strcmp(r->kind, "Namespace"))
@@ -449,8 +483,9 @@ static bool block_may_match_kind(const kp_block *b, const char *kind)
 {
 	if (!b->n_kinds)
 		return true;
+	size_t kl = strlen(kind);
 	for (size_t i = 0; i < b->n_kinds; i++)
-		if (wild_z(b->kinds[i].kind, kind))
+		if (part_matches(&b->kinds[i], 2, b->kinds[i].kind, kind, kl))
 			return true;
 	return false;
 }

@@ -20,17 +20,30 @@ static int bad(kp_error *err, const kp_value *at, const char *path,
 /* present and not null: Go's "non-nil" after decoding */
 static bool present(const kp_value *v) { return kp_value_type(v) != KP_NULL; }
 
+/* path/key in buf when v is given ("" when not: the callees return at
+ * once then); paths only name errors, so absent keys cost no printf. */
+static const char *sub_path(char *buf, size_t n, const char *path, const char *key,
+			    const kp_value *v)
+{
+	if (present(v))
+		snprintf(buf, n, "%s/%s", path, key);
+	else
+		buf[0] = 0;
+	return buf;
+}
+
 static int str_list(kp_arena *a, const kp_value *v, const char *path,
 		    const char *key, const char ***out, size_t *n, kp_error *err)
 {
 	char sub[1024];
-	snprintf(sub, sizeof sub, "%s/%s", path, key);
 	*out = NULL;
 	*n = 0;
 	if (!present(v))
 		return 0;
-	if (v->type != KP_SEQ)
+	if (v->type != KP_SEQ) {
+		snprintf(sub, sizeof sub, "%s/%s", path, key);
 		return bad(err, v, sub, "expected a list of strings");
+	}
 	*out = kp_arena_alloc(a, sizeof(char *) * (v->u.seq.n + 1));
 	for (size_t i = 0; i < v->u.seq.n; i++) {
 		const kp_value *it = v->u.seq.items[i];
@@ -100,7 +113,20 @@ static bool all_lower(const char *s)
 	return true;
 }
 
+static void parse_parts(kp_arena *a, const char *text, kp_kind_sel *k);
+
 void kp_kind_sel_parse(kp_arena *a, const char *text, kp_kind_sel *k)
+{
+	parse_parts(a, text, k);
+	const char *part[4] = {k->group, k->version, k->kind, k->sub};
+	for (int i = 0; i < 4; i++) {
+		k->len[i] = strlen(part[i]);
+		k->test[i] = !strcmp(part[i], "*") ? KP_PART_ANY
+			     : kp_wildcard_has(part[i], k->len[i]) ? KP_PART_WILD : KP_PART_EXACT;
+	}
+}
+
+static void parse_parts(kp_arena *a, const char *text, kp_kind_sel *k)
 {
 	const char *parts[8];
 	size_t n = 0;
@@ -358,15 +384,16 @@ static int block_compile(kp_arena *a, const kp_value *filter, const char *path,
 		     &b->n_operations, err))
 		return -1;
 	const kp_value *ann = kp_value_get(rd, "annotations");
-	snprintf(sub, sizeof sub, "%s/annotations", rpath);
 	b->has_annotations = present(ann);
-	if (str_map(a, ann, sub, &b->annotations, &b->n_annotations, err))
+	if (str_map(a, ann, sub_path(sub, sizeof sub, rpath, "annotations", ann), &b->annotations,
+		    &b->n_annotations, err))
 		return -1;
-	snprintf(sub, sizeof sub, "%s/selector", rpath);
-	if (label_selector(a, kp_value_get(rd, "selector"), sub, &b->selector, err))
+	const kp_value *ls = kp_value_get(rd, "selector");
+	if (label_selector(a, ls, sub_path(sub, sizeof sub, rpath, "selector", ls), &b->selector, err))
 		return -1;
-	snprintf(sub, sizeof sub, "%s/namespaceSelector", rpath);
-	if (label_selector(a, kp_value_get(rd, "namespaceSelector"), sub, &b->ns_selector, err))
+	ls = kp_value_get(rd, "namespaceSelector");
+	if (label_selector(a, ls, sub_path(sub, sizeof sub, rpath, "namespaceSelector", ls),
+			   &b->ns_selector, err))
 		return -1;
 	b->rd_empty = true;
 	static const char *const rd_keys[] = {
@@ -383,8 +410,8 @@ static int block_compile(kp_arena *a, const kp_value *filter, const char *path,
 	    str_list(a, kp_value_get(filter, "clusterRoles"), path, "clusterRoles",
 		     &b->cluster_roles, &b->n_cluster_roles, err))
 		return -1;
-	snprintf(sub, sizeof sub, "%s/subjects", path);
-	if (subjects(a, kp_value_get(filter, "subjects"), sub, b, err))
+	const kp_value *subj = kp_value_get(filter, "subjects");
+	if (subjects(a, subj, sub_path(sub, sizeof sub, path, "subjects", subj), b, err))
 		return -1;
 	b->ui_empty = !present(kp_value_get(filter, "roles")) &&
 		      !present(kp_value_get(filter, "clusterRoles")) &&

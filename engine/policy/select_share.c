@@ -4,29 +4,28 @@
  * `kinds: [Pod]` and the autogen controller lists in every policy). */
 #include "policy/policy.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A string with its length in front (NULL as "-"): no two different
+/* A count as its bytes (keys are compared by length and bytes, so they
+ * may hold any byte). */
+static void put_n(kp_buf *b, size_t n)
+{
+	kp_buf_add(b, (const char *)&n, sizeof n);
+}
+
+/* A string with its length in front (NULL as SIZE_MAX): no two different
  * blocks spell the same key. */
 static void put_s(kp_buf *b, const char *s)
 {
 	if (!s) {
-		kp_buf_add(b, "-", 1);
+		put_n(b, SIZE_MAX);
 		return;
 	}
 	size_t n = strlen(s);
-	char len[24];
-	int k = snprintf(len, sizeof len, "%zu:", n);
-	kp_buf_add(b, len, (size_t)k);
+	put_n(b, n);
 	kp_buf_add(b, s, n);
-}
-
-static void put_n(kp_buf *b, size_t n)
-{
-	char s[24];
-	int k = snprintf(s, sizeof s, "#%zu", n);
-	kp_buf_add(b, s, (size_t)k);
 }
 
 static void put_list(kp_buf *b, const char **v, size_t n)
@@ -90,6 +89,7 @@ static void block_key(kp_buf *b, const kp_block *blk)
 
 typedef struct share_tab {
 	char **keys;                 /* open addressing; NULL: empty */
+	size_t *lens;
 	size_t *ids;
 	size_t cap, n;
 } share_tab;
@@ -98,10 +98,11 @@ static size_t share_id(share_tab *t, const kp_buf *key)
 {
 	size_t mask = t->cap - 1, i = (size_t)kp_hash(key->data, key->len) & mask;
 	for (; t->keys[i]; i = (i + 1) & mask)
-		if (!strcmp(t->keys[i], key->data))
+		if (t->lens[i] == key->len && !memcmp(t->keys[i], key->data, key->len))
 			return t->ids[i];
-	t->keys[i] = kp_xmalloc(key->len + 1);
-	memcpy(t->keys[i], key->data, key->len + 1);
+	t->keys[i] = kp_xmalloc(key->len ? key->len : 1);
+	memcpy(t->keys[i], key->data, key->len);
+	t->lens[i] = key->len;
 	return t->ids[i] = t->n++;
 }
 
@@ -125,6 +126,7 @@ size_t kp_blocks_share(kp_policy_set *ps)
 		t.cap *= 2;
 	t.keys = kp_xcalloc(t.cap, sizeof *t.keys);
 	t.ids = kp_xcalloc(t.cap, sizeof *t.ids);
+	t.lens = kp_xcalloc(t.cap, sizeof *t.lens);
 	kp_buf key = {0};
 	for (size_t i = 0; i < ps->n; i++)
 		for (size_t j = 0; j < ps->items[i]->n_rules; j++) {
@@ -136,6 +138,7 @@ size_t kp_blocks_share(kp_policy_set *ps)
 	for (size_t i = 0; i < t.cap; i++)
 		free(t.keys[i]);
 	free(t.keys);
+	free(t.lens);
 	free(t.ids);
 	return t.n;
 }

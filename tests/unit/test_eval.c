@@ -187,3 +187,67 @@ Test(eval, rules_get_their_action_from_the_table)
 	cr_assert_str_eq(unsupported, "validate without pattern");
 	kp_doc_free(d);
 }
+
+/* Rows of the evaluator's per-rule slots (a pass made from the slot, a
+ * fail message from the compile-time prefix) read as before, name their
+ * rule with the pointer kp_policy_rule_name gives after seal, and rules
+ * the slots cannot decide alone (exclude, a message with variables) still
+ * take the full path. */
+typedef struct named_rows {
+	size_t n;
+	const char *rule[8];
+	kp_status status[8];
+	char message[8][256];
+} named_rows;
+
+static void collect_named(void *ud, const kp_result *r)
+{
+	named_rows *rs = ud;
+	cr_assert_lt(rs->n, 8);
+	rs->rule[rs->n] = r->rule;
+	rs->status[rs->n] = r->status;
+	snprintf(rs->message[rs->n], sizeof rs->message[0], "%s", r->message);
+	rs->n++;
+}
+
+Test(eval, slot_rows_match_the_full_path)
+{
+	static const char *const pol =
+		"apiVersion: kyverno.io/v1\nkind: ClusterPolicy\n"
+		"metadata: {name: p, annotations: {policies.kyverno.io/scored: 'false'}}\n"
+		"spec:\n  rules:\n"
+		"  - name: has-app\n    match: {any: [{resources: {kinds: [ConfigMap]}}]}\n"
+		"    validate:\n      pattern: {metadata: {labels: {app: '?*'}}}\n"
+		"  - name: has-team\n    match: {any: [{resources: {kinds: [ConfigMap]}}]}\n"
+		"    validate:\n      message: Team label needed\n"
+		"      pattern: {metadata: {labels: {team: '?*'}}}\n"
+		"  - name: excluded\n    match: {any: [{resources: {kinds: [ConfigMap]}}]}\n"
+		"    exclude: {any: [{resources: {names: [c]}}]}\n"
+		"    validate:\n      pattern: {metadata: {labels: {team: '?*'}}}\n"
+		"  - name: named\n    match: {any: [{resources: {kinds: [ConfigMap]}}]}\n"
+		"    validate:\n      message: '{{request.object.metadata.name}} needs a team.'\n"
+		"      pattern: {metadata: {labels: {team: '?*'}}}\n";
+	kp_policy_set *ps = kp_policy_set_new();
+	kp_error err;
+	cr_assert_eq(add_yaml(ps, pol, &err), 1, "%s", err.msg);
+	kp_policy_set_seal(ps);
+	const kp_policy *p = kp_policy_set_at(ps, 0);
+	kp_doc *d = doc_of(configmap);
+	kp_doc_normalize_resource(d);
+	named_rows rs = {0};
+	cr_assert_eq(kp_evaluate(NULL, ps, d, NULL, collect_named, &rs, &err), 3);
+	cr_assert_eq(rs.rule[0], kp_policy_rule_name(p, 0));
+	cr_assert_eq(rs.status[0], KP_STATUS_PASS);
+	cr_assert_str_eq(rs.message[0], "validation rule 'has-app' passed.");
+	cr_assert_eq(rs.rule[1], kp_policy_rule_name(p, 1));
+	cr_assert_eq(rs.status[1], KP_STATUS_WARN);   /* scored: "false" */
+	cr_assert_str_eq(rs.message[1],
+			 "validation error: Team label needed. rule has-team failed at path "
+			 "/metadata/labels/team/");
+	cr_assert_eq(rs.rule[2], kp_policy_rule_name(p, 3));
+	cr_assert_str_eq(rs.message[2],
+			 "validation error: c needs a team. rule named failed at path "
+			 "/metadata/labels/team/");
+	kp_doc_free(d);
+	kp_policy_set_free(ps);
+}

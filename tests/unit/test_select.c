@@ -105,6 +105,32 @@ Test(select, kind_selector_parsing)
 	kp_arena_free(a);
 }
 
+/* The byte tests check_kind uses in place of kp_wildcard_match. */
+Test(select, kind_selector_byte_tests)
+{
+	kp_arena *a = kp_arena_new();
+	kp_kind_sel k;
+	kp_kind_sel_parse(a, "Pod", &k);
+	cr_assert_eq(k.test[0], KP_PART_ANY);
+	cr_assert_eq(k.test[1], KP_PART_ANY);
+	cr_assert_eq(k.test[2], KP_PART_EXACT);
+	cr_assert_eq(k.len[2], 3);
+	cr_assert_eq(k.test[3], KP_PART_EXACT);
+	cr_assert_eq(k.len[3], 0);
+	kp_kind_sel_parse(a, "apps/v?/Deploy*", &k);
+	cr_assert_eq(k.test[0], KP_PART_EXACT);
+	cr_assert_eq(k.len[0], 4);
+	cr_assert_eq(k.test[1], KP_PART_WILD);
+	cr_assert_eq(k.test[2], KP_PART_WILD);
+	cr_assert_eq(k.len[2], 7);
+	kp_arena_free(a);
+	/* "*" matches a resource without a kind; a literal only itself */
+	const kp_value *kindless = res("apiVersion: v1\nmetadata: {name: x}\n");
+	cr_assert(selects(policy("    match: {resources: {kinds: ['*']}}\n"), kindless, NULL));
+	cr_assert_not(selects(policy("    match: {resources: {kinds: ['Po']}}\n"), res(pod), NULL));
+	cr_assert_not(selects(policy("    match: {resources: {kinds: ['Podx']}}\n"), res(pod), NULL));
+}
+
 Test(select, names_name_and_generate_name)
 {
 	const kp_value *p = res(pod);
