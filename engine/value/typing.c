@@ -237,6 +237,19 @@ void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 		resolve_word(v, s, n, k8s);
 		return;
 	}
+	/* the common number first: decimal digits without a leading zero,
+	 * short enough not to overflow, read the same under both typings */
+	if (c >= '1' && c <= '9' && n <= 18) {
+		int64_t x = 0;
+		size_t i = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			x = x * 10 + (s[i++] - '0');
+		if (i == n) {
+			v->type = KP_INT;
+			v->u.i = x;
+			return;
+		}
+	}
 	if (is_one_of(s, n, inf_pos) || is_one_of(s, n, inf_neg) || is_one_of(s, n, nan_words)) {
 		v->type = KP_FLOAT;
 		v->u.f = is_one_of(s, n, nan_words) ? NAN

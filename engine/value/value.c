@@ -190,25 +190,41 @@ const kp_value *kp_value_get(const kp_value *map, const char *key)
 	return kp_map_get_mut((kp_value *)map, key);
 }
 
+/* The value of key[0, n) in map m, or NULL (m not a map, or no such key). */
+static const kp_value *map_get_n(const kp_value *m, const char *key, size_t n)
+{
+	if (m->type != KP_MAP)
+		return NULL;
+	for (size_t i = 0; i < m->u.map.n; i++) {
+		const kp_value *k = m->u.map.pairs[i].key;
+		if (k->u.s.len == n && memcmp(k->u.s.ptr, key, n) == 0)
+			return m->u.map.pairs[i].value;
+	}
+	return NULL;
+}
+
 const kp_value *kp_value_path(const kp_value *v, const char *path)
 {
-	char seg[256];
 	while (v && *path) {
-		const char *slash = strchr(path, '/');
-		size_t n = slash ? (size_t)(slash - path) : strlen(path);
-		if (n >= sizeof(seg))
+		/* segments are looked up in place, not copied */
+		const char *seg = path;
+		while (*path && *path != '/')
+			path++;
+		size_t n = (size_t)(path - seg);
+		if (*path)
+			path++;
+		if (n >= 256)
 			return NULL;
-		memcpy(seg, path, n);
-		seg[n] = 0;
-		path += n + (slash ? 1 : 0);
 		if (!n)
 			continue;
 		if (v->type == KP_SEQ) {
-			char *end;
-			unsigned long idx = strtoul(seg, &end, 10);
+			char num[256], *end;
+			memcpy(num, seg, n);
+			num[n] = 0;
+			unsigned long idx = strtoul(num, &end, 10);
 			v = *end ? NULL : kp_value_at(v, idx);
 		} else {
-			v = kp_value_get(v, seg);
+			v = map_get_n(v, seg, n);
 		}
 	}
 	return v;
