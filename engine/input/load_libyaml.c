@@ -2,6 +2,7 @@
 #include "input/input.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -172,17 +173,28 @@ static int ly_next(void *p, kp_builder *b, kp_error *err)
 		yaml_event_type_t t = ev.type;
 		if (t == YAML_SCALAR_EVENT) {
 			kp_scalar_style st = (kp_scalar_style)style_of[ev.data.scalar.style];
-			unsigned indent = st >= KP_STYLE_LITERAL
-				? kp_block_indent((const char *)s->buf, s->len, ev.start_mark.index) : 0;
-			rc = kp_build_scalar(b, (const char *)ev.data.scalar.value,
-					     ev.data.scalar.length, st, indent,
-					     (const char *)ev.data.scalar.anchor,
-					     /* NULL unless the scalar has a tag;
-					      * a `!` tag is kept (a string) */
-					     (const char *)ev.data.scalar.tag,
-					     line, col);
+			/* libyaml's text is NUL-terminated, as kp_build_text
+			 * wants */
+			if (__builtin_expect(((uintptr_t)ev.data.scalar.anchor |
+					      (uintptr_t)ev.data.scalar.tag) == 0 &&
+					     st < KP_STYLE_LITERAL, 1)) {
+				rc = kp_build_text(b, (const char *)ev.data.scalar.value,
+						   ev.data.scalar.length, st, line, col);
+			} else {
+				unsigned indent = st >= KP_STYLE_LITERAL
+					? kp_block_indent((const char *)s->buf, s->len,
+							  ev.start_mark.index) : 0;
+				rc = kp_build_scalar(b, (const char *)ev.data.scalar.value,
+						     ev.data.scalar.length, st, indent,
+						     (const char *)ev.data.scalar.anchor,
+						     /* NULL unless the scalar has a
+						      * tag; a `!` tag is kept (a
+						      * string) */
+						     (const char *)ev.data.scalar.tag,
+						     line, col);
+				free_owned(ev.data.scalar.anchor, ev.data.scalar.tag);
+			}
 			free(ev.data.scalar.value);
-			free_owned(ev.data.scalar.anchor, ev.data.scalar.tag);
 		} else if (t >= YAML_SEQUENCE_START_EVENT) {
 			/* collection events: nested tests, which GCC does not
 			 * turn into a jump table */

@@ -270,7 +270,7 @@ attach_key(kp_builder *b, kp_build_frame *f, kp_value *v)
 		return kp_errorf(b->err, KP_E_YAML, b->file, v->line, v->col,
 				 "a mapping or sequence cannot be a mapping key");
 	uint64_t bit = key_bit(k);
-	f->check_value = (f->key_bloom & bit) || f->hash;
+	f->check_value = ((f->key_bloom & bit) != 0) | (f->hash != NULL);
 	f->key_bloom |= bit;
 	f->want_value = true;
 	push_slot(b, k);
@@ -408,47 +408,82 @@ static inline void copy_text(char *d, const char *s, size_t n)
 	}
 }
 
+/* Scalars are typed once, before their node exists: a string gets its
+ * text in the same piece of memory as its node (whose zeroed memory holds
+ * the NUL).  The node of a scalar that types as anything but a string, or
+ * NULL. */
+static kp_value *typed_node(kp_builder *b, const char *s, size_t len, unsigned line, unsigned col)
+{
+	kp_value t;
+	kp_resolve_plain(&t, s, len, b->opts.typing);
+	if (t.type == KP_STRING)
+		return NULL;
+	kp_value *v = new_node(b, t.type, line, col, 0);
+	v->u = t.u;
+	return v;
+}
+
+static inline __attribute__((always_inline)) kp_value *
+string_node(kp_builder *b, const char *s, size_t len, unsigned line, unsigned col)
+{
+	kp_value *v = new_node(b, KP_STRING, line, col, len + 1);
+	copy_text((char *)(v + 1), s, len);
+	v->u.s.ptr = (char *)(v + 1);
+	v->u.s.len = len;
+	return v;
+}
+
+/* After a scalar was attached: a plain `<<` key is a merge key (YAML
+ * 1.1, supported by go-yaml; a quoted or tagged one is not). */
+static inline void note_merge_key(kp_builder *b, const char *s, size_t len, bool plain)
+{
+	if (__builtin_expect(len == 2, 0) && s[0] == '<' && s[1] == '<' && plain && b->depth) {
+		kp_build_frame *f = &b->stack[b->depth - 1];
+		if (f->is_map && f->want_value)
+			f->merge_key = f->check_value = true;
+	}
+}
+
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		    kp_scalar_style style, unsigned block_indent,
 		    const char *anchor, const char *tag, unsigned line, unsigned col)
 {
-	bool resolve = style == KP_STYLE_PLAIN && !tag;
-	if (__builtin_expect(tag != NULL, 0) && tag_resolves(tag))
-		resolve = true;
-	/* typed once, before the node exists (a string gets its text in the
-	 * same piece of memory as its node); one test decides whether the
-	 * scalar may be anything but a string (kp_plain_typed_first) */
+	bool plain = style == KP_STYLE_PLAIN && !tag;
+	bool resolve = plain || (__builtin_expect(tag != NULL, 0) && tag_resolves(tag));
+	/* one test decides whether the scalar may be anything but a string
+	 * (kp_plain_typed_first) */
 	unsigned limit = len ? kp_plain_typed_first[(unsigned char)s[0]] : 1;
-	limit = resolve ? limit : 0;
-	kp_value *v;
-	if (__builtin_expect(len < limit, 0)) {
-		kp_value typed;
-		kp_resolve_plain(&typed, s, len, b->opts.typing);
-		if (typed.type != KP_STRING) {
-			v = new_node(b, typed.type, line, col, 0);
-			v->u = typed.u;
-			goto made;
-		}
-	}
-	v = new_node(b, KP_STRING, line, col, len + 1);
-	/* the node's memory is zeroed: the text's NUL is there */
-	copy_text((char *)(v + 1), s, len);
-	v->u.s.ptr = (char *)(v + 1);
-	v->u.s.len = len;
-made:
+	kp_value *v = NULL;
+	if (resolve && len < limit)
+		v = typed_node(b, s, len, line, col);
+	if (!v)
+		v = string_node(b, s, len, line, col);
 	v->style = (unsigned char)style;
 	v->block_indent = (unsigned short)(block_indent > 0xffff ? 0xffff : block_indent);
 	if (__builtin_expect(anchor != NULL, 0))
 		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1, len);
 	if (attach(b, v, 1, len) < 0)
 		return -1;
-	/* a plain `<<` key is a merge key (YAML 1.1, supported by go-yaml) */
-	if (__builtin_expect(len == 2, 0) && s[0] == '<' && s[1] == '<' &&
-	    style == KP_STYLE_PLAIN && !tag && b->depth) {
-		kp_build_frame *f = &b->stack[b->depth - 1];
-		if (f->is_map && f->want_value)
-			f->merge_key = f->check_value = true;
+	note_merge_key(b, s, len, plain);
+	return 0;
+}
+
+int kp_build_text(kp_builder *b, const char *s, size_t len, kp_scalar_style style,
+		  unsigned line, unsigned col)
+{
+	/* s[0] is the NUL when len is 0: the table says 1 for it, so an empty
+	 * plain scalar is typed (null) */
+	unsigned limit = style == KP_STYLE_PLAIN ? kp_plain_typed_first[(unsigned char)s[0]] : 0;
+	kp_value *v;
+	if (__builtin_expect(len < limit, 0) && (v = typed_node(b, s, len, line, col))) {
+		v->style = (unsigned char)style;
+		return attach(b, v, 1, len);
 	}
+	v = string_node(b, s, len, line, col);
+	v->style = (unsigned char)style;
+	if (attach(b, v, 1, len) < 0)
+		return -1;
+	note_merge_key(b, s, len, style == KP_STYLE_PLAIN);
 	return 0;
 }
 

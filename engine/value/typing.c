@@ -212,6 +212,7 @@ static void resolve_word(kp_value *v, const char *s, size_t n, bool k8s)
 }
 
 const unsigned char kp_plain_typed_first[256] = {
+	[0] = 1, /* the NUL of an empty scalar (kp_build_text): null */
 	['0'] = 65, ['1'] = 65, ['2'] = 65, ['3'] = 65, ['4'] = 65, ['5'] = 65, ['6'] = 65,
 	['7'] = 65, ['8'] = 65, ['9'] = 65, ['-'] = 65, ['+'] = 65, ['.'] = 65,
 	['~'] = 6, ['n'] = 6, ['N'] = 6, ['t'] = 6, ['T'] = 6, ['f'] = 6, ['F'] = 6,

@@ -190,14 +190,15 @@ const kp_value *kp_value_get(const kp_value *map, const char *key)
 	return kp_map_get_mut((kp_value *)map, key);
 }
 
-/* The value of key[0, n) in map m, or NULL (m not a map, or no such key). */
+/* The value of key[0, n) (n > 0) in map m, or NULL (m not a map, or no
+ * such key). */
 static const kp_value *map_get_n(const kp_value *m, const char *key, size_t n)
 {
 	if (m->type != KP_MAP)
 		return NULL;
 	for (size_t i = 0; i < m->u.map.n; i++) {
 		const kp_value *k = m->u.map.pairs[i].key;
-		if (k->u.s.len == n && memcmp(k->u.s.ptr, key, n) == 0)
+		if (k->u.s.len == n && k->u.s.ptr[0] == key[0] && memcmp(k->u.s.ptr, key, n) == 0)
 			return m->u.map.pairs[i].value;
 	}
 	return NULL;
@@ -288,16 +289,25 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root)
 const kp_value *kp_doc_root(const kp_doc *d) { return d ? d->root : NULL; }
 const char *kp_doc_file(const kp_doc *d) { return d ? d->file : NULL; }
 
-static const char *doc_str(const kp_doc *d, const char *path)
+/* The string at key `a` of the root, or at key `b` (if not NULL) below
+ * it; "" if there is none: kp_value_path_str without parsing a path. */
+static const char *doc_str(const kp_doc *d, const char *a, size_t an, const char *b, size_t bn)
 {
-	const char *s = d ? kp_value_path_str(d->root, path) : NULL;
-	return s ? s : "";
+	const kp_value *v = d && d->root ? map_get_n(d->root, a, an) : NULL;
+	if (v && b)
+		v = map_get_n(v, b, bn);
+	return v && v->type == KP_STRING ? v->u.s.ptr : "";
 }
 
-const char *kp_doc_api_version(const kp_doc *d) { return doc_str(d, "apiVersion"); }
-const char *kp_doc_kind(const kp_doc *d) { return doc_str(d, "kind"); }
-const char *kp_doc_name(const kp_doc *d) { return doc_str(d, "metadata/name"); }
-const char *kp_doc_namespace(const kp_doc *d) { return doc_str(d, "metadata/namespace"); }
+#define DOC_KEY(k) k, sizeof(k) - 1
+const char *kp_doc_api_version(const kp_doc *d) { return doc_str(d, DOC_KEY("apiVersion"), NULL, 0); }
+const char *kp_doc_kind(const kp_doc *d) { return doc_str(d, DOC_KEY("kind"), NULL, 0); }
+const char *kp_doc_name(const kp_doc *d) { return doc_str(d, DOC_KEY("metadata"), DOC_KEY("name")); }
+const char *kp_doc_namespace(const kp_doc *d)
+{
+	return doc_str(d, DOC_KEY("metadata"), DOC_KEY("namespace"));
+}
+#undef DOC_KEY
 
 const char *kp_status_name(kp_status s)
 {

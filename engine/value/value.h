@@ -154,6 +154,11 @@ void kp_builder_fini(kp_builder *b);
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		    kp_scalar_style style, unsigned block_indent,
 		    const char *anchor, const char *tag, unsigned line, unsigned col);
+/* kp_build_scalar for the common scalar: no anchor, no tag, not a block
+ * scalar (style plain or quoted), and `s` NUL-terminated at len (its first
+ * byte is read even when len is 0).  Fewer tests per scalar. */
+int kp_build_text(kp_builder *b, const char *s, size_t len, kp_scalar_style style,
+		  unsigned line, unsigned col);
 int kp_build_seq_start(kp_builder *b, const char *anchor, const char *tag,
 		       unsigned line, unsigned col);
 int kp_build_seq_end(kp_builder *b);
