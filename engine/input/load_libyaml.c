@@ -196,19 +196,19 @@ static int ly_next(void *p, kp_builder *b, kp_error *err)
 			}
 			free(ev.data.scalar.value);
 		} else if (t >= YAML_SEQUENCE_START_EVENT) {
-			/* collection events: nested tests, which GCC does not
-			 * turn into a jump table */
-			if (t == YAML_MAPPING_START_EVENT) {
+			/* collection events: start or end first, then the kind
+			 * (mostly mappings); nested tests, which GCC does not turn
+			 * into a jump table */
+			if (t == YAML_MAPPING_END_EVENT || t == YAML_SEQUENCE_END_EVENT) {
+				rc = t == YAML_MAPPING_END_EVENT ? kp_build_map_end(b) : kp_build_seq_end(b);
+			} else if (t == YAML_MAPPING_START_EVENT) {
 				rc = kp_build_map_start(b, (const char *)ev.data.mapping_start.anchor,
 							(const char *)ev.data.mapping_start.tag, line, col);
 				free_owned(ev.data.mapping_start.anchor, ev.data.mapping_start.tag);
-			} else if (t == YAML_SEQUENCE_START_EVENT) {
+			} else {
 				rc = kp_build_seq_start(b, (const char *)ev.data.sequence_start.anchor,
 							(const char *)ev.data.sequence_start.tag, line, col);
 				free_owned(ev.data.sequence_start.anchor, ev.data.sequence_start.tag);
-			} else {
-				/* MAPPING_END, SEQUENCE_END */
-				rc = t == YAML_MAPPING_END_EVENT ? kp_build_map_end(b) : kp_build_seq_end(b);
 			}
 		} else if (t == YAML_ALIAS_EVENT) {
 			rc = kp_build_alias(b, (const char *)ev.data.alias.anchor, line, col);

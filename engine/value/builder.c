@@ -498,12 +498,10 @@ static int open_collection(kp_builder *b, kp_type t, const char *anchor,
 		b->stack = kp_xrealloc(b->stack, b->cap * sizeof(*b->stack));
 	}
 	kp_build_frame *f = &b->stack[b->depth++];
-	memset(f, 0, sizeof(*f));
-	f->node = new_node(b, t, line, col, 0);
-	f->anchor = anchor ? kp_arena_strdup(b->arena, anchor) : NULL;
-	f->base = b->n_slots;
-	f->nodes = 1;
-	f->is_map = t == KP_MAP;
+	*f = (kp_build_frame){.node = new_node(b, t, line, col, 0), .base = b->n_slots,
+			      .nodes = 1, .is_map = t == KP_MAP};
+	if (__builtin_expect(anchor != NULL, 0))
+		f->anchor = kp_arena_strdup(b->arena, anchor);
 	return 0;
 }
 
@@ -543,9 +541,11 @@ static int close_collection(kp_builder *b)
 		if (n)
 			memcpy(v->u.map.pairs, b->slots + f.base, sizeof(kp_value *) * n);
 	}
-	free(f.hash);
+	if (f.hash)
+		free(f.hash);
 	b->n_slots = f.base;
-	define_anchor(b, f.anchor, v, f.nodes, f.bytes);
+	if (f.anchor)
+		define_anchor(b, f.anchor, v, f.nodes, f.bytes);
 	return attach(b, v, f.nodes, f.bytes);
 }
 
