@@ -90,10 +90,10 @@ static inline kp_value *new_node(kp_builder *b, kp_type t, unsigned line, unsign
  * skip the duplicate search. */
 static inline uint64_t key_bit(const kp_value *k)
 {
+	/* without a test for the empty key: its text's NUL makes h 0 */
+	const unsigned char *t = (const unsigned char *)k->u.s.ptr;
 	size_t n = k->u.s.len;
-	unsigned h = n ? (unsigned char)k->u.s.ptr[0] * 31u +
-			 (unsigned char)k->u.s.ptr[n - 1] * 7u + (unsigned)n
-		       : 0;
+	unsigned h = t[0] * 31u + t[n - (n != 0)] * 7u + (unsigned)n;
 	return (uint64_t)1 << (h & 63);
 }
 
@@ -321,6 +321,33 @@ attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 	return 0;
 }
 
+/* attach() for a string: in a map, a key and a value are told apart
+ * without a test (a key's duplicate check is prepared by arithmetic). */
+static inline __attribute__((always_inline)) int
+attach_string(kp_builder *b, kp_value *v, size_t len)
+{
+	if (__builtin_expect(b->depth == 0, 0)) {
+		b->root = v;
+		return 0;
+	}
+	kp_build_frame *f = &b->stack[b->depth - 1];
+	f->nodes += 1;
+	f->bytes += len;
+	if (__builtin_expect(f->want_value & f->check_value, 0)) {
+		f->want_value = false;
+		attach_checked_value(b, f, v);
+		return 0;
+	}
+	/* a sequence item, the value of a surely new key, or a key */
+	uint64_t key = f->is_map & !f->want_value;
+	uint64_t bit = key_bit(v) & (0 - key);
+	f->check_value = ((f->key_bloom & bit) != 0) | (key & (f->hash != NULL));
+	f->key_bloom |= bit;
+	f->want_value = key;
+	push_slot(b, v);
+	return 0;
+}
+
 /* Slot of the anchor index holding `name`, or the empty slot where it
  * would go (the index is never full: it is rebuilt at half load). */
 static size_t anchor_slot(const kp_builder *b, const char *name)
@@ -481,8 +508,7 @@ int kp_build_text(kp_builder *b, const char *s, size_t len, kp_scalar_style styl
 	}
 	v = string_node(b, s, len, line, col);
 	v->style = (unsigned char)style;
-	if (attach(b, v, 1, len) < 0)
-		return -1;
+	attach_string(b, v, len);
 	note_merge_key(b, s, len, style == KP_STYLE_PLAIN);
 	return 0;
 }
