@@ -2,6 +2,7 @@
 #include "input/input.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -129,15 +130,27 @@ static int ly_error(ly_session *s, kp_builder *b, kp_error *err)
 			 p->problem ? p->problem : "syntax error");
 }
 
-static kp_scalar_style style_of(yaml_scalar_style_t st)
+/* kp_scalar_style by yaml_scalar_style_t (ANY and PLAIN: plain). */
+static const unsigned char style_of[] = {
+	[YAML_ANY_SCALAR_STYLE] = KP_STYLE_PLAIN,
+	[YAML_PLAIN_SCALAR_STYLE] = KP_STYLE_PLAIN,
+	[YAML_SINGLE_QUOTED_SCALAR_STYLE] = KP_STYLE_SINGLE,
+	[YAML_DOUBLE_QUOTED_SCALAR_STYLE] = KP_STYLE_DOUBLE,
+	[YAML_LITERAL_SCALAR_STYLE] = KP_STYLE_LITERAL,
+	[YAML_FOLDED_SCALAR_STYLE] = KP_STYLE_FOLDED,
+};
+
+/* What yaml_event_delete frees, freed here for the events of a document's
+ * body: libyaml allocates with malloc and frees with free (yaml_free), and
+ * the event itself is not used again, so the library's switch over the
+ * type, its wrapper calls and the clearing of the event are spared for
+ * each of them. */
+static inline void free_owned(yaml_char_t *a, yaml_char_t *b)
 {
-	switch (st) {
-	case YAML_SINGLE_QUOTED_SCALAR_STYLE: return KP_STYLE_SINGLE;
-	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return KP_STYLE_DOUBLE;
-	case YAML_LITERAL_SCALAR_STYLE: return KP_STYLE_LITERAL;
-	case YAML_FOLDED_SCALAR_STYLE: return KP_STYLE_FOLDED;
-	default: return KP_STYLE_PLAIN;
-	}
+	if (__builtin_expect(a != NULL, 0))
+		free(a);
+	if (__builtin_expect(b != NULL, 0))
+		free(b);
 }
 
 static int ly_next(void *p, kp_builder *b, kp_error *err)
@@ -154,54 +167,65 @@ static int ly_next(void *p, kp_builder *b, kp_error *err)
 		}
 		unsigned line = s->line0 + (unsigned)ev.start_mark.line + 1;
 		unsigned col = (unsigned)ev.start_mark.column + 1;
-		int rc = 0;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			s->done = true;
+		int rc;
+		/* tests in order of frequency (scalars are most events), not a
+		 * switch: its jump through a table mispredicts more often */
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_SCALAR_EVENT) {
+			kp_scalar_style st = (kp_scalar_style)style_of[ev.data.scalar.style];
+			/* libyaml's text is NUL-terminated, as kp_build_text
+			 * wants */
+			if (__builtin_expect(((uintptr_t)ev.data.scalar.anchor |
+					      (uintptr_t)ev.data.scalar.tag) == 0 &&
+					     st < KP_STYLE_LITERAL, 1)) {
+				rc = kp_build_text(b, (const char *)ev.data.scalar.value,
+						   ev.data.scalar.length, st, line, col);
+			} else {
+				unsigned indent = st >= KP_STYLE_LITERAL
+					? kp_block_indent((const char *)s->buf, s->len,
+							  ev.start_mark.index) : 0;
+				rc = kp_build_scalar(b, (const char *)ev.data.scalar.value,
+						     ev.data.scalar.length, st, indent,
+						     (const char *)ev.data.scalar.anchor,
+						     /* NULL unless the scalar has a
+						      * tag; a `!` tag is kept (a
+						      * string) */
+						     (const char *)ev.data.scalar.tag,
+						     line, col);
+				free_owned(ev.data.scalar.anchor, ev.data.scalar.tag);
+			}
+			free(ev.data.scalar.value);
+		} else if (t >= YAML_SEQUENCE_START_EVENT) {
+			/* collection events: start or end first, then the kind
+			 * (mostly mappings); nested tests, which GCC does not turn
+			 * into a jump table */
+			if (t == YAML_MAPPING_END_EVENT || t == YAML_SEQUENCE_END_EVENT) {
+				rc = t == YAML_MAPPING_END_EVENT ? kp_build_map_end(b) : kp_build_seq_end(b);
+			} else if (t == YAML_MAPPING_START_EVENT) {
+				rc = kp_build_map_start(b, (const char *)ev.data.mapping_start.anchor,
+							(const char *)ev.data.mapping_start.tag, line, col);
+				free_owned(ev.data.mapping_start.anchor, ev.data.mapping_start.tag);
+			} else {
+				rc = kp_build_seq_start(b, (const char *)ev.data.sequence_start.anchor,
+							(const char *)ev.data.sequence_start.tag, line, col);
+				free_owned(ev.data.sequence_start.anchor, ev.data.sequence_start.tag);
+			}
+		} else if (t == YAML_ALIAS_EVENT) {
+			rc = kp_build_alias(b, (const char *)ev.data.alias.anchor, line, col);
+			free(ev.data.alias.anchor);
+		} else {
+			/* stream and document events: rare, yaml_event_delete */
 			yaml_event_delete(&ev);
-			return 0;
-		case YAML_DOCUMENT_START_EVENT:
-			in_doc = true;
-			break;
-		case YAML_DOCUMENT_END_EVENT:
-			yaml_event_delete(&ev);
-			if (in_doc)
+			if (t == YAML_STREAM_END_EVENT) {
+				s->done = true;
+				return 0;
+			}
+			if (t == YAML_DOCUMENT_START_EVENT)
+				in_doc = true;
+			else if (t == YAML_DOCUMENT_END_EVENT && in_doc)
 				return 1;
 			continue;
-		case YAML_SCALAR_EVENT: {
-			kp_scalar_style st = style_of(ev.data.scalar.style);
-			unsigned indent = st == KP_STYLE_LITERAL || st == KP_STYLE_FOLDED
-				? kp_block_indent((const char *)s->buf, s->len, ev.start_mark.index) : 0;
-			rc = kp_build_scalar(b, (const char *)ev.data.scalar.value,
-					     ev.data.scalar.length, st, indent,
-					     (const char *)ev.data.scalar.anchor,
-					     /* NULL unless the scalar has a tag;
-					      * a `!` tag is kept (a string) */
-					     (const char *)ev.data.scalar.tag,
-					     line, col);
-			break;
 		}
-		case YAML_SEQUENCE_START_EVENT:
-			rc = kp_build_seq_start(b, (const char *)ev.data.sequence_start.anchor,
-						(const char *)ev.data.sequence_start.tag, line, col);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-			rc = kp_build_seq_end(b);
-			break;
-		case YAML_MAPPING_START_EVENT:
-			rc = kp_build_map_start(b, (const char *)ev.data.mapping_start.anchor,
-						(const char *)ev.data.mapping_start.tag, line, col);
-			break;
-		case YAML_MAPPING_END_EVENT:
-			rc = kp_build_map_end(b);
-			break;
-		case YAML_ALIAS_EVENT:
-			rc = kp_build_alias(b, (const char *)ev.data.alias.anchor, line, col);
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
 		if (rc < 0) {
 			s->done = true;
 			return -1;

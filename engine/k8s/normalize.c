@@ -7,42 +7,46 @@
 #include <string.h>
 
 /* Cluster-scoped kinds of the CLI's built-in discovery data, by API group
- * ("" = the core group). */
+ * ("" = the core group), with their lengths: a lookup compares bytes only
+ * where the lengths agree. */
 static const struct {
 	const char *group, *kind;
+	unsigned char glen, klen;
 } kp_cluster_scoped[] = {
-	{"", "ComponentStatus"},
-	{"", "Namespace"},
-	{"", "Node"},
-	{"", "PersistentVolume"},
-	{"admissionregistration.k8s.io", "MutatingWebhookConfiguration"},
-	{"admissionregistration.k8s.io", "ValidatingAdmissionPolicy"},
-	{"admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"},
-	{"admissionregistration.k8s.io", "ValidatingWebhookConfiguration"},
-	{"apiextensions.k8s.io", "CustomResourceDefinition"},
-	{"apiregistration.k8s.io", "APIService"},
-	{"authentication.k8s.io", "SelfSubjectReview"},
-	{"authentication.k8s.io", "TokenReview"},
-	{"authorization.k8s.io", "SelfSubjectAccessReview"},
-	{"authorization.k8s.io", "SelfSubjectRulesReview"},
-	{"authorization.k8s.io", "SubjectAccessReview"},
-	{"certificates.k8s.io", "CertificateSigningRequest"},
-	{"flowcontrol.apiserver.k8s.io", "FlowSchema"},
-	{"flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"},
-	{"networking.k8s.io", "IPAddress"},
-	{"networking.k8s.io", "IngressClass"},
-	{"networking.k8s.io", "ServiceCIDR"},
-	{"node.k8s.io", "RuntimeClass"},
-	{"rbac.authorization.k8s.io", "ClusterRole"},
-	{"rbac.authorization.k8s.io", "ClusterRoleBinding"},
-	{"resource.k8s.io", "DeviceClass"},
-	{"resource.k8s.io", "ResourceSlice"},
-	{"scheduling.k8s.io", "PriorityClass"},
-	{"storage.k8s.io", "CSIDriver"},
-	{"storage.k8s.io", "CSINode"},
-	{"storage.k8s.io", "StorageClass"},
-	{"storage.k8s.io", "VolumeAttachment"},
-	{"storage.k8s.io", "VolumeAttributesClass"},
+#define E(g, k) {g, k, sizeof(g) - 1, sizeof(k) - 1}
+	E("", "ComponentStatus"),
+	E("", "Namespace"),
+	E("", "Node"),
+	E("", "PersistentVolume"),
+	E("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+	E("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+	E("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+	E("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+	E("apiextensions.k8s.io", "CustomResourceDefinition"),
+	E("apiregistration.k8s.io", "APIService"),
+	E("authentication.k8s.io", "SelfSubjectReview"),
+	E("authentication.k8s.io", "TokenReview"),
+	E("authorization.k8s.io", "SelfSubjectAccessReview"),
+	E("authorization.k8s.io", "SelfSubjectRulesReview"),
+	E("authorization.k8s.io", "SubjectAccessReview"),
+	E("certificates.k8s.io", "CertificateSigningRequest"),
+	E("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+	E("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+	E("networking.k8s.io", "IPAddress"),
+	E("networking.k8s.io", "IngressClass"),
+	E("networking.k8s.io", "ServiceCIDR"),
+	E("node.k8s.io", "RuntimeClass"),
+	E("rbac.authorization.k8s.io", "ClusterRole"),
+	E("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+	E("resource.k8s.io", "DeviceClass"),
+	E("resource.k8s.io", "ResourceSlice"),
+	E("scheduling.k8s.io", "PriorityClass"),
+	E("storage.k8s.io", "CSIDriver"),
+	E("storage.k8s.io", "CSINode"),
+	E("storage.k8s.io", "StorageClass"),
+	E("storage.k8s.io", "VolumeAttachment"),
+	E("storage.k8s.io", "VolumeAttributesClass"),
+#undef E
 };
 
 bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind)
@@ -53,10 +57,11 @@ bool kp_kind_is_cluster_scoped(const char *api_version, const char *kind)
 	/* "group/version", or a bare "version" for the core group */
 	const char *slash = strchr(av, '/');
 	size_t glen = slash ? (size_t)(slash - av) : 0;
+	size_t klen = strlen(kind);
 	for (size_t i = 0; i < sizeof kp_cluster_scoped / sizeof *kp_cluster_scoped; i++) {
-		const char *g = kp_cluster_scoped[i].group;
-		if (strlen(g) == glen && memcmp(g, av, glen) == 0 &&
-		    !strcmp(kp_cluster_scoped[i].kind, kind))
+		if (kp_cluster_scoped[i].klen == klen && kp_cluster_scoped[i].glen == glen &&
+		    memcmp(kp_cluster_scoped[i].kind, kind, klen) == 0 &&
+		    memcmp(kp_cluster_scoped[i].group, av, glen) == 0)
 			return true;
 	}
 	return false;

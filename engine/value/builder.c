@@ -90,10 +90,10 @@ static inline kp_value *new_node(kp_builder *b, kp_type t, unsigned line, unsign
  * skip the duplicate search. */
 static inline uint64_t key_bit(const kp_value *k)
 {
+	/* without a test for the empty key: its text's NUL makes h 0 */
+	const unsigned char *t = (const unsigned char *)k->u.s.ptr;
 	size_t n = k->u.s.len;
-	unsigned h = n ? (unsigned char)k->u.s.ptr[0] * 31u +
-			 (unsigned char)k->u.s.ptr[n - 1] * 7u + (unsigned)n
-		       : 0;
+	unsigned h = t[0] * 31u + t[n - (n != 0)] * 7u + (unsigned)n;
 	return (uint64_t)1 << (h & 63);
 }
 
@@ -259,55 +259,92 @@ static void merge_into(kp_builder *b, kp_build_frame *f, const kp_value *src)
 	}
 }
 
+/* A map's key arrives: made a string, parked in the next slot, its bit
+ * put in the map's bloom.  A key whose bit was set already (a possible
+ * duplicate) or in a map with a key index has its value checked. */
+static inline __attribute__((always_inline)) int
+attach_key(kp_builder *b, kp_build_frame *f, kp_value *v)
+{
+	kp_value *k = v;
+	if (__builtin_expect(v->type != KP_STRING, 0) && !(k = key_to_string(b, v)))
+		return kp_errorf(b->err, KP_E_YAML, b->file, v->line, v->col,
+				 "a mapping or sequence cannot be a mapping key");
+	uint64_t bit = key_bit(k);
+	f->check_value = ((f->key_bloom & bit) != 0) | (f->hash != NULL);
+	f->key_bloom |= bit;
+	f->want_value = true;
+	push_slot(b, k);
+	return 0;
+}
+
+/* The value of a key that may repeat an earlier one, or of `<<`. */
+static void attach_checked_value(kp_builder *b, kp_build_frame *f, kp_value *v)
+{
+	kp_value *k = b->slots[--b->n_slots];
+	if (f->merge_key) {
+		f->merge_key = false;
+		if (v->type == KP_MAP || v->type == KP_SEQ) {
+			merge_into(b, f, v);
+			return;
+		}
+	}
+	map_put(b, f, k, v, true);
+}
+
 /* Attach a finished node to the parent (or make it the root). */
 /* inlined: it runs for every node, most of its work is a few stores */
 static inline __attribute__((always_inline)) int
 attach(kp_builder *b, kp_value *v, size_t nodes, size_t bytes)
 {
-	if (b->depth == 0) {
+	if (__builtin_expect(b->depth == 0, 0)) {
 		b->root = v;
 		return 0;
 	}
 	kp_build_frame *f = &b->stack[b->depth - 1];
 	f->nodes += nodes;
 	f->bytes += bytes;
-	if (f->node->type == KP_SEQ) {
+	if (!f->is_map) {
 		push_slot(b, v);
 		return 0;
 	}
-	/* map: is this a key or a value? a key is parked in a slot with a NULL
-	 * value slot after it */
-	bool have_key = b->n_slots > f->base && b->slots[b->n_slots - 1] == NULL;
-	if (!have_key) {
-		kp_value *k = v->type == KP_STRING ? v : key_to_string(b, v);
-		if (!k)
-			return kp_errorf(b->err, KP_E_YAML, b->file, v->line, v->col,
-					 "a mapping or sequence cannot be a mapping key");
-		f->merge_key = false;
-		push_slot(b, k);
-		push_slot(b, NULL);
+	/* map: keys and values alternate */
+	if (!f->want_value)
+		return attach_key(b, f, v);
+	f->want_value = false;
+	if (__builtin_expect(f->check_value, 0)) {
+		attach_checked_value(b, f, v);
 		return 0;
 	}
-	/* value for the parked key */
-	kp_value *k = b->slots[b->n_slots - 2];
-	uint64_t bit = key_bit(k);
-	if (!(f->key_bloom & bit) && !f->hash && !f->merge_key) {
-		/* surely a new key (map_put's work, in place) */
-		f->key_bloom |= bit;
-		b->slots[b->n_slots - 1] = v;
-		if (v->type == KP_NULL)
-			b->null_values++;
+	/* surely a new key (map_put's work, in place) */
+	push_slot(b, v);
+	b->null_values += v->type == KP_NULL;
+	return 0;
+}
+
+/* attach() for a string: in a map, a key and a value are told apart
+ * without a test (a key's duplicate check is prepared by arithmetic). */
+static inline __attribute__((always_inline)) int
+attach_string(kp_builder *b, kp_value *v, size_t len)
+{
+	if (__builtin_expect(b->depth == 0, 0)) {
+		b->root = v;
 		return 0;
 	}
-	b->n_slots -= 2;
-	if (f->merge_key) {
-		f->merge_key = false;
-		if (v->type == KP_MAP || v->type == KP_SEQ) {
-			merge_into(b, f, v);
-			return 0;
-		}
+	kp_build_frame *f = &b->stack[b->depth - 1];
+	f->nodes += 1;
+	f->bytes += len;
+	if (__builtin_expect(f->want_value & f->check_value, 0)) {
+		f->want_value = false;
+		attach_checked_value(b, f, v);
+		return 0;
 	}
-	map_put(b, f, k, v, true);
+	/* a sequence item, the value of a surely new key, or a key */
+	uint64_t key = f->is_map & !f->want_value;
+	uint64_t bit = key_bit(v) & (0 - key);
+	f->check_value = ((f->key_bloom & bit) != 0) | (key & (f->hash != NULL));
+	f->key_bloom |= bit;
+	f->want_value = key;
+	push_slot(b, v);
 	return 0;
 }
 
@@ -359,52 +396,120 @@ static int define_anchor(kp_builder *b, const char *anchor, kp_value *v, size_t 
 	return 0;
 }
 
+/* go-yaml v2 resolves untagged plain scalars and the standard scalar
+ * tags; any other tag (`!`, `!!str`, `!local`, ...) leaves a string. */
+static bool tag_resolves(const char *t)
+{
+	if (strncmp(t, "tag:yaml.org,2002:", 18) == 0)
+		t += 18;
+	else if (strncmp(t, "!!", 2) == 0)
+		t += 2;
+	return !strcmp(t, "int") || !strcmp(t, "float") || !strcmp(t, "bool") ||
+	       !strcmp(t, "null");
+}
+
+/* n bytes from s to d (which has room for them), without a call for the
+ * short texts most scalars are: two overlapping loads and stores. */
+static inline void copy_text(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		if (n > 16) {
+			memcpy(d, s, n);
+			return;
+		}
+		uint64_t x, y;
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n >> 1] = s[n >> 1];
+		d[n - 1] = s[n - 1];
+	}
+}
+
+/* Scalars are typed once, before their node exists: a string gets its
+ * text in the same piece of memory as its node (whose zeroed memory holds
+ * the NUL).  The node of a scalar that types as anything but a string, or
+ * NULL. */
+static kp_value *typed_node(kp_builder *b, const char *s, size_t len, unsigned line, unsigned col)
+{
+	kp_value t;
+	kp_resolve_plain(&t, s, len, b->opts.typing);
+	if (t.type == KP_STRING)
+		return NULL;
+	kp_value *v = new_node(b, t.type, line, col, 0);
+	v->u = t.u;
+	return v;
+}
+
+static inline __attribute__((always_inline)) kp_value *
+string_node(kp_builder *b, const char *s, size_t len, unsigned line, unsigned col)
+{
+	kp_value *v = new_node(b, KP_STRING, line, col, len + 1);
+	copy_text((char *)(v + 1), s, len);
+	v->u.s.ptr = (char *)(v + 1);
+	v->u.s.len = len;
+	return v;
+}
+
+/* After a scalar was attached: a plain `<<` key is a merge key (YAML
+ * 1.1, supported by go-yaml; a quoted or tagged one is not). */
+static inline void note_merge_key(kp_builder *b, const char *s, size_t len, bool plain)
+{
+	if (__builtin_expect(len == 2, 0) && s[0] == '<' && s[1] == '<' && plain && b->depth) {
+		kp_build_frame *f = &b->stack[b->depth - 1];
+		if (f->is_map && f->want_value)
+			f->merge_key = f->check_value = true;
+	}
+}
+
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		    kp_scalar_style style, unsigned block_indent,
 		    const char *anchor, const char *tag, unsigned line, unsigned col)
 {
-	/* go-yaml v2 resolves untagged plain scalars and the standard scalar
-	 * tags; any other tag (`!`, `!!str`, `!local`, ...) leaves a string. */
-	bool resolve = style == KP_STYLE_PLAIN && !tag;
-	if (tag) {
-		const char *t = tag;
-		if (strncmp(t, "tag:yaml.org,2002:", 18) == 0)
-			t += 18;
-		else if (strncmp(t, "!!", 2) == 0)
-			t += 2;
-		if (!strcmp(t, "int") || !strcmp(t, "float") || !strcmp(t, "bool") ||
-		    !strcmp(t, "null"))
-			resolve = true;
-	}
-	/* typed once, before the node exists: a string gets its text in the
-	 * same piece of memory as its node */
-	kp_value typed = {.type = KP_STRING};
-	unsigned first = len ? kp_plain_typed_first[(unsigned char)s[0]] : 1;
-	if (resolve && (first == 1 || (first && len <= first)))
-		kp_resolve_plain(&typed, s, len, b->opts.typing);
-	kp_value *v;
-	if (typed.type == KP_STRING) {
-		v = new_node(b, KP_STRING, line, col, len + 1);
-		char *text = (char *)(v + 1);
-		if (len)
-			memcpy(text, s, len);
-		v->u.s.ptr = text;
-		v->u.s.len = len;
-	} else {
-		v = new_node(b, typed.type, line, col, 0);
-		v->u = typed.u;
-	}
+	bool plain = style == KP_STYLE_PLAIN && !tag;
+	bool resolve = plain || (__builtin_expect(tag != NULL, 0) && tag_resolves(tag));
+	/* one test decides whether the scalar may be anything but a string
+	 * (kp_plain_typed_first) */
+	unsigned limit = len ? kp_plain_typed_first[(unsigned char)s[0]] : 1;
+	kp_value *v = NULL;
+	if (resolve && len < limit)
+		v = typed_node(b, s, len, line, col);
+	if (!v)
+		v = string_node(b, s, len, line, col);
 	v->style = (unsigned char)style;
 	v->block_indent = (unsigned short)(block_indent > 0xffff ? 0xffff : block_indent);
-	if (anchor)
+	if (__builtin_expect(anchor != NULL, 0))
 		define_anchor(b, kp_arena_strdup(b->arena, anchor), v, 1, len);
 	if (attach(b, v, 1, len) < 0)
 		return -1;
-	/* a plain `<<` key is a merge key (YAML 1.1, supported by go-yaml) */
-	if (style == KP_STYLE_PLAIN && !tag && len == 2 && s[0] == '<' && s[1] == '<' &&
-	    b->depth && b->stack[b->depth - 1].node->type == KP_MAP &&
-	    b->n_slots > b->stack[b->depth - 1].base && b->slots[b->n_slots - 1] == NULL)
-		b->stack[b->depth - 1].merge_key = true;
+	note_merge_key(b, s, len, plain);
+	return 0;
+}
+
+int kp_build_text(kp_builder *b, const char *s, size_t len, kp_scalar_style style,
+		  unsigned line, unsigned col)
+{
+	/* s[0] is the NUL when len is 0: the table says 1 for it, so an empty
+	 * plain scalar is typed (null) */
+	unsigned limit = style == KP_STYLE_PLAIN ? kp_plain_typed_first[(unsigned char)s[0]] : 0;
+	kp_value *v;
+	if (__builtin_expect(len < limit, 0) && (v = typed_node(b, s, len, line, col))) {
+		v->style = (unsigned char)style;
+		return attach(b, v, 1, len);
+	}
+	v = string_node(b, s, len, line, col);
+	v->style = (unsigned char)style;
+	attach_string(b, v, len);
+	note_merge_key(b, s, len, style == KP_STYLE_PLAIN);
 	return 0;
 }
 
@@ -419,11 +524,10 @@ static int open_collection(kp_builder *b, kp_type t, const char *anchor,
 		b->stack = kp_xrealloc(b->stack, b->cap * sizeof(*b->stack));
 	}
 	kp_build_frame *f = &b->stack[b->depth++];
-	memset(f, 0, sizeof(*f));
-	f->node = new_node(b, t, line, col, 0);
-	f->anchor = anchor ? kp_arena_strdup(b->arena, anchor) : NULL;
-	f->base = b->n_slots;
-	f->nodes = 1;
+	*f = (kp_build_frame){.node = new_node(b, t, line, col, 0), .base = b->n_slots,
+			      .nodes = 1, .is_map = t == KP_MAP};
+	if (__builtin_expect(anchor != NULL, 0))
+		f->anchor = kp_arena_strdup(b->arena, anchor);
 	return 0;
 }
 
@@ -448,7 +552,7 @@ static int close_collection(kp_builder *b)
 	kp_build_frame f = b->stack[--b->depth];
 	size_t n = b->n_slots - f.base;
 	kp_value *v = f.node;
-	if (v->type == KP_SEQ) {
+	if (!f.is_map) {
 		v->u.seq.n = n;
 		v->u.seq.items = bump(b, sizeof(kp_value *) * (n ? n : 1));
 		if (n) /* b->slots may still be NULL */
@@ -463,9 +567,11 @@ static int close_collection(kp_builder *b)
 		if (n)
 			memcpy(v->u.map.pairs, b->slots + f.base, sizeof(kp_value *) * n);
 	}
-	free(f.hash);
+	if (f.hash)
+		free(f.hash);
 	b->n_slots = f.base;
-	define_anchor(b, f.anchor, v, f.nodes, f.bytes);
+	if (f.anchor)
+		define_anchor(b, f.anchor, v, f.nodes, f.bytes);
 	return attach(b, v, f.nodes, f.bytes);
 }
 

@@ -212,10 +212,11 @@ static void resolve_word(kp_value *v, const char *s, size_t n, bool k8s)
 }
 
 const unsigned char kp_plain_typed_first[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['+'] = 1, ['.'] = 1,
-	['~'] = 5, ['n'] = 5, ['N'] = 5, ['t'] = 5, ['T'] = 5, ['f'] = 5, ['F'] = 5,
-	['y'] = 5, ['Y'] = 5, ['o'] = 5, ['O'] = 5,
+	[0] = 1, /* the NUL of an empty scalar (kp_build_text): null */
+	['0'] = 65, ['1'] = 65, ['2'] = 65, ['3'] = 65, ['4'] = 65, ['5'] = 65, ['6'] = 65,
+	['7'] = 65, ['8'] = 65, ['9'] = 65, ['-'] = 65, ['+'] = 65, ['.'] = 65,
+	['~'] = 6, ['n'] = 6, ['N'] = 6, ['t'] = 6, ['T'] = 6, ['f'] = 6, ['F'] = 6,
+	['y'] = 6, ['Y'] = 6, ['o'] = 6, ['O'] = 6,
 };
 
 void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
@@ -230,15 +231,26 @@ void kp_resolve_plain(kp_value *v, const char *s, size_t n, kp_typing typing)
 	 * most 5 bytes, every number starts with a digit or one of -+. */
 	const bool k8s = typing == KP_TYPING_KUBERNETES;
 	const char c = s[0];
-	if (!kp_plain_typed_first[(unsigned char)c])
+	const unsigned limit = kp_plain_typed_first[(unsigned char)c];
+	if (n >= limit)
 		return;
-	if (kp_plain_typed_first[(unsigned char)c] != 1) {
-		if (n <= 5)
-			resolve_word(v, s, n, k8s);
+	if (limit != 65) {
+		resolve_word(v, s, n, k8s);
 		return;
 	}
-	if (n > 64)
-		return;
+	/* the common number first: decimal digits without a leading zero,
+	 * short enough not to overflow, read the same under both typings */
+	if (c >= '1' && c <= '9' && n <= 18) {
+		int64_t x = 0;
+		size_t i = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			x = x * 10 + (s[i++] - '0');
+		if (i == n) {
+			v->type = KP_INT;
+			v->u.i = x;
+			return;
+		}
+	}
 	if (is_one_of(s, n, inf_pos) || is_one_of(s, n, inf_neg) || is_one_of(s, n, nan_words)) {
 		v->type = KP_FLOAT;
 		v->u.f = is_one_of(s, n, nan_words) ? NAN

@@ -190,25 +190,42 @@ const kp_value *kp_value_get(const kp_value *map, const char *key)
 	return kp_map_get_mut((kp_value *)map, key);
 }
 
+/* The value of key[0, n) (n > 0) in map m, or NULL (m not a map, or no
+ * such key). */
+static const kp_value *map_get_n(const kp_value *m, const char *key, size_t n)
+{
+	if (m->type != KP_MAP)
+		return NULL;
+	for (size_t i = 0; i < m->u.map.n; i++) {
+		const kp_value *k = m->u.map.pairs[i].key;
+		if (k->u.s.len == n && k->u.s.ptr[0] == key[0] && memcmp(k->u.s.ptr, key, n) == 0)
+			return m->u.map.pairs[i].value;
+	}
+	return NULL;
+}
+
 const kp_value *kp_value_path(const kp_value *v, const char *path)
 {
-	char seg[256];
 	while (v && *path) {
-		const char *slash = strchr(path, '/');
-		size_t n = slash ? (size_t)(slash - path) : strlen(path);
-		if (n >= sizeof(seg))
+		/* segments are looked up in place, not copied */
+		const char *seg = path;
+		while (*path && *path != '/')
+			path++;
+		size_t n = (size_t)(path - seg);
+		if (*path)
+			path++;
+		if (n >= 256)
 			return NULL;
-		memcpy(seg, path, n);
-		seg[n] = 0;
-		path += n + (slash ? 1 : 0);
 		if (!n)
 			continue;
 		if (v->type == KP_SEQ) {
-			char *end;
-			unsigned long idx = strtoul(seg, &end, 10);
+			char num[256], *end;
+			memcpy(num, seg, n);
+			num[n] = 0;
+			unsigned long idx = strtoul(num, &end, 10);
 			v = *end ? NULL : kp_value_at(v, idx);
 		} else {
-			v = kp_value_get(v, seg);
+			v = map_get_n(v, seg, n);
 		}
 	}
 	return v;
@@ -272,16 +289,25 @@ kp_doc *kp_doc_new_shared(kp_doc *list, kp_value *root)
 const kp_value *kp_doc_root(const kp_doc *d) { return d ? d->root : NULL; }
 const char *kp_doc_file(const kp_doc *d) { return d ? d->file : NULL; }
 
-static const char *doc_str(const kp_doc *d, const char *path)
+/* The string at key `a` of the root, or at key `b` (if not NULL) below
+ * it; "" if there is none: kp_value_path_str without parsing a path. */
+static const char *doc_str(const kp_doc *d, const char *a, size_t an, const char *b, size_t bn)
 {
-	const char *s = d ? kp_value_path_str(d->root, path) : NULL;
-	return s ? s : "";
+	const kp_value *v = d && d->root ? map_get_n(d->root, a, an) : NULL;
+	if (v && b)
+		v = map_get_n(v, b, bn);
+	return v && v->type == KP_STRING ? v->u.s.ptr : "";
 }
 
-const char *kp_doc_api_version(const kp_doc *d) { return doc_str(d, "apiVersion"); }
-const char *kp_doc_kind(const kp_doc *d) { return doc_str(d, "kind"); }
-const char *kp_doc_name(const kp_doc *d) { return doc_str(d, "metadata/name"); }
-const char *kp_doc_namespace(const kp_doc *d) { return doc_str(d, "metadata/namespace"); }
+#define DOC_KEY(k) k, sizeof(k) - 1
+const char *kp_doc_api_version(const kp_doc *d) { return doc_str(d, DOC_KEY("apiVersion"), NULL, 0); }
+const char *kp_doc_kind(const kp_doc *d) { return doc_str(d, DOC_KEY("kind"), NULL, 0); }
+const char *kp_doc_name(const kp_doc *d) { return doc_str(d, DOC_KEY("metadata"), DOC_KEY("name")); }
+const char *kp_doc_namespace(const kp_doc *d)
+{
+	return doc_str(d, DOC_KEY("metadata"), DOC_KEY("namespace"));
+}
+#undef DOC_KEY
 
 const char *kp_status_name(kp_status s)
 {

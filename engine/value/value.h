@@ -98,6 +98,12 @@ typedef struct kp_build_frame {
 	uint64_t key_bloom;        /* maps: one bit per key (builder.c's
 	                              key_bit); a key whose bit is clear
 	                              cannot be a duplicate */
+	bool is_map;
+	bool want_value;           /* maps: the last slot holds a key whose
+	                              value comes next */
+	bool check_value;          /* maps: the pending key may repeat one
+	                              before it, or is `<<`: its value goes
+	                              through the duplicate and merge checks */
 	bool merge_key;            /* the pending key is `<<` (merge) */
 } kp_build_frame;
 
@@ -148,6 +154,11 @@ void kp_builder_fini(kp_builder *b);
 int kp_build_scalar(kp_builder *b, const char *s, size_t len,
 		    kp_scalar_style style, unsigned block_indent,
 		    const char *anchor, const char *tag, unsigned line, unsigned col);
+/* kp_build_scalar for the common scalar: no anchor, no tag, not a block
+ * scalar (style plain or quoted), and `s` NUL-terminated at len (its first
+ * byte is read even when len is 0).  Fewer tests per scalar. */
+int kp_build_text(kp_builder *b, const char *s, size_t len, kp_scalar_style style,
+		  unsigned line, unsigned col);
 int kp_build_seq_start(kp_builder *b, const char *anchor, const char *tag,
 		       unsigned line, unsigned col);
 int kp_build_seq_end(kp_builder *b);
@@ -163,9 +174,11 @@ kp_value *kp_build_root(kp_builder *b);
  * strings keep s. */
 void kp_resolve_plain(kp_value *v, const char *s, size_t len, kp_typing typing);
 /* For the first byte of a non-empty plain scalar: 0 when a scalar
- * starting with it is a string whatever follows; 1 for a digit or -+.
- * (a number, maybe); else the longest null or bool word starting with it
- * (5): a longer scalar is a string.  Lets the builder skip the call. */
+ * starting with it is a string whatever follows, else 1 + the longest
+ * scalar starting with it that may be typed (65 for a digit or -+.: a
+ * number has at most 64 bytes; 6 for the letters of the null and bool
+ * words, ~ included).  A scalar at least this long is a string: the
+ * builder skips the call. */
 extern const unsigned char kp_plain_typed_first[256];
 
 /* Strict JSON text (RFC 8259, as Go's json.Unmarshal takes it) into a

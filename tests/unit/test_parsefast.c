@@ -2,7 +2,7 @@
  * plain-scalar typing decided by the first byte and the length (every
  * spelling of every null and bool word, under both typings, and the
  * near-misses), duplicate keys found past the key bloom, null maps still
- * normalised. */
+ * normalised, and kp_build_text building what kp_build_scalar builds. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -115,4 +115,77 @@ Test(parsefast, nulls_from_duplicates_and_merges_are_normalised)
 			cr_expect_eq(kp_value_type(l), KP_MAP, "doc %zu parser %d", i, p);
 			kp_doc_free(d);
 		}
+}
+
+/* One sequence and one map of scalars built through `text` (the libyaml
+ * loader's kp_build_text) or the general kp_build_scalar. */
+static kp_value *build_both(kp_arena *a, bool text, const char *const *s, size_t n,
+			    kp_scalar_style st)
+{
+	kp_builder b;
+	kp_error err;
+	kp_builder_init(&b, a, "t.yaml", NULL, &err);
+	cr_assert_eq(kp_build_seq_start(&b, NULL, NULL, 1, 1), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		/* pass 0: items of the sequence; pass 1: keys and values of a
+		 * map in it, each text a key and then a value */
+		if (pass)
+			cr_assert_eq(kp_build_map_start(&b, NULL, NULL, 2, 1), 0);
+		for (size_t i = 0; i < n; i++)
+			for (int kv = 0; kv <= pass; kv++) {
+				size_t len = strlen(s[i]);
+				unsigned line = 3 + (unsigned)i, col = 1 + (unsigned)kv;
+				int rc = text ? kp_build_text(&b, s[i], len, st, line, col)
+					      : kp_build_scalar(&b, s[i], len, st, 0, NULL, NULL, line, col);
+				cr_assert_eq(rc, 0, "%s", s[i]);
+			}
+		if (pass)
+			cr_assert_eq(kp_build_map_end(&b), 0);
+	}
+	cr_assert_eq(kp_build_seq_end(&b), 0);
+	kp_value *root = kp_build_root(&b);
+	kp_builder_fini(&b);
+	return root;
+}
+
+/* kp_build_text's shortcut (no anchor, no tag; typing, copies of every
+ * length, keys and values told apart by arithmetic) builds the nodes the
+ * general path builds: same types, values, styles and places, the same
+ * duplicate keys dropped and the same `<<` merges. */
+Test(parsefast, text_scalars_build_what_the_general_path_builds)
+{
+	static const char *const s[] = {
+		"", "~", "null", "true", "No", "0", "1", "0123", "-7", "123456789012345678",
+		"1234567890123456789", "99999999999999999999", "1.5", "1e3", ".inf", "0x1F",
+		"nginx", "n", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnop",
+		"abcdefghijklmnopq", "docker.io/library/busybox:1.36-with-a-longer-tag",
+		"<<", "<", "k1", "k1", "", "abc"};
+	size_t n = sizeof s / sizeof *s;
+	for (int st = KP_STYLE_PLAIN; st <= KP_STYLE_DOUBLE; st++) {
+		kp_arena *a = kp_arena_new();
+		kp_value *x = build_both(a, true, s, n, (kp_scalar_style)st);
+		kp_value *y = build_both(a, false, s, n, (kp_scalar_style)st);
+		cr_assert(kp_value_equal(x, y), "style %d", st);
+		cr_assert_eq(x->u.seq.n, n + 1);
+		for (size_t i = 0; i < n; i++) {
+			const kp_value *p = x->u.seq.items[i], *q = y->u.seq.items[i];
+			cr_expect_eq(p->type, q->type, "%s", s[i]);
+			cr_expect_eq(p->style, q->style, "%s", s[i]);
+			cr_expect_eq(p->line, q->line, "%s", s[i]);
+			cr_expect_eq(p->col, q->col, "%s", s[i]);
+		}
+		const kp_value *mx = x->u.seq.items[n], *my = y->u.seq.items[n];
+		cr_assert_eq(mx->u.map.n, my->u.map.n, "style %d", st);
+		for (size_t i = 0; i < mx->u.map.n; i++) {
+			const kp_pair *p = &mx->u.map.pairs[i], *q = &my->u.map.pairs[i];
+			cr_expect(kp_value_equal(p->key, q->key), "pair %zu", i);
+			cr_expect(kp_value_equal(p->value, q->value), "pair %zu", i);
+			cr_expect_eq(p->value->line, q->value->line, "pair %zu", i);
+			cr_expect_eq(p->value->col, q->value->col, "pair %zu", i);
+		}
+		/* the repeated keys k1, "" and abc kept one place each; plain,
+		 * "", ~ and null are all the key "null", No and n "false" */
+		cr_expect_eq(mx->u.map.n, n - (st == KP_STYLE_PLAIN ? 6 : 3), "style %d", st);
+		kp_arena_free(a);
+	}
 }
