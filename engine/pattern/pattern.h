@@ -171,9 +171,15 @@ typedef struct kp_pat_hot {
 	uint64_t head;             /* kp_key_head(key, key_len) */
 	uint32_t key_len;          /* keys longer than 4 GiB are never built */
 	unsigned char anchor;      /* kp_anchor */
-	bool star;                 /* value is exactly the string "*" */
-	bool leaf;                 /* value->kind == KP_PAT_LEAF */
-} kp_pat_hot;                      /* 32 bytes: two to a cache line */
+	bool star : 1;             /* value is exactly the string "*" */
+	bool leaf : 1;             /* value->kind == KP_PAT_LEAF */
+	/* where the key was in the last two resource maps that had it, at
+	 * different places (maps of one kind share their key order; autogen
+	 * patterns see two or three kinds), KP_HINT_NONE if unknown; read and
+	 * written with relaxed atomics, as threads share patterns */
+	unsigned char hint[2];
+} kp_pat_hot;
+#define KP_HINT_NONE 255                      /* 32 bytes: two to a cache line */
 
 struct kp_pat {
 	kp_pat_kind kind;
