@@ -181,33 +181,41 @@ typedef struct kp_pat_hot {
 } kp_pat_hot;
 #define KP_HINT_NONE 255                      /* 32 bytes: two to a cache line */
 
+/* 64 bytes.  What the walk reads of a map node (meta_expand, hot, n1,
+ * n2, kind) is its last 32 bytes, and the packer puts the hot entries
+ * right behind the node: a walk of a map touches one run of bytes.  A
+ * short list keeps its items in the node. */
+#define KP_PAT_FEW 4
 struct kp_pat {
-	kp_pat_kind kind;
-	bool has_anchor;           /* this node or one below has an anchor
-	                              (for phase-2 ordering) */
 	const kp_value *src;       /* the pattern node (position, %v text) */
 	union {
 		struct {
-			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
-			 * global and anchor-holding keys first (reverse sorted),
-			 * then the rest sorted */
-			const kp_pat_hot *hot;
-			uint32_t n1, n2;   /* pattern maps are far below 4G keys */
-			/* metadata wildcard expansion may apply at this level */
-			bool meta_expand;
 			/* the phase-1 entries in full (raw key and anchor-map
 			 * slot: the walk reads them for (k) ^(k) X(k) only) */
 			const kp_pat_entry **p1;
 			/* all entries in byte-sorted raw-key order */
 			kp_pat_entry *all;
 			size_t n_all;
+			/* metadata wildcard expansion may apply at this level */
+			bool meta_expand;
+			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
+			 * global and anchor-holding keys first (reverse sorted),
+			 * then the rest sorted */
+			const kp_pat_hot *hot;
+			uint32_t n1, n2;   /* pattern maps are far below 4G keys */
 		} map;
 		struct {
+			/* a packed list of up to KP_PAT_FEW items holds them
+			 * here (items points at few), next to kind */
+			const kp_pat *few[4];
 			const kp_pat **items;
 			size_t n;
 		} list;
 		kp_leaf leaf;
 	} u;
+	kp_pat_kind kind;
+	bool has_anchor;           /* this node or one below has an anchor
+	                              (for phase-2 ordering) */
 };
 
 /* Compile options. */
