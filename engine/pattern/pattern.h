@@ -141,25 +141,30 @@ typedef struct kp_pat_entry {
 typedef enum kp_pat_kind { KP_PAT_MAP, KP_PAT_LIST, KP_PAT_LEAF } kp_pat_kind;
 
 /* Key bytes s[0..n) as one word that, with n, decides equality of the
- * first min(n, 8) bytes: the first 8 bytes when n >= 8, two overlapping
- * 4-byte loads for 4..7, else the bytes one by one.  Pattern keys keep it
- * from compile time, so a lookup compares a resource key of the right
- * length without touching the pattern's key bytes (or calling memcmp). */
+ * first and last 4 bytes (so of keys of 4 to 8 bytes): two overlapping
+ * 4-byte loads, or for a key under 4 bytes its bytes one by one.  Keys
+ * past 8 bytes compare bytes [4, n-4) too (kp_key_rest_eq).  Pattern keys
+ * keep it from compile time, so a lookup compares a resource key of the
+ * right length without touching the pattern's key bytes (or calling
+ * memcmp); keys of 4 bytes and more (nearly all) take one branch. */
 static inline uint64_t kp_key_head(const char *s, size_t n)
 {
-	uint64_t w = 0;
-	if (n >= 8) {
-		memcpy(&w, s, 8);
-	} else if (n >= 4) {
+	if (n >= 4) {
 		uint32_t lo, hi;
 		memcpy(&lo, s, 4);
 		memcpy(&hi, s + n - 4, 4);
-		w = lo | (uint64_t)hi << 32;
-	} else if (n) {
-		w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n >> 1] << 8 |
-		    (uint64_t)(unsigned char)s[n - 1] << 16;
+		return lo | (uint64_t)hi << 32;
 	}
-	return w;
+	if (!n)
+		return 0;
+	return (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n >> 1] << 8 |
+	       (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
+/* Equality of the bytes of two n-byte keys that kp_key_head leaves out. */
+static inline bool kp_key_rest_eq(const char *a, const char *b, size_t n)
+{
+	return n <= 8 || memcmp(a + 4, b + 4, n - 8) == 0;
 }
 
 /* What the walk reads of a map pattern's entry, in evaluation order and

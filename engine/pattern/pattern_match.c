@@ -148,7 +148,7 @@ static inline const kp_value *lookup(const mctx *c, const kp_value *map, const c
 		/* the length, then one word: most keys differ there */
 		if (key->u.s.len != n || kp_key_head(key->u.s.ptr, n) != head)
 			continue;
-		if (n <= 8 || memcmp(key->u.s.ptr + 8, k + 8, n - 8) == 0) {
+		if (kp_key_rest_eq(key->u.s.ptr, k, n)) {
 			*present = true;
 			return pr->value;
 		}
@@ -166,7 +166,7 @@ at_hint(const kp_value *map, const kp_pat_hot *e, size_t h)
 	const kp_value *key = pr->key;
 	size_t n = e->key_len;
 	if (key->u.s.len == n && kp_key_head(key->u.s.ptr, n) == e->head &&
-	    (n <= 8 || memcmp(key->u.s.ptr + 8, e->key + 8, n - 8) == 0))
+	    kp_key_rest_eq(key->u.s.ptr, e->key, n))
 		return pr;
 	return NULL;
 }
@@ -195,7 +195,7 @@ lookup_hot(const mctx *c, const kp_value *map, const kp_pat_hot *e, bool *presen
 				const kp_value *key = pr->key;
 				if (key->u.s.len != n || kp_key_head(key->u.s.ptr, n) != e->head)
 					continue;
-				if (n <= 8 || memcmp(key->u.s.ptr + 8, e->key + 8, n - 8) == 0)
+				if (kp_key_rest_eq(key->u.s.ptr, e->key, n))
 					break;
 			}
 			if (pr == end)
