@@ -161,10 +161,21 @@ static inline uint64_t kp_key_head(const char *s, size_t n)
 	       (uint64_t)(unsigned char)s[n - 1] << 16;
 }
 
-/* Equality of the bytes of two n-byte keys that kp_key_head leaves out. */
+/* Equality of the bytes of two n-byte keys that kp_key_head leaves out:
+ * [4, n-4), for keys up to 16 bytes two overlapping 4-byte loads each. */
 static inline bool kp_key_rest_eq(const char *a, const char *b, size_t n)
 {
-	return n <= 8 || memcmp(a + 4, b + 4, n - 8) == 0;
+	if (n <= 8)
+		return true;
+	if (n <= 16) {
+		uint32_t a0, a1, b0, b1;
+		memcpy(&a0, a + 4, 4);
+		memcpy(&b0, b + 4, 4);
+		memcpy(&a1, a + n - 8, 4);
+		memcpy(&b1, b + n - 8, 4);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	return memcmp(a + 4, b + 4, n - 8) == 0;
 }
 
 /* What the walk reads of a map pattern's entry, in evaluation order and
