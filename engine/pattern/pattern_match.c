@@ -171,14 +171,15 @@ at_hint(const kp_value *map, const kp_pat_hot *e, size_t h)
 	return NULL;
 }
 
-/* lookup of hot entry e, trying first where e's key was last found:
+/* lookup of hot entry e in map (a map: match_map's r), trying first
+ * where e's key was last found:
  * one or two compares usually settle it (map keys are unique: the
  * loaders keep the last value of a duplicate key, so the position found
  * is the only one). */
 static inline __attribute__((always_inline)) const kp_value *
 lookup_hot(const mctx *c, const kp_value *map, const kp_pat_hot *e, bool *present)
 {
-	if (vtype(map) != KP_MAP || map == c->ix_map)
+	if (map == c->ix_map)
 		return lookup(c, map, e->key, e->key_len, e->head, present);
 	size_t h0 = __atomic_load_n(&e->hint[0], __ATOMIC_RELAXED);
 	const kp_pair *pr = at_hint(map, e, h0);
