@@ -186,14 +186,14 @@ typedef struct kp_pat_hot {
 	const char *key;           /* the key looked up (inner key of an anchor) */
 	uint64_t head;             /* kp_key_head(key, key_len) */
 	uint32_t key_len;          /* keys longer than 4 GiB are never built */
-	unsigned char anchor;      /* kp_anchor */
+	unsigned char anchor : 3;  /* kp_anchor */
 	bool star : 1;             /* value is exactly the string "*" */
 	bool leaf : 1;             /* value->kind == KP_PAT_LEAF */
-	/* where the key was in the last two resource maps that had it, at
+	/* where the key was in the last three resource maps that had it, at
 	 * different places (maps of one kind share their key order; autogen
 	 * patterns see two or three kinds), KP_HINT_NONE if unknown; read and
 	 * written with relaxed atomics, as threads share patterns */
-	unsigned char hint[2];
+	unsigned char hint[3];
 } kp_pat_hot;
 #define KP_HINT_NONE 255                      /* 32 bytes: two to a cache line */
 

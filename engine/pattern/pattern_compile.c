@@ -73,7 +73,7 @@ static kp_pat_hot hot_of(const kp_pat_entry *e)
 		.value = e->value, .key = e->key,
 		.head = kp_key_head(e->key, e->key_len), .key_len = (uint32_t)e->key_len,
 		.anchor = (unsigned char)e->anchor, .star = e->star,
-		.leaf = e->value->kind == KP_PAT_LEAF, .hint = {KP_HINT_NONE, KP_HINT_NONE},
+		.leaf = e->value->kind == KP_PAT_LEAF, .hint = {KP_HINT_NONE, KP_HINT_NONE, KP_HINT_NONE},
 	};
 }
 

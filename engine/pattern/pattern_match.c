@@ -173,7 +173,7 @@ at_hint(const kp_value *map, const kp_pat_hot *e, size_t h)
 
 /* lookup of hot entry e in map (a map: match_map's r), trying first
  * where e's key was last found:
- * one or two compares usually settle it (map keys are unique: the
+ * one to three compares usually settle it (map keys are unique: the
  * loaders keep the last value of a duplicate key, so the position found
  * is the only one). */
 static inline __attribute__((always_inline)) const kp_value *
@@ -186,8 +186,13 @@ lookup_hot(const mctx *c, const kp_value *map, const kp_pat_hot *e, bool *presen
 	if (!pr) {
 		size_t h1 = __atomic_load_n(&e->hint[1], __ATOMIC_RELAXED);
 		pr = at_hint(map, e, h1);
+		size_t h2 = KP_HINT_NONE;
 		if (!pr) {
-			/* the scan: the two places hold the key's last two
+			h2 = __atomic_load_n(&e->hint[2], __ATOMIC_RELAXED);
+			pr = at_hint(map, e, h2);
+		}
+		if (!pr) {
+			/* the scan: the hints keep the key's last three
 			 * different positions */
 			*present = false;
 			const kp_pair *p0 = map->u.map.pairs, *end = p0 + map->u.map.n;
@@ -204,6 +209,7 @@ lookup_hot(const mctx *c, const kp_value *map, const kp_pat_hot *e, bool *presen
 			size_t i = (size_t)(pr - p0);
 			if (i < KP_HINT_NONE) {
 				kp_pat_hot *w = (kp_pat_hot *)e;
+				__atomic_store_n(&w->hint[2], (unsigned char)h1, __ATOMIC_RELAXED);
 				__atomic_store_n(&w->hint[1], (unsigned char)h0, __ATOMIC_RELAXED);
 				__atomic_store_n(&w->hint[0], (unsigned char)i, __ATOMIC_RELAXED);
 			}
