@@ -141,25 +141,41 @@ typedef struct kp_pat_entry {
 typedef enum kp_pat_kind { KP_PAT_MAP, KP_PAT_LIST, KP_PAT_LEAF } kp_pat_kind;
 
 /* Key bytes s[0..n) as one word that, with n, decides equality of the
- * first min(n, 8) bytes: the first 8 bytes when n >= 8, two overlapping
- * 4-byte loads for 4..7, else the bytes one by one.  Pattern keys keep it
- * from compile time, so a lookup compares a resource key of the right
- * length without touching the pattern's key bytes (or calling memcmp). */
+ * first and last 4 bytes (so of keys of 4 to 8 bytes): two overlapping
+ * 4-byte loads, or for a key under 4 bytes its bytes one by one.  Keys
+ * past 8 bytes compare bytes [4, n-4) too (kp_key_rest_eq).  Pattern keys
+ * keep it from compile time, so a lookup compares a resource key of the
+ * right length without touching the pattern's key bytes (or calling
+ * memcmp); keys of 4 bytes and more (nearly all) take one branch. */
 static inline uint64_t kp_key_head(const char *s, size_t n)
 {
-	uint64_t w = 0;
-	if (n >= 8) {
-		memcpy(&w, s, 8);
-	} else if (n >= 4) {
+	if (n >= 4) {
 		uint32_t lo, hi;
 		memcpy(&lo, s, 4);
 		memcpy(&hi, s + n - 4, 4);
-		w = lo | (uint64_t)hi << 32;
-	} else if (n) {
-		w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n >> 1] << 8 |
-		    (uint64_t)(unsigned char)s[n - 1] << 16;
+		return lo | (uint64_t)hi << 32;
 	}
-	return w;
+	if (!n)
+		return 0;
+	return (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n >> 1] << 8 |
+	       (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
+/* Equality of the bytes of two n-byte keys that kp_key_head leaves out:
+ * [4, n-4), for keys up to 16 bytes two overlapping 4-byte loads each. */
+static inline bool kp_key_rest_eq(const char *a, const char *b, size_t n)
+{
+	if (n <= 8)
+		return true;
+	if (n <= 16) {
+		uint32_t a0, a1, b0, b1;
+		memcpy(&a0, a + 4, 4);
+		memcpy(&b0, b + 4, 4);
+		memcpy(&a1, a + n - 8, 4);
+		memcpy(&b1, b + n - 8, 4);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	return memcmp(a + 4, b + 4, n - 8) == 0;
 }
 
 /* What the walk reads of a map pattern's entry, in evaluation order and
@@ -170,38 +186,52 @@ typedef struct kp_pat_hot {
 	const char *key;           /* the key looked up (inner key of an anchor) */
 	uint64_t head;             /* kp_key_head(key, key_len) */
 	uint32_t key_len;          /* keys longer than 4 GiB are never built */
-	unsigned char anchor;      /* kp_anchor */
-	bool star;                 /* value is exactly the string "*" */
-	bool leaf;                 /* value->kind == KP_PAT_LEAF */
-} kp_pat_hot;                      /* 32 bytes: two to a cache line */
+	unsigned char anchor : 3;  /* kp_anchor */
+	bool star : 1;             /* value is exactly the string "*" */
+	bool leaf : 1;             /* value->kind == KP_PAT_LEAF */
+	/* where the key was in the last three resource maps that had it, at
+	 * different places (maps of one kind share their key order; autogen
+	 * patterns see two or three kinds), KP_HINT_NONE if unknown; read and
+	 * written with relaxed atomics, as threads share patterns */
+	unsigned char hint[3];
+} kp_pat_hot;
+#define KP_HINT_NONE 255                      /* 32 bytes: two to a cache line */
 
+/* 64 bytes.  What the walk reads of a map node (meta_expand, hot, n1,
+ * n2, kind) is its last 32 bytes, and the packer puts the hot entries
+ * right behind the node: a walk of a map touches one run of bytes.  A
+ * short list keeps its items in the node. */
+#define KP_PAT_FEW 4
 struct kp_pat {
-	kp_pat_kind kind;
-	bool has_anchor;           /* this node or one below has an anchor
-	                              (for phase-2 ordering) */
 	const kp_value *src;       /* the pattern node (position, %v text) */
 	union {
 		struct {
-			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
-			 * global and anchor-holding keys first (reverse sorted),
-			 * then the rest sorted */
-			const kp_pat_hot *hot;
-			uint32_t n1, n2;   /* pattern maps are far below 4G keys */
-			/* metadata wildcard expansion may apply at this level */
-			bool meta_expand;
 			/* the phase-1 entries in full (raw key and anchor-map
 			 * slot: the walk reads them for (k) ^(k) X(k) only) */
 			const kp_pat_entry **p1;
 			/* all entries in byte-sorted raw-key order */
 			kp_pat_entry *all;
 			size_t n_all;
+			/* metadata wildcard expansion may apply at this level */
+			bool meta_expand;
+			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
+			 * global and anchor-holding keys first (reverse sorted),
+			 * then the rest sorted */
+			const kp_pat_hot *hot;
+			uint32_t n1, n2;   /* pattern maps are far below 4G keys */
 		} map;
 		struct {
+			/* a packed list of up to KP_PAT_FEW items holds them
+			 * here (items points at few), next to kind */
+			const kp_pat *few[4];
 			const kp_pat **items;
 			size_t n;
 		} list;
 		kp_leaf leaf;
 	} u;
+	kp_pat_kind kind;
+	bool has_anchor;           /* this node or one below has an anchor
+	                              (for phase-2 ordering) */
 };
 
 /* Compile options. */

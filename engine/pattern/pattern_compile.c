@@ -65,6 +65,7 @@ static int entry_cmp(const void *x, const void *y)
 }
 
 _Static_assert(sizeof(kp_pat_hot) == 32, "two hot entries to a cache line");
+_Static_assert(sizeof(kp_pat) == 64, "a node ends where its hot entries begin");
 
 static kp_pat_hot hot_of(const kp_pat_entry *e)
 {
@@ -72,7 +73,7 @@ static kp_pat_hot hot_of(const kp_pat_entry *e)
 		.value = e->value, .key = e->key,
 		.head = kp_key_head(e->key, e->key_len), .key_len = (uint32_t)e->key_len,
 		.anchor = (unsigned char)e->anchor, .star = e->star,
-		.leaf = e->value->kind == KP_PAT_LEAF,
+		.leaf = e->value->kind == KP_PAT_LEAF, .hint = {KP_HINT_NONE, KP_HINT_NONE, KP_HINT_NONE},
 	};
 }
 
@@ -451,6 +452,11 @@ static void pack_leaf(packer *k, kp_leaf *l)
 
 static const kp_pat *pack_node(packer *k, const kp_pat *p)
 {
+	/* what the walk reads of a node starts a cache line (the block is
+	 * line-aligned): a map's last half (then two hot entries make two
+	 * lines); a list or leaf whole (16-byte alignment stays) */
+	size_t lead = p->kind == KP_PAT_MAP ? 32 : 0;
+	k->used += (64 - (k->used + lead) % 64) % 64;
 	kp_pat *out = take(k, sizeof *out), tmp;
 	kp_pat *q = out ? out : &tmp;
 	*q = *p;
@@ -479,7 +485,8 @@ static const kp_pat *pack_node(packer *k, const kp_pat *p)
 		break;
 	}
 	case KP_PAT_LIST: {
-		const kp_pat **items = take(k, p->u.list.n * sizeof *items);
+		const kp_pat **items = p->u.list.n <= KP_PAT_FEW
+			? (out ? q->u.list.few : NULL) : take(k, p->u.list.n * sizeof *items);
 		for (size_t i = 0; i < p->u.list.n; i++) {
 			const kp_pat *v = pack_node(k, p->u.list.items[i]);
 			if (items)

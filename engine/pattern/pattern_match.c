@@ -148,7 +148,7 @@ static inline const kp_value *lookup(const mctx *c, const kp_value *map, const c
 		/* the length, then one word: most keys differ there */
 		if (key->u.s.len != n || kp_key_head(key->u.s.ptr, n) != head)
 			continue;
-		if (n <= 8 || memcmp(key->u.s.ptr + 8, k + 8, n - 8) == 0) {
+		if (kp_key_rest_eq(key->u.s.ptr, k, n)) {
 			*present = true;
 			return pr->value;
 		}
@@ -156,10 +156,67 @@ static inline const kp_value *lookup(const mctx *c, const kp_value *map, const c
 	return NULL;
 }
 
-static inline const kp_value *lookup_hot(const mctx *c, const kp_value *map,
-					 const kp_pat_hot *e, bool *present)
+/* The pair of map at position h if its key is e's key, else NULL. */
+static inline __attribute__((always_inline)) const kp_pair *
+at_hint(const kp_value *map, const kp_pat_hot *e, size_t h)
 {
-	return lookup(c, map, e->key, e->key_len, e->head, present);
+	if (h >= map->u.map.n)
+		return NULL;
+	const kp_pair *pr = &map->u.map.pairs[h];
+	const kp_value *key = pr->key;
+	size_t n = e->key_len;
+	if (key->u.s.len == n && kp_key_head(key->u.s.ptr, n) == e->head &&
+	    kp_key_rest_eq(key->u.s.ptr, e->key, n))
+		return pr;
+	return NULL;
+}
+
+/* lookup of hot entry e in map (a map: match_map's r), trying first
+ * where e's key was last found:
+ * one to three compares usually settle it (map keys are unique: the
+ * loaders keep the last value of a duplicate key, so the position found
+ * is the only one). */
+static inline __attribute__((always_inline)) const kp_value *
+lookup_hot(const mctx *c, const kp_value *map, const kp_pat_hot *e, bool *present)
+{
+	if (map == c->ix_map)
+		return lookup(c, map, e->key, e->key_len, e->head, present);
+	size_t h0 = __atomic_load_n(&e->hint[0], __ATOMIC_RELAXED);
+	const kp_pair *pr = at_hint(map, e, h0);
+	if (!pr) {
+		size_t h1 = __atomic_load_n(&e->hint[1], __ATOMIC_RELAXED);
+		pr = at_hint(map, e, h1);
+		size_t h2 = KP_HINT_NONE;
+		if (!pr) {
+			h2 = __atomic_load_n(&e->hint[2], __ATOMIC_RELAXED);
+			pr = at_hint(map, e, h2);
+		}
+		if (!pr) {
+			/* the scan: the hints keep the key's last three
+			 * different positions */
+			*present = false;
+			const kp_pair *p0 = map->u.map.pairs, *end = p0 + map->u.map.n;
+			size_t n = e->key_len;
+			for (pr = p0; pr < end; pr++) {
+				const kp_value *key = pr->key;
+				if (key->u.s.len != n || kp_key_head(key->u.s.ptr, n) != e->head)
+					continue;
+				if (kp_key_rest_eq(key->u.s.ptr, e->key, n))
+					break;
+			}
+			if (pr == end)
+				return NULL;
+			size_t i = (size_t)(pr - p0);
+			if (i < KP_HINT_NONE) {
+				kp_pat_hot *w = (kp_pat_hot *)e;
+				__atomic_store_n(&w->hint[2], (unsigned char)h1, __ATOMIC_RELAXED);
+				__atomic_store_n(&w->hint[1], (unsigned char)h0, __ATOMIC_RELAXED);
+				__atomic_store_n(&w->hint[0], (unsigned char)i, __ATOMIC_RELAXED);
+			}
+		}
+	}
+	*present = true;
+	return pr->value;
 }
 
 static perr *new_err(mctx *c, ekind kind, mkind mk, const char *path,
