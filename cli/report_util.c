@@ -25,11 +25,11 @@ const char *kpc_report_names(void)
 
 void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 {
-	kp_buf_puts(sb, row->namespace);
-	kp_buf_add(sb, "/", 1);
-	kp_buf_puts(sb, row->kind);
-	kp_buf_add(sb, "/", 1);
-	kp_buf_puts(sb, row->name);
+	kpc_puts(sb, row->namespace);
+	KPC_PUT_LIT(sb, "/");
+	kpc_puts(sb, row->kind);
+	KPC_PUT_LIT(sb, "/");
+	kpc_puts(sb, row->name);
 }
 
 void kpc_buf_uint(kp_buf *sb, size_t v)
@@ -38,7 +38,7 @@ void kpc_buf_uint(kp_buf *sb, size_t v)
 	do
 		*--w = (char)('0' + v % 10);
 	while (v /= 10);
-	kp_buf_add(sb, w, (size_t)(d + sizeof d - w));
+	kpc_put(sb, w, (size_t)(d + sizeof d - w));
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
@@ -181,17 +181,6 @@ void kpc_errlist_free(kpc_errlist *l)
 	free(l->v);
 	kpc_pool_free(&l->pool);
 	memset(l, 0, sizeof *l);
-}
-
-void kpc_count(kpc_counts *c, kp_status s)
-{
-	switch (s) {
-	case KP_STATUS_PASS: c->pass++; break;
-	case KP_STATUS_FAIL: c->fail++; break;
-	case KP_STATUS_WARN: c->warn++; break;
-	case KP_STATUS_ERROR: c->error++; break;
-	case KP_STATUS_SKIP: c->skip++; break;
-	}
 }
 
 void kpc_print_applying(FILE *f, const kpc_summary *s)
