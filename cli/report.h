@@ -120,6 +120,32 @@ static inline void kpc_put(kp_buf *b, const char *s, size_t n)
 	}
 }
 #define KPC_PUT_LIT(b, lit) kpc_put((b), (lit), sizeof(lit) - 1)
+/* Room for n more bytes and the NUL: where to write them.  A writer that
+ * knows its bound writes straight into the buffer, then calls kpc_buf_done
+ * with its end.  Heap kp_bufs only (grown with realloc, as kp_buf does). */
+char *kpc_buf_grow(kp_buf *b, size_t n);
+static inline char *kpc_buf_room(kp_buf *b, size_t n)
+{
+	return b->cap - b->len > n ? b->data + b->len : kpc_buf_grow(b, n);
+}
+static inline void kpc_buf_done(kp_buf *b, char *end)
+{
+	*end = 0;
+	b->len = (size_t)(end - b->data);
+}
+/* v in decimal at w (at most 20 bytes); returns the end. */
+static inline char *kpc_put_uint(char *w, size_t v)
+{
+	size_t n = 1;
+	for (size_t x = v; x >= 10; x /= 10)
+		n++;
+	char *end = w + n;
+	w = end;
+	do
+		*--w = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
 static inline void kpc_puts(kp_buf *b, const char *s)
 {
 	kpc_put(b, s, strlen(s));

@@ -181,23 +181,27 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
-	/* N - RULE MESSAGE (FILE:LINE:COL) */
-	kpc_buf_uint(b, n);
-	KPC_PUT_LIT(b, " - ");
+	/* N - RULE MESSAGE (FILE:LINE:COL), room made once */
+	size_t rule_len = strlen(row->rule), msg_len = strlen(row->message);
+	size_t file_len = strlen(row->file);
+	char *w = kpc_buf_room(b, 3 * 20 + rule_len + msg_len + file_len + 32);
+	w = kpc_put_uint(w, n);
+	w = memcpy(w, " - ", 3) + 3;
 	if (r->opt.color)
-		KPC_PUT_LIT(b, KPC_BOLD);
-	kpc_puts(b, row->rule);
+		w = memcpy(w, KPC_BOLD, sizeof KPC_BOLD - 1) + sizeof KPC_BOLD - 1;
+	w = memcpy(w, row->rule, rule_len) + rule_len;
 	if (r->opt.color)
-		KPC_PUT_LIT(b, KPC_RESET);
-	KPC_PUT_LIT(b, " ");
-	kpc_puts(b, row->message);
-	KPC_PUT_LIT(b, " (");
-	kpc_puts(b, row->file);
-	KPC_PUT_LIT(b, ":");
-	kpc_buf_uint(b, row->line);
-	KPC_PUT_LIT(b, ":");
-	kpc_buf_uint(b, row->col);
-	KPC_PUT_LIT(b, ")\n");
+		w = memcpy(w, KPC_RESET, sizeof KPC_RESET - 1) + sizeof KPC_RESET - 1;
+	*w++ = ' ';
+	w = memcpy(w, row->message, msg_len) + msg_len;
+	w = memcpy(w, " (", 2) + 2;
+	w = memcpy(w, row->file, file_len) + file_len;
+	*w++ = ':';
+	w = kpc_put_uint(w, row->line);
+	*w++ = ':';
+	w = kpc_put_uint(w, row->col);
+	w = memcpy(w, ")\n", 2) + 2;
+	kpc_buf_done(b, w);
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)

@@ -34,11 +34,18 @@ void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 
 void kpc_buf_uint(kp_buf *sb, size_t v)
 {
-	char d[24], *w = d + sizeof d;
-	do
-		*--w = (char)('0' + v % 10);
-	while (v /= 10);
-	kpc_put(sb, w, (size_t)(d + sizeof d - w));
+	kpc_buf_done(sb, kpc_put_uint(kpc_buf_room(sb, 20), v));
+}
+
+char *kpc_buf_grow(kp_buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap - b->len <= n)
+		cap *= 2;
+	b->data = kpc_xrealloc(b->data, cap);
+	b->cap = cap;
+	b->data[b->len] = 0;
+	return b->data + b->len;
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
