@@ -121,10 +121,14 @@ typedef struct apply_ctx {
 	/* text without --unsupported=skip: the workers write the blocks and
 	 * every row goes as a bare record */
 	bool text_groups;
-	/* the policies' names, in a small array of their own for find_policy
-	 * (the evaluation between two rows leaves little of the report's
-	 * policy table in the cache) */
-	const char **pol_names;
+	/* what a row needs of its policy, in a small array of its own (the
+	 * evaluation between two rows leaves little of the report's policy
+	 * table in the cache) */
+	struct pol_key {
+		const char *name, *ns;
+		bool by_address;     /* no other policy has its name and ns */
+		bool scored, vap;
+	} *pol_keys;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -206,12 +210,11 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 	/* results carry the policy's own strings: compare pointers first (a
 	 * policy whose name another shares takes the search by name below,
 	 * which finds the nearest of them, as it always did) */
-	const char *const *names = rc->c->pol_names;
+	const struct pol_key *keys = rc->c->pol_keys;
 	for (size_t k = 0, i = rc->policy; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
-		if (names[i] != r->policy)
+		if (keys[i].name != r->policy)
 			continue;
-		const kpc_policy_info *pi = &rep->policies[i];
-		if (pi->ns == r->policy_namespace && !pi->dup_name) {
+		if (keys[i].ns == r->policy_namespace && keys[i].by_address) {
 			rc->found_name = r->policy;
 			rc->found_ns = r->policy_namespace;
 			return rc->policy = i;
@@ -262,17 +265,17 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 {
 	const apply_ctx *c = rc->c;
 	unit *u = rc->u;
-	const kpc_policy_info *pol = &c->report.policies[policy];
+	const struct pol_key *key = &c->pol_keys[policy];
 	kp_status st = r->status;
-	bool engine_fail = st == KP_STATUS_FAIL || (st == KP_STATUS_WARN && !pol->scored);
+	bool engine_fail = st == KP_STATUS_FAIL || (st == KP_STATUS_WARN && !key->scored);
 	bool audit_warning = false;
 	if (st == KP_STATUS_FAIL && c->audit_warn) {
 		resource_names(rc);
-		audit_warning = audit_warns(c, pol, st, rc->ns);
+		audit_warning = audit_warns(c, &c->report.policies[policy], st, rc->ns);
 	}
 	if (audit_warning || (r->unsupported && c->unsupported == KPC_UNSUPPORTED_WARN))
 		st = KP_STATUS_WARN;
-	if (!pol->vap || st != KP_STATUS_SKIP)
+	if (!key->vap || st != KP_STATUS_SKIP)
 		kpc_count(&u->total, st);
 	kpc_count(&u->counts[policy], st);
 	if (!engine_fail && st != KP_STATUS_ERROR) {
@@ -284,7 +287,7 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 	}
 	resource_names(rc);
 	kpc_row row = {
-		.pol = pol, .policy_index = policy,
+		.pol = &c->report.policies[policy], .policy_index = policy,
 		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
 		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
@@ -1145,9 +1148,12 @@ int kpc_cmd_apply(int argc, char **argv)
 		status = 2;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
-	c.pol_names = kpc_xcalloc(c.report.n_policies + 1, sizeof *c.pol_names);
-	for (size_t i = 0; i < c.report.n_policies; i++)
-		c.pol_names[i] = c.report.policies[i].name;
+	c.pol_keys = kpc_xcalloc(c.report.n_policies + 1, sizeof *c.pol_keys);
+	for (size_t i = 0; i < c.report.n_policies; i++) {
+		const kpc_policy_info *pi = &c.report.policies[i];
+		c.pol_keys[i] = (struct pol_key){.name = pi->name, .ns = pi->ns, .by_address = !pi->dup_name,
+						 .scored = pi->scored, .vap = pi->vap};
+	}
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
 		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -1204,7 +1210,7 @@ int kpc_cmd_apply(int argc, char **argv)
 	for (size_t i = 0; i < c.report.n_policies; i++)
 		free(c.report.policies[i].rules);
 	free(c.report.policies);
-	free(c.pol_names);
+	free(c.pol_keys);
 	kp_values_free(values);
 	kp_values_free(set);
 	kp_context_sources_free(sources);
