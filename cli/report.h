@@ -151,6 +151,11 @@ static inline void kpc_puts(kp_buf *b, const char *s)
 	kpc_put(b, s, strlen(s));
 }
 
+/* kp_buf_json_str / kp_buf_json_cstr, byte for byte, with one room check
+ * per string (the per-row writers' escaper). */
+void kpc_json_str(kp_buf *b, const char *s, size_t n);
+void kpc_json_cstr(kp_buf *b, const char *s);
+
 /* "ns/Kind/name" as kyverno apply prints a resource. */
 void kpc_resource_path(kp_buf *sb, const kpc_row *row);
 /* Decimal digits of v, as printf's %zu writes them (the per-row writers use

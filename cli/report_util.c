@@ -37,6 +37,52 @@ void kpc_buf_uint(kp_buf *sb, size_t v)
 	kpc_buf_done(sb, kpc_put_uint(kpc_buf_room(sb, 20), v));
 }
 
+void kpc_json_str(kp_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s) {
+		KPC_PUT_LIT(b, "null");
+		return;
+	}
+	/* the bytes kp_buf_json_str escapes: below 0x20, '"' and '\\' */
+	static const unsigned char esc[256] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		['"'] = 1, ['\\'] = 1,
+	};
+	char *w = kpc_buf_room(b, 6 * n + 2);
+	*w++ = '"';
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		while (p < end && !esc[*p])
+			p++;
+		w = memcpy(w, run, (size_t)(p - run)) + (p - run);
+		if (p == end)
+			break;
+		unsigned char c = *p++;
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		default:
+			w = memcpy(w, "u00", 3) + 3;
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
+		}
+	}
+	*w++ = '"';
+	kpc_buf_done(b, w);
+}
+
+void kpc_json_cstr(kp_buf *b, const char *s)
+{
+	kpc_json_str(b, s, s ? strlen(s) : 0);
+}
+
 char *kpc_buf_grow(kp_buf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 64;
@@ -104,30 +150,37 @@ void kpc_xml_escape(kp_buf *sb, const char *s, bool attr)
 	}
 }
 
-static bool yaml_plain_ok(const char *s)
+/* The length of s when it can be written plain (letters, digits and
+ * "._/-", starting with a letter or '/', not a YAML 1.1 boolean or null),
+ * else 0. */
+static size_t yaml_plain_len(const char *s)
 {
 	static const char *const special[] = {"true", "false", "yes", "no", "on", "off",
 					       "null", "y", "n", "~"};
 	if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '/'))
-		return false;
-	for (const char *c = s; *c; c++)
+		return 0;
+	const char *c = s;
+	for (; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || strchr("._/-", *c)))
-			return false;
-	for (size_t i = 0; i < sizeof special / sizeof *special; i++)
-		if (!strcasecmp(s, special[i]))
-			return false;
-	return true;
+		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '/' || *c == '-'))
+			return 0;
+	size_t n = (size_t)(c - s);
+	if (n <= 5)   /* the longest special */
+		for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+			if (!strcasecmp(s, special[i]))
+				return 0;
+	return n;
 }
 
 void kpc_yaml_scalar(kp_buf *sb, const char *s)
 {
+	size_t n;
 	if (!s)
-		kp_buf_puts(sb, "null");
-	else if (yaml_plain_ok(s))
-		kp_buf_puts(sb, s);
+		KPC_PUT_LIT(sb, "null");
+	else if ((n = yaml_plain_len(s)) != 0)
+		kpc_put(sb, s, n);
 	else
-		kp_buf_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
+		kpc_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
 }
 
 #define KPC_POOL_BLOCK ((size_t)64 << 10)
