@@ -1,6 +1,7 @@
 /* report_util.c - the format registry and helpers the formats share. */
 #include "report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,15 @@ void kpc_json_str(kp_buf *b, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
 		const unsigned char *run = p;
+		/* 8 bytes at a time while none is below 0x20, '"' or '\\' (a
+		 * word that may hold one goes to the byte loop, which decides) */
+		for (uint64_t x; end - p >= 8; p += 8) {
+			memcpy(&x, p, 8);
+			uint64_t q = x ^ 0x2222222222222222u, bs = x ^ 0x5c5c5c5c5c5c5c5cu;
+			if ((((x - 0x2020202020202020u) & ~x) | ((q - 0x0101010101010101u) & ~q) |
+			     ((bs - 0x0101010101010101u) & ~bs)) & 0x8080808080808080u)
+				break;
+		}
 		while (p < end && !esc[*p])
 			p++;
 		w = memcpy(w, run, (size_t)(p - run)) + (p - run);
