@@ -106,9 +106,11 @@ char *kpc_buf_grow(kp_buf *b, size_t n)
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
 {
-	if (pi->ns)
-		kp_buf_printf(sb, "%s/", pi->ns);
-	kp_buf_puts(sb, pi->name);
+	if (pi->ns) {
+		kpc_puts(sb, pi->ns);
+		KPC_PUT_LIT(sb, "/");
+	}
+	kpc_puts(sb, pi->name);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
