@@ -133,6 +133,8 @@ static inline void kpc_buf_done(kp_buf *b, char *end)
 	*end = 0;
 	b->len = (size_t)(end - b->data);
 }
+/* Append each string up to a NULL (no NULL among them). */
+void kpc_buf_cat(kp_buf *b, ...) __attribute__((sentinel));
 /* v in decimal at w (at most 20 bytes); returns the end. */
 static inline char *kpc_put_uint(char *w, size_t v)
 {

@@ -1,6 +1,7 @@
 /* report_util.c - the format registry and helpers the formats share. */
 #include "report.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,15 @@ void kpc_json_cstr(kp_buf *b, const char *s)
 	kpc_json_str(b, s, s ? strlen(s) : 0);
 }
 
+void kpc_buf_cat(kp_buf *b, ...)
+{
+	va_list ap;
+	va_start(ap, b);
+	for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
+		kpc_puts(b, s);
+	va_end(ap);
+}
+
 char *kpc_buf_grow(kp_buf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 64;
@@ -139,27 +149,43 @@ static size_t utf8_len(const unsigned char *s, unsigned *cp)
 void kpc_xml_escape(kp_buf *sb, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	/* at most 6 bytes out per byte in ("&quot;") */
+	char *w = kpc_buf_room(sb, 6 * strlen((const char *)p));
 	while (*p) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"') {
+			*w++ = (char)c;   /* printable ASCII that needs nothing */
+			p++;
+			continue;
+		}
 		unsigned cp;
 		size_t n = utf8_len(p, &cp);
 		if (!n || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
 		    cp == 0xfffe || cp == 0xffff) {
-			kp_buf_puts(sb, "\xef\xbf\xbd");   /* U+FFFD */
+			w = memcpy(w, "\xef\xbf\xbd", 3) + 3;   /* U+FFFD */
 			p += n ? n : 1;
 			continue;
 		}
+		const char *e;
 		switch (cp) {
-		case '&': kp_buf_puts(sb, "&amp;"); break;
-		case '<': kp_buf_puts(sb, "&lt;"); break;
-		case '>': kp_buf_puts(sb, "&gt;"); break;
-		case '"': kp_buf_puts(sb, attr ? "&quot;" : "\""); break;
-		case '\n': kp_buf_puts(sb, attr ? "&#10;" : "\n"); break;
-		case '\r': kp_buf_puts(sb, "&#13;"); break;
-		case '\t': kp_buf_puts(sb, attr ? "&#9;" : "\t"); break;
-		default: kp_buf_add(sb, (const char *)p, n); break;
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = attr ? "&quot;" : "\""; break;
+		case '\n': e = attr ? "&#10;" : "\n"; break;
+		case '\r': e = "&#13;"; break;
+		case '\t': e = attr ? "&#9;" : "\t"; break;
+		default: e = NULL; break;
+		}
+		if (e) {
+			size_t k = strlen(e);
+			w = memcpy(w, e, k) + k;
+		} else {
+			w = memcpy(w, p, n) + n;
 		}
 		p += n;
 	}
+	kpc_buf_done(sb, w);
 }
 
 /* The length of s when it can be written plain (letters, digits and

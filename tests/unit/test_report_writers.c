@@ -100,3 +100,18 @@ Test(report_writers, uint_and_room)
 	cr_assert(!memcmp(b.data, "0 9 10 1844", 11));
 	kp_buf_free(&b);
 }
+
+Test(report_writers, xml_escape)
+{
+	kp_buf b = {0};
+	kpc_xml_escape(&b, "a&<>\"\n\r\t\x01\xc3\xa9\xef\xbf\xbe\xff\xf0\x9f\x98\x80z", true);
+	cr_assert_str_eq(b.data, "a&amp;&lt;&gt;&quot;&#10;&#13;&#9;\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd"
+				 "\xef\xbf\xbd\xf0\x9f\x98\x80z");
+	kp_buf_reset(&b);
+	kpc_xml_escape(&b, "\"\n\t\xc3", false);
+	cr_assert_str_eq(b.data, "\"\n\t\xef\xbf\xbd");
+	kp_buf_reset(&b);
+	kpc_xml_escape(&b, NULL, false);
+	cr_assert_eq(b.len, 0);
+	kp_buf_free(&b);
+}
