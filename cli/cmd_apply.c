@@ -320,25 +320,14 @@ static void on_result(void *ud, const kp_result *r)
 		kp_buf_add(b, rec, sizeof rec);
 		return;
 	}
-	/* one append per row: the record is put together on the stack */
+	/* one room check per row: the record is written in place */
 	const char *str[4] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
 			      r->file ? r->file : rc->res_file, r->path};
 	size_t n_str = r->path ? 4 : 3, len[4], total = 1 + sizeof f;
 	for (size_t i = 0; i < n_str; i++)
-		total += (len[i] = strlen(str[i] ? str[i] : "")) + 1;
-	char rec[1024];
-	if (total > sizeof rec) {
-		kp_buf_add(b, "r", 1);
-		kp_buf_add(b, (const char *)&f, sizeof f);
-		rec_str(b, str[0]);
-		rec_str(b, str[1]);
-		if (r->path)
-			rec_str(b, r->path);
-		rec_str(b, str[2]);
-		return;
-	}
+		total += (len[i] = str[i] ? strlen(str[i]) : 0) + 1;
 	static const size_t order[2][4] = {{0, 1, 2}, {0, 1, 3, 2}};
-	char *w = rec;
+	char *w = kpc_buf_room(b, total);
 	*w++ = 'r';
 	memcpy(w, &f, sizeof f);
 	w += sizeof f;
@@ -349,7 +338,7 @@ static void on_result(void *ud, const kp_result *r)
 		w += len[i];
 		*w++ = 0;
 	}
-	kp_buf_add(b, rec, total);
+	kpc_buf_done(b, w);
 }
 
 static void unit_diag(unit *u, const char *level, const kp_error *e)
