@@ -166,6 +166,7 @@ typedef struct unit {
  * and writes the failure blocks itself. */
 typedef struct rec_fixed {
 	uint32_t policy, rule, line, col;   /* rule: index in the policy */
+	uint32_t len[4];                    /* 'r': strlen of rule, message, path, file */
 	uint8_t status, unsupported, has_path;
 } rec_fixed;
 
@@ -327,6 +328,10 @@ static void on_result(void *ud, const kp_result *r)
 	for (size_t i = 0; i < n_str; i++)
 		total += (len[i] = str[i] ? strlen(str[i]) : 0) + 1;
 	static const size_t order[2][4] = {{0, 1, 2}, {0, 1, 3, 2}};
+	f.len[0] = (uint32_t)len[0];
+	f.len[1] = (uint32_t)len[1];
+	f.len[2] = r->path ? (uint32_t)len[3] : 0;
+	f.len[3] = (uint32_t)len[2];
 	char *w = kpc_buf_room(b, total);
 	*w++ = 'r';
 	memcpy(w, &f, sizeof f);
@@ -548,11 +553,11 @@ static void replay(pipeline *p, const kp_buf *recs)
 		if (type == 'c') {
 			row.rule = row.message = row.file = "";
 		} else {
-			row.rule = s, s += strlen(s) + 1;
-			row.message = s, s += strlen(s) + 1;
+			row.rule = s, s += f.len[0] + 1;
+			row.message = s, s += f.len[1] + 1;
 			if (f.has_path)
-				row.path = s, s += strlen(s) + 1;
-			row.file = s, s += strlen(s) + 1;
+				row.path = s, s += f.len[2] + 1;
+			row.file = s, s += f.len[3] + 1;
 		}
 		emit_row(p, &row, &f);
 	}
