@@ -121,6 +121,14 @@ typedef struct apply_ctx {
 	/* text without --unsupported=skip: the workers write the blocks and
 	 * every row goes as a bare record */
 	bool text_groups;
+	/* what a row needs of its policy, in a small array of its own (the
+	 * evaluation between two rows leaves little of the report's policy
+	 * table in the cache) */
+	struct pol_key {
+		const char *name, *ns;
+		bool by_address;     /* no other policy has its name and ns */
+		bool scored, vap;
+	} *pol_keys;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -138,6 +146,11 @@ typedef struct unit {
 	kp_buf recs;       /* packed records (see below), read in order */
 	kp_buf text;       /* text_groups: the unit's finished blocks */
 	kp_buf diag;       /* stderr lines */
+	/* text_groups: the unit's rows are counted, not packed */
+	size_t resources;
+	kpc_counts total;     /* as the summary counts them */
+	kpc_counts *counts;   /* per policy */
+	kpc_text_groups groups;
 	int status;           /* 2 when some input was unusable */
 	int done;
 } unit;
@@ -147,11 +160,13 @@ typedef struct unit {
  *   'R' a resource: apiVersion, kind, namespace, name, uid, resourceVersion;
  *   'r' a row of the last resource: rule, message, path (if has_path), file;
  *   'c' a row of the last resource, no strings: a pass or skip whose
- *       strings the format ignores (bare_passes), or any row whose text the
- *       worker wrote (text_groups);
- *   'E' an unusable input: a kp_error, raw. */
+ *       strings the format ignores (bare_passes);
+ *   'E' an unusable input: a kp_error, raw.
+ * With text_groups only 'E' records are packed: the worker counts the rows
+ * and writes the failure blocks itself. */
 typedef struct rec_fixed {
 	uint32_t policy, rule, line, col;   /* rule: index in the policy */
+	uint32_t len[4];                    /* 'r': strlen of rule, message, path, file */
 	uint8_t status, unsupported, has_path;
 } rec_fixed;
 
@@ -163,13 +178,27 @@ static void rec_str(kp_buf *b, const char *s)
 typedef struct row_ctx {
 	const apply_ctx *c;
 	unit *u;
+	const kp_doc *doc;
 	const char *res_file;
 	unsigned res_line, res_col;
 	size_t policy;          /* where the last lookup found its policy */
 	const char *found_name, *found_ns;  /* the strings it was found by */
-	const char *kind, *ns, *name;      /* the resource's, for text_groups */
-	kpc_text_groups groups;
+	size_t rule;            /* where the last lookup found its rule */
+	/* the resource's kind, namespace and name ("" when absent), looked
+	 * up by resource_names when a row needs them */
+	const char *kind, *ns, *name;
 } row_ctx;
+
+static void resource_names(row_ctx *rc)
+{
+	if (rc->kind)
+		return;
+	const char *k = kp_doc_kind(rc->doc), *ns = kp_doc_namespace(rc->doc);
+	const char *n = kp_doc_name(rc->doc);
+	rc->kind = k ? k : "";
+	rc->ns = ns ? ns : "";
+	rc->name = n ? n : "";
+}
 
 /* The index of the policy a result names: results come in policy order,
  * so the search starts where the last one ended. */
@@ -179,6 +208,20 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 	if (r->policy == rc->found_name && r->policy_namespace == rc->found_ns)
 		return rc->policy;   /* the same strings as the last row's */
 	size_t n = rep->n_policies;
+	/* results carry the policy's own strings: compare pointers first (a
+	 * policy whose name another shares takes the search by name below,
+	 * which finds the nearest of them, as it always did) */
+	const struct pol_key *keys = rc->c->pol_keys;
+	for (size_t k = 0, i = rc->policy; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
+		if (keys[i].name != r->policy)
+			continue;
+		if (keys[i].ns == r->policy_namespace && keys[i].by_address) {
+			rc->found_name = r->policy;
+			rc->found_ns = r->policy_namespace;
+			return rc->policy = i;
+		}
+		break;
+	}
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (rc->policy + k) % n;
 		const kpc_policy_info *pi = &rep->policies[i];
@@ -193,13 +236,19 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 	return 0;
 }
 
-/* The index of the rule named `rule` in p (0 when none is: a row of rule
- * `evaluation` and the like), looked up on the worker. */
-static size_t rule_index(const kp_policy *p, const char *rule)
+/* The index of the first rule named `rule` in the policy (0 when none is:
+ * a row of rule `evaluation` and the like), looked up on the worker.
+ * Results carry the rule's own name and come in rule order. */
+static size_t rule_index(row_ctx *rc, const kpc_policy_info *pi, const char *rule)
 {
-	for (size_t i = 0; i < kp_policy_rule_count(p); i++)
-		if (!strcmp(kp_policy_rule_name(p, i), rule))
-			return i;
+	size_t n = pi->n_rules;
+	if (!pi->dup_rules)
+		for (size_t k = 0, i = rc->rule < n ? rc->rule : 0; k < n; k++, i = i + 1 < n ? i + 1 : 0)
+			if (pi->rules[i] == rule)
+				return rc->rule = i;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pi->rules[i], rule))
+			return rc->rule = i;
 	return 0;
 }
 
@@ -208,30 +257,45 @@ static size_t rule_index(const kp_policy *p, const char *rule)
 static inline bool audit_warns(const apply_ctx *c, const kpc_policy_info *pol, kp_status st,
 			       const char *ns)
 {
-	if (st != KP_STATUS_FAIL || !c->audit_warn)
-		return false;
-	bool vap = pol->kind && !strcmp(pol->kind, "ValidatingAdmissionPolicy");
-	return !vap && kp_policy_audit(pol->p, ns);
+	return st == KP_STATUS_FAIL && c->audit_warn && !pol->vap && kp_policy_audit(pol->p, ns);
 }
 
-/* text_groups: the row's line goes into the unit's blocks now. */
-static void text_group_row(row_ctx *rc, const kp_result *r, const rec_fixed *f)
+/* text_groups: the row is counted as emit_row counts it, and a failed or
+ * errored row's line goes into the unit's blocks now. */
+static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 {
-	const kpc_report *rep = &rc->c->report;
-	const kpc_policy_info *pol = &rep->policies[f->policy];
+	const apply_ctx *c = rc->c;
+	unit *u = rc->u;
+	const struct pol_key *key = &c->pol_keys[policy];
+	kp_status st = r->status;
+	bool engine_fail = st == KP_STATUS_FAIL || (st == KP_STATUS_WARN && !key->scored);
+	bool audit_warning = false;
+	if (st == KP_STATUS_FAIL && c->audit_warn) {
+		resource_names(rc);
+		audit_warning = audit_warns(c, &c->report.policies[policy], st, rc->ns);
+	}
+	if (audit_warning || (r->unsupported && c->unsupported == KPC_UNSUPPORTED_WARN))
+		st = KP_STATUS_WARN;
+	if (!key->vap || st != KP_STATUS_SKIP)
+		kpc_count(&u->total, st);
+	kpc_count(&u->counts[policy], st);
+	if (!engine_fail && st != KP_STATUS_ERROR) {
+		/* a row of another policy ends the group, as it would in
+		 * kpc_text_groups_row */
+		if (u->groups.in_group && u->groups.policy != policy)
+			kpc_text_groups_flush(&c->report, &u->groups, &u->text);
+		return;
+	}
+	resource_names(rc);
 	kpc_row row = {
-		.pol = pol, .policy_index = f->policy, .rule_index = f->rule,
+		.pol = &c->report.policies[policy], .policy_index = policy,
 		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
 		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
-		.line = f->line, .col = f->col,
+		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
-		/* as emit_row turns it: only the status decides the error block */
-		.status = r->unsupported && rc->c->unsupported == KPC_UNSUPPORTED_WARN ? KP_STATUS_WARN
-										: r->status,
-		.engine_fail = r->status == KP_STATUS_FAIL || (r->status == KP_STATUS_WARN && !pol->scored),
-		.audit_warning = audit_warns(rc->c, pol, r->status, rc->ns),
+		.status = st, .engine_fail = engine_fail, .audit_warning = audit_warning,
 	};
-	kpc_text_groups_row(rep, &rc->groups, &row, &rc->u->text);
+	kpc_text_groups_row(&c->report, &u->groups, &row, &u->text);
 }
 
 static void on_result(void *ud, const kp_result *r)
@@ -239,41 +303,36 @@ static void on_result(void *ud, const kp_result *r)
 	row_ctx *rc = ud;
 	kp_buf *b = &rc->u->recs;
 	size_t policy = find_policy(rc, r);
+	if (rc->c->text_groups) {
+		text_result(rc, r, policy);
+		return;
+	}
 	rec_fixed f = {
-		.policy = (uint32_t)policy, .rule = (uint32_t)rule_index(rc->c->report.policies[policy].p, r->rule),
+		.policy = (uint32_t)policy, .rule = (uint32_t)rule_index(rc, &rc->c->report.policies[policy], r->rule),
 		.status = (uint8_t)r->status,
 		.unsupported = r->unsupported != NULL, .has_path = r->path != NULL,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 	};
-	if (rc->c->text_groups)
-		text_group_row(rc, r, &f);
-	if (rc->c->text_groups || (rc->c->bare_passes && !r->unsupported &&
-	    (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP))) {
+	if (rc->c->bare_passes && !r->unsupported &&
+	    (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP)) {
 		char rec[1 + sizeof f];
 		rec[0] = 'c';
 		memcpy(rec + 1, &f, sizeof f);
 		kp_buf_add(b, rec, sizeof rec);
 		return;
 	}
-	/* one append per row: the record is put together on the stack */
+	/* one room check per row: the record is written in place */
 	const char *str[4] = {r->rule, r->status == KP_STATUS_PASS && !rc->c->pass_messages ? "" : r->message,
 			      r->file ? r->file : rc->res_file, r->path};
 	size_t n_str = r->path ? 4 : 3, len[4], total = 1 + sizeof f;
 	for (size_t i = 0; i < n_str; i++)
-		total += (len[i] = strlen(str[i] ? str[i] : "")) + 1;
-	char rec[1024];
-	if (total > sizeof rec) {
-		kp_buf_add(b, "r", 1);
-		kp_buf_add(b, (const char *)&f, sizeof f);
-		rec_str(b, str[0]);
-		rec_str(b, str[1]);
-		if (r->path)
-			rec_str(b, r->path);
-		rec_str(b, str[2]);
-		return;
-	}
+		total += (len[i] = str[i] ? strlen(str[i]) : 0) + 1;
 	static const size_t order[2][4] = {{0, 1, 2}, {0, 1, 3, 2}};
-	char *w = rec;
+	f.len[0] = (uint32_t)len[0];
+	f.len[1] = (uint32_t)len[1];
+	f.len[2] = r->path ? (uint32_t)len[3] : 0;
+	f.len[3] = (uint32_t)len[2];
+	char *w = kpc_buf_room(b, total);
 	*w++ = 'r';
 	memcpy(w, &f, sizeof f);
 	w += sizeof f;
@@ -284,7 +343,7 @@ static void on_result(void *ud, const kp_result *r)
 		w += len[i];
 		*w++ = 0;
 	}
-	kp_buf_add(b, rec, total);
+	kpc_buf_done(b, w);
 }
 
 static void unit_diag(unit *u, const char *level, const kp_error *e)
@@ -306,27 +365,27 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 {
 	kp_doc_normalize_resource(d);
 	const kp_value *root = kp_doc_root(d);
-	row_ctx rc = {.c = c, .u = u, .res_file = kp_doc_file(d),
-		      .res_line = kp_value_line(root), .res_col = kp_value_col(root),
-		      .kind = kp_doc_kind(d), .ns = kp_doc_namespace(d), .name = kp_doc_name(d)};
-	rc.kind = rc.kind ? rc.kind : "";
-	rc.ns = rc.ns ? rc.ns : "";
-	rc.name = rc.name ? rc.name : "";
-	kp_buf *b = &u->recs;
-	kp_buf_add(b, "R", 1);
-	rec_str(b, kp_doc_api_version(d));
-	rec_str(b, kp_doc_kind(d));
-	rec_str(b, kp_doc_namespace(d));
-	rec_str(b, kp_doc_name(d));
-	rec_str(b, kp_value_path_str(root, "metadata/uid"));
-	rec_str(b, kp_value_path_str(root, "metadata/resourceVersion"));
+	row_ctx rc = {.c = c, .u = u, .doc = d, .res_file = kp_doc_file(d),
+		      .res_line = kp_value_line(root), .res_col = kp_value_col(root)};
+	if (c->text_groups) {
+		u->resources++;
+	} else {
+		kp_buf *b = &u->recs;
+		kp_buf_add(b, "R", 1);
+		rec_str(b, kp_doc_api_version(d));
+		rec_str(b, kp_doc_kind(d));
+		rec_str(b, kp_doc_namespace(d));
+		rec_str(b, kp_doc_name(d));
+		rec_str(b, kp_value_path_str(root, "metadata/uid"));
+		rec_str(b, kp_value_path_str(root, "metadata/resourceVersion"));
+	}
 	kp_error e;
 	if (kp_evaluate(ctx, c->ps, d, &c->eval, on_result, &rc, &e) < 0) {
 		unit_diag(u, "error", &e);
 		u->status = 2;
 	}
-	kpc_text_groups_flush(&c->report, &rc.groups, &u->text);
-	kpc_text_groups_free(&rc.groups);
+	if (c->text_groups)
+		kpc_text_groups_flush(&c->report, &u->groups, &u->text);
 }
 
 static void process_unit(const apply_ctx *c, kp_eval_ctx *ctx, unit *u)
@@ -440,7 +499,7 @@ static void emit_row(pipeline *p, kpc_row *row, const rec_fixed *f)
 	row->audit_warning = false;
 	/* the CLI counts a ValidatingAdmissionPolicy's pass, fail and error
 	 * only, without --audit-warn (processor/result.go) */
-	bool vap = row->pol->kind && !strcmp(row->pol->kind, "ValidatingAdmissionPolicy");
+	bool vap = row->pol->vap;
 	if (audit_warns(c, row->pol, row->status, row->namespace)) {
 		row->status = KP_STATUS_WARN;
 		row->audit_warning = true;
@@ -490,16 +549,15 @@ static void replay(pipeline *p, const kp_buf *recs)
 		row.line = f.line;
 		row.col = f.col;
 		row.rule_index = f.rule;
-		row.text_done = type == 'c' && p->c->text_groups;
 		row.path = NULL;
 		if (type == 'c') {
 			row.rule = row.message = row.file = "";
 		} else {
-			row.rule = s, s += strlen(s) + 1;
-			row.message = s, s += strlen(s) + 1;
+			row.rule = s, s += f.len[0] + 1;
+			row.message = s, s += f.len[1] + 1;
 			if (f.has_path)
-				row.path = s, s += strlen(s) + 1;
-			row.file = s, s += strlen(s) + 1;
+				row.path = s, s += f.len[2] + 1;
+			row.file = s, s += f.len[3] + 1;
 		}
 		emit_row(p, &row, &f);
 	}
@@ -511,7 +569,14 @@ static void write_unit(pipeline *p, unit *u)
 	fflush(stdout);
 	kp_buf_flush(&u->diag, stderr);
 	replay(p, &u->recs);
-	kpc_text_hold((kpc_report *)&p->c->report, u->text.data, u->text.len);
+	if (p->c->text_groups) {
+		kpc_report *rep = (kpc_report *)&p->c->report;
+		p->resources += u->resources;
+		kpc_counts_add(&p->total, &u->total);
+		for (size_t i = 0; i < rep->n_policies; i++)
+			kpc_counts_add(&rep->policies[i].counts, &u->counts[i]);
+		kpc_text_hold(rep, u->text.data, u->text.len);
+	}
 	if (u->status)
 		p->status = 2;
 	u->next_free = p->pool;
@@ -526,6 +591,8 @@ static void pool_free(pipeline *p)
 		kp_buf_free(&u->text);
 		kp_buf_free(&u->recs);
 		kp_buf_free(&u->diag);
+		kpc_text_groups_free(&u->groups);
+		free(u->counts);
 		free(u->data);
 		free(u->marks);
 		free(u);
@@ -601,6 +668,15 @@ static unit *unit_new(pipeline *p, const char *file)
 		kp_buf_reset(&u->diag);
 	} else {
 		u = kpc_xcalloc(1, sizeof(*u));
+	}
+	if (p->c->text_groups) {
+		size_t n = p->c->report.n_policies;
+		u->resources = 0;
+		u->total = (kpc_counts){0};
+		if (u->counts)
+			memset(u->counts, 0, n * sizeof *u->counts);
+		else
+			u->counts = kpc_xcalloc(n ? n : 1, sizeof *u->counts);
 	}
 	u->file = file;
 	return u;
@@ -784,7 +860,20 @@ static kpc_policy_info *policy_infos(const kp_policy_set *ps)
 			.severity = kp_policy_annotation(p, "policies.kyverno.io/severity"),
 			.description = kp_policy_annotation(p, "policies.kyverno.io/description"),
 			.scored = !(scored && !strcmp(scored, "false")),
+			.n_rules = kp_policy_rule_count(p),
 		};
+		v[i].vap = v[i].kind && !strcmp(v[i].kind, "ValidatingAdmissionPolicy");
+		v[i].rules = kpc_xcalloc(v[i].n_rules ? v[i].n_rules : 1, sizeof *v[i].rules);
+		for (size_t k = 0; k < v[i].n_rules; k++) {
+			v[i].rules[k] = kp_policy_rule_name(p, k);
+			for (size_t j = 0; j < k; j++)
+				if (!strcmp(v[i].rules[j], v[i].rules[k]))
+					v[i].dup_rules = true;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(v[j].name, v[i].name) &&
+			    (v[j].ns ? v[i].ns && !strcmp(v[j].ns, v[i].ns) : !v[i].ns))
+				v[i].dup_name = v[j].dup_name = true;
 	}
 	return v;
 }
@@ -1053,6 +1142,12 @@ int kpc_cmd_apply(int argc, char **argv)
 		status = 2;
 	c.report.policies = policy_infos(c.ps);
 	c.report.n_policies = kp_policy_set_count(c.ps);
+	c.pol_keys = kpc_xcalloc(c.report.n_policies + 1, sizeof *c.pol_keys);
+	for (size_t i = 0; i < c.report.n_policies; i++) {
+		const kpc_policy_info *pi = &c.report.policies[i];
+		c.pol_keys[i] = (struct pol_key){.name = pi->name, .ns = pi->ns, .by_address = !pi->dup_name,
+						 .scored = pi->scored, .vap = pi->vap};
+	}
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
 		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -1106,7 +1201,10 @@ int kpc_cmd_apply(int argc, char **argv)
 	free(p.q);
 	kp_eval_ctx_free(p.main_ctx);
 	free(p.threads);
+	for (size_t i = 0; i < c.report.n_policies; i++)
+		free(c.report.policies[i].rules);
 	free(c.report.policies);
+	free(c.pol_keys);
 	kp_values_free(values);
 	kp_values_free(set);
 	kp_context_sources_free(sources);

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct kpc_counts {
 	size_t pass, fail, warn, error, skip;
@@ -29,6 +30,11 @@ typedef struct kpc_policy_info {
 	const char *name, *ns, *kind;      /* ns: NULL for a ClusterPolicy */
 	const char *title, *category, *severity, *description; /* annotations or NULL */
 	bool scored;                       /* policies.kyverno.io/scored != "false" */
+	bool vap;                          /* kind ValidatingAdmissionPolicy */
+	bool dup_name;                     /* another policy has the same name and ns */
+	bool dup_rules;                    /* two of its rules have the same name */
+	const char **rules;                /* kp_policy_rule_name of each rule */
+	size_t n_rules;
 	kpc_counts counts;                 /* this policy's rows so far */
 } kpc_policy_info;
 
@@ -51,8 +57,6 @@ typedef struct kpc_row {
 	const char *path;                  /* failure path or NULL */
 	const char *file;                  /* offending node (or document root) */
 	unsigned line, col;
-	bool text_done;                    /* text: the worker wrote the row's
-	                                      group (kpc_text_groups) */
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {
@@ -104,6 +108,56 @@ const char *kpc_report_names(void);
 
 /* ---- helpers shared by the formats (report_util.c) ---- */
 
+/* Append n bytes of s: the per-row writers' kp_buf_add, inline when the
+ * buffer has room (a heap kp_buf keeps its NUL). */
+static inline void kpc_put(kp_buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len > n) {
+		memcpy(b->data + b->len, s, n);
+		b->data[b->len += n] = 0;
+	} else {
+		kp_buf_add(b, s, n);
+	}
+}
+#define KPC_PUT_LIT(b, lit) kpc_put((b), (lit), sizeof(lit) - 1)
+/* Room for n more bytes and the NUL: where to write them.  A writer that
+ * knows its bound writes straight into the buffer, then calls kpc_buf_done
+ * with its end.  Heap kp_bufs only (grown with realloc, as kp_buf does). */
+char *kpc_buf_grow(kp_buf *b, size_t n);
+static inline char *kpc_buf_room(kp_buf *b, size_t n)
+{
+	return b->cap - b->len > n ? b->data + b->len : kpc_buf_grow(b, n);
+}
+static inline void kpc_buf_done(kp_buf *b, char *end)
+{
+	*end = 0;
+	b->len = (size_t)(end - b->data);
+}
+/* Append each string up to a NULL (no NULL among them). */
+void kpc_buf_cat(kp_buf *b, ...) __attribute__((sentinel));
+/* v in decimal at w (at most 20 bytes); returns the end. */
+static inline char *kpc_put_uint(char *w, size_t v)
+{
+	size_t n = 1;
+	for (size_t x = v; x >= 10; x /= 10)
+		n++;
+	char *end = w + n;
+	w = end;
+	do
+		*--w = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+static inline void kpc_puts(kp_buf *b, const char *s)
+{
+	kpc_put(b, s, strlen(s));
+}
+
+/* kp_buf_json_str / kp_buf_json_cstr, byte for byte, with one room check
+ * per string (the per-row writers' escaper). */
+void kpc_json_str(kp_buf *b, const char *s, size_t n);
+void kpc_json_cstr(kp_buf *b, const char *s);
+
 /* "ns/Kind/name" as kyverno apply prints a resource. */
 void kpc_resource_path(kp_buf *sb, const kpc_row *row);
 /* Decimal digits of v, as printf's %zu writes them (the per-row writers use
@@ -133,7 +187,22 @@ typedef struct kpc_errlist {
 void kpc_errlist_add(kpc_errlist *l, const kp_error *e);
 void kpc_errlist_free(kpc_errlist *l);
 /* Tally one row of status s. */
-void kpc_count(kpc_counts *c, kp_status s);
+static inline void kpc_count(kpc_counts *c, kp_status s)
+{
+	switch (s) {
+	case KP_STATUS_PASS: c->pass++; break;
+	case KP_STATUS_FAIL: c->fail++; break;
+	case KP_STATUS_WARN: c->warn++; break;
+	case KP_STATUS_ERROR: c->error++; break;
+	case KP_STATUS_SKIP: c->skip++; break;
+	}
+}
+/* a += b */
+static inline void kpc_counts_add(kpc_counts *a, const kpc_counts *b)
+{
+	a->pass += b->pass, a->fail += b->fail, a->warn += b->warn;
+	a->error += b->error, a->skip += b->skip;
+}
 /* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n" */
 void kpc_print_applying(FILE *f, const kpc_summary *s);
 /* Capitalised status for tables: "Pass", "Fail", ... */

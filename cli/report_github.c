@@ -10,20 +10,30 @@
 typedef struct gh_state {
 	size_t errors, warnings;
 	kp_buf b;
+	kp_buf title, msg;   /* a row's, reused */
 } gh_state;
 
 static void esc(kp_buf *b, const char *s, bool param)
 {
-	for (; s && *s; s++) {
+	if (!s)
+		return;
+	char *w = kpc_buf_room(b, 3 * strlen(s));
+	for (; *s; s++) {
+		const char *e;
 		switch (*s) {
-		case '%': kp_buf_puts(b, "%25"); break;
-		case '\r': kp_buf_puts(b, "%0D"); break;
-		case '\n': kp_buf_puts(b, "%0A"); break;
-		case ':': kp_buf_puts(b, param ? "%3A" : ":"); break;
-		case ',': kp_buf_puts(b, param ? "%2C" : ","); break;
-		default: kp_buf_add(b, s, 1); break;
+		case '%': e = "%25"; break;
+		case '\r': e = "%0D"; break;
+		case '\n': e = "%0A"; break;
+		case ':': e = param ? "%3A" : NULL; break;
+		case ',': e = param ? "%2C" : NULL; break;
+		default: e = NULL; break;
 		}
+		if (e)
+			w = memcpy(w, e, 3) + 3;
+		else
+			*w++ = *s;
 	}
+	kpc_buf_done(b, w);
 }
 
 static void command(kpc_report *r, const char *level, const char *file, unsigned line,
@@ -31,26 +41,33 @@ static void command(kpc_report *r, const char *level, const char *file, unsigned
 {
 	gh_state *g = r->state;
 	kp_buf *b = &g->b;
-	kp_buf_printf(b, "::%s ", level);
-	const char *sep = "";
+	KPC_PUT_LIT(b, "::");
+	kpc_puts(b, level);
+	KPC_PUT_LIT(b, " ");
+	bool sep = false;
 	if (file && *file) {
-		kp_buf_puts(b, "file=");
+		KPC_PUT_LIT(b, "file=");
 		esc(b, file, true);
-		sep = ",";
+		sep = true;
 	}
 	if (line) {
-		kp_buf_printf(b, "%sline=%u", sep, line);
-		sep = ",";
+		if (sep)
+			KPC_PUT_LIT(b, ",");
+		KPC_PUT_LIT(b, "line=");
+		kpc_buf_uint(b, line);
+		sep = true;
 	}
 	if (line && col) {
-		kp_buf_printf(b, "%scol=%u", sep, col);
-		sep = ",";
+		KPC_PUT_LIT(b, ",col=");
+		kpc_buf_uint(b, col);
 	}
-	kp_buf_printf(b, "%stitle=", sep);
+	if (sep)
+		KPC_PUT_LIT(b, ",");
+	KPC_PUT_LIT(b, "title=");
 	esc(b, title, true);
-	kp_buf_puts(b, "::");
+	KPC_PUT_LIT(b, "::");
 	esc(b, message, false);
-	kp_buf_puts(b, "\n");
+	KPC_PUT_LIT(b, "\n");
 	kp_buf_flush(b, r->out);
 }
 
@@ -69,14 +86,16 @@ static void gh_row(kpc_report *r, const kpc_row *row)
 		level = "warning", g->warnings++;
 	else
 		return;
-	kp_buf title = {0}, msg = {0};
-	kpc_policy_display(&title, row->pol);
-	kp_buf_printf(&title, "/%s", row->rule);
-	kpc_resource_path(&msg, row);
-	kp_buf_printf(&msg, ": %s", row->message);
-	command(r, level, row->file, row->line, row->col, title.data, msg.data);
-	kp_buf_free(&title);
-	kp_buf_free(&msg);
+	kp_buf *title = &g->title, *msg = &g->msg;
+	kp_buf_reset(title);
+	kp_buf_reset(msg);
+	kpc_policy_display(title, row->pol);
+	KPC_PUT_LIT(title, "/");
+	kpc_puts(title, row->rule ? row->rule : "(null)");   /* as printf's %s */
+	kpc_resource_path(msg, row);
+	KPC_PUT_LIT(msg, ": ");
+	kpc_puts(msg, row->message ? row->message : "(null)");
+	command(r, level, row->file, row->line, row->col, title->data, msg->data);
 }
 
 static void gh_input_error(kpc_report *r, const kp_error *e)
@@ -103,6 +122,8 @@ static void gh_end(kpc_report *r, const kpc_summary *s)
 	fprintf(r->out, "pass: %zu, fail: %zu, warn: %zu, error: %zu, skip: %zu \n",
 		c->pass, c->fail, c->warn, c->error, c->skip);
 	kp_buf_free(&g->b);
+	kp_buf_free(&g->title);
+	kp_buf_free(&g->msg);
 	free(g);
 	r->state = NULL;
 }

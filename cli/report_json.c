@@ -17,44 +17,39 @@ static void json_begin(kpc_report *r)
 	fputs("{\"results\": [\n", r->out);
 }
 
+/* `lit` (a key and its punctuation), then val as a JSON string */
+#define json_field(b, lit, val) (KPC_PUT_LIT((b), lit), kpc_json_cstr((b), (val)))
+
 static void json_row(kpc_report *r, const kpc_row *row)
 {
 	json_state *j = r->state;
 	kp_buf *b = &j->line;
 	if (j->rows++)
-		kp_buf_puts(b, ",\n");
-	kp_buf_puts(b, "{\"policy\": ");
+		KPC_PUT_LIT(b, ",\n");
+	KPC_PUT_LIT(b, "{\"policy\": ");
 	if (!row->pol->ns) {
-		kp_buf_json_cstr(b, row->pol->name);   /* no display copy per row */
+		kpc_json_cstr(b, row->pol->name);   /* no display copy per row */
 	} else {
 		kp_buf pn = {0};
 		kpc_policy_display(&pn, row->pol);
-		kp_buf_json_str(b, pn.data, pn.len);
+		kpc_json_str(b, pn.data, pn.len);
 		kp_buf_free(&pn);
 	}
-	kp_buf_puts(b, ", \"rule\": ");
-	kp_buf_json_cstr(b, row->rule);
-	kp_buf_puts(b, ", \"resource\": {\"apiVersion\": ");
-	kp_buf_json_cstr(b, row->api_version);
-	kp_buf_puts(b, ", \"kind\": ");
-	kp_buf_json_cstr(b, row->kind);
-	kp_buf_puts(b, ", \"namespace\": ");
-	kp_buf_json_cstr(b, row->namespace);
-	kp_buf_puts(b, ", \"name\": ");
-	kp_buf_json_cstr(b, row->name);
-	kp_buf_puts(b, "}, \"result\": \"");
-	kp_buf_puts(b, kp_status_name(row->status));
-	kp_buf_puts(b, "\", \"message\": ");
-	kp_buf_json_cstr(b, row->message);
-	kp_buf_puts(b, ", \"path\": ");
-	kp_buf_json_cstr(b, row->path);
-	kp_buf_puts(b, ", \"source\": {\"file\": ");
-	kp_buf_json_cstr(b, row->file);
-	kp_buf_puts(b, ", \"line\": ");
+	json_field(b, ", \"rule\": ", row->rule);
+	json_field(b, ", \"resource\": {\"apiVersion\": ", row->api_version);
+	json_field(b, ", \"kind\": ", row->kind);
+	json_field(b, ", \"namespace\": ", row->namespace);
+	json_field(b, ", \"name\": ", row->name);
+	KPC_PUT_LIT(b, "}, \"result\": \"");
+	kpc_puts(b, kp_status_name(row->status));
+	json_field(b, "\", \"message\": ", row->message);
+	json_field(b, ", \"path\": ", row->path);
+	json_field(b, ", \"source\": {\"file\": ", row->file);
+	KPC_PUT_LIT(b, ", \"line\": ");
 	kpc_buf_uint(b, row->line);
-	kp_buf_puts(b, ", \"column\": ");
+	KPC_PUT_LIT(b, ", \"column\": ");
 	kpc_buf_uint(b, row->col);
-	kp_buf_puts(b, "}}");
+	KPC_PUT_LIT(b, "}}");
 	kp_buf_flush(b, r->out);
 }
 

@@ -22,6 +22,7 @@ typedef struct junit_state {
 	size_t n, cap;
 	kpc_pool pool;
 	kp_buf b;
+	kp_buf name, detail;          /* a row's, reused */
 	kpc_errlist errors;           /* unusable inputs: a suite of their own */
 } junit_state;
 
@@ -34,26 +35,31 @@ static void junit_row(kpc_report *r, const kpc_row *row)
 {
 	junit_state *j = r->state;
 	j->v = kpc_xgrow(j->v, &j->cap, j->n + 1, sizeof *j->v);
-	kp_buf name = {0}, detail = {0};
-	kp_buf_printf(&name, "%s ", row->rule);
-	kpc_resource_path(&name, row);
-	kp_buf_puts(&detail, "Policy: ");
-	kpc_policy_display(&detail, row->pol);
-	kp_buf_printf(&detail, "\nRule: %s\nResource: %s/%s/", row->rule, row->api_version, row->kind);
+	kp_buf *name = &j->name, *detail = &j->detail;
+	kp_buf_reset(name);
+	kp_buf_reset(detail);
+	kpc_buf_cat(name, row->rule, " ", NULL);
+	kpc_resource_path(name, row);
+	KPC_PUT_LIT(detail, "Policy: ");
+	kpc_policy_display(detail, row->pol);
+	kpc_buf_cat(detail, "\nRule: ", row->rule, "\nResource: ", row->api_version, "/", row->kind, "/",
+		    NULL);
 	if (*row->namespace)
-		kp_buf_printf(&detail, "%s/", row->namespace);
-	kp_buf_printf(&detail, "%s\nResult: %s\nMessage: %s\nSource: %s:%u:%u\n", row->name,
-		     kp_status_name(row->status), row->message, row->file, row->line, row->col);
+		kpc_buf_cat(detail, row->namespace, "/", NULL);
+	kpc_buf_cat(detail, row->name, "\nResult: ", kp_status_name(row->status), "\nMessage: ",
+		    row->message, "\nSource: ", row->file, ":", NULL);
+	kpc_buf_uint(detail, row->line);
+	KPC_PUT_LIT(detail, ":");
+	kpc_buf_uint(detail, row->col);
+	KPC_PUT_LIT(detail, "\n");
 	if (row->path)
-		kp_buf_printf(&detail, "Path: %s\n", row->path);
+		kpc_buf_cat(detail, "Path: ", row->path, "\n", NULL);
 	j->v[j->n++] = (jcase){
-		.policy = row->policy_index, .name = kpc_pool_str(&j->pool, name.data),
+		.policy = row->policy_index, .name = kpc_pool_str(&j->pool, name->data),
 		.message = kpc_pool_str(&j->pool, row->message),
-		.detail = kpc_pool_str(&j->pool, detail.data), .file = kpc_pool_str(&j->pool, row->file),
+		.detail = kpc_pool_str(&j->pool, detail->data), .file = kpc_pool_str(&j->pool, row->file),
 		.line = row->line, .status = row->status,
 	};
-	kp_buf_free(&name);
-	kp_buf_free(&detail);
 }
 
 /* Unusable inputs become <error> cases of a last suite, "kpolicy", so a
@@ -66,9 +72,11 @@ static void junit_input_error(kpc_report *r, const kp_error *e)
 
 static void attr(kp_buf *b, const char *name, const char *val)
 {
-	kp_buf_printf(b, " %s=\"", name);
+	KPC_PUT_LIT(b, " ");
+	kpc_puts(b, name);
+	KPC_PUT_LIT(b, "=\"");
 	kpc_xml_escape(b, val, true);
-	kp_buf_puts(b, "\"");
+	KPC_PUT_LIT(b, "\"");
 }
 
 static void junit_end(kpc_report *r, const kpc_summary *sum)
@@ -114,7 +122,9 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 			attr(b, "classname", pn.data);
 			attr(b, "name", c->name);
 			attr(b, "file", c->file);
-			kp_buf_printf(b, " line=\"%u\" time=\"0\"", c->line);
+			KPC_PUT_LIT(b, " line=\"");
+			kpc_buf_uint(b, c->line);
+			KPC_PUT_LIT(b, "\" time=\"0\"");
 			const char *el = c->status == KP_STATUS_FAIL ? "failure"
 				       : c->status == KP_STATUS_ERROR ? "error"
 				       : c->status == KP_STATUS_SKIP ? "skipped"
@@ -122,14 +132,17 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 			if (!el) {
 				kp_buf_puts(b, "/>\n");
 			} else {
-				kp_buf_printf(b, ">\n      <%s", el);
+				KPC_PUT_LIT(b, ">\n      <");
+				kpc_puts(b, el);
 				if (c->status != KP_STATUS_WARN) {
 					attr(b, "message", c->message);
 					attr(b, "type", kp_status_name(c->status));
 				}
 				kp_buf_puts(b, ">");
 				kpc_xml_escape(b, c->detail, false);
-				kp_buf_printf(b, "</%s>\n    </testcase>\n", el);
+				KPC_PUT_LIT(b, "</");
+				kpc_puts(b, el);
+				KPC_PUT_LIT(b, ">\n    </testcase>\n");
 			}
 			kp_buf_flush(b, f);
 		}
@@ -160,6 +173,8 @@ static void junit_end(kpc_report *r, const kpc_summary *sum)
 	kp_buf_puts(b, "</testsuites>\n");
 	kp_buf_flush(b, f);
 	kp_buf_free(b);
+	kp_buf_free(&j->name);
+	kp_buf_free(&j->detail);
 	free(start);
 	free(order);
 	free(cnt);

@@ -26,13 +26,15 @@ typedef struct pr_state {
 	size_t n, cap;
 	kpc_pool pool;
 	kp_buf b;
-	long long now;
+	kp_buf pn;                 /* a row's policy name, reused */
+	char now[24];              /* the results' timestamp, in decimal */
 } pr_state;
 
 static void pr_begin(kpc_report *r)
 {
 	pr_state *s = kpc_xcalloc(1, sizeof *s);
-	s->now = r->opt.timestamp >= 0 ? r->opt.timestamp : (long long)time(NULL);
+	snprintf(s->now, sizeof s->now, "%lld",
+		 r->opt.timestamp >= 0 ? r->opt.timestamp : (long long)time(NULL));
 	r->state = s;
 }
 
@@ -73,31 +75,39 @@ static bool valid_severity(const char *s)
 	return false;
 }
 
-static void yaml_result(kp_buf *b, const kpc_report *r, const prow *x, long long now)
+/* The policy's name as the reports show it, in pn. */
+static const char *policy_name(kp_buf *pn, const kpc_policy_info *pi)
+{
+	kp_buf_reset(pn);
+	kpc_policy_display(pn, pi);
+	return pn->data;
+}
+
+static void yaml_result(kp_buf *b, const kpc_report *r, const prow *x, const char *now, kp_buf *pn)
 {
 	const kpc_policy_info *pi = &r->policies[x->policy];
 	const char *dash = "- ";
-#define KEY(k) (kp_buf_printf(b, "%s%s: ", dash, k), dash = "  ")
+#define KEY(k) (kpc_puts(b, dash), KPC_PUT_LIT(b, k ": "), dash = "  ")
 	if (pi->category && *pi->category) {
 		KEY("category");
 		kpc_yaml_scalar(b, pi->category);
-		kp_buf_puts(b, "\n");
+		KPC_PUT_LIT(b, "\n");
 	}
 	if (x->message && *x->message) {
 		KEY("message");
 		kpc_yaml_scalar(b, x->message);
-		kp_buf_puts(b, "\n");
+		KPC_PUT_LIT(b, "\n");
 	}
 	KEY("policy");
-	kp_buf pn = {0};
-	kpc_policy_display(&pn, pi);
-	kpc_yaml_scalar(b, pn.data);
-	kp_buf_free(&pn);
-	kp_buf_puts(b, "\n");
-	kp_buf_printf(b, "%sproperties:", dash);
-	kp_buf_printf(b, "\n    process: %s\n",
-		     kp_policy_background(pi->p) ? "background scan" : "admission review");
-	kp_buf_puts(b, "  resources:\n  - apiVersion: ");
+	kpc_yaml_scalar(b, policy_name(pn, pi));
+	KPC_PUT_LIT(b, "\n");
+	kpc_puts(b, dash);
+	KPC_PUT_LIT(b, "properties:\n    process: ");
+	if (kp_policy_background(pi->p))
+		KPC_PUT_LIT(b, "background scan\n");
+	else
+		KPC_PUT_LIT(b, "admission review\n");
+	KPC_PUT_LIT(b, "  resources:\n  - apiVersion: ");
 	kpc_yaml_scalar(b, x->api_version);
 	kp_buf_puts(b, "\n    kind: ");
 	kpc_yaml_scalar(b, x->kind);
@@ -115,68 +125,70 @@ static void yaml_result(kp_buf *b, const kpc_report *r, const prow *x, long long
 		kp_buf_puts(b, "\n    uid: ");
 		kpc_yaml_scalar(b, x->uid);
 	}
-	kp_buf_printf(b, "\n  result: %s\n", kp_status_name(x->status));
+	KPC_PUT_LIT(b, "\n  result: ");
+	kpc_puts(b, kp_status_name(x->status));
+	KPC_PUT_LIT(b, "\n");
 	if (*x->rule) {
-		kp_buf_puts(b, "  rule: ");
+		KPC_PUT_LIT(b, "  rule: ");
 		kpc_yaml_scalar(b, x->rule);
-		kp_buf_puts(b, "\n");
+		KPC_PUT_LIT(b, "\n");
 	}
 	if (pi->scored)
-		kp_buf_puts(b, "  scored: true\n");
-	if (valid_severity(pi->severity))
-		kp_buf_printf(b, "  severity: %s\n", pi->severity);
-	kp_buf_printf(b, "  source: %s\n  timestamp:\n    nanos: 0\n    seconds: %lld\n", source_of(pi),
-		      now);
+		KPC_PUT_LIT(b, "  scored: true\n");
+	if (valid_severity(pi->severity)) {
+		KPC_PUT_LIT(b, "  severity: ");
+		kpc_puts(b, pi->severity);
+		KPC_PUT_LIT(b, "\n");
+	}
+	KPC_PUT_LIT(b, "  source: ");
+	kpc_puts(b, source_of(pi));
+	KPC_PUT_LIT(b, "\n  timestamp:\n    nanos: 0\n    seconds: ");
+	kpc_puts(b, now);
+	KPC_PUT_LIT(b, "\n");
 #undef KEY
 }
 
-static void json_result(kp_buf *b, const kpc_report *r, const prow *x, long long now)
+/* `lit` (a key and its punctuation), then val as a JSON string */
+#define json_field(b, lit, val) (KPC_PUT_LIT((b), lit), kpc_json_cstr((b), (val)))
+
+static void json_result(kp_buf *b, const kpc_report *r, const prow *x, const char *now, kp_buf *pn)
 {
 	const kpc_policy_info *pi = &r->policies[x->policy];
-	kp_buf_printf(b, "{\"source\":\"%s\",\"policy\":", source_of(pi));
-	kp_buf pn = {0};
-	kpc_policy_display(&pn, pi);
-	kp_buf_json_str(b, pn.data, pn.len);
-	kp_buf_free(&pn);
-	if (*x->rule) {
-		kp_buf_puts(b, ",\"rule\":");
-		kp_buf_json_cstr(b, x->rule);
+	KPC_PUT_LIT(b, "{\"source\":\"");
+	kpc_puts(b, source_of(pi));
+	json_field(b, "\",\"policy\":", policy_name(pn, pi));
+	if (*x->rule)
+		json_field(b, ",\"rule\":", x->rule);
+	if (pi->category && *pi->category)
+		json_field(b, ",\"category\":", pi->category);
+	if (valid_severity(pi->severity)) {
+		KPC_PUT_LIT(b, ",\"severity\":\"");
+		kpc_puts(b, pi->severity);
+		KPC_PUT_LIT(b, "\"");
 	}
-	if (pi->category && *pi->category) {
-		kp_buf_puts(b, ",\"category\":");
-		kp_buf_json_cstr(b, pi->category);
-	}
-	if (valid_severity(pi->severity))
-		kp_buf_printf(b, ",\"severity\":\"%s\"", pi->severity);
-	kp_buf_printf(b, ",\"timestamp\":{\"seconds\":%lld,\"nanos\":0},\"result\":\"%s\"", now,
-		     kp_status_name(x->status));
+	KPC_PUT_LIT(b, ",\"timestamp\":{\"seconds\":");
+	kpc_puts(b, now);
+	KPC_PUT_LIT(b, ",\"nanos\":0},\"result\":\"");
+	kpc_puts(b, kp_status_name(x->status));
+	KPC_PUT_LIT(b, "\"");
 	if (pi->scored)
-		kp_buf_puts(b, ",\"scored\":true");
-	kp_buf_puts(b, ",\"resources\":[{\"kind\":");
-	kp_buf_json_cstr(b, x->kind);
-	if (*x->namespace) {
-		kp_buf_puts(b, ",\"namespace\":");
-		kp_buf_json_cstr(b, x->namespace);
-	}
-	kp_buf_puts(b, ",\"name\":");
-	kp_buf_json_cstr(b, x->name);
-	if (*x->uid) {
-		kp_buf_puts(b, ",\"uid\":");
-		kp_buf_json_cstr(b, x->uid);
-	}
-	kp_buf_puts(b, ",\"apiVersion\":");
-	kp_buf_json_cstr(b, x->api_version);
-	if (*x->resource_version) {
-		kp_buf_puts(b, ",\"resourceVersion\":");
-		kp_buf_json_cstr(b, x->resource_version);
-	}
-	kp_buf_puts(b, "}]");
-	if (x->message && *x->message) {
-		kp_buf_puts(b, ",\"message\":");
-		kp_buf_json_cstr(b, x->message);
-	}
-	kp_buf_printf(b, ",\"properties\":{\"process\":\"%s\"}}",
-		     kp_policy_background(pi->p) ? "background scan" : "admission review");
+		KPC_PUT_LIT(b, ",\"scored\":true");
+	json_field(b, ",\"resources\":[{\"kind\":", x->kind);
+	if (*x->namespace)
+		json_field(b, ",\"namespace\":", x->namespace);
+	json_field(b, ",\"name\":", x->name);
+	if (*x->uid)
+		json_field(b, ",\"uid\":", x->uid);
+	json_field(b, ",\"apiVersion\":", x->api_version);
+	if (*x->resource_version)
+		json_field(b, ",\"resourceVersion\":", x->resource_version);
+	KPC_PUT_LIT(b, "}]");
+	if (x->message && *x->message)
+		json_field(b, ",\"message\":", x->message);
+	if (kp_policy_background(pi->p))
+		KPC_PUT_LIT(b, ",\"properties\":{\"process\":\"background scan\"}}");
+	else
+		KPC_PUT_LIT(b, ",\"properties\":{\"process\":\"admission review\"}}");
 }
 
 /* One report of the rows order[from..to). ns NULL: the merged cluster report. */
@@ -208,7 +220,7 @@ static void report(kpc_report *r, const size_t *order, size_t from, size_t to,
 		for (size_t k = from; k < to; k++) {
 			if (k > from)
 				kp_buf_puts(b, ",");
-			json_result(b, r, &s->v[order[k]], s->now);
+			json_result(b, r, &s->v[order[k]], s->now, &s->pn);
 			kp_buf_flush(b, r->out);
 		}
 		kp_buf_puts(b, "]}\n\n");
@@ -222,7 +234,7 @@ static void report(kpc_report *r, const size_t *order, size_t from, size_t to,
 		}
 		kp_buf_puts(b, "\nresults:\n");
 		for (size_t k = from; k < to; k++) {
-			yaml_result(b, r, &s->v[order[k]], s->now);
+			yaml_result(b, r, &s->v[order[k]], s->now, &s->pn);
 			kp_buf_flush(b, r->out);
 		}
 		if (open)
@@ -270,6 +282,7 @@ static void pr_end(kpc_report *r, const kpc_summary *sum)
 		from = to;
 	}
 	kp_buf_free(&s->b);
+	kp_buf_free(&s->pn);
 	free(key);
 	free(start);
 	free(order);

@@ -81,7 +81,8 @@ static void rule_id(kp_buf *b, const kpc_report *r, size_t policy, size_t rule)
 {
 	const kpc_policy_info *pi = &r->policies[policy];
 	kpc_policy_display(b, pi);
-	kp_buf_printf(b, "/%s", kp_policy_rule_name(pi->p, rule));
+	KPC_PUT_LIT(b, "/");
+	kpc_puts(b, kp_policy_rule_name(pi->p, rule));
 }
 
 /* A JSON string of at most max bytes (cut at a UTF-8 boundary). */
@@ -184,17 +185,27 @@ static void uri(kp_buf *b, const char *path)
 	static const char hex[] = "0123456789ABCDEF";
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
+	size_t n = strlen(path);
+	char *w = kpc_buf_room(b, 3 * n + 7);
 	if (path[0] == '/')
-		kp_buf_puts(b, "file://");
+		w = memcpy(w, "file://", 7) + 7;
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p)) {
-			kp_buf_add(b, (const char *)p, 1);
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/') {
+			*w++ = (char)*p;
 		} else {
-			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			kp_buf_add(b, e, 3);
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
 		}
 	}
+	kpc_buf_done(b, w);
+}
+
+/* What printf's %s writes for s. */
+static const char *printf_str(const char *s)
+{
+	return s ? s : "(null)";
 }
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -270,31 +281,39 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 	}
 	kp_buf_puts(b, s->errors.n ? "\n    ]}],\n" : "]}],\n");
 	kp_buf_puts(b, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
+	kp_buf m = {0}, id = {0}, pn = {0};
 	for (size_t i = 0; i < s->n; i++) {
 		const sres *x = &s->v[i];
 		bool err = x->status == KP_STATUS_ERROR;
 		const kpc_policy_info *pi = &r->policies[x->policy];
-		kp_buf id = {0};
+		kp_buf_reset(&id);
 		rule_id(&id, r, x->policy, x->rule);
 		if (err)
-			kp_buf_puts(&id, ":error");
+			KPC_PUT_LIT(&id, ":error");
 		const char *level = err ? "error" : x->status == KP_STATUS_WARN ? "warning"
 			: fail_level(pi->severity);
-		kp_buf_puts(b, i ? ",\n      {\"ruleId\": " : "\n      {\"ruleId\": ");
-		kp_buf_json_str(b, id.data, id.len);
-		kp_buf_printf(b, ", \"ruleIndex\": %zu, \"level\": \"%s\",\n       \"message\": {\"text\": ",
-			     index[2 * (first[x->policy] + x->rule) + err], level);
-		kp_buf m = {0};
-		kp_buf_printf(&m, "%s: %s", x->res, x->message);
-		kp_buf_json_str(b, m.data, m.len);
-		kp_buf_free(&m);
-		kp_buf_puts(b, "},\n       \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
-		kp_buf u = {0};
-		uri(&u, x->file);
-		kp_buf_add(b, u.data ? u.data : "", u.len);   /* percent-encoded: JSON-safe */
-		kp_buf_free(&u);
-		kp_buf_printf(b, "\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}],\n",
-			     x->line ? x->line : 1, x->col ? x->col : 1);
+		if (i)
+			KPC_PUT_LIT(b, ",\n      {\"ruleId\": ");
+		else
+			KPC_PUT_LIT(b, "\n      {\"ruleId\": ");
+		kpc_json_str(b, id.data, id.len);
+		KPC_PUT_LIT(b, ", \"ruleIndex\": ");
+		kpc_buf_uint(b, index[2 * (first[x->policy] + x->rule) + err]);
+		KPC_PUT_LIT(b, ", \"level\": \"");
+		kpc_puts(b, level);
+		KPC_PUT_LIT(b, "\",\n       \"message\": {\"text\": ");
+		kp_buf_reset(&m);
+		kpc_puts(&m, printf_str(x->res));
+		KPC_PUT_LIT(&m, ": ");
+		kpc_puts(&m, printf_str(x->message));
+		kpc_json_str(b, m.data, m.len);
+		KPC_PUT_LIT(b, "},\n       \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+		uri(b, x->file);   /* percent-encoded: JSON-safe */
+		KPC_PUT_LIT(b, "\"}, \"region\": {\"startLine\": ");
+		kpc_buf_uint(b, x->line ? x->line : 1);
+		KPC_PUT_LIT(b, ", \"startColumn\": ");
+		kpc_buf_uint(b, x->col ? x->col : 1);
+		KPC_PUT_LIT(b, "}}}],\n");
 		uint64_t h = 0xcbf29ce484222325ULL;
 		h = fnv(h, pi->ns);
 		h = fnv(h, pi->name);
@@ -304,26 +323,33 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		h = fnv(h, x->namespace);
 		h = fnv(h, x->name);
 		h = fnv(h, x->path);
-		kp_buf_printf(b, "       \"partialFingerprints\": {\"kpolicy/v1\": \"%016llx\"},\n",
-			     (unsigned long long)h);
-		kp_buf_puts(b, "       \"properties\": {\"policy\": ");
-		kp_buf pn = {0};
+		KPC_PUT_LIT(b, "       \"partialFingerprints\": {\"kpolicy/v1\": \"");
+		char *w = kpc_buf_room(b, 16);
+		for (int k = 15; k >= 0; k--, h >>= 4)
+			w[k] = "0123456789abcdef"[h & 15];
+		kpc_buf_done(b, w + 16);
+		KPC_PUT_LIT(b, "\"},\n");
+		KPC_PUT_LIT(b, "       \"properties\": {\"policy\": ");
+		kp_buf_reset(&pn);
 		kpc_policy_display(&pn, pi);
-		kp_buf_json_str(b, pn.data, pn.len);
-		kp_buf_free(&pn);
-		kp_buf_puts(b, ", \"rule\": ");
-		kp_buf_json_cstr(b, x->rule_name);
-		kp_buf_puts(b, ", \"resource\": ");
-		kp_buf_json_cstr(b, x->res);
-		kp_buf_printf(b, ", \"result\": \"%s\"", kp_status_name(x->status));
+		kpc_json_str(b, pn.data, pn.len);
+		KPC_PUT_LIT(b, ", \"rule\": ");
+		kpc_json_cstr(b, x->rule_name);
+		KPC_PUT_LIT(b, ", \"resource\": ");
+		kpc_json_cstr(b, x->res);
+		KPC_PUT_LIT(b, ", \"result\": \"");
+		kpc_puts(b, printf_str(kp_status_name(x->status)));
+		KPC_PUT_LIT(b, "\"");
 		if (x->path) {
-			kp_buf_puts(b, ", \"path\": ");
-			kp_buf_json_cstr(b, x->path);
+			KPC_PUT_LIT(b, ", \"path\": ");
+			kpc_json_cstr(b, x->path);
 		}
-		kp_buf_puts(b, "}}");
-		kp_buf_free(&id);
+		KPC_PUT_LIT(b, "}}");
 		kp_buf_flush(b, f);
 	}
+	kp_buf_free(&m);
+	kp_buf_free(&id);
+	kp_buf_free(&pn);
 	kp_buf_puts(b, s->n ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
 	kp_buf_flush(b, f);
 	kp_buf_free(b);

@@ -7,8 +7,11 @@
  * table before the counts when the run has more than one policy. */
 #include "report.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
 
 #define KPC_TEXT_SPILL ((size_t)256 << 10)
 
@@ -19,30 +22,89 @@ typedef struct text_state {
 	kp_buf block;              /* finished blocks, reused */
 } text_state;
 
+/* write(2) all of s; false on an error (errno set). */
+static bool write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		s += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
 static void hold(text_state *t, const char *s, size_t n)
 {
-	/* past KPC_TEXT_SPILL bytes the blocks go to a temporary file, in
-	 * batches of about that size */
+	/* past KPC_TEXT_SPILL bytes the blocks go to a temporary file, by
+	 * write(2) on its descriptor (the stdio stream is only its owner):
+	 * what is held first, then a large piece (a unit's blocks) as it
+	 * is, without copying it into `held` */
 	if (t->held.len + n > KPC_TEXT_SPILL) {
 		if (!t->spill)
 			t->spill = tmpfile();   /* NULL: stay in memory */
-		if (t->spill)
-			kp_buf_flush(&t->held, t->spill);
+		if (t->spill) {
+			int fd = fileno(t->spill);
+			write_all(fd, t->held.data, t->held.len);
+			kp_buf_reset(&t->held);
+			if (n > KPC_TEXT_SPILL / 2) {
+				write_all(fd, s, n);
+				return;
+			}
+		}
 	}
 	kp_buf_add(&t->held, s, n);
+}
+
+/* Copy the spilled blocks to f: in the kernel with sendfile(2) where the
+ * output allows it, else by read(2) and write(2). */
+static void copy_spill(text_state *t, FILE *f)
+{
+	int in = fileno(t->spill), out = fileno(f);
+	write_all(in, t->held.data, t->held.len);
+	kp_buf_reset(&t->held);
+	off_t end = lseek(in, 0, SEEK_CUR);
+	if (end <= 0 || lseek(in, 0, SEEK_SET) != 0 || fflush(f) != 0)
+		return;
+	off_t left = end;
+	while (left > 0) {
+		ssize_t w = sendfile(out, in, NULL, (size_t)left > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;   /* not possible here (an O_APPEND output, ...): copy */
+		left -= w;
+	}
+	if (left > 0) {
+		size_t cap = (size_t)1 << 20;
+		char *buf = kpc_xmalloc(cap);
+		ssize_t r;
+		while ((r = read(in, buf, cap)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0 || !write_all(out, buf, (size_t)r))
+				break;
+		}
+		free(buf);
+	}
 }
 
 /* Built for every failed row (on the workers for `apply -j`): strings are
  * copied, not run through printf, whose set-up costs more than a short line. */
 static void put_head(const kpc_report *r, const kpc_text_groups *t, kp_buf *b, const char *color,
-		     const char *label)
+		     const char *label, size_t label_len)
 {
-	kp_buf_add(b, t->head.data, t->head.len);
-	kp_buf_add(b, " ", 1);
-	kp_buf_puts(b, kpc_color(r, color));
-	kp_buf_puts(b, label);
-	kp_buf_puts(b, kpc_color(r, KPC_RESET));
-	kp_buf_add(b, "\n", 1);
+	kpc_put(b, t->head.data, t->head.len);
+	KPC_PUT_LIT(b, " ");
+	if (r->opt.color)
+		kpc_puts(b, color);
+	kpc_put(b, label, label_len);
+	if (r->opt.color)
+		KPC_PUT_LIT(b, KPC_RESET);
+	KPC_PUT_LIT(b, "\n");
 }
 
 void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
@@ -50,15 +112,18 @@ void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
 	if (!t->in_group)
 		return;
 	if (t->n_fails) {
-		put_head(r, t, b, t->audit_warning ? KPC_YELLOW : KPC_RED,
-			 t->audit_warning ? "failed as audit warning:" : "failed:");
-		kp_buf_add(b, t->fails.data, t->fails.len);
-		kp_buf_add(b, "\n", 1);
+		if (t->audit_warning)
+			put_head(r, t, b, KPC_YELLOW, "failed as audit warning:",
+				 sizeof "failed as audit warning:" - 1);
+		else
+			put_head(r, t, b, KPC_RED, "failed:", sizeof "failed:" - 1);
+		kpc_put(b, t->fails.data, t->fails.len);
+		KPC_PUT_LIT(b, "\n");
 	}
 	if (t->n_errors) {
-		put_head(r, t, b, KPC_RED, "error:");
-		kp_buf_add(b, t->errors.data, t->errors.len);
-		kp_buf_add(b, "\n", 1);
+		put_head(r, t, b, KPC_RED, "error:", sizeof "error:" - 1);
+		kpc_put(b, t->errors.data, t->errors.len);
+		KPC_PUT_LIT(b, "\n");
 	}
 	kp_buf_reset(&t->fails);
 	kp_buf_reset(&t->errors);
@@ -86,8 +151,6 @@ void kpc_text_hold(kpc_report *r, const char *s, size_t n)
 
 static void text_row(kpc_report *r, const kpc_row *row)
 {
-	if (row->text_done)
-		return;
 	text_state *t = r->state;
 	kp_buf_reset(&t->block);
 	kpc_text_groups_row(r, &t->g, row, &t->block);
@@ -109,30 +172,36 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
 		kp_buf_reset(&t->head);
-		kp_buf_puts(&t->head, "policy ");
-		kp_buf_puts(&t->head, row->pol->name);
-		kp_buf_puts(&t->head, " -> resource ");
+		KPC_PUT_LIT(&t->head, "policy ");
+		kpc_puts(&t->head, row->pol->name);
+		KPC_PUT_LIT(&t->head, " -> resource ");
 		kpc_resource_path(&t->head, row);
 	}
 	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
-	/* N - RULE MESSAGE (FILE:LINE:COL) */
-	kpc_buf_uint(b, n);
-	kp_buf_add(b, " - ", 3);
-	kp_buf_puts(b, kpc_color(r, KPC_BOLD));
-	kp_buf_puts(b, row->rule);
-	kp_buf_puts(b, kpc_color(r, KPC_RESET));
-	kp_buf_add(b, " ", 1);
-	kp_buf_puts(b, row->message);
-	kp_buf_add(b, " (", 2);
-	kp_buf_puts(b, row->file);
-	kp_buf_add(b, ":", 1);
-	kpc_buf_uint(b, row->line);
-	kp_buf_add(b, ":", 1);
-	kpc_buf_uint(b, row->col);
-	kp_buf_add(b, ")\n", 2);
+	/* N - RULE MESSAGE (FILE:LINE:COL), room made once */
+	size_t rule_len = strlen(row->rule), msg_len = strlen(row->message);
+	size_t file_len = strlen(row->file);
+	char *w = kpc_buf_room(b, 3 * 20 + rule_len + msg_len + file_len + 32);
+	w = kpc_put_uint(w, n);
+	w = memcpy(w, " - ", 3) + 3;
+	if (r->opt.color)
+		w = memcpy(w, KPC_BOLD, sizeof KPC_BOLD - 1) + sizeof KPC_BOLD - 1;
+	w = memcpy(w, row->rule, rule_len) + rule_len;
+	if (r->opt.color)
+		w = memcpy(w, KPC_RESET, sizeof KPC_RESET - 1) + sizeof KPC_RESET - 1;
+	*w++ = ' ';
+	w = memcpy(w, row->message, msg_len) + msg_len;
+	w = memcpy(w, " (", 2) + 2;
+	w = memcpy(w, row->file, file_len) + file_len;
+	*w++ = ':';
+	w = kpc_put_uint(w, row->line);
+	*w++ = ':';
+	w = kpc_put_uint(w, row->col);
+	w = memcpy(w, ")\n", 2) + 2;
+	kpc_buf_done(b, w);
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)
@@ -175,12 +244,7 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	FILE *f = r->out;
 	kpc_print_applying(f, s);
 	if (t->spill) {
-		char buf[1 << 16];
-		size_t n;
-		kp_buf_flush(&t->held, t->spill);
-		rewind(t->spill);
-		while ((n = fread(buf, 1, sizeof buf, t->spill)) > 0)
-			fwrite(buf, 1, n, f);
+		copy_spill(t, f);
 		fclose(t->spill);
 	}
 	kp_buf_flush(&t->held, f);

@@ -1,6 +1,8 @@
 /* report_util.c - the format registry and helpers the formats share. */
 #include "report.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,27 +27,100 @@ const char *kpc_report_names(void)
 
 void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 {
-	kp_buf_puts(sb, row->namespace);
-	kp_buf_add(sb, "/", 1);
-	kp_buf_puts(sb, row->kind);
-	kp_buf_add(sb, "/", 1);
-	kp_buf_puts(sb, row->name);
+	kpc_puts(sb, row->namespace);
+	KPC_PUT_LIT(sb, "/");
+	kpc_puts(sb, row->kind);
+	KPC_PUT_LIT(sb, "/");
+	kpc_puts(sb, row->name);
 }
 
 void kpc_buf_uint(kp_buf *sb, size_t v)
 {
-	char d[24], *w = d + sizeof d;
-	do
-		*--w = (char)('0' + v % 10);
-	while (v /= 10);
-	kp_buf_add(sb, w, (size_t)(d + sizeof d - w));
+	kpc_buf_done(sb, kpc_put_uint(kpc_buf_room(sb, 20), v));
+}
+
+void kpc_json_str(kp_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s) {
+		KPC_PUT_LIT(b, "null");
+		return;
+	}
+	/* the bytes kp_buf_json_str escapes: below 0x20, '"' and '\\' */
+	static const unsigned char esc[256] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		['"'] = 1, ['\\'] = 1,
+	};
+	char *w = kpc_buf_room(b, 6 * n + 2);
+	*w++ = '"';
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		/* 8 bytes at a time while none is below 0x20, '"' or '\\' (a
+		 * word that may hold one goes to the byte loop, which decides) */
+		for (uint64_t x; end - p >= 8; p += 8) {
+			memcpy(&x, p, 8);
+			uint64_t q = x ^ 0x2222222222222222u, bs = x ^ 0x5c5c5c5c5c5c5c5cu;
+			if ((((x - 0x2020202020202020u) & ~x) | ((q - 0x0101010101010101u) & ~q) |
+			     ((bs - 0x0101010101010101u) & ~bs)) & 0x8080808080808080u)
+				break;
+		}
+		while (p < end && !esc[*p])
+			p++;
+		w = memcpy(w, run, (size_t)(p - run)) + (p - run);
+		if (p == end)
+			break;
+		unsigned char c = *p++;
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		default:
+			w = memcpy(w, "u00", 3) + 3;
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
+		}
+	}
+	*w++ = '"';
+	kpc_buf_done(b, w);
+}
+
+void kpc_json_cstr(kp_buf *b, const char *s)
+{
+	kpc_json_str(b, s, s ? strlen(s) : 0);
+}
+
+void kpc_buf_cat(kp_buf *b, ...)
+{
+	va_list ap;
+	va_start(ap, b);
+	for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
+		kpc_puts(b, s);
+	va_end(ap);
+}
+
+char *kpc_buf_grow(kp_buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap - b->len <= n)
+		cap *= 2;
+	b->data = kpc_xrealloc(b->data, cap);
+	b->cap = cap;
+	b->data[b->len] = 0;
+	return b->data + b->len;
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
 {
-	if (pi->ns)
-		kp_buf_printf(sb, "%s/", pi->ns);
-	kp_buf_puts(sb, pi->name);
+	if (pi->ns) {
+		kpc_puts(sb, pi->ns);
+		KPC_PUT_LIT(sb, "/");
+	}
+	kpc_puts(sb, pi->name);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
@@ -74,53 +149,76 @@ static size_t utf8_len(const unsigned char *s, unsigned *cp)
 void kpc_xml_escape(kp_buf *sb, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	/* at most 6 bytes out per byte in ("&quot;") */
+	char *w = kpc_buf_room(sb, 6 * strlen((const char *)p));
 	while (*p) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"') {
+			*w++ = (char)c;   /* printable ASCII that needs nothing */
+			p++;
+			continue;
+		}
 		unsigned cp;
 		size_t n = utf8_len(p, &cp);
 		if (!n || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
 		    cp == 0xfffe || cp == 0xffff) {
-			kp_buf_puts(sb, "\xef\xbf\xbd");   /* U+FFFD */
+			w = memcpy(w, "\xef\xbf\xbd", 3) + 3;   /* U+FFFD */
 			p += n ? n : 1;
 			continue;
 		}
+		const char *e;
 		switch (cp) {
-		case '&': kp_buf_puts(sb, "&amp;"); break;
-		case '<': kp_buf_puts(sb, "&lt;"); break;
-		case '>': kp_buf_puts(sb, "&gt;"); break;
-		case '"': kp_buf_puts(sb, attr ? "&quot;" : "\""); break;
-		case '\n': kp_buf_puts(sb, attr ? "&#10;" : "\n"); break;
-		case '\r': kp_buf_puts(sb, "&#13;"); break;
-		case '\t': kp_buf_puts(sb, attr ? "&#9;" : "\t"); break;
-		default: kp_buf_add(sb, (const char *)p, n); break;
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = attr ? "&quot;" : "\""; break;
+		case '\n': e = attr ? "&#10;" : "\n"; break;
+		case '\r': e = "&#13;"; break;
+		case '\t': e = attr ? "&#9;" : "\t"; break;
+		default: e = NULL; break;
+		}
+		if (e) {
+			size_t k = strlen(e);
+			w = memcpy(w, e, k) + k;
+		} else {
+			w = memcpy(w, p, n) + n;
 		}
 		p += n;
 	}
+	kpc_buf_done(sb, w);
 }
 
-static bool yaml_plain_ok(const char *s)
+/* The length of s when it can be written plain (letters, digits and
+ * "._/-", starting with a letter or '/', not a YAML 1.1 boolean or null),
+ * else 0. */
+static size_t yaml_plain_len(const char *s)
 {
 	static const char *const special[] = {"true", "false", "yes", "no", "on", "off",
 					       "null", "y", "n", "~"};
 	if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '/'))
-		return false;
-	for (const char *c = s; *c; c++)
+		return 0;
+	const char *c = s;
+	for (; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || strchr("._/-", *c)))
-			return false;
-	for (size_t i = 0; i < sizeof special / sizeof *special; i++)
-		if (!strcasecmp(s, special[i]))
-			return false;
-	return true;
+		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '/' || *c == '-'))
+			return 0;
+	size_t n = (size_t)(c - s);
+	if (n <= 5)   /* the longest special */
+		for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+			if (!strcasecmp(s, special[i]))
+				return 0;
+	return n;
 }
 
 void kpc_yaml_scalar(kp_buf *sb, const char *s)
 {
+	size_t n;
 	if (!s)
-		kp_buf_puts(sb, "null");
-	else if (yaml_plain_ok(s))
-		kp_buf_puts(sb, s);
+		KPC_PUT_LIT(sb, "null");
+	else if ((n = yaml_plain_len(s)) != 0)
+		kpc_put(sb, s, n);
 	else
-		kp_buf_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
+		kpc_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
 }
 
 #define KPC_POOL_BLOCK ((size_t)64 << 10)
@@ -181,17 +279,6 @@ void kpc_errlist_free(kpc_errlist *l)
 	free(l->v);
 	kpc_pool_free(&l->pool);
 	memset(l, 0, sizeof *l);
-}
-
-void kpc_count(kpc_counts *c, kp_status s)
-{
-	switch (s) {
-	case KP_STATUS_PASS: c->pass++; break;
-	case KP_STATUS_FAIL: c->fail++; break;
-	case KP_STATUS_WARN: c->warn++; break;
-	case KP_STATUS_ERROR: c->error++; break;
-	case KP_STATUS_SKIP: c->skip++; break;
-	}
 }
 
 void kpc_print_applying(FILE *f, const kpc_summary *s)

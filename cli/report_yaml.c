@@ -17,9 +17,11 @@ static void yaml_begin(kpc_report *r)
 
 static void kv(kp_buf *b, const char *indent, const char *key, const char *val)
 {
-	kp_buf_printf(b, "%s%s: ", indent, key);
+	kpc_puts(b, indent);
+	kpc_puts(b, key);
+	KPC_PUT_LIT(b, ": ");
 	kpc_yaml_scalar(b, val);
-	kp_buf_puts(b, "\n");
+	KPC_PUT_LIT(b, "\n");
 }
 
 static void yaml_row(kpc_report *r, const kpc_row *row)
@@ -43,7 +45,11 @@ static void yaml_row(kpc_report *r, const kpc_row *row)
 	kv(b, "  ", "path", row->path);
 	kp_buf_puts(b, "  source:\n");
 	kv(b, "    ", "file", row->file);
-	kp_buf_printf(b, "    line: %u\n    column: %u\n", row->line, row->col);
+	KPC_PUT_LIT(b, "    line: ");
+	kpc_buf_uint(b, row->line);
+	KPC_PUT_LIT(b, "\n    column: ");
+	kpc_buf_uint(b, row->col);
+	KPC_PUT_LIT(b, "\n");
 	kp_buf_flush(b, r->out);
 }
 

@@ -1,0 +1,117 @@
+/* Unit tests: the per-row writers of `kpolicy apply`'s reports
+ * (cli/report.h): they must write what the kp_buf calls they replace
+ * wrote, byte for byte. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cli/report.h"
+
+static uint32_t next(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+Test(report_writers, json_str_examples)
+{
+	kp_buf b = {0};
+	kpc_json_str(&b, "a\"b\\c\n\r\t\x01\x1f\x7f" "\xc3\xa9", 13);
+	cr_assert_str_eq(b.data, "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001f\x7f\xc3\xa9\"");
+	kp_buf_reset(&b);
+	kpc_json_str(&b, "a\0b", 3);
+	cr_assert_eq(b.len, 10);
+	cr_assert(!memcmp(b.data, "\"a\\u0000b\"", 10));
+	kp_buf_reset(&b);
+	kpc_json_cstr(&b, NULL);
+	kpc_json_cstr(&b, "");
+	cr_assert_str_eq(b.data, "null\"\"");
+	kp_buf_free(&b);
+}
+
+/* Random strings (escapes, control bytes, UTF-8 and plain runs), into
+ * empty and partly filled buffers: kpc_json_str == kp_buf_json_str. */
+Test(report_writers, json_str_agrees_with_kp_buf_json_str)
+{
+	static const char pick[] = "\"\\\n\r\t\x01\x1f\x7f\xc3\xa9 az";
+	uint32_t seed = 12345;
+	for (int it = 0; it < 20000; it++) {
+		char s[300];
+		size_t n = next(&seed) % (it % 50 ? 40 : 300);
+		for (size_t i = 0; i < n; i++)
+			s[i] = next(&seed) % 3 ? pick[next(&seed) % (sizeof pick - 1)]
+					       : (char)(next(&seed) & 0xff);
+		kp_buf want = {0}, got = {0};
+		for (int k = it % 4; k > 0; k--) {
+			kp_buf_add(&want, "prefix", 6);
+			kpc_put(&got, "prefix", 6);
+		}
+		kp_buf_json_str(&want, s, n);
+		kpc_json_str(&got, s, n);
+		cr_assert_eq(got.len, want.len, "iteration %d", it);
+		cr_assert(!memcmp(got.data, want.data, want.len), "iteration %d", it);
+		cr_assert_eq(got.data[got.len], 0);
+		kp_buf_free(&want);
+		kp_buf_free(&got);
+	}
+}
+
+Test(report_writers, yaml_scalar)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{"abc", "abc"}, {"/a.b-c_d/e9", "/a.b-c_d/e9"}, {"true", "\"true\""},
+		{"TRUE", "\"TRUE\""}, {"Yes", "\"Yes\""}, {"n", "\"n\""}, {"N", "\"N\""},
+		{"off", "\"off\""}, {"offx", "offx"}, {"Null", "\"Null\""}, {"y2", "y2"},
+		{"", "\"\""}, {"9a", "\"9a\""}, {"a b", "\"a b\""}, {"a:b", "\"a:b\""},
+		{"~", "\"~\""}, {"falsey", "falsey"}, {"a\"b", "\"a\\\"b\""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		kp_buf b = {0};
+		kpc_yaml_scalar(&b, cases[i].in);
+		cr_assert_str_eq(b.data, cases[i].out, "input '%s'", cases[i].in);
+		kp_buf_free(&b);
+	}
+	kp_buf b = {0};
+	kpc_yaml_scalar(&b, NULL);
+	cr_assert_str_eq(b.data, "null");
+	kp_buf_free(&b);
+}
+
+Test(report_writers, uint_and_room)
+{
+	kp_buf b = {0};
+	kpc_buf_uint(&b, 0);
+	KPC_PUT_LIT(&b, " ");
+	kpc_buf_uint(&b, 9);
+	KPC_PUT_LIT(&b, " ");
+	kpc_buf_uint(&b, 10);
+	KPC_PUT_LIT(&b, " ");
+	kpc_buf_uint(&b, SIZE_MAX);
+	cr_assert_str_eq(b.data, "0 9 10 18446744073709551615");
+	/* room past the capacity grows the buffer and keeps what it held */
+	char *w = kpc_buf_room(&b, 100000);
+	memset(w, 'x', 100000);
+	kpc_buf_done(&b, w + 100000);
+	cr_assert_eq(b.len, 27 + 100000);
+	cr_assert(b.cap > b.len);
+	cr_assert_eq(b.data[b.len], 0);
+	cr_assert(!memcmp(b.data, "0 9 10 1844", 11));
+	kp_buf_free(&b);
+}
+
+Test(report_writers, xml_escape)
+{
+	kp_buf b = {0};
+	kpc_xml_escape(&b, "a&<>\"\n\r\t\x01\xc3\xa9\xef\xbf\xbe\xff\xf0\x9f\x98\x80z", true);
+	cr_assert_str_eq(b.data, "a&amp;&lt;&gt;&quot;&#10;&#13;&#9;\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd"
+				 "\xef\xbf\xbd\xf0\x9f\x98\x80z");
+	kp_buf_reset(&b);
+	kpc_xml_escape(&b, "\"\n\t\xc3", false);
+	cr_assert_str_eq(b.data, "\"\n\t\xef\xbf\xbd");
+	kp_buf_reset(&b);
+	kpc_xml_escape(&b, NULL, false);
+	cr_assert_eq(b.len, 0);
+	kp_buf_free(&b);
+}
