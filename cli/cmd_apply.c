@@ -332,7 +332,7 @@ static void on_result(void *ud, const kp_result *r)
 	f.len[1] = (uint32_t)len[1];
 	f.len[2] = r->path ? (uint32_t)len[3] : 0;
 	f.len[3] = (uint32_t)len[2];
-	char *w = kpc_buf_room(b, total);
+	char *w = kp_buf_room(b, total);
 	*w++ = 'r';
 	memcpy(w, &f, sizeof f);
 	w += sizeof f;

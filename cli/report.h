@@ -120,14 +120,7 @@ static inline void kpc_put(kp_buf *b, const char *s, size_t n)
 	}
 }
 #define KPC_PUT_LIT(b, lit) kpc_put((b), (lit), sizeof(lit) - 1)
-/* Room for n more bytes and the NUL: where to write them.  A writer that
- * knows its bound writes straight into the buffer, then calls kpc_buf_done
- * with its end.  Heap kp_bufs only (grown with realloc, as kp_buf does). */
-char *kpc_buf_grow(kp_buf *b, size_t n);
-static inline char *kpc_buf_room(kp_buf *b, size_t n)
-{
-	return b->cap - b->len > n ? b->data + b->len : kpc_buf_grow(b, n);
-}
+/* After writing into kp_buf_room's room: the end, and the NUL. */
 static inline void kpc_buf_done(kp_buf *b, char *end)
 {
 	*end = 0;
@@ -153,10 +146,6 @@ static inline void kpc_puts(kp_buf *b, const char *s)
 	kpc_put(b, s, strlen(s));
 }
 
-/* kp_buf_json_str / kp_buf_json_cstr, byte for byte, with one room check
- * per string (the per-row writers' escaper). */
-void kpc_json_str(kp_buf *b, const char *s, size_t n);
-void kpc_json_cstr(kp_buf *b, const char *s);
 
 /* "ns/Kind/name" as kyverno apply prints a resource. */
 void kpc_resource_path(kp_buf *sb, const kpc_row *row);

@@ -17,7 +17,7 @@ static void esc(kp_buf *b, const char *s, bool param)
 {
 	if (!s)
 		return;
-	char *w = kpc_buf_room(b, 3 * strlen(s));
+	char *w = kp_buf_room(b, 3 * strlen(s));
 	for (; *s; s++) {
 		const char *e;
 		switch (*s) {

@@ -18,7 +18,7 @@ static void json_begin(kpc_report *r)
 }
 
 /* `lit` (a key and its punctuation), then val as a JSON string */
-#define json_field(b, lit, val) (KPC_PUT_LIT((b), lit), kpc_json_cstr((b), (val)))
+#define json_field(b, lit, val) (KPC_PUT_LIT((b), lit), kp_buf_json_cstr((b), (val)))
 
 static void json_row(kpc_report *r, const kpc_row *row)
 {
@@ -28,11 +28,11 @@ static void json_row(kpc_report *r, const kpc_row *row)
 		KPC_PUT_LIT(b, ",\n");
 	KPC_PUT_LIT(b, "{\"policy\": ");
 	if (!row->pol->ns) {
-		kpc_json_cstr(b, row->pol->name);   /* no display copy per row */
+		kp_buf_json_cstr(b, row->pol->name);   /* no display copy per row */
 	} else {
 		kp_buf pn = {0};
 		kpc_policy_display(&pn, row->pol);
-		kpc_json_str(b, pn.data, pn.len);
+		kp_buf_json_str(b, pn.data, pn.len);
 		kp_buf_free(&pn);
 	}
 	json_field(b, ", \"rule\": ", row->rule);

@@ -149,7 +149,7 @@ static void yaml_result(kp_buf *b, const kpc_report *r, const prow *x, const cha
 }
 
 /* `lit` (a key and its punctuation), then val as a JSON string */
-#define json_field(b, lit, val) (KPC_PUT_LIT((b), lit), kpc_json_cstr((b), (val)))
+#define json_field(b, lit, val) (KPC_PUT_LIT((b), lit), kp_buf_json_cstr((b), (val)))
 
 static void json_result(kp_buf *b, const kpc_report *r, const prow *x, const char *now, kp_buf *pn)
 {

@@ -186,7 +186,7 @@ static void uri(kp_buf *b, const char *path)
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	size_t n = strlen(path);
-	char *w = kpc_buf_room(b, 3 * n + 7);
+	char *w = kp_buf_room(b, 3 * n + 7);
 	if (path[0] == '/')
 		w = memcpy(w, "file://", 7) + 7;
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
@@ -296,7 +296,7 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 			KPC_PUT_LIT(b, ",\n      {\"ruleId\": ");
 		else
 			KPC_PUT_LIT(b, "\n      {\"ruleId\": ");
-		kpc_json_str(b, id.data, id.len);
+		kp_buf_json_str(b, id.data, id.len);
 		KPC_PUT_LIT(b, ", \"ruleIndex\": ");
 		kpc_buf_uint(b, index[2 * (first[x->policy] + x->rule) + err]);
 		KPC_PUT_LIT(b, ", \"level\": \"");
@@ -306,7 +306,7 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		kpc_puts(&m, printf_str(x->res));
 		KPC_PUT_LIT(&m, ": ");
 		kpc_puts(&m, printf_str(x->message));
-		kpc_json_str(b, m.data, m.len);
+		kp_buf_json_str(b, m.data, m.len);
 		KPC_PUT_LIT(b, "},\n       \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
 		uri(b, x->file);   /* percent-encoded: JSON-safe */
 		KPC_PUT_LIT(b, "\"}, \"region\": {\"startLine\": ");
@@ -324,7 +324,7 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		h = fnv(h, x->name);
 		h = fnv(h, x->path);
 		KPC_PUT_LIT(b, "       \"partialFingerprints\": {\"kpolicy/v1\": \"");
-		char *w = kpc_buf_room(b, 16);
+		char *w = kp_buf_room(b, 16);
 		for (int k = 15; k >= 0; k--, h >>= 4)
 			w[k] = "0123456789abcdef"[h & 15];
 		kpc_buf_done(b, w + 16);
@@ -332,17 +332,17 @@ static void sarif_end(kpc_report *r, const kpc_summary *sum)
 		KPC_PUT_LIT(b, "       \"properties\": {\"policy\": ");
 		kp_buf_reset(&pn);
 		kpc_policy_display(&pn, pi);
-		kpc_json_str(b, pn.data, pn.len);
+		kp_buf_json_str(b, pn.data, pn.len);
 		KPC_PUT_LIT(b, ", \"rule\": ");
-		kpc_json_cstr(b, x->rule_name);
+		kp_buf_json_cstr(b, x->rule_name);
 		KPC_PUT_LIT(b, ", \"resource\": ");
-		kpc_json_cstr(b, x->res);
+		kp_buf_json_cstr(b, x->res);
 		KPC_PUT_LIT(b, ", \"result\": \"");
 		kpc_puts(b, printf_str(kp_status_name(x->status)));
 		KPC_PUT_LIT(b, "\"");
 		if (x->path) {
 			KPC_PUT_LIT(b, ", \"path\": ");
-			kpc_json_cstr(b, x->path);
+			kp_buf_json_cstr(b, x->path);
 		}
 		KPC_PUT_LIT(b, "}}");
 		kp_buf_flush(b, f);

@@ -39,7 +39,7 @@ static void cell(table_state *t, trow *tr, int k, const char *s)
 {
 	kp_buf *b = &t->c;
 	kp_buf_reset(b);
-	char *o = kpc_buf_room(b, strlen(s));
+	char *o = kp_buf_room(b, strlen(s));
 	size_t w = 0;
 	for (; *s; s++) {
 		if (((unsigned char)*s & 0xc0) != 0x80 && ++w > KPC_TABLE_CELL_MAX)
@@ -109,7 +109,7 @@ static void put_cell(kp_buf *b, const char *on, const char *text, size_t tw, siz
 	kpc_puts(b, on);
 	kpc_puts(b, text);
 	kpc_puts(b, off);
-	char *o = kpc_buf_room(b, w - tw + 1);
+	char *o = kp_buf_room(b, w - tw + 1);
 	memset(o, ' ', w - tw + 1);
 	kpc_buf_done(b, o + (w - tw + 1));
 }

@@ -36,62 +36,7 @@ void kpc_resource_path(kp_buf *sb, const kpc_row *row)
 
 void kpc_buf_uint(kp_buf *sb, size_t v)
 {
-	kpc_buf_done(sb, kpc_put_uint(kpc_buf_room(sb, 20), v));
-}
-
-void kpc_json_str(kp_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	if (!s) {
-		KPC_PUT_LIT(b, "null");
-		return;
-	}
-	/* the bytes kp_buf_json_str escapes: below 0x20, '"' and '\\' */
-	static const unsigned char esc[256] = {
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		['"'] = 1, ['\\'] = 1,
-	};
-	char *w = kpc_buf_room(b, 6 * n + 2);
-	*w++ = '"';
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	while (p < end) {
-		const unsigned char *run = p;
-		/* 8 bytes at a time while none is below 0x20, '"' or '\\' (a
-		 * word that may hold one goes to the byte loop, which decides) */
-		for (uint64_t x; end - p >= 8; p += 8) {
-			memcpy(&x, p, 8);
-			uint64_t q = x ^ 0x2222222222222222u, bs = x ^ 0x5c5c5c5c5c5c5c5cu;
-			if ((((x - 0x2020202020202020u) & ~x) | ((q - 0x0101010101010101u) & ~q) |
-			     ((bs - 0x0101010101010101u) & ~bs)) & 0x8080808080808080u)
-				break;
-		}
-		while (p < end && !esc[*p])
-			p++;
-		w = memcpy(w, run, (size_t)(p - run)) + (p - run);
-		if (p == end)
-			break;
-		unsigned char c = *p++;
-		*w++ = '\\';
-		switch (c) {
-		case '"': *w++ = '"'; break;
-		case '\\': *w++ = '\\'; break;
-		case '\n': *w++ = 'n'; break;
-		case '\r': *w++ = 'r'; break;
-		case '\t': *w++ = 't'; break;
-		default:
-			w = memcpy(w, "u00", 3) + 3;
-			*w++ = hex[c >> 4];
-			*w++ = hex[c & 15];
-		}
-	}
-	*w++ = '"';
-	kpc_buf_done(b, w);
-}
-
-void kpc_json_cstr(kp_buf *b, const char *s)
-{
-	kpc_json_str(b, s, s ? strlen(s) : 0);
+	kpc_buf_done(sb, kpc_put_uint(kp_buf_room(sb, 20), v));
 }
 
 void kpc_buf_cat(kp_buf *b, ...)
@@ -101,17 +46,6 @@ void kpc_buf_cat(kp_buf *b, ...)
 	for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
 		kpc_puts(b, s);
 	va_end(ap);
-}
-
-char *kpc_buf_grow(kp_buf *b, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap - b->len <= n)
-		cap *= 2;
-	b->data = kpc_xrealloc(b->data, cap);
-	b->cap = cap;
-	b->data[b->len] = 0;
-	return b->data + b->len;
 }
 
 void kpc_policy_display(kp_buf *sb, const kpc_policy_info *pi)
@@ -150,7 +84,7 @@ void kpc_xml_escape(kp_buf *sb, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	/* at most 6 bytes out per byte in ("&quot;") */
-	char *w = kpc_buf_room(sb, 6 * strlen((const char *)p));
+	char *w = kp_buf_room(sb, 6 * strlen((const char *)p));
 	while (*p) {
 		unsigned char c = *p;
 		if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"') {
@@ -218,7 +152,7 @@ void kpc_yaml_scalar(kp_buf *sb, const char *s)
 	else if ((n = yaml_plain_len(s)) != 0)
 		kpc_put(sb, s, n);
 	else
-		kpc_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
+		kp_buf_json_cstr(sb, s);   /* a JSON string is a YAML double-quoted scalar */
 }
 
 #define KPC_POOL_BLOCK ((size_t)64 << 10)

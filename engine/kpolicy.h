@@ -92,6 +92,15 @@ KP_API void kp_buf_puts(kp_buf *b, const char *s);
 KP_API void kp_buf_printf(kp_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 KP_API void kp_buf_vprintf(kp_buf *b, const char *fmt, va_list ap);
+/* Room for n more bytes and the NUL: where to write them.  A writer that
+ * knows its bound writes straight there, then sets `len` to its end and
+ * stores the NUL (kp_buf_room is the inline form that grows only when the
+ * room is short). */
+KP_API char *kp_buf_reserve(kp_buf *b, size_t n);
+static inline char *kp_buf_room(kp_buf *b, size_t n)
+{
+	return b->cap - b->len > n ? b->data + b->len : kp_buf_reserve(b, n);
+}
 /* s (n bytes) as a JSON string literal, quotes included; NULL gives null.
  * Escapes `"`, `\` and bytes below 0x20 (NUL too); copies the rest. */
 KP_API void kp_buf_json_str(kp_buf *b, const char *s, size_t n);

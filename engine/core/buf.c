@@ -3,6 +3,7 @@
  * and the one JSON string escaper. */
 #include "core/core.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,13 @@ static void grow(kp_buf *b, size_t extra)
 		b->data = kp_xrealloc(b->data, cap);
 	}
 	b->cap = cap;
+}
+
+char *kp_buf_reserve(kp_buf *b, size_t n)
+{
+	grow(b, n);
+	b->data[b->len] = 0;
+	return b->data + b->len;
 }
 
 void kp_buf_add(kp_buf *b, const char *s, size_t n)
@@ -80,33 +88,54 @@ void kp_buf_printf(kp_buf *b, const char *fmt, ...)
 void kp_buf_json_str(kp_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	static const unsigned char esc[256] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		['"'] = 1, ['\\'] = 1,
+	};
 	if (!s) {
 		kp_buf_add(b, "null", 4);
 		return;
 	}
-	grow(b, n + 2);
-	kp_buf_add(b, "\"", 1);
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		kp_buf_add(b, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"': kp_buf_add(b, "\\\"", 2); break;
-		case '\\': kp_buf_add(b, "\\\\", 2); break;
-		case '\n': kp_buf_add(b, "\\n", 2); break;
-		case '\r': kp_buf_add(b, "\\r", 2); break;
-		case '\t': kp_buf_add(b, "\\t", 2); break;
-		default: {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			kp_buf_add(b, u, 6);
+	/* the worst case (every byte \u00XX) reserved once: no check per piece */
+	char *w = kp_buf_room(b, 6 * n + 2);
+	*w++ = '"';
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		/* 8 bytes at a time while none is below 0x20, '"' or '\\' (a
+		 * word that may hold one goes to the byte loop, which decides) */
+		for (uint64_t x; end - p >= 8; p += 8) {
+			memcpy(&x, p, 8);
+			uint64_t q = x ^ 0x2222222222222222u, bs = x ^ 0x5c5c5c5c5c5c5c5cu;
+			if ((((x - 0x2020202020202020u) & ~x) | ((q - 0x0101010101010101u) & ~q) |
+			     ((bs - 0x0101010101010101u) & ~bs)) & 0x8080808080808080u)
+				break;
 		}
+		while (p < end && !esc[*p])
+			p++;
+		memcpy(w, run, (size_t)(p - run));
+		w += p - run;
+		if (p == end)
+			break;
+		unsigned char c = *p++;
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		default:
+			memcpy(w, "u00", 3);
+			w += 3;
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
 		}
 	}
-	kp_buf_add(b, s + run, n - run);
-	kp_buf_add(b, "\"", 1);
+	*w++ = '"';
+	*w = 0;
+	b->len = (size_t)(w - b->data);
 }
 
 void kp_buf_json_cstr(kp_buf *b, const char *s)
