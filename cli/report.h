@@ -57,6 +57,10 @@ typedef struct kpc_row {
 	const char *path;                  /* failure path or NULL */
 	const char *file;                  /* offending node (or document root) */
 	unsigned line, col;
+	/* "ns/Kind/name" and strlen(file) when the caller has them (the
+	 * workers' text rows: once per resource), else NULL and unread */
+	const char *resource_path;
+	size_t resource_path_len, file_len;
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {

@@ -175,7 +175,10 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		KPC_PUT_LIT(&t->head, "policy ");
 		kpc_puts(&t->head, row->pol->name);
 		KPC_PUT_LIT(&t->head, " -> resource ");
-		kpc_resource_path(&t->head, row);
+		if (row->resource_path)
+			kpc_put(&t->head, row->resource_path, row->resource_path_len);
+		else
+			kpc_resource_path(&t->head, row);
 	}
 	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
@@ -183,7 +186,7 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->audit_warning = true;
 	/* N - RULE MESSAGE (FILE:LINE:COL), room made once */
 	size_t rule_len = strlen(row->rule), msg_len = strlen(row->message);
-	size_t file_len = strlen(row->file);
+	size_t file_len = row->resource_path ? row->file_len : strlen(row->file);
 	char *w = kpc_buf_room(b, 3 * 20 + rule_len + msg_len + file_len + 32);
 	w = kpc_put_uint(w, n);
 	w = memcpy(w, " - ", 3) + 3;

@@ -82,7 +82,8 @@ void kp_arena_reset(kp_arena *a)
 	a->total = 0;
 }
 
-void *kp_arena_alloc(kp_arena *a, size_t n)
+/* n bytes, 16-byte aligned, as they were left. */
+static inline void *take(kp_arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	kp_chunk *c = a->head;
@@ -99,7 +100,6 @@ void *kp_arena_alloc(kp_arena *a, size_t n)
 				a->head = big;
 			}
 			a->total += n;
-			memset(big->data, 0, n);
 			return big->data;
 		}
 		c = chunk_new(KP_ARENA_CHUNK);
@@ -109,13 +109,24 @@ void *kp_arena_alloc(kp_arena *a, size_t n)
 	void *p = c->data + c->used;
 	c->used += n;
 	a->total += n;
+	return p;
+}
+
+void *kp_arena_alloc(kp_arena *a, size_t n)
+{
+	void *p = take(a, n);
 	memset(p, 0, n);
 	return p;
 }
 
+void *kp_arena_alloc_raw(kp_arena *a, size_t n)
+{
+	return take(a, n);
+}
+
 char *kp_arena_strndup(kp_arena *a, const char *s, size_t n)
 {
-	char *p = kp_arena_alloc(a, n + 1);
+	char *p = kp_arena_alloc_raw(a, n + 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = 0;
@@ -210,7 +221,7 @@ char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
 	 * passes */
 	size_t sn = kp_format_simple(fmt, ap, NULL);
 	if (sn != SIZE_MAX) {
-		char *p = kp_arena_alloc(a, sn + 1);
+		char *p = kp_arena_alloc_raw(a, sn + 1);
 		kp_format_simple(fmt, ap, p);
 		p[sn] = 0;
 		va_end(ap);

@@ -54,6 +54,9 @@ int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
  * length of the result, or SIZE_MAX when fmt holds any other conversion;
  * writes it (no NUL) to out unless out is NULL.  ap is not consumed. */
 size_t kp_format_simple(const char *fmt, va_list ap, char *out);
+/* kp_arena_alloc without the zeroing, for callers that write every byte
+ * they read (strings, text buffers): no memset per small string. */
+void *kp_arena_alloc_raw(kp_arena *a, size_t n);
 /* snprintf(dst, n, "%s", s) (n > 0). */
 void kp_copy_trunc(char *dst, size_t n, const char *s);
 /* kp_errorf (kpolicy.h) with a va_list (error.c). */
