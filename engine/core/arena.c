@@ -14,11 +14,6 @@ typedef struct kp_chunk {
 	_Alignas(16) unsigned char data[];
 } kp_chunk;
 
-struct kp_arena {
-	kp_chunk *head;   /* current chunk (most recent first) */
-	size_t total;     /* bytes handed out */
-};
-
 /* One emptied default-size chunk, kept for the next arena: a document's
  * arena is made and released once per resource, and taking the last one's
  * chunk back keeps that memory warm in the cache and spares malloc a

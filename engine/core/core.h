@@ -92,7 +92,20 @@ struct kp_eval_ctx {
 	void (*re_free)(struct kp_regex_scratch *);
 };
 
+/* (arena.c; here so that the per-rule reset below costs no call when the
+ * rule took no scratch memory, as most passing rules do) */
+struct kp_chunk;
+struct kp_arena {
+	struct kp_chunk *head;   /* current chunk (most recent first) */
+	size_t total;            /* bytes handed out */
+};
+
 /* Back to a clean state between rules (scratch memory, step count). */
-void kp_eval_ctx_rule_done(kp_eval_ctx *ctx);
+static inline void kp_eval_ctx_rule_done(kp_eval_ctx *ctx)
+{
+	if (ctx->scratch->total)
+		kp_arena_reset(ctx->scratch);
+	ctx->steps = 0;
+}
 
 #endif /* KP_CORE_H */
