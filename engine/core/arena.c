@@ -228,7 +228,7 @@ char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	char *p = kp_arena_alloc(a, (size_t)n + 1);
+	char *p = kp_arena_alloc_raw(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
