@@ -138,6 +138,7 @@ typedef struct apply_ctx {
 	} *pol_addr;
 	size_t pol_addr_mask;
 	unsigned pol_addr_shift;
+	uint64_t pol_addr_mult;   /* the multiplier with the fewest collisions */
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -222,21 +223,15 @@ static void resource_names(row_ctx *rc)
 
 static inline size_t pol_addr_slot(const apply_ctx *c, const char *name)
 {
-	return (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15ull) >> c->pol_addr_shift);
+	return (size_t)(((uint64_t)(uintptr_t)name * c->pol_addr_mult) >> c->pol_addr_shift);
 }
 
 /* The table of apply_ctx.pol_addr, for the policies no other shares a
  * name and namespace with. */
-static void pol_addr_build(apply_ctx *c)
+static void pol_addr_fill(apply_ctx *c)
 {
-	size_t n = c->report.n_policies, cap = 16;
-	unsigned bits = 4;
-	for (; cap < 2 * n; bits++)
-		cap *= 2;
-	c->pol_addr = kpc_xcalloc(cap, sizeof *c->pol_addr);
-	c->pol_addr_mask = cap - 1;
-	c->pol_addr_shift = 64 - bits;
-	for (size_t i = 0; i < n; i++) {
+	memset(c->pol_addr, 0, (c->pol_addr_mask + 1) * sizeof *c->pol_addr);
+	for (size_t i = 0; i < c->report.n_policies; i++) {
 		const struct pol_key *k = &c->pol_keys[i];
 		size_t h = pol_addr_slot(c, k->name);
 		while (c->pol_addr[h].key.name && c->pol_addr[h].key.name != k->name)
@@ -246,6 +241,41 @@ static void pol_addr_build(apply_ctx *c)
 		else
 			c->pol_addr[h] = (struct pol_addr){*k, k->by_address ? (uint32_t)i : UINT32_MAX};
 	}
+}
+
+/* Probes past the first slot that finding every policy takes. */
+static size_t pol_addr_extra(const apply_ctx *c)
+{
+	size_t extra = 0;
+	for (size_t i = 0; i < c->report.n_policies; i++)
+		for (size_t h = pol_addr_slot(c, c->pol_keys[i].name);
+		     c->pol_addr[h].key.name != c->pol_keys[i].name; h = (h + 1) & c->pol_addr_mask)
+			extra++;
+	return extra;
+}
+
+static void pol_addr_build(apply_ctx *c)
+{
+	size_t n = c->report.n_policies, cap = 16;
+	unsigned bits = 4;
+	for (; cap < 2 * n; bits++)
+		cap *= 2;
+	c->pol_addr = kpc_xcalloc(cap, sizeof *c->pol_addr);
+	c->pol_addr_mask = cap - 1;
+	c->pol_addr_shift = 64 - bits;
+	/* a few odd multipliers tried: a collision costs a probe and a
+	 * mispredicted branch per row */
+	uint64_t mult = 0x9E3779B97F4A7C15ull, best = mult;
+	size_t best_extra = SIZE_MAX;
+	for (int t = 0; t < 32 && best_extra; t++, mult += 0x5851F42D4C957F2Eull) {
+		c->pol_addr_mult = mult | 1;
+		pol_addr_fill(c);
+		size_t extra = pol_addr_extra(c);
+		if (extra < best_extra)
+			best_extra = extra, best = mult | 1;
+	}
+	c->pol_addr_mult = best;
+	pol_addr_fill(c);
 }
 
 /* text_groups: what the text rows need of the resource, built once. */
