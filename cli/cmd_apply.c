@@ -285,7 +285,7 @@ static void resource_path(row_ctx *rc)
 		return;
 	resource_names(rc);
 	kp_buf *b = &rc->u->res_path;
-	kp_buf_reset(b);
+	kpc_buf_clear(b);
 	kpc_puts(b, rc->ns);
 	KPC_PUT_LIT(b, "/");
 	kpc_puts(b, rc->kind);

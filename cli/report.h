@@ -124,6 +124,13 @@ static inline void kpc_put(kp_buf *b, const char *s, size_t n)
 	}
 }
 #define KPC_PUT_LIT(b, lit) kpc_put((b), (lit), sizeof(lit) - 1)
+/* kp_buf_reset, inline: the text rows empty a few buffers per group. */
+static inline void kpc_buf_clear(kp_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = 0;
+}
 /* Room for n more bytes and the NUL: where to write them.  A writer that
  * knows its bound writes straight into the buffer, then calls kpc_buf_done
  * with its end.  Heap kp_bufs only (grown with realloc, as kp_buf does). */

@@ -125,8 +125,8 @@ void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
 		kpc_put(b, t->errors.data, t->errors.len);
 		KPC_PUT_LIT(b, "\n");
 	}
-	kp_buf_reset(&t->fails);
-	kp_buf_reset(&t->errors);
+	kpc_buf_clear(&t->fails);
+	kpc_buf_clear(&t->errors);
 	t->n_fails = t->n_errors = 0;
 	t->in_group = false;
 }
@@ -171,7 +171,7 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->policy = row->policy_index;
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
-		kp_buf_reset(&t->head);
+		kpc_buf_clear(&t->head);
 		KPC_PUT_LIT(&t->head, "policy ");
 		kpc_puts(&t->head, row->pol->name);
 		KPC_PUT_LIT(&t->head, " -> resource ");
