@@ -203,11 +203,8 @@ typedef struct row_ctx {
 	 * up by resource_names when a row needs them */
 	const char *kind, *ns, *name;
 	/* text_groups: "ns/Kind/name" in the unit's res_path, built by
-	 * resource_path for the resource's first failed or errored row, and
-	 * the length of the last row's file */
+	 * resource_path for the resource's first failed or errored row */
 	bool has_path;
-	const char *file;
-	size_t file_len;
 } row_ctx;
 
 static void resource_names(row_ctx *rc)
@@ -387,19 +384,13 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 		return;
 	}
 	resource_path(rc);
-	const char *file = r->file ? r->file : (rc->res_file ? rc->res_file : "");
-	if (file != rc->file) {
-		rc->file = file;
-		rc->file_len = strlen(file);
-	}
 	kpc_row row = {
 		.pol = &c->report.policies[policy], .policy_index = policy,
 		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
-		.file = file,
+		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
 		.resource_path = rc->u->res_path.data, .resource_path_len = rc->u->res_path.len,
-		.file_len = rc->file_len,
 		.status = st, .engine_fail = engine_fail, .audit_warning = audit_warning,
 	};
 	kpc_text_groups_row(&c->report, &u->groups, &row, &u->text);

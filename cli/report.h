@@ -57,10 +57,10 @@ typedef struct kpc_row {
 	const char *path;                  /* failure path or NULL */
 	const char *file;                  /* offending node (or document root) */
 	unsigned line, col;
-	/* "ns/Kind/name" and strlen(file) when the caller has them (the
-	 * workers' text rows: once per resource), else NULL and unread */
+	/* "ns/Kind/name" when the caller has it (the workers' text rows:
+	 * built once per resource), else NULL */
 	const char *resource_path;
-	size_t resource_path_len, file_len;
+	size_t resource_path_len;
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {
@@ -124,13 +124,6 @@ static inline void kpc_put(kp_buf *b, const char *s, size_t n)
 	}
 }
 #define KPC_PUT_LIT(b, lit) kpc_put((b), (lit), sizeof(lit) - 1)
-/* kp_buf_reset, inline: the text rows empty a few buffers per group. */
-static inline void kpc_buf_clear(kp_buf *b)
-{
-	b->len = 0;
-	if (b->data)
-		b->data[0] = 0;
-}
 /* Room for n more bytes and the NUL: where to write them.  A writer that
  * knows its bound writes straight into the buffer, then calls kpc_buf_done
  * with its end.  Heap kp_bufs only (grown with realloc, as kp_buf does). */
@@ -229,6 +222,13 @@ static inline void kpc_counts_add(kpc_counts *a, const kpc_counts *b)
 {
 	a->pass += b->pass, a->fail += b->fail, a->warn += b->warn;
 	a->error += b->error, a->skip += b->skip;
+}
+/* kp_buf_reset, inline: the text rows empty a few buffers per group. */
+static inline void kpc_buf_clear(kp_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = 0;
 }
 /* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n" */
 void kpc_print_applying(FILE *f, const kpc_summary *s);

@@ -186,7 +186,7 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->audit_warning = true;
 	/* N - RULE MESSAGE (FILE:LINE:COL), room made once */
 	size_t rule_len = strlen(row->rule), msg_len = strlen(row->message);
-	size_t file_len = row->resource_path ? row->file_len : strlen(row->file);
+	size_t file_len = strlen(row->file);
 	char *w = kpc_buf_room(b, 3 * 20 + rule_len + msg_len + file_len + 32);
 	w = kpc_put_uint(w, n);
 	w = memcpy(w, " - ", 3) + 3;
