@@ -129,6 +129,16 @@ typedef struct apply_ctx {
 		bool by_address;     /* no other policy has its name and ns */
 		bool scored, vap;
 	} *pol_keys;
+	/* policies found by the address of their name (the string results
+	 * carry), in an open-addressed table: a row's policy in one probe
+	 * instead of a walk over the policies that did not select it */
+	struct pol_addr {
+		_Alignas(32) struct pol_key key;   /* key.name NULL: empty */
+		uint32_t index;      /* UINT32_MAX: the address is not unique */
+	} *pol_addr;
+	size_t pol_addr_mask;
+	unsigned pol_addr_shift;
+	uint64_t pol_addr_mult;   /* the multiplier with the fewest collisions */
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -146,10 +156,14 @@ typedef struct unit {
 	kp_buf recs;       /* packed records (see below), read in order */
 	kp_buf text;       /* text_groups: the unit's finished blocks */
 	kp_buf diag;       /* stderr lines */
+	kp_buf res_path;   /* text_groups: the resource's "ns/Kind/name" */
 	/* text_groups: the unit's rows are counted, not packed */
 	size_t resources;
 	kpc_counts total;     /* as the summary counts them */
-	kpc_counts *counts;   /* per policy */
+	/* per policy, by kp_status (pass, fail, warn, error, skip): a row
+	 * counts without a branch on its status, in half the lines of
+	 * kpc_counts (the walk between two rows leaves few of them cached) */
+	uint32_t (*counts)[5];
 	kpc_text_groups groups;
 	int status;           /* 2 when some input was unusable */
 	int done;
@@ -184,9 +198,13 @@ typedef struct row_ctx {
 	size_t policy;          /* where the last lookup found its policy */
 	const char *found_name, *found_ns;  /* the strings it was found by */
 	size_t rule;            /* where the last lookup found its rule */
+	const struct pol_key *key;  /* what it found of the policy */
 	/* the resource's kind, namespace and name ("" when absent), looked
 	 * up by resource_names when a row needs them */
 	const char *kind, *ns, *name;
+	/* text_groups: "ns/Kind/name" in the unit's res_path, built by
+	 * resource_path for the resource's first failed or errored row */
+	bool has_path;
 } row_ctx;
 
 static void resource_names(row_ctx *rc)
@@ -200,25 +218,101 @@ static void resource_names(row_ctx *rc)
 	rc->name = n ? n : "";
 }
 
+static inline size_t pol_addr_slot(const apply_ctx *c, const char *name)
+{
+	return (size_t)(((uint64_t)(uintptr_t)name * c->pol_addr_mult) >> c->pol_addr_shift);
+}
+
+/* The table of apply_ctx.pol_addr, for the policies no other shares a
+ * name and namespace with. */
+static void pol_addr_fill(apply_ctx *c)
+{
+	memset(c->pol_addr, 0, (c->pol_addr_mask + 1) * sizeof *c->pol_addr);
+	for (size_t i = 0; i < c->report.n_policies; i++) {
+		const struct pol_key *k = &c->pol_keys[i];
+		size_t h = pol_addr_slot(c, k->name);
+		while (c->pol_addr[h].key.name && c->pol_addr[h].key.name != k->name)
+			h = (h + 1) & c->pol_addr_mask;
+		if (c->pol_addr[h].key.name)
+			c->pol_addr[h].index = UINT32_MAX;   /* two policies, one string */
+		else
+			c->pol_addr[h] = (struct pol_addr){*k, k->by_address ? (uint32_t)i : UINT32_MAX};
+	}
+}
+
+/* Probes past the first slot that finding every policy takes. */
+static size_t pol_addr_extra(const apply_ctx *c)
+{
+	size_t extra = 0;
+	for (size_t i = 0; i < c->report.n_policies; i++)
+		for (size_t h = pol_addr_slot(c, c->pol_keys[i].name);
+		     c->pol_addr[h].key.name != c->pol_keys[i].name; h = (h + 1) & c->pol_addr_mask)
+			extra++;
+	return extra;
+}
+
+static void pol_addr_build(apply_ctx *c)
+{
+	size_t n = c->report.n_policies, cap = 16;
+	unsigned bits = 4;
+	for (; cap < 2 * n; bits++)
+		cap *= 2;
+	c->pol_addr = kpc_xcalloc(cap, sizeof *c->pol_addr);
+	c->pol_addr_mask = cap - 1;
+	c->pol_addr_shift = 64 - bits;
+	/* a few odd multipliers tried: a collision costs a probe and a
+	 * mispredicted branch per row */
+	uint64_t mult = 0x9E3779B97F4A7C15ull, best = mult;
+	size_t best_extra = SIZE_MAX;
+	for (int t = 0; t < 32 && best_extra; t++, mult += 0x5851F42D4C957F2Eull) {
+		c->pol_addr_mult = mult | 1;
+		pol_addr_fill(c);
+		size_t extra = pol_addr_extra(c);
+		if (extra < best_extra)
+			best_extra = extra, best = mult | 1;
+	}
+	c->pol_addr_mult = best;
+	pol_addr_fill(c);
+}
+
+/* text_groups: what the text rows need of the resource, built once. */
+static void resource_path(row_ctx *rc)
+{
+	if (rc->has_path)
+		return;
+	resource_names(rc);
+	kp_buf *b = &rc->u->res_path;
+	kpc_buf_clear(b);
+	kpc_puts(b, rc->ns);
+	KPC_PUT_LIT(b, "/");
+	kpc_puts(b, rc->kind);
+	KPC_PUT_LIT(b, "/");
+	kpc_puts(b, rc->name);
+	rc->has_path = true;
+}
+
 /* The index of the policy a result names: results come in policy order,
- * so the search starts where the last one ended. */
+ * so the search by name starts where the last one ended. */
 static size_t find_policy(row_ctx *rc, const kp_result *r)
 {
 	const kpc_report *rep = &rc->c->report;
 	if (r->policy == rc->found_name && r->policy_namespace == rc->found_ns)
 		return rc->policy;   /* the same strings as the last row's */
 	size_t n = rep->n_policies;
-	/* results carry the policy's own strings: compare pointers first (a
-	 * policy whose name another shares takes the search by name below,
+	/* results carry the policy's own strings: look the address up first
+	 * (a policy whose name another shares takes the search by name below,
 	 * which finds the nearest of them, as it always did) */
-	const struct pol_key *keys = rc->c->pol_keys;
-	for (size_t k = 0, i = rc->policy; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
-		if (keys[i].name != r->policy)
+	const apply_ctx *c = rc->c;
+	for (size_t h = pol_addr_slot(c, r->policy); c->pol_addr[h].key.name;
+	     h = (h + 1) & c->pol_addr_mask) {
+		const struct pol_addr *e = &c->pol_addr[h];
+		if (e->key.name != r->policy)
 			continue;
-		if (keys[i].ns == r->policy_namespace && keys[i].by_address) {
+		if (e->index != UINT32_MAX && e->key.ns == r->policy_namespace) {
 			rc->found_name = r->policy;
 			rc->found_ns = r->policy_namespace;
-			return rc->policy = i;
+			rc->key = &e->key;
+			return rc->policy = e->index;
 		}
 		break;
 	}
@@ -230,9 +324,12 @@ static size_t find_policy(row_ctx *rc, const kp_result *r)
 			    : !r->policy_namespace)) {
 			rc->found_name = r->policy;
 			rc->found_ns = r->policy_namespace;
+			rc->key = &c->pol_keys[i];
 			return rc->policy = i;
 		}
 	}
+	rc->key = &c->pol_keys[0];
+	rc->found_name = NULL;
 	return 0;
 }
 
@@ -266,7 +363,7 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 {
 	const apply_ctx *c = rc->c;
 	unit *u = rc->u;
-	const struct pol_key *key = &c->pol_keys[policy];
+	const struct pol_key *key = rc->key;
 	kp_status st = r->status;
 	bool engine_fail = st == KP_STATUS_FAIL || (st == KP_STATUS_WARN && !key->scored);
 	bool audit_warning = false;
@@ -278,7 +375,7 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 		st = KP_STATUS_WARN;
 	if (!key->vap || st != KP_STATUS_SKIP)
 		kpc_count(&u->total, st);
-	kpc_count(&u->counts[policy], st);
+	u->counts[policy][st]++;
 	if (!engine_fail && st != KP_STATUS_ERROR) {
 		/* a row of another policy ends the group, as it would in
 		 * kpc_text_groups_row */
@@ -286,13 +383,14 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 			kpc_text_groups_flush(&c->report, &u->groups, &u->text);
 		return;
 	}
-	resource_names(rc);
+	resource_path(rc);
 	kpc_row row = {
 		.pol = &c->report.policies[policy], .policy_index = policy,
 		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
 		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
+		.resource_path = rc->u->res_path.data, .resource_path_len = rc->u->res_path.len,
 		.status = st, .engine_fail = engine_fail, .audit_warning = audit_warning,
 	};
 	kpc_text_groups_row(&c->report, &u->groups, &row, &u->text);
@@ -573,8 +671,12 @@ static void write_unit(pipeline *p, unit *u)
 		kpc_report *rep = (kpc_report *)&p->c->report;
 		p->resources += u->resources;
 		kpc_counts_add(&p->total, &u->total);
-		for (size_t i = 0; i < rep->n_policies; i++)
-			kpc_counts_add(&rep->policies[i].counts, &u->counts[i]);
+		for (size_t i = 0; i < rep->n_policies; i++) {
+			const uint32_t *n = u->counts[i];
+			kpc_counts_add(&rep->policies[i].counts,
+				       &(kpc_counts){n[KP_STATUS_PASS], n[KP_STATUS_FAIL], n[KP_STATUS_WARN],
+						     n[KP_STATUS_ERROR], n[KP_STATUS_SKIP]});
+		}
 		kpc_text_hold(rep, u->text.data, u->text.len);
 	}
 	if (u->status)
@@ -591,6 +693,7 @@ static void pool_free(pipeline *p)
 		kp_buf_free(&u->text);
 		kp_buf_free(&u->recs);
 		kp_buf_free(&u->diag);
+		kp_buf_free(&u->res_path);
 		kpc_text_groups_free(&u->groups);
 		free(u->counts);
 		free(u->data);
@@ -1148,6 +1251,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		c.pol_keys[i] = (struct pol_key){.name = pi->name, .ns = pi->ns, .by_address = !pi->dup_name,
 						 .scored = pi->scored, .vap = pi->vap};
 	}
+	pol_addr_build(&c);
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
 		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -1205,6 +1309,7 @@ int kpc_cmd_apply(int argc, char **argv)
 		free(c.report.policies[i].rules);
 	free(c.report.policies);
 	free(c.pol_keys);
+	free(c.pol_addr);
 	kp_values_free(values);
 	kp_values_free(set);
 	kp_context_sources_free(sources);

@@ -57,6 +57,10 @@ typedef struct kpc_row {
 	const char *path;                  /* failure path or NULL */
 	const char *file;                  /* offending node (or document root) */
 	unsigned line, col;
+	/* "ns/Kind/name" when the caller has it (the workers' text rows:
+	 * built once per resource), else NULL */
+	const char *resource_path;
+	size_t resource_path_len;
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {
@@ -128,17 +132,33 @@ static inline void kpc_buf_done(kp_buf *b, char *end)
 }
 /* Append each string up to a NULL (no NULL among them). */
 void kpc_buf_cat(kp_buf *b, ...) __attribute__((sentinel));
-/* v in decimal at w (at most 20 bytes); returns the end. */
+/* v in decimal at w (at most 20 bytes); returns the end.  Two digits a
+ * step (line and column numbers: most rows write three). */
 static inline char *kpc_put_uint(char *w, size_t v)
 {
-	size_t n = 1;
-	for (size_t x = v; x >= 10; x /= 10)
-		n++;
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	unsigned n = 1;
+	size_t top = v;
+	for (; top >= 10000; top /= 10000)
+		n += 4;
+	n += (top >= 10) + (top >= 100) + (top >= 1000);
 	char *end = w + n;
 	w = end;
-	do
-		*--w = (char)('0' + v % 10);
-	while (v /= 10);
+	while (v >= 100) {
+		size_t q = v / 100;
+		w -= 2;
+		memcpy(w, pairs + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	if (v >= 10) {
+		w -= 2;
+		memcpy(w, pairs + 2 * v, 2);
+	} else {
+		*--w = (char)('0' + v);
+	}
 	return end;
 }
 static inline void kpc_puts(kp_buf *b, const char *s)
@@ -191,6 +211,13 @@ static inline void kpc_counts_add(kpc_counts *a, const kpc_counts *b)
 {
 	a->pass += b->pass, a->fail += b->fail, a->warn += b->warn;
 	a->error += b->error, a->skip += b->skip;
+}
+/* kp_buf_reset, inline: the text rows empty a few buffers per group. */
+static inline void kpc_buf_clear(kp_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = 0;
 }
 /* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n" */
 void kpc_print_applying(FILE *f, const kpc_summary *s);

@@ -125,8 +125,8 @@ void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
 		kpc_put(b, t->errors.data, t->errors.len);
 		KPC_PUT_LIT(b, "\n");
 	}
-	kp_buf_reset(&t->fails);
-	kp_buf_reset(&t->errors);
+	kpc_buf_clear(&t->fails);
+	kpc_buf_clear(&t->errors);
 	t->n_fails = t->n_errors = 0;
 	t->in_group = false;
 }
@@ -171,11 +171,14 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->policy = row->policy_index;
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
-		kp_buf_reset(&t->head);
+		kpc_buf_clear(&t->head);
 		KPC_PUT_LIT(&t->head, "policy ");
 		kpc_puts(&t->head, row->pol->name);
 		KPC_PUT_LIT(&t->head, " -> resource ");
-		kpc_resource_path(&t->head, row);
+		if (row->resource_path)
+			kpc_put(&t->head, row->resource_path, row->resource_path_len);
+		else
+			kpc_resource_path(&t->head, row);
 	}
 	kp_buf *b = is_fail ? &t->fails : &t->errors;
 	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;

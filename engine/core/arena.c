@@ -14,11 +14,6 @@ typedef struct kp_chunk {
 	_Alignas(16) unsigned char data[];
 } kp_chunk;
 
-struct kp_arena {
-	kp_chunk *head;   /* current chunk (most recent first) */
-	size_t total;     /* bytes handed out */
-};
-
 /* One emptied default-size chunk, kept for the next arena: a document's
  * arena is made and released once per resource, and taking the last one's
  * chunk back keeps that memory warm in the cache and spares malloc a
@@ -82,7 +77,8 @@ void kp_arena_reset(kp_arena *a)
 	a->total = 0;
 }
 
-void *kp_arena_alloc(kp_arena *a, size_t n)
+/* n bytes, 16-byte aligned, as they were left. */
+static inline void *take(kp_arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	kp_chunk *c = a->head;
@@ -99,7 +95,6 @@ void *kp_arena_alloc(kp_arena *a, size_t n)
 				a->head = big;
 			}
 			a->total += n;
-			memset(big->data, 0, n);
 			return big->data;
 		}
 		c = chunk_new(KP_ARENA_CHUNK);
@@ -109,13 +104,24 @@ void *kp_arena_alloc(kp_arena *a, size_t n)
 	void *p = c->data + c->used;
 	c->used += n;
 	a->total += n;
+	return p;
+}
+
+void *kp_arena_alloc(kp_arena *a, size_t n)
+{
+	void *p = take(a, n);
 	memset(p, 0, n);
 	return p;
 }
 
+void *kp_arena_alloc_raw(kp_arena *a, size_t n)
+{
+	return take(a, n);
+}
+
 char *kp_arena_strndup(kp_arena *a, const char *s, size_t n)
 {
-	char *p = kp_arena_alloc(a, n + 1);
+	char *p = kp_arena_alloc_raw(a, n + 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = 0;
@@ -210,7 +216,7 @@ char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
 	 * passes */
 	size_t sn = kp_format_simple(fmt, ap, NULL);
 	if (sn != SIZE_MAX) {
-		char *p = kp_arena_alloc(a, sn + 1);
+		char *p = kp_arena_alloc_raw(a, sn + 1);
 		kp_format_simple(fmt, ap, p);
 		p[sn] = 0;
 		va_end(ap);
@@ -222,7 +228,7 @@ char *kp_arena_printf(kp_arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	char *p = kp_arena_alloc(a, (size_t)n + 1);
+	char *p = kp_arena_alloc_raw(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -24,7 +24,7 @@ static void grow(kp_buf *b, size_t extra)
 		cap *= 2;
 	}
 	if (b->arena) {
-		char *d = kp_arena_alloc(b->arena, cap);
+		char *d = kp_arena_alloc_raw(b->arena, cap);
 		if (b->len)
 			memcpy(d, b->data, b->len);
 		b->data = d;

@@ -54,6 +54,9 @@ int kp_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap);
  * length of the result, or SIZE_MAX when fmt holds any other conversion;
  * writes it (no NUL) to out unless out is NULL.  ap is not consumed. */
 size_t kp_format_simple(const char *fmt, va_list ap, char *out);
+/* kp_arena_alloc without the zeroing, for callers that write every byte
+ * they read (strings, text buffers): no memset per small string. */
+void *kp_arena_alloc_raw(kp_arena *a, size_t n);
 /* snprintf(dst, n, "%s", s) (n > 0). */
 void kp_copy_trunc(char *dst, size_t n, const char *s);
 /* kp_errorf (kpolicy.h) with a va_list (error.c). */
@@ -89,7 +92,20 @@ struct kp_eval_ctx {
 	void (*re_free)(struct kp_regex_scratch *);
 };
 
+/* (arena.c; here so that the per-rule reset below costs no call when the
+ * rule took no scratch memory, as most passing rules do) */
+struct kp_chunk;
+struct kp_arena {
+	struct kp_chunk *head;   /* current chunk (most recent first) */
+	size_t total;            /* bytes handed out */
+};
+
 /* Back to a clean state between rules (scratch memory, step count). */
-void kp_eval_ctx_rule_done(kp_eval_ctx *ctx);
+static inline void kp_eval_ctx_rule_done(kp_eval_ctx *ctx)
+{
+	if (ctx->scratch->total)
+		kp_arena_reset(ctx->scratch);
+	ctx->steps = 0;
+}
 
 #endif /* KP_CORE_H */

@@ -38,9 +38,3 @@ const kp_eval_limits *kp_eval_ctx_limits(const kp_eval_ctx *ctx)
 {
 	return &ctx->limits;
 }
-
-void kp_eval_ctx_rule_done(kp_eval_ctx *ctx)
-{
-	kp_arena_reset(ctx->scratch);
-	ctx->steps = 0;
-}

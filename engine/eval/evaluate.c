@@ -388,12 +388,11 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		unsigned flags = sl->flags;
 		if (p == refused)
 			continue;
-		if (p != view.p) {
-			/* the rest is read only once built (the view is large: not
-			 * cleared per rule) */
-			view.p = p;
-			view.built = false;
-		}
+		/* another policy: its view is not built (the rest is read only
+		 * once built: the view is large, not cleared per rule); without
+		 * a branch, as slots of different policies alternate */
+		view.built &= p == view.p;
+		view.p = p;
 		if ((values || (flags & SLOT_VIEW)) && !view.built)
 			view_build(&view, ctx, doc, opts, &sel);
 		if (view.built && view.error) {

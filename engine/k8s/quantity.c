@@ -168,8 +168,72 @@ static void decimal_value(const char *D, size_t L, int64_t e10, kp_quantity *q)
 	q->exp = exp;
 }
 
+/* The forms resources mostly hold ("2", "500m", "128Mi"): digits without
+ * sign, fraction or leading zero, then "", one of n u m k M G T P E, or
+ * Ki Mi Gi Ti Pi Ei; what Go's int64 fast path makes of them, worked out
+ * in 64 bits.  False for anything else (the general parser decides). */
+static bool parse_plain(const char *s, size_t len, kp_quantity *q)
+{
+	size_t L = 0;
+	uint64_t v = 0;
+	if (!len || s[0] == '0')
+		return false;
+	while (L < len && is_digit(s[L]))
+		v = v * 10 + (uint64_t)(s[L++] - '0');
+	if (!L || L > 15)
+		return false;
+	const char *sfx = s + L;
+	int32_t exp;
+	switch (len - L) {
+	case 0: exp = 0; break;
+	case 1:
+		switch (sfx[0]) {
+		case 'n': exp = -9; break;
+		case 'u': exp = -6; break;
+		case 'm': exp = -3; break;
+		case 'k': exp = 3; break;
+		case 'M': exp = 6; break;
+		case 'G': exp = 9; break;
+		case 'T': exp = 12; break;
+		case 'P': exp = 15; break;
+		case 'E': exp = 18; break;
+		default: return false;
+		}
+		break;
+	case 2: {
+		static const char bin[] = "KMGTPE";
+		const char *b = sfx[1] == 'i' && sfx[0] ? strchr(bin, sfx[0]) : NULL;
+		if (!b)
+			return false;
+		exp = 10 * (int32_t)(b - bin + 1);
+		/* Go's precision test for binary suffixes */
+		if (15 - (int32_t)L - (int32_t)((float)exp * 3 / 10) - 1 < 0 ||
+		    v > (uint64_t)INT64_MAX >> exp)
+			return false;
+		v <<= exp;
+		*q = (kp_quantity){.sign = 1, .format = KP_QF_BINARY_SI};
+		while (v % 10 == 0) {
+			v /= 10;
+			q->exp++;
+		}
+		q->coef = v;
+		return true;
+	}
+	default: return false;
+	}
+	*q = (kp_quantity){.sign = 1, .exp = exp, .scale = -exp, .format = KP_QF_DECIMAL_SI};
+	while (v % 10 == 0) {
+		v /= 10;
+		q->exp++;
+	}
+	q->coef = v;
+	return true;
+}
+
 bool kp_quantity_parse(const char *s, size_t len, kp_quantity *q)
 {
+	if (parse_plain(s, len, q))
+		return true;
 	memset(q, 0, sizeof *q);
 	if (len == 0)
 		return false;

@@ -231,7 +231,7 @@ void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env
 	if (!msg_failed && m == pr->fail_message && pr->fail_prefix &&
 	    res->status == KP_STATUS_FAIL && res->path[0]) {
 		size_t pn = strlen(res->path);
-		char *t = kp_arena_alloc(ctx->scratch, pr->fail_prefix_len + pn + 1);
+		char *t = kp_arena_alloc_raw(ctx->scratch, pr->fail_prefix_len + pn + 1);
 		memcpy(t, pr->fail_prefix, pr->fail_prefix_len);
 		memcpy(t + pr->fail_prefix_len, res->path, pn + 1);
 		out->message = t;

@@ -83,3 +83,29 @@ Test(quantity, rejected_forms)
 	cr_assert_not(parses("1h"));
 	cr_assert(parses("3.100000"));
 }
+
+/* The plain forms (digits, then no suffix, one decimal letter or Ki..Ei)
+ * take a 64-bit path of their own: every field as the general parser
+ * (Go's int64 fast path) gives it, and the forms next to them that the
+ * general parser decides. */
+Test(quantity, plain_forms_exact_fields)
+{
+	kp_quantity v = q("500m");
+	cr_assert(v.sign == 1 && v.coef == 5 && v.exp == -1 && v.scale == 3 &&
+		  v.format == KP_QF_DECIMAL_SI && v.tail == 0);
+	v = q("128Mi");
+	cr_assert(v.sign == 1 && v.coef == 134217728 && v.exp == 0 && v.scale == 0 &&
+		  v.format == KP_QF_BINARY_SI);
+	v = q("1200");
+	cr_assert(v.coef == 12 && v.exp == 2 && v.scale == 0 && v.format == KP_QF_DECIMAL_SI);
+	v = q("3E");
+	cr_assert(v.coef == 3 && v.exp == 18 && v.scale == -18 && v.format == KP_QF_DECIMAL_SI);
+	v = q("7Ei");   /* past 2^63-1: Go's slow path caps it */
+	cr_assert(v.format == KP_QF_BINARY_SI && v.scale == 9);
+	v = q("999999999999999");
+	cr_assert(v.coef == 999999999999999u && v.exp == 0);
+	v = q("1234567890123456");   /* 16 digits: the general parser */
+	cr_assert(v.coef == 1234567890123456u && v.exp == 0);
+	cr_assert(cmp("0100m", "100m") == 0 && cmp("+2Ki", "2048") == 0);
+	cr_assert(!parses("1K") && !parses("1e") && !parses("1KI") && !parses("1mi"));
+}
