@@ -214,6 +214,9 @@ struct kp_pat {
 			size_t n_all;
 			/* metadata wildcard expansion may apply at this level */
 			bool meta_expand;
+			/* one key and no metadata expansion: the walk's chain
+			 * loop takes it without a call per level */
+			bool single;
 			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
 			 * global and anchor-holding keys first (reverse sorted),
 			 * then the rest sorted */

@@ -646,7 +646,8 @@ static inline const perr *handle(mctx *c, const kp_value *r, const kp_pat_hot *e
 	return err;
 }
 
-static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
+/* A map pattern of two keys or more, or with metadata expansion. */
+static const perr *map_body(mctx *c, const kp_value *r, const kp_pat *p)
 {
 	if (p->u.map.meta_expand)
 		p = expand_metadata(c, r, p);
@@ -690,12 +691,59 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 	return NULL;
 }
 
+/* Path steps the chain loop of match_map takes in one frame. */
+#define KP_CHAIN 8
+
+/* Map pattern p against resource map r.  Most map patterns have one key
+ * (spec -> template -> spec, =(securityContext) -> ...): a key whose map
+ * value meets a resource map is entered here, in a loop, with its path
+ * step in this frame, rather than by a call per level; the result is the
+ * one handle / handle_anchor and elem would give (a single phase-1 key
+ * returns its handler's error: the skip list of map_body would hold just
+ * it). */
+static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
+{
+	path_seg segs[KP_CHAIN];
+	const path_seg *top = c->top;
+	size_t d = 0;
+	const perr *err;
+	while (p->u.map.single) {
+		const kp_pat_hot *e = p->u.map.hot;
+		bool present;
+		const kp_value *v = lookup_hot(c, r, e, &present);
+		bool p1 = p->u.map.n1 != 0;
+		if (p1) {
+			note_anchor(c, p, 0, present);
+			if (e->anchor != KP_ANCHOR_EQUAL || !present) {
+				err = handle_anchor(c, r, e, v, present);
+				goto out;
+			}
+		} else if (e->star || e->leaf) {
+			err = handle(c, r, e, v, present);
+			goto out;
+		}
+		const kp_pat *q = e->value;
+		if (q->kind != KP_PAT_MAP || vtype(v) != KP_MAP || d == KP_CHAIN ||
+		    (q->u.map.n1 + q->u.map.n2 >= 8 && v->u.map.n >= 32)) {
+			err = p1 ? handle_anchor(c, r, e, v, present) : handle(c, r, e, v, present);
+			goto out;
+		}
+		push(c, &segs[d++], e->key, e->key_len);
+		r = v;
+		p = q;
+	}
+	err = map_body(c, r, p);
+out:
+	c->top = top;
+	return err;
+}
+
 /* A map with many keys against a pattern with many: indexed first. */
 static __attribute__((noinline)) const perr *match_map_indexed(mctx *c, const kp_value *r,
 							      const kp_pat *p)
 {
 	ix_saved sv = ix_enter(c, r, p);
-	const perr *err = match_map(c, r, p);
+	const perr *err = map_body(c, r, p);
 	ix_leave(c, sv);
 	return err;
 }
