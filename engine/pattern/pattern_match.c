@@ -623,6 +623,17 @@ static __attribute__((noinline)) const perr *handle_anchor(mctx *c, const kp_val
 	}
 }
 
+/* handle_anchor, with its commonest case in line: a missing key under any
+ * anchor but (k) passes (=(k) alone meets ~55k missing keys per 1,250
+ * resources). */
+static inline __attribute__((always_inline)) const perr *
+anchor(mctx *c, const kp_value *r, const kp_pat_hot *e, const kp_value *v, bool present)
+{
+	if (!present && e->anchor != KP_ANCHOR_COND)
+		return NULL;
+	return handle_anchor(c, r, e, v, present);
+}
+
 /* A plain key whose value is exactly "*", and the key is missing. */
 static __attribute__((noinline)) const perr *star_missing(mctx *c, const kp_value *r,
 							  const kp_pat_hot *e)
@@ -651,7 +662,7 @@ static inline __attribute__((always_inline)) const perr *handle(mctx *c, const k
 				 const kp_value *v, bool present)
 {
 	if (e->anchor != KP_ANCHOR_NONE && e->anchor != KP_ANCHOR_ADD)
-		return handle_anchor(c, r, e, v, present);
+		return anchor(c, r, e, v, present);
 	if (e->star)
 		return vtype(v) != KP_NULL ? NULL : star_missing(c, r, e);
 	/* a scalar that matches its leaf needs no path step (the common
@@ -684,7 +695,7 @@ static const perr *map_body(mctx *c, const kp_value *r, const kp_pat *p)
 			bool present;
 			const kp_value *v = lookup_hot(c, r, e, &present);
 			note_anchor(c, p, i, present);
-			const perr *err = handle_anchor(c, r, e, v, present);
+			const perr *err = anchor(c, r, e, v, present);
 			if (err) {
 				if (is_skip(err)) {
 					skip_push(c, &skips, &last, err);
@@ -737,7 +748,7 @@ static const perr *match_map(mctx *c, const kp_value *r, const kp_pat *p)
 		if (p1) {
 			note_anchor(c, p, 0, present);
 			if (e->anchor != KP_ANCHOR_EQUAL || !present) {
-				err = handle_anchor(c, r, e, v, present);
+				err = anchor(c, r, e, v, present);
 				goto out;
 			}
 		} else if (e->star || e->leaf) {
