@@ -344,8 +344,8 @@ static unsigned char *slot(mctx *c, const kp_pat_entry *e)
 static inline void note_anchor(mctx *c, const kp_pat *p, size_t i, bool present)
 {
 	const kp_pat_hot *e = &p->u.map.hot[i];
-	if (e->anchor != KP_ANCHOR_COND && e->anchor != KP_ANCHOR_EXIST &&
-	    e->anchor != KP_ANCHOR_NEG)
+	if (!((1u << e->anchor) &
+	      (1u << KP_ANCHOR_COND | 1u << KP_ANCHOR_EXIST | 1u << KP_ANCHOR_NEG)))
 		return;
 	unsigned char *s = slot(c, p->u.map.p1[i]);
 	if (*s != 2)
@@ -781,8 +781,9 @@ static __attribute__((noinline)) const perr *match_map_indexed(mctx *c, const kp
 	return err;
 }
 
-/* elements of a list against one pattern each; skips collected */
-static const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *pats,
+/* elements of a list against one pattern each; skips collected (in line
+ * in match_list: a list pattern costs one call, not two) */
+static inline __attribute__((always_inline)) const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *pats,
 			       size_t n_pats, bool same)
 {
 	perr *skips = NULL, *last = NULL;
