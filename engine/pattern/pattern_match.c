@@ -520,6 +520,8 @@ static void skip_push(mctx *c, perr **skips, perr **last, const perr *err)
  * ---------------------------------------------------------------------- */
 static inline __attribute__((always_inline)) const perr *
 elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p);
+static inline __attribute__((always_inline)) const perr *
+map_elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p);
 
 static const perr *join_skips(mctx *c, const perr *head, const kp_value *node)
 {
@@ -781,6 +783,9 @@ static __attribute__((noinline)) const perr *match_map_indexed(mctx *c, const kp
 	return err;
 }
 
+static const perr *shape_error(mctx *c, const kp_value *r, const kp_value *anc,
+			       const kp_pat *p);
+
 /* elements of a list against one pattern each; skips collected (in line
  * in match_list: a list pattern costs one call, not two) */
 static inline __attribute__((always_inline)) const perr *match_items(mctx *c, const kp_value *r, const kp_pat *const *pats,
@@ -792,7 +797,9 @@ static inline __attribute__((always_inline)) const perr *match_items(mctx *c, co
 	for (size_t i = 0; i < n; i++) {
 		path_seg sg;
 		push(c, &sg, NULL, i);
-		const perr *err = elem(c, r->u.seq.items[i], r, same ? pats[0] : pats[i]);
+		/* match_list passes same for a map item only */
+		const perr *err = same ? map_elem(c, r->u.seq.items[i], r, pats[0])
+				       : elem(c, r->u.seq.items[i], r, pats[i]);
 		pop(c, &sg);
 		if (err) {
 			if (!is_skip(err))
@@ -862,6 +869,17 @@ static const perr *leaf_elem(mctx *c, const kp_value *r, const kp_value *anc,
 	return leaf_error(c, r, anc, p);
 }
 
+/* elem for a map pattern p */
+static inline __attribute__((always_inline)) const perr *
+map_elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p)
+{
+	if (vtype(r) != KP_MAP)
+		return shape_error(c, r, anc, p);
+	if (p->u.map.n1 + p->u.map.n2 >= 8 && r->u.map.n >= 32)
+		return match_map_indexed(c, r, p);
+	return match_map(c, r, p);
+}
+
 /* Inlined where it is called, so a nested map costs one frame
  * (match_map), not two. */
 static inline __attribute__((always_inline)) const perr *
@@ -869,11 +887,7 @@ elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p)
 {
 	switch (p->kind) {
 	case KP_PAT_MAP:
-		if (vtype(r) != KP_MAP)
-			return shape_error(c, r, anc, p);
-		if (p->u.map.n1 + p->u.map.n2 >= 8 && r->u.map.n >= 32)
-			return match_map_indexed(c, r, p);
-		return match_map(c, r, p);
+		return map_elem(c, r, anc, p);
 	case KP_PAT_LIST:
 		if (vtype(r) != KP_SEQ)
 			return shape_error(c, r, anc, p);
