@@ -523,9 +523,12 @@ elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p);
 static inline __attribute__((always_inline)) const perr *
 map_elem(mctx *c, const kp_value *r, const kp_value *anc, const kp_pat *p);
 
+/* A skip error's own path is never shown (a SKIP has the empty path, its
+ * text does not name it, and a wrapper of a skip is a skip), so the two
+ * skips that are made here, not from an inner error, do not spell it. */
 static const perr *join_skips(mctx *c, const perr *head, const kp_value *node)
 {
-	perr *e = new_err(c, E_SKIPAGG, M_JOIN, cur_path(c), node);
+	perr *e = new_err(c, E_SKIPAGG, M_JOIN, "", node);
 	e->inner = head;
 	return e;
 }
@@ -555,7 +558,7 @@ static __attribute__((noinline)) const perr *handle_anchor(mctx *c, const kp_val
 		push(c, &sg, e->key, e->key_len);
 		if (!present) {
 			err = e->anchor == KP_ANCHOR_COND
-				? new_err(c, E_COND, M_COND_MISSING, cur_path(c), r) : NULL;
+				? new_err(c, E_COND, M_COND_MISSING, "", r) : NULL;
 			pop(c, &sg);
 			return err;
 		}
