@@ -512,6 +512,8 @@ bool kp_leaf_match(const kp_leaf *leaf, const kp_value *v)
 	if (vtype(v) == KP_STRING && v->u.s.len == leaf->str_len &&
 	    (leaf->str_len == 0 || memcmp(v->u.s.ptr, leaf->str, leaf->str_len) == 0))
 		return true;
+	if (leaf->n_alts == 1 && leaf->alts[0].n == 1)   /* one term (most) */
+		return term_match(&leaf->alts[0].terms[0], v);
 	for (size_t i = 0; i < leaf->n_alts; i++) {
 		const kp_alt *alt = &leaf->alts[i];
 		bool all = true;

@@ -1005,7 +1005,10 @@ static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch
 	unsigned char bk[64];
 	mctx c = {.a = scratch, .root = pat};
 	if (pat->n_bk < sizeof bk) {
-		if (pat->n_bk)   /* most patterns have no anchor map: no call */
+		/* a few slots (the common case) with one fixed-size store,
+		 * no call */
+		memset(bk, 0, 16);
+		if (pat->n_bk > 16)
 			memset(bk, 0, pat->n_bk);
 		c.bk = bk;
 	} else {
