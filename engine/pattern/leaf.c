@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* kp_value_type without the call into the value library: a leaf match
+ * asks it once or twice per resource scalar. */
+static inline kp_type vtype(const kp_value *v)
+{
+	return v ? v->type : KP_NULL;
+}
+
 const char *kp_op_token(kp_op op)
 {
 	switch (op) {
@@ -241,7 +248,7 @@ static void alt_compile(kp_arena *a, kp_alt *alt, const char *s, size_t len)
 void kp_leaf_compile(kp_arena *a, const kp_value *v, kp_leaf *leaf)
 {
 	memset(leaf, 0, sizeof *leaf);
-	switch (kp_value_type(v)) {
+	switch (vtype(v)) {
 	case KP_NULL:
 		leaf->kind = KP_LEAF_NULL;
 		return;
@@ -328,7 +335,7 @@ static bool go_parse_float(const char *s, size_t len, double *out)
 
 static bool number_match(double p, const kp_value *v)
 {
-	switch (kp_value_type(v)) {
+	switch (vtype(v)) {
 	case KP_INT:
 		if (p != trunc(p))
 			return false;
@@ -346,7 +353,7 @@ static bool number_match(double p, const kp_value *v)
 
 static bool null_match(const kp_value *v)
 {
-	switch (kp_value_type(v)) {
+	switch (vtype(v)) {
 	case KP_NULL: return true;
 	case KP_FLOAT: return v->u.f == 0.0;
 	case KP_INT: return v->u.i == 0;
@@ -377,7 +384,7 @@ static size_t int_text(int64_t i, char *buf)
 static bool number_string(const kp_value *v, char *buf, size_t n,
 			  const char **s, size_t *len)
 {
-	switch (kp_value_type(v)) {
+	switch (vtype(v)) {
 	case KP_NULL:
 		*s = "0";
 		*len = 1;
@@ -403,7 +410,7 @@ static bool number_string(const kp_value *v, char *buf, size_t n,
 static bool plain_string(const kp_value *v, char *buf, size_t n,
 			 const char **s, size_t *len)
 {
-	switch (kp_value_type(v)) {
+	switch (vtype(v)) {
 	case KP_STRING:
 		*s = v->u.s.ptr;
 		*len = v->u.s.len;
@@ -494,17 +501,19 @@ bool kp_leaf_match(const kp_leaf *leaf, const kp_value *v)
 	case KP_LEAF_NULL:
 		return null_match(v);
 	case KP_LEAF_BOOL:
-		return kp_value_type(v) == KP_BOOL && v->u.b == leaf->b;
+		return vtype(v) == KP_BOOL && v->u.b == leaf->b;
 	case KP_LEAF_NUMBER:
 		return number_match(leaf->num, v);
 	case KP_LEAF_MAP:
-		return kp_value_type(v) == KP_MAP;
+		return vtype(v) == KP_MAP;
 	case KP_LEAF_STRING:
 		break;
 	}
-	if (kp_value_type(v) == KP_STRING &&
-	    kp_bytes_cmp(v->u.s.ptr, v->u.s.len, leaf->str, leaf->str_len) == 0)
+	if (vtype(v) == KP_STRING && v->u.s.len == leaf->str_len &&
+	    (leaf->str_len == 0 || memcmp(v->u.s.ptr, leaf->str, leaf->str_len) == 0))
 		return true;
+	if (leaf->n_alts == 1 && leaf->alts[0].n == 1)   /* one term (most) */
+		return term_match(&leaf->alts[0].terms[0], v);
 	for (size_t i = 0; i < leaf->n_alts; i++) {
 		const kp_alt *alt = &leaf->alts[i];
 		bool all = true;

@@ -214,6 +214,9 @@ struct kp_pat {
 			size_t n_all;
 			/* metadata wildcard expansion may apply at this level */
 			bool meta_expand;
+			/* one key and no metadata expansion: the walk's chain
+			 * loop takes it without a call per level */
+			bool single;
 			/* phase 1: (k) ^(k) =(k) X(k), sorted; then phase 2:
 			 * global and anchor-holding keys first (reverse sorted),
 			 * then the rest sorted */
@@ -244,11 +247,12 @@ enum {
 /* The anchor-map keys of a compiled pattern (raw keys of (k), ^(k), X(k)),
  * shared by all its nodes: entry.bk indexes into it. */
 typedef struct kp_pat_root {
+	/* what every match reads, in one 16-byte run (never two lines) */
 	const kp_pat *root;
+	size_t n_bk;
 	const char **bk_keys;
 	size_t *bk_lens;
 	bool *bk_neg;
-	size_t n_bk;
 	size_t depth;              /* deepest nesting (1: a scalar pattern) */
 } kp_pat_root;
 

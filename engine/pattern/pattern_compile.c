@@ -114,6 +114,7 @@ kp_pat *kp_pat_map_build(kp_arena *a, const kp_value *src, kp_pat_entry *e,
 	p->u.map.p1 = p1;
 	p->u.map.n1 = (uint32_t)n1;
 	p->u.map.n2 = (uint32_t)(n - n1);
+	p->u.map.single = n == 1;
 	return p;
 }
 
@@ -308,6 +309,8 @@ static const kp_pat *compile_map(compiler *c, const kp_value *v)
 	}
 	kp_pat *p = kp_pat_map_build(c->a, v, e, n);
 	p->u.map.meta_expand = map_needs_meta_expand(v);
+	if (p->u.map.meta_expand)
+		p->u.map.single = false;
 	return p;
 }
 
