@@ -1,6 +1,7 @@
 /* cmd_apply.c - `kpolicy apply`: policies x resources -> rows, like
  * `kyverno apply` offline. */
 #include "cmd_apply.h"
+#include "doc_count.h"
 
 #include "inputs.h"
 #include "report.h"
@@ -856,6 +857,19 @@ static int feed_file(void *ud, const char *file, const kp_error *problem)
 	return 0;
 }
 
+/* The inputs, for the text report's estimate of the resources. */
+typedef struct resource_inputs {
+	char *const *paths;
+	size_t n;
+	const kp_walk_opts *wo;
+} resource_inputs;
+
+static size_t estimate_resources(void *ud)
+{
+	const resource_inputs *in = ud;
+	return kpc_count_documents(in->paths, in->n, in->wo);
+}
+
 static kp_values *load_values(const char *path, const char *what, const kp_read_opts *base,
 			      kp_userinfo **ui)
 {
@@ -1264,6 +1278,11 @@ int kpc_cmd_apply(int argc, char **argv)
 			if (pthread_create(&p.threads[p.nthreads], NULL, worker, &p))
 				break;
 	}
+	resource_inputs inputs = {resources.v, resources.n, &c.wo};
+	c.report.planned = (kpc_summary){.rules = kp_policy_set_rule_count(c.ps),
+					 .exceptions = kp_policy_set_exception_count(c.ps)};
+	c.report.estimate_resources = estimate_resources;
+	c.report.estimate_ud = &inputs;
 	c.report.ops->begin(&c.report);
 	for (size_t i = 0; i < early.n; i++)
 		c.report.ops->input_error(&c.report, &early.v[i]);
@@ -1284,9 +1303,9 @@ int kpc_cmd_apply(int argc, char **argv)
 	}
 	if (p.status)
 		status = 2;
-	kpc_summary sum = {.rules = kp_policy_set_rule_count(c.ps), .resources = p.resources,
-			   .exceptions = kp_policy_set_exception_count(c.ps),
-			   .total = p.total};
+	kpc_summary sum = c.report.planned;
+	sum.resources = p.resources;
+	sum.total = p.total;
 	c.report.ops->end(&c.report, &sum);
 	fflush(stdout);
 	if (p.n_skipped) {

@@ -6,9 +6,10 @@
  * hands them to the format.  Rows are final: --audit-warn, scored=false and
  * --unsupported have already been applied to `status`.
  *
- * Memory: text, json, yaml and github stream (text spills its held blocks
- * to a temporary file past 256 KiB); sarif, junit, policyreport and table
- * keep what they print until `end` (sarif: failing rows only). */
+ * Memory: text, json, yaml and github stream (past 256 KiB text writes its
+ * held blocks to stdout behind a gap for its header, or to a temporary
+ * file); sarif, junit, policyreport and table keep what they print until
+ * `end` (sarif: failing rows only). */
 #ifndef KPC_REPORT_H
 #define KPC_REPORT_H
 
@@ -99,6 +100,13 @@ struct kpc_report {
 	kpc_policy_info *policies;
 	size_t n_policies;
 	void *state;                /* the format's own; freed by its end */
+	/* Known before the run (text, for writing a large report straight to
+	 * a regular-file stdout): the summary's rules and exceptions, and an
+	 * estimate of the resources it will count (SIZE_MAX: none; called at
+	 * most once, on the main thread).  NULL: not offered. */
+	kpc_summary planned;
+	size_t (*estimate_resources)(void *ud);
+	void *estimate_ud;
 };
 
 extern const kpc_report_ops kpc_report_text, kpc_report_json, kpc_report_yaml,
@@ -219,7 +227,9 @@ static inline void kpc_buf_clear(kp_buf *b)
 	if (b->data)
 		b->data[0] = 0;
 }
-/* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n" */
+/* "\nApplying N policy rule(s) to M resource(s)[ with K exception(s)]...\n",
+ * appended to b or printed on f. */
+void kpc_applying(kp_buf *b, const kpc_summary *s);
 void kpc_print_applying(FILE *f, const kpc_summary *s);
 /* Capitalised status for tables: "Pass", "Fail", ... */
 const char *kpc_status_title(kp_status s);

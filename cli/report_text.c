@@ -1,57 +1,136 @@
 /* report_text.c - `kpolicy apply` default output, as `kyverno apply`
  * prints it: the "Applying ..." header (it needs the resource count, so
  * the failure blocks are held until the end: in memory up to 256 KiB, then
- * in a temporary file), one block per (policy, resource) with failed rules
- * numbered `1 - rule message`, each followed by ` (FILE:LINE:COL)`, then
- * the counts.  kpolicy adds a block for errored rules, and a per-policy
- * table before the counts when the run has more than one policy. */
+ * on stdout behind a gap left for the header when stdout is a regular
+ * file, else in a temporary file), one block per (policy, resource) with
+ * failed rules numbered `1 - rule message`, each followed by
+ * ` (FILE:LINE:COL)`, then the counts.  kpolicy adds a block for errored
+ * rules, and a per-policy table before the counts when the run has more
+ * than one policy. */
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KPC_TEXT_SPILL ((size_t)256 << 10)
 
 typedef struct text_state {
-	kp_buf held;               /* blocks not yet spilled */
+	const kpc_report *r;
+	kp_buf held;               /* blocks not yet written out */
+	int fd;                    /* where blocks go past KPC_TEXT_SPILL: stdout
+	                              (direct) or the spill file; -1 before */
+	bool direct_tried;
+	bool direct;               /* fd is stdout's: see start_direct */
+	int read_fd;               /* direct: stdout opened again for reading
+	                              (`>` opens it write-only) */
+	off_t base;                /* direct: where the header goes */
+	size_t gap;                /* direct: room left for it */
 	FILE *spill;
 	kpc_text_groups g;         /* rows not rendered by a worker */
 	kp_buf block;              /* finished blocks, reused */
 } text_state;
 
-/* write(2) all of s; false on an error (errno set). */
-static bool write_all(int fd, const char *s, size_t n)
+/* write(2) all of s, or pwrite(2) it at `at` when at >= 0; false on an
+ * error (errno set). */
+static bool write_all(int fd, const char *s, size_t n, off_t at)
 {
 	while (n) {
-		ssize_t w = write(fd, s, n);
+		ssize_t w = at < 0 ? write(fd, s, n) : pwrite(fd, s, n, at);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			return false;
 		s += w;
 		n -= (size_t)w;
+		at += at < 0 ? 0 : w;
 	}
+	return true;
+}
+
+/* fd (the regular file `st`) opened again for reading, or -1. */
+static int open_for_reading(int fd, const struct stat *st)
+{
+	char self[64];
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	int rfd = open(self, O_RDONLY | O_CLOEXEC);
+	struct stat back;
+	if (rfd >= 0 && (fstat(rfd, &back) != 0 || back.st_dev != st->st_dev || back.st_ino != st->st_ino)) {
+		close(rfd);
+		rfd = -1;
+	}
+	return rfd;
+}
+
+/* Write the blocks straight to stdout, which saves copying them through
+ * a temporary file (at 100,000 resources the library writes 200 MB of
+ * them), when stdout is a regular file that ends at its offset (bytes
+ * behind it would be overwritten where a pipe leaves them), written
+ * without O_APPEND, not shared with stderr (whose lines would land among
+ * the blocks), that can be read back (`>` opens it write-only: through
+ * /proc/self/fd), and every input is a regular file.  The blocks go behind
+ * a gap sized for the header with the resource count estimated from the
+ * inputs; finish_direct moves them when the real header is not as long. */
+static bool start_direct(text_state *t)
+{
+	const kpc_report *r = t->r;
+	FILE *f = r->out;
+	if (!r->estimate_resources || fflush(f) != 0)
+		return false;
+	int fd = fileno(f), fl = fd < 0 ? -1 : fcntl(fd, F_GETFL);
+	struct stat out, err;
+	if (fl < 0 || (fl & O_APPEND) || (fl & O_ACCMODE) == O_RDONLY || fstat(fd, &out) != 0 ||
+	    !S_ISREG(out.st_mode))
+		return false;
+	if (fstat(STDERR_FILENO, &err) == 0 && err.st_dev == out.st_dev && err.st_ino == out.st_ino)
+		return false;
+	off_t base = lseek(fd, 0, SEEK_CUR);
+	if (base < 0 || base != out.st_size)
+		return false;
+	int rfd = open_for_reading(fd, &out);
+	if (rfd < 0)
+		return false;
+	kpc_summary s = r->planned;
+	s.resources = r->estimate_resources(r->estimate_ud);
+	kp_buf h = {0};
+	kpc_applying(&h, &s);
+	size_t gap = h.len;
+	kp_buf_free(&h);
+	if (s.resources == SIZE_MAX || lseek(fd, base + (off_t)gap, SEEK_SET) < 0) {
+		close(rfd);
+		return false;
+	}
+	t->fd = fd;
+	t->direct = true;
+	t->read_fd = rfd;
+	t->base = base;
+	t->gap = gap;
 	return true;
 }
 
 static void hold(text_state *t, const char *s, size_t n)
 {
-	/* past KPC_TEXT_SPILL bytes the blocks go to a temporary file, by
-	 * write(2) on its descriptor (the stdio stream is only its owner):
-	 * what is held first, then a large piece (a unit's blocks) as it
-	 * is, without copying it into `held` */
+	/* past KPC_TEXT_SPILL bytes the blocks go to stdout or a temporary
+	 * file, by write(2) on the descriptor: what is held first, then a
+	 * large piece (a unit's blocks) as it is, without copying it into
+	 * `held`.  Write errors lose the text, as they do on stdout. */
 	if (t->held.len + n > KPC_TEXT_SPILL) {
-		if (!t->spill)
-			t->spill = tmpfile();   /* NULL: stay in memory */
-		if (t->spill) {
-			int fd = fileno(t->spill);
-			write_all(fd, t->held.data, t->held.len);
+		if (t->fd < 0 && !t->direct_tried) {
+			t->direct_tried = true;
+			start_direct(t);
+		}
+		if (t->fd < 0 && (t->spill = tmpfile()) != NULL)   /* NULL: stay in memory */
+			t->fd = fileno(t->spill);
+		if (t->fd >= 0) {
+			write_all(t->fd, t->held.data, t->held.len, -1);
 			kp_buf_reset(&t->held);
 			if (n > KPC_TEXT_SPILL / 2) {
-				write_all(fd, s, n);
+				write_all(t->fd, s, n, -1);
 				return;
 			}
 		}
@@ -59,12 +138,52 @@ static void hold(text_state *t, const char *s, size_t n)
 	kp_buf_add(&t->held, s, n);
 }
 
+/* Move len bytes of fd at from to to, in pieces, from the end when they
+ * move up (the ranges overlap). */
+static void move_bytes(int rfd, int fd, off_t from, off_t to, off_t len)
+{
+	size_t cap = (size_t)1 << 20;
+	char *buf = kpc_xmalloc(cap);
+	for (off_t done = 0; done < len;) {
+		size_t n = len - done < (off_t)cap ? (size_t)(len - done) : cap;
+		off_t at = to > from ? len - done - (off_t)n : done;
+		if (pread(rfd, buf, n, from + at) != (ssize_t)n || !write_all(fd, buf, n, to + at))
+			break;
+		done += (off_t)n;
+	}
+	free(buf);
+}
+
+/* The header into its gap: the blocks move first when it is not as long
+ * as the estimate made it; stdout's offset is left at their end. */
+static void finish_direct(text_state *t, const kpc_summary *s)
+{
+	int fd = t->fd;
+	write_all(fd, t->held.data, t->held.len, -1);
+	kp_buf_reset(&t->held);
+	off_t body = t->base + (off_t)t->gap, end = lseek(fd, 0, SEEK_CUR);
+	if (end < body)
+		end = body;   /* not possible on a regular file */
+	kp_buf h = {0};
+	kpc_applying(&h, s);
+	off_t head_end = t->base + (off_t)h.len;
+	if (h.len != t->gap)
+		move_bytes(t->read_fd, fd, body, head_end, end - body);
+	write_all(fd, h.data, h.len, t->base);
+	end = head_end + (end - body);
+	if (h.len < t->gap)
+		(void)!ftruncate(fd, end);
+	lseek(fd, end, SEEK_SET);
+	close(t->read_fd);
+	kp_buf_free(&h);
+}
+
 /* Copy the spilled blocks to f: in the kernel with sendfile(2) where the
  * output allows it, else by read(2) and write(2). */
 static void copy_spill(text_state *t, FILE *f)
 {
 	int in = fileno(t->spill), out = fileno(f);
-	write_all(in, t->held.data, t->held.len);
+	write_all(in, t->held.data, t->held.len, -1);
 	kp_buf_reset(&t->held);
 	off_t end = lseek(in, 0, SEEK_CUR);
 	if (end <= 0 || lseek(in, 0, SEEK_SET) != 0 || fflush(f) != 0)
@@ -85,7 +204,7 @@ static void copy_spill(text_state *t, FILE *f)
 		while ((r = read(in, buf, cap)) != 0) {
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r < 0 || !write_all(out, buf, (size_t)r))
+			if (r < 0 || !write_all(out, buf, (size_t)r, -1))
 				break;
 		}
 		free(buf);
@@ -133,7 +252,10 @@ void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
 
 static void text_begin(kpc_report *r)
 {
-	r->state = kpc_xcalloc(1, sizeof(text_state));
+	text_state *t = kpc_xcalloc(1, sizeof(text_state));
+	t->r = r;
+	t->fd = -1;
+	r->state = t;
 }
 
 void kpc_text_groups_free(kpc_text_groups *g)
@@ -245,10 +367,14 @@ static void text_end(kpc_report *r, const kpc_summary *s)
 	if (t->block.len)
 		hold(t, t->block.data, t->block.len);
 	FILE *f = r->out;
-	kpc_print_applying(f, s);
-	if (t->spill) {
-		copy_spill(t, f);
-		fclose(t->spill);
+	if (t->direct) {
+		finish_direct(t, s);
+	} else {
+		kpc_print_applying(f, s);
+		if (t->spill) {
+			copy_spill(t, f);
+			fclose(t->spill);
+		}
 	}
 	kp_buf_flush(&t->held, f);
 	if (r->n_policies > 1)

@@ -215,10 +215,18 @@ void kpc_errlist_free(kpc_errlist *l)
 	memset(l, 0, sizeof *l);
 }
 
+void kpc_applying(kp_buf *b, const kpc_summary *s)
+{
+	kp_buf_printf(b, "\nApplying %zu policy rule(s) to %zu resource(s)", s->rules, s->resources);
+	if (s->exceptions)
+		kp_buf_printf(b, " with %zu exception(s)", s->exceptions);
+	KPC_PUT_LIT(b, "...\n");
+}
+
 void kpc_print_applying(FILE *f, const kpc_summary *s)
 {
-	fprintf(f, "\nApplying %zu policy rule(s) to %zu resource(s)", s->rules, s->resources);
-	if (s->exceptions)
-		fprintf(f, " with %zu exception(s)", s->exceptions);
-	fputs("...\n", f);
+	kp_buf b = {0};
+	kpc_applying(&b, s);
+	fwrite(b.data, 1, b.len, f);
+	kp_buf_free(&b);
 }

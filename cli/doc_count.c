@@ -1,0 +1,129 @@
+/* doc_count.c - a cheap estimate of how many resources `kpolicy apply`
+ * will count in its inputs, read before the run evaluates them: the text
+ * report writes its failure blocks to a regular-file stdout behind a gap
+ * for the "Applying ... to M resource(s)" header, and that gap needs the
+ * number of digits of M (a wrong guess costs a shift of the written
+ * text, never a wrong report). */
+#include "doc_count.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KPC_COUNT_BLOCK ((size_t)256 << 10)   /* read(2) size: stays in L2 */
+
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+static v16 splat(unsigned char c)
+{
+	v16 v;
+	memset(&v, c, sizeof v);
+	return v;
+}
+
+/* Occurrences of needle (2 to 4 bytes) in s[0, n), 16 places a step
+ * (GCC vector extensions: SSE2 on x86-64): twice as fast as memmem on
+ * YAML, whose many "\n-" and "\n " stop memmem's skips.  Inlined with a
+ * constant needle: the loop over its bytes unrolls. */
+static inline __attribute__((always_inline)) size_t count_needle(const char *s, size_t n,
+								   const char *needle, size_t len)
+{
+	v16 want[4];
+	for (size_t k = 0; k < len; k++)
+		want[k] = splat((unsigned char)needle[k]);
+	size_t count = 0, i = 0;
+	while (i + 15 + len <= n) {
+		v16 acc = {0};   /* byte counters: summed before they wrap */
+		for (int step = 0; step < 255 && i + 15 + len <= n; step++, i += 16) {
+			v16 hit = splat(0xff);
+			for (size_t k = 0; k < len; k++) {
+				v16 x;
+				memcpy(&x, s + i + k, sizeof x);
+				hit &= (v16)(x == want[k]);
+			}
+			acc -= hit;   /* 0xff is -1 */
+		}
+		for (size_t k = 0; k < sizeof acc; k++)
+			count += acc[k];
+	}
+	for (; i + len <= n; i++)
+		count += !memcmp(s + i, needle, len);
+	return count;
+}
+
+typedef struct count_walk {
+	size_t docs;
+	bool unknown;   /* an input is not a regular file (stdin, a pipe) */
+	char *buf;      /* KPC_COUNT_BLOCK + 4 */
+} count_walk;
+
+/* The documents of one open file.  YAML: its `---` lines at column 0
+ * (where the reader cuts documents; the rare `---text` line counts too),
+ * plus the document before the first.  A file that starts with '{' is
+ * taken for JSON: one document per line that starts with '{' (JSON Lines,
+ * one object a line, pretty-printed values in a row).  Empty documents,
+ * non-resources and `kind: List` items are not told apart. */
+static size_t count_fd(count_walk *w, int fd)
+{
+	/* the text is read behind a "\n", so that the first line counts as a
+	 * line start; a block keeps the last bytes of the one before */
+	w->buf[0] = '\n';
+	size_t keep = 1, docs = 0;
+	int json = -1;   /* not known before the first byte */
+	ssize_t r;
+	while ((r = read(fd, w->buf + keep, KPC_COUNT_BLOCK)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		size_t n = keep + (size_t)r;
+		if (json < 0) {
+			json = w->buf[1] == '{';
+			docs = json || (n >= 4 && !memcmp(w->buf + 1, "---", 3)) ? 0 : 1;
+		}
+		if (json)
+			docs += count_needle(w->buf, n, "\n{", 2);
+		else
+			docs += count_needle(w->buf, n, "\n---", 4);
+		keep = json ? 1 : 3;   /* a needle cut by the block's end */
+		if (keep > n)
+			keep = n;
+		memmove(w->buf, w->buf + n - keep, keep);
+	}
+	return docs;
+}
+
+static int count_file(void *ud, const char *file, const kp_error *problem)
+{
+	count_walk *w = ud;
+	if (problem)
+		return 0;   /* reported by the run; no documents */
+	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		w->unknown = true;   /* stop the walk: the estimate is not used */
+	} else {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		w->docs += count_fd(w, fd);
+	}
+	if (fd >= 0)
+		close(fd);
+	return w->unknown;
+}
+
+size_t kpc_count_documents(char *const *inputs, size_t n, const kp_walk_opts *wo)
+{
+	count_walk w = {.buf = kpc_xmalloc(KPC_COUNT_BLOCK + 4)};
+	for (size_t i = 0; i < n && !w.unknown; i++) {
+		kp_error e;
+		kp_walk_inputs_opts(inputs[i], wo, count_file, &w, &e);
+	}
+	free(w.buf);
+	return w.unknown ? SIZE_MAX : w.docs;
+}
