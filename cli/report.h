@@ -102,10 +102,12 @@ struct kpc_report {
 	void *state;                /* the format's own; freed by its end */
 	/* Known before the run (text, for writing a large report straight to
 	 * a regular-file stdout): the summary's rules and exceptions, and an
-	 * estimate of the resources it will count (SIZE_MAX: none; called at
-	 * most once, on the main thread).  NULL: not offered. */
+	 * estimate of the resources it will count, asked when the report has
+	 * `text_bytes` of text (at most once, on the main thread); SIZE_MAX:
+	 * unknown, or not worth reading the inputs again for.  NULL: not
+	 * offered. */
 	kpc_summary planned;
-	size_t (*estimate_resources)(void *ud);
+	size_t (*estimate_resources)(void *ud, size_t text_bytes);
 	void *estimate_ud;
 };
 

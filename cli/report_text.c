@@ -76,7 +76,7 @@ static int open_for_reading(int fd, const struct stat *st)
  * /proc/self/fd), and every input is a regular file.  The blocks go behind
  * a gap sized for the header with the resource count estimated from the
  * inputs; finish_direct moves them when the real header is not as long. */
-static bool start_direct(text_state *t)
+static bool start_direct(text_state *t, size_t text_bytes)
 {
 	const kpc_report *r = t->r;
 	FILE *f = r->out;
@@ -96,7 +96,7 @@ static bool start_direct(text_state *t)
 	if (rfd < 0)
 		return false;
 	kpc_summary s = r->planned;
-	s.resources = r->estimate_resources(r->estimate_ud);
+	s.resources = r->estimate_resources(r->estimate_ud, text_bytes);
 	kp_buf h = {0};
 	kpc_applying(&h, &s);
 	size_t gap = h.len;
@@ -122,7 +122,7 @@ static void hold(text_state *t, const char *s, size_t n)
 	if (t->held.len + n > KPC_TEXT_SPILL) {
 		if (t->fd < 0 && !t->direct_tried) {
 			t->direct_tried = true;
-			start_direct(t);
+			start_direct(t, t->held.len + n);
 		}
 		if (t->fd < 0 && (t->spill = tmpfile()) != NULL)   /* NULL: stay in memory */
 			t->fd = fileno(t->spill);
