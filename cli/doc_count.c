@@ -26,30 +26,27 @@ static v16 splat(unsigned char c)
 	return v;
 }
 
-/* Occurrences of needle (2 to 4 bytes) in s[0, n), 16 places a step
- * (GCC vector extensions: SSE2 on x86-64): twice as fast as memmem on
- * YAML, whose many "\n-" and "\n " stop memmem's skips.  Inlined with a
- * constant needle: the loop over its bytes unrolls. */
+/* Occurrences of needle (2 to 4 bytes) in s[0, n): 16 places a step are
+ * tested for its first two bytes (GCC vector extensions: SSE2 on x86-64),
+ * and a place that has them is compared whole.  Inlined with a constant
+ * needle.  About 4 times as fast as memmem on YAML, whose many "\n " stop
+ * memmem's skips. */
 static inline __attribute__((always_inline)) size_t count_needle(const char *s, size_t n,
 								   const char *needle, size_t len)
 {
-	v16 want[4];
-	for (size_t k = 0; k < len; k++)
-		want[k] = splat((unsigned char)needle[k]);
+	const v16 b0 = splat((unsigned char)needle[0]), b1 = splat((unsigned char)needle[1]);
 	size_t count = 0, i = 0;
-	while (i + 15 + len <= n) {
-		v16 acc = {0};   /* byte counters: summed before they wrap */
-		for (int step = 0; step < 255 && i + 15 + len <= n; step++, i += 16) {
-			v16 hit = splat(0xff);
-			for (size_t k = 0; k < len; k++) {
-				v16 x;
-				memcpy(&x, s + i + k, sizeof x);
-				hit &= (v16)(x == want[k]);
-			}
-			acc -= hit;   /* 0xff is -1 */
-		}
-		for (size_t k = 0; k < sizeof acc; k++)
-			count += acc[k];
+	for (; i + 15 + len <= n; i += 16) {
+		v16 x, y;
+		memcpy(&x, s + i, sizeof x);
+		memcpy(&y, s + i + 1, sizeof y);
+		v16 hit = (v16)(x == b0) & (v16)(y == b1);
+		uint64_t any[2];
+		memcpy(any, &hit, sizeof any);
+		if (!(any[0] | any[1]))
+			continue;
+		for (size_t k = 0; k < sizeof hit; k++)
+			count += hit[k] && !memcmp(s + i + k + 2, needle + 2, len - 2);
 	}
 	for (; i + len <= n; i++)
 		count += !memcmp(s + i, needle, len);
