@@ -160,7 +160,6 @@ typedef struct unit {
 	kp_buf res_path;   /* text_groups: the resource's "ns/Kind/name" */
 	/* text_groups: the unit's rows are counted, not packed */
 	size_t resources;
-	kpc_counts total;     /* as the summary counts them */
 	/* per policy, by kp_status (pass, fail, warn, error, skip): a row
 	 * counts without a branch on its status, in half the lines of
 	 * kpc_counts (the walk between two rows leaves few of them cached) */
@@ -206,6 +205,8 @@ typedef struct row_ctx {
 	/* text_groups: "ns/Kind/name" in the unit's res_path, built by
 	 * resource_path for the resource's first failed or errored row */
 	bool has_path;
+	const char *file;       /* the last failed row's file, and its strlen */
+	size_t file_len;
 } row_ctx;
 
 static void resource_names(row_ctx *rc)
@@ -360,6 +361,7 @@ static inline bool audit_warns(const apply_ctx *c, const kpc_policy_info *pol, k
 
 /* text_groups: the row is counted as emit_row counts it, and a failed or
  * errored row's line goes into the unit's blocks now. */
+__attribute__((noinline))
 static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 {
 	const apply_ctx *c = rc->c;
@@ -374,9 +376,7 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 	}
 	if (audit_warning || (r->unsupported && c->unsupported == KPC_UNSUPPORTED_WARN))
 		st = KP_STATUS_WARN;
-	if (!key->vap || st != KP_STATUS_SKIP)
-		kpc_count(&u->total, st);
-	u->counts[policy][st]++;
+	u->counts[policy][st]++;   /* the unit's total: summed in write_unit */
 	if (!engine_fail && st != KP_STATUS_ERROR) {
 		/* a row of another policy ends the group, as it would in
 		 * kpc_text_groups_row */
@@ -385,10 +385,16 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 		return;
 	}
 	resource_path(rc);
+	const char *file = r->file ? r->file : (rc->res_file ? rc->res_file : "");
+	if (file != rc->file) {   /* most rows of a resource name its file */
+		rc->file = file;
+		rc->file_len = strlen(file);
+	}
+	const char *rule = r->rule ? r->rule : "", *msg = r->message ? r->message : "";
 	kpc_row row = {
 		.pol = &c->report.policies[policy], .policy_index = policy,
-		.rule = r->rule ? r->rule : "", .message = r->message ? r->message : "",
-		.file = r->file ? r->file : (rc->res_file ? rc->res_file : ""),
+		.rule = rule, .message = msg, .file = file,
+		.rule_len = strlen(rule), .message_len = strlen(msg), .file_len = rc->file_len,
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
 		.resource_path = rc->u->res_path.data, .resource_path_len = rc->u->res_path.len,
@@ -397,15 +403,11 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 	kpc_text_groups_row(&c->report, &u->groups, &row, &u->text);
 }
 
-static void on_result(void *ud, const kp_result *r)
+/* A row packed for the main thread (formats other than text). */
+__attribute__((noinline))
+static void record_row(row_ctx *rc, const kp_result *r, size_t policy)
 {
-	row_ctx *rc = ud;
 	kp_buf *b = &rc->u->recs;
-	size_t policy = find_policy(rc, r);
-	if (rc->c->text_groups) {
-		text_result(rc, r, policy);
-		return;
-	}
 	rec_fixed f = {
 		.policy = (uint32_t)policy, .rule = (uint32_t)rule_index(rc, &rc->c->report.policies[policy], r->rule),
 		.status = (uint8_t)r->status,
@@ -445,6 +447,24 @@ static void on_result(void *ud, const kp_result *r)
 	kpc_buf_done(b, w);
 }
 
+static void on_result(void *ud, const kp_result *r)
+{
+	row_ctx *rc = ud;
+	size_t policy = find_policy(rc, r);
+	if (!rc->c->text_groups) {
+		record_row(rc, r, policy);
+	} else if (r->status == KP_STATUS_PASS && !r->unsupported) {
+		/* most rows: counted, and a row of another policy ends the
+		 * group (text_result does the same for them, in more steps) */
+		unit *u = rc->u;
+		u->counts[policy][KP_STATUS_PASS]++;
+		if (u->groups.in_group && u->groups.policy != policy)
+			kpc_text_groups_flush(&rc->c->report, &u->groups, &u->text);
+	} else {
+		text_result(rc, r, policy);
+	}
+}
+
 static void unit_diag(unit *u, const char *level, const kp_error *e)
 {
 	char buf[2600];
@@ -468,6 +488,7 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 		      .res_line = kp_value_line(root), .res_col = kp_value_col(root)};
 	if (c->text_groups) {
 		u->resources++;
+		u->groups.stream = true;   /* u->text is kept whole until written */
 	} else {
 		kp_buf *b = &u->recs;
 		kp_buf_add(b, "R", 1);
@@ -652,12 +673,13 @@ static void replay(pipeline *p, const kp_buf *recs)
 		row.path = NULL;
 		if (type == 'c') {
 			row.rule = row.message = row.file = "";
+			row.rule_len = row.message_len = row.file_len = 0;
 		} else {
-			row.rule = s, s += f.len[0] + 1;
-			row.message = s, s += f.len[1] + 1;
+			row.rule = s, s += (row.rule_len = f.len[0]) + 1;
+			row.message = s, s += (row.message_len = f.len[1]) + 1;
 			if (f.has_path)
 				row.path = s, s += f.len[2] + 1;
-			row.file = s, s += f.len[3] + 1;
+			row.file = s, s += (row.file_len = f.len[3]) + 1;
 		}
 		emit_row(p, &row, &f);
 	}
@@ -673,12 +695,14 @@ static void write_unit(pipeline *p, unit *u)
 	if (p->c->text_groups) {
 		kpc_report *rep = (kpc_report *)&p->c->report;
 		p->resources += u->resources;
-		kpc_counts_add(&p->total, &u->total);
 		for (size_t i = 0; i < rep->n_policies; i++) {
 			const uint32_t *n = u->counts[i];
-			kpc_counts_add(&rep->policies[i].counts,
-				       &(kpc_counts){n[KP_STATUS_PASS], n[KP_STATUS_FAIL], n[KP_STATUS_WARN],
-						     n[KP_STATUS_ERROR], n[KP_STATUS_SKIP]});
+			kpc_counts k = {n[KP_STATUS_PASS], n[KP_STATUS_FAIL], n[KP_STATUS_WARN],
+					n[KP_STATUS_ERROR], n[KP_STATUS_SKIP]};
+			kpc_counts_add(&rep->policies[i].counts, &k);
+			if (p->c->pol_keys[i].vap)
+				k.skip = 0;   /* as emit_row counts the total */
+			kpc_counts_add(&p->total, &k);
 		}
 		kpc_text_hold(rep, u->text.data, u->text.len);
 	}
@@ -778,7 +802,6 @@ static unit *unit_new(pipeline *p, const char *file)
 	if (p->c->text_groups) {
 		size_t n = p->c->report.n_policies;
 		u->resources = 0;
-		u->total = (kpc_counts){0};
 		if (u->counts)
 			memset(u->counts, 0, n * sizeof *u->counts);
 		else

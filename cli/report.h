@@ -62,6 +62,9 @@ typedef struct kpc_row {
 	 * built once per resource), else NULL */
 	const char *resource_path;
 	size_t resource_path_len;
+	/* strlen of rule, message and file: every producer of rows sets
+	 * them (the text report copies those strings for each failed row) */
+	size_t rule_len, message_len, file_len;
 } kpc_row;
 
 typedef enum kpc_unsupported_mode {
@@ -248,7 +251,17 @@ typedef struct kpc_text_groups {
 	kp_buf fails, errors;
 	size_t n_fails, n_errors;
 	bool audit_warning;
-	kp_buf head;               /* "policy P -> resource R" */
+	kp_buf head;               /* "policy P -> resource R" (not built for
+	                              the fails of a streamed group) */
+	/* stream: `out` is kept whole until the group is flushed (a worker's
+	 * unit text), so a group's failed rows are written straight into it
+	 * behind their head line, not gathered in `fails` and copied */
+	bool stream;
+	bool label_audit;          /* stream: the head line written says
+	                              "failed as audit warning:" */
+	size_t label_at, label_end; /* stream: the head line's " failed:\n"
+	                              in `out`, relabelled at the flush when a
+	                              later row turned audit_warning on */
 } kpc_text_groups;
 void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *g, const kpc_row *row, kp_buf *out);
 void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *g, kp_buf *out);

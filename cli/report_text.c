@@ -211,19 +211,71 @@ static void copy_spill(text_state *t, FILE *f)
 	}
 }
 
-/* Built for every failed row (on the workers for `apply -j`): strings are
- * copied, not run through printf, whose set-up costs more than a short line. */
-static void put_head(const kpc_report *r, const kpc_text_groups *t, kp_buf *b, const char *color,
-		     const char *label, size_t label_len)
+/* The head line's label, after "policy P -> resource R". */
+enum head_label { LABEL_FAILED, LABEL_AUDIT, LABEL_ERROR };
+#define HEAD_LABEL(color, text) {color, text, sizeof color - 1, sizeof text - 1}
+static const struct {
+	const char *color, *text;
+	size_t color_len, len;
+} head_labels[] = {
+	[LABEL_FAILED] = HEAD_LABEL(KPC_RED, "failed:"),
+	[LABEL_AUDIT] = HEAD_LABEL(KPC_YELLOW, "failed as audit warning:"),
+	[LABEL_ERROR] = HEAD_LABEL(KPC_RED, "error:"),
+};
+
+/* Built for every group (on the workers for `apply -j`): strings are
+ * copied, not run through printf, whose set-up costs more than a short
+ * line, into room made once. */
+static void put_label(const kpc_report *r, kp_buf *b, enum head_label l)
+{
+	char *w = kp_buf_room(b, 64);
+	*w++ = ' ';
+	if (r->opt.color)
+		w = memcpy(w, head_labels[l].color, head_labels[l].color_len) + head_labels[l].color_len;
+	w = memcpy(w, head_labels[l].text, head_labels[l].len) + head_labels[l].len;
+	if (r->opt.color)
+		w = memcpy(w, KPC_RESET, sizeof KPC_RESET - 1) + sizeof KPC_RESET - 1;
+	*w++ = '\n';
+	kpc_buf_done(b, w);
+}
+
+/* "policy P -> resource R" */
+static void put_head_text(kp_buf *b, const kpc_row *row)
+{
+	if (!row->resource_path) {
+		KPC_PUT_LIT(b, "policy ");
+		kpc_puts(b, row->pol->name);
+		KPC_PUT_LIT(b, " -> resource ");
+		kpc_resource_path(b, row);
+		return;
+	}
+	size_t name_len = strlen(row->pol->name), path_len = row->resource_path_len;
+	char *w = kp_buf_room(b, name_len + path_len + 32);
+	w = memcpy(w, "policy ", 7) + 7;
+	w = memcpy(w, row->pol->name, name_len) + name_len;
+	w = memcpy(w, " -> resource ", 13) + 13;
+	w = memcpy(w, row->resource_path, path_len) + path_len;
+	kpc_buf_done(b, w);
+}
+
+static void put_head(const kpc_report *r, const kpc_text_groups *t, kp_buf *b, enum head_label l)
 {
 	kpc_put(b, t->head.data, t->head.len);
-	KPC_PUT_LIT(b, " ");
-	if (r->opt.color)
-		kpc_puts(b, color);
-	kpc_put(b, label, label_len);
-	if (r->opt.color)
-		KPC_PUT_LIT(b, KPC_RESET);
-	KPC_PUT_LIT(b, "\n");
+	put_label(r, b, l);
+}
+
+/* stream: a later row of the group turned audit_warning on (or off) after
+ * its head line was written: the label changes, the rows move (rare: only
+ * with --audit-warn, and only if a policy's rows disagree). */
+static void relabel(const kpc_report *r, kpc_text_groups *t, kp_buf *out)
+{
+	size_t rows_len = out->len - t->label_end;
+	char *rows = kpc_xmalloc(rows_len + 1);
+	memcpy(rows, out->data + t->label_end, rows_len);
+	out->len = t->label_at;
+	put_label(r, out, t->audit_warning ? LABEL_AUDIT : LABEL_FAILED);
+	kpc_put(out, rows, rows_len);
+	free(rows);
 }
 
 void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
@@ -231,21 +283,22 @@ void kpc_text_groups_flush(const kpc_report *r, kpc_text_groups *t, kp_buf *b)
 	if (!t->in_group)
 		return;
 	if (t->n_fails) {
-		if (t->audit_warning)
-			put_head(r, t, b, KPC_YELLOW, "failed as audit warning:",
-				 sizeof "failed as audit warning:" - 1);
-		else
-			put_head(r, t, b, KPC_RED, "failed:", sizeof "failed:" - 1);
-		kpc_put(b, t->fails.data, t->fails.len);
+		if (t->stream) {
+			if (t->audit_warning != t->label_audit)
+				relabel(r, t, b);
+		} else {
+			put_head(r, t, b, t->audit_warning ? LABEL_AUDIT : LABEL_FAILED);
+			kpc_put(b, t->fails.data, t->fails.len);
+			kpc_buf_clear(&t->fails);
+		}
 		KPC_PUT_LIT(b, "\n");
 	}
 	if (t->n_errors) {
-		put_head(r, t, b, KPC_RED, "error:", sizeof "error:" - 1);
+		put_head(r, t, b, LABEL_ERROR);
 		kpc_put(b, t->errors.data, t->errors.len);
 		KPC_PUT_LIT(b, "\n");
+		kpc_buf_clear(&t->errors);
 	}
-	kpc_buf_clear(&t->fails);
-	kpc_buf_clear(&t->errors);
 	t->n_fails = t->n_errors = 0;
 	t->in_group = false;
 }
@@ -294,21 +347,34 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->resource = row->resource_seq;
 		t->audit_warning = false;
 		kpc_buf_clear(&t->head);
-		KPC_PUT_LIT(&t->head, "policy ");
-		kpc_puts(&t->head, row->pol->name);
-		KPC_PUT_LIT(&t->head, " -> resource ");
-		if (row->resource_path)
-			kpc_put(&t->head, row->resource_path, row->resource_path_len);
-		else
-			kpc_resource_path(&t->head, row);
+		if (!t->stream)
+			put_head_text(&t->head, row);
 	}
-	kp_buf *b = is_fail ? &t->fails : &t->errors;
-	size_t n = is_fail ? ++t->n_fails : ++t->n_errors;
 	if (row->audit_warning)
 		t->audit_warning = true;
+	kp_buf *b;
+	size_t n;
+	if (is_fail) {
+		b = &t->fails;
+		n = ++t->n_fails;
+		if (t->stream) {
+			b = out;
+			if (n == 1) {
+				put_head_text(out, row);
+				t->label_at = out->len;
+				t->label_audit = t->audit_warning;
+				put_label(r, out, t->label_audit ? LABEL_AUDIT : LABEL_FAILED);
+				t->label_end = out->len;
+			}
+		}
+	} else {
+		b = &t->errors;
+		n = ++t->n_errors;
+		if (t->stream && !t->head.len)
+			put_head_text(&t->head, row);
+	}
 	/* N - RULE MESSAGE (FILE:LINE:COL), room made once */
-	size_t rule_len = strlen(row->rule), msg_len = strlen(row->message);
-	size_t file_len = strlen(row->file);
+	size_t rule_len = row->rule_len, msg_len = row->message_len, file_len = row->file_len;
 	char *w = kp_buf_room(b, 3 * 20 + rule_len + msg_len + file_len + 32);
 	w = kpc_put_uint(w, n);
 	w = memcpy(w, " - ", 3) + 3;

@@ -146,3 +146,62 @@ Test(report_writers, xml_escape)
 	cr_assert_eq(b.len, 0);
 	kp_buf_free(&b);
 }
+
+/* The text blocks written straight into the unit text (stream, the
+ * workers' way) are the blocks gathered and copied at the flush: fails
+ * before errors, a label that a later row turns to "failed as audit
+ * warning:", groups ended by a row of another policy. */
+static void groups_rows(bool stream, bool color, kp_buf *out)
+{
+	kpc_report rep = {0};
+	rep.opt.color = color;
+	kpc_policy_info pols[2] = {{.name = "pol-a"}, {.name = "pol-b"}};
+	kpc_text_groups g = {.stream = stream};
+	struct { size_t pol; kp_status st; bool fail, audit; const char *rule, *msg; } rows[] = {
+		{0, KP_STATUS_FAIL, true, false, "r1", "validation error: one"},
+		{0, KP_STATUS_ERROR, false, false, "r2", "boom"},
+		{0, KP_STATUS_WARN, true, true, "r3", "validation error: three"},
+		{0, KP_STATUS_PASS, false, false, "r4", ""},
+		{1, KP_STATUS_ERROR, false, false, "r5", "only an error"},
+		{0, KP_STATUS_FAIL, true, false, "r6", "after another policy"},
+		{1, KP_STATUS_FAIL, true, false, "r7", "x"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		kpc_row row = {
+			.pol = &pols[rows[i].pol], .policy_index = rows[i].pol,
+			.rule = rows[i].rule, .rule_len = strlen(rows[i].rule),
+			.message = rows[i].msg, .message_len = strlen(rows[i].msg),
+			.file = "f.yaml", .file_len = 6, .line = 3, .col = 10 * (unsigned)i,
+			.resource_path = "ns/Pod/p", .resource_path_len = 8,
+			.status = rows[i].st, .engine_fail = rows[i].fail, .audit_warning = rows[i].audit,
+		};
+		kpc_text_groups_row(&rep, &g, &row, out);
+	}
+	kpc_text_groups_flush(&rep, &g, out);
+	kpc_text_groups_free(&g);
+}
+
+Test(report_writers, text_groups_stream)
+{
+	for (int color = 0; color < 2; color++) {
+		kp_buf a = {0}, b = {0};
+		groups_rows(false, color, &a);
+		groups_rows(true, color, &b);
+		cr_assert_str_eq(b.data, a.data);
+		if (!color)
+			cr_assert_str_eq(a.data,
+				"policy pol-a -> resource ns/Pod/p failed as audit warning:\n"
+				"1 - r1 validation error: one (f.yaml:3:0)\n"
+				"2 - r3 validation error: three (f.yaml:3:20)\n\n"
+				"policy pol-a -> resource ns/Pod/p error:\n"
+				"1 - r2 boom (f.yaml:3:10)\n\n"
+				"policy pol-b -> resource ns/Pod/p error:\n"
+				"1 - r5 only an error (f.yaml:3:40)\n\n"
+				"policy pol-a -> resource ns/Pod/p failed:\n"
+				"1 - r6 after another policy (f.yaml:3:50)\n\n"
+				"policy pol-b -> resource ns/Pod/p failed:\n"
+				"1 - r7 x (f.yaml:3:60)\n\n");
+		kp_buf_free(&a);
+		kp_buf_free(&b);
+	}
+}
