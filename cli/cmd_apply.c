@@ -453,11 +453,11 @@ static void on_result(void *ud, const kp_result *r)
 	size_t policy = find_policy(rc, r);
 	if (!rc->c->text_groups) {
 		record_row(rc, r, policy);
-	} else if (r->status == KP_STATUS_PASS && !r->unsupported) {
+	} else if (!r->unsupported && (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP)) {
 		/* most rows: counted, and a row of another policy ends the
 		 * group (text_result does the same for them, in more steps) */
 		unit *u = rc->u;
-		u->counts[policy][KP_STATUS_PASS]++;
+		u->counts[policy][r->status]++;
 		if (u->groups.in_group && u->groups.policy != policy)
 			kpc_text_groups_flush(&rc->c->report, &u->groups, &u->text);
 	} else {
