@@ -164,6 +164,10 @@ typedef struct unit {
 	 * counts without a branch on its status, in half the lines of
 	 * kpc_counts (the walk between two rows leaves few of them cached) */
 	uint32_t (*counts)[5];
+	/* text_groups: per resource kind, what the rows at each place of a
+	 * resource's rows found (see row_memo); kept with the unit in the pool */
+	struct kind_memo *kinds;
+	size_t n_kinds, kinds_cap;
 	kpc_text_groups groups;
 	int status;           /* 2 when some input was unusable */
 	int done;
@@ -189,6 +193,30 @@ static void rec_str(kp_buf *b, const char *s)
 	kp_buf_add(b, s ? s : "", strlen(s ? s : "") + 1);
 }
 
+/* text_groups: resources of one kind give rows of the same policies in
+ * the same order, so the row at place k of a resource is looked up where
+ * the row at place k of the last resource of its kind was found; the
+ * entry counts its pass and skip rows (added to unit.counts when the
+ * entry changes or the unit is written).  A pass row then reads and
+ * writes a line next to the one the row before it used, where the policy
+ * table and the counts (cold after a pattern walk) missed the cache more
+ * than once a row. */
+typedef struct row_memo {
+	const char *name, *ns;   /* the row's strings; name NULL: never matches
+	                            (the policy was not found by the address of
+	                            its own strings, which only a search by name
+	                            that depends on the rows before can find) */
+	uint32_t policy;
+	uint32_t n[2];           /* pass, skip rows of `policy` not yet counted */
+} row_memo;
+
+typedef struct kind_memo {
+	char *kind;              /* the resources' kind (a copy) */
+	size_t len;
+	row_memo *rows;          /* by place in a resource's rows */
+	size_t n, cap;
+} kind_memo;
+
 typedef struct row_ctx {
 	const apply_ctx *c;
 	unit *u;
@@ -205,6 +233,8 @@ typedef struct row_ctx {
 	/* text_groups: "ns/Kind/name" in the unit's res_path, built by
 	 * resource_path for the resource's first failed or errored row */
 	bool has_path;
+	kind_memo *memo;        /* text_groups: the resource kind's memo */
+	size_t row;             /* the next row's place in the resource's rows */
 	const char *file;       /* the last failed row's file, and its strlen */
 	size_t file_len;
 } row_ctx;
@@ -447,20 +477,85 @@ static void record_row(row_ctx *rc, const kp_result *r, size_t policy)
 	kpc_buf_done(b, w);
 }
 
+static void memo_fold(unit *u, row_memo *m)
+{
+	u->counts[m->policy][KP_STATUS_PASS] += m->n[0];
+	u->counts[m->policy][KP_STATUS_SKIP] += m->n[1];
+	m->n[0] = m->n[1] = 0;
+}
+
+/* The memo of the resource's kind (made on its first resource). */
+static kind_memo *kind_memo_of(unit *u, const kp_doc *d)
+{
+	const char *kind = kp_doc_kind(d);
+	kind = kind ? kind : "";
+	size_t len = strlen(kind);
+	for (size_t i = 0; i < u->n_kinds; i++)
+		if (u->kinds[i].len == len && !memcmp(u->kinds[i].kind, kind, len))
+			return &u->kinds[i];
+	if (u->n_kinds == u->kinds_cap) {
+		u->kinds_cap = u->kinds_cap ? 2 * u->kinds_cap : 16;
+		u->kinds = kpc_xrealloc(u->kinds, u->kinds_cap * sizeof *u->kinds);
+	}
+	kind_memo *k = &u->kinds[u->n_kinds++];
+	*k = (kind_memo){.kind = kpc_xstrdup(kind), .len = len};
+	return k;
+}
+
+/* The memo entry for the row at place k, looked up anew: the counts of
+ * the entry's last policy go to the unit first. */
+__attribute__((noinline))
+static row_memo *memo_miss(row_ctx *rc, const kp_result *r, size_t k)
+{
+	kind_memo *km = rc->memo;
+	if (k == km->n) {
+		if (km->n == km->cap) {
+			km->cap = km->cap ? 2 * km->cap : 32;
+			km->rows = kpc_xrealloc(km->rows, km->cap * sizeof *km->rows);
+		}
+		km->rows[km->n++] = (row_memo){0};
+	}
+	row_memo *m = &km->rows[k];
+	memo_fold(rc->u, m);
+	size_t policy = find_policy(rc, r);
+	const struct pol_key *key = &rc->c->pol_keys[policy];
+	bool own = r->policy && key->by_address && key->name == r->policy &&
+		   key->ns == r->policy_namespace;
+	*m = (row_memo){.name = own ? r->policy : NULL, .ns = r->policy_namespace,
+			.policy = (uint32_t)policy};
+	return m;
+}
+
 static void on_result(void *ud, const kp_result *r)
 {
 	row_ctx *rc = ud;
-	size_t policy = find_policy(rc, r);
 	if (!rc->c->text_groups) {
-		record_row(rc, r, policy);
-	} else if (!r->unsupported && (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP)) {
+		record_row(rc, r, find_policy(rc, r));
+		return;
+	}
+	size_t k = rc->row++;
+	row_memo *m;
+	size_t policy;
+	if (k < rc->memo->n && (m = &rc->memo->rows[k])->name && m->name == r->policy &&
+	    m->ns == r->policy_namespace) {
+		policy = m->policy;
+		/* as find_policy leaves them */
+		rc->found_name = r->policy;
+		rc->found_ns = r->policy_namespace;
+		rc->policy = policy;
+	} else {
+		m = memo_miss(rc, r, k);
+		policy = m->policy;
+	}
+	unit *u = rc->u;
+	if (!r->unsupported && (r->status == KP_STATUS_PASS || r->status == KP_STATUS_SKIP)) {
 		/* most rows: counted, and a row of another policy ends the
 		 * group (text_result does the same for them, in more steps) */
-		unit *u = rc->u;
-		u->counts[policy][r->status]++;
+		m->n[r->status == KP_STATUS_SKIP]++;
 		if (u->groups.in_group && u->groups.policy != policy)
 			kpc_text_groups_flush(&rc->c->report, &u->groups, &u->text);
 	} else {
+		rc->key = &rc->c->pol_keys[policy];
 		text_result(rc, r, policy);
 	}
 }
@@ -489,6 +584,7 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 	if (c->text_groups) {
 		u->resources++;
 		u->groups.stream = true;   /* u->text is kept whole until written */
+		rc.memo = kind_memo_of(u, d);
 	} else {
 		kp_buf *b = &u->recs;
 		kp_buf_add(b, "R", 1);
@@ -695,6 +791,9 @@ static void write_unit(pipeline *p, unit *u)
 	if (p->c->text_groups) {
 		kpc_report *rep = (kpc_report *)&p->c->report;
 		p->resources += u->resources;
+		for (size_t i = 0; i < u->n_kinds; i++)
+			for (size_t k = 0; k < u->kinds[i].n; k++)
+				memo_fold(u, &u->kinds[i].rows[k]);
 		for (size_t i = 0; i < rep->n_policies; i++) {
 			const uint32_t *n = u->counts[i];
 			kpc_counts k = {n[KP_STATUS_PASS], n[KP_STATUS_FAIL], n[KP_STATUS_WARN],
@@ -723,6 +822,11 @@ static void pool_free(pipeline *p)
 		kp_buf_free(&u->res_path);
 		kpc_text_groups_free(&u->groups);
 		free(u->counts);
+		for (size_t i = 0; i < u->n_kinds; i++) {
+			free(u->kinds[i].kind);
+			free(u->kinds[i].rows);
+		}
+		free(u->kinds);
 		free(u->data);
 		free(u->marks);
 		free(u);
