@@ -424,7 +424,8 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 	kpc_row row = {
 		.pol = &c->report.policies[policy], .policy_index = policy,
 		.rule = rule, .message = msg, .file = file,
-		.rule_len = strlen(rule), .message_len = strlen(msg), .file_len = rc->file_len,
+		.rule_len = strlen(rule), .file_len = rc->file_len,
+		.message_len = r->message_len ? r->message_len : strlen(msg),
 		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
 		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
 		.resource_path = rc->u->res_path.data, .resource_path_len = rc->u->res_path.len,

@@ -609,6 +609,13 @@ typedef struct kp_result {
 	 * ("validate.deny"); the row is then `error` with message
 	 * "unsupported: <feature>". */
 	const char *unsupported;
+	/* strlen(message) when not 0; 0 when the engine did not count it
+	 * (message may then be non-empty: call strlen).  Set for the failed
+	 * rows of validate.pattern rules, where the engine builds the message
+	 * and knows its length: a report writer that copies the message need
+	 * not count it again.  (Last, so that the fields before it keep their
+	 * places.) */
+	size_t message_len;
 } kp_result;
 
 typedef void (*kp_result_cb)(void *ud, const kp_result *r);

@@ -249,6 +249,7 @@ static bool report(const kp_rule_slot *sl, kp_eval_ctx *ctx, const kp_doc *doc,
 		.status = out->status, .message = out->message, .path = out->path,
 		.unsupported = out->unsupported,
 		.file = at->file, .line = at->line, .col = at->col,
+		.message_len = out->message && out->message == out->counted ? out->counted_len : 0,
 	};
 	/* policies.kyverno.io/scored: "false" turns a fail into a warn */
 	if (res.status == KP_STATUS_FAIL && (sl->flags & SLOT_SCORED_FALSE))

@@ -234,7 +234,8 @@ void kp_patbody_outcome(const kp_pattern_rule *pr, const kp_rule *r, kp_env *env
 		char *t = kp_arena_alloc_raw(ctx->scratch, pr->fail_prefix_len + pn + 1);
 		memcpy(t, pr->fail_prefix, pr->fail_prefix_len);
 		memcpy(t + pr->fail_prefix_len, res->path, pn + 1);
-		out->message = t;
+		out->message = out->counted = t;
+		out->counted_len = pr->fail_prefix_len + pn;
 		return;
 	}
 	out->message = msg_failed

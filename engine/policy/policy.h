@@ -189,6 +189,10 @@ typedef struct kp_rule_outcome {
 	const char *rule;            /* non-NULL: the row's rule name instead of
 	                                the rule's ("evaluation" in a
 	                                ValidatingPolicy) */
+	/* strlen(counted) where the action built the message and knew it;
+	 * kp_result.message_len takes it while message is still `counted` */
+	const char *counted;
+	size_t counted_len;
 } kp_rule_outcome;
 
 typedef struct kp_action_ops {
