@@ -73,7 +73,8 @@ static int open_for_reading(int fd, const struct stat *st)
  * behind it would be overwritten where a pipe leaves them), written
  * without O_APPEND, not shared with stderr (whose lines would land among
  * the blocks), that can be read back (`>` opens it write-only: through
- * /proc/self/fd), and every input is a regular file.  The blocks go behind
+ * /proc/self/fd), and every input is a regular file other than stdout
+ * (which the run would read its own text back from).  The blocks go behind
  * a gap sized for the header with the resource count estimated from the
  * inputs; finish_direct moves them when the real header is not as long. */
 static bool start_direct(text_state *t, size_t text_bytes)
@@ -96,7 +97,7 @@ static bool start_direct(text_state *t, size_t text_bytes)
 	if (rfd < 0)
 		return false;
 	kpc_summary s = r->planned;
-	s.resources = r->estimate_resources(r->estimate_ud, text_bytes);
+	s.resources = r->estimate_resources(r->estimate_ud, text_bytes, fd);
 	kp_buf h = {0};
 	kpc_applying(&h, &s);
 	size_t gap = h.len;
