@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,50 @@ static int open_for_reading(int fd, const struct stat *st)
 	return rfd;
 }
 
+/* A run killed while the blocks go to stdout (Ctrl-C, a CI timeout's
+ * SIGTERM, `ulimit -f`'s SIGXFSZ, an abort) leaves stdout as it was
+ * before the report, as the temporary file's way does, not a gap of NUL
+ * bytes and blocks with no header: its end is cut back to `base`.  Only
+ * signals left at their default action are caught (ignored ones stay
+ * ignored); SIGKILL still leaves the gap. */
+static const int kill_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGXFSZ, SIGXCPU,
+				   SIGALRM, SIGUSR1, SIGUSR2, SIGABRT};
+#define KPC_N_KILL_SIGNALS (sizeof kill_signals / sizeof kill_signals[0])
+static struct sigaction kill_saved[KPC_N_KILL_SIGNALS];
+static volatile sig_atomic_t undo_fd = -1;
+static volatile off_t undo_base;
+
+static void undo_direct(int sig)
+{
+	if (undo_fd >= 0)
+		(void)!ftruncate(undo_fd, undo_base);
+	signal(sig, SIG_DFL);
+	raise(sig);   /* delivered, with the default action, on return */
+}
+
+/* arm: catch kill_signals and cut fd back to base on them; else put the
+ * actions back as they were. */
+static void guard_direct(bool arm, int fd, off_t base)
+{
+	if (arm) {
+		undo_base = base;
+		undo_fd = fd;
+	}
+	for (size_t i = 0; i < KPC_N_KILL_SIGNALS; i++) {
+		if (arm) {
+			struct sigaction sa = {.sa_handler = undo_direct};
+			sigfillset(&sa.sa_mask);
+			if (sigaction(kill_signals[i], NULL, &kill_saved[i]) == 0 &&
+			    kill_saved[i].sa_handler == SIG_DFL && !(kill_saved[i].sa_flags & SA_SIGINFO))
+				sigaction(kill_signals[i], &sa, NULL);
+		} else if (kill_saved[i].sa_handler == SIG_DFL && !(kill_saved[i].sa_flags & SA_SIGINFO)) {
+			sigaction(kill_signals[i], &kill_saved[i], NULL);
+		}
+	}
+	if (!arm)
+		undo_fd = -1;
+}
+
 /* Write the blocks straight to stdout, which saves copying them through
  * a temporary file (at 100,000 resources the library writes 200 MB of
  * them), when stdout is a regular file that ends at its offset (bytes
@@ -106,6 +151,7 @@ static bool start_direct(text_state *t, size_t text_bytes)
 		close(rfd);
 		return false;
 	}
+	guard_direct(true, fd, base);
 	t->fd = fd;
 	t->direct = true;
 	t->read_fd = rfd;
@@ -175,6 +221,7 @@ static void finish_direct(text_state *t, const kpc_summary *s)
 	if (h.len < t->gap)
 		(void)!ftruncate(fd, end);
 	lseek(fd, end, SEEK_SET);
+	guard_direct(false, fd, 0);
 	close(t->read_fd);
 	kp_buf_free(&h);
 }
