@@ -186,7 +186,10 @@ static void hold(text_state *t, const char *s, size_t n)
 }
 
 /* Move len bytes of fd at from to to, in pieces, from the end when they
- * move up (the ranges overlap). */
+ * move up (the ranges overlap).  A piece that cannot be written (a full
+ * disk: the last piece, moved up past the file's end) does not stop the
+ * others, which are written over bytes the file has: the text ends where
+ * the disk filled, as when the temporary file is copied. */
 static void move_bytes(int rfd, int fd, off_t from, off_t to, off_t len)
 {
 	size_t cap = (size_t)1 << 20;
@@ -194,8 +197,8 @@ static void move_bytes(int rfd, int fd, off_t from, off_t to, off_t len)
 	for (off_t done = 0; done < len;) {
 		size_t n = len - done < (off_t)cap ? (size_t)(len - done) : cap;
 		off_t at = to > from ? len - done - (off_t)n : done;
-		if (pread(rfd, buf, n, from + at) != (ssize_t)n || !write_all(fd, buf, n, to + at))
-			break;
+		if (pread(rfd, buf, n, from + at) == (ssize_t)n)
+			write_all(fd, buf, n, to + at);
 		done += (off_t)n;
 	}
 	free(buf);
