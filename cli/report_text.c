@@ -32,26 +32,29 @@ typedef struct text_state {
 	                              (`>` opens it write-only) */
 	off_t base;                /* direct: where the header goes */
 	size_t gap;                /* direct: room left for it */
+	bool stuck;                /* direct: a write to stdout failed (a full
+	                              disk); the blocks after it go to spill */
+	off_t out_end;             /* stuck: where stdout's text ends */
 	FILE *spill;
 	kpc_text_groups g;         /* rows not rendered by a worker */
 	kp_buf block;              /* finished blocks, reused */
 } text_state;
 
-/* write(2) all of s, or pwrite(2) it at `at` when at >= 0; false on an
- * error (errno set). */
-static bool write_all(int fd, const char *s, size_t n, off_t at)
+/* write(2) all of s, or pwrite(2) it at `at` when at >= 0; the bytes
+ * written: fewer than n on an error (errno set). */
+static size_t write_all(int fd, const char *s, size_t n, off_t at)
 {
-	while (n) {
-		ssize_t w = at < 0 ? write(fd, s, n) : pwrite(fd, s, n, at);
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = at < 0 ? write(fd, s + done, n - done) : pwrite(fd, s + done, n - done, at);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return false;
-		s += w;
-		n -= (size_t)w;
+			break;
+		done += (size_t)w;
 		at += at < 0 ? 0 : w;
 	}
-	return true;
+	return done;
 }
 
 /* fd (the regular file `st`) opened again for reading, or -1. */
@@ -160,12 +163,31 @@ static bool start_direct(text_state *t, size_t text_bytes)
 	return true;
 }
 
+/* s to t->fd.  When stdout fails (a full disk: the temporary file's way
+ * would copy the blocks up to where it filled, then fail), the rest and
+ * the blocks after it go to a temporary file, copied behind the blocks
+ * when the header is in (then the text ends where the disk filled, also
+ * when the header is shorter than its gap).  Other write errors lose the
+ * text, as they do on stdout. */
+static void put(text_state *t, const char *s, size_t n)
+{
+	size_t w = write_all(t->fd, s, n, -1);
+	if (w == n || !t->direct || t->stuck)
+		return;
+	t->stuck = true;
+	t->out_end = lseek(t->fd, 0, SEEK_CUR);
+	t->spill = tmpfile();
+	t->fd = t->spill ? fileno(t->spill) : -1;
+	if (t->fd >= 0)
+		write_all(t->fd, s + w, n - w, -1);
+}
+
 static void hold(text_state *t, const char *s, size_t n)
 {
 	/* past KPC_TEXT_SPILL bytes the blocks go to stdout or a temporary
 	 * file, by write(2) on the descriptor: what is held first, then a
 	 * large piece (a unit's blocks) as it is, without copying it into
-	 * `held`.  Write errors lose the text, as they do on stdout. */
+	 * `held` (see put for write errors). */
 	if (t->held.len + n > KPC_TEXT_SPILL) {
 		if (t->fd < 0 && !t->direct_tried) {
 			t->direct_tried = true;
@@ -174,10 +196,11 @@ static void hold(text_state *t, const char *s, size_t n)
 		if (t->fd < 0 && (t->spill = tmpfile()) != NULL)   /* NULL: stay in memory */
 			t->fd = fileno(t->spill);
 		if (t->fd >= 0) {
-			write_all(t->fd, t->held.data, t->held.len, -1);
+			put(t, t->held.data, t->held.len);
 			kp_buf_reset(&t->held);
 			if (n > KPC_TEXT_SPILL / 2) {
-				write_all(t->fd, s, n, -1);
+				if (t->fd >= 0)
+					put(t, s, n);
 				return;
 			}
 		}
@@ -202,31 +225,6 @@ static void move_bytes(int rfd, int fd, off_t from, off_t to, off_t len)
 		done += (off_t)n;
 	}
 	free(buf);
-}
-
-/* The header into its gap: the blocks move first when it is not as long
- * as the estimate made it; stdout's offset is left at their end. */
-static void finish_direct(text_state *t, const kpc_summary *s)
-{
-	int fd = t->fd;
-	write_all(fd, t->held.data, t->held.len, -1);
-	kp_buf_reset(&t->held);
-	off_t body = t->base + (off_t)t->gap, end = lseek(fd, 0, SEEK_CUR);
-	if (end < body)
-		end = body;   /* not possible on a regular file */
-	kp_buf h = {0};
-	kpc_applying(&h, s);
-	off_t head_end = t->base + (off_t)h.len;
-	if (h.len != t->gap)
-		move_bytes(t->read_fd, fd, body, head_end, end - body);
-	write_all(fd, h.data, h.len, t->base);
-	end = head_end + (end - body);
-	if (h.len < t->gap)
-		(void)!ftruncate(fd, end);
-	lseek(fd, end, SEEK_SET);
-	guard_direct(false, fd, 0);
-	close(t->read_fd);
-	kp_buf_free(&h);
 }
 
 /* Copy the spilled blocks to f: in the kernel with sendfile(2) where the
@@ -255,10 +253,42 @@ static void copy_spill(text_state *t, FILE *f)
 		while ((r = read(in, buf, cap)) != 0) {
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r < 0 || !write_all(out, buf, (size_t)r, -1))
+			if (r < 0 || write_all(out, buf, (size_t)r, -1) != (size_t)r)
 				break;
 		}
 		free(buf);
+	}
+}
+
+/* The header into its gap: the blocks move first when it is not as long
+ * as the estimate made it; stdout's offset is left at their end, where
+ * the blocks a full disk sent to the spill file are copied. */
+static void finish_direct(text_state *t, const kpc_summary *s)
+{
+	int fd = fileno(t->r->out);
+	if (t->fd >= 0) {
+		put(t, t->held.data, t->held.len);
+		kp_buf_reset(&t->held);
+	}
+	off_t body = t->base + (off_t)t->gap, end = t->stuck ? t->out_end : lseek(fd, 0, SEEK_CUR);
+	if (end < body)
+		end = body;   /* not possible on a regular file */
+	kp_buf h = {0};
+	kpc_applying(&h, s);
+	off_t head_end = t->base + (off_t)h.len;
+	if (h.len != t->gap)
+		move_bytes(t->read_fd, fd, body, head_end, end - body);
+	write_all(fd, h.data, h.len, t->base);
+	end = head_end + (end - body);
+	if (h.len < t->gap)
+		(void)!ftruncate(fd, end);
+	lseek(fd, end, SEEK_SET);
+	guard_direct(false, fd, 0);
+	close(t->read_fd);
+	kp_buf_free(&h);
+	if (t->spill) {
+		copy_spill(t, t->r->out);
+		fclose(t->spill);
 	}
 }
 
