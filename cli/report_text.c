@@ -72,13 +72,14 @@ static int open_for_reading(int fd, const struct stat *st)
 }
 
 /* A run killed while the blocks go to stdout (Ctrl-C, a CI timeout's
- * SIGTERM, `ulimit -f`'s SIGXFSZ, an abort) leaves stdout as it was
- * before the report, as the temporary file's way does, not a gap of NUL
- * bytes and blocks with no header: its end is cut back to `base`.  Only
- * signals left at their default action are caught (ignored ones stay
- * ignored); SIGKILL still leaves the gap. */
-static const int kill_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGXFSZ, SIGXCPU,
-				   SIGALRM, SIGUSR1, SIGUSR2, SIGABRT};
+ * SIGTERM, `ulimit -f`'s SIGXFSZ, an abort or a crash) leaves stdout as
+ * it was before the report, as the temporary file's way does, not a gap
+ * of NUL bytes and blocks with no header: its end is cut back to `base`.
+ * Only signals left at their default action are caught (ignored ones and
+ * a sanitizer's stay as they are); SIGKILL still leaves the gap. */
+static const int kill_signals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGXFSZ,
+				   SIGXCPU, SIGALRM, SIGUSR1, SIGUSR2, SIGABRT,
+				   SIGSEGV, SIGBUS,  SIGFPE,  SIGILL};
 #define KPC_N_KILL_SIGNALS (sizeof kill_signals / sizeof kill_signals[0])
 static struct sigaction kill_saved[KPC_N_KILL_SIGNALS];
 static volatile sig_atomic_t undo_fd = -1;
