@@ -103,8 +103,13 @@ static int count_file(void *ud, const char *file, const kp_error *problem)
 	count_walk *w = ud;
 	if (problem)
 		return 0;   /* reported by the run; no documents */
-	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+	/* only a regular file is opened: opening a FIFO would wait for a
+	 * writer when the run has read it already, or, with its writer
+	 * waiting, let it write to no reader and die of SIGPIPE */
 	struct stat st;
+	int fd = strcmp(file, "-") && stat(file, &st) == 0 && S_ISREG(st.st_mode)
+			 ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+			 : -1;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (st.st_dev == w->out.st_dev && st.st_ino == w->out.st_ino)) {
 		w->unknown = true;   /* stop the walk: the estimate is not used */
