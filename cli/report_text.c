@@ -281,7 +281,10 @@ static void finish_direct(text_state *t, const kpc_summary *s)
 		move_bytes(t->read_fd, fd, body, head_end, end - body);
 	write_all(fd, h.data, h.len, t->base);
 	end = head_end + (end - body);
-	if (h.len < t->gap)
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size < end)
+		end = st.st_size;   /* a full disk cut the header: no hole after it */
+	else if (h.len < t->gap)
 		(void)!ftruncate(fd, end);
 	lseek(fd, end, SEEK_SET);
 	guard_direct(false, fd, 0);
