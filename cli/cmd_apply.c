@@ -995,7 +995,7 @@ typedef struct resource_inputs {
 	const pipeline *p;
 } resource_inputs;
 
-static size_t estimate_resources(void *ud, size_t text_bytes)
+static size_t estimate_resources(void *ud, size_t text_bytes, int out_fd)
 {
 	const resource_inputs *in = ud;
 	/* counting reads the inputs once more (about 0.2 ms a MB here),
@@ -1004,7 +1004,7 @@ static size_t estimate_resources(void *ud, size_t text_bytes)
 	 * the input is read */
 	if (text_bytes < in->p->input_written / 2)
 		return SIZE_MAX;
-	return kpc_count_documents(in->paths, in->n, in->wo);
+	return kpc_count_documents(in->paths, in->n, in->wo, out_fd);
 }
 
 static kp_values *load_values(const char *path, const char *what, const kp_read_opts *base,

@@ -55,7 +55,9 @@ static inline __attribute__((always_inline)) size_t count_needle(const char *s, 
 
 typedef struct count_walk {
 	size_t docs;
-	bool unknown;   /* an input is not a regular file (stdin, a pipe) */
+	bool unknown;   /* an input is not a regular file (stdin, a pipe),
+	                   or is the output */
+	struct stat out;   /* the output's file; st_ino 0: none */
 	char *buf;      /* KPC_COUNT_BLOCK + 4 */
 } count_walk;
 
@@ -101,9 +103,15 @@ static int count_file(void *ud, const char *file, const kp_error *problem)
 	count_walk *w = ud;
 	if (problem)
 		return 0;   /* reported by the run; no documents */
-	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+	/* only a regular file is opened: opening a FIFO would wait for a
+	 * writer when the run has read it already, or, with its writer
+	 * waiting, let it write to no reader and die of SIGPIPE */
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	int fd = strcmp(file, "-") && stat(file, &st) == 0 && S_ISREG(st.st_mode)
+			 ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+			 : -1;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_dev == w->out.st_dev && st.st_ino == w->out.st_ino)) {
 		w->unknown = true;   /* stop the walk: the estimate is not used */
 	} else {
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -114,9 +122,11 @@ static int count_file(void *ud, const char *file, const kp_error *problem)
 	return w->unknown;
 }
 
-size_t kpc_count_documents(char *const *inputs, size_t n, const kp_walk_opts *wo)
+size_t kpc_count_documents(char *const *inputs, size_t n, const kp_walk_opts *wo, int out_fd)
 {
 	count_walk w = {.buf = kpc_xmalloc(KPC_COUNT_BLOCK + 4)};
+	if (out_fd < 0 || fstat(out_fd, &w.out) != 0)
+		w.out.st_ino = 0;
 	for (size_t i = 0; i < n && !w.unknown; i++) {
 		kp_error e;
 		kp_walk_inputs_opts(inputs[i], wo, count_file, &w, &e);

@@ -11,7 +11,9 @@
  * hold: their documents, counted by `---` lines or by lines that start a
  * JSON object (empty documents, non-resources and `kind: List` items make
  * it differ from the real count).  SIZE_MAX when an input is not a
- * regular file (stdin, a pipe): it would have to be read twice. */
-size_t kpc_count_documents(char *const *inputs, size_t n, const kp_walk_opts *wo);
+ * regular file (stdin, a pipe): it would have to be read twice; or when
+ * an input is the file open on out_fd (-1: none): text written there
+ * during the run would be read back as input. */
+size_t kpc_count_documents(char *const *inputs, size_t n, const kp_walk_opts *wo, int out_fd);
 
 #endif

@@ -107,10 +107,11 @@ struct kpc_report {
 	 * a regular-file stdout): the summary's rules and exceptions, and an
 	 * estimate of the resources it will count, asked when the report has
 	 * `text_bytes` of text (at most once, on the main thread); SIZE_MAX:
-	 * unknown, or not worth reading the inputs again for.  NULL: not
+	 * unknown, not worth reading the inputs again for, or an input is
+	 * the file open on `out_fd` (where the text would go).  NULL: not
 	 * offered. */
 	kpc_summary planned;
-	size_t (*estimate_resources)(void *ud, size_t text_bytes);
+	size_t (*estimate_resources)(void *ud, size_t text_bytes, int out_fd);
 	void *estimate_ud;
 };
 

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,26 +32,29 @@ typedef struct text_state {
 	                              (`>` opens it write-only) */
 	off_t base;                /* direct: where the header goes */
 	size_t gap;                /* direct: room left for it */
+	bool stuck;                /* direct: a write to stdout failed (a full
+	                              disk); the blocks after it go to spill */
+	off_t out_end;             /* stuck: where stdout's text ends */
 	FILE *spill;
 	kpc_text_groups g;         /* rows not rendered by a worker */
 	kp_buf block;              /* finished blocks, reused */
 } text_state;
 
-/* write(2) all of s, or pwrite(2) it at `at` when at >= 0; false on an
- * error (errno set). */
-static bool write_all(int fd, const char *s, size_t n, off_t at)
+/* write(2) all of s, or pwrite(2) it at `at` when at >= 0; the bytes
+ * written: fewer than n on an error (errno set). */
+static size_t write_all(int fd, const char *s, size_t n, off_t at)
 {
-	while (n) {
-		ssize_t w = at < 0 ? write(fd, s, n) : pwrite(fd, s, n, at);
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = at < 0 ? write(fd, s + done, n - done) : pwrite(fd, s + done, n - done, at);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return false;
-		s += w;
-		n -= (size_t)w;
+			break;
+		done += (size_t)w;
 		at += at < 0 ? 0 : w;
 	}
-	return true;
+	return done;
 }
 
 /* fd (the regular file `st`) opened again for reading, or -1. */
@@ -67,13 +71,59 @@ static int open_for_reading(int fd, const struct stat *st)
 	return rfd;
 }
 
+/* A run killed while the blocks go to stdout (Ctrl-C, a CI timeout's
+ * SIGTERM, `ulimit -f`'s SIGXFSZ, an abort or a crash) leaves stdout as
+ * it was before the report, as the temporary file's way does, not a gap
+ * of NUL bytes and blocks with no header: its end is cut back to `base`.
+ * Only signals left at their default action are caught (ignored ones and
+ * a sanitizer's stay as they are); SIGKILL still leaves the gap. */
+static const int kill_signals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGXFSZ,
+				   SIGXCPU, SIGALRM, SIGUSR1, SIGUSR2, SIGABRT,
+				   SIGSEGV, SIGBUS,  SIGFPE,  SIGILL};
+#define KPC_N_KILL_SIGNALS (sizeof kill_signals / sizeof kill_signals[0])
+static struct sigaction kill_saved[KPC_N_KILL_SIGNALS];
+static volatile sig_atomic_t undo_fd = -1;
+static volatile off_t undo_base;
+
+static void undo_direct(int sig)
+{
+	if (undo_fd >= 0)
+		(void)!ftruncate(undo_fd, undo_base);
+	signal(sig, SIG_DFL);
+	raise(sig);   /* delivered, with the default action, on return */
+}
+
+/* arm: catch kill_signals and cut fd back to base on them; else put the
+ * actions back as they were. */
+static void guard_direct(bool arm, int fd, off_t base)
+{
+	if (arm) {
+		undo_base = base;
+		undo_fd = fd;
+	}
+	for (size_t i = 0; i < KPC_N_KILL_SIGNALS; i++) {
+		if (arm) {
+			struct sigaction sa = {.sa_handler = undo_direct};
+			sigfillset(&sa.sa_mask);
+			if (sigaction(kill_signals[i], NULL, &kill_saved[i]) == 0 &&
+			    kill_saved[i].sa_handler == SIG_DFL && !(kill_saved[i].sa_flags & SA_SIGINFO))
+				sigaction(kill_signals[i], &sa, NULL);
+		} else if (kill_saved[i].sa_handler == SIG_DFL && !(kill_saved[i].sa_flags & SA_SIGINFO)) {
+			sigaction(kill_signals[i], &kill_saved[i], NULL);
+		}
+	}
+	if (!arm)
+		undo_fd = -1;
+}
+
 /* Write the blocks straight to stdout, which saves copying them through
  * a temporary file (at 100,000 resources the library writes 200 MB of
  * them), when stdout is a regular file that ends at its offset (bytes
  * behind it would be overwritten where a pipe leaves them), written
  * without O_APPEND, not shared with stderr (whose lines would land among
  * the blocks), that can be read back (`>` opens it write-only: through
- * /proc/self/fd), and every input is a regular file.  The blocks go behind
+ * /proc/self/fd), and every input is a regular file other than stdout
+ * (which the run would read its own text back from).  The blocks go behind
  * a gap sized for the header with the resource count estimated from the
  * inputs; finish_direct moves them when the real header is not as long. */
 static bool start_direct(text_state *t, size_t text_bytes)
@@ -96,7 +146,7 @@ static bool start_direct(text_state *t, size_t text_bytes)
 	if (rfd < 0)
 		return false;
 	kpc_summary s = r->planned;
-	s.resources = r->estimate_resources(r->estimate_ud, text_bytes);
+	s.resources = r->estimate_resources(r->estimate_ud, text_bytes, fd);
 	kp_buf h = {0};
 	kpc_applying(&h, &s);
 	size_t gap = h.len;
@@ -105,6 +155,7 @@ static bool start_direct(text_state *t, size_t text_bytes)
 		close(rfd);
 		return false;
 	}
+	guard_direct(true, fd, base);
 	t->fd = fd;
 	t->direct = true;
 	t->read_fd = rfd;
@@ -113,12 +164,31 @@ static bool start_direct(text_state *t, size_t text_bytes)
 	return true;
 }
 
+/* s to t->fd.  When stdout fails (a full disk: the temporary file's way
+ * would copy the blocks up to where it filled, then fail), the rest and
+ * the blocks after it go to a temporary file, copied behind the blocks
+ * when the header is in (then the text ends where the disk filled, also
+ * when the header is shorter than its gap).  Other write errors lose the
+ * text, as they do on stdout. */
+static void put(text_state *t, const char *s, size_t n)
+{
+	size_t w = write_all(t->fd, s, n, -1);
+	if (w == n || !t->direct || t->stuck)
+		return;
+	t->stuck = true;
+	t->out_end = lseek(t->fd, 0, SEEK_CUR);
+	t->spill = tmpfile();
+	t->fd = t->spill ? fileno(t->spill) : -1;
+	if (t->fd >= 0)
+		write_all(t->fd, s + w, n - w, -1);
+}
+
 static void hold(text_state *t, const char *s, size_t n)
 {
 	/* past KPC_TEXT_SPILL bytes the blocks go to stdout or a temporary
 	 * file, by write(2) on the descriptor: what is held first, then a
 	 * large piece (a unit's blocks) as it is, without copying it into
-	 * `held`.  Write errors lose the text, as they do on stdout. */
+	 * `held` (see put for write errors). */
 	if (t->held.len + n > KPC_TEXT_SPILL) {
 		if (t->fd < 0 && !t->direct_tried) {
 			t->direct_tried = true;
@@ -127,10 +197,11 @@ static void hold(text_state *t, const char *s, size_t n)
 		if (t->fd < 0 && (t->spill = tmpfile()) != NULL)   /* NULL: stay in memory */
 			t->fd = fileno(t->spill);
 		if (t->fd >= 0) {
-			write_all(t->fd, t->held.data, t->held.len, -1);
+			put(t, t->held.data, t->held.len);
 			kp_buf_reset(&t->held);
 			if (n > KPC_TEXT_SPILL / 2) {
-				write_all(t->fd, s, n, -1);
+				if (t->fd >= 0)
+					put(t, s, n);
 				return;
 			}
 		}
@@ -139,7 +210,10 @@ static void hold(text_state *t, const char *s, size_t n)
 }
 
 /* Move len bytes of fd at from to to, in pieces, from the end when they
- * move up (the ranges overlap). */
+ * move up (the ranges overlap).  A piece that cannot be written (a full
+ * disk: the last piece, moved up past the file's end) does not stop the
+ * others, which are written over bytes the file has: the text ends where
+ * the disk filled, as when the temporary file is copied. */
 static void move_bytes(int rfd, int fd, off_t from, off_t to, off_t len)
 {
 	size_t cap = (size_t)1 << 20;
@@ -147,35 +221,11 @@ static void move_bytes(int rfd, int fd, off_t from, off_t to, off_t len)
 	for (off_t done = 0; done < len;) {
 		size_t n = len - done < (off_t)cap ? (size_t)(len - done) : cap;
 		off_t at = to > from ? len - done - (off_t)n : done;
-		if (pread(rfd, buf, n, from + at) != (ssize_t)n || !write_all(fd, buf, n, to + at))
-			break;
+		if (pread(rfd, buf, n, from + at) == (ssize_t)n)
+			write_all(fd, buf, n, to + at);
 		done += (off_t)n;
 	}
 	free(buf);
-}
-
-/* The header into its gap: the blocks move first when it is not as long
- * as the estimate made it; stdout's offset is left at their end. */
-static void finish_direct(text_state *t, const kpc_summary *s)
-{
-	int fd = t->fd;
-	write_all(fd, t->held.data, t->held.len, -1);
-	kp_buf_reset(&t->held);
-	off_t body = t->base + (off_t)t->gap, end = lseek(fd, 0, SEEK_CUR);
-	if (end < body)
-		end = body;   /* not possible on a regular file */
-	kp_buf h = {0};
-	kpc_applying(&h, s);
-	off_t head_end = t->base + (off_t)h.len;
-	if (h.len != t->gap)
-		move_bytes(t->read_fd, fd, body, head_end, end - body);
-	write_all(fd, h.data, h.len, t->base);
-	end = head_end + (end - body);
-	if (h.len < t->gap)
-		(void)!ftruncate(fd, end);
-	lseek(fd, end, SEEK_SET);
-	close(t->read_fd);
-	kp_buf_free(&h);
 }
 
 /* Copy the spilled blocks to f: in the kernel with sendfile(2) where the
@@ -204,10 +254,45 @@ static void copy_spill(text_state *t, FILE *f)
 		while ((r = read(in, buf, cap)) != 0) {
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r < 0 || !write_all(out, buf, (size_t)r, -1))
+			if (r < 0 || write_all(out, buf, (size_t)r, -1) != (size_t)r)
 				break;
 		}
 		free(buf);
+	}
+}
+
+/* The header into its gap: the blocks move first when it is not as long
+ * as the estimate made it; stdout's offset is left at their end, where
+ * the blocks a full disk sent to the spill file are copied. */
+static void finish_direct(text_state *t, const kpc_summary *s)
+{
+	int fd = fileno(t->r->out);
+	if (t->fd >= 0) {
+		put(t, t->held.data, t->held.len);
+		kp_buf_reset(&t->held);
+	}
+	off_t body = t->base + (off_t)t->gap, end = t->stuck ? t->out_end : lseek(fd, 0, SEEK_CUR);
+	if (end < body)
+		end = body;   /* not possible on a regular file */
+	kp_buf h = {0};
+	kpc_applying(&h, s);
+	off_t head_end = t->base + (off_t)h.len;
+	if (h.len != t->gap)
+		move_bytes(t->read_fd, fd, body, head_end, end - body);
+	write_all(fd, h.data, h.len, t->base);
+	end = head_end + (end - body);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size < end)
+		end = st.st_size;   /* a full disk cut the header: no hole after it */
+	else if (h.len < t->gap)
+		(void)!ftruncate(fd, end);
+	lseek(fd, end, SEEK_SET);
+	guard_direct(false, fd, 0);
+	close(t->read_fd);
+	kp_buf_free(&h);
+	if (t->spill) {
+		copy_spill(t, t->r->out);
+		fclose(t->spill);
 	}
 }
 
