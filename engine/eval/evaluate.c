@@ -32,7 +32,9 @@ typedef struct kp_rule_slot {
 	const char *pass_message;    /* with `pattern` */
 	const char *policy, *policy_ns, *rule;   /* as rows give them */
 	uint32_t memo;               /* SLOT_ONE_BLOCK: the block's memo index */
-	uint16_t flags;
+	uint8_t flags;
+	uint8_t prefix;              /* the number of pattern's prefix in the
+	                                index (kp_prefix), 0: none */
 	uint16_t depth;              /* pattern->depth */
 } kp_rule_slot;
 
@@ -47,12 +49,76 @@ typedef struct kp_kind_entry {
 	size_t n;
 } kp_kind_entry;
 
+/* A pattern prefix (kp_pat_root.prefix) numbered in the index, shorter
+ * ones first: its last step, and the number of the prefix one step
+ * shorter (0: the root).  Rules by many policies share a few prefixes
+ * (spec -> template -> spec, metadata -> labels): each is looked up once
+ * per resource, one step below its shorter one, not once per rule. */
+typedef struct kp_prefix {
+	kp_pat_step step;            /* a copy: resolving reads no pattern */
+	uint32_t len, up;
+} kp_prefix;
+
+/* Distinct prefixes (and their shorter ones) a set numbers: a resource
+ * keeps the node of each in a small array.  Patterns past it walk theirs. */
+#define KP_PREFIXES_MAX 64
+
 struct kp_kind_index {
 	kp_kind_entry *kinds;         /* kinds named literally by some rule */
 	size_t n_kinds;
 	kp_rule_slot *other;          /* rules with wildcard kinds or none */
 	size_t n_other;
+	kp_prefix prefixes[KP_PREFIXES_MAX];
+	size_t n_prefixes;
 };
+
+/* The number of pat's prefix cut to len steps, numbered if new; 0 when
+ * the table is full. */
+static uint32_t prefix_number(kp_kind_index *ix, const kp_pat_root *pat, uint32_t len)
+{
+	uint32_t up = len > 1 ? prefix_number(ix, pat, len - 1) : 0;
+	if (len > 1 && !up)
+		return 0;
+	const kp_pat_step *st = &pat->prefix[len - 1];
+	for (size_t k = 0; k < ix->n_prefixes; k++) {
+		const kp_prefix *e = &ix->prefixes[k];
+		if (e->up == up && e->len == len && e->step.len == st->len &&
+		    !memcmp(e->step.key, st->key, st->len))
+			return (uint32_t)k + 1;
+	}
+	if (ix->n_prefixes == KP_PREFIXES_MAX)
+		return 0;
+	ix->prefixes[ix->n_prefixes++] = (kp_prefix){*st, len, up};
+	return (uint32_t)ix->n_prefixes;
+}
+
+/* Numbers the prefixes of the slots' patterns: equal keys, one number. */
+static void number_prefixes(kp_kind_index *ix, kp_rule_slot *v, size_t n)
+{
+	_Static_assert(KP_PREFIXES_MAX <= UINT8_MAX, "a slot's prefix is a byte");
+	for (size_t i = 0; i < n; i++) {
+		const kp_pat_root *pat = v[i].pattern;
+		if (pat && pat->n_prefix)
+			v[i].prefix = (uint8_t)prefix_number(ix, pat, pat->n_prefix);
+	}
+}
+
+/* The map below prefix id of the resource root (the node kp_pat_step_map
+ * leads to, step by step, each prefix's shorter ones first), or
+ * &no_prefix_node; nodes[] keeps what was found for the resource. */
+static const kp_value no_prefix_node;
+
+static const kp_value *prefix_node(const kp_kind_index *ix, const kp_value **nodes,
+				   uint32_t id, const kp_value *root)
+{
+	const kp_value **pn = &nodes[id - 1];
+	if (*pn)
+		return *pn;
+	const kp_prefix *e = &ix->prefixes[id - 1];
+	const kp_value *up = e->up ? prefix_node(ix, nodes, e->up, root) : root;
+	const kp_value *v = up != &no_prefix_node ? kp_pat_step_map(up, &e->step) : NULL;
+	return *pn = v ? v : &no_prefix_node;
+}
 
 static bool has_wild(const char *s)
 {
@@ -81,11 +147,11 @@ static kp_rule_slot slot_make(const kp_policy *p, const kp_rule *r)
 {
 	kp_rule_slot s = {.p = p, .r = r, .policy = p->name, .policy_ns = p->namespace,
 			  .rule = r->name};
-	s.flags = (r->uses_vars || r->n_exceptions ? SLOT_VIEW : 0) |
+	s.flags = (uint8_t)((r->uses_vars || r->n_exceptions ? SLOT_VIEW : 0) |
 		  (p->uses_ns_selector ? SLOT_NS_SELECTOR : 0) |
 		  (r->message_t && !r->uses_vars ? SLOT_LAZY_MSG : 0) |
 		  (p->scored_false ? SLOT_SCORED_FALSE : 0) |
-		  (p->unsupported || r->unsupported ? SLOT_UNSUPPORTED : 0);
+		  (p->unsupported || r->unsupported ? SLOT_UNSUPPORTED : 0));
 	const kp_selector *m = &r->match, *x = &r->exclude;
 	bool one = (m->mode == KP_SEL_PLAIN || m->mode == KP_SEL_ANY || m->mode == KP_SEL_ALL) &&
 		   m->n_blocks == 1 && m->blocks[0].share_id &&
@@ -166,6 +232,9 @@ kp_kind_index *kp_kind_index_build(const kp_policy_set *ps)
 	for (size_t k = 0; k < ix->n_kinds; k++)
 		ix->kinds[k].slots = slots_align(ix->kinds[k].slots, ix->kinds[k].n);
 	ix->other = slots_align(ix->other, ix->n_other);
+	for (size_t k = 0; k < ix->n_kinds; k++)
+		number_prefixes(ix, ix->kinds[k].slots, ix->kinds[k].n);
+	number_prefixes(ix, ix->other, ix->n_other);
 	return ix;
 }
 
@@ -374,6 +443,10 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 	sel.memo = memo_len <= sizeof memo_small ? memo_small : kp_xmalloc(memo_len);
 	sel.n_memo = ps->n_shared_blocks;
 	memset(sel.memo, 0, memo_len);
+	/* the node below each numbered pattern prefix: NULL not yet looked
+	 * up, &no_prefix_node if the resource lacks it */
+	const kp_value *prefix_nodes[KP_PREFIXES_MAX];
+	memset(prefix_nodes, 0, ix->n_prefixes * sizeof *prefix_nodes);
 	/* values may rewrite the resource; DELETE changes what rules see */
 	bool values = opts->values || opts->set ||
 		      (opts->operation && !strcmp(opts->operation, "DELETE"));
@@ -431,7 +504,14 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		bool matched = sl->pattern && !view.built && !(flags & SLOT_VIEW) &&
 			       sl->depth <= ctx->limits.max_depth;
 		if (matched) {
-			kp_pat_match_quick(sl->pattern, doc->root, ctx->scratch, &match);
+			const kp_pat_root *pat = sl->pattern;
+			const kp_value *below = NULL;
+			if (sl->prefix && !(below = prefix_nodes[sl->prefix - 1]))
+				below = prefix_node(ix, prefix_nodes, sl->prefix, doc->root);
+			if (below && below != &no_prefix_node)
+				kp_pat_match_quick_at(pat, doc->root, below, ctx->scratch, &match);
+			else
+				kp_pat_match_quick(pat, doc->root, ctx->scratch, &match);
 			if (match.status == KP_STATUS_PASS) {
 				/* report() for a pass: nothing of it to decide */
 				const kp_value *at = match.node && match.node->file ? match.node : doc->root;

@@ -244,12 +244,45 @@ enum {
 	KP_PAT_STRICT = 1
 };
 
+/* One step of the walk's current path: a key (bytes of the pattern or
+ * resource, which outlive the match) or a list index.  Steps live in the
+ * frames of the walk, each pointing at the one above it (a step costs
+ * three stores; the path is spelled out only when an error keeps it),
+ * and, for a pattern's prefix, in the compiled pattern. */
+typedef struct kp_path_seg {
+	const char *key;           /* NULL: an index */
+	size_t n;                  /* key length, or the index */
+	const struct kp_path_seg *up;
+} kp_path_seg;
+
+/* One step of a pattern's prefix (kp_pat_root.prefix): a plain key. */
+typedef struct kp_pat_step {
+	const char *key;
+	uint64_t head;             /* kp_key_head(key, len) */
+	size_t len;
+} kp_pat_step;
+#define KP_PAT_PREFIX_MAX 8
+
 /* The anchor-map keys of a compiled pattern (raw keys of (k), ^(k), X(k)),
  * shared by all its nodes: entry.bk indexes into it. */
 typedef struct kp_pat_root {
-	/* what every match reads, in one 16-byte run (never two lines) */
+	/* what every match reads, in the first 48 bytes (the struct starts
+	 * a cache line) */
 	const kp_pat *root;
 	size_t n_bk;
+	/* The prefix: the one-key map levels from the root whose key is plain
+	 * and whose value is a map of fewer than 8 keys (spec -> template ->
+	 * spec in a Deployment's autogen rule).  The walk takes them as a
+	 * path of lookups whatever lies below, so a caller matching many
+	 * patterns against one resource can look up each distinct prefix
+	 * once (kp_pat_step_map, step by step) and start below it
+	 * (kp_pat_match_quick_at).  prefix_top: the last step as a path
+	 * step, the others above it (they follow this struct); inner: the
+	 * map pattern the steps lead to. */
+	size_t n_prefix;
+	const kp_pat *inner;
+	const kp_path_seg *prefix_top;
+	const kp_pat_step *prefix;
 	const char **bk_keys;
 	size_t *bk_lens;
 	bool *bk_neg;
@@ -294,6 +327,15 @@ void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
  * show it (a FAIL with a path: "rule R failed at path P"). */
 void kp_pat_match_quick(const kp_pat_root *pat, const kp_value *res,
 			kp_arena *scratch, kp_pat_result *out);
+/* The value of step st's key in map if it is a map, else NULL (map may
+ * be any node). */
+const kp_value *kp_pat_step_map(const kp_value *map, const kp_pat_step *st);
+/* kp_pat_match_quick(pat, res, ...) when `at` is the map that pat's prefix
+ * steps lead to from res (each step's value a map, kp_pat_step_map): the
+ * same result, without walking the prefix.  (Where a step finds no map,
+ * the walk fails or skips inside the prefix: match from the root.) */
+void kp_pat_match_quick_at(const kp_pat_root *pat, const kp_value *res,
+			   const kp_value *at, kp_arena *scratch, kp_pat_result *out);
 /* r's error text, rendered into scratch if the match left it out. */
 const char *kp_pat_error(const kp_pat_result *r, kp_arena *scratch);
 

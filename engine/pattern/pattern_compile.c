@@ -516,14 +516,48 @@ static const kp_pat *pack(kp_arena *a, const kp_pat *root)
 	return pack_node(&k, root);
 }
 
+/* r's prefix (kp_pat_root): the chain of match_map's loop that any
+ * resource map takes step for step, as far as it is plain. */
+static void find_prefix(kp_arena *a, kp_pat_root *r)
+{
+	kp_pat_step steps[KP_PAT_PREFIX_MAX];
+	size_t n = 0;
+	const kp_pat *p = r->root;
+	while (n < KP_PAT_PREFIX_MAX && p->kind == KP_PAT_MAP && p->u.map.single &&
+	       !p->u.map.n1) {
+		const kp_pat_hot *e = p->u.map.hot;
+		const kp_pat *q = e->value;
+		if (e->anchor != KP_ANCHOR_NONE || e->star || e->leaf || q->kind != KP_PAT_MAP ||
+		    q->u.map.n1 + q->u.map.n2 >= 8)
+			break;
+		steps[n++] = (kp_pat_step){e->key, e->head, e->key_len};
+		p = q;
+	}
+	if (!n)
+		return;
+	kp_pat_step *w = kp_arena_alloc(a, n * sizeof *w);
+	memcpy(w, steps, n * sizeof *w);
+	kp_path_seg *sg = (kp_path_seg *)(r + 1);   /* kp_pat_compile made room */
+	for (size_t i = 0; i < n; i++)
+		sg[i] = (kp_path_seg){steps[i].key, steps[i].len, i ? &sg[i - 1] : NULL};
+	r->prefix = w;
+	r->prefix_top = &sg[n - 1];
+	r->n_prefix = n;
+	r->inner = p;
+}
+
 kp_pat_root *kp_pat_compile(kp_arena *a, const kp_value *pattern, int flags,
 			    const char *where, kp_error *err)
 {
 	compiler c = {.a = a, .flags = flags, .where = where, .err = err};
-	c.root = kp_arena_alloc(a, sizeof *c.root);
+	/* a cache line's start (kp_pat_root), the prefix's path steps
+	 * behind it */
+	char *rb = kp_arena_alloc(a, sizeof *c.root + KP_PAT_PREFIX_MAX * sizeof(kp_path_seg) + 48);
+	c.root = (kp_pat_root *)(rb + (-(uintptr_t)rb & 63));
 	const kp_pat *root = compile_node(&c, pattern);
 	if (!root)
 		return NULL;
 	c.root->root = pack(a, root);
+	find_prefix(a, c.root);
 	return c.root;
 }

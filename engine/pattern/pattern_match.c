@@ -41,15 +41,7 @@ typedef struct bk_dyn {
 	unsigned char state;
 } bk_dyn;
 
-/* One step of the current path: a key (bytes of the pattern or resource,
- * which outlive the match) or a list index.  Steps live in the frames of
- * the walk, each pointing at the one above it: a step costs three stores,
- * and the path is spelled out only when an error keeps it. */
-typedef struct path_seg {
-	const char *key;           /* NULL: an index */
-	size_t n;                  /* key length, or the index */
-	const struct path_seg *up;
-} path_seg;
+typedef kp_path_seg path_seg;
 
 typedef struct mctx {
 	kp_arena *a;
@@ -1010,9 +1002,11 @@ static const char *error_text(const perr *err, kp_arena *scratch)
 }
 
 /* text: render the error text even where the rule message does not use it
- * (a FAIL with a path), as the public matcher reports it. */
-static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch,
-		  kp_pat_result *out, bool text)
+ * (a FAIL with a path), as the public matcher reports it.  at: the node
+ * below pat's prefix (kp_pat_step_map, step by step), or NULL to walk
+ * from the root. */
+static void match(const kp_pat_root *pat, const kp_value *res, const kp_value *at,
+		  kp_arena *scratch, kp_pat_result *out, bool text)
 {
 	unsigned char bk[64];
 	mctx c = {.a = scratch, .root = pat};
@@ -1026,7 +1020,15 @@ static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch
 	} else {
 		c.bk = kp_arena_alloc(scratch, pat->n_bk + 1);
 	}
-	const perr *err = elem(&c, res, res, pat->root);
+	const perr *err;
+	if (at) {
+		/* where match_map's chain loop would be after the prefix:
+		 * its steps on the path, the inner map against the node */
+		c.top = pat->prefix_top;
+		err = match_map(&c, at, pat->inner);
+	} else {
+		err = elem(&c, res, res, pat->root);
+	}
 	out->node = res;
 	out->path = "";
 	out->error = "";
@@ -1055,13 +1057,33 @@ static void match(const kp_pat_root *pat, const kp_value *res, kp_arena *scratch
 void kp_pat_match(const kp_pat_root *pat, const kp_value *res,
 		  kp_arena *scratch, kp_pat_result *out)
 {
-	match(pat, res, scratch, out, true);
+	match(pat, res, NULL, scratch, out, true);
 }
 
 void kp_pat_match_quick(const kp_pat_root *pat, const kp_value *res,
 			kp_arena *scratch, kp_pat_result *out)
 {
-	match(pat, res, scratch, out, false);
+	match(pat, res, NULL, scratch, out, false);
+}
+
+void kp_pat_match_quick_at(const kp_pat_root *pat, const kp_value *res,
+			   const kp_value *at, kp_arena *scratch, kp_pat_result *out)
+{
+	match(pat, res, at, scratch, out, false);
+}
+
+const kp_value *kp_pat_step_map(const kp_value *map, const kp_pat_step *st)
+{
+	if (vtype(map) != KP_MAP)
+		return NULL;
+	const kp_pair *pr = map->u.map.pairs, *end = pr + map->u.map.n;
+	for (; pr < end; pr++) {
+		const kp_value *key = pr->key;
+		if (key->u.s.len == st->len && kp_key_head(key->u.s.ptr, st->len) == st->head &&
+		    kp_key_rest_eq(key->u.s.ptr, st->key, st->len))
+			return vtype(pr->value) == KP_MAP ? pr->value : NULL;
+	}
+	return NULL;
 }
 
 const char *kp_pat_error(const kp_pat_result *r, kp_arena *scratch)

@@ -330,3 +330,95 @@ Test(pattern, star_operands_by_bytes)
 	expect("{i: '**'}", "{i: ''}", "pass", "");
 	expect("{n: '*2'}", "{n: 12}", "pass", "");              /* numbers as text */
 }
+
+/* The prefix: the plain one-key map levels a walk takes as lookups. */
+static size_t prefix_len(const char *pattern)
+{
+	kp_arena *a = kp_t_arena();
+	kp_error err;
+	kp_pat_root *p = kp_pat_compile(a, yv(pattern), 0, "", &err);
+	cr_assert_not_null(p, "%s", pattern);
+	return p->n_prefix;
+}
+
+Test(pattern, prefix_is_the_plain_chain_above_the_first_other_level)
+{
+	cr_assert_eq(prefix_len("{spec: {template: {spec: {containers: [{name: '?*'}]}}}}"), 3);
+	cr_assert_eq(prefix_len("{spec: {'=(hostPID)': false}}"), 1);
+	cr_assert_eq(prefix_len("{metadata: {labels: {app: '?*', team: '?*'}}}"), 2);
+	cr_assert_eq(prefix_len("{spec: {replicas: '>1'}}"), 1);
+	cr_assert_eq(prefix_len("{spec: '*'}"), 0);                /* a star */
+	cr_assert_eq(prefix_len("{'=(spec)': {a: {b: 1}}}"), 0);   /* an anchor */
+	cr_assert_eq(prefix_len("{'<(spec)': {a: {b: 1}}}"), 0);
+	cr_assert_eq(prefix_len("{spec: {a: 1}, kind: x}"), 0);   /* two keys */
+	cr_assert_eq(prefix_len("{spec: [{a: 1}]}"), 0);          /* a list */
+	/* metadata wildcard keys expand at the level holding metadata */
+	cr_assert_eq(prefix_len("{metadata: {labels: {'app.kubernetes.io/*': '?*'}}}"), 0);
+	/* a value of 8 keys or more may take the indexed walk: not a step */
+	cr_assert_eq(prefix_len("{spec: {a: {a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1, h: 1}}}"), 1);
+	/* at most KP_PAT_PREFIX_MAX steps */
+	cr_assert_eq(prefix_len("{a: {b: {c: {d: {e: {f: {g: {h: {i: {j: {k: 1}}}}}}}}}}}"),
+		     KP_PAT_PREFIX_MAX);
+}
+
+/* kp_pat_match_quick_at from the node below the prefix gives what the walk
+ * from the root gives; where a step finds no map there is no such node. */
+Test(pattern, match_below_the_prefix_equals_the_walk_from_the_root)
+{
+	static const char *const pats[] = {
+		"{spec: {template: {spec: {containers: [{securityContext: {privileged: false}}]}}}}",
+		"{spec: {template: {spec: {'=(hostPID)': false, '=(hostIPC)': false}}}}",
+		"{spec: {template: {spec: {'(hostNetwork)': true, dnsPolicy: ClusterFirst}}}}",
+		"{spec: {template: {spec: {'^(containers)': [{name: a}]}}}}",
+		"{spec: {template: {spec: {'X(hostPath)': null}}}}",
+		"{spec: {template: {spec: {x: '*'}}}}",
+		"{metadata: {labels: {app: '?*', team: '?*'}}}",
+		"{a: {b: {c: {d: {e: {f: {g: {h: {i: {j: {k: 1}}}}}}}}}}}",
+	};
+	static const char *const ress[] = {
+		"{spec: {template: {spec: {containers: [{securityContext: {privileged: true}}]}}}}",
+		"{spec: {template: {spec: {containers: [{name: a}], hostPID: true}}}}",
+		"{spec: {template: {spec: {hostNetwork: true, dnsPolicy: Default}}}}",
+		"{spec: {template: {spec: {hostNetwork: false}}}}",
+		"{spec: {template: {spec: {hostPath: {path: /}}}}}",
+		"{spec: {template: {spec: {}}}}",
+		"{spec: {template: 5}}",
+		"{spec: {template: {}}}",
+		"{metadata: {labels: {app: x}}}",
+		"{metadata: {labels: {app.kubernetes.io/name: ''}}}",
+		"{metadata: {}}",
+		"{a: {b: {c: {d: {e: {f: {g: {h: {i: {j: {k: 2}}}}}}}}}}}",
+		"{a: {b: {c: {d: {e: {f: {g: {h: {i: {j: {k: 1}}}}}}}}}}}",
+	};
+	kp_arena *a = kp_t_arena();
+	kp_error err;
+	size_t below = 0;
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+		kp_pat_root *p = kp_pat_compile(a, yv(pats[i]), 0, "", &err);
+		cr_assert(p && p->n_prefix, "%s", pats[i]);
+		for (size_t j = 0; j < sizeof ress / sizeof *ress; j++) {
+			const kp_value *res = yv(ress[j]);
+			const kp_value *at = res;
+			for (size_t k = 0; at && k < p->n_prefix; k++)
+				at = kp_pat_step_map(at, &p->prefix[k]);
+			if (!at)
+				continue;
+			below++;
+			kp_pat_result r1, r2;
+			kp_pat_match_quick(p, res, a, &r1);
+			kp_pat_match_quick_at(p, res, at, a, &r2);
+			cr_assert_eq(r1.status, r2.status, "%s vs %s", pats[i], ress[j]);
+			cr_assert_str_eq(r1.path, r2.path, "%s vs %s", pats[i], ress[j]);
+			cr_assert_eq(r1.node, r2.node, "%s vs %s", pats[i], ress[j]);
+			cr_assert_str_eq(kp_pat_error(&r1, a), kp_pat_error(&r2, a), "%s vs %s",
+					 pats[i], ress[j]);
+		}
+	}
+	cr_assert_geq(below, 20);
+	/* a step that finds no map, or a null, has no node below it */
+	kp_pat_root *p = kp_pat_compile(a, yv(pats[0]), 0, "", &err);
+	cr_assert_null(kp_pat_step_map(yv("{spec: 5}"), &p->prefix[0]));
+	cr_assert_null(kp_pat_step_map(yv("{spec: null}"), &p->prefix[0]));
+	cr_assert_null(kp_pat_step_map(yv("{other: {}}"), &p->prefix[0]));
+	cr_assert_null(kp_pat_step_map(yv("[1]"), &p->prefix[0]));
+}
