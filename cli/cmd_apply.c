@@ -140,6 +140,13 @@ typedef struct apply_ctx {
 	size_t pol_addr_mask;
 	unsigned pol_addr_shift;
 	uint64_t pol_addr_mult;   /* the multiplier with the fewest collisions */
+	/* text_groups: each policy's "policy P -> resource " (kpc_row.head),
+	 * built once in pol_head_text: a group's head line is two copies of
+	 * known lengths */
+	struct pol_head {
+		size_t at, len;
+	} *pol_heads;
+	kp_buf pol_head_text;
 } apply_ctx;
 
 /* A piece of work: a batch of whole documents of one input (or only a
@@ -235,8 +242,11 @@ typedef struct row_ctx {
 	bool has_path;
 	kind_memo *memo;        /* text_groups: the resource kind's memo */
 	size_t row;             /* the next row's place in the resource's rows */
-	const char *file;       /* the last failed row's file, and its strlen */
-	size_t file_len;
+	/* text_groups: the failed or errored row for kpc_text_groups_row,
+	 * zeroed once per resource (not per row); resource_path sets the
+	 * resource's fields, text_result the row's.  Its file and file_len
+	 * stay from the last row: most rows of a resource name its file. */
+	kpc_row text_row;
 } row_ctx;
 
 static void resource_names(row_ctx *rc)
@@ -313,14 +323,23 @@ static void resource_path(row_ctx *rc)
 	if (rc->has_path)
 		return;
 	resource_names(rc);
+	size_t ns_len = strlen(rc->ns), kind_len = strlen(rc->kind), name_len = strlen(rc->name);
 	kp_buf *b = &rc->u->res_path;
 	kpc_buf_clear(b);
-	kpc_puts(b, rc->ns);
-	KPC_PUT_LIT(b, "/");
-	kpc_puts(b, rc->kind);
-	KPC_PUT_LIT(b, "/");
-	kpc_puts(b, rc->name);
+	char *w = kp_buf_room(b, ns_len + kind_len + name_len + 2);
+	w = memcpy(w, rc->ns, ns_len) + ns_len;
+	*w++ = '/';
+	w = memcpy(w, rc->kind, kind_len) + kind_len;
+	*w++ = '/';
+	w = memcpy(w, rc->name, name_len) + name_len;
+	kpc_buf_done(b, w);
 	rc->has_path = true;
+	kpc_row *row = &rc->text_row;
+	row->kind = rc->kind;
+	row->namespace = rc->ns;
+	row->name = rc->name;
+	row->resource_path = b->data;
+	row->resource_path_len = b->len;
 }
 
 /* The index of the policy a result names: results come in policy order,
@@ -415,23 +434,27 @@ static void text_result(row_ctx *rc, const kp_result *r, size_t policy)
 		return;
 	}
 	resource_path(rc);
+	kpc_row *row = &rc->text_row;
 	const char *file = r->file ? r->file : (rc->res_file ? rc->res_file : "");
-	if (file != rc->file) {   /* most rows of a resource name its file */
-		rc->file = file;
-		rc->file_len = strlen(file);
+	if (file != row->file) {
+		row->file = file;
+		row->file_len = strlen(file);
 	}
 	const char *rule = r->rule ? r->rule : "", *msg = r->message ? r->message : "";
-	kpc_row row = {
-		.pol = &c->report.policies[policy], .policy_index = policy,
-		.rule = rule, .message = msg, .file = file,
-		.rule_len = strlen(rule), .file_len = rc->file_len,
-		.message_len = r->message_len ? r->message_len : strlen(msg),
-		.line = r->file ? r->line : rc->res_line, .col = r->file ? r->col : rc->res_col,
-		.kind = rc->kind, .namespace = rc->ns, .name = rc->name,
-		.resource_path = rc->u->res_path.data, .resource_path_len = rc->u->res_path.len,
-		.status = st, .engine_fail = engine_fail, .audit_warning = audit_warning,
-	};
-	kpc_text_groups_row(&c->report, &u->groups, &row, &u->text);
+	row->pol = &c->report.policies[policy];
+	row->policy_index = policy;
+	row->rule = rule;
+	row->rule_len = strlen(rule);
+	row->message = msg;
+	row->message_len = r->message_len ? r->message_len : strlen(msg);
+	row->line = r->file ? r->line : rc->res_line;
+	row->col = r->file ? r->col : rc->res_col;
+	row->head = c->pol_head_text.data + c->pol_heads[policy].at;
+	row->head_len = c->pol_heads[policy].len;
+	row->status = st;
+	row->engine_fail = engine_fail;
+	row->audit_warning = audit_warning;
+	kpc_text_groups_row(&c->report, &u->groups, row, &u->text);
 }
 
 /* A row packed for the main thread (formats other than text). */
@@ -1403,6 +1426,12 @@ int kpc_cmd_apply(int argc, char **argv)
 						 .scored = pi->scored, .vap = pi->vap};
 	}
 	pol_addr_build(&c);
+	c.pol_heads = kpc_xcalloc(c.report.n_policies + 1, sizeof *c.pol_heads);
+	for (size_t i = 0; i < c.report.n_policies; i++) {
+		size_t at = c.pol_head_text.len;
+		kpc_buf_cat(&c.pol_head_text, "policy ", c.report.policies[i].name, " -> resource ", NULL);
+		c.pol_heads[i] = (struct pol_head){at, c.pol_head_text.len - at};
+	}
 
 	pipeline p = {.c = &c, .mu = PTHREAD_MUTEX_INITIALIZER,
 		      .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -1465,6 +1494,8 @@ int kpc_cmd_apply(int argc, char **argv)
 		free(c.report.policies[i].rules);
 	free(c.report.policies);
 	free(c.pol_keys);
+	free(c.pol_heads);
+	kp_buf_free(&c.pol_head_text);
 	free(c.pol_addr);
 	kp_values_free(values);
 	kp_values_free(set);

@@ -62,6 +62,10 @@ typedef struct kpc_row {
 	 * built once per resource), else NULL */
 	const char *resource_path;
 	size_t resource_path_len;
+	/* "policy P -> resource " when the caller has it with resource_path
+	 * (the workers' text rows: built once per policy), else NULL */
+	const char *head;
+	size_t head_len;
 	/* strlen of rule, message and file: every producer of rows sets
 	 * them (the text report copies those strings for each failed row) */
 	size_t rule_len, message_len, file_len;

@@ -32,9 +32,9 @@ static const struct {
 /* Built for every group (on the workers for `apply -j`): strings are
  * copied, not run through printf, whose set-up costs more than a short
  * line, into room made once. */
-static void put_label(const kpc_report *r, kp_buf *b, enum head_label l)
+#define LABEL_ROOM 64   /* the longest label, colours and all, with room to spare */
+static inline __attribute__((always_inline)) char *label_at(const kpc_report *r, char *w, enum head_label l)
 {
-	char *w = kp_buf_room(b, 64);
 	*w++ = ' ';
 	if (r->opt.color)
 		w = memcpy(w, head_labels[l].color, head_labels[l].color_len) + head_labels[l].color_len;
@@ -42,26 +42,40 @@ static void put_label(const kpc_report *r, kp_buf *b, enum head_label l)
 	if (r->opt.color)
 		w = memcpy(w, KPC_RESET, sizeof KPC_RESET - 1) + sizeof KPC_RESET - 1;
 	*w++ = '\n';
-	kpc_buf_done(b, w);
+	return w;
 }
 
-/* "policy P -> resource R" */
+static void put_label(const kpc_report *r, kp_buf *b, enum head_label l)
+{
+	kpc_buf_done(b, label_at(r, kp_buf_room(b, LABEL_ROOM), l));
+}
+
+/* "policy P -> resource R" at w, in head_room(row) bytes: the caller's
+ * head prefix and resource path when it has both. */
+static size_t head_room(const kpc_row *row)
+{
+	return row->head_len + row->resource_path_len;
+}
+
+static char *head_at(char *w, const kpc_row *row)
+{
+	w = memcpy(w, row->head, row->head_len) + row->head_len;
+	return memcpy(w, row->resource_path, row->resource_path_len) + row->resource_path_len;
+}
+
 static void put_head_text(kp_buf *b, const kpc_row *row)
 {
-	if (!row->resource_path) {
-		KPC_PUT_LIT(b, "policy ");
-		kpc_puts(b, row->pol->name);
-		KPC_PUT_LIT(b, " -> resource ");
-		kpc_resource_path(b, row);
+	if (row->head && row->resource_path) {
+		kpc_buf_done(b, head_at(kp_buf_room(b, head_room(row)), row));
 		return;
 	}
-	size_t name_len = strlen(row->pol->name), path_len = row->resource_path_len;
-	char *w = kp_buf_room(b, name_len + path_len + 32);
-	w = memcpy(w, "policy ", 7) + 7;
-	w = memcpy(w, row->pol->name, name_len) + name_len;
-	w = memcpy(w, " -> resource ", 13) + 13;
-	w = memcpy(w, row->resource_path, path_len) + path_len;
-	kpc_buf_done(b, w);
+	KPC_PUT_LIT(b, "policy ");
+	kpc_puts(b, row->pol->name);
+	KPC_PUT_LIT(b, " -> resource ");
+	if (row->resource_path)
+		kpc_put(b, row->resource_path, row->resource_path_len);
+	else
+		kpc_resource_path(b, row);
 }
 
 static void put_head(const kpc_report *r, const kpc_text_groups *t, kp_buf *b, enum head_label l)
@@ -138,6 +152,34 @@ static void text_row(kpc_report *r, const kpc_row *row)
 		kpc_held_add(&t->out, t->block.data, t->block.len);
 }
 
+/* "N - RULE MESSAGE (FILE:LINE:COL)\n" at w, in row_room bytes. */
+static size_t row_room(const kpc_row *row)
+{
+	/* numbers, the colours and the punctuation fit in the 3 * 20 + 32 */
+	return 3 * 20 + row->rule_len + row->message_len + row->file_len + 32;
+}
+
+static char *row_at(const kpc_report *r, char *w, size_t n, const kpc_row *row)
+{
+	size_t rule_len = row->rule_len, msg_len = row->message_len, file_len = row->file_len;
+	w = kpc_put_uint(w, n);
+	w = memcpy(w, " - ", 3) + 3;
+	if (r->opt.color)
+		w = memcpy(w, KPC_BOLD, sizeof KPC_BOLD - 1) + sizeof KPC_BOLD - 1;
+	w = memcpy(w, row->rule, rule_len) + rule_len;
+	if (r->opt.color)
+		w = memcpy(w, KPC_RESET, sizeof KPC_RESET - 1) + sizeof KPC_RESET - 1;
+	*w++ = ' ';
+	w = memcpy(w, row->message, msg_len) + msg_len;
+	w = memcpy(w, " (", 2) + 2;
+	w = memcpy(w, row->file, file_len) + file_len;
+	*w++ = ':';
+	w = kpc_put_uint(w, row->line);
+	*w++ = ':';
+	w = kpc_put_uint(w, row->col);
+	return memcpy(w, ")\n", 2) + 2;
+}
+
 void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row *row, kp_buf *out)
 {
 	if (t->in_group && (t->policy != row->policy_index || t->resource != row->resource_seq))
@@ -159,12 +201,21 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		t->audit_warning = true;
 	kp_buf *b;
 	size_t n;
+	size_t room = row_room(row);
+	char *w = NULL;
 	if (is_fail) {
 		b = &t->fails;
 		n = ++t->n_fails;
 		if (t->stream) {
 			b = out;
-			if (n == 1) {
+			if (n == 1 && row->head && row->resource_path) {
+				/* the head line and the row in one room */
+				w = head_at(kp_buf_room(out, head_room(row) + LABEL_ROOM + room), row);
+				t->label_at = (size_t)(w - out->data);
+				t->label_audit = t->audit_warning;
+				w = label_at(r, w, t->label_audit ? LABEL_AUDIT : LABEL_FAILED);
+				t->label_end = (size_t)(w - out->data);
+			} else if (n == 1) {
 				put_head_text(out, row);
 				t->label_at = out->len;
 				t->label_audit = t->audit_warning;
@@ -178,26 +229,9 @@ void kpc_text_groups_row(const kpc_report *r, kpc_text_groups *t, const kpc_row 
 		if (t->stream && !t->head.len)
 			put_head_text(&t->head, row);
 	}
-	/* N - RULE MESSAGE (FILE:LINE:COL), room made once */
-	size_t rule_len = row->rule_len, msg_len = row->message_len, file_len = row->file_len;
-	char *w = kp_buf_room(b, 3 * 20 + rule_len + msg_len + file_len + 32);
-	w = kpc_put_uint(w, n);
-	w = memcpy(w, " - ", 3) + 3;
-	if (r->opt.color)
-		w = memcpy(w, KPC_BOLD, sizeof KPC_BOLD - 1) + sizeof KPC_BOLD - 1;
-	w = memcpy(w, row->rule, rule_len) + rule_len;
-	if (r->opt.color)
-		w = memcpy(w, KPC_RESET, sizeof KPC_RESET - 1) + sizeof KPC_RESET - 1;
-	*w++ = ' ';
-	w = memcpy(w, row->message, msg_len) + msg_len;
-	w = memcpy(w, " (", 2) + 2;
-	w = memcpy(w, row->file, file_len) + file_len;
-	*w++ = ':';
-	w = kpc_put_uint(w, row->line);
-	*w++ = ':';
-	w = kpc_put_uint(w, row->col);
-	w = memcpy(w, ")\n", 2) + 2;
-	kpc_buf_done(b, w);
+	if (!w)
+		w = kp_buf_room(b, room);
+	kpc_buf_done(b, row_at(r, w, n, row));
 }
 
 static void text_input_error(kpc_report *r, const kp_error *e)
