@@ -235,7 +235,8 @@ typedef struct row_ctx {
 	size_t rule;            /* where the last lookup found its rule */
 	const struct pol_key *key;  /* what it found of the policy */
 	/* the resource's kind, namespace and name ("" when absent), looked
-	 * up by resource_names when a row needs them */
+	 * up by resource_names when a row needs them (text_groups: the kind
+	 * by process_doc, for the kind's memo) */
 	const char *kind, *ns, *name;
 	/* text_groups: "ns/Kind/name" in the unit's res_path, built by
 	 * resource_path for the resource's first failed or errored row */
@@ -251,11 +252,13 @@ typedef struct row_ctx {
 
 static void resource_names(row_ctx *rc)
 {
-	if (rc->kind)
+	if (rc->ns)
 		return;
-	const char *k = kp_doc_kind(rc->doc), *ns = kp_doc_namespace(rc->doc);
-	const char *n = kp_doc_name(rc->doc);
-	rc->kind = k ? k : "";
+	if (!rc->kind) {   /* text_groups: process_doc has it already */
+		const char *k = kp_doc_kind(rc->doc);
+		rc->kind = k ? k : "";
+	}
+	const char *ns = kp_doc_namespace(rc->doc), *n = kp_doc_name(rc->doc);
 	rc->ns = ns ? ns : "";
 	rc->name = n ? n : "";
 }
@@ -509,10 +512,8 @@ static void memo_fold(unit *u, row_memo *m)
 }
 
 /* The memo of the resource's kind (made on its first resource). */
-static kind_memo *kind_memo_of(unit *u, const kp_doc *d)
+static kind_memo *kind_memo_of(unit *u, const char *kind)
 {
-	const char *kind = kp_doc_kind(d);
-	kind = kind ? kind : "";
 	size_t len = strlen(kind);
 	for (size_t i = 0; i < u->n_kinds; i++)
 		if (u->kinds[i].len == len && !memcmp(u->kinds[i].kind, kind, len))
@@ -608,7 +609,9 @@ static void process_doc(const apply_ctx *c, kp_eval_ctx *ctx, unit *u, kp_doc *d
 	if (c->text_groups) {
 		u->resources++;
 		u->groups.stream = true;   /* u->text is kept whole until written */
-		rc.memo = kind_memo_of(u, d);
+		const char *kind = kp_doc_kind(d);
+		rc.kind = kind ? kind : "";
+		rc.memo = kind_memo_of(u, rc.kind);
 	} else {
 		kp_buf *b = &u->recs;
 		kp_buf_add(b, "R", 1);
