@@ -121,6 +121,22 @@ Test(report_writers, uint_and_room)
 	KPC_PUT_LIT(&b, " ");
 	kpc_buf_uint(&b, SIZE_MAX);
 	cr_assert_str_eq(b.data, "0 9 10 18446744073709551615");
+	/* every digit count, each side of its powers of ten, as printf writes it */
+	for (size_t p = 1; p <= 1000000000000000000u; p *= 10) {
+		size_t vals[] = {p - 1, p, p + 1, 2 * p - 1, 5 * p + 3, 10 * p - 1};
+		for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+			char want[32], got[32] = {0};
+			snprintf(want, sizeof want, "%zu", vals[i]);
+			*kpc_put_uint(got, vals[i]) = 0;
+			cr_assert_str_eq(got, want);
+		}
+	}
+	for (size_t v = 0; v < 200000; v += 7) {   /* line numbers */
+		char want[32], got[32] = {0};
+		snprintf(want, sizeof want, "%zu", v);
+		*kpc_put_uint(got, v) = 0;
+		cr_assert_str_eq(got, want);
+	}
 	/* room past the capacity grows the buffer and keeps what it held */
 	char *w = kp_buf_room(&b, 100000);
 	memset(w, 'x', 100000);
