@@ -35,6 +35,8 @@ static const struct {
 #define LABEL_ROOM 64   /* the longest label, colours and all, with room to spare */
 static inline __attribute__((always_inline)) char *label_at(const kpc_report *r, char *w, enum head_label l)
 {
+	if (l == LABEL_FAILED && !r->opt.color)   /* most groups: copied inline */
+		return memcpy(w, " failed:\n", 9) + 9;
 	*w++ = ' ';
 	if (r->opt.color)
 		w = memcpy(w, head_labels[l].color, head_labels[l].color_len) + head_labels[l].color_len;
