@@ -283,6 +283,8 @@ typedef struct kp_pat_root {
 	const kp_pat *inner;
 	const kp_path_seg *prefix_top;
 	const kp_pat_step *prefix;
+	const char *prefix_path;   /* the steps as a path, "/spec/template/spec/" */
+	size_t prefix_path_len;
 	const char **bk_keys;
 	size_t *bk_lens;
 	bool *bk_neg;

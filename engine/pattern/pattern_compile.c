@@ -540,6 +540,18 @@ static void find_prefix(kp_arena *a, kp_pat_root *r)
 	kp_path_seg *sg = (kp_path_seg *)(r + 1);   /* kp_pat_compile made room */
 	for (size_t i = 0; i < n; i++)
 		sg[i] = (kp_path_seg){steps[i].key, steps[i].len, i ? &sg[i - 1] : NULL};
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += steps[i].len + 1;
+	char *path = kp_arena_alloc(a, len + 1), *pw = path;
+	*pw++ = '/';
+	for (size_t i = 0; i < n; i++) {
+		memcpy(pw, steps[i].key, steps[i].len);
+		pw += steps[i].len;
+		*pw++ = '/';
+	}
+	r->prefix_path = path;
+	r->prefix_path_len = len;
 	r->prefix = w;
 	r->prefix_top = &sg[n - 1];
 	r->n_prefix = n;

@@ -252,18 +252,24 @@ static inline void copy_key(char *d, const char *s, size_t n)
 	}
 }
 
-/* The current path ("/spec/containers/0/"), arena-owned. */
+/* The current path ("/spec/containers/0/"), arena-owned.  The steps of
+ * the pattern's prefix, when the walk started below it, come spelled out
+ * (kp_pat_root.prefix_path). */
 static const char *cur_path(mctx *c)
 {
+	const path_seg *prefix = c->root->prefix_top, *sg = c->top;
 	size_t len = 1;
-	for (const path_seg *sg = c->top; sg; sg = sg->up)
+	for (; sg && sg != prefix; sg = sg->up)
 		len += (sg->key ? sg->n : index_digits(sg->n)) + 1;
+	const path_seg *end = sg;   /* NULL, or the prefix's last step */
+	size_t head = end ? c->root->prefix_path_len : 1;
+	len += head - 1;
 	if (len > KP_PATH_BUDGET - c->path_bytes)
 		return KP_PATH_OVER;
 	c->path_bytes += len;
-	char *p = kp_arena_alloc(c->a, len + 1), *w = p + len;
+	char *p = kp_arena_alloc_raw(c->a, len + 1), *w = p + len;
 	*w = 0;
-	for (const path_seg *sg = c->top; sg; sg = sg->up) {
+	for (sg = c->top; sg != end; sg = sg->up) {
 		*--w = '/';
 		if (sg->key) {
 			w -= sg->n;
@@ -275,7 +281,10 @@ static const char *cur_path(mctx *c)
 			while ((v /= 10) != 0);
 		}
 	}
-	*--w = '/';
+	if (end)
+		memcpy(p, c->root->prefix_path, head);
+	else
+		*--w = '/';
 	return p;
 }
 
