@@ -1021,15 +1021,19 @@ typedef struct resource_inputs {
 	const pipeline *p;
 } resource_inputs;
 
-static size_t estimate_resources(void *ud, size_t text_bytes, int out_fd)
+static bool estimate_worth(void *ud, size_t text_bytes)
 {
 	const resource_inputs *in = ud;
 	/* counting reads the inputs once more (about 0.2 ms a MB here),
 	 * the temporary file costs about 0.6 ms a MB of report: worth it,
 	 * with a margin, for a report that grows at least half as fast as
 	 * the input is read */
-	if (text_bytes < in->p->input_written / 2)
-		return SIZE_MAX;
+	return text_bytes >= in->p->input_written / 2;
+}
+
+static size_t count_resources(void *ud, int out_fd)
+{
+	const resource_inputs *in = ud;
 	return kpc_count_documents(in->paths, in->n, in->wo, out_fd);
 }
 
@@ -1450,7 +1454,11 @@ int kpc_cmd_apply(int argc, char **argv)
 	resource_inputs inputs = {resources.v, resources.n, &c.wo, &p};
 	c.report.planned = (kpc_summary){.rules = kp_policy_set_rule_count(c.ps),
 					 .exceptions = kp_policy_set_exception_count(c.ps)};
-	c.report.estimate_resources = estimate_resources;
+	c.report.estimate_worth = estimate_worth;
+	c.report.count_resources = count_resources;
+	/* with workers, counting on the main thread would leave them idle
+	 * once they have done the units it queued */
+	c.report.count_async = p.nthreads > 0;
 	c.report.estimate_ud = &inputs;
 	c.report.ops->begin(&c.report);
 	for (size_t i = 0; i < early.n; i++)

@@ -109,13 +109,17 @@ struct kpc_report {
 	void *state;                /* the format's own; freed by its end */
 	/* Known before the run (text, for writing a large report straight to
 	 * a regular-file stdout): the summary's rules and exceptions, and an
-	 * estimate of the resources it will count, asked when the report has
-	 * `text_bytes` of text (at most once, on the main thread); SIZE_MAX:
-	 * unknown, not worth reading the inputs again for, or an input is
-	 * the file open on `out_fd` (where the text would go).  NULL: not
-	 * offered. */
+	 * estimate of the resources it will count.  estimate_worth: whether
+	 * reading the inputs again pays when the report has `text_bytes` of
+	 * text (at most once, on the main thread); count_resources: the
+	 * estimate, SIZE_MAX when unknown or an input is the file open on
+	 * `out_fd` (where the text would go); thread-safe: with count_async
+	 * (the run has workers) it runs in a thread of its own while the
+	 * main thread goes on.  NULL: not offered. */
 	kpc_summary planned;
-	size_t (*estimate_resources)(void *ud, size_t text_bytes, int out_fd);
+	bool (*estimate_worth)(void *ud, size_t text_bytes);
+	size_t (*count_resources)(void *ud, int out_fd);
+	bool count_async;
 	void *estimate_ud;
 };
 

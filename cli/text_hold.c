@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,20 @@
 #include <unistd.h>
 
 #define KPC_TEXT_SPILL ((size_t)256 << 10)
+/* Text held in memory while the resource count runs in its own thread
+ * (about 5 MB at two workers; past this the main thread waits for it). */
+#define KPC_TEXT_PENDING ((size_t)32 << 20)
+
+/* The resource count of count_async, and the direct way's descriptors
+ * waiting for it. */
+struct kpc_count_job {
+	pthread_t thread;
+	const kpc_report *r;
+	int fd, read_fd;
+	off_t base;
+	size_t resources;
+	atomic_bool done;
+};
 
 /* write(2) all of s, or pwrite(2) it at `at` when at >= 0; the bytes
  * written: fewer than n on an error (errno set). */
@@ -95,21 +111,12 @@ static void guard_direct(bool arm, int fd, off_t base)
 		undo_fd = -1;
 }
 
-/* Write the blocks straight to stdout, which saves copying them through
- * a temporary file (at 100,000 resources the library writes 200 MB of
- * them), when stdout is a regular file that ends at its offset (bytes
- * behind it would be overwritten where a pipe leaves them), written
- * without O_APPEND, not shared with stderr (whose lines would land among
- * the blocks), that can be read back (`>` opens it write-only: through
- * /proc/self/fd), and every input is a regular file other than stdout
- * (which the run would read its own text back from).  The blocks go behind
- * a gap sized for the header with the resource count estimated from the
- * inputs; finish_direct moves them when the real header is not as long. */
-static bool start_direct(kpc_held_text *t, size_t text_bytes)
+/* The checks of the direct way (start_direct): stdout's descriptor, its
+ * offset, and a descriptor reading it back. */
+static bool direct_open(kpc_held_text *t, int *fdp, off_t *basep, int *rfdp)
 {
-	const kpc_report *r = t->r;
-	FILE *f = r->out;
-	if (!r->estimate_resources || fflush(f) != 0)
+	FILE *f = t->r->out;
+	if (fflush(f) != 0)
 		return false;
 	int fd = fileno(f), fl = fd < 0 ? -1 : fcntl(fd, F_GETFL);
 	struct stat out, err;
@@ -124,15 +131,25 @@ static bool start_direct(kpc_held_text *t, size_t text_bytes)
 	int rfd = open_for_reading(fd, &out);
 	if (rfd < 0)
 		return false;
-	kpc_summary s = r->planned;
-	s.resources = r->estimate_resources(r->estimate_ud, text_bytes, fd);
+	*fdp = fd;
+	*basep = base;
+	*rfdp = rfd;
+	return true;
+}
+
+/* The direct way from here on, with the gap the header needs for an
+ * estimate of `resources` (SIZE_MAX: none, the way stays closed). */
+static void direct_begin(kpc_held_text *t, int fd, off_t base, int rfd, size_t resources)
+{
+	kpc_summary s = t->r->planned;
+	s.resources = resources;
 	kp_buf h = {0};
 	kpc_applying(&h, &s);
 	size_t gap = h.len;
 	kp_buf_free(&h);
-	if (s.resources == SIZE_MAX || lseek(fd, base + (off_t)gap, SEEK_SET) < 0) {
+	if (resources == SIZE_MAX || lseek(fd, base + (off_t)gap, SEEK_SET) < 0) {
 		close(rfd);
-		return false;
+		return;
 	}
 	guard_direct(true, fd, base);
 	t->fd = fd;
@@ -140,7 +157,56 @@ static bool start_direct(kpc_held_text *t, size_t text_bytes)
 	t->read_fd = rfd;
 	t->base = base;
 	t->gap = gap;
-	return true;
+}
+
+static void *count_main(void *arg)
+{
+	struct kpc_count_job *job = arg;
+	job->resources = job->r->count_resources(job->r->estimate_ud, job->fd);
+	atomic_store(&job->done, true);
+	return NULL;
+}
+
+/* The count's end: the direct way opens with its estimate. */
+static void count_join(kpc_held_text *t)
+{
+	struct kpc_count_job *job = t->job;
+	pthread_join(job->thread, NULL);
+	t->job = NULL;
+	direct_begin(t, job->fd, job->base, job->read_fd, job->resources);
+	free(job);
+}
+
+/* Write the blocks straight to stdout, which saves copying them through
+ * a temporary file (at 100,000 resources the library writes 200 MB of
+ * them), when stdout is a regular file that ends at its offset (bytes
+ * behind it would be overwritten where a pipe leaves them), written
+ * without O_APPEND, not shared with stderr (whose lines would land among
+ * the blocks), that can be read back (`>` opens it write-only: through
+ * /proc/self/fd), and every input is a regular file other than stdout
+ * (which the run would read its own text back from).  The blocks go behind
+ * a gap sized for the header with the resource count estimated from the
+ * inputs (with workers, the count runs in a thread of its own and the
+ * text waits in memory meanwhile); finish_direct moves them when the
+ * real header is not as long. */
+static void start_direct(kpc_held_text *t, size_t text_bytes)
+{
+	const kpc_report *r = t->r;
+	int fd, rfd;
+	off_t base;
+	if (!r->count_resources || !r->estimate_worth(r->estimate_ud, text_bytes) ||
+	    !direct_open(t, &fd, &base, &rfd))
+		return;
+	if (r->count_async) {
+		struct kpc_count_job *job = kpc_xcalloc(1, sizeof *job);
+		*job = (struct kpc_count_job){.r = r, .fd = fd, .read_fd = rfd, .base = base};
+		if (pthread_create(&job->thread, NULL, count_main, job) == 0) {
+			t->job = job;
+			return;
+		}
+		free(job);
+	}
+	direct_begin(t, fd, base, rfd, r->count_resources(r->estimate_ud, fd));
 }
 
 /* s to t->fd.  When stdout fails (a full disk: the temporary file's way
@@ -164,6 +230,13 @@ static void put(kpc_held_text *t, const char *s, size_t n)
 
 void kpc_held_add(kpc_held_text *t, const char *s, size_t n)
 {
+	if (t->job) {
+		if (!atomic_load(&t->job->done) && t->held.len + n <= KPC_TEXT_PENDING) {
+			kp_buf_add(&t->held, s, n);
+			return;
+		}
+		count_join(t);
+	}
 	/* past KPC_TEXT_SPILL bytes the blocks go to stdout or a temporary
 	 * file, by write(2) on the descriptor: what is held first, then a
 	 * large piece (a unit's blocks) as it is, without copying it into
@@ -172,6 +245,10 @@ void kpc_held_add(kpc_held_text *t, const char *s, size_t n)
 		if (t->fd < 0 && !t->direct_tried) {
 			t->direct_tried = true;
 			start_direct(t, t->held.len + n);
+			if (t->job) {
+				kp_buf_add(&t->held, s, n);
+				return;
+			}
 		}
 		if (t->fd < 0 && (t->spill = tmpfile()) != NULL)   /* NULL: stay in memory */
 			t->fd = fileno(t->spill);
@@ -285,6 +362,8 @@ void kpc_held_init(kpc_held_text *t, const kpc_report *r)
 void kpc_held_finish(kpc_held_text *t, const kpc_summary *s)
 {
 	FILE *f = t->r->out;
+	if (t->job)
+		count_join(t);
 	if (t->direct) {
 		finish_direct(t, s);
 	} else {

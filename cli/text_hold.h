@@ -22,6 +22,8 @@ typedef struct kpc_held_text {
 	                              disk); the blocks after it go to spill */
 	off_t out_end;             /* stuck: where stdout's text ends */
 	FILE *spill;
+	struct kpc_count_job *job; /* the resource count running in its own
+	                              thread (count_async), or NULL */
 } kpc_held_text;
 
 /* Start empty, for report r (its `out`, `planned` and resource estimate). */
