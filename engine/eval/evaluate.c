@@ -463,9 +463,12 @@ int kp_evaluate(kp_eval_ctx *ctx, const kp_policy_set *ps, const kp_doc *doc,
 		if (i + 2 < n && sl[2].pattern)
 			__builtin_prefetch(sl[2].pattern);
 		if (i + 1 < n && sl[1].pattern) {
-			const char *r1 = (const char *)sl[1].pattern->root;
-			__builtin_prefetch(r1);
-			__builtin_prefetch(r1 + 64);
+			/* where its match starts: below its prefix, mostly (a map
+			 * node's walked half starts a line, its entries follow) */
+			const kp_pat_root *p1 = sl[1].pattern;
+			const char *r1 = (const char *)(sl[1].prefix ? p1->inner : p1->root);
+			__builtin_prefetch(r1 + 32);
+			__builtin_prefetch(r1 + 96);
 		}
 		const kp_policy *p = sl->p;
 		unsigned flags = sl->flags;
