@@ -56,7 +56,7 @@ typedef struct kp_kind_entry {
  * per resource, one step below its shorter one, not once per rule. */
 typedef struct kp_prefix {
 	kp_pat_step step;            /* a copy: resolving reads no pattern */
-	uint32_t len, up;
+	uint32_t up;
 } kp_prefix;
 
 /* Distinct prefixes (and their shorter ones) a set numbers: a resource
@@ -82,13 +82,12 @@ static uint32_t prefix_number(kp_kind_index *ix, const kp_pat_root *pat, uint32_
 	const kp_pat_step *st = &pat->prefix[len - 1];
 	for (size_t k = 0; k < ix->n_prefixes; k++) {
 		const kp_prefix *e = &ix->prefixes[k];
-		if (e->up == up && e->len == len && e->step.len == st->len &&
-		    !memcmp(e->step.key, st->key, st->len))
+		if (e->up == up && e->step.len == st->len && !memcmp(e->step.key, st->key, st->len))
 			return (uint32_t)k + 1;
 	}
 	if (ix->n_prefixes == KP_PREFIXES_MAX)
 		return 0;
-	ix->prefixes[ix->n_prefixes++] = (kp_prefix){*st, len, up};
+	ix->prefixes[ix->n_prefixes++] = (kp_prefix){*st, up};
 	return (uint32_t)ix->n_prefixes;
 }
 
